@@ -1,0 +1,46 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: run test lint bench bench-essays messages clean
+
+$(BIN)/python:
+	@PY=$$(scripts/find-python.sh) && echo "Tạo $(VENV) bằng $$PY" && $$PY -m venv $(VENV)
+
+$(STAMP): $(BIN)/python requirements.lock pyproject.toml
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+messages: $(STAMP)
+	$(BIN)/dangvu compilemessages -v0 --ignore=.venv --ignore=var --ignore=node_modules
+
+run: $(STAMP) messages
+	$(BIN)/dangvu migrate -v0
+	$(BIN)/dangvu demo --if-empty
+	$(BIN)/dangvu collectstatic --noinput -v0
+	@$(BIN)/dangvu login_info
+	@trap 'kill 0' EXIT; $(BIN)/dangvu db_worker --interval 1 >var/worker.log 2>&1 & \
+	  $(BIN)/dangvu runserver --insecure --noreload 127.0.0.1:8000
+
+lint: $(STAMP)
+	$(BIN)/ruff check dangvu tests bench
+
+test: $(STAMP) messages
+	$(BIN)/ruff check dangvu tests bench
+	$(BIN)/dangvu check --fail-level WARNING
+	$(BIN)/dangvu makemigrations --check --dry-run
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS); rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "pytest ran no test: failing"; exit 1; fi; exit $$rc
+
+bench: $(STAMP)
+	$(BIN)/python bench/rollup.py --members $${BENCH_MEMBERS:-300000}
+	DB=postgres $(BIN)/python bench/rollup.py --members $${BENCH_MEMBERS:-300000}
+
+clean:
+	rm -rf $(VENV) var

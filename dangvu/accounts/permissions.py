@@ -1,0 +1,107 @@
+"""Permission keys and who holds them where.
+
+A user's grants are (unit path, keys) pairs; a grant covers the unit's whole
+subtree. They come from teams and from the roles the user's member record holds
+(a cell secretary manages their cell). Computed once per request.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+UNITS_READ = "units:read"
+UNITS_WRITE = "units:write"
+MEMBERS_READ = "members:read"
+MEMBERS_WRITE = "members:write"
+MEMBERS_IMPORT = "members:import"
+AUDIT_READ = "audit:read"
+
+ALL_KEYS = {
+    UNITS_READ: _("Xem đơn vị"),
+    UNITS_WRITE: _("Sửa đơn vị, hợp nhất, chia tách"),
+    MEMBERS_READ: _("Xem đảng viên"),
+    MEMBERS_WRITE: _("Sửa đảng viên"),
+    MEMBERS_IMPORT: _("Nhập dữ liệu từ Excel"),
+    AUDIT_READ: _("Xem nhật ký thay đổi"),
+}
+READ_KEYS = frozenset({UNITS_READ, MEMBERS_READ, AUDIT_READ})
+FULL_KEYS = frozenset(ALL_KEYS)
+
+# What a role in a unit grants over that unit's subtree. Data, not branching code.
+ROLE_KEYS = {
+    "bi_thu": FULL_KEYS,
+    "pho_bi_thu": FULL_KEYS,
+    "cap_uy_vien": READ_KEYS | {MEMBERS_WRITE},
+    "tuyen_giao": READ_KEYS,
+}
+
+
+@dataclass(frozen=True)
+class Grant:
+    path: str
+    keys: frozenset
+
+
+class UserScope:
+    """Everything the access helpers need to know about one user."""
+
+    def __init__(self, user):
+        self.user = user
+        self.is_superuser = bool(user.is_authenticated and user.is_superuser)
+        self.grants: list[Grant] = self._load() if user.is_authenticated and not self.is_superuser else []
+
+    def _load(self) -> list[Grant]:
+        from dangvu.orgs.models import UnitRole
+
+        grants = [Grant(t.unit.path, frozenset(t.permissions))
+                  for t in self.user.teams.select_related("unit")]
+        today = timezone.localdate()
+        roles = (UnitRole.objects.filter(member__user=self.user, start__lte=today)
+                 .filter(Q(end__isnull=True) | Q(end__gte=today)).select_related("unit"))
+        grants += [Grant(r.unit.path, ROLE_KEYS[r.role]) for r in roles if r.role in ROLE_KEYS]
+        return grants
+
+    def keys_at(self, path: str) -> frozenset:
+        if self.is_superuser:
+            return FULL_KEYS
+        keys: set[str] = set()
+        for g in self.grants:
+            if path.startswith(g.path):
+                keys |= g.keys
+        return frozenset(keys)
+
+    def can(self, key: str, path: str) -> bool:
+        return key in self.keys_at(path)
+
+    def sees(self, path: str) -> bool:
+        return bool(self.keys_at(path))
+
+    def roots(self, key: str) -> list[str]:
+        """Topmost unit paths where the user holds `key`."""
+        paths = sorted({g.path for g in self.grants if key in g.keys})
+        return [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+
+    def path_q(self, key: str, field: str = "path") -> Q:
+        """A filter on a path field: rows inside the user's subtrees for `key`."""
+        if self.is_superuser:
+            return Q()
+        roots = self.roots(key)
+        if not roots:
+            return Q(pk__in=[])
+        q = Q()
+        for root in roots:
+            q |= Q(**{f"{field}__startswith": root})
+        return q
+
+
+def scope_for(request_or_user) -> UserScope:
+    request = request_or_user if hasattr(request_or_user, "user") else None
+    if request is not None:
+        cached = getattr(request, "_dangvu_scope", None)
+        if cached is None or cached.user is not request.user:
+            cached = UserScope(request.user)
+            request._dangvu_scope = cached
+        return cached
+    return UserScope(request_or_user)

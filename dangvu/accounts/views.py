@@ -1,0 +1,26 @@
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dangvu.accounts import services
+from dangvu.accounts.models import ApiToken
+from dangvu.orgs.forms import TokenForm
+
+
+def tokens(request):
+    form = TokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        _token, new_token = services.token_create(user=request.user, name=form.cleaned_data["name"])
+        messages.success(request, _("Đã tạo khóa API. Hãy chép lại ngay: khóa chỉ hiện một lần."))
+    return render(request, "accounts/tokens.html",
+                  {"form": form, "tokens": request.user.api_tokens.all(), "new_token": new_token})
+
+
+@require_POST
+def token_revoke(request, pk):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)  # scoped to the owner
+    token.delete()
+    messages.success(request, _("Đã thu hồi khóa API."))
+    return redirect("accounts:tokens")

@@ -1,0 +1,84 @@
+"""The JSON API: one NinjaAPI, a router per app, token or session auth, Vietnamese errors."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from dangvu.accounts.services import token_user
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token):
+        user = token_user(token)
+        if user is not None:
+            request.user = user  # the access helpers read request.user
+        return user
+
+
+api = NinjaAPI(title="dangvu API", version="1", urls_namespace="api",
+               auth=[TokenAuth(), SessionAuth()], docs_url="/docs")
+
+# pydantic error type → Vietnamese sentence
+_MESSAGES = {
+    "missing": "Thiếu trường bắt buộc.",
+    "date_parsing": "Ngày không hợp lệ, cần dạng YYYY-MM-DD.",
+    "date_from_datetime_parsing": "Ngày không hợp lệ, cần dạng YYYY-MM-DD.",
+    "int_parsing": "Cần một số nguyên.",
+    "string_too_long": "Chuỗi quá dài.",
+    "string_type": "Cần một chuỗi ký tự.",
+    "enum": "Giá trị không nằm trong danh sách cho phép.",
+    "literal_error": "Giá trị không nằm trong danh sách cho phép.",
+    "json_invalid": "Nội dung gửi lên không phải JSON hợp lệ.",
+    "bool_parsing": "Cần giá trị đúng/sai.",
+}
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc):
+    errors = [{"field": ".".join(str(p) for p in e.get("loc", [])[1:]) or None,
+               "message": _(_MESSAGES.get(e.get("type"), "Giá trị không hợp lệ."))}
+              for e in exc.errors]
+    return api.create_response(request, {"detail": _("Dữ liệu gửi lên không hợp lệ."), "errors": errors}, status=422)
+
+
+@api.exception_handler(DjangoValidationError)
+def on_domain_error(request, exc):
+    if hasattr(exc, "error_dict"):
+        errors = [{"field": f, "message": " ".join(m for e in errs for m in e.messages)}
+                  for f, errs in exc.error_dict.items()]
+    else:
+        errors = [{"field": None, "message": m} for m in exc.messages]
+    return api.create_response(request, {"detail": _("Dữ liệu gửi lên không hợp lệ."), "errors": errors}, status=422)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return api.create_response(request, {"detail": _("Không tìm thấy.")}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request, exc):
+    return api.create_response(request, {"detail": _("Bạn không có quyền thực hiện việc này.")}, status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return api.create_response(request, {"detail": _("Chưa đăng nhập hoặc khóa API không hợp lệ.")}, status=401)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+def _register_routers() -> None:
+    from dangvu.orgs.api import router as orgs_router
+
+    api.add_router("/", orgs_router)
+
+
+_register_routers()

@@ -1,0 +1,13 @@
+"""Vietnamese number formatting: 1.257.021 and 71,33%."""
+
+
+def fmt_int(value: int | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:,}".replace(",", ".")
+
+
+def fmt_pct(part: int, whole: int, digits: int = 2) -> str:
+    if not whole:
+        return "–"
+    return f"{100 * part / whole:.{digits}f}".replace(".", ",") + "%"

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgsConfig(AppConfig):
+    name = "dangvu.orgs"
+    verbose_name = _("Tổ chức và đảng viên")

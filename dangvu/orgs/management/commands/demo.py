@@ -1,0 +1,70 @@
+import secrets
+import time
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from dangvu.accounts.models import Team
+from dangvu.accounts.permissions import FULL_KEYS, READ_KEYS
+from dangvu.orgs.demo import build_demo, build_merge_example
+from dangvu.orgs.models import Member, OrgUnit, RoleKind, UnitKind, UnitRole
+
+CREDENTIALS = settings.VAR_DIR / "demo-credentials.txt"
+
+
+class Command(BaseCommand):
+    help = "Load the deterministic demo organisation (only into an empty database) and its demo accounts."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--members", type=int, default=8000)
+        parser.add_argument("--seed", type=int, default=2025)
+        parser.add_argument("--if-empty", action="store_true", help="do nothing when units already exist")
+        parser.add_argument("--no-accounts", action="store_true")
+
+    def handle(self, *args, members, seed, if_empty, no_accounts, **options):
+        if OrgUnit.objects.exists():
+            if if_empty:
+                self.stdout.write("Dữ liệu mẫu đã có sẵn, bỏ qua.")
+                return
+            self.stderr.write("Cơ sở dữ liệu đã có đơn vị; chỉ nạp dữ liệu mẫu vào cơ sở dữ liệu trống.")
+            raise SystemExit(1)
+        started = time.monotonic()
+        result = build_demo(members=members, seed=seed, progress=options.get("verbosity", 1) > 0)
+        build_merge_example()
+        if not no_accounts:
+            self._accounts()
+        self.stdout.write(f"Đã tạo {result['units']} đơn vị, {result['members']} đảng viên "
+                          f"trong {time.monotonic() - started:.1f} giây.")
+
+    @transaction.atomic
+    def _accounts(self) -> None:
+        users = get_user_model().objects
+        province = OrgUnit.objects.get(code="TQ")
+        grassroots = OrgUnit.objects.filter(kind=UnitKind.GRASSROOTS).order_by("path").first()
+        secretary_role = (UnitRole.objects.filter(role=RoleKind.SECRETARY, unit__kind=UnitKind.CELL)
+                          .select_related("member", "unit").order_by("unit__path").first())
+        plain = (Member.objects.filter(unit=secretary_role.unit).exclude(pk=secretary_role.member_id)
+                 .order_by("id").first())
+        lines = []
+
+        def make(username, note, **extra):
+            password = secrets.token_urlsafe(9)
+            user = users.create_user(username=username, password=password, **extra)
+            lines.append(f"  {username:<12} {password:<14} {note}")
+            return user
+
+        make("admin", "quản trị toàn hệ thống", is_superuser=True, is_staff=True)
+        officer = make("tuyengiao", f"cán bộ Ban Tuyên giáo, phạm vi {province.name}")
+        Team.objects.create(name="Ban Tuyên giáo và Dân vận Tỉnh ủy", unit=province,
+                            permissions=sorted(FULL_KEYS)).users.add(officer)
+        viewer = make("xem", f"chỉ xem, phạm vi {grassroots.name}")
+        Team.objects.create(name="Theo dõi (chỉ xem)", unit=grassroots, permissions=sorted(READ_KEYS)).users.add(viewer)
+        secretary = make("bithu", f"bí thư {secretary_role.unit.name}")
+        Member.objects.filter(pk=secretary_role.member_id).update(user=secretary)
+        member_user = make("dangvien", f"đảng viên {plain.full_name}")
+        Member.objects.filter(pk=plain.pk).update(user=member_user)
+        CREDENTIALS.parent.mkdir(parents=True, exist_ok=True)
+        CREDENTIALS.write_text("\n".join(lines) + "\n")
+        CREDENTIALS.chmod(0o600)

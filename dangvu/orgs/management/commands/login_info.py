@@ -1,0 +1,16 @@
+from django.core.management.base import BaseCommand
+
+from dangvu.orgs.management.commands.demo import CREDENTIALS
+
+
+class Command(BaseCommand):
+    help = "Print how to log in to the local installation."
+
+    def handle(self, *args, **options):
+        self.stdout.write("\n  dangvu đang chạy tại http://127.0.0.1:8000\n")
+        if CREDENTIALS.exists():
+            self.stdout.write("  Tài khoản mẫu (mật khẩu sinh ngẫu nhiên khi nạp dữ liệu mẫu):")
+            self.stdout.write("  tên          mật khẩu       vai trò")
+            self.stdout.write(CREDENTIALS.read_text())
+        else:
+            self.stdout.write("  Chưa có tài khoản mẫu: tạo bằng `.venv/bin/dangvu createsuperuser`.\n")

@@ -1,0 +1,283 @@
+"""Every write to units, terms, members, candidates and roles.
+
+Keyword-only, atomic, audited. Views, the API, imports, tasks and commands all
+call these; none of them writes models directly.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from dangvu.audit.models import AuditEntry
+from dangvu.audit.services import audit_record, diff, snapshot
+from dangvu.orgs.models import (
+    ACTIVE_STATUSES,
+    Candidate,
+    Member,
+    MemberMove,
+    OrgUnit,
+    Term,
+    UnitKind,
+    UnitRole,
+    UnitSuccession,
+)
+
+UNIT_FIELDS = ["name", "code", "symbol", "kind", "has_committee", "valid_from", "valid_to"]
+MEMBER_FIELDS = ["full_name", "date_of_birth", "sex", "unit", "admission_date", "official_date",
+                 "status", "card_number", "phone", "email"]
+
+
+def _day_before(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=1)
+
+
+def _check_code_free(code: str, exclude_pk=None) -> None:
+    qs = OrgUnit.objects.filter(code=code)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    if qs.exists():
+        raise ValidationError({"code": _("Mã đơn vị “%(code)s” đã có.") % {"code": code}})
+
+
+# --- units -----------------------------------------------------------------
+
+@transaction.atomic
+def unit_create(*, actor, parent: OrgUnit | None, name: str, code: str, kind: str,
+                has_committee: bool = False, symbol: str = "",
+                valid_from: datetime.date | None = None) -> OrgUnit:
+    _check_code_free(code)
+    if parent is not None and parent.kind == UnitKind.CELL:
+        raise ValidationError({"parent": _("Chi bộ không có đơn vị trực thuộc.")})
+    values = dict(name=name, code=code, kind=kind, has_committee=has_committee, symbol=symbol,
+                  valid_from=valid_from or datetime.date.today())
+    if parent is None:
+        unit = OrgUnit.objects.add_root(values)
+    else:
+        unit = OrgUnit.objects.add_child(OrgUnit.objects.get(pk=parent.pk), values)
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=unit, unit_path=unit.path,
+                 changes=diff({}, snapshot(unit, UNIT_FIELDS)))
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, actor, unit: OrgUnit, **values) -> OrgUnit:
+    unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    before = snapshot(unit, UNIT_FIELDS)
+    if "code" in values:
+        _check_code_free(values["code"], exclude_pk=unit.pk)
+    for key, value in values.items():
+        if key not in UNIT_FIELDS:
+            raise TypeError(key)
+        setattr(unit, key, value)
+    unit.full_clean(exclude=["path", "depth", "numchild"])
+    unit.save()
+    changes = diff(before, snapshot(unit, UNIT_FIELDS))
+    if changes:
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=unit, unit_path=unit.path, changes=changes)
+    return unit
+
+
+def _move_active_content(*, old: OrgUnit, new: OrgUnit, on_date, reason: str,
+                         member_ids=None, child_ids=None) -> tuple[int, int]:
+    """Move members (all active, or the given ones) and sub-units of `old` under `new`."""
+    members = Member.objects.filter(unit=old, status__in=ACTIVE_STATUSES)
+    if member_ids is not None:
+        members = members.filter(pk__in=member_ids)
+    ids = list(members.values_list("pk", flat=True))
+    MemberMove.objects.bulk_create(
+        MemberMove(member_id=pk, from_unit=old, to_unit=new, on_date=on_date, reason=reason) for pk in ids)
+    Member.objects.filter(pk__in=ids).update(unit=new)
+    children = OrgUnit.objects.get_children(OrgUnit.objects.get(pk=old.pk)).filter(valid_to__isnull=True)
+    if child_ids is not None:
+        children = children.filter(pk__in=child_ids)
+    child_pks = list(children.values_list("pk", flat=True))
+    for pk in child_pks:
+        # Re-read both ends each time: a move rewrites paths under them.
+        OrgUnit.objects.move(OrgUnit.objects.get(pk=pk), OrgUnit.objects.get(pk=new.pk), "last-child")
+    return len(ids), len(child_pks)
+
+
+def _close_unit(unit: OrgUnit, on_date) -> None:
+    OrgUnit.objects.filter(pk=unit.pk).update(valid_to=_day_before(on_date))
+    UnitRole.objects.filter(unit=unit, end__isnull=True).update(end=_day_before(on_date))
+
+
+def _check_open(units, on_date) -> None:
+    for unit in units:
+        if unit.valid_to is not None:
+            raise ValidationError(_("Đơn vị “%(name)s” đã giải thể hoặc đã hợp nhất.") % {"name": unit.name})
+        if unit.valid_from >= on_date:
+            raise ValidationError(_("Ngày hiệu lực phải sau ngày thành lập của “%(name)s”.") % {"name": unit.name})
+
+
+@transaction.atomic
+def unit_merge(*, actor, units: list[OrgUnit], name: str, code: str, on_date: datetime.date,
+               parent: OrgUnit | None = None, symbol: str = "") -> OrgUnit:
+    """Close `units` the day before `on_date` and open one unit that takes over their
+    active members and sub-units, linked to each of them as successor."""
+    units = [OrgUnit.objects.select_for_update().get(pk=u.pk) for u in units]
+    if len(units) < 2:
+        raise ValidationError(_("Cần chọn ít nhất hai đơn vị để hợp nhất."))
+    _check_open(units, on_date)
+    parent = parent or OrgUnit.objects.get_parent(units[0])
+    new = unit_create(actor=actor, parent=parent, name=name, code=code, kind=units[0].kind,
+                      has_committee=any(u.has_committee for u in units), symbol=symbol, valid_from=on_date)
+    for old in units:
+        moved, children = _move_active_content(old=old, new=new, on_date=on_date,
+                                               reason=_("Hợp nhất vào %(name)s") % {"name": name})
+        _close_unit(old, on_date)
+        UnitSuccession.objects.create(predecessor=old, successor=new, kind=UnitSuccession.Kind.MERGE,
+                                      on_date=on_date)
+        audit_record(actor=actor, action=AuditEntry.Action.MERGE, obj=old, unit_path=old.path,
+                     changes={"successor": [None, name], "members_moved": [None, moved],
+                              "units_moved": [None, children]})
+    return OrgUnit.objects.get(pk=new.pk)
+
+
+@dataclass
+class SplitPart:
+    name: str
+    code: str
+    member_ids: list[int] = field(default_factory=list)
+    child_ids: list[int] = field(default_factory=list)
+    has_committee: bool = False
+
+
+@transaction.atomic
+def unit_split(*, actor, unit: OrgUnit, parts: list[SplitPart], on_date: datetime.date) -> list[OrgUnit]:
+    """Close `unit` and open one unit per part; every active member and sub-unit must
+    go to exactly one part, so nobody is left in a closed unit."""
+    unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    if len(parts) < 2:
+        raise ValidationError(_("Chia tách cần ít nhất hai đơn vị mới."))
+    _check_open([unit], on_date)
+    active_members = set(Member.objects.filter(unit=unit, status__in=ACTIVE_STATUSES).values_list("pk", flat=True))
+    active_children = set(OrgUnit.objects.get_children(unit).filter(valid_to__isnull=True).values_list("pk", flat=True))
+    for label, wanted, given in (
+        (_("đảng viên"), active_members, [pk for p in parts for pk in p.member_ids]),
+        (_("đơn vị trực thuộc"), active_children, [pk for p in parts for pk in p.child_ids]),
+    ):
+        if len(given) != len(set(given)):
+            raise ValidationError(_("Có %(what)s được chia vào hai đơn vị mới.") % {"what": label})
+        if set(given) != wanted:
+            raise ValidationError(_("Mỗi %(what)s của đơn vị cũ phải thuộc đúng một đơn vị mới (%(n)d chưa được chia).")
+                                  % {"what": label, "n": len(wanted - set(given))})
+    parent = OrgUnit.objects.get_parent(unit)
+    created = []
+    for part in parts:
+        new = unit_create(actor=actor, parent=parent, name=part.name, code=part.code, kind=unit.kind,
+                          has_committee=part.has_committee, valid_from=on_date)
+        _move_active_content(old=unit, new=new, on_date=on_date, member_ids=part.member_ids,
+                             child_ids=part.child_ids, reason=_("Chia tách từ %(name)s") % {"name": unit.name})
+        UnitSuccession.objects.create(predecessor=unit, successor=new, kind=UnitSuccession.Kind.SPLIT,
+                                      on_date=on_date)
+        created.append(new)
+    _close_unit(unit, on_date)
+    audit_record(actor=actor, action=AuditEntry.Action.SPLIT, obj=unit, unit_path=unit.path,
+                 changes={"successors": [None, [p.name for p in parts]]})
+    return [OrgUnit.objects.get(pk=u.pk) for u in created]
+
+
+@transaction.atomic
+def term_create(*, actor, unit: OrgUnit, name: str, congress_closed_on: datetime.date,
+                end: datetime.date | None = None) -> Term:
+    """A term starts the day after its congress closes; the previous one ends then."""
+    start = congress_closed_on + datetime.timedelta(days=1)
+    Term.objects.filter(unit=unit, end__isnull=True, start__lt=start).update(end=congress_closed_on)
+    term = Term.objects.create(unit=unit, name=name, congress_closed_on=congress_closed_on, start=start, end=end)
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=term, unit_path=unit.path,
+                 changes={"name": [None, name], "start": [None, start.isoformat()]})
+    return term
+
+
+# --- people ------------------------------------------------------------------
+
+def _validate_member(member: Member) -> None:
+    if member.unit.valid_to is not None:
+        raise ValidationError({"unit": _("Đơn vị “%(name)s” đã giải thể.") % {"name": member.unit.name}})
+    if member.official_date and member.official_date < member.admission_date:
+        raise ValidationError({"official_date": _("Ngày chính thức phải sau ngày vào Đảng.")})
+    if member.admission_date <= member.date_of_birth:
+        raise ValidationError({"admission_date": _("Ngày vào Đảng phải sau ngày sinh.")})
+    member.full_clean(exclude=["user", "sort_key", "name_key"])
+
+
+@transaction.atomic
+def member_create(*, actor, unit: OrgUnit, full_name: str, date_of_birth, sex: str,
+                  admission_date, official_date=None, status: str | None = None,
+                  card_number: str | None = None, phone: str = "", email: str = "",
+                  audit: bool = True) -> Member:
+    member = Member(unit=unit, full_name=full_name, date_of_birth=date_of_birth, sex=sex,
+                    admission_date=admission_date, official_date=official_date,
+                    status=status or ("chinh_thuc" if official_date else "du_bi"),
+                    card_number=card_number or None, phone=phone, email=email)
+    _validate_member(member)
+    member.save()
+    MemberMove.objects.create(member=member, from_unit=None, to_unit=unit, on_date=admission_date,
+                              reason=_("Đăng ký vào hệ thống"))
+    if audit:
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=member, unit_path=unit.path,
+                     changes=diff({}, snapshot(member, MEMBER_FIELDS)))
+    return member
+
+
+@transaction.atomic
+def member_update(*, actor, member: Member, **values) -> Member:
+    member = Member.objects.select_for_update().select_related("unit").get(pk=member.pk)
+    before = snapshot(member, MEMBER_FIELDS)
+    for key, value in values.items():
+        if key not in MEMBER_FIELDS or key == "unit":
+            raise TypeError(key)  # a unit change is a transfer: member_transfer
+        setattr(member, key, value)
+    if "card_number" in values:
+        member.card_number = member.card_number or None
+    _validate_member(member)
+    member.save()
+    changes = diff(before, snapshot(member, MEMBER_FIELDS))
+    if changes:
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=member, unit_path=member.unit.path,
+                     changes=changes)
+    return member
+
+
+@transaction.atomic
+def member_transfer(*, actor, member: Member, to_unit: OrgUnit, on_date: datetime.date,
+                    reason: str = "") -> Member:
+    member = Member.objects.select_for_update().select_related("unit").get(pk=member.pk)
+    if to_unit.valid_to is not None:
+        raise ValidationError(_("Đơn vị “%(name)s” đã giải thể.") % {"name": to_unit.name})
+    if to_unit.pk == member.unit_id:
+        raise ValidationError(_("Đảng viên đã ở đơn vị này."))
+    old = member.unit
+    MemberMove.objects.create(member=member, from_unit=old, to_unit=to_unit, on_date=on_date, reason=reason)
+    member.unit = to_unit
+    member.save(update_fields=["unit"])
+    for path in {old.path, to_unit.path}:
+        audit_record(actor=actor, action=AuditEntry.Action.MOVE, obj=member, unit_path=path,
+                     changes={"unit": [old.name, to_unit.name]})
+    return member
+
+
+@transaction.atomic
+def candidate_create(*, actor, unit: OrgUnit, full_name: str, date_of_birth, sex: str,
+                     stage: str = Candidate.Stage.INTRODUCED) -> Candidate:
+    candidate = Candidate(unit=unit, full_name=full_name, date_of_birth=date_of_birth, sex=sex, stage=stage)
+    candidate.full_clean(exclude=["member", "sort_key", "name_key"])
+    candidate.save()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=candidate, unit_path=unit.path,
+                 changes={"full_name": [None, candidate.full_name], "stage": [None, stage]})
+    return candidate
+
+
+@transaction.atomic
+def role_assign(*, actor, unit: OrgUnit, member: Member, role: str, start: datetime.date,
+                term: Term | None = None, end: datetime.date | None = None) -> UnitRole:
+    if not member.unit.path.startswith(unit.path):
+        raise ValidationError(_("Đảng viên “%(name)s” không sinh hoạt trong đơn vị này.") % {"name": member})
+    unit_role = UnitRole.objects.create(unit=unit, member=member, role=role, term=term, start=start, end=end)
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=unit_role, unit_path=unit.path,
+                 changes={"role": [None, unit_role.get_role_display()], "member": [None, member.full_name]})
+    return unit_role

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from dangvu.orgs import views
+
+app_name = "orgs"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("me/", views.me, name="me"),
+    path("units/<int:pk>/", views.unit_detail, name="unit"),
+    path("units/<int:pk>/members/", views.unit_members, name="unit_members"),
+    path("units/<int:pk>/members/new/", views.member_create, name="member_create"),
+    path("units/<int:pk>/import/", views.import_start, name="import_start"),
+    path("members/<int:pk>/", views.member_detail, name="member"),
+    path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
+    path("imports/template.xlsx", views.import_template, name="import_template"),
+    path("imports/<int:pk>/", views.import_job, name="import_job"),
+    path("imports/<int:pk>/apply/", views.import_apply, name="import_apply"),
+]

@@ -1,0 +1,199 @@
+"""Pages for the org tree, members and imports. Thin: access helper, service, template."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dangvu.accounts.access import get_member_for_user, get_unit_for_user
+from dangvu.accounts.permissions import (
+    AUDIT_READ,
+    MEMBERS_IMPORT,
+    MEMBERS_READ,
+    MEMBERS_WRITE,
+    UNITS_READ,
+    scope_for,
+)
+from dangvu.audit.services import audit_for
+from dangvu.lib.progress import progress_get
+from dangvu.lib.xlsx import XLSX_TYPE, xlsx_response
+from dangvu.orgs import imports, services
+from dangvu.orgs.forms import ImportUploadForm, MemberForm
+from dangvu.orgs.models import ImportJob, Member, OrgUnit, UnitRole
+from dangvu.orgs.selectors import member_search, members_in_subtree, unit_overview
+from dangvu.orgs.tasks import apply_import, validate_import
+
+PAGE_SIZE = 50
+
+
+def home(request):
+    scope = scope_for(request)
+    if scope.is_superuser:
+        roots = list(OrgUnit.get_root_nodes())
+    else:
+        roots = list(OrgUnit.objects.filter(path__in=scope.roots(UNITS_READ)).order_by("path"))
+    if len(roots) == 1:
+        return redirect("orgs:unit", pk=roots[0].pk)
+    if not roots and hasattr(request.user, "member"):
+        return redirect("orgs:me")
+    return render(request, "orgs/home.html", {"roots": roots})
+
+
+def _breadcrumbs(request, unit: OrgUnit) -> list[OrgUnit]:
+    scope = scope_for(request)
+    return [a for a in OrgUnit.objects.get_ancestors(unit) if scope.sees(a.path)]
+
+
+def unit_detail(request, pk):
+    unit = get_unit_for_user(request, pk)
+    scope = scope_for(request)
+    today_roles = (UnitRole.objects.filter(unit=unit, end__isnull=True)
+                   .select_related("member").order_by("role", "member__sort_key"))
+    context = {
+        "unit": unit,
+        "breadcrumbs": _breadcrumbs(request, unit),
+        "overview": unit_overview(unit),
+        "roles": today_roles,
+        "terms": unit.terms.all()[:5],
+        "predecessors": unit.predecessor_links.select_related("predecessor"),
+        "successors": unit.successor_links.select_related("successor"),
+        "can_read_members": scope.can(MEMBERS_READ, unit.path),
+        "can_import": scope.can(MEMBERS_IMPORT, unit.path),
+        "can_write_members": scope.can(MEMBERS_WRITE, unit.path),
+        "audit": audit_for(unit)[:20] if scope.can(AUDIT_READ, unit.path) else None,
+    }
+    return render(request, "orgs/unit_detail.html", context)
+
+
+def _member_rows(members):
+    for m in members:
+        yield [m.full_name, m.date_of_birth, m.get_sex_display(), m.admission_date, m.official_date,
+               m.get_status_display(), m.card_number or "", m.phone, m.email, m.unit.name, m.unit.code]
+
+
+def unit_members(request, pk):
+    unit = get_unit_for_user(request, pk, MEMBERS_READ)
+    include_inactive = request.GET.get("all") == "1"
+    members = member_search(members_in_subtree(unit, include_inactive=include_inactive), request.GET.get("q", ""))
+    if request.GET.get("format") == "xlsx":
+        headers = [_("Họ và tên"), _("Ngày sinh"), _("Giới tính"), _("Ngày vào Đảng"), _("Ngày chính thức"),
+                   _("Trạng thái"), _("Số thẻ đảng viên"), _("Điện thoại"), _("Email"), _("Đơn vị"), _("Mã đơn vị")]
+        return xlsx_response(f"dang-vien-{unit.code}.xlsx", _("Đảng viên"), headers,
+                             _member_rows(members.iterator(chunk_size=2000)))
+    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"unit": unit, "page": page, "q": request.GET.get("q", ""), "all": include_inactive,
+               "breadcrumbs": _breadcrumbs(request, unit) + [unit],
+               "can_write": scope_for(request).can(MEMBERS_WRITE, unit.path)}
+    template = "orgs/_member_rows.html" if request.headers.get("HX-Request") else "orgs/member_list.html"
+    return render(request, template, context)
+
+
+def member_detail(request, pk):
+    member = get_member_for_user(request, pk)
+    scope = scope_for(request)
+    context = {
+        "member": member,
+        "breadcrumbs": _breadcrumbs(request, member.unit) + ([member.unit] if scope.sees(member.unit.path) else []),
+        "moves": member.moves.select_related("from_unit", "to_unit"),
+        "roles": member.roles.select_related("unit"),
+        "can_write": scope.can(MEMBERS_WRITE, member.unit.path),
+        "audit": audit_for(member)[:20] if scope.can(AUDIT_READ, member.unit.path) else None,
+    }
+    return render(request, "orgs/member_detail.html", context)
+
+
+def _apply_form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def member_edit(request, pk):
+    member = get_member_for_user(request, pk, MEMBERS_WRITE)
+    form = MemberForm(request.POST or None, instance=Member.objects.get(pk=member.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_update(actor=request.user, member=member,
+                                   **{f: form.cleaned_data[f] for f in form.Meta.fields})
+        except ValidationError as exc:
+            _apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu thông tin đảng viên."))
+            return redirect("orgs:member", pk=member.pk)
+    return render(request, "orgs/member_form.html", {"form": form, "member": member, "unit": member.unit})
+
+
+def member_create(request, pk):
+    unit = get_unit_for_user(request, pk, MEMBERS_WRITE)
+    form = MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.member_create(actor=request.user, unit=unit,
+                                            **{f: form.cleaned_data[f] for f in form.Meta.fields})
+        except ValidationError as exc:
+            _apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("Đã thêm đảng viên."))
+            return redirect("orgs:member", pk=member.pk)
+    return render(request, "orgs/member_form.html", {"form": form, "unit": unit})
+
+
+def me(request):
+    member = getattr(request.user, "member", None)
+    if member is None:
+        raise Http404
+    return redirect("orgs:member", pk=member.pk)
+
+
+# --- import ------------------------------------------------------------------
+
+def import_template(request):
+    response = HttpResponse(imports.build_template(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-don-vi-dang-vien.xlsx"'
+    return response
+
+
+def import_start(request, pk):
+    unit = get_unit_for_user(request, pk, MEMBERS_IMPORT)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = ImportJob.objects.create(unit=unit, user=request.user, file_name=upload.name, content=upload.read())
+        transaction.on_commit(lambda: validate_import.enqueue(job.pk))
+        return redirect("orgs:import_job", pk=job.pk)
+    jobs = ImportJob.objects.filter(unit=unit).defer("content")[:10]
+    return render(request, "orgs/import_start.html",
+                  {"unit": unit, "form": form, "jobs": jobs, "breadcrumbs": _breadcrumbs(request, unit) + [unit]})
+
+
+def _get_job_for_user(request, pk) -> ImportJob:
+    job = get_object_or_404(ImportJob.objects.defer("content").select_related("unit"), pk=pk)
+    get_unit_for_user(request, job.unit_id, MEMBERS_IMPORT)
+    return job
+
+
+def import_job(request, pk):
+    job = _get_job_for_user(request, pk)
+    context = {"job": job, "unit": job.unit, "progress": progress_get(job.progress_key),
+               "breadcrumbs": _breadcrumbs(request, job.unit) + [job.unit]}
+    if request.headers.get("HX-Request"):
+        return render(request, "orgs/_import_status.html", context)
+    return render(request, "orgs/import_job.html", context)
+
+
+@require_POST
+def import_apply(request, pk):
+    job = _get_job_for_user(request, pk)
+    with transaction.atomic():
+        updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.VALID).update(
+            status=ImportJob.Status.APPLYING)
+        if not updated:
+            raise PermissionDenied(_("Tệp này chưa hợp lệ hoặc đã được nhập."))
+        transaction.on_commit(lambda: apply_import.enqueue(job.pk))
+    return redirect("orgs:import_job", pk=job.pk)

@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+
+from dangvu.api import api
+
+urlpatterns = [
+    path("login/", login_not_required(auth_views.LoginView.as_view(template_name="accounts/login.html",
+                                                                   redirect_authenticated_user=True)),
+         name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("account/", include("dangvu.accounts.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+    path("", include("dangvu.orgs.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.STATIC_URL, document_root=settings.STATIC_ROOT)
