@@ -38,10 +38,14 @@ class Org:
 def org(db):
     o = Org()
     User = get_user_model()
-    o.P = services.unit_create(actor=None, parent=None, name="Đảng bộ tỉnh Thử", code="P", kind=UnitKind.PROVINCE)
-    o.G = services.unit_create(actor=None, parent=o.P, name="Đảng bộ xã Hùng An", code="G", kind=UnitKind.GRASSROOTS)
-    o.A = services.unit_create(actor=None, parent=o.G, name="Chi bộ thôn Nà Ngoa", code="A", kind=UnitKind.CELL)
-    o.B = services.unit_create(actor=None, parent=o.G, name="Chi bộ thôn Bản Mới", code="B", kind=UnitKind.CELL)
+    o.P = services.unit_create(actor=None, parent=None, name="Đảng bộ tỉnh Thử", code="P", kind=UnitKind.PROVINCE,
+                                 valid_from=datetime.date(2020, 1, 1))
+    o.G = services.unit_create(actor=None, parent=o.P, name="Đảng bộ xã Hùng An", code="G", kind=UnitKind.GRASSROOTS,
+                                 valid_from=datetime.date(2020, 1, 1))
+    o.A = services.unit_create(actor=None, parent=o.G, name="Chi bộ thôn Nà Ngoa", code="A", kind=UnitKind.CELL,
+                                 valid_from=datetime.date(2020, 1, 1))
+    o.B = services.unit_create(actor=None, parent=o.G, name="Chi bộ thôn Bản Mới", code="B", kind=UnitKind.CELL,
+                                 valid_from=datetime.date(2020, 1, 1))
     o.sec_member = make_member(o.A, "Trần Thị Bình", datetime.date(1975, 1, 2))
     o.mem_member = make_member(o.A, "Lê Văn Cường", datetime.date(1990, 7, 8))
     o.other_member = make_member(o.A, "Phạm Thị Dung", datetime.date(1988, 2, 3))

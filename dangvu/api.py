@@ -39,7 +39,8 @@ _MESSAGES = {
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc):
-    errors = [{"field": ".".join(str(p) for p in e.get("loc", [])[1:]) or None,
+    # loc is ("body", "payload", "field"): the last part names the field.
+    errors = [{"field": str(e["loc"][-1]) if e.get("loc") else None,
                "message": _(_MESSAGES.get(e.get("type"), "Giá trị không hợp lệ."))}
               for e in exc.errors]
     return api.create_response(request, {"detail": _("Dữ liệu gửi lên không hợp lệ."), "errors": errors}, status=422)

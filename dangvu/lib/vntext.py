@@ -81,5 +81,6 @@ def name_sort_key(full_name: str) -> str:
     return (primary + "z" + tones)[:250]
 
 
-def search_key(full_name: str) -> str:
-    return fold(nfc(full_name))
+def search_key(text: str) -> str:
+    """Folded text with a leading space, so " word" matches at the start of a word."""
+    return " " + fold(nfc(text))

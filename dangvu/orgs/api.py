@@ -90,7 +90,7 @@ def list_units(request, q: str = "", parent: int | None = None, active: bool = T
     if active:
         units = units.filter(valid_to__isnull=True)
     for word in fold(q).split():
-        units = units.filter(Q(name_key__contains=word) | Q(code__icontains=word))
+        units = units.filter(Q(name_key__contains=" " + word) | Q(code__icontains=word))
     return units
 
 

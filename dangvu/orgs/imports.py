@@ -15,7 +15,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from dangvu.audit.models import AuditEntry
 from dangvu.audit.services import audit_record
 from dangvu.lib.progress import Reporter
-from dangvu.lib.vntext import fold, nfc
+from dangvu.lib.vntext import fold, nfc, search_key
 from dangvu.orgs.models import Member, MemberMove, MemberStatus, OrgUnit, UnitKind
 from dangvu.orgs.services import unit_create
 
@@ -265,7 +265,7 @@ def _read_members(plan, ws, root, known, file_codes, progress_job) -> None:
             r.error(row, t("official_date"), _("Ngày chính thức phải sau ngày vào Đảng."))
         if email and "@" not in email:
             r.error(row, t("email"), _("Địa chỉ thư “%(value)s” không hợp lệ.") % {"value": email})
-        person = (fold(name), dob)
+        person = (search_key(name), dob)
         if name and dob:
             if person in seen_people:
                 r.error(row, t("full_name"), _("Trùng với dòng %(other)d (cùng họ tên và ngày sinh).")

@@ -65,9 +65,10 @@ def unit_overview(unit: OrgUnit) -> dict:
 
 
 def member_search(qs: QuerySet, query: str = "") -> QuerySet:
-    """Accent- and case-insensitive: "nguyen van an" and "hoà" find "Nguyễn Văn An" and "hòa"."""
+    """Accent- and case-insensitive, each word matching the start of a word of the name:
+    "nguyen van an" finds "Nguyễn Văn An", "hoà" finds "Lê Thị Hòa"."""
     for word in fold(query).split():
-        qs = qs.filter(name_key__contains=word)
+        qs = qs.filter(name_key__contains=" " + word)
     return qs.order_by("sort_key", "id")
 
 

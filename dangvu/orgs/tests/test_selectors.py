@@ -1,0 +1,86 @@
+import datetime
+
+from django.urls import reverse
+
+from conftest import make_member
+from dangvu.orgs import services
+from dangvu.orgs.demo import build_demo
+from dangvu.orgs.models import (
+    ACTIVE_STATUSES,
+    Candidate,
+    Member,
+    MemberMove,
+    MemberStatus,
+    OrgUnit,
+    Term,
+    UnitKind,
+    UnitRole,
+)
+from dangvu.orgs.selectors import member_rollup, member_search
+
+
+def test_rollup_matches_rows_counted_directly_for_every_unit(db):
+    build_demo(members=900, seed=7, progress=False)
+    rollup = member_rollup()
+    for unit in OrgUnit.objects.all():
+        direct = Member.objects.filter(unit__path__startswith=unit.path, status__in=ACTIVE_STATUSES)
+        counts = rollup.get(unit.path)
+        assert (counts.total if counts else 0) == direct.count(), unit.name
+        assert (counts.full if counts else 0) == direct.filter(status=MemberStatus.FULL).count()
+    # the subtree form agrees with the whole-tree form
+    grassroots = OrgUnit.objects.filter(kind=UnitKind.GRASSROOTS).first()
+    sub = member_rollup(grassroots)
+    assert all(sub[p].total == rollup[p].total for p in sub)
+
+
+def _wipe_demo():
+    for model in (MemberMove, UnitRole, Candidate, Term, Member):
+        model.objects.all().delete()
+    OrgUnit.objects.all().delete()
+
+
+def test_demo_is_deterministic_and_realistic(db):
+    build_demo(members=3000, seed=3, progress=False)
+    first = list(Member.objects.order_by("id").values_list("full_name", "date_of_birth", "unit__code"))
+    assert len(first) == 3000 and all(len(name.split()) >= 3 for name, _d, _u in first)
+    assert OrgUnit.objects.filter(kind=UnitKind.CELL).count() == 300
+    assert OrgUnit.objects.filter(kind=UnitKind.GRASSROOTS).count() == 40
+    assert OrgUnit.objects.filter(kind=UnitKind.CELL, has_committee=True).exists()
+    assert Candidate.objects.exists() and UnitRole.objects.filter(role="bi_thu").count() >= 290
+    _wipe_demo()
+    build_demo(members=3000, seed=3, progress=False)
+    again = list(Member.objects.order_by("id").values_list("full_name", "date_of_birth", "unit__code"))
+    assert again == first
+
+
+def test_unit_page_query_count_does_not_grow_with_units(client, org):
+    client.force_login(org.users["off"])
+
+    def queries_for_page():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("orgs:unit", args=[org.G.pk])).status_code == 200
+        return len(ctx.captured_queries)
+
+    few = queries_for_page()
+    for i in range(30):
+        cell = services.unit_create(actor=None, parent=org.G, name=f"Chi bộ số {i}", code=f"N{i}", kind=UnitKind.CELL)
+        make_member(cell, f"Nguyễn Văn Số{i}", datetime.date(1980, 1, 1) + datetime.timedelta(days=i))
+    assert queries_for_page() == few
+
+
+def test_search_is_accent_and_case_insensitive_and_sorts_the_vietnamese_way(org):
+    for name in ["Nguyễn Văn An", "Trần Thị Bình", "Lê Thị Hòa", "Đỗ Văn Đức", "Lê Văn Bình"]:
+        make_member(org.B, name, datetime.date(1985, 1, 1) + datetime.timedelta(days=len(name)))
+    qs = Member.objects.filter(unit=org.B)
+    assert [m.full_name for m in member_search(qs, "nguyen van an")] == ["Nguyễn Văn An"]
+    for query in ("hoà", "hòa", "Hoa\u0300", "thi hoa"):
+        assert "Lê Thị Hòa" in [m.full_name for m in member_search(qs, query)], query
+    assert [m.full_name for m in member_search(qs, "an")] == ["Nguyễn Văn An"]  # word starts, not "Hoàng"
+    assert [m.full_name for m in member_search(qs, "DUC")] == ["Đỗ Văn Đức"]
+    nfd = "Nguye\u0302\u0303n"
+    assert [m.full_name for m in member_search(qs, nfd)] == ["Nguyễn Văn An"]
+    ordered = [m.full_name for m in member_search(qs, "")]
+    assert ordered == ["Nguyễn Văn An", "Lê Văn Bình", "Trần Thị Bình", "Đỗ Văn Đức", "Hoàng Văn Em", "Lê Thị Hòa"]
