@@ -155,6 +155,7 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["dangvu.formats"]
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = os.getenv("STATIC_ROOT", str(VAR_DIR / "static"))
 MEDIA_ROOT = os.getenv("MEDIA_ROOT", str(VAR_DIR / "media"))
 MEDIA_URL = "media/"
