@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
@@ -22,28 +23,30 @@ class TokenAuth(HttpBearer):
 api = NinjaAPI(title="dangvu API", version="1", urls_namespace="api",
                auth=[TokenAuth(), SessionAuth()], docs_url="/docs")
 
-# pydantic error type → Vietnamese sentence
+# pydantic error type → message, translated when shown
 _MESSAGES = {
-    "missing": "Thiếu trường bắt buộc.",
-    "date_parsing": "Ngày không hợp lệ, cần dạng YYYY-MM-DD.",
-    "date_from_datetime_parsing": "Ngày không hợp lệ, cần dạng YYYY-MM-DD.",
-    "int_parsing": "Cần một số nguyên.",
-    "string_too_long": "Chuỗi quá dài.",
-    "string_type": "Cần một chuỗi ký tự.",
-    "enum": "Giá trị không nằm trong danh sách cho phép.",
-    "literal_error": "Giá trị không nằm trong danh sách cho phép.",
-    "json_invalid": "Nội dung gửi lên không phải JSON hợp lệ.",
-    "bool_parsing": "Cần giá trị đúng/sai.",
+    "missing": gettext_noop("This field is required."),
+    "date_parsing": gettext_noop("Not a valid date; use YYYY-MM-DD."),
+    "date_from_datetime_parsing": gettext_noop("Not a valid date; use YYYY-MM-DD."),
+    "int_parsing": gettext_noop("A whole number is needed."),
+    "string_too_long": gettext_noop("The text is too long."),
+    "string_too_short": gettext_noop("The text is too short."),
+    "string_type": gettext_noop("Text is needed."),
+    "enum": gettext_noop("The value is not one of those allowed."),
+    "literal_error": gettext_noop("The value is not one of those allowed."),
+    "json_invalid": gettext_noop("The request body is not valid JSON."),
+    "bool_parsing": gettext_noop("True or false is needed."),
 }
+_FALLBACK = gettext_noop("The value is not valid.")
 
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc):
     # loc is ("body", "payload", "field"): the last part names the field.
     errors = [{"field": str(e["loc"][-1]) if e.get("loc") else None,
-               "message": _(_MESSAGES.get(e.get("type"), "Giá trị không hợp lệ."))}
+               "message": _(_MESSAGES.get(e.get("type"), _FALLBACK))}
               for e in exc.errors]
-    return api.create_response(request, {"detail": _("Dữ liệu gửi lên không hợp lệ."), "errors": errors}, status=422)
+    return api.create_response(request, {"detail": _("The submitted data is not valid."), "errors": errors}, status=422)
 
 
 @api.exception_handler(DjangoValidationError)
@@ -53,22 +56,22 @@ def on_domain_error(request, exc):
                   for f, errs in exc.error_dict.items()]
     else:
         errors = [{"field": None, "message": m} for m in exc.messages]
-    return api.create_response(request, {"detail": _("Dữ liệu gửi lên không hợp lệ."), "errors": errors}, status=422)
+    return api.create_response(request, {"detail": _("The submitted data is not valid."), "errors": errors}, status=422)
 
 
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
-    return api.create_response(request, {"detail": _("Không tìm thấy.")}, status=404)
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
 
 
 @api.exception_handler(PermissionDenied)
 def on_forbidden(request, exc):
-    return api.create_response(request, {"detail": _("Bạn không có quyền thực hiện việc này.")}, status=403)
+    return api.create_response(request, {"detail": _("You do not have permission to do this.")}, status=403)
 
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
-    return api.create_response(request, {"detail": _("Chưa đăng nhập hoặc khóa API không hợp lệ.")}, status=401)
+    return api.create_response(request, {"detail": _("Not logged in, or the API token is not valid.")}, status=401)
 
 
 @api.exception_handler(HttpError)

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class AccountsConfig(AppConfig):
     name = "dangvu.accounts"
-    verbose_name = _("Tài khoản và phân quyền")
+    verbose_name = _("Accounts and permissions")

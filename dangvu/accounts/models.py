@@ -11,15 +11,15 @@ from dangvu.orgs.models import OrgUnit
 
 
 class Team(models.Model):
-    name = models.CharField(_("tên nhóm"), max_length=120)
+    name = models.CharField(_("team name"), max_length=120)
     unit = models.ForeignKey(OrgUnit, models.CASCADE, related_name="teams",
-                             verbose_name=_("phạm vi (đơn vị và cấp dưới)"))
-    permissions = models.JSONField(_("quyền"), default=list)
+                             verbose_name=_("scope (unit and everything below)"))
+    permissions = models.JSONField(_("permissions"), default=list)
     users = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="teams", blank=True)
 
     class Meta:
-        verbose_name = _("nhóm quyền")
-        verbose_name_plural = _("nhóm quyền")
+        verbose_name = _("team")
+        verbose_name_plural = _("team")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.unit})"
@@ -33,7 +33,7 @@ class ApiToken(models.Model):
     """Only a hash is stored; the raw token is shown once when created."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="api_tokens")
-    name = models.CharField(_("tên"), max_length=80)
+    name = models.CharField(_("name"), max_length=80)
     prefix = models.CharField(max_length=8)
     digest = models.CharField(max_length=64, unique=True)
     created = models.DateTimeField(auto_now_add=True)

@@ -19,12 +19,12 @@ MEMBERS_IMPORT = "members:import"
 AUDIT_READ = "audit:read"
 
 ALL_KEYS = {
-    UNITS_READ: _("Xem đơn vị"),
-    UNITS_WRITE: _("Sửa đơn vị, hợp nhất, chia tách"),
-    MEMBERS_READ: _("Xem đảng viên"),
-    MEMBERS_WRITE: _("Sửa đảng viên"),
-    MEMBERS_IMPORT: _("Nhập dữ liệu từ Excel"),
-    AUDIT_READ: _("Xem nhật ký thay đổi"),
+    UNITS_READ: _("View units"),
+    UNITS_WRITE: _("Edit, merge and split units"),
+    MEMBERS_READ: _("View members"),
+    MEMBERS_WRITE: _("Edit members"),
+    MEMBERS_IMPORT: _("Import data from Excel"),
+    AUDIT_READ: _("View the change log"),
 }
 READ_KEYS = frozenset({UNITS_READ, MEMBERS_READ, AUDIT_READ})
 FULL_KEYS = frozenset(ALL_KEYS)

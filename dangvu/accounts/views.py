@@ -13,7 +13,7 @@ def tokens(request):
     new_token = None
     if request.method == "POST" and form.is_valid():
         _token, new_token = services.token_create(user=request.user, name=form.cleaned_data["name"])
-        messages.success(request, _("Đã tạo khóa API. Hãy chép lại ngay: khóa chỉ hiện một lần."))
+        messages.success(request, _("API token created. Copy it now: it is shown only once."))
     return render(request, "accounts/tokens.html",
                   {"form": form, "tokens": request.user.api_tokens.all(), "new_token": new_token})
 
@@ -22,5 +22,5 @@ def tokens(request):
 def token_revoke(request, pk):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)  # scoped to the owner
     token.delete()
-    messages.success(request, _("Đã thu hồi khóa API."))
+    messages.success(request, _("API token revoked."))
     return redirect("accounts:tokens")

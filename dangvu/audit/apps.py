@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class AuditConfig(AppConfig):
     name = "dangvu.audit"
-    verbose_name = _("Nhật ký thay đổi")
+    verbose_name = _("Change log")

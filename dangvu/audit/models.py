@@ -7,13 +7,13 @@ class AuditEntry(models.Model):
     """Who changed what, when, with the values before and after."""
 
     class Action(models.TextChoices):
-        CREATE = "create", _("Tạo mới")
-        UPDATE = "update", _("Sửa")
-        DELETE = "delete", _("Xóa")
-        MOVE = "move", _("Chuyển")
-        MERGE = "merge", _("Hợp nhất")
-        SPLIT = "split", _("Chia tách")
-        IMPORT = "import", _("Nhập từ Excel")
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Edit")
+        DELETE = "delete", _("Deleted")
+        MOVE = "move", _("Transferred")
+        MERGE = "merge", _("Merged")
+        SPLIT = "split", _("Split")
+        IMPORT = "import", _("Import from Excel")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
     at = models.DateTimeField(auto_now_add=True, db_index=True)

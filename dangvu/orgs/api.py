@@ -4,14 +4,14 @@ import datetime
 
 from django.db.models import Q
 from ninja import Field, Router, Schema
-from ninja.responses import Status
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
 
 from dangvu.accounts.access import get_member_for_user, get_unit_for_user, scoped_members, scoped_units
 from dangvu.accounts.permissions import MEMBERS_WRITE
 from dangvu.lib.vntext import fold
 from dangvu.orgs import services
-from dangvu.orgs.models import Member, OrgUnit, MemberStatus, PersonName, UnitKind
+from dangvu.orgs.models import Member, MemberStatus, OrgUnit, PersonName, UnitKind
 from dangvu.orgs.selectors import member_rollup, member_search
 
 router = Router(tags=["orgs"])

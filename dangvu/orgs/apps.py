@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class OrgsConfig(AppConfig):
     name = "dangvu.orgs"
-    verbose_name = _("Tổ chức và đảng viên")
+    verbose_name = _("Organisation and members")

@@ -15,17 +15,17 @@ class MemberForm(forms.ModelForm):
 
 
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(label=_("Tệp Excel (.xlsx)"))
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
 
     def clean_file(self):
         f = self.cleaned_data["file"]
         if not f.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("Tệp “%(name)s” không phải .xlsx. Hãy lưu lại bằng Excel dưới dạng .xlsx.")
+            raise forms.ValidationError(_("File “%(name)s” is not .xlsx. Save it again from Excel as .xlsx.")
                                         % {"name": f.name})
         if f.size > 20 * 1024 * 1024:
-            raise forms.ValidationError(_("Tệp “%(name)s” lớn hơn 20 MB.") % {"name": f.name})
+            raise forms.ValidationError(_("File “%(name)s” is larger than 20 MB.") % {"name": f.name})
         return f
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label=_("Tên gợi nhớ"), max_length=80)
+    name = forms.CharField(label=_("Label"), max_length=80)

@@ -91,7 +91,7 @@ class _SheetReader:
             if fold(title) in positions:
                 index[attr] = positions[fold(title)]
             elif required:
-                self.error(1, title, _("Thiếu cột “%(col)s” ở dòng tiêu đề.") % {"col": title})
+                self.error(1, title, _("The header row lacks the column “%(col)s”.") % {"col": title})
         if any(required and attr not in index for _t, attr, required in self.columns):
             return
         for number, values in enumerate(it, start=2):
@@ -109,7 +109,7 @@ class _SheetReader:
     def required(self, row: int, title: str, raw) -> str:
         value = self.text(raw)
         if not value:
-            self.error(row, title, _("Ô “%(col)s” không được để trống.") % {"col": title})
+            self.error(row, title, _("“%(col)s” must not be empty.") % {"col": title})
         return value
 
     def date(self, row: int, title: str, raw, required: bool) -> datetime.date | None:
@@ -120,14 +120,14 @@ class _SheetReader:
         value = self.text(raw)
         if not value:
             if required:
-                self.error(row, title, _("Ô “%(col)s” không được để trống.") % {"col": title})
+                self.error(row, title, _("“%(col)s” must not be empty.") % {"col": title})
             return None
         for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"):
             try:
                 return datetime.datetime.strptime(value, fmt).date()
             except ValueError:
                 pass
-        self.error(row, title, _("Ngày “%(value)s” không hợp lệ, cần dạng ngày/tháng/năm, ví dụ 02/09/1985.")
+        self.error(row, title, _("“%(value)s” is not a valid date; write day/month/year, for example 02/09/1985.")
                    % {"value": value})
         return None
 
@@ -137,7 +137,7 @@ class _SheetReader:
             return default
         found = mapping.get(fold(value))
         if found is None:
-            self.error(row, title, _("Giá trị “%(value)s” không hợp lệ, cần một trong: %(allowed)s.")
+            self.error(row, title, _("“%(value)s” is not valid; expected one of: %(allowed)s.")
                        % {"value": value, "allowed": allowed})
         return found
 
@@ -153,12 +153,12 @@ def build_plan(content: bytes, *, root: OrgUnit, progress_job: str | None = None
     try:
         wb = load_workbook(BytesIO(content), read_only=True, data_only=True)
     except (InvalidFileException, KeyError, ValueError, OSError, Exception):  # openpyxl raises many kinds
-        file_reader.error(0, "", _("Không đọc được tệp: cần tệp Excel .xlsx (Excel 2007 trở lên)."))
+        file_reader.error(0, "", _("The file cannot be read: an Excel .xlsx file (Excel 2007 or later) is needed."))
         return plan
     sheets = {fold(name): wb[name] for name in wb.sheetnames}
     unit_ws, member_ws = sheets.get(fold(UNIT_SHEET)), sheets.get(fold(MEMBER_SHEET))
     if unit_ws is None and member_ws is None:
-        file_reader.error(0, "", _("Tệp không có trang “%(a)s” hoặc “%(b)s”.") % {"a": UNIT_SHEET, "b": MEMBER_SHEET})
+        file_reader.error(0, "", _("The file has no sheet named “%(a)s” or “%(b)s”.") % {"a": UNIT_SHEET, "b": MEMBER_SHEET})
         return plan
 
     known = {u.code: u for u in OrgUnit.objects.filter(path__startswith=root.path, valid_to__isnull=True)}
@@ -184,14 +184,14 @@ def _read_units(plan, ws, root, known, file_codes) -> None:
         parent_code = r.required(row, t("parent_code"), raw["parent_code"])
         has_committee = fold(r.text(raw.get("has_committee")))
         if has_committee not in YES | NO:
-            r.error(row, t("has_committee"), _("Giá trị “%(value)s” không hợp lệ, cần “Có” hoặc “Không”.")
+            r.error(row, t("has_committee"), _("“%(value)s” is not valid; expected “Có” or “Không”.")
                     % {"value": r.text(raw.get("has_committee"))})
         valid_from = r.date(row, t("valid_from"), raw.get("valid_from"), required=False)
         if code in file_codes:
-            r.error(row, t("code"), _("Mã đơn vị “%(code)s” trùng với dòng %(other)d.")
+            r.error(row, t("code"), _("Unit code “%(code)s” repeats row %(other)d.")
                     % {"code": code, "other": file_codes[code]})
         elif code in all_codes:
-            r.error(row, t("code"), _("Mã đơn vị “%(code)s” đã có trong hệ thống.") % {"code": code})
+            r.error(row, t("code"), _("Unit code “%(code)s” already exists in the system.") % {"code": code})
         if code:
             file_codes.setdefault(code, row)
         pending.append((row, dict(code=code, name=name, kind=kind, parent_code=parent_code,
@@ -200,12 +200,12 @@ def _read_units(plan, ws, root, known, file_codes) -> None:
     for row, unit in pending:
         parent = unit["parent_code"]
         if parent and parent not in known and parent not in file_codes:
-            r.error(row, t("parent_code"), _("Không có đơn vị mã “%(code)s” trong tệp hoặc trong phạm vi “%(root)s”.")
+            r.error(row, t("parent_code"), _("No unit with code “%(code)s” in the file or within “%(root)s”.")
                     % {"code": parent, "root": root.name})
         elif parent == unit["code"]:
-            r.error(row, t("parent_code"), _("Đơn vị không thể là cấp trên của chính nó."))
+            r.error(row, t("parent_code"), _("A unit cannot be its own parent."))
         elif parent in known and known[parent].kind == UnitKind.CELL:
-            r.error(row, t("parent_code"), _("Đơn vị cấp trên “%(code)s” là chi bộ, không có đơn vị trực thuộc.")
+            r.error(row, t("parent_code"), _("Parent unit “%(code)s” is a cell and cannot have sub-units.")
                     % {"code": parent})
         plan.units.append(unit | {"row": row})
     _order_units(plan, r)
@@ -220,7 +220,7 @@ def _order_units(plan: Plan, r: _SheetReader) -> None:
         if unit["code"] in placed:
             return
         if unit["code"] in trail:
-            r.error(unit["row"], _title(UNIT_COLUMNS, "parent_code"), _("Vòng lặp cấp trên giữa các đơn vị trong tệp."))
+            r.error(unit["row"], _title(UNIT_COLUMNS, "parent_code"), _("The units in the file form a parent loop."))
             return
         parent = by_code.get(unit["parent_code"])
         if parent is not None:
@@ -255,31 +255,31 @@ def _read_members(plan, ws, root, known, file_codes, progress_job) -> None:
         email = r.text(raw.get("email"))
         unit_code = r.required(row, t("unit_code"), raw["unit_code"])
         if unit_code and unit_code not in known and unit_code not in file_codes:
-            r.error(row, t("unit_code"), _("Không có đơn vị mã “%(code)s” trong tệp hoặc trong phạm vi “%(root)s”.")
+            r.error(row, t("unit_code"), _("No unit with code “%(code)s” in the file or within “%(root)s”.")
                     % {"code": unit_code, "root": root.name})
         if dob and admitted and admitted <= dob:
-            r.error(row, t("admission_date"), _("Ngày vào Đảng phải sau ngày sinh."))
+            r.error(row, t("admission_date"), _("The admission date must be after the date of birth."))
         if dob and admitted and (admitted - dob).days < 18 * 365:
-            r.error(row, t("admission_date"), _("Người vào Đảng phải đủ 18 tuổi."))
+            r.error(row, t("admission_date"), _("A member must have been at least 18 when admitted."))
         if official and admitted and official < admitted:
-            r.error(row, t("official_date"), _("Ngày chính thức phải sau ngày vào Đảng."))
+            r.error(row, t("official_date"), _("The full-membership date must be after the admission date."))
         if email and "@" not in email:
-            r.error(row, t("email"), _("Địa chỉ thư “%(value)s” không hợp lệ.") % {"value": email})
+            r.error(row, t("email"), _("E-mail address “%(value)s” is not valid.") % {"value": email})
         person = (search_key(name), dob)
         if name and dob:
             if person in seen_people:
-                r.error(row, t("full_name"), _("Trùng với dòng %(other)d (cùng họ tên và ngày sinh).")
+                r.error(row, t("full_name"), _("Repeats row %(other)d (same name and date of birth).")
                         % {"other": seen_people[person]})
             elif person in existing_people:
-                r.error(row, t("full_name"), _("Đảng viên “%(name)s” sinh ngày %(dob)s đã có trong hệ thống.")
+                r.error(row, t("full_name"), _("Member “%(name)s” born %(dob)s already exists in the system.")
                         % {"name": name, "dob": dob.strftime("%d/%m/%Y")})
             seen_people.setdefault(person, row)
         if card:
             if card in seen_cards:
-                r.error(row, t("card_number"), _("Số thẻ “%(card)s” trùng với dòng %(other)d.")
+                r.error(row, t("card_number"), _("Card number “%(card)s” repeats row %(other)d.")
                         % {"card": card, "other": seen_cards[card]})
             elif card in existing_cards:
-                r.error(row, t("card_number"), _("Số thẻ “%(card)s” đã có trong hệ thống.") % {"card": card})
+                r.error(row, t("card_number"), _("Card number “%(card)s” already exists in the system.") % {"card": card})
             seen_cards.setdefault(card, row)
         plan.members.append(dict(row=row, full_name=name, date_of_birth=dob, sex=sex, admission_date=admitted,
                                  official_date=official, status=status, card_number=card or None,
@@ -326,7 +326,7 @@ def _save_members(batch: list[Member], reporter: Reporter) -> None:
     created = Member.objects.bulk_create(batch)  # SQLite ≥ 3.35 and PostgreSQL return ids
     MemberMove.objects.bulk_create(
         MemberMove(member=m, from_unit=None, to_unit=m.unit, on_date=m.admission_date,
-                   reason=_("Nhập từ Excel")) for m in created)
+                   reason=_("Import from Excel")) for m in created)
     reporter.step(len(batch))
 
 

@@ -14,32 +14,32 @@ from dangvu.lib.vntext import name_sort_key, nfc, search_key
 
 
 class UnitKind(models.TextChoices):
-    PROVINCE = "province", _("Đảng bộ tỉnh, thành phố")
-    UPPER = "upper", _("Đảng bộ cấp trên trực tiếp cơ sở")
-    GRASSROOTS = "grassroots", _("Đảng bộ cơ sở")
-    SUB = "sub", _("Đảng bộ bộ phận")
-    CELL = "cell", _("Chi bộ")
+    PROVINCE = "province", _("Provincial or city Party committee")
+    UPPER = "upper", _("Committee directly above grassroots")
+    GRASSROOTS = "grassroots", _("Grassroots Party committee")
+    SUB = "sub", _("Sub-committee")
+    CELL = "cell", _("Cell")
 
 
 class OrgUnit(MP_Node):
     """A Party organisation. Closed units stay in the tree for history reports."""
 
-    name = models.CharField(_("tên đơn vị"), max_length=200)
-    code = models.CharField(_("mã đơn vị"), max_length=40, unique=True)
-    symbol = models.CharField(_("ký hiệu văn bản"), max_length=20, blank=True,
-                              help_text=_("Ví dụ: ĐUK, TU, ĐU"))
-    kind = models.CharField(_("loại"), max_length=20, choices=UnitKind.choices)
-    has_committee = models.BooleanField(_("có chi ủy"), default=False)
-    valid_from = models.DateField(_("hiệu lực từ"), default=datetime.date(2025, 7, 1))
-    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
-    rule_version = models.CharField(_("phiên bản quy định"), max_length=40, default=settings.ORG_RULE_VERSION)
+    name = models.CharField(_("unit name"), max_length=200)
+    code = models.CharField(_("unit code"), max_length=40, unique=True)
+    symbol = models.CharField(_("document symbol"), max_length=20, blank=True,
+                              help_text=_("For example: ĐUK, TU, ĐU"))
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
+    has_committee = models.BooleanField(_("has a cell committee"), default=False)
+    valid_from = models.DateField(_("valid from"), default=datetime.date(2025, 7, 1))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    rule_version = models.CharField(_("rule version"), max_length=40, default=settings.ORG_RULE_VERSION)
     name_key = models.CharField(max_length=200, editable=False, db_index=True)
 
     node_order_by = None  # siblings keep creation order
 
     class Meta:
-        verbose_name = _("đơn vị")
-        verbose_name_plural = _("đơn vị")
+        verbose_name = _("unit")
+        verbose_name_plural = _("unit")
 
     def __str__(self) -> str:
         return self.name
@@ -61,9 +61,9 @@ class UnitSuccession(models.Model):
     """Predecessor → successor link left by a merge, split or rename."""
 
     class Kind(models.TextChoices):
-        MERGE = "merge", _("hợp nhất")
-        SPLIT = "split", _("chia tách")
-        RENAME = "rename", _("đổi tên")
+        MERGE = "merge", _("merge")
+        SPLIT = "split", _("split")
+        RENAME = "rename", _("rename")
 
     predecessor = models.ForeignKey(OrgUnit, models.PROTECT, related_name="successor_links")
     successor = models.ForeignKey(OrgUnit, models.PROTECT, related_name="predecessor_links")
@@ -78,10 +78,10 @@ class Term(models.Model):
     """Nhiệm kỳ: starts the day after the congress closes."""
 
     unit = models.ForeignKey(OrgUnit, models.CASCADE, related_name="terms")
-    name = models.CharField(_("nhiệm kỳ"), max_length=40, help_text=_("Ví dụ: 2025-2030"))
-    congress_closed_on = models.DateField(_("ngày bế mạc đại hội"))
-    start = models.DateField(_("bắt đầu"))
-    end = models.DateField(_("kết thúc"), null=True, blank=True)
+    name = models.CharField(_("term"), max_length=40, help_text=_("For example: 2025-2030"))
+    congress_closed_on = models.DateField(_("congress closing date"))
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"), null=True, blank=True)
 
     class Meta:
         ordering = ["-start"]
@@ -95,12 +95,12 @@ class PersonName(models.Model):
     """Name fields shared by members and candidates, with their derived keys."""
 
     class Sex(models.TextChoices):
-        MALE = "nam", _("Nam")
-        FEMALE = "nu", _("Nữ")
+        MALE = "nam", _("Male")
+        FEMALE = "nu", _("Female")
 
-    full_name = models.CharField(_("họ và tên"), max_length=120)
-    date_of_birth = models.DateField(_("ngày sinh"))
-    sex = models.CharField(_("giới tính"), max_length=3, choices=Sex.choices)
+    full_name = models.CharField(_("full name"), max_length=120)
+    date_of_birth = models.DateField(_("date of birth"))
+    sex = models.CharField(_("sex"), max_length=3, choices=Sex.choices)
     sort_key = models.CharField(max_length=255, editable=False, db_index=True)
     name_key = models.CharField(max_length=120, editable=False, db_index=True)
 
@@ -110,6 +110,10 @@ class PersonName(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def save(self, *args, **kwargs):
+        self.prepare()
+        super().save(*args, **kwargs)
+
     def prepare(self):
         """Normalise the name and derive its keys; bulk_create paths call it too."""
         self.full_name = nfc(self.full_name).strip()
@@ -117,36 +121,32 @@ class PersonName(models.Model):
         self.name_key = search_key(self.full_name)
         return self
 
-    def save(self, *args, **kwargs):
-        self.prepare()
-        super().save(*args, **kwargs)
-
 
 class MemberStatus(models.TextChoices):
-    PROBATIONARY = "du_bi", _("Dự bị")
-    FULL = "chinh_thuc", _("Chính thức")
-    TRANSFERRED = "chuyen_di", _("Chuyển đi")
-    LEFT = "ra_khoi_dang", _("Ra khỏi Đảng")
+    PROBATIONARY = "du_bi", _("Probationary")
+    FULL = "chinh_thuc", _("Full member")
+    TRANSFERRED = "chuyen_di", _("Transferred out")
+    LEFT = "ra_khoi_dang", _("Left the Party")
 
 
 ACTIVE_STATUSES = (MemberStatus.PROBATIONARY, MemberStatus.FULL)
 
 
 class Member(PersonName):
-    unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="members", verbose_name=_("chi bộ"))
-    admission_date = models.DateField(_("ngày vào Đảng"))
-    official_date = models.DateField(_("ngày chính thức"), null=True, blank=True)
-    status = models.CharField(_("trạng thái"), max_length=20, choices=MemberStatus.choices,
+    unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="members", verbose_name=_("cell"))
+    admission_date = models.DateField(_("admission date"))
+    official_date = models.DateField(_("full-membership date"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=MemberStatus.choices,
                               default=MemberStatus.PROBATIONARY)
-    card_number = models.CharField(_("số thẻ đảng viên"), max_length=20, null=True, blank=True, unique=True)
-    phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
-    email = models.EmailField(_("thư điện tử"), blank=True)
+    card_number = models.CharField(_("party card number"), max_length=20, null=True, blank=True, unique=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
     user = models.OneToOneField(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
                                 related_name="member")
 
     class Meta:
-        verbose_name = _("đảng viên")
-        verbose_name_plural = _("đảng viên")
+        verbose_name = _("members")
+        verbose_name_plural = _("members")
         ordering = ["sort_key", "id"]
         indexes = [models.Index(fields=["unit", "status"])]
 
@@ -168,28 +168,28 @@ class Candidate(PersonName):
     """Quần chúng ưu tú: an admission candidate and where they stand."""
 
     class Stage(models.TextChoices):
-        INTRODUCED = "gioi_thieu", _("Được giới thiệu")
-        STUDYING = "dang_hoc", _("Đang học lớp nhận thức về Đảng")
-        STUDIED = "da_hoc", _("Đã học xong lớp nhận thức về Đảng")
-        CONSIDERED = "xet_ket_nap", _("Đang xét kết nạp")
-        ADMITTED = "da_ket_nap", _("Đã kết nạp")
+        INTRODUCED = "gioi_thieu", _("Introduced")
+        STUDYING = "dang_hoc", _("Attending the course on the Party")
+        STUDIED = "da_hoc", _("Completed the course on the Party")
+        CONSIDERED = "xet_ket_nap", _("Admission under consideration")
+        ADMITTED = "da_ket_nap", _("Admitted")
 
     unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="candidates")
-    stage = models.CharField(_("giai đoạn"), max_length=20, choices=Stage.choices, default=Stage.INTRODUCED)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.INTRODUCED)
     member = models.OneToOneField(Member, models.SET_NULL, null=True, blank=True, related_name="candidacy")
 
     class Meta:
-        verbose_name = _("quần chúng ưu tú")
-        verbose_name_plural = _("quần chúng ưu tú")
+        verbose_name = _("admission candidate")
+        verbose_name_plural = _("admission candidate")
         ordering = ["sort_key", "id"]
 
 
 class RoleKind(models.TextChoices):
-    SECRETARY = "bi_thu", _("Bí thư")
-    DEPUTY = "pho_bi_thu", _("Phó Bí thư")
-    COMMITTEE = "cap_uy_vien", _("Cấp ủy viên")
-    PROPAGANDA = "tuyen_giao", _("Cán bộ tuyên giáo")
-    MEMBER = "thanh_vien", _("Thành viên")
+    SECRETARY = "bi_thu", _("Secretary")
+    DEPUTY = "pho_bi_thu", _("Deputy secretary")
+    COMMITTEE = "cap_uy_vien", _("Committee member")
+    PROPAGANDA = "tuyen_giao", _("Propaganda officer")
+    MEMBER = "thanh_vien", _("Member")
 
 
 class UnitRole(models.Model):
@@ -197,10 +197,10 @@ class UnitRole(models.Model):
 
     unit = models.ForeignKey(OrgUnit, models.CASCADE, related_name="roles")
     member = models.ForeignKey(Member, models.CASCADE, related_name="roles")
-    role = models.CharField(_("chức vụ"), max_length=20, choices=RoleKind.choices)
+    role = models.CharField(_("role"), max_length=20, choices=RoleKind.choices)
     term = models.ForeignKey(Term, models.SET_NULL, null=True, blank=True, related_name="roles")
-    start = models.DateField(_("từ ngày"))
-    end = models.DateField(_("đến ngày"), null=True, blank=True)
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"), null=True, blank=True)
 
     class Meta:
         ordering = ["unit", "role", "start"]
@@ -213,13 +213,13 @@ class ImportJob(models.Model):
     """One uploaded file on its way through check → preview → apply."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", _("Đang chờ kiểm tra")
-        VALIDATING = "validating", _("Đang kiểm tra")
-        INVALID = "invalid", _("Có lỗi")
-        VALID = "valid", _("Hợp lệ, chờ áp dụng")
-        APPLYING = "applying", _("Đang nhập")
-        DONE = "done", _("Đã nhập xong")
-        FAILED = "failed", _("Thất bại")
+        QUEUED = "queued", _("Waiting to be checked")
+        VALIDATING = "validating", _("Checking")
+        INVALID = "invalid", _("Has errors")
+        VALID = "valid", _("Valid, waiting to be applied")
+        APPLYING = "applying", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
 
     unit = models.ForeignKey(OrgUnit, models.CASCADE, related_name="import_jobs")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")

@@ -39,7 +39,7 @@ def _check_code_free(code: str, exclude_pk=None) -> None:
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     if qs.exists():
-        raise ValidationError({"code": _("Mã đơn vị “%(code)s” đã có.") % {"code": code}})
+        raise ValidationError({"code": _("Unit code “%(code)s” is already taken.") % {"code": code}})
 
 
 # --- units -----------------------------------------------------------------
@@ -50,7 +50,7 @@ def unit_create(*, actor, parent: OrgUnit | None, name: str, code: str, kind: st
                 valid_from: datetime.date | None = None) -> OrgUnit:
     _check_code_free(code)
     if parent is not None and parent.kind == UnitKind.CELL:
-        raise ValidationError({"parent": _("Chi bộ không có đơn vị trực thuộc.")})
+        raise ValidationError({"parent": _("A cell cannot have sub-units.")})
     values = dict(name=name, code=code, kind=kind, has_committee=has_committee, symbol=symbol,
                   valid_from=valid_from or datetime.date.today())
     if parent is None:
@@ -108,9 +108,9 @@ def _close_unit(unit: OrgUnit, on_date) -> None:
 def _check_open(units, on_date) -> None:
     for unit in units:
         if unit.valid_to is not None:
-            raise ValidationError(_("Đơn vị “%(name)s” đã giải thể hoặc đã hợp nhất.") % {"name": unit.name})
+            raise ValidationError(_("Unit “%(name)s” has been dissolved or merged.") % {"name": unit.name})
         if unit.valid_from >= on_date:
-            raise ValidationError(_("Ngày hiệu lực phải sau ngày thành lập của “%(name)s”.") % {"name": unit.name})
+            raise ValidationError(_("The effective date must be after “%(name)s” was founded.") % {"name": unit.name})
 
 
 @transaction.atomic
@@ -120,14 +120,14 @@ def unit_merge(*, actor, units: list[OrgUnit], name: str, code: str, on_date: da
     active members and sub-units, linked to each of them as successor."""
     units = [OrgUnit.objects.select_for_update().get(pk=u.pk) for u in units]
     if len(units) < 2:
-        raise ValidationError(_("Cần chọn ít nhất hai đơn vị để hợp nhất."))
+        raise ValidationError(_("Choose at least two units to merge."))
     _check_open(units, on_date)
     parent = parent or OrgUnit.objects.get_parent(units[0])
     new = unit_create(actor=actor, parent=parent, name=name, code=code, kind=units[0].kind,
                       has_committee=any(u.has_committee for u in units), symbol=symbol, valid_from=on_date)
     for old in units:
         moved, children = _move_active_content(old=old, new=new, on_date=on_date,
-                                               reason=_("Hợp nhất vào %(name)s") % {"name": name})
+                                               reason=_("Merged into %(name)s") % {"name": name})
         _close_unit(old, on_date)
         UnitSuccession.objects.create(predecessor=old, successor=new, kind=UnitSuccession.Kind.MERGE,
                                       on_date=on_date)
@@ -152,18 +152,18 @@ def unit_split(*, actor, unit: OrgUnit, parts: list[SplitPart], on_date: datetim
     go to exactly one part, so nobody is left in a closed unit."""
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
     if len(parts) < 2:
-        raise ValidationError(_("Chia tách cần ít nhất hai đơn vị mới."))
+        raise ValidationError(_("A split needs at least two new units."))
     _check_open([unit], on_date)
     active_members = set(Member.objects.filter(unit=unit, status__in=ACTIVE_STATUSES).values_list("pk", flat=True))
     active_children = set(OrgUnit.objects.get_children(unit).filter(valid_to__isnull=True).values_list("pk", flat=True))
     for label, wanted, given in (
-        (_("đảng viên"), active_members, [pk for p in parts for pk in p.member_ids]),
-        (_("đơn vị trực thuộc"), active_children, [pk for p in parts for pk in p.child_ids]),
+        (_("members"), active_members, [pk for p in parts for pk in p.member_ids]),
+        (_("sub-units"), active_children, [pk for p in parts for pk in p.child_ids]),
     ):
         if len(given) != len(set(given)):
-            raise ValidationError(_("Có %(what)s được chia vào hai đơn vị mới.") % {"what": label})
+            raise ValidationError(_("Some %(what)s are assigned to two new units.") % {"what": label})
         if set(given) != wanted:
-            raise ValidationError(_("Mỗi %(what)s của đơn vị cũ phải thuộc đúng một đơn vị mới (%(n)d chưa được chia).")
+            raise ValidationError(_("Every one of the old unit's %(what)s must go to exactly one new unit (%(n)d not assigned).")
                                   % {"what": label, "n": len(wanted - set(given))})
     parent = OrgUnit.objects.get_parent(unit)
     created = []
@@ -171,7 +171,7 @@ def unit_split(*, actor, unit: OrgUnit, parts: list[SplitPart], on_date: datetim
         new = unit_create(actor=actor, parent=parent, name=part.name, code=part.code, kind=unit.kind,
                           has_committee=part.has_committee, valid_from=on_date)
         _move_active_content(old=unit, new=new, on_date=on_date, member_ids=part.member_ids,
-                             child_ids=part.child_ids, reason=_("Chia tách từ %(name)s") % {"name": unit.name})
+                             child_ids=part.child_ids, reason=_("Split from %(name)s") % {"name": unit.name})
         UnitSuccession.objects.create(predecessor=unit, successor=new, kind=UnitSuccession.Kind.SPLIT,
                                       on_date=on_date)
         created.append(new)
@@ -197,11 +197,11 @@ def term_create(*, actor, unit: OrgUnit, name: str, congress_closed_on: datetime
 
 def _validate_member(member: Member) -> None:
     if member.unit.valid_to is not None:
-        raise ValidationError({"unit": _("Đơn vị “%(name)s” đã giải thể.") % {"name": member.unit.name}})
+        raise ValidationError({"unit": _("Unit “%(name)s” has been dissolved.") % {"name": member.unit.name}})
     if member.official_date and member.official_date < member.admission_date:
-        raise ValidationError({"official_date": _("Ngày chính thức phải sau ngày vào Đảng.")})
+        raise ValidationError({"official_date": _("The full-membership date must be after the admission date.")})
     if member.admission_date <= member.date_of_birth:
-        raise ValidationError({"admission_date": _("Ngày vào Đảng phải sau ngày sinh.")})
+        raise ValidationError({"admission_date": _("The admission date must be after the date of birth.")})
     member.full_clean(exclude=["user", "sort_key", "name_key"])
 
 
@@ -217,7 +217,7 @@ def member_create(*, actor, unit: OrgUnit, full_name: str, date_of_birth, sex: s
     _validate_member(member)
     member.save()
     MemberMove.objects.create(member=member, from_unit=None, to_unit=unit, on_date=admission_date,
-                              reason=_("Đăng ký vào hệ thống"))
+                              reason=_("Registered in the system"))
     if audit:
         audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=member, unit_path=unit.path,
                      changes=diff({}, snapshot(member, MEMBER_FIELDS)))
@@ -248,9 +248,9 @@ def member_transfer(*, actor, member: Member, to_unit: OrgUnit, on_date: datetim
                     reason: str = "") -> Member:
     member = Member.objects.select_for_update().select_related("unit").get(pk=member.pk)
     if to_unit.valid_to is not None:
-        raise ValidationError(_("Đơn vị “%(name)s” đã giải thể.") % {"name": to_unit.name})
+        raise ValidationError(_("Unit “%(name)s” has been dissolved.") % {"name": to_unit.name})
     if to_unit.pk == member.unit_id:
-        raise ValidationError(_("Đảng viên đã ở đơn vị này."))
+        raise ValidationError(_("The member is already in this unit."))
     old = member.unit
     MemberMove.objects.create(member=member, from_unit=old, to_unit=to_unit, on_date=on_date, reason=reason)
     member.unit = to_unit
@@ -276,7 +276,7 @@ def candidate_create(*, actor, unit: OrgUnit, full_name: str, date_of_birth, sex
 def role_assign(*, actor, unit: OrgUnit, member: Member, role: str, start: datetime.date,
                 term: Term | None = None, end: datetime.date | None = None) -> UnitRole:
     if not member.unit.path.startswith(unit.path):
-        raise ValidationError(_("Đảng viên “%(name)s” không sinh hoạt trong đơn vị này.") % {"name": member})
+        raise ValidationError(_("Member “%(name)s” does not belong to this unit.") % {"name": member})
     unit_role = UnitRole.objects.create(unit=unit, member=member, role=role, term=term, start=start, end=end)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=unit_role, unit_path=unit.path,
                  changes={"role": [None, unit_role.get_role_display()], "member": [None, member.full_name]})

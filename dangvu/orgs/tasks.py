@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.tasks import task
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangvu.accounts.permissions import MEMBERS_IMPORT, UserScope
 from dangvu.orgs import imports
@@ -16,7 +17,7 @@ def _job(job_id: int) -> ImportJob | None:
     # Rights may have changed since the upload.
     if not UserScope(get_user_model().objects.get(pk=job.user_id)).can(MEMBERS_IMPORT, job.unit.path):
         job.status, job.finished = ImportJob.Status.FAILED, timezone.now()
-        job.errors = [{"sheet": "", "row": 0, "column": "", "message": "Bạn không còn quyền nhập dữ liệu cho đơn vị này."}]
+        job.errors = [{"sheet": "", "row": 0, "column": "", "message": _("You no longer have permission to import into this unit.")}]
         job.save(update_fields=["status", "finished", "errors"])
         return None
     return job
@@ -50,6 +51,6 @@ def apply_import(job_id: int) -> None:
             job.status = ImportJob.Status.DONE
         except Exception as exc:  # nothing was written: the transaction rolled back
             job.status = ImportJob.Status.FAILED
-            job.errors = [{"sheet": "", "row": 0, "column": "", "message": f"Lỗi khi ghi dữ liệu, không có gì được ghi: {exc}"}]
+            job.errors = [{"sheet": "", "row": 0, "column": "", "message": _("Writing failed and nothing was written: %(error)s") % {"error": exc}}]
     job.finished = timezone.now()
     job.save(update_fields=["status", "errors", "summary", "finished"])

@@ -80,9 +80,9 @@ def unit_members(request, pk):
     include_inactive = request.GET.get("all") == "1"
     members = member_search(members_in_subtree(unit, include_inactive=include_inactive), request.GET.get("q", ""))
     if request.GET.get("format") == "xlsx":
-        headers = [_("Họ và tên"), _("Ngày sinh"), _("Giới tính"), _("Ngày vào Đảng"), _("Ngày chính thức"),
-                   _("Trạng thái"), _("Số thẻ đảng viên"), _("Điện thoại"), _("Email"), _("Đơn vị"), _("Mã đơn vị")]
-        return xlsx_response(f"dang-vien-{unit.code}.xlsx", _("Đảng viên"), headers,
+        headers = [_("Full name"), _("Date of birth"), _("Sex"), _("Admission date"), _("Full-membership date"),
+                   _("Status"), _("Party card number"), _("Phone"), _("E-mail"), _("Units"), _("Unit code")]
+        return xlsx_response(f"dang-vien-{unit.code}.xlsx", _("Members"), headers,
                              _member_rows(members.iterator(chunk_size=2000)))
     page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"unit": unit, "page": page, "q": request.GET.get("q", ""), "all": include_inactive,
@@ -124,7 +124,7 @@ def member_edit(request, pk):
         except ValidationError as exc:
             _apply_form_errors(form, exc)
         else:
-            messages.success(request, _("Đã lưu thông tin đảng viên."))
+            messages.success(request, _("The member's details were saved."))
             return redirect("orgs:member", pk=member.pk)
     return render(request, "orgs/member_form.html", {"form": form, "member": member, "unit": member.unit})
 
@@ -139,7 +139,7 @@ def member_create(request, pk):
         except ValidationError as exc:
             _apply_form_errors(form, exc)
         else:
-            messages.success(request, _("Đã thêm đảng viên."))
+            messages.success(request, _("The member was added."))
             return redirect("orgs:member", pk=member.pk)
     return render(request, "orgs/member_form.html", {"form": form, "unit": unit})
 
@@ -194,6 +194,6 @@ def import_apply(request, pk):
         updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.VALID).update(
             status=ImportJob.Status.APPLYING)
         if not updated:
-            raise PermissionDenied(_("Tệp này chưa hợp lệ hoặc đã được nhập."))
+            raise PermissionDenied(_("This file is not valid yet, or has already been imported."))
         transaction.on_commit(lambda: apply_import.enqueue(job.pk))
     return redirect("orgs:import_job", pk=job.pk)

@@ -90,6 +90,7 @@ def test_a_failure_while_writing_rolls_everything_back(root, org):
     assert not Member.objects.filter(full_name="Lý Thị Hòa").exists()
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection after each task
 def test_upload_preview_and_apply_through_the_pages_and_the_real_worker(client, root, org,
                                                                        django_capture_on_commit_callbacks):
     client.force_login(org.users["off"])
