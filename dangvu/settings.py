@@ -57,7 +57,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "dangvu.middleware.VietnameseFirstLocale",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -152,6 +152,7 @@ LOCALE_PATHS = [BASE_DIR.parent / "locale"]
 TIME_ZONE = os.getenv("TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True
+USE_THOUSAND_SEPARATOR = True  # 1.257.021 in Vietnamese, 1,257,021 in English
 FORMAT_MODULE_PATH = ["dangvu.formats"]
 
 STATIC_URL = "static/"

@@ -103,7 +103,7 @@ def _plan_units(rng: random.Random, cells_wanted: int) -> tuple[_TreeBuilder, Or
     grassroots = []
     for i in range(grassroots_count):
         if i % 4 == 3:  # an agency committee under an upper committee
-            parent = uppers[i % 2]
+            parent = uppers[(i // 4) % 2]
             base = AGENCIES[(i // 4) % len(AGENCIES)]
             name = f"Đảng bộ {base}" + (f" ({i // 4 // len(AGENCIES) + 1})" if i >= 4 * len(AGENCIES) else "")
         else:

@@ -107,3 +107,12 @@ def test_read_only_viewer_cannot_change_anything(client, org):
     client.post(reverse("orgs:member_edit", args=[org.other_member.pk]), data=BODIES["member edit post"] | {"phone": "1"})
     org.other_member.refresh_from_db()
     assert org.other_member.phone == before
+
+
+def test_pages_are_vietnamese_whatever_the_browser_asks_until_the_user_switches(client, org):
+    client.force_login(org.users["off"])
+    url = reverse("orgs:unit", args=[org.G.pk])
+    page = client.get(url, headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
+    assert "Danh sách đảng viên" in page
+    client.post("/i18n/setlang/", {"language": "en", "next": url})
+    assert "Member list" in client.get(url).content.decode()
