@@ -29,10 +29,10 @@ run: $(STAMP) messages
 	  $(BIN)/dangvu runserver --insecure --noreload 127.0.0.1:8000
 
 lint: $(STAMP)
-	$(BIN)/ruff check dangvu tests bench
+	$(BIN)/ruff check dangvu tests bench scripts conftest.py
 
 test: $(STAMP) messages
-	$(BIN)/ruff check dangvu tests bench
+	$(BIN)/ruff check dangvu tests bench scripts conftest.py
 	$(BIN)/dangvu check --fail-level WARNING
 	$(BIN)/dangvu makemigrations --check --dry-run
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS); rc=$$?; \
