@@ -131,3 +131,16 @@ def test_template_download_has_both_sheets(client, org):
     wb = load_workbook(BytesIO(client.get(reverse("orgs:import_template")).content))
     assert wb.sheetnames == ["Đơn vị", "Đảng viên"]
     assert [c.value for c in wb["Đảng viên"][1]][:2] == ["Họ và tên", "Ngày sinh"]
+
+
+def test_command_line_import_checks_then_writes(root, tmp_path, capsys):
+    from django.core.management import CommandError, call_command
+
+    bad = tmp_path / "co-loi.xlsx"
+    bad.write_bytes(build_template(BAD_MEMBERS, UNITS))
+    with pytest.raises(CommandError, match="7 lỗi"):
+        call_command("import_org", str(bad), "--unit", "TQ-0001", verbosity=0)
+    assert "co-loi.xlsx: trang “Đảng viên”, dòng 4, cột “Ngày sinh”" in capsys.readouterr().err
+    assert not Member.objects.filter(unit__code__startswith="TQ-0001-M").exists()
+    call_command("import_org", str(SAMPLE), "--unit", "TQ-0001", verbosity=0)
+    assert Member.objects.filter(unit__code__startswith="TQ-0001-M").count() == 6
