@@ -29,11 +29,12 @@ class Reporter:
     def __init__(self, job: str, total: int, stage: str = "", every: int = 200, bar=None):
         self.job, self.total, self.stage, self.every, self.bar = job, total, stage, every, bar
         self.done = 0
-        progress_set(job, done=0, total=total, stage=stage)
+        if job:  # no job: a terminal run, the bar is enough
+            progress_set(job, done=0, total=total, stage=stage)
 
     def step(self, n: int = 1) -> None:
         self.done += n
         if self.bar is not None:
             self.bar.update(n)
-        if self.done % self.every < n or self.done >= self.total:
+        if self.job and (self.done % self.every < n or self.done >= self.total):
             progress_set(self.job, done=self.done, total=self.total, stage=self.stage)

@@ -288,12 +288,12 @@ def _read_members(plan, ws, root, known, file_codes, progress_job) -> None:
 
 
 @transaction.atomic
-def apply_plan(plan: Plan, *, root: OrgUnit, actor, progress_job: str | None = None,
+def apply_plan(plan: Plan, *, root: OrgUnit, actor, progress_job: str = "",
                file_name: str = "", bar=None) -> dict:
     """Write a checked plan. Any failure rolls back everything."""
     if plan.errors:
         raise ValueError("plan has errors")
-    reporter = Reporter(progress_job or "", len(plan.units) + len(plan.members), stage="apply", bar=bar)
+    reporter = Reporter(progress_job, len(plan.units) + len(plan.members), stage="apply", bar=bar)
     units = {u.code: u for u in OrgUnit.objects.filter(path__startswith=root.path, valid_to__isnull=True)}
     for row in plan.units:
         units[row["code"]] = unit_create(
