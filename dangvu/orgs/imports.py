@@ -16,7 +16,7 @@ from dangvu.audit.services import audit_record
 from dangvu.lib.progress import Reporter
 from dangvu.lib.vntext import fold, nfc, search_key
 from dangvu.orgs.models import Member, MemberMove, MemberStatus, OrgUnit, UnitKind
-from dangvu.orgs.services import unit_create
+from dangvu.orgs.services import member_date_errors, unit_create
 
 UNIT_SHEET = "Đơn vị"
 MEMBER_SHEET = "Đảng viên"
@@ -256,12 +256,11 @@ def _read_members(plan, ws, root, known, file_codes, progress_job) -> None:
         if unit_code and unit_code not in known and unit_code not in file_codes:
             r.error(row, t("unit_code"), _("No unit with code “%(code)s” in the file or within “%(root)s”.")
                     % {"code": unit_code, "root": root.name})
-        if dob and admitted and admitted <= dob:
-            r.error(row, t("admission_date"), _("The admission date must be after the date of birth."))
+        for attr, message in member_date_errors(date_of_birth=dob, admission_date=admitted,
+                                                official_date=official).items():
+            r.error(row, t(attr), message)
         if dob and admitted and (admitted - dob).days < 18 * 365:
             r.error(row, t("admission_date"), _("A member must have been at least 18 when admitted."))
-        if official and admitted and official < admitted:
-            r.error(row, t("official_date"), _("The full-membership date must be after the admission date."))
         if email and "@" not in email:
             r.error(row, t("email"), _("E-mail address “%(value)s” is not valid.") % {"value": email})
         person = (search_key(name), dob)

@@ -195,13 +195,23 @@ def term_create(*, actor, unit: OrgUnit, name: str, congress_closed_on: datetime
 
 # --- people ------------------------------------------------------------------
 
+def member_date_errors(*, date_of_birth, admission_date, official_date) -> dict[str, str]:
+    """The date rules of a member record, by field; the form, the API and the import share them."""
+    errors = {}
+    if date_of_birth and admission_date and admission_date <= date_of_birth:
+        errors["admission_date"] = _("The admission date must be after the date of birth.")
+    if admission_date and official_date and official_date < admission_date:
+        errors["official_date"] = _("The full-membership date must be after the admission date.")
+    return errors
+
+
 def _validate_member(member: Member) -> None:
     if member.unit.valid_to is not None:
         raise ValidationError({"unit": _("Unit “%(name)s” has been dissolved.") % {"name": member.unit.name}})
-    if member.official_date and member.official_date < member.admission_date:
-        raise ValidationError({"official_date": _("The full-membership date must be after the admission date.")})
-    if member.admission_date <= member.date_of_birth:
-        raise ValidationError({"admission_date": _("The admission date must be after the date of birth.")})
+    errors = member_date_errors(date_of_birth=member.date_of_birth, admission_date=member.admission_date,
+                                official_date=member.official_date)
+    if errors:
+        raise ValidationError(errors)
     member.full_clean(exclude=["user", "sort_key", "name_key"])
 
 
