@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "dangvu.accounts",
     "dangvu.audit",
     "dangvu.orgs",
+    "dangvu.study",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,337 @@
+"""Find copied essays in a folder: fingerprint, find candidates, verify exactly.
+
+1. Fingerprint each file (in parallel, or on a Dask cluster): read, normalise,
+   5-gram shingle hashes, minus shingles of the excluded texts; count the
+   writer's own words.
+2. Shingles found in more than `max_df` essays are "common": they come from a
+   circulating template or stock phrases. They do not make candidates nor count
+   as copying; essays built mostly on them are grouped as a common-source cluster.
+3. Candidates: essays sharing at least two sampled rare shingles (every shingle
+   when the corpus is small, one in eight when large). Sampling only decides
+   which pairs are checked, never a score.
+4. Every candidate is verified on its full shingle sets: score = shared rare
+   shingles / shingles of the shorter essay. Exact, never an estimate.
+5. Reported pairs get their copied passages as character offsets in both originals.
+"""
+
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from dangvu.integrity.readers import SUFFIXES, UnreadableFile, read
+from dangvu.integrity.shingles import EMPTY, K, covered_tokens, shingle_hashes
+from dangvu.integrity.vietnamese import tokens_with_spans
+
+SMALL_CORPUS = 5000  # below this every shingle is a candidate key
+SAMPLE_MASK = np.uint64(7)  # one in eight above it
+BIG_CLUSTER = 10  # above this many members a cluster lists each essay's best match only
+
+
+@dataclass
+class Options:
+    threshold: float = 0.3
+    min_words: int = 150
+    max_df: int = 50
+    exclude: list[Path] = field(default_factory=list)
+    workers: int = 0  # 0: one per core
+    dask: str | None = None
+
+
+@dataclass
+class Fingerprint:
+    path: str
+    shingles: np.ndarray = field(default_factory=lambda: EMPTY)  # sorted unique, excluded removed
+    own_words: int = 0
+    error: str | None = None
+
+
+# --- step 1: fingerprints -------------------------------------------------------
+
+def list_files(root: Path) -> list[str]:
+    """Every .txt/.docx/.pdf under root, as sorted relative POSIX paths."""
+    out = []
+    for dirpath, _dirs, files in os.walk(root):
+        for name in files:
+            if name.lower().endswith(SUFFIXES) and not name.startswith("~$"):
+                out.append((Path(dirpath) / name).relative_to(root).as_posix())
+    return sorted(out)
+
+
+def text_shingles(text: str, encoding: str = "auto") -> np.ndarray:
+    tokens, _spans = tokens_with_spans(text, encoding)
+    return shingle_hashes(tokens)
+
+
+def excluded_shingles(paths: Iterable[Path]) -> np.ndarray:
+    parts = []
+    for path in paths:
+        text = read(Path(path))
+        parts.append(text_shingles(text.original, text.encoding))
+    return np.unique(np.concatenate(parts)) if parts else EMPTY
+
+
+def fingerprint(root: str, rel: str, excluded: np.ndarray) -> Fingerprint:
+    try:
+        text = read(Path(root) / rel)
+    except UnreadableFile as exc:
+        return Fingerprint(rel, error=str(exc))
+    except OSError as exc:
+        return Fingerprint(rel, error=f"Không mở được tệp: {exc.strerror}.")
+    tokens, _spans = tokens_with_spans(text.original, text.encoding)
+    hashes = shingle_hashes(tokens)
+    if excluded.size and hashes.size:
+        is_excluded = np.isin(hashes, excluded)
+        own = len(tokens) - covered_tokens(is_excluded, len(tokens))
+        hashes = hashes[~is_excluded]
+    else:
+        own = len(tokens)
+    return Fingerprint(rel, np.unique(hashes), own)
+
+
+def _fingerprint_batch(root: str, rels: list[str], excluded: np.ndarray) -> list[Fingerprint]:
+    return [fingerprint(root, rel, excluded) for rel in rels]
+
+
+def _batches(items: list, size: int) -> list[list]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def fingerprint_all(root: Path, rels: list[str], excluded: np.ndarray, options: Options,
+                    progress: Callable[[int], None]) -> list[Fingerprint]:
+    batches = _batches(rels, 200)
+    if options.dask:
+        from distributed import Client, as_completed
+
+        with Client(options.dask) as client:
+            excluded_future = client.scatter(excluded, broadcast=True)
+            futures = client.map(_fingerprint_batch, [str(root)] * len(batches), batches,
+                                 [excluded_future] * len(batches), pure=False)
+            prints = []
+            for future in as_completed(futures):
+                result = future.result()
+                prints += result
+                progress(len(result))
+        return sorted(prints, key=lambda fp: fp.path)
+    workers = options.workers or os.cpu_count() or 1
+    if workers == 1 or len(rels) < 400:
+        prints = []
+        for batch in batches:
+            prints += _fingerprint_batch(str(root), batch, excluded)
+            progress(len(batch))
+        return prints
+    prints = []
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for result in pool.map(_fingerprint_batch, [str(root)] * len(batches), batches,
+                               [excluded] * len(batches)):
+            prints += result
+            progress(len(result))
+    return prints
+
+
+# --- step 2: common shingles ------------------------------------------------------
+
+def common_shingles(prints: list[Fingerprint], max_df: int, parts: int = 16) -> np.ndarray:
+    """Exact: shingles present in more than max_df essays, counted one hash range
+    at a time so memory stays a fraction of the corpus."""
+    if len(prints) <= max_df:
+        return EMPTY
+    bounds = [np.uint64(2**64 * k // parts) for k in range(1, parts)]
+    found = []
+    previous = [0] * len(prints)
+    for part in range(parts):
+        chunk = []
+        for i, fp in enumerate(prints):
+            end = (int(np.searchsorted(fp.shingles, bounds[part], side="left"))
+                   if part < parts - 1 else fp.shingles.size)
+            chunk.append(fp.shingles[previous[i]:end])
+            previous[i] = end
+        values, counts = np.unique(np.concatenate(chunk), return_counts=True)
+        found.append(values[counts > max_df])
+    return np.concatenate(found)
+
+
+# --- step 3 and 4: candidates and exact scores --------------------------------------
+
+def candidate_pairs(keys: list[np.ndarray]) -> np.ndarray:
+    """Pairs (i < j) sharing at least two keys, as an (n, 2) array."""
+    doc = np.concatenate([np.full(k.size, i, dtype=np.int64) for i, k in enumerate(keys)] or [np.empty(0, np.int64)])
+    if doc.size == 0:
+        return np.empty((0, 2), dtype=np.int64)
+    hashes = np.concatenate(keys)
+    order = np.argsort(hashes, kind="stable")
+    hashes, doc = hashes[order], doc[order]
+    starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]])
+    sizes = np.diff(np.r_[starts, hashes.size])
+    n = len(keys)
+    codes = []
+    two = starts[sizes == 2]
+    codes.append(doc[two] * n + doc[two + 1])
+    for start, size in zip(starts[sizes > 2], sizes[sizes > 2], strict=True):
+        members = doc[start:start + size]
+        a, b = np.triu_indices(size, 1)
+        codes.append(members[a] * n + members[b])
+    codes = np.concatenate(codes)
+    unique, counts = np.unique(codes, return_counts=True)
+    chosen = unique[counts >= 2]
+    return np.stack([chosen // n, chosen % n], axis=1)
+
+
+def score(a: np.ndarray, b: np.ndarray, rare_a: np.ndarray, rare_b: np.ndarray) -> float:
+    shorter = min(a.size, b.size)
+    if shorter == 0:
+        return 0.0
+    return np.intersect1d(rare_a, rare_b, assume_unique=True).size / shorter
+
+
+# --- clusters -------------------------------------------------------------------------
+
+class _UnionFind:
+    def __init__(self):
+        self.parent: dict = {}
+
+    def find(self, x):
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a, b):
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+    def groups(self) -> list[list]:
+        out = defaultdict(list)
+        for x in self.parent:
+            out[self.find(x)].append(x)
+        return [sorted(g) for g in out.values() if len(g) > 1]
+
+
+_SALTS = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9))
+
+
+def common_source_groups(prints, commons: list[np.ndarray], threshold: float) -> list[list[int]]:
+    """Essays mostly built on shared text, grouped by which text (min-hash keys)."""
+    uf = _UnionFind()
+    for i, (fp, common) in enumerate(zip(prints, commons, strict=True)):
+        if fp.shingles.size and common.size / fp.shingles.size >= threshold:
+            uf.find(i)
+            with np.errstate(over="ignore"):
+                for salt in _SALTS:
+                    uf.union(i, ("key", int((common * salt).min())))
+    return [[x for x in g if isinstance(x, int)] for g in uf.groups()]
+
+
+# --- step 5: passages ---------------------------------------------------------------------
+
+def passages(root: Path, rel_a: str, rel_b: str, shared: np.ndarray, gap: int = 3) -> list[dict]:
+    """Copied stretches as character offsets in both original texts."""
+    ta, tb = read(root / rel_a), read(root / rel_b)
+    tokens_a, spans_a = tokens_with_spans(ta.original, ta.encoding)
+    tokens_b, spans_b = tokens_with_spans(tb.original, tb.encoding)
+    ha, hb = shingle_hashes(tokens_a), shingle_hashes(tokens_b)
+    shared_set = set(shared.tolist())
+    first_in_b = {}
+    for j, h in enumerate(hb.tolist()):
+        if h in shared_set:
+            first_in_b.setdefault(h, j)
+    runs: list[list[int]] = []  # [a_start, a_end, b_start, b_end] in shingle positions
+    for i, h in enumerate(ha.tolist()):
+        j = first_in_b.get(h)
+        if j is None:
+            continue
+        if runs and 0 < i - runs[-1][1] <= gap + 1 and 0 < j - runs[-1][3] <= gap + 1:
+            runs[-1][1], runs[-1][3] = i, j
+        else:
+            runs.append([i, i, j, j])
+    out = []
+    for a0, a1, b0, b1 in runs:
+        out.append({"a_start": spans_a[a0][0], "a_end": spans_a[a1 + K - 1][1],
+                    "b_start": spans_b[b0][0], "b_end": spans_b[b1 + K - 1][1]})
+    return out
+
+
+# --- the whole scan ---------------------------------------------------------------------------
+
+def scan(root: Path, options: Options, progress: Callable[[str, int, int], None] | None = None) -> dict:
+    """Scan every essay under root. progress(stage, done, total) is called as work advances."""
+    root = Path(root)
+    report = progress or (lambda stage, done, total: None)
+    rels = list_files(root)
+    excluded = excluded_shingles(options.exclude)
+    done = [0]
+
+    def step(n):
+        done[0] += n
+        report("read", done[0], len(rels))
+
+    report("read", 0, len(rels))
+    all_prints = fingerprint_all(root, rels, excluded, options, step)
+    errors = [{"file": fp.path, "error": fp.error} for fp in all_prints if fp.error]
+    prints = [fp for fp in all_prints if not fp.error]
+    thin = [fp.path for fp in prints if fp.own_words < options.min_words]
+
+    report("compare", 0, len(prints))
+    common = common_shingles(prints, options.max_df)
+    rare, commons = [], []
+    for fp in prints:
+        is_common = np.isin(fp.shingles, common, assume_unique=True) if common.size else np.zeros(fp.shingles.size, bool)
+        rare.append(fp.shingles[~is_common])
+        commons.append(fp.shingles[is_common])
+    keys = rare if len(prints) <= SMALL_CORPUS else [r[(r & SAMPLE_MASK) == 0] for r in rare]
+    candidates = candidate_pairs(keys)
+
+    edges = []
+    for n, (i, j) in enumerate(candidates.tolist()):
+        s = score(prints[i].shingles, prints[j].shingles, rare[i], rare[j])
+        if s >= options.threshold:
+            edges.append((i, j, s))
+        if n % 5000 == 0:
+            report("compare", n, len(candidates))
+    report("compare", len(candidates), len(candidates))
+
+    uf = _UnionFind()
+    for i, j, _s in edges:
+        uf.union(i, j)
+    copy_groups = uf.groups()
+    edges = _thin_out_big_groups(edges, copy_groups)
+    groups = copy_groups + common_source_groups(prints, commons, options.threshold)
+
+    pairs = []
+    for n, (i, j, s) in enumerate(sorted(edges, key=lambda e: (-e[2], prints[e[0]].path, prints[e[1]].path))):
+        shared = np.intersect1d(rare[i], rare[j], assume_unique=True)
+        pairs.append({"a": prints[i].path, "b": prints[j].path, "score": round(s, 6),
+                      "passages": passages(root, prints[i].path, prints[j].path, shared)})
+        report("passages", n + 1, len(edges))
+    return {
+        "essays": len(rels),
+        "pairs": pairs,
+        "clusters": sorted([sorted(prints[i].path for i in g) for g in groups], key=lambda g: (-len(g), g)),
+        "thin": sorted(thin),
+        "errors": errors,
+    }
+
+
+def _thin_out_big_groups(edges, groups) -> list:
+    """In a group of more than BIG_CLUSTER essays keep only each essay's best match:
+    the group is reported once as a cluster, not as n² pairs."""
+    big = {i: k for k, g in enumerate(groups) if len(g) > BIG_CLUSTER for i in g}
+    if not big:
+        return edges
+    best: dict[int, tuple] = {}
+    kept = []
+    for edge in edges:
+        i, j, s = edge
+        if i not in big:
+            kept.append(edge)
+            continue
+        for x in (i, j):
+            if x not in best or s > best[x][2]:
+                best[x] = edge
+    return kept + sorted(set(best.values()))

@@ -1,0 +1,177 @@
+"""Vietnamese text for matching: legacy fonts, Unicode forms, tone placement.
+
+Tokens are found in the original text, so every token keeps its character span
+in the original; each raw token is then normalised on its own (and cached):
+legacy TCVN3 or VNI converted, NFC, lower case, one tone-placement convention.
+"""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# --- legacy encodings -----------------------------------------------------------
+
+# TCVN3 (ABC, ".VnTime"): one byte per letter. Caps fonts (.VnTimeH) reuse the
+# lower-case codes for capitals; matching folds case anyway.
+_TCVN3_PAIRS = (
+    "àµ á¸ ả¶ ã· ạ¹ ă¨ ằ» ắ¾ ẳ¼ ẵ½ ặÆ â© ầÇ ấÊ ẩÈ ẫÉ ậË đ® èÌ éÐ ẻÎ ẽÏ ẹÑ êª ềÒ ếÕ ểÓ ễÔ ệÖ "
+    "ì× íÝ ỉØ ĩÜ ịÞ òß óã ỏá õâ ọä ô« ồå ốè ổæ ỗç ộé ơ¬ ờê ớí ởë ỡì ợî ùï úó ủñ ũò ụô "
+    "ư\u00ad ừõ ứø ửö ữ÷ ựù ỳú ýý ỷû ỹü ỵþ Ă¡ Â¢ Ê£ Ô¤ Ơ¥ Ư¦ Đ§"
+)
+TCVN3_TO_UNICODE = {pair[1]: pair[0] for pair in _TCVN3_PAIRS.split()}
+_TCVN3_TABLE = str.maketrans(TCVN3_TO_UNICODE)
+# Symbols only TCVN3 text uses: neither Vietnamese Unicode letters nor VNI modifiers.
+_TCVN3_ONLY = set("µ¸¶·¹¨»¾¼½©®ª«¬\u00ad¡¢£¤¥¦§×÷ÞßþÐÜ")
+
+# VNI: a base letter followed by a modifier byte, or a single byte for a few letters.
+_VNI_MODS = {  # modifier → (tone mark, quality mark)
+    "ù": ("\u0301", ""), "ø": ("\u0300", ""), "û": ("\u0309", ""), "õ": ("\u0303", ""), "ï": ("\u0323", ""),
+    "â": ("", "\u0302"), "á": ("\u0301", "\u0302"), "à": ("\u0300", "\u0302"), "å": ("\u0309", "\u0302"),
+    "ã": ("\u0303", "\u0302"), "ä": ("\u0323", "\u0302"),
+    "ê": ("", "\u0306"), "é": ("\u0301", "\u0306"), "è": ("\u0300", "\u0306"), "ú": ("\u0309", "\u0306"),
+    "ü": ("\u0303", "\u0306"), "ë": ("\u0323", "\u0306"),
+}
+_VNI_MODS.update({k.upper(): v for k, v in list(_VNI_MODS.items())})
+_VNI_SINGLE = {"ñ": "đ", "Ñ": "Đ", "ô": "ơ", "Ô": "Ơ", "ö": "ư", "Ö": "Ư", "í": "í", "ì": "ì", "æ": "ỉ",
+               "Æ": "Ỉ", "ó": "ĩ", "Ó": "Ĩ", "ò": "ị", "Ò": "Ị", "î": "ỵ", "Î": "Ỵ"}
+_VNI_PAIR = re.compile(r"([aeouyAEOUYôöÔÖ])([ùøûõïâáàåãäêéèúüëÙØÛÕÏÂÁÀÅÃÄÊÉÈÚÜË])")
+_VNI_QUALITY_OK = {"\u0302": set("aeoAEO"), "\u0306": set("aA")}
+
+
+def _vni_pair(m: re.Match) -> str:
+    base, mod = m.group(1), m.group(2)
+    tone, quality = _VNI_MODS[mod]
+    base = _VNI_SINGLE.get(base, base)  # ô → ơ, ö → ư before a tone
+    if quality and base not in _VNI_QUALITY_OK[quality]:
+        return m.group(0)
+    return unicodedata.normalize("NFC", base + quality + tone)
+
+
+def vni_to_unicode(text: str) -> str:
+    text = _VNI_PAIR.sub(_vni_pair, text)
+    return "".join(_VNI_SINGLE.get(c, c) for c in text)
+
+
+def tcvn3_to_unicode(text: str) -> str:
+    return text.translate(_TCVN3_TABLE)
+
+
+# Letters that only Unicode Vietnamese has: beyond Latin-1, or combining marks.
+_UNICODE_VIET = re.compile(r"[\u0102\u0103\u0110\u0111\u01a0\u01a1\u01af\u01b0\u1ea0-\u1ef9\u0300-\u0323]")
+# VNI modifiers that are no Vietnamese letter, right after a vowel: "Ñaûng", "cuûa".
+_VNI_HINT = re.compile(r"[aeiouyAEIOUYôöÔÖ][øûïåäëüØÛÏÅÄËÜ]")
+
+
+def detect_encoding(text: str) -> str:
+    """'unicode', 'tcvn3' or 'vni' for a stretch of text, from its characters.
+
+    Real Unicode Vietnamese always has letters outside Latin-1 (ă đ ơ ư ạ ế …)
+    within a few words, so a line full of á ê ô but also ư or ạ stays Unicode.
+    """
+    if _UNICODE_VIET.search(text):
+        return "unicode"
+    tcvn = sum(1 for c in text if c in _TCVN3_ONLY)
+    vni = len(_VNI_HINT.findall(text))
+    if tcvn == 0 and vni == 0:
+        return "unicode"
+    return "tcvn3" if tcvn >= vni else "vni"
+
+
+# --- tone placement ------------------------------------------------------------
+
+_TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
+_VOWELS = set("aăâeêioôơuưy")
+_MARKED = set("ăâêôơư")
+
+
+@lru_cache(maxsize=200_000)
+def canonical_syllable(token: str) -> str:
+    """Lower case, NFC, the tone on one fixed vowel ("hoà"/"hòa" → "hòa", "thuỷ" → "thủy").
+
+    The tone goes on the last vowel carrying a quality mark (ươ → ơ); else on a
+    lone vowel; else on the first of two vowels ending the syllable (hòa, mía);
+    else on the second (hoàng, khuỷu). In qu- and gi- the u and i are consonants
+    (quý, già), unless nothing follows (gì).
+    """
+    decomposed = unicodedata.normalize("NFD", token.lower())
+    tone = ""
+    base = []
+    for ch in decomposed:
+        if ch in _TONE_MARKS:
+            tone = ch
+        else:
+            base.append(ch)
+    letters = unicodedata.normalize("NFC", "".join(base))
+    if not tone:
+        return letters
+    start = 0
+    if (letters.startswith("qu") or letters.startswith("gi")) and len(letters) > 2 and letters[2] in _VOWELS:
+        start = 2
+    first = next((i for i in range(start, len(letters)) if letters[i] in _VOWELS), None)
+    if first is None:
+        return unicodedata.normalize("NFC", letters + tone)
+    end = first
+    while end < len(letters) and letters[end] in _VOWELS:
+        end += 1
+    nucleus = range(first, end)
+    marked = [i for i in nucleus if letters[i] in _MARKED]
+    if marked:
+        pos = marked[-1]
+    elif len(nucleus) == 1:
+        pos = first
+    elif len(nucleus) == 2 and end == len(letters):
+        pos = first
+    else:
+        pos = first + 1
+    return unicodedata.normalize("NFC", letters[:pos + 1] + tone + letters[pos + 1:])
+
+
+# --- tokens with spans ------------------------------------------------------------
+
+_WORD_UNICODE = re.compile(r"(?:\w|[\u0300-\u036f])+")
+_WORD_LEGACY = re.compile(r"(?:\w|[\u0300-\u036f" + re.escape("".join(sorted(TCVN3_TO_UNICODE))) + r"])+")
+_SPLIT = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=400_000)
+def _normalise_raw(raw: str, encoding: str) -> tuple[str, ...]:
+    if encoding == "tcvn3":
+        raw = tcvn3_to_unicode(raw)
+    elif encoding == "vni":
+        raw = vni_to_unicode(raw)
+    text = unicodedata.normalize("NFC", raw).lower()
+    return tuple(canonical_syllable(t) for t in _SPLIT.findall(text))
+
+
+def tokens_with_spans(text: str, encoding: str = "auto") -> tuple[list[str], list[tuple[int, int]]]:
+    """Normalised syllables and their (start, end) in `text`.
+
+    encoding 'auto' decides line by line from the characters; 'unicode', 'tcvn3'
+    and 'vni' force one (a .docx run whose font names its encoding).
+    """
+    tokens: list[str] = []
+    spans: list[tuple[int, int]] = []
+    lines = [(0, len(text))] if encoding != "auto" else _line_bounds(text)
+    for start, end in lines:
+        line = text[start:end]
+        enc = detect_encoding(line) if encoding == "auto" else encoding
+        pattern = _WORD_UNICODE if enc == "unicode" else _WORD_LEGACY
+        for m in pattern.finditer(line):
+            for syllable in _normalise_raw(m.group(), enc):
+                tokens.append(syllable)
+                spans.append((start + m.start(), start + m.end()))
+    return tokens, spans
+
+
+def _line_bounds(text: str) -> list[tuple[int, int]]:
+    bounds, start = [], 0
+    for m in re.finditer(r"\n", text):
+        bounds.append((start, m.start()))
+        start = m.end()
+    bounds.append((start, len(text)))
+    return bounds
+
+
+def normalise(text: str, encoding: str = "auto") -> str:
+    """The matching form of a text: its normalised syllables joined by single spaces."""
+    return " ".join(tokens_with_spans(text, encoding)[0])

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StudyConfig(AppConfig):
+    name = "dangvu.study"
+    verbose_name = _("Study and training")
