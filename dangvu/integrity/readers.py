@@ -64,12 +64,19 @@ def _read_docx(path: Path, data: bytes) -> str:
     except Exception as exc:  # python-docx raises many kinds on a damaged package
         raise UnreadableFile("Tệp .docx bị hỏng, không đọc được: hãy mở bằng Word và lưu lại.") from exc
     default_font = _default_font(document)
+    style_fonts: dict[str | None, str | None] = {}  # style lookups are slow in python-docx: once per id
+
+    def font_of_style(style_id, lookup):
+        if style_id not in style_fonts:
+            style_fonts[style_id] = _style_font(lookup()) if style_id else None
+        return style_fonts[style_id]
+
     paragraphs = []
     for paragraph in _all_paragraphs(document):
-        style_font = _style_font(paragraph.style) or default_font
+        style_font = font_of_style(paragraph._p.style, lambda p=paragraph: p.style) or default_font
         parts = []
         for run in paragraph.runs:
-            font = run.font.name or _style_font(run.style) or style_font or ""
+            font = run.font.name or font_of_style(run._r.style, lambda r=run: r.style) or style_font or ""
             parts.append(_convert_run(run.text, font))
         paragraphs.append("".join(parts))
     return "\n".join(paragraphs)

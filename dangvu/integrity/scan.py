@@ -25,7 +25,7 @@ import numpy as np
 
 from dangvu.integrity.readers import SUFFIXES, UnreadableFile, read
 from dangvu.integrity.shingles import EMPTY, K, covered_tokens, shingle_hashes
-from dangvu.integrity.vietnamese import tokens_with_spans
+from dangvu.integrity.vietnamese import tokens, tokens_with_spans
 
 SMALL_CORPUS = 5000  # below this every shingle is a candidate key
 SAMPLE_MASK = np.uint64(7)  # one in eight above it
@@ -45,8 +45,9 @@ class Options:
 @dataclass
 class Fingerprint:
     path: str
-    shingles: np.ndarray = field(default_factory=lambda: EMPTY)  # sorted unique, excluded removed
-    own_words: int = 0
+    shingles: np.ndarray = field(default_factory=lambda: EMPTY)  # sorted unique
+    order: np.ndarray = field(default_factory=lambda: EMPTY)  # shingle at each position, as an index into shingles
+    n_tokens: int = 0
     error: str | None = None
 
 
@@ -63,8 +64,7 @@ def list_files(root: Path) -> list[str]:
 
 
 def text_shingles(text: str, encoding: str = "auto") -> np.ndarray:
-    tokens, _spans = tokens_with_spans(text, encoding)
-    return shingle_hashes(tokens)
+    return shingle_hashes(tokens(text, encoding))
 
 
 def excluded_shingles(paths: Iterable[Path]) -> np.ndarray:
@@ -75,42 +75,35 @@ def excluded_shingles(paths: Iterable[Path]) -> np.ndarray:
     return np.unique(np.concatenate(parts)) if parts else EMPTY
 
 
-def fingerprint(root: str, rel: str, excluded: np.ndarray) -> Fingerprint:
+def fingerprint(root: str, rel: str) -> Fingerprint:
     try:
         text = read(Path(root) / rel)
     except UnreadableFile as exc:
         return Fingerprint(rel, error=str(exc))
     except OSError as exc:
         return Fingerprint(rel, error=f"Không mở được tệp: {exc.strerror}.")
-    tokens, _spans = tokens_with_spans(text.original, text.encoding)
-    hashes = shingle_hashes(tokens)
-    if excluded.size and hashes.size:
-        is_excluded = np.isin(hashes, excluded)
-        own = len(tokens) - covered_tokens(is_excluded, len(tokens))
-        hashes = hashes[~is_excluded]
-    else:
-        own = len(tokens)
-    return Fingerprint(rel, np.unique(hashes), own)
+    syllables = tokens(text.original, text.encoding)
+    unique, order = np.unique(shingle_hashes(syllables), return_inverse=True)
+    small = np.uint16 if unique.size < 2**16 else np.uint32  # 2 bytes a position, not 8
+    return Fingerprint(rel, unique, order.astype(small), len(syllables))
 
 
-def _fingerprint_batch(root: str, rels: list[str], excluded: np.ndarray) -> list[Fingerprint]:
-    return [fingerprint(root, rel, excluded) for rel in rels]
+def _fingerprint_batch(root: str, rels: list[str]) -> list[Fingerprint]:
+    return [fingerprint(root, rel) for rel in rels]
 
 
 def _batches(items: list, size: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def fingerprint_all(root: Path, rels: list[str], excluded: np.ndarray, options: Options,
+def fingerprint_all(root: Path, rels: list[str], options: Options,
                     progress: Callable[[int], None]) -> list[Fingerprint]:
     batches = _batches(rels, 200)
     if options.dask:
         from distributed import Client, as_completed
 
         with Client(options.dask) as client:
-            excluded_future = client.scatter(excluded, broadcast=True)
-            futures = client.map(_fingerprint_batch, [str(root)] * len(batches), batches,
-                                 [excluded_future] * len(batches), pure=False)
+            futures = client.map(_fingerprint_batch, [str(root)] * len(batches), batches, pure=False)
             prints = []
             for future in as_completed(futures):
                 result = future.result()
@@ -121,13 +114,12 @@ def fingerprint_all(root: Path, rels: list[str], excluded: np.ndarray, options: 
     if workers == 1 or len(rels) < 400:
         prints = []
         for batch in batches:
-            prints += _fingerprint_batch(str(root), batch, excluded)
+            prints += _fingerprint_batch(str(root), batch)
             progress(len(batch))
         return prints
     prints = []
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for result in pool.map(_fingerprint_batch, [str(root)] * len(batches), batches,
-                               [excluded] * len(batches)):
+        for result in pool.map(_fingerprint_batch, [str(root)] * len(batches), batches):
             prints += result
             progress(len(result))
     return prints
@@ -157,8 +149,9 @@ def common_shingles(prints: list[Fingerprint], max_df: int, parts: int = 16) -> 
 
 # --- step 3 and 4: candidates and exact scores --------------------------------------
 
-def candidate_pairs(keys: list[np.ndarray]) -> np.ndarray:
-    """Pairs (i < j) sharing at least two keys, as an (n, 2) array."""
+def candidate_pairs(keys: list[np.ndarray], needed: np.ndarray | None = None) -> np.ndarray:
+    """Pairs (i < j) sharing at least two keys (and at least needed[i, j] when a
+    function of the two sizes is given), as an (n, 2) array."""
     doc = np.concatenate([np.full(k.size, i, dtype=np.int64) for i, k in enumerate(keys)] or [np.empty(0, np.int64)])
     if doc.size == 0:
         return np.empty((0, 2), dtype=np.int64)
@@ -177,12 +170,16 @@ def candidate_pairs(keys: list[np.ndarray]) -> np.ndarray:
         codes.append(members[a] * n + members[b])
     codes = np.concatenate(codes)
     unique, counts = np.unique(codes, return_counts=True)
-    chosen = unique[counts >= 2]
-    return np.stack([chosen // n, chosen % n], axis=1)
+    pairs = np.stack([unique // n, unique % n], axis=1)
+    keep = counts >= 2
+    if needed is not None:
+        keep &= counts >= needed(pairs[:, 0], pairs[:, 1])
+    return pairs[keep]
 
 
-def score(a: np.ndarray, b: np.ndarray, rare_a: np.ndarray, rare_b: np.ndarray) -> float:
-    shorter = min(a.size, b.size)
+def score(rare_a: np.ndarray, rare_b: np.ndarray) -> float:
+    """Share of the shorter essay's own shingles found in the other: exact."""
+    shorter = min(rare_a.size, rare_b.size)
     if shorter == 0:
         return 0.0
     return np.intersect1d(rare_a, rare_b, assume_unique=True).size / shorter
@@ -216,16 +213,19 @@ class _UnionFind:
 _SALTS = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9))
 
 
-def common_source_groups(prints, commons: list[np.ndarray], threshold: float) -> list[list[int]]:
+def common_source_groups(rare: list[np.ndarray], commons: list[np.ndarray], threshold: float) -> list[list[int]]:
     """Essays mostly built on shared text, grouped by which text (min-hash keys)."""
     uf = _UnionFind()
-    for i, (fp, common) in enumerate(zip(prints, commons, strict=True)):
-        if fp.shingles.size and common.size / fp.shingles.size >= threshold:
+    key_nodes: dict[int, int] = {}  # a min-hash key is a node too, numbered below zero
+    for i, (own, common) in enumerate(zip(rare, commons, strict=True)):
+        if common.size and common.size / (common.size + own.size) >= threshold:
             uf.find(i)
             with np.errstate(over="ignore"):
                 for salt in _SALTS:
-                    uf.union(i, ("key", int((common * salt).min())))
-    return [[x for x in g if isinstance(x, int)] for g in uf.groups()]
+                    key = int((common * salt).min())
+                    uf.union(i, key_nodes.setdefault(key, -1 - len(key_nodes)))
+    groups = [[x for x in g if x >= 0] for g in uf.groups()]
+    return [g for g in groups if len(g) > 1]
 
 
 # --- step 5: passages ---------------------------------------------------------------------
@@ -272,24 +272,41 @@ def scan(root: Path, options: Options, progress: Callable[[str, int, int], None]
         report("read", done[0], len(rels))
 
     report("read", 0, len(rels))
-    all_prints = fingerprint_all(root, rels, excluded, options, step)
+    all_prints = fingerprint_all(root, rels, options, step)
     errors = [{"file": fp.path, "error": fp.error} for fp in all_prints if fp.error]
     prints = [fp for fp in all_prints if not fp.error]
-    thin = [fp.path for fp in prints if fp.own_words < options.min_words]
 
+    # Excluded text and text common to very many essays are both left out of
+    # every score, denominator included, and of the writer's own words.
     report("compare", 0, len(prints))
-    common = common_shingles(prints, options.max_df)
-    rare, commons = [], []
+    common = np.setdiff1d(common_shingles(prints, options.max_df), excluded, assume_unique=True)
+    dropped = np.union1d(common, excluded)
+    rare, commons, thin = [], [], []
     for fp in prints:
-        is_common = np.isin(fp.shingles, common, assume_unique=True) if common.size else np.zeros(fp.shingles.size, bool)
-        rare.append(fp.shingles[~is_common])
-        commons.append(fp.shingles[is_common])
-    keys = rare if len(prints) <= SMALL_CORPUS else [r[(r & SAMPLE_MASK) == 0] for r in rare]
-    candidates = candidate_pairs(keys)
+        is_dropped = np.isin(fp.shingles, dropped, assume_unique=True)
+        rare.append(fp.shingles[~is_dropped])
+        commons.append(fp.shingles[np.isin(fp.shingles, common, assume_unique=True)] if common.size else EMPTY)
+        own_words = fp.n_tokens - covered_tokens(is_dropped[fp.order], fp.n_tokens)
+        if own_words < options.min_words:
+            thin.append(fp.path)
+        fp.shingles = fp.order = EMPTY  # only the rare shingles are needed from here on
+    sizes = np.array([r.size for r in rare], dtype=np.int64)
+    if len(prints) <= SMALL_CORPUS:
+        # Every rare shingle is a key: the shared count is the score's numerator.
+        keys, rate, slack = rare, 1.0, 1.0
+    else:
+        # One key in eight: ask for half the keys a pair at the threshold would share,
+        # so a pair at the threshold is missed with odds below one in a thousand.
+        keys, rate, slack = [r[(r & SAMPLE_MASK) == 0] for r in rare], 1 / 8, 0.5
+
+    def needed(i, j):
+        return np.floor(options.threshold * np.minimum(sizes[i], sizes[j]) * rate * slack - 1e-9)
+
+    candidates = candidate_pairs(keys, needed)
 
     edges = []
     for n, (i, j) in enumerate(candidates.tolist()):
-        s = score(prints[i].shingles, prints[j].shingles, rare[i], rare[j])
+        s = score(rare[i], rare[j])
         if s >= options.threshold:
             edges.append((i, j, s))
         if n % 5000 == 0:
@@ -301,7 +318,7 @@ def scan(root: Path, options: Options, progress: Callable[[str, int, int], None]
         uf.union(i, j)
     copy_groups = uf.groups()
     edges = _thin_out_big_groups(edges, copy_groups)
-    groups = copy_groups + common_source_groups(prints, commons, options.threshold)
+    groups = copy_groups + common_source_groups(rare, commons, options.threshold)
 
     pairs = []
     for n, (i, j, s) in enumerate(sorted(edges, key=lambda e: (-e[2], prints[e[0]].path, prints[e[1]].path))):
