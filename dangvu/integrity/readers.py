@@ -8,7 +8,7 @@ from pathlib import Path
 
 from dangvu.integrity.vietnamese import tcvn3_to_unicode, vni_to_unicode
 
-SUFFIXES = (".txt", ".docx", ".pdf")
+SUFFIXES = (".txt", ".docx", ".pdf", ".doc")  # .doc only to say how to fix it
 
 
 class UnreadableFile(Exception):
@@ -34,6 +34,8 @@ def read(path: Path) -> Text:
         return Text(_read_docx(path, data), encoding="unicode")
     if suffix == ".pdf":
         return Text(_read_pdf(path))
+    if suffix == ".doc":
+        raise UnreadableFile("Tệp Word định dạng cũ (.doc): hãy mở bằng Word và lưu lại thành .docx.")
     raise UnreadableFile("Không đọc được loại tệp này: cần .docx, .pdf hoặc .txt.")
 
 

@@ -14,6 +14,7 @@
 5. Reported pairs get their copied passages as character offsets in both originals.
 """
 
+import multiprocessing
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -118,7 +119,8 @@ def fingerprint_all(root: Path, rels: list[str], options: Options,
             progress(len(batch))
         return prints
     prints = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # forkserver: forking a process that runs threads (a web server, Dask) can deadlock
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
         for result in pool.map(_fingerprint_batch, [str(root)] * len(batches), batches):
             prints += result
             progress(len(result))

@@ -1,0 +1,181 @@
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import docx
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pypdf import PdfWriter
+
+from dangvu.integrity.readers import UnreadableFile, read
+from dangvu.integrity.synthetic import to_tcvn3
+from dangvu.integrity.vietnamese import (
+    canonical_syllable,
+    detect_encoding,
+    normalise,
+    tokens,
+    tokens_with_spans,
+)
+
+VIET = "aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ "
+
+
+def text_pdf(text: str) -> bytes:
+    """A one-page PDF with a real text layer (ASCII text, standard font)."""
+    content = f"BT /F1 12 Tf 20 150 Td ({text}) Tj ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 200] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def write_docx(path: Path, runs: list[tuple[str, str | None]]) -> Path:
+    document = docx.Document()
+    paragraph = document.add_paragraph()
+    for text, font in runs:
+        run = paragraph.add_run(text)
+        if font:
+            run.font.name = font
+    document.save(str(path))
+    return path
+
+
+# --- normalisation ----------------------------------------------------------------
+
+def test_legacy_fonts_convert():
+    assert normalise("§¶ng bé x· Hïng An") == "đảng bộ xã hùng an"
+    assert normalise("Ñaûng boä cuûa nhaân daân") == "đảng bộ của nhân dân"
+
+
+@pytest.mark.parametrize("text", ["CÔNG TÁC TUYÊN GIÁO", "hoà bình", "Tôi là cán bộ, tuyên giáo ở xã",
+                                  "Ông bà già yêu quê hương", "Nguyễn Văn An"])
+def test_unicode_full_of_latin1_accents_is_never_taken_for_legacy(text):
+    assert detect_encoding(text) == "unicode"
+    assert normalise(text) == " ".join(canonical_syllable(w) for w in text.lower().replace(",", " ").split())
+
+
+@pytest.mark.parametrize("a, b", [("hoà", "hòa"), ("thuỷ", "thủy"), ("qúy", "quý"), ("gìa", "già"),
+                                  ("khoẻ", "khỏe"), ("Thuở", "thuở"), ("hoàng", "hoàng")])
+def test_tone_placement_variants_are_one(a, b):
+    assert canonical_syllable(a) == canonical_syllable(b)
+
+
+def test_qu_and_gi_onsets_keep_the_tone_on_the_vowel():
+    assert canonical_syllable("quý") == "quý"
+    assert canonical_syllable("già") == "già"
+    assert canonical_syllable("gì") == "gì"
+    assert canonical_syllable("người") == "người"
+
+
+@given(st.text(alphabet=VIET + VIET.upper() + ".,\n", max_size=60))
+def test_normalise_is_idempotent_and_form_blind(text):
+    once = normalise(text)
+    assert normalise(once) == once
+    assert normalise(unicodedata.normalize("NFD", text)) == once
+
+
+@given(st.text(alphabet=VIET + "§¶µ¸®ñûâäù.\n ", max_size=80))
+def test_fast_tokens_agree_with_the_span_tokens(text):
+    assert tokens(text) == tokens_with_spans(text)[0]
+
+
+def test_spans_point_into_the_original_even_for_nfd_and_tcvn3():
+    nfd = unicodedata.normalize("NFD", "Đảng bộ xã Hùng An")
+    toks, spans = tokens_with_spans(nfd)
+    assert toks == ["đảng", "bộ", "xã", "hùng", "an"]
+    assert unicodedata.normalize("NFC", nfd[spans[0][0]:spans[0][1]]) == "Đảng"
+    legacy = to_tcvn3("Đảng bộ xã")
+    toks, spans = tokens_with_spans(legacy)
+    assert toks == ["đảng", "bộ", "xã"] and legacy[spans[2][0]:spans[2][1]] == "x·"
+
+
+def test_engine_does_not_import_django():
+    code = ("import sys, dangvu.integrity.scan, dangvu.integrity.synthetic; "
+            "sys.exit(any(m.split('.')[0] == 'django' for m in sys.modules))")
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+# --- readers -----------------------------------------------------------------------
+
+def _windows_1258_form(text: str) -> str:
+    """Windows-1258 has ă â ê ô ơ ư precomposed and the five tones as combining marks."""
+    out = []
+    for ch in text:
+        parts = unicodedata.normalize("NFD", ch)
+        tones = "".join(c for c in parts if c in "\u0300\u0301\u0303\u0309\u0323")
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
+        out.append(base + tones)
+    return "".join(out)
+
+
+def test_txt_encodings(tmp_path):
+    text = "Đảng bộ xã Hùng An học tập nghị quyết"
+    cases = {"utf8.txt": text.encode("utf-8"), "bom.txt": b"\xef\xbb\xbf" + text.encode("utf-8"),
+             "utf16.txt": text.encode("utf-16"),
+             "cp1258.txt": _windows_1258_form(text).encode("cp1258")}
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+        assert normalise(read(tmp_path / name).original) == normalise(text), name
+
+
+def test_docx_decides_legacy_per_run_from_the_font(tmp_path):
+    path = write_docx(tmp_path / "a.docx", [("§¶ng bé ", ".VnTime"), ("Ñaûng boä ", "VNI-Times"),
+                                            ("và nhân dân", "Times New Roman")])
+    text = read(path)
+    assert text.original == "Đảng bộ Đảng bộ và nhân dân" and text.encoding == "unicode"
+
+
+def test_docx_in_a_unicode_font_is_never_converted(tmp_path):
+    # "ñ" and "û" would be VNI, but the font says Unicode.
+    path = write_docx(tmp_path / "b.docx", [("Señor Brûlé", "Arial")])
+    assert read(path).original == "Señor Brûlé"
+
+
+def test_pdf_with_a_text_layer(tmp_path):
+    (tmp_path / "a.pdf").write_bytes(text_pdf("Dang bo xa hoc tap nghi quyet"))
+    assert "Dang bo xa" in read(tmp_path / "a.pdf").original
+
+
+@pytest.mark.parametrize("name, make, says", [
+    ("empty.txt", lambda p: p.write_bytes(b""), "rỗng"),
+    ("old.doc", lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512), ".docx"),
+    ("renamed.docx", lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512), "lưu lại thành .docx"),
+    ("broken.docx", lambda p: p.write_bytes(b"PK\x03\x04 this is not a zip"), "bị hỏng"),
+    ("scan.pdf", lambda p: _blank_pdf(p), "bản quét"),
+    ("locked.pdf", lambda p: _locked_pdf(p), "mật khẩu"),
+    ("broken.pdf", lambda p: p.write_bytes(b"%PDF-1.4\n garbage"), "bị hỏng"),
+])
+def test_unreadable_files_say_what_to_do(tmp_path, name, make, says):
+    path = tmp_path / name
+    make(path)
+    with pytest.raises(UnreadableFile, match=says):
+        read(path)
+
+
+def _blank_pdf(path):
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.write(str(path))
+
+
+def _locked_pdf(path):
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.encrypt("mat-khau")
+    writer.write(str(path))
