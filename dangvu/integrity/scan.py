@@ -19,14 +19,15 @@ import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from dangvu.integrity.readers import SUFFIXES, UnreadableFile, read
-from dangvu.integrity.shingles import EMPTY, K, covered_tokens, shingle_hashes
-from dangvu.integrity.vietnamese import tokens, tokens_with_spans
+from dangvu.integrity.shingles import EMPTY, K, shingle_hashes, shingles_of, word_hashes
+from dangvu.integrity.vietnamese import raw_words, tokens, tokens_with_spans
 
 SMALL_CORPUS = 5000  # below this every shingle is a candidate key
 SAMPLE_MASK = np.uint64(7)  # one in eight above it
@@ -38,6 +39,7 @@ class Options:
     threshold: float = 0.3
     min_words: int = 150
     max_df: int = 50
+    common_share: float = 0.2  # an essay this much made of common text is grouped by that source
     exclude: list[Path] = field(default_factory=list)
     workers: int = 0  # 0: one per core
     dask: str | None = None
@@ -57,10 +59,11 @@ class Fingerprint:
 def list_files(root: Path) -> list[str]:
     """Every .txt/.docx/.pdf under root, as sorted relative POSIX paths."""
     out = []
-    for dirpath, _dirs, files in os.walk(root):
-        for name in files:
-            if name.lower().endswith(SUFFIXES) and not name.startswith("~$"):
-                out.append((Path(dirpath) / name).relative_to(root).as_posix())
+    base = str(root)
+    for dirpath, _dirs, files in os.walk(base):
+        prefix = os.path.relpath(dirpath, base).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
+        out += [prefix + name for name in files if name.lower().endswith(SUFFIXES) and not name.startswith("~$")]
     return sorted(out)
 
 
@@ -83,10 +86,10 @@ def fingerprint(root: str, rel: str) -> Fingerprint:
         return Fingerprint(rel, error=str(exc))
     except OSError as exc:
         return Fingerprint(rel, error=f"Không mở được tệp: {exc.strerror}.")
-    syllables = tokens(text.original, text.encoding)
-    unique, order = np.unique(shingle_hashes(syllables), return_inverse=True)
+    words, canonical = raw_words(text.original, text.encoding)
+    unique, order = np.unique(shingles_of(word_hashes(words, canonical)), return_inverse=True)
     small = np.uint16 if unique.size < 2**16 else np.uint32  # 2 bytes a position, not 8
-    return Fingerprint(rel, unique, order.astype(small), len(syllables))
+    return Fingerprint(rel, unique, order.astype(small), len(words))
 
 
 def _fingerprint_batch(root: str, rels: list[str]) -> list[Fingerprint]:
@@ -97,34 +100,28 @@ def _batches(items: list, size: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def fingerprint_all(root: Path, rels: list[str], options: Options,
-                    progress: Callable[[int], None]) -> list[Fingerprint]:
-    batches = _batches(rels, 200)
+@contextmanager
+def executor(options: Options, jobs: int):
+    """A map(fn, *lists) that yields results in order: on a Dask cluster, in local
+    processes, or right here for small work."""
     if options.dask:
-        from distributed import Client, as_completed
+        from distributed import Client
 
         with Client(options.dask) as client:
-            futures = client.map(_fingerprint_batch, [str(root)] * len(batches), batches, pure=False)
-            prints = []
-            for future in as_completed(futures):
-                result = future.result()
-                prints += result
-                progress(len(result))
-        return sorted(prints, key=lambda fp: fp.path)
+            def dask_map(fn, *lists):
+                futures = client.map(fn, *lists, pure=False)
+                for future in futures:
+                    yield future.result()
+                    future.release()
+            yield dask_map
+        return
     workers = options.workers or os.cpu_count() or 1
-    if workers == 1 or len(rels) < 400:
-        prints = []
-        for batch in batches:
-            prints += _fingerprint_batch(str(root), batch)
-            progress(len(batch))
-        return prints
-    prints = []
+    if workers == 1 or jobs < 400:
+        yield map
+        return
     # forkserver: forking a process that runs threads (a web server, Dask) can deadlock
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
-        for result in pool.map(_fingerprint_batch, [str(root)] * len(batches), batches):
-            prints += result
-            progress(len(result))
-    return prints
+        yield pool.map
 
 
 # --- step 2: common shingles ------------------------------------------------------
@@ -134,19 +131,51 @@ def common_shingles(prints: list[Fingerprint], max_df: int, parts: int = 16) -> 
     at a time so memory stays a fraction of the corpus."""
     if len(prints) <= max_df:
         return EMPTY
-    bounds = [np.uint64(2**64 * k // parts) for k in range(1, parts)]
+    bounds = np.array([2**64 * k // parts for k in range(1, parts)], dtype=np.uint64)
+    cuts = [np.r_[0, np.searchsorted(fp.shingles, bounds), fp.shingles.size] for fp in prints]
     found = []
-    previous = [0] * len(prints)
     for part in range(parts):
-        chunk = []
-        for i, fp in enumerate(prints):
-            end = (int(np.searchsorted(fp.shingles, bounds[part], side="left"))
-                   if part < parts - 1 else fp.shingles.size)
-            chunk.append(fp.shingles[previous[i]:end])
-            previous[i] = end
+        chunk = [fp.shingles[cut[part]:cut[part + 1]] for fp, cut in zip(prints, cuts, strict=True)]
         values, counts = np.unique(np.concatenate(chunk), return_counts=True)
         found.append(values[counts > max_df])
     return np.concatenate(found)
+
+
+def _isin_sorted(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    if not sorted_set.size:
+        return np.zeros(values.size, dtype=bool)
+    idx = np.minimum(np.searchsorted(sorted_set, values), sorted_set.size - 1)
+    return sorted_set[idx] == values
+
+
+def split_common(prints: list[Fingerprint], common: np.ndarray, excluded: np.ndarray,
+                 chunk: int = 20_000) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
+    """For each essay: its rare shingles, its common ones, and its own words (tokens
+    not inside excluded or common shingles). Vectorised a chunk of essays at a time."""
+    rare, commons, own_words = [], [], []
+    for start in range(0, len(prints), chunk):
+        part = prints[start:start + chunk]
+        shingles = np.concatenate([fp.shingles for fp in part])
+        offsets = np.r_[0, np.cumsum([fp.shingles.size for fp in part])]
+        is_common = _isin_sorted(shingles, common)
+        dropped = is_common | _isin_sorted(shingles, excluded)
+        for i in range(len(part)):
+            a, b = offsets[i], offsets[i + 1]
+            rare.append(shingles[a:b][~dropped[a:b]])
+            commons.append(shingles[a:b][is_common[a:b]])
+        # positions → dropped, then tokens covered by a dropped shingle, per essay
+        positions = np.concatenate([fp.order.astype(np.int64) + offsets[i] for i, fp in enumerate(part)])
+        n_pos = np.array([fp.order.size for fp in part], dtype=np.int64)
+        n_tok = np.array([fp.n_tokens for fp in part], dtype=np.int64)
+        pos_start = np.r_[0, np.cumsum(n_pos)][:-1]
+        cs = np.r_[0, np.cumsum(dropped[positions], dtype=np.int64)]
+        doc = np.repeat(np.arange(len(part)), n_tok)
+        t = np.arange(n_tok.sum()) - np.repeat(np.r_[0, np.cumsum(n_tok)][:-1], n_tok)
+        lo = pos_start[doc] + np.maximum(t - K + 1, 0)
+        hi = pos_start[doc] + np.minimum(t, n_pos[doc] - 1)  # inclusive; hi < lo when no shingle
+        covered = (hi >= lo) & (cs[np.maximum(hi + 1, lo)] - cs[lo] > 0)
+        own_words.append(n_tok - np.bincount(doc[covered], minlength=len(part)))
+    return rare, commons, np.concatenate(own_words) if own_words else np.empty(0, np.int64)
 
 
 # --- step 3 and 4: candidates and exact scores --------------------------------------
@@ -215,12 +244,12 @@ class _UnionFind:
 _SALTS = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9))
 
 
-def common_source_groups(rare: list[np.ndarray], commons: list[np.ndarray], threshold: float) -> list[list[int]]:
+def common_source_groups(rare: list[np.ndarray], commons: list[np.ndarray], share: float) -> list[list[int]]:
     """Essays mostly built on shared text, grouped by which text (min-hash keys)."""
     uf = _UnionFind()
     key_nodes: dict[int, int] = {}  # a min-hash key is a node too, numbered below zero
     for i, (own, common) in enumerate(zip(rare, commons, strict=True)):
-        if common.size and common.size / (common.size + own.size) >= threshold:
+        if common.size and common.size / (common.size + own.size) >= share:
             uf.find(i)
             with np.errstate(over="ignore"):
                 for salt in _SALTS:
@@ -259,6 +288,10 @@ def passages(root: Path, rel_a: str, rel_b: str, shared: np.ndarray, gap: int = 
     return out
 
 
+def _passages_batch(root: str, items: list[tuple[str, str, np.ndarray]]) -> list[list[dict]]:
+    return [passages(Path(root), a, b, shared) for a, b, shared in items]
+
+
 # --- the whole scan ---------------------------------------------------------------------------
 
 def scan(root: Path, options: Options, progress: Callable[[str, int, int], None] | None = None) -> dict:
@@ -274,26 +307,48 @@ def scan(root: Path, options: Options, progress: Callable[[str, int, int], None]
         report("read", done[0], len(rels))
 
     report("read", 0, len(rels))
-    all_prints = fingerprint_all(root, rels, options, step)
-    errors = [{"file": fp.path, "error": fp.error} for fp in all_prints if fp.error]
-    prints = [fp for fp in all_prints if not fp.error]
+    with executor(options, len(rels)) as run:
+        all_prints = []
+        batches = _batches(rels, 200)
+        for batch in run(_fingerprint_batch, [str(root)] * len(batches), batches):
+            all_prints += batch
+            step(len(batch))
+        errors = [{"file": fp.path, "error": fp.error} for fp in all_prints if fp.error]
+        prints = [fp for fp in all_prints if not fp.error]
+        del all_prints
 
-    # Excluded text and text common to very many essays are both left out of
-    # every score, denominator included, and of the writer's own words.
-    report("compare", 0, len(prints))
-    common = np.setdiff1d(common_shingles(prints, options.max_df), excluded, assume_unique=True)
-    dropped = np.union1d(common, excluded)
-    rare, commons, thin = [], [], []
-    for fp in prints:
-        is_dropped = np.isin(fp.shingles, dropped, assume_unique=True)
-        rare.append(fp.shingles[~is_dropped])
-        commons.append(fp.shingles[np.isin(fp.shingles, common, assume_unique=True)] if common.size else EMPTY)
-        own_words = fp.n_tokens - covered_tokens(is_dropped[fp.order], fp.n_tokens)
-        if own_words < options.min_words:
-            thin.append(fp.path)
-        fp.shingles = fp.order = EMPTY  # only the rare shingles are needed from here on
+        # Excluded text and text common to very many essays are both left out of
+        # every score, denominator included, and of the writer's own words.
+        report("compare", 0, len(prints))
+        common = np.setdiff1d(common_shingles(prints, options.max_df), excluded, assume_unique=True)
+        rare, commons, own_words = split_common(prints, common, excluded)
+        thin = [fp.path for fp, own in zip(prints, own_words, strict=True) if own < options.min_words]
+        paths = [fp.path for fp in prints]
+        del prints  # only the rare shingles are needed from here on
+        edges, groups = _pairs_and_groups(rare, commons, options, report)
+        ordered = sorted(edges, key=lambda e: (-e[2], paths[e[0]], paths[e[1]]))
+        items = [(paths[i], paths[j], np.intersect1d(rare[i], rare[j], assume_unique=True)) for i, j, _s in ordered]
+        found = []
+        report("passages", 0, len(items))
+        batches = _batches(items, 50)
+        for batch in run(_passages_batch, [str(root)] * len(batches), batches):
+            found += batch
+            report("passages", len(found), len(items))
+    pairs = [{"a": paths[i], "b": paths[j], "score": round(s, 6), "passages": p}
+             for (i, j, s), p in zip(ordered, found, strict=True)]
+    return {
+        "essays": len(rels),
+        "pairs": pairs,
+        "clusters": sorted([sorted(paths[i] for i in g) for g in groups], key=lambda g: (-len(g), g)),
+        "thin": sorted(thin),
+        "errors": errors,
+    }
+
+
+def _pairs_and_groups(rare, commons, options: Options, report) -> tuple[list, list]:
+    """Verified pairs above the threshold, and the clusters (copy groups, common sources)."""
     sizes = np.array([r.size for r in rare], dtype=np.int64)
-    if len(prints) <= SMALL_CORPUS:
+    if len(rare) <= SMALL_CORPUS:
         # Every rare shingle is a key: the shared count is the score's numerator.
         keys, rate, slack = rare, 1.0, 1.0
     else:
@@ -320,21 +375,7 @@ def scan(root: Path, options: Options, progress: Callable[[str, int, int], None]
         uf.union(i, j)
     copy_groups = uf.groups()
     edges = _thin_out_big_groups(edges, copy_groups)
-    groups = copy_groups + common_source_groups(rare, commons, options.threshold)
-
-    pairs = []
-    for n, (i, j, s) in enumerate(sorted(edges, key=lambda e: (-e[2], prints[e[0]].path, prints[e[1]].path))):
-        shared = np.intersect1d(rare[i], rare[j], assume_unique=True)
-        pairs.append({"a": prints[i].path, "b": prints[j].path, "score": round(s, 6),
-                      "passages": passages(root, prints[i].path, prints[j].path, shared)})
-        report("passages", n + 1, len(edges))
-    return {
-        "essays": len(rels),
-        "pairs": pairs,
-        "clusters": sorted([sorted(prints[i].path for i in g) for g in groups], key=lambda g: (-len(g), g)),
-        "thin": sorted(thin),
-        "errors": errors,
-    }
+    return edges, copy_groups + common_source_groups(rare, commons, options.common_share)
 
 
 def _thin_out_big_groups(edges, groups) -> list:

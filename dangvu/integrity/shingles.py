@@ -17,12 +17,34 @@ def token_hash(token: str) -> int:
     return int.from_bytes(blake2b(token.encode("utf-8"), digest_size=8).digest(), "little")
 
 
+_WORD_HASHES: dict[str, int] = {}  # raw lower-case word → hash of its canonical syllable
+
+
+def word_hashes(words: list[str], canonical: bool = False) -> np.ndarray:
+    """Hashes of the canonical syllables of `words`; one dict lookup a word once warm."""
+    cache = _WORD_HASHES
+    missing = set(words).difference(cache)
+    if missing:
+        from dangvu.integrity.vietnamese import canonical_syllable
+
+        for word in missing:
+            cache[word] = token_hash(word if canonical else canonical_syllable(word))
+        if len(cache) > 2_000_000:  # a corpus of garbage: start again rather than grow
+            cache.clear()
+            return word_hashes(words, canonical)
+    return np.fromiter(map(cache.__getitem__, words), dtype=np.uint64, count=len(words))
+
+
 def shingle_hashes(tokens: list[str]) -> np.ndarray:
     """One hash per position: the hash of tokens[i:i+K], in order of position."""
-    n = len(tokens) - K + 1
+    return shingles_of(word_hashes(tokens, canonical=True))
+
+
+def shingles_of(t: np.ndarray) -> np.ndarray:
+    """Shingle hashes from the syllable hashes of a text."""
+    n = t.size - K + 1
     if n <= 0:
         return EMPTY
-    t = np.fromiter((token_hash(x) for x in tokens), dtype=np.uint64, count=len(tokens))
     with np.errstate(over="ignore"):
         h = np.zeros(n, dtype=np.uint64)
         for i in range(K):
@@ -34,14 +56,3 @@ def shingle_hashes(tokens: list[str]) -> np.ndarray:
         h *= _M2
         h ^= h >> np.uint64(31)
     return h
-
-
-def covered_tokens(mask: np.ndarray, n_tokens: int) -> int:
-    """How many tokens fall inside at least one shingle whose mask is set."""
-    if not mask.any():
-        return 0
-    covered = np.zeros(n_tokens + 1, dtype=np.int32)
-    starts = np.flatnonzero(mask)
-    np.add.at(covered, starts, 1)
-    np.add.at(covered, np.minimum(starts + K, n_tokens), -1)
-    return int(np.count_nonzero(np.cumsum(covered)[:n_tokens]))

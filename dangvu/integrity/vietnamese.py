@@ -164,14 +164,20 @@ def tokens_with_spans(text: str, encoding: str = "auto") -> tuple[list[str], lis
     return tokens, spans
 
 
-def tokens(text: str, encoding: str = "auto") -> list[str]:
-    """The same syllables as tokens_with_spans, faster: whole-text NFC and regex when
-    the text needs no legacy conversion, which is nearly always."""
+def raw_words(text: str, encoding: str = "auto") -> tuple[list[str], bool]:
+    """(words, canonical): lower-case NFC words when the text needs no legacy
+    conversion (nearly always), still to pass through canonical_syllable; else the
+    finished syllables from tokens_with_spans."""
     if encoding == "unicode" or (encoding == "auto" and detect_encoding(text) == "unicode"
                                  and not _TCVN3_ONLY_RE.search(text) and not _VNI_HINT.search(text)):
-        words = _SPLIT.findall(unicodedata.normalize("NFC", text).lower())
-        return [canonical_syllable(w) for w in words]
-    return tokens_with_spans(text, encoding)[0]
+        return _SPLIT.findall(unicodedata.normalize("NFC", text).lower()), False
+    return tokens_with_spans(text, encoding)[0], True
+
+
+def tokens(text: str, encoding: str = "auto") -> list[str]:
+    """The same syllables as tokens_with_spans, without the spans, faster."""
+    words, canonical = raw_words(text, encoding)
+    return words if canonical else [canonical_syllable(w) for w in words]
 
 
 def _line_bounds(text: str) -> list[tuple[int, int]]:
