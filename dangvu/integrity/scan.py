@@ -16,11 +16,13 @@
 
 import multiprocessing
 import os
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -119,26 +121,43 @@ def executor(options: Options, jobs: int):
     if workers == 1 or jobs < 400:
         yield map
         return
-    # forkserver: forking a process that runs threads (a web server, Dask) can deadlock
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
+    # fork is fastest, but forking a process that runs threads (a web server, a Dask
+    # client) can deadlock: then forkserver
+    method = "fork" if threading.active_count() == 1 else "forkserver"
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)) as pool:
         yield pool.map
 
 
 # --- step 2: common shingles ------------------------------------------------------
 
-def common_shingles(prints: list[Fingerprint], max_df: int, parts: int = 16) -> np.ndarray:
-    """Exact: shingles present in more than max_df essays, counted one hash range
-    at a time so memory stays a fraction of the corpus."""
+def _chunks(prints: list[Fingerprint], size: int = 20_000):
+    """Concatenated shingles of `size` essays at a time, with each essay's offsets."""
+    for start in range(0, len(prints), size):
+        part = prints[start:start + size]
+        offsets = np.r_[0, np.cumsum([fp.shingles.size for fp in part])]
+        yield part, np.concatenate([fp.shingles for fp in part]), offsets
+
+
+def common_shingles(prints: list[Fingerprint], max_df: int) -> np.ndarray:
+    """Exact: shingles present in more than max_df essays.
+
+    A bucket count (one linear pass) finds the few buckets that can hold such a
+    shingle; only the shingles in those buckets are then counted exactly.
+    """
     if len(prints) <= max_df:
         return EMPTY
-    bounds = np.array([2**64 * k // parts for k in range(1, parts)], dtype=np.uint64)
-    cuts = [np.r_[0, np.searchsorted(fp.shingles, bounds), fp.shingles.size] for fp in prints]
-    found = []
-    for part in range(parts):
-        chunk = [fp.shingles[cut[part]:cut[part + 1]] for fp, cut in zip(prints, cuts, strict=True)]
-        values, counts = np.unique(np.concatenate(chunk), return_counts=True)
-        found.append(values[counts > max_df])
-    return np.concatenate(found)
+    total = sum(fp.shingles.size for fp in prints)
+    bits = int(min(max(np.ceil(np.log2(max(total, 1))) - 2, 16), 28))  # about four shingles a bucket
+    shift = np.uint64(64 - bits)
+    counts = np.zeros(1 << bits, dtype=np.int32)
+    for _part, shingles, _offsets in _chunks(prints):
+        counts += np.bincount((shingles >> shift).view(np.int64), minlength=1 << bits).astype(np.int32)
+    hot = counts > max_df
+    if not hot.any():
+        return EMPTY
+    suspects = [shingles[hot[(shingles >> shift).view(np.int64)]] for _p, shingles, _o in _chunks(prints)]
+    values, df = np.unique(np.concatenate(suspects), return_counts=True)
+    return values[df > max_df]
 
 
 def _isin_sorted(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
@@ -148,37 +167,52 @@ def _isin_sorted(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     return sorted_set[idx] == values
 
 
+def covered_tokens(mask: np.ndarray, n_tokens: int) -> int:
+    """How many tokens fall inside at least one shingle whose mask is set
+    (token t is covered when a masked shingle starts in t-K+1 … t)."""
+    if not mask.any():
+        return 0
+    starts = np.zeros(n_tokens + 1, dtype=np.int32)
+    starts[1:mask.size + 1] = np.cumsum(mask, dtype=np.int32)
+    starts[mask.size + 1:] = starts[mask.size]
+    t = np.arange(n_tokens)
+    return int(np.count_nonzero(starts[t + 1] - starts[np.maximum(t - K + 1, 0)]))
+
+
 def split_common(prints: list[Fingerprint], common: np.ndarray, excluded: np.ndarray,
-                 chunk: int = 20_000) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
-    """For each essay: its rare shingles, its common ones, and its own words (tokens
-    not inside excluded or common shingles). Vectorised a chunk of essays at a time."""
-    rare, commons, own_words = [], [], []
-    for start in range(0, len(prints), chunk):
-        part = prints[start:start + chunk]
-        shingles = np.concatenate([fp.shingles for fp in part])
-        offsets = np.r_[0, np.cumsum([fp.shingles.size for fp in part])]
+                 min_words: int) -> tuple[list[np.ndarray], list[np.ndarray], list[bool]]:
+    """For each essay: its rare shingles, its common ones, and whether it is thin
+    (fewer than min_words tokens outside excluded and common shingles)."""
+    rare, commons, thin = [], [], []
+    for part, shingles, offsets in _chunks(prints):
         is_common = _isin_sorted(shingles, common)
         dropped = is_common | _isin_sorted(shingles, excluded)
-        for i in range(len(part)):
-            a, b = offsets[i], offsets[i + 1]
-            rare.append(shingles[a:b][~dropped[a:b]])
-            commons.append(shingles[a:b][is_common[a:b]])
-        # positions → dropped, then tokens covered by a dropped shingle, per essay
-        positions = np.concatenate([fp.order.astype(np.int64) + offsets[i] for i, fp in enumerate(part)])
-        n_pos = np.array([fp.order.size for fp in part], dtype=np.int64)
-        n_tok = np.array([fp.n_tokens for fp in part], dtype=np.int64)
-        pos_start = np.r_[0, np.cumsum(n_pos)][:-1]
-        cs = np.r_[0, np.cumsum(dropped[positions], dtype=np.int64)]
-        doc = np.repeat(np.arange(len(part)), n_tok)
-        t = np.arange(n_tok.sum()) - np.repeat(np.r_[0, np.cumsum(n_tok)][:-1], n_tok)
-        lo = pos_start[doc] + np.maximum(t - K + 1, 0)
-        hi = pos_start[doc] + np.minimum(t, n_pos[doc] - 1)  # inclusive; hi < lo when no shingle
-        covered = (hi >= lo) & (cs[np.maximum(hi + 1, lo)] - cs[lo] > 0)
-        own_words.append(n_tok - np.bincount(doc[covered], minlength=len(part)))
-    return rare, commons, np.concatenate(own_words) if own_words else np.empty(0, np.int64)
+        for i, fp in enumerate(part):
+            d = dropped[offsets[i]:offsets[i + 1]]
+            own = fp.shingles[~d] if d.any() else fp.shingles
+            rare.append(own)
+            commons.append(fp.shingles[is_common[offsets[i]:offsets[i + 1]]] if d.any() else EMPTY)
+            if fp.n_tokens < min_words:
+                thin.append(True)
+            elif not d.any():
+                thin.append(False)
+            else:
+                # Each dropped position covers at most K tokens: only near the line count exactly.
+                at_positions = d[fp.order]
+                dropped_positions = int(np.count_nonzero(at_positions))
+                if fp.n_tokens - K * dropped_positions >= min_words:
+                    thin.append(False)
+                else:
+                    thin.append(fp.n_tokens - covered_tokens(at_positions, fp.n_tokens) < min_words)
+    return rare, commons, thin
 
 
 # --- step 3 and 4: candidates and exact scores --------------------------------------
+
+@lru_cache(maxsize=256)
+def _upper_pairs(size: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.triu_indices(size, 1)
+
 
 def candidate_pairs(keys: list[np.ndarray], needed: np.ndarray | None = None) -> np.ndarray:
     """Pairs (i < j) sharing at least two keys (and at least needed[i, j] when a
@@ -195,9 +229,9 @@ def candidate_pairs(keys: list[np.ndarray], needed: np.ndarray | None = None) ->
     codes = []
     two = starts[sizes == 2]
     codes.append(doc[two] * n + doc[two + 1])
-    for start, size in zip(starts[sizes > 2], sizes[sizes > 2], strict=True):
+    for start, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist(), strict=True):
         members = doc[start:start + size]
-        a, b = np.triu_indices(size, 1)
+        a, b = _upper_pairs(size)
         codes.append(members[a] * n + members[b])
     codes = np.concatenate(codes)
     unique, counts = np.unique(codes, return_counts=True)
@@ -321,8 +355,8 @@ def scan(root: Path, options: Options, progress: Callable[[str, int, int], None]
         # every score, denominator included, and of the writer's own words.
         report("compare", 0, len(prints))
         common = np.setdiff1d(common_shingles(prints, options.max_df), excluded, assume_unique=True)
-        rare, commons, own_words = split_common(prints, common, excluded)
-        thin = [fp.path for fp, own in zip(prints, own_words, strict=True) if own < options.min_words]
+        rare, commons, is_thin = split_common(prints, common, excluded, options.min_words)
+        thin = [fp.path for fp, t in zip(prints, is_thin, strict=True) if t]
         paths = [fp.path for fp in prints]
         del prints  # only the rare shingles are needed from here on
         edges, groups = _pairs_and_groups(rare, commons, options, report)

@@ -164,13 +164,22 @@ def tokens_with_spans(text: str, encoding: str = "auto") -> tuple[list[str], lis
     return tokens, spans
 
 
+# Anything that is neither a word character nor white space: replacing it by a space
+# and splitting gives exactly the \w+ runs, about twice as fast as findall.
+_NOT_WORD = re.compile(r"[^\w\s]")
+
+
 def raw_words(text: str, encoding: str = "auto") -> tuple[list[str], bool]:
     """(words, canonical): lower-case NFC words when the text needs no legacy
     conversion (nearly always), still to pass through canonical_syllable; else the
     finished syllables from tokens_with_spans."""
-    if encoding == "unicode" or (encoding == "auto" and detect_encoding(text) == "unicode"
-                                 and not _TCVN3_ONLY_RE.search(text) and not _VNI_HINT.search(text)):
-        return _SPLIT.findall(unicodedata.normalize("NFC", text).lower()), False
+    # With no legacy marker anywhere every line would be detected as Unicode.
+    # (Two searches: one alternation of both is three times slower.)
+    if encoding == "unicode" or (encoding == "auto" and not _TCVN3_ONLY_RE.search(text)
+                                 and not _VNI_HINT.search(text)):
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+        return _NOT_WORD.sub(" ", text.lower()).split(), False
     return tokens_with_spans(text, encoding)[0], True
 
 
