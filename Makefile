@@ -38,9 +38,12 @@ test: $(STAMP) messages
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS); rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest ran no test: failing"; exit 1; fi; exit $$rc
 
-bench: $(STAMP)
+bench: $(STAMP) bench-essays
 	$(BIN)/python bench/rollup.py --members $${BENCH_MEMBERS:-300000}
 	DB=postgres $(BIN)/python bench/rollup.py --members $${BENCH_MEMBERS:-300000}
+
+bench-essays: $(STAMP)
+	$(BIN)/python bench/essays.py --essays $${BENCH_ESSAYS:-100000}
 
 clean:
 	rm -rf $(VENV) var
