@@ -1,11 +1,11 @@
 """Find copied essays in a folder: fingerprint, find candidates, verify exactly.
 
 1. Fingerprint each file (in parallel, or on a Dask cluster): read, normalise,
-   5-gram shingle hashes, minus shingles of the excluded texts; count the
-   writer's own words.
+   5-gram shingle hashes with their positions.
 2. Shingles found in more than `max_df` essays are "common": they come from a
-   circulating template or stock phrases. They do not make candidates nor count
-   as copying; essays built mostly on them are grouped as a common-source cluster.
+   circulating template or stock phrases. Like the shingles of excluded texts they
+   make no candidates, count in no score and are not the writer's own words;
+   essays built largely on them are grouped as a common-source cluster.
 3. Candidates: essays sharing at least two sampled rare shingles (every shingle
    when the corpus is small, one in eight when large). Sampling only decides
    which pairs are checked, never a score.
@@ -148,11 +148,13 @@ def common_shingles(prints: list[Fingerprint], max_df: int) -> np.ndarray:
     if len(prints) <= max_df:
         return EMPTY
     total = sum(fp.shingles.size for fp in prints)
-    bits = int(min(max(np.ceil(np.log2(max(total, 1))) - 2, 16), 28))  # about four shingles a bucket
+    # About four shingles a bucket, at most 2^24 buckets (128 MB): even at eleven a
+    # bucket, chance alone never lifts one above max_df.
+    bits = int(min(max(np.ceil(np.log2(max(total, 1))) - 2, 16), 24))
     shift = np.uint64(64 - bits)
-    counts = np.zeros(1 << bits, dtype=np.int32)
+    counts = np.zeros(1 << bits, dtype=np.int64)
     for _part, shingles, _offsets in _chunks(prints):
-        counts += np.bincount((shingles >> shift).view(np.int64), minlength=1 << bits).astype(np.int32)
+        counts += np.bincount((shingles >> shift).view(np.int64), minlength=1 << bits)
     hot = counts > max_df
     if not hot.any():
         return EMPTY
@@ -183,16 +185,22 @@ def covered_tokens(mask: np.ndarray, n_tokens: int) -> int:
 def split_common(prints: list[Fingerprint], common: np.ndarray, excluded: np.ndarray,
                  min_words: int) -> tuple[list[np.ndarray], list[np.ndarray], list[bool]]:
     """For each essay: its rare shingles, its common ones, and whether it is thin
-    (fewer than min_words tokens outside excluded and common shingles)."""
+    (fewer than min_words tokens outside excluded and common shingles). Each
+    fingerprint's arrays are released once split, so memory does not double."""
     rare, commons, thin = [], [], []
     for part, shingles, offsets in _chunks(prints):
         is_common = _isin_sorted(shingles, common)
         dropped = is_common | _isin_sorted(shingles, excluded)
         for i, fp in enumerate(part):
             d = dropped[offsets[i]:offsets[i + 1]]
-            own = fp.shingles[~d] if d.any() else fp.shingles
-            rare.append(own)
-            commons.append(fp.shingles[is_common[offsets[i]:offsets[i + 1]]] if d.any() else EMPTY)
+            if d.any():
+                commons.append(fp.shingles[is_common[offsets[i]:offsets[i + 1]]])
+                kept = np.count_nonzero(~d)
+                fp.shingles[:kept] = fp.shingles[~d]  # compacted in place: no second copy
+                rare.append(fp.shingles[:kept])
+            else:
+                commons.append(EMPTY)
+                rare.append(fp.shingles)
             if fp.n_tokens < min_words:
                 thin.append(True)
             elif not d.any():
@@ -205,6 +213,7 @@ def split_common(prints: list[Fingerprint], common: np.ndarray, excluded: np.nda
                     thin.append(False)
                 else:
                     thin.append(fp.n_tokens - covered_tokens(at_positions, fp.n_tokens) < min_words)
+            fp.shingles = fp.order = EMPTY
     return rare, commons, thin
 
 
@@ -215,10 +224,10 @@ def _upper_pairs(size: int) -> tuple[np.ndarray, np.ndarray]:
     return np.triu_indices(size, 1)
 
 
-def candidate_pairs(keys: list[np.ndarray], needed: np.ndarray | None = None) -> np.ndarray:
+def candidate_pairs(keys: list[np.ndarray], needed: Callable | None = None) -> np.ndarray:
     """Pairs (i < j) sharing at least two keys (and at least needed[i, j] when a
     function of the two sizes is given), as an (n, 2) array."""
-    doc = np.concatenate([np.full(k.size, i, dtype=np.int64) for i, k in enumerate(keys)] or [np.empty(0, np.int64)])
+    doc = np.concatenate([np.full(k.size, i, dtype=np.int32) for i, k in enumerate(keys)] or [np.empty(0, np.int32)])
     if doc.size == 0:
         return np.empty((0, 2), dtype=np.int64)
     hashes = np.concatenate(keys)
@@ -229,9 +238,9 @@ def candidate_pairs(keys: list[np.ndarray], needed: np.ndarray | None = None) ->
     n = len(keys)
     codes = []
     two = starts[sizes == 2]
-    codes.append(doc[two] * n + doc[two + 1])
+    codes.append(doc[two].astype(np.int64) * n + doc[two + 1])
     for start, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist(), strict=True):
-        members = doc[start:start + size]
+        members = doc[start:start + size].astype(np.int64)
         a, b = _upper_pairs(size)
         codes.append(members[a] * n + members[b])
     codes = np.concatenate(codes)
@@ -371,7 +380,7 @@ def _scan(root: Path, options: Options, progress) -> dict:
         rare, commons, is_thin = split_common(prints, common, excluded, options.min_words)
         thin = [fp.path for fp, t in zip(prints, is_thin, strict=True) if t]
         paths = [fp.path for fp in prints]
-        del prints  # only the rare shingles are needed from here on
+        del prints
         edges, groups = _pairs_and_groups(rare, commons, options, report)
         ordered = sorted(edges, key=lambda e: (-e[2], paths[e[0]], paths[e[1]]))
         items = [(paths[i], paths[j], np.intersect1d(rare[i], rare[j], assume_unique=True)) for i, j, _s in ordered]
@@ -399,8 +408,10 @@ def _pairs_and_groups(rare, commons, options: Options, report) -> tuple[list, li
         # Every rare shingle is a key: the shared count is the score's numerator.
         keys, rate, slack = rare, 1.0, 1.0
     else:
-        # One key in eight: ask for half the keys a pair at the threshold would share,
-        # so a pair at the threshold is missed with odds below one in a thousand.
+        # One key in eight: ask for half the keys a pair at the threshold would share.
+        # A pair at containment 0.5 is then missed with odds below 1 in 1,000 even for
+        # 150-word essays (1 in 10^7 at 600 words); one exactly at the 0.3 threshold,
+        # below 1 in 50 at 150 words and 1 in 600 at 600 words.
         keys, rate, slack = [r[(r & SAMPLE_MASK) == 0] for r in rare], 1 / 8, 0.5
 
     def needed(i, j):
