@@ -9,6 +9,7 @@ urlpatterns = [
     path("units/<int:pk>/", views.unit_detail, name="unit"),
     path("units/<int:pk>/members/", views.unit_members, name="unit_members"),
     path("units/<int:pk>/members/new/", views.member_create, name="member_create"),
+    path("units/<int:pk>/candidates/", views.unit_candidates, name="unit_candidates"),
     path("units/<int:pk>/import/", views.import_start, name="import_start"),
     path("members/<int:pk>/", views.member_detail, name="member"),
     path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),

@@ -23,7 +23,7 @@ from dangvu.lib.progress import progress_get
 from dangvu.lib.xlsx import XLSX_TYPE, xlsx_response
 from dangvu.orgs import imports, services
 from dangvu.orgs.forms import ImportUploadForm, MemberForm
-from dangvu.orgs.models import ImportJob, Member, OrgUnit, UnitRole
+from dangvu.orgs.models import Candidate, ImportJob, Member, OrgUnit, UnitRole
 from dangvu.orgs.selectors import member_search, members_in_subtree, unit_overview
 from dangvu.orgs.tasks import apply_import, validate_import
 
@@ -90,6 +90,22 @@ def unit_members(request, pk):
                "can_write": scope_for(request).can(MEMBERS_WRITE, unit.path)}
     template = "orgs/_member_rows.html" if request.headers.get("HX-Request") else "orgs/member_list.html"
     return render(request, template, context)
+
+
+def unit_candidates(request, pk):
+    """Quần chúng ưu tú of a unit's subtree, sorted the Vietnamese way, with their stage."""
+    unit = get_unit_for_user(request, pk, MEMBERS_READ)
+    candidates = member_search(Candidate.objects.filter(unit__path__startswith=unit.path).select_related("unit"),
+                               request.GET.get("q", ""))
+    if request.GET.get("format") == "xlsx":
+        headers = [_("Full name"), _("Date of birth"), _("Sex"), _("Stage"), _("Unit")]
+        rows = ([c.full_name, c.date_of_birth, c.get_sex_display(), c.get_stage_display(), c.unit.name]
+                for c in candidates.iterator(chunk_size=2000))
+        return xlsx_response(f"quan-chung-uu-tu-{unit.code}.xlsx", _("Admission candidates"), headers, rows)
+    page = Paginator(candidates, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "orgs/candidate_list.html", {
+        "unit": unit, "page": page, "q": request.GET.get("q", ""),
+        "breadcrumbs": _breadcrumbs(request, unit) + [unit]})
 
 
 def member_detail(request, pk):

@@ -84,3 +84,14 @@ def test_search_is_accent_and_case_insensitive_and_sorts_the_vietnamese_way(org)
     assert [m.full_name for m in member_search(qs, nfd)] == ["Nguyễn Văn An"]
     ordered = [m.full_name for m in member_search(qs, "")]
     assert ordered == ["Nguyễn Văn An", "Lê Văn Bình", "Trần Thị Bình", "Đỗ Văn Đức", "Hoàng Văn Em", "Lê Thị Hòa"]
+
+
+def test_candidate_list_shows_the_subtree_sorted_and_searchable(client, org):
+    for name, unit in (("Vũ Thị Yến", org.A), ("Bế Văn An", org.A), ("Lò Văn Bình", org.B)):
+        services.candidate_create(actor=None, unit=unit, full_name=name, date_of_birth=datetime.date(2000, 1, 1),
+                                  sex="nu")
+    client.force_login(org.users["off"])
+    page = client.get(reverse("orgs:unit_candidates", args=[org.G.pk])).content.decode()
+    assert page.index("Bế Văn An") < page.index("Lò Văn Bình") < page.index("Vũ Thị Yến")
+    page = client.get(reverse("orgs:unit_candidates", args=[org.A.pk]), {"q": "yen"}).content.decode()
+    assert "Vũ Thị Yến" in page and "Bế Văn An" not in page
