@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "dangvu.accounts",
     "dangvu.audit",
     "dangvu.orgs",
+    "dangvu.documents",
     "dangvu.study",
 ]
 
@@ -85,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
             ],
+            "libraries": {"dangvu": "dangvu.lib.templatetags.dangvu"},
         },
     }
 ]
@@ -146,6 +148,10 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# The copy check: local processes (0 = one per core), or a Dask scheduler address.
+ESSAY_SCAN_WORKERS = int(os.getenv("ESSAY_SCAN_WORKERS", "0"))
+ESSAY_SCAN_DASK = os.getenv("ESSAY_SCAN_DASK", "")
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]

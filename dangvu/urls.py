@@ -16,6 +16,8 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("dangvu.orgs.urls")),
+    path("", include("dangvu.documents.urls")),
+    path("", include("dangvu.study.urls")),
 ]
 
 if settings.DEBUG:

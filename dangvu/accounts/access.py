@@ -11,7 +11,7 @@ from dangvu.accounts.permissions import MEMBERS_READ, UNITS_READ, scope_for
 from dangvu.orgs.models import Member, OrgUnit
 
 
-def _check(request, path: str, key: str) -> None:
+def check_path(request, path: str, key: str) -> None:
     scope = scope_for(request)
     if not scope.sees(path):
         raise Http404
@@ -23,7 +23,7 @@ def get_unit_for_user(request, pk, key: str = UNITS_READ) -> OrgUnit:
     unit = OrgUnit.objects.filter(pk=pk).first()
     if unit is None:
         raise Http404
-    _check(request, unit.path, key)
+    check_path(request, unit.path, key)
     return unit
 
 
@@ -33,7 +33,7 @@ def get_member_for_user(request, pk, key: str = MEMBERS_READ) -> Member:
         raise Http404
     if key == MEMBERS_READ and member.user_id and member.user_id == request.user.id:
         return member  # everyone may read their own record
-    _check(request, member.unit.path, key)
+    check_path(request, member.unit.path, key)
     return member
 
 

@@ -17,6 +17,11 @@ MEMBERS_READ = "members:read"
 MEMBERS_WRITE = "members:write"
 MEMBERS_IMPORT = "members:import"
 AUDIT_READ = "audit:read"
+DOCUMENTS_READ = "documents:read"
+DOCUMENTS_WRITE = "documents:write"
+STUDY_READ = "study:read"
+STUDY_WRITE = "study:write"
+ESSAYS_REVIEW = "essays:review"
 
 ALL_KEYS = {
     UNITS_READ: _("View units"),
@@ -25,8 +30,13 @@ ALL_KEYS = {
     MEMBERS_WRITE: _("Edit members"),
     MEMBERS_IMPORT: _("Import data from Excel"),
     AUDIT_READ: _("View the change log"),
+    DOCUMENTS_READ: _("View the document register"),
+    DOCUMENTS_WRITE: _("Register documents and allocate their numbers"),
+    STUDY_READ: _("View study campaigns, classes, attendance and essays"),
+    STUDY_WRITE: _("Organise study campaigns and classes, record attendance"),
+    ESSAYS_REVIEW: _("Review essays and run the copy check"),
 }
-READ_KEYS = frozenset({UNITS_READ, MEMBERS_READ, AUDIT_READ})
+READ_KEYS = frozenset({UNITS_READ, MEMBERS_READ, AUDIT_READ, DOCUMENTS_READ, STUDY_READ})
 FULL_KEYS = frozenset(ALL_KEYS)
 
 # What a role in a unit grants over that unit's subtree. Data, not branching code.
@@ -34,7 +44,7 @@ ROLE_KEYS = {
     "bi_thu": FULL_KEYS,
     "pho_bi_thu": FULL_KEYS,
     "cap_uy_vien": READ_KEYS | {MEMBERS_WRITE},
-    "tuyen_giao": READ_KEYS,
+    "tuyen_giao": READ_KEYS | {STUDY_WRITE, ESSAYS_REVIEW},
 }
 
 

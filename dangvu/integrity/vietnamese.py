@@ -201,3 +201,18 @@ def _line_bounds(text: str) -> list[tuple[int, int]]:
 def normalise(text: str, encoding: str = "auto") -> str:
     """The matching form of a text: its normalised syllables joined by single spaces."""
     return " ".join(tokens_with_spans(text, encoding)[0])
+
+
+def to_unicode(text: str) -> str:
+    """The text for display and storage: legacy TCVN3/VNI lines converted, NFC.
+    Matching the result finds the same syllables as matching the original."""
+    lines = []
+    for start, end in _line_bounds(text):
+        line = text[start:end]
+        enc = detect_encoding(line)
+        if enc == "tcvn3":
+            line = tcvn3_to_unicode(line)
+        elif enc == "vni":
+            line = vni_to_unicode(line)
+        lines.append(line)
+    return unicodedata.normalize("NFC", "\n".join(lines))

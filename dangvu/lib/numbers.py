@@ -11,3 +11,10 @@ def fmt_pct(part: int, whole: int, digits: int = 2) -> str:
     if not whole:
         return "–"
     return f"{100 * part / whole:.{digits}f}".replace(".", ",") + "%"
+
+
+def fmt_ratio(ratio: float | None, digits: int = 2) -> str:
+    """0.7133 → 71,33%; None (nothing to divide by) → –."""
+    if ratio is None:
+        return "–"
+    return f"{100 * ratio:.{digits}f}".replace(".", ",") + "%"

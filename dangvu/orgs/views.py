@@ -12,13 +12,16 @@ from django.views.decorators.http import require_POST
 from dangvu.accounts.access import get_member_for_user, get_unit_for_user
 from dangvu.accounts.permissions import (
     AUDIT_READ,
+    DOCUMENTS_READ,
     MEMBERS_IMPORT,
     MEMBERS_READ,
     MEMBERS_WRITE,
+    STUDY_READ,
     UNITS_READ,
     scope_for,
 )
 from dangvu.audit.services import audit_for
+from dangvu.lib.forms import apply_form_errors
 from dangvu.lib.progress import progress_get
 from dangvu.lib.xlsx import XLSX_TYPE, xlsx_response
 from dangvu.orgs import imports, services
@@ -39,11 +42,11 @@ def home(request):
     if len(roots) == 1:
         return redirect("orgs:unit", pk=roots[0].pk)
     if not roots and hasattr(request.user, "member"):
-        return redirect("orgs:me")
+        return redirect("study:notebook")
     return render(request, "orgs/home.html", {"roots": roots})
 
 
-def _breadcrumbs(request, unit: OrgUnit) -> list[OrgUnit]:
+def breadcrumbs(request, unit: OrgUnit) -> list[OrgUnit]:
     scope = scope_for(request)
     return [a for a in OrgUnit.objects.get_ancestors(unit) if scope.sees(a.path)]
 
@@ -55,7 +58,7 @@ def unit_detail(request, pk):
                    .select_related("member").order_by("role", "member__sort_key"))
     context = {
         "unit": unit,
-        "breadcrumbs": _breadcrumbs(request, unit),
+        "breadcrumbs": breadcrumbs(request, unit),
         "overview": unit_overview(unit),
         "roles": today_roles,
         "terms": unit.terms.all()[:5],
@@ -63,6 +66,8 @@ def unit_detail(request, pk):
         "successors": unit.successor_links.select_related("successor"),
         "can_read_members": scope.can(MEMBERS_READ, unit.path),
         "can_import": scope.can(MEMBERS_IMPORT, unit.path),
+        "can_study": scope.can(STUDY_READ, unit.path),
+        "can_documents": scope.can(DOCUMENTS_READ, unit.path),
         "can_write_members": scope.can(MEMBERS_WRITE, unit.path),
         "audit": audit_for(unit)[:20] if scope.can(AUDIT_READ, unit.path) else None,
     }
@@ -86,7 +91,7 @@ def unit_members(request, pk):
                              _member_rows(members.iterator(chunk_size=2000)))
     page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"unit": unit, "page": page, "q": request.GET.get("q", ""), "all": include_inactive,
-               "breadcrumbs": _breadcrumbs(request, unit) + [unit],
+               "breadcrumbs": breadcrumbs(request, unit) + [unit],
                "can_write": scope_for(request).can(MEMBERS_WRITE, unit.path)}
     template = "orgs/_member_rows.html" if request.headers.get("HX-Request") else "orgs/member_list.html"
     return render(request, template, context)
@@ -105,7 +110,7 @@ def unit_candidates(request, pk):
     page = Paginator(candidates, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "orgs/candidate_list.html", {
         "unit": unit, "page": page, "q": request.GET.get("q", ""),
-        "breadcrumbs": _breadcrumbs(request, unit) + [unit]})
+        "breadcrumbs": breadcrumbs(request, unit) + [unit]})
 
 
 def member_detail(request, pk):
@@ -113,21 +118,13 @@ def member_detail(request, pk):
     scope = scope_for(request)
     context = {
         "member": member,
-        "breadcrumbs": _breadcrumbs(request, member.unit) + ([member.unit] if scope.sees(member.unit.path) else []),
+        "breadcrumbs": breadcrumbs(request, member.unit) + ([member.unit] if scope.sees(member.unit.path) else []),
         "moves": member.moves.select_related("from_unit", "to_unit"),
         "roles": member.roles.select_related("unit"),
         "can_write": scope.can(MEMBERS_WRITE, member.unit.path),
         "audit": audit_for(member)[:20] if scope.can(AUDIT_READ, member.unit.path) else None,
     }
     return render(request, "orgs/member_detail.html", context)
-
-
-def _apply_form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def member_edit(request, pk):
@@ -138,7 +135,7 @@ def member_edit(request, pk):
             services.member_update(actor=request.user, member=member,
                                    **{f: form.cleaned_data[f] for f in form.Meta.fields})
         except ValidationError as exc:
-            _apply_form_errors(form, exc)
+            apply_form_errors(form, exc)
         else:
             messages.success(request, _("The member's details were saved."))
             return redirect("orgs:member", pk=member.pk)
@@ -153,7 +150,7 @@ def member_create(request, pk):
             member = services.member_create(actor=request.user, unit=unit,
                                             **{f: form.cleaned_data[f] for f in form.Meta.fields})
         except ValidationError as exc:
-            _apply_form_errors(form, exc)
+            apply_form_errors(form, exc)
         else:
             messages.success(request, _("The member was added."))
             return redirect("orgs:member", pk=member.pk)
@@ -185,7 +182,7 @@ def import_start(request, pk):
         return redirect("orgs:import_job", pk=job.pk)
     jobs = ImportJob.objects.filter(unit=unit).defer("content")[:10]
     return render(request, "orgs/import_start.html",
-                  {"unit": unit, "form": form, "jobs": jobs, "breadcrumbs": _breadcrumbs(request, unit) + [unit]})
+                  {"unit": unit, "form": form, "jobs": jobs, "breadcrumbs": breadcrumbs(request, unit) + [unit]})
 
 
 def _get_job_for_user(request, pk) -> ImportJob:
@@ -197,7 +194,7 @@ def _get_job_for_user(request, pk) -> ImportJob:
 def import_job(request, pk):
     job = _get_job_for_user(request, pk)
     context = {"job": job, "unit": job.unit, "progress": progress_get(job.progress_key),
-               "breadcrumbs": _breadcrumbs(request, job.unit) + [job.unit]}
+               "breadcrumbs": breadcrumbs(request, job.unit) + [job.unit]}
     if request.headers.get("HX-Request"):
         return render(request, "orgs/_import_status.html", context)
     return render(request, "orgs/import_job.html", context)

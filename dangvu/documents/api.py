@@ -1,0 +1,70 @@
+"""The document register over JSON, scoped like the pages."""
+
+import datetime
+
+from django.db.models import Q
+from ninja import Field, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
+
+from dangvu.accounts.access import get_unit_for_user
+from dangvu.accounts.permissions import DOCUMENTS_READ, DOCUMENTS_WRITE, scope_for
+from dangvu.documents import services
+from dangvu.documents.models import DocType, Document
+from dangvu.documents.selectors import document_search
+from dangvu.documents.views import get_document_for_user
+
+router = Router(tags=["documents"])
+
+
+class DocumentOut(Schema):
+    id: int
+    reference: str
+    direction: Document.Direction
+    doc_type: DocType
+    number: int | None
+    issuer_symbol: str
+    congress: bool
+    issued_on: datetime.date
+    summary: str
+    unit_id: int
+
+
+class DocumentIn(Schema):
+    direction: Document.Direction = Document.Direction.ISSUED
+    doc_type: DocType
+    issued_on: datetime.date
+    summary: str = Field(..., min_length=3, max_length=500)
+    congress: bool = False
+    number: int | None = Field(None, ge=1, description="received documents only")
+    issuer_symbol: str = Field("", max_length=20, description="received documents only")
+    text: str = ""
+
+
+@router.get("/documents", response=list[DocumentOut])
+@paginate(LimitOffsetPagination)
+def list_documents(request, q: str = "", unit: int | None = None):
+    docs = Document.objects.filter(scope_for(request).path_q(DOCUMENTS_READ, "unit__path") or Q())
+    if unit is not None:
+        docs = docs.filter(unit=get_unit_for_user(request, unit, DOCUMENTS_READ))
+    return document_search(docs, q)
+
+
+@router.get("/documents/{doc_id}", response=DocumentOut)
+def get_document(request, doc_id: int):
+    return get_document_for_user(request, doc_id)
+
+
+@router.post("/units/{unit_id}/documents", response={201: DocumentOut})
+def create_document(request, unit_id: int, payload: DocumentIn):
+    """Register a document. Issued documents get the next number of their series; never send one."""
+    unit = get_unit_for_user(request, unit_id, DOCUMENTS_WRITE)
+    if payload.direction == Document.Direction.ISSUED:
+        doc = services.document_issue(actor=request.user, unit=unit, doc_type=payload.doc_type,
+                                      issued_on=payload.issued_on, summary=payload.summary,
+                                      congress=payload.congress, text=payload.text)
+    else:
+        doc = services.document_receive(actor=request.user, unit=unit, doc_type=payload.doc_type,
+                                        number=payload.number, issuer_symbol=payload.issuer_symbol,
+                                        issued_on=payload.issued_on, summary=payload.summary, text=payload.text)
+    return Status(201, doc)

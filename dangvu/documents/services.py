@@ -1,0 +1,88 @@
+"""Registering documents and allocating their numbers. Atomic and audited."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from dangvu.audit.models import AuditEntry
+from dangvu.audit.services import audit_record
+from dangvu.documents.models import CONGRESS_SERIES, DocType, Document, NumberCounter
+from dangvu.lib.files import extract_text
+from dangvu.orgs.models import OrgUnit, Term
+
+
+def term_on(unit: OrgUnit, day: datetime.date) -> Term | None:
+    """The unit's committee term running on `day`."""
+    return (unit.terms.filter(start__lte=day).filter(Q(end__isnull=True) | Q(end__gte=day))
+            .order_by("-start").first())
+
+
+def allocate_number(*, unit: OrgUnit, term: Term, series: str) -> int:
+    """The next number of a series, never the same twice even with clerks allocating at once.
+
+    Must run inside the caller's transaction: the counter row stays locked until it
+    commits, so a second clerk waits and then reads the incremented value.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("allocate_number must run inside a transaction")
+    # Create the row if this is the series' first number; a concurrent creator just wins.
+    NumberCounter.objects.bulk_create([NumberCounter(unit=unit, term=term, series=series)], ignore_conflicts=True)
+    counter = NumberCounter.objects.select_for_update().get(unit=unit, term=term, series=series)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+def _attach(doc: Document, file_name: str | None, data: bytes | None, text: str) -> None:
+    if data is not None:
+        doc.text = extract_text(file_name, data) if not text else text
+        doc.file.save(file_name, ContentFile(data), save=False)
+
+
+@transaction.atomic
+def document_issue(*, actor, unit: OrgUnit, doc_type: str, issued_on: datetime.date, summary: str,
+                   congress: bool = False, file_name: str | None = None, data: bytes | None = None,
+                   text: str = "") -> Document:
+    """A document this committee issues: its number is the next of its series in the current term."""
+    if doc_type not in DocType.values:
+        raise ValidationError({"doc_type": _("Unknown document type “%(t)s”.") % {"t": doc_type}})
+    if not unit.symbol:
+        raise ValidationError({"unit": _("The unit “%(unit)s” has no document symbol (for example ĐUK); "
+                                         "set it on the unit first.") % {"unit": unit.name}})
+    term = term_on(unit, issued_on)
+    if term is None:
+        raise ValidationError({"issued_on": _("The unit “%(unit)s” has no committee term on %(d)s; "
+                                              "record the term first.") % {"unit": unit.name,
+                                                                            "d": issued_on.strftime("%d/%m/%Y")}})
+    number = allocate_number(unit=unit, term=term, series=CONGRESS_SERIES if congress else doc_type)
+    doc = Document(unit=unit, direction=Document.Direction.ISSUED, doc_type=doc_type, number=number,
+                   issuer_symbol=unit.symbol, term=term, congress=congress, issued_on=issued_on,
+                   summary=summary.strip(), text=text, created_by=actor if actor and actor.is_authenticated else None)
+    _attach(doc, file_name, data, text)
+    doc.save()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=doc, unit_path=unit.path,
+                 changes={"reference": [None, doc.reference]})
+    return doc
+
+
+@transaction.atomic
+def document_receive(*, actor, unit: OrgUnit, doc_type: str, number: int | None, issuer_symbol: str,
+                     issued_on: datetime.date, summary: str, file_name: str | None = None,
+                     data: bytes | None = None, text: str = "") -> Document:
+    """A document received from another body, recorded with its own number."""
+    if doc_type not in DocType.values:
+        raise ValidationError({"doc_type": _("Unknown document type “%(t)s”.") % {"t": doc_type}})
+    if not issuer_symbol.strip():
+        raise ValidationError({"issuer_symbol": _("Give the issuer's symbol, for example TW or TU.")})
+    doc = Document(unit=unit, direction=Document.Direction.RECEIVED, doc_type=doc_type, number=number,
+                   issuer_symbol=issuer_symbol.strip(), issued_on=issued_on, summary=summary.strip(), text=text,
+                   created_by=actor if actor and actor.is_authenticated else None)
+    _attach(doc, file_name, data, text)
+    doc.save()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=doc, unit_path=unit.path,
+                 changes={"reference": [None, doc.reference]})
+    return doc

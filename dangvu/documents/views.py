@@ -1,0 +1,94 @@
+"""The document register: list, register (issue with a number, or receive), read."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from dangvu.accounts.access import check_path, get_unit_for_user
+from dangvu.accounts.permissions import DOCUMENTS_READ, DOCUMENTS_WRITE, STUDY_READ, scope_for
+from dangvu.documents import services
+from dangvu.documents.forms import DocumentForm
+from dangvu.documents.models import Document
+from dangvu.documents.selectors import document_search
+from dangvu.lib.forms import apply_form_errors
+from dangvu.lib.xlsx import xlsx_response
+from dangvu.orgs.views import breadcrumbs
+
+
+def document_list(request, pk):
+    unit = get_unit_for_user(request, pk, DOCUMENTS_READ)
+    docs = document_search(Document.objects.filter(unit=unit), request.GET.get("q", ""))
+    if request.GET.get("format") == "xlsx":
+        headers = [_("Number"), _("document type"), _("date"), _("summary"), _("direction")]
+        rows = ([d.reference, d.get_doc_type_display(), d.issued_on, d.summary, d.get_direction_display()]
+                for d in docs.iterator(chunk_size=2000))
+        return xlsx_response(f"so-van-ban-{unit.code}.xlsx", _("Document register"), headers, rows)
+    page = Paginator(docs, 50).get_page(request.GET.get("page"))
+    return render(request, "documents/document_list.html", {
+        "unit": unit, "page": page, "q": request.GET.get("q", ""),
+        "can_write": scope_for(request).can(DOCUMENTS_WRITE, unit.path),
+        "breadcrumbs": breadcrumbs(request, unit) + [unit]})
+
+
+def document_create(request, pk):
+    unit = get_unit_for_user(request, pk, DOCUMENTS_WRITE)
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        upload = data["file"]
+        file_args = dict(file_name=upload.name, data=upload.read()) if upload else {}
+        try:
+            if data["direction"] == Document.Direction.ISSUED:
+                doc = services.document_issue(actor=request.user, unit=unit, doc_type=data["doc_type"],
+                                              issued_on=data["issued_on"], summary=data["summary"],
+                                              congress=data["congress"], **file_args)
+            else:
+                doc = services.document_receive(actor=request.user, unit=unit, doc_type=data["doc_type"],
+                                                number=data["number"], issuer_symbol=data["issuer_symbol"],
+                                                issued_on=data["issued_on"], summary=data["summary"], **file_args)
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("Registered as number %(ref)s.") % {"ref": doc.reference})
+            return redirect("documents:detail", pk=doc.pk)
+    return render(request, "documents/document_form.html", {
+        "unit": unit, "form": form, "breadcrumbs": breadcrumbs(request, unit) + [unit]})
+
+
+def get_document_for_user(request, pk) -> Document:
+    """Readable by the register's unit subtree, and by members studying it in a campaign."""
+    doc = Document.objects.select_related("unit").filter(pk=pk).first()
+    if doc is None:
+        raise Http404
+    member = getattr(request.user, "member", None)
+    if member is not None and doc.campaigns.filter(units__path__in=_ancestor_paths(member.unit.path)).exists():
+        return doc
+    scope = scope_for(request)
+    if scope.can(DOCUMENTS_READ, doc.unit.path):
+        return doc
+    # a campaign organised in the user's subtree studies it
+    if any(scope.can(STUDY_READ, c.unit.path) for c in doc.campaigns.select_related("unit")):
+        return doc
+    check_path(request, doc.unit.path, DOCUMENTS_READ)
+    return doc
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    from dangvu.orgs.models import OrgUnit
+
+    return [path[:end] for end in range(OrgUnit.steplen, len(path) + 1, OrgUnit.steplen)]
+
+
+def document_detail(request, pk):
+    doc = get_document_for_user(request, pk)
+    return render(request, "documents/document_detail.html", {"doc": doc})
+
+
+def document_file(request, pk):
+    doc = get_document_for_user(request, pk)
+    if not doc.file:
+        raise Http404
+    return FileResponse(doc.file.open("rb"), as_attachment=True, filename=doc.file.name.rsplit("/", 1)[-1])

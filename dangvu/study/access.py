@@ -1,0 +1,54 @@
+"""Fetching campaigns and essays for a user, clipped to what their scope covers.
+
+A province campaign reaches many cells: its organisers see all of it, a cell
+secretary sees the campaign but only their own cell's members, figures and essays.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from dangvu.accounts.access import check_path
+from dangvu.accounts.permissions import STUDY_READ, scope_for
+from dangvu.orgs.models import OrgUnit
+from dangvu.study.models import Campaign, Essay
+
+
+def view_root(request, campaign: Campaign, key: str = STUDY_READ) -> OrgUnit | None:
+    """The topmost unit of the campaign the user holds `key` over, or None."""
+    scope = scope_for(request)
+    if scope.can(key, campaign.unit.path):
+        return campaign.unit
+    unit_paths = list(campaign.units.values_list("path", flat=True))
+    best = None
+    for root in scope.roots(key):
+        if not root.startswith(campaign.unit.path):
+            continue
+        # the user's subtree must reach members taking part
+        if any(root.startswith(p) or p.startswith(root) for p in unit_paths) and (best is None or len(root) < len(best)):
+            best = root
+    return OrgUnit.objects.get(path=best) if best else None
+
+
+def get_campaign_for_user(request, pk, key: str = STUDY_READ) -> tuple[Campaign, OrgUnit]:
+    """The campaign and the unit the user sees it from. 404 when none of it is theirs,
+    403 when they see it but lack `key`."""
+    campaign = Campaign.objects.select_related("unit").filter(pk=pk).first()
+    if campaign is None:
+        raise Http404
+    root = view_root(request, campaign, key)
+    if root is None:
+        if key != STUDY_READ and view_root(request, campaign, STUDY_READ) is not None:
+            raise PermissionDenied
+        raise Http404
+    return campaign, root
+
+
+def get_essay_for_user(request, pk, key: str = STUDY_READ) -> Essay:
+    """Members read their own essays; otherwise the key over the member's unit."""
+    essay = Essay.objects.select_related("member__unit", "campaign__unit").filter(pk=pk).first()
+    if essay is None:
+        raise Http404
+    if key == STUDY_READ and essay.member.user_id and essay.member.user_id == request.user.id:
+        return essay
+    check_path(request, essay.member.unit.path, key)
+    return essay

@@ -1,0 +1,305 @@
+"""Campaigns, sessions, attendance, essays, the copy check and classes over JSON.
+
+Every endpoint goes through the same access helpers as the pages; figures come
+from the same selectors."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
+
+from dangvu.accounts.access import check_path, get_member_for_user, get_unit_for_user
+from dangvu.accounts.permissions import ESSAYS_REVIEW, STUDY_READ, STUDY_WRITE, scope_for
+from dangvu.documents.models import Document
+from dangvu.orgs.models import OrgUnit
+from dangvu.study import services
+from dangvu.study.access import get_campaign_for_user, get_essay_for_user
+from dangvu.study.models import (
+    AttendanceStatus,
+    Campaign,
+    Essay,
+    EssayStatus,
+    IntegrityScan,
+    ReturnReason,
+    SessionMode,
+    StudySession,
+    TrainingClass,
+)
+from dangvu.study.selectors import CampaignFigures, campaign_rollup, campaigns_for_unit
+
+router = Router(tags=["study"])
+
+
+class FiguresOut(Schema):
+    unit_id: int
+    unit_name: str
+    eligible: int
+    attended: int
+    attendance_rate: float | None
+    required: int
+    submitted: int
+    submitted_rate: float | None
+    passed: int
+    awaiting: int
+    returned_now: int
+    returned_total: int
+    returned_thin: int
+    returned_copied: int
+    returned_other: int
+
+
+def _figures(unit: OrgUnit, f: CampaignFigures) -> dict:
+    return dict(unit_id=unit.pk, unit_name=unit.name, eligible=f.eligible, attended=f.attended,
+                attendance_rate=f.attendance_rate, required=f.required, submitted=f.submitted,
+                submitted_rate=f.submitted_rate, passed=f.passed, awaiting=f.awaiting, returned_now=f.returned_now,
+                returned_total=f.returned_total, returned_thin=f.returned[ReturnReason.THIN],
+                returned_copied=f.returned[ReturnReason.COPIED], returned_other=f.returned[ReturnReason.OTHER])
+
+
+class CampaignOut(Schema):
+    id: int
+    title: str
+    unit_id: int
+    start: datetime.date
+    end: datetime.date
+    essay_required: bool
+    essay_deadline: datetime.date | None
+    min_words: int
+
+
+class CampaignDetailOut(CampaignOut):
+    document_ids: list[int]
+    unit_ids: list[int]
+    figures: FiguresOut
+    by_unit: list[FiguresOut]
+
+
+class CampaignIn(Schema):
+    title: str = Field(..., min_length=3, max_length=300)
+    document_ids: list[int] = []
+    unit_ids: list[int] = []
+    start: datetime.date
+    end: datetime.date
+    essay_required: bool = True
+    essay_deadline: datetime.date | None = None
+    min_words: int = Field(150, ge=0)
+
+
+class PointSchema(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    head_count: int = Field(0, ge=0)
+
+
+class SessionIn(Schema):
+    held_on: datetime.date
+    mode: SessionMode = SessionMode.IN_PERSON
+    place: str = Field("", max_length=200)
+    title: str = Field("", max_length=200)
+    points: list[PointSchema] = []
+
+
+class SessionOut(Schema):
+    id: int
+    campaign_id: int
+    held_on: datetime.date
+    mode: SessionMode
+    place: str
+    title: str
+    points: list[PointSchema]
+
+    @staticmethod
+    def resolve_points(obj):
+        return list(obj.points.all())
+
+
+class AttendanceIn(Schema):
+    marks: dict[int, AttendanceStatus] = Field(..., description="member id → present, absent or excused")
+
+
+class EssayOut(Schema):
+    id: int
+    campaign_id: int
+    member_id: int
+    member_name: str = Field(..., alias="member.full_name")
+    status: EssayStatus
+    version: int
+    return_reason: str
+    reviewer_note: str
+    submitted_at: datetime.datetime
+
+
+class EssayIn(Schema):
+    member_id: int | None = Field(None, description="leave out to submit your own essay")
+    text: str = Field(..., min_length=1)
+
+
+class ReviewIn(Schema):
+    accept: bool
+    reason: ReturnReason | None = None
+    note: str = Field("", max_length=500)
+
+
+class ScanOut(Schema):
+    id: int
+    campaign_id: int
+    status: IntegrityScan.Status
+    essays: int
+    pairs: list[dict]
+    thin: list[int]
+    clusters: list[list[int]]
+
+    @staticmethod
+    def resolve_pairs(obj):
+        return (obj.result or {}).get("pairs", [])
+
+    @staticmethod
+    def resolve_thin(obj):
+        return (obj.result or {}).get("thin", [])
+
+    @staticmethod
+    def resolve_clusters(obj):
+        return (obj.result or {}).get("clusters", [])
+
+
+class ClassOut(Schema):
+    id: int
+    name: str
+    programme: str = Field(..., alias="programme.name")
+    unit_id: int
+    start: datetime.date
+    end: datetime.date
+    enrolled: int
+    completed: int
+
+
+@router.get("/campaigns", response=list[CampaignOut])
+@paginate(LimitOffsetPagination)
+def list_campaigns(request, unit: int):
+    return campaigns_for_unit(get_unit_for_user(request, unit, STUDY_READ)).order_by("-start", "-id")
+
+
+@router.get("/campaigns/{campaign_id}", response=CampaignDetailOut)
+def get_campaign(request, campaign_id: int):
+    """The campaign with its figures, clipped to the part of it the caller may see."""
+    campaign, root = get_campaign_for_user(request, campaign_id)
+    rollup = campaign_rollup(campaign, root)
+    children = [c for c in OrgUnit.objects.get_children(root).order_by("path") if c.path in rollup]
+    data = CampaignOut.from_orm(campaign).dict()
+    data.update(document_ids=list(campaign.documents.values_list("pk", flat=True)),
+                unit_ids=list(campaign.units.values_list("pk", flat=True)),
+                figures=_figures(root, rollup.get(root.path, CampaignFigures())),
+                by_unit=[_figures(c, rollup[c.path]) for c in children])
+    return data
+
+
+@router.post("/units/{unit_id}/campaigns", response={201: CampaignOut})
+def create_campaign(request, unit_id: int, payload: CampaignIn):
+    unit = get_unit_for_user(request, unit_id, STUDY_WRITE)
+    units = [get_unit_for_user(request, pk, STUDY_WRITE) for pk in payload.unit_ids]
+    documents = list(Document.objects.filter(pk__in=payload.document_ids))
+    if len(documents) != len(set(payload.document_ids)):
+        raise PermissionDenied
+    campaign = services.campaign_create(actor=request.user, unit=unit, title=payload.title, documents=documents,
+                                        units=units, start=payload.start, end=payload.end,
+                                        essay_required=payload.essay_required,
+                                        essay_deadline=payload.essay_deadline, min_words=payload.min_words)
+    return Status(201, campaign)
+
+
+@router.post("/campaigns/{campaign_id}/sessions", response={201: SessionOut})
+def create_session(request, campaign_id: int, payload: SessionIn):
+    campaign, _root = get_campaign_for_user(request, campaign_id, STUDY_WRITE)
+    check_path(request, campaign.unit.path, STUDY_WRITE)
+    session = services.session_record(
+        actor=request.user, campaign=campaign, held_on=payload.held_on, mode=payload.mode, place=payload.place,
+        title=payload.title, points=[services.PointIn(p.name, p.head_count) for p in payload.points])
+    return Status(201, session)
+
+
+@router.get("/campaigns/{campaign_id}/sessions", response=list[SessionOut])
+def list_sessions(request, campaign_id: int):
+    campaign, _root = get_campaign_for_user(request, campaign_id)
+    return list(campaign.sessions.prefetch_related("points"))
+
+
+@router.put("/sessions/{session_id}/attendance", response=dict)
+def put_attendance(request, session_id: int, payload: AttendanceIn):
+    """Set attendance for members of the caller's part of the campaign; others are refused."""
+    session = get_object_or_404(StudySession.objects.select_related("campaign"), pk=session_id)
+    _campaign, root = get_campaign_for_user(request, session.campaign_id, STUDY_WRITE)
+    changed = services.attendance_record(actor=request.user, session=session, unit_path=root.path,
+                                         marks={k: str(v) for k, v in payload.marks.items()})
+    return {"changed": changed}
+
+
+@router.get("/campaigns/{campaign_id}/essays", response=list[EssayOut])
+@paginate(LimitOffsetPagination)
+def list_essays(request, campaign_id: int, status: EssayStatus | None = None):
+    campaign, root = get_campaign_for_user(request, campaign_id)
+    essays = Essay.objects.filter(campaign=campaign, member__unit__path__startswith=root.path).select_related("member")
+    if status:
+        essays = essays.filter(status=status)
+    return essays.order_by("member__sort_key", "pk")
+
+
+@router.post("/campaigns/{campaign_id}/essays", response={201: EssayOut})
+def submit_essay(request, campaign_id: int, payload: EssayIn):
+    """A member submits their own essay; someone with study:write over the member may submit for them."""
+    campaign = get_object_or_404(Campaign, pk=campaign_id)
+    own = getattr(request.user, "member", None)
+    if payload.member_id is None or (own is not None and own.pk == payload.member_id):
+        if own is None or not services.eligible_members(campaign).filter(pk=own.pk).exists():
+            get_campaign_for_user(request, campaign_id)  # 404 for strangers
+            raise PermissionDenied
+        member = own
+    else:
+        member = get_member_for_user(request, payload.member_id)
+        check_path(request, member.unit.path, STUDY_WRITE)
+    essay = services.essay_submit(actor=request.user, campaign=campaign, member=member, text=payload.text)
+    return Status(201, Essay.objects.select_related("member").get(pk=essay.pk))
+
+
+@router.get("/essays/{essay_id}", response=EssayOut)
+def get_essay(request, essay_id: int):
+    return get_essay_for_user(request, essay_id)
+
+
+@router.post("/essays/{essay_id}/review", response=EssayOut)
+def review_essay(request, essay_id: int, payload: ReviewIn):
+    essay = get_essay_for_user(request, essay_id, ESSAYS_REVIEW)
+    services.essay_review(actor=request.user, essay=essay, accept=payload.accept,
+                          reason=payload.reason or "", note=payload.note)
+    return Essay.objects.select_related("member").get(pk=essay.pk)
+
+
+@router.post("/campaigns/{campaign_id}/scans", response={202: ScanOut})
+def start_scan(request, campaign_id: int):
+    campaign, _root = get_campaign_for_user(request, campaign_id, ESSAYS_REVIEW)
+    check_path(request, campaign.unit.path, ESSAYS_REVIEW)
+    return Status(202, services.scan_request(actor=request.user, campaign=campaign))
+
+
+@router.get("/scans/{scan_id}", response=ScanOut)
+def get_scan(request, scan_id: int):
+    scan = get_object_or_404(IntegrityScan, pk=scan_id)
+    campaign, _root = get_campaign_for_user(request, scan.campaign_id, ESSAYS_REVIEW)
+    check_path(request, campaign.unit.path, ESSAYS_REVIEW)
+    return scan
+
+
+@router.get("/classes", response=list[ClassOut])
+@paginate(LimitOffsetPagination)
+def list_classes(request, unit: int | None = None):
+    from django.db.models import Count
+
+    classes = TrainingClass.objects.filter(scope_for(request).path_q(STUDY_READ, "unit__path") or Q())
+    if unit is not None:
+        classes = classes.filter(unit__path__startswith=get_unit_for_user(request, unit, STUDY_READ).path)
+    return (classes.select_related("programme")
+            .annotate(enrolled=Count("enrolments"),
+                      completed=Count("enrolments", filter=Q(enrolments__result="completed")))
+            .order_by("-start", "-id"))

@@ -1,0 +1,97 @@
+"""Pages for training classes: list and open a class, enrol, record results, export."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dangvu.accounts.access import check_path, get_unit_for_user
+from dangvu.accounts.permissions import STUDY_READ, STUDY_WRITE, scope_for
+from dangvu.lib.forms import apply_form_errors
+from dangvu.lib.xlsx import xlsx_response
+from dangvu.orgs.models import ACTIVE_STATUSES, Candidate, Member
+from dangvu.orgs.selectors import member_search
+from dangvu.orgs.views import breadcrumbs
+from dangvu.study import training
+from dangvu.study.forms import DATE
+from dangvu.study.models import Enrolment, Programme, TrainingClass
+
+
+class ClassForm(forms.Form):
+    programme = forms.ModelChoiceField(label=gettext_lazy("programme"), queryset=Programme.objects.all())
+    name = forms.CharField(label=gettext_lazy("class"), max_length=200)
+    start = forms.DateField(label=gettext_lazy("from"), widget=DATE)
+    end = forms.DateField(label=gettext_lazy("until"), widget=DATE)
+    place = forms.CharField(label=gettext_lazy("place"), max_length=200, required=False)
+    online = forms.BooleanField(label=gettext_lazy("online"), required=False)
+
+
+def unit_classes(request, pk):
+    unit = get_unit_for_user(request, pk, STUDY_READ)
+    can_write = scope_for(request).can(STUDY_WRITE, unit.path)
+    training.ensure_standard_programmes()
+    form = ClassForm(request.POST or None)
+    if request.method == "POST":
+        check_path(request, unit.path, STUDY_WRITE)
+        if form.is_valid():
+            try:
+                cls = training.class_create(actor=request.user, unit=unit, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_form_errors(form, exc)
+            else:
+                return redirect("study:class", pk=cls.pk)
+    classes = (TrainingClass.objects.filter(unit__path__startswith=unit.path).select_related("programme", "unit")
+               .order_by("-start")[:200])
+    return render(request, "study/class_list.html", {"unit": unit, "classes": classes, "form": form,
+                                                     "can_write": can_write,
+                                                     "breadcrumbs": breadcrumbs(request, unit) + [unit]})
+
+
+def _get_class(request, pk, key):
+    cls = TrainingClass.objects.select_related("unit", "programme").filter(pk=pk).first()
+    if cls is None:
+        raise Http404
+    check_path(request, cls.unit.path, key)
+    return cls
+
+
+def class_detail(request, pk):
+    cls = _get_class(request, pk, STUDY_READ)
+    can_write = scope_for(request).can(STUDY_WRITE, cls.unit.path)
+    enrolments = cls.enrolments.select_related("member__unit", "candidate__unit").order_by("pk")
+    if request.GET.get("format") == "xlsx":
+        headers = [_("Full name"), _("Unit"), _("result"), _("score"), _("certificate number")]
+        rows = ([e.person.full_name, e.person.unit.name, e.get_result_display(), e.score, e.certificate_number]
+                for e in enrolments)
+        return xlsx_response(f"ket-qua-lop-{cls.pk}.xlsx", _("Class results"), headers, rows)
+    if request.method == "POST":
+        check_path(request, cls.unit.path, STUDY_WRITE)
+        try:
+            if "enrol" in request.POST:
+                members = Member.objects.filter(pk__in=request.POST.getlist("member")).select_related("unit")
+                candidates = Candidate.objects.filter(pk__in=request.POST.getlist("candidate")).select_related("unit")
+                n = training.enrol(actor=request.user, training_class=cls, members=members, candidates=candidates)
+                messages.success(request, _("%(n)s people enrolled.") % {"n": n})
+            else:
+                enrolment = enrolments.get(pk=request.POST.get("enrolment"))
+                training.result_record(actor=request.user, enrolment=enrolment, result=request.POST.get("result", ""),
+                                       score=request.POST.get("score") or None,
+                                       certificate_number=request.POST.get("certificate_number", ""))
+                messages.success(request, _("The result was saved."))
+        except (ValidationError, Enrolment.DoesNotExist) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [_("Not found.")])))
+        return redirect("study:class", pk=cls.pk)
+    q = request.GET.get("q", "")
+    pickable_members = pickable_candidates = []
+    if can_write and q:
+        pickable_members = member_search(Member.objects.filter(unit__path__startswith=cls.unit.path,
+                                                               status__in=ACTIVE_STATUSES).select_related("unit"), q)[:30]
+        pickable_candidates = member_search(Candidate.objects.filter(unit__path__startswith=cls.unit.path)
+                                            .select_related("unit"), q)[:30]
+    return render(request, "study/class_detail.html", {
+        "cls": cls, "enrolments": enrolments, "can_write": can_write, "q": q, "results": Enrolment.Result.choices,
+        "pickable_members": pickable_members, "pickable_candidates": pickable_candidates,
+        "breadcrumbs": breadcrumbs(request, cls.unit) + [cls.unit]})

@@ -1,0 +1,78 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dangvu.study.models import AttendanceStatus, ReturnReason, SessionMode
+from dangvu.study.services import PointIn
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class CampaignForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=300)
+    documents = forms.ModelMultipleChoiceField(label=_("documents studied"), queryset=None, required=False,
+                                               widget=forms.CheckboxSelectMultiple)
+    units = forms.ModelMultipleChoiceField(label=_("units taking part"), queryset=None, required=False,
+                                           help_text=_("None ticked: the whole organising unit"),
+                                           widget=forms.SelectMultiple(attrs={"size": 8}))
+    start = forms.DateField(label=_("from"), widget=DATE)
+    end = forms.DateField(label=_("until"), widget=DATE)
+    essay_required = forms.BooleanField(label=_("essay required"), required=False, initial=True)
+    essay_deadline = forms.DateField(label=_("essay deadline"), required=False, widget=DATE)
+    min_words = forms.IntegerField(label=_("minimum own words"), min_value=0, initial=150)
+
+    def __init__(self, *args, documents, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["documents"].queryset = documents
+        self.fields["units"].queryset = units
+
+
+class SessionForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=200, required=False)
+    held_on = forms.DateField(label=_("date"), widget=DATE)
+    mode = forms.ChoiceField(label=_("form"), choices=SessionMode.choices)
+    place = forms.CharField(label=_("place"), max_length=200, required=False)
+    points = forms.CharField(
+        label=_("connection points"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line: name; number of people. For example: Hội trường xã; 120"))
+
+    def clean_points(self):
+        points = []
+        for n, line in enumerate(self.cleaned_data["points"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            name, _sep, count = line.rpartition(";")
+            if not _sep:
+                name, count = line, "0"
+            try:
+                head_count = int(count.strip().replace(".", "") or 0)
+            except ValueError:
+                raise forms.ValidationError(_("Line %(n)s: the number of people “%(v)s” is not a whole number.")
+                                            % {"n": n, "v": count.strip()}) from None
+            points.append(PointIn(name=name.strip(), head_count=head_count))
+        return points
+
+
+class EssaySubmitForm(forms.Form):
+    file = forms.FileField(label=_("file (.docx, .pdf or .txt)"), required=False)
+    text = forms.CharField(label=_("or type the essay here"), required=False, widget=forms.Textarea(attrs={"rows": 12}))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not (data.get("text") or "").strip():
+            raise forms.ValidationError(_("Upload a file or type the essay."))
+        return data
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("return", _("Return for rework"))])
+    reason = forms.ChoiceField(label=_("reason"), choices=[("", "—")] + ReturnReason.choices, required=False)
+    note = forms.CharField(label=_("reviewer's note"), max_length=500, required=False)
+
+
+class BulkUploadForm(forms.Form):
+    file = forms.FileField(label=_("a .zip of essay files"),
+                           help_text=_("Each file named after its writer, e.g. “Nguyễn Văn An.docx”, "
+                                       "or after the party card number"))
+
+
+ATTENDANCE_CHOICES = AttendanceStatus.choices

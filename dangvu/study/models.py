@@ -1,0 +1,276 @@
+"""Study and training: resolution-study campaigns with their sessions, connection
+points, attendance and essays; training programmes, classes and theory levels."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dangvu.documents.models import Document
+from dangvu.orgs.models import Candidate, Member, OrgUnit
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("Present")
+    ABSENT = "absent", _("Absent")
+    EXCUSED = "excused", _("Excused")
+
+
+class SessionMode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online to connection points")
+
+
+# --- study campaigns -------------------------------------------------------------------
+
+class Campaign(models.Model):
+    """Học tập, quán triệt: one or more documents studied by the members of some units."""
+
+    unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="campaigns", verbose_name=_("organised by"))
+    title = models.CharField(_("title"), max_length=300)
+    documents = models.ManyToManyField(Document, related_name="campaigns", verbose_name=_("documents studied"))
+    units = models.ManyToManyField(OrgUnit, related_name="+", verbose_name=_("units taking part"),
+                                   help_text=_("Members of these units and their sub-units take part"))
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"))
+    essay_required = models.BooleanField(_("essay required"), default=True)
+    essay_deadline = models.DateField(_("essay deadline"), null=True, blank=True)
+    min_words = models.PositiveIntegerField(_("minimum own words"), default=150,
+                                            help_text=_("Essays with fewer words of the writer's own are thin"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("study campaign")
+        verbose_name_plural = _("study campaigns")
+        ordering = ["-start", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class StudySession(models.Model):
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="sessions")
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    held_on = models.DateField(_("date"))
+    mode = models.CharField(_("form"), max_length=10, choices=SessionMode.choices, default=SessionMode.IN_PERSON)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["held_on", "id"]
+
+    def __str__(self) -> str:
+        return self.title or self.held_on.strftime("%d/%m/%Y")
+
+
+class ConnectionPoint(models.Model):
+    """Điểm cầu: a place an online session reaches, with a head count when names are not taken."""
+
+    session = models.ForeignKey(StudySession, models.CASCADE, related_name="points")
+    name = models.CharField(_("connection point"), max_length=200)
+    unit = models.ForeignKey(OrgUnit, models.SET_NULL, null=True, blank=True, related_name="+")
+    head_count = models.PositiveIntegerField(_("people attending"), default=0)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class Attendance(models.Model):
+    session = models.ForeignKey(StudySession, models.CASCADE, related_name="attendance")
+    member = models.ForeignKey(Member, models.CASCADE, related_name="study_attendance")
+    status = models.CharField(_("attendance"), max_length=10, choices=AttendanceStatus.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "member"], name="unique_session_member")]
+        indexes = [models.Index(fields=["member", "session"])]
+
+
+class EssayStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    PASSED = "passed", _("Passed")
+    RETURNED = "returned", _("Returned for rework")
+    RESUBMITTED = "resubmitted", _("Resubmitted")
+
+
+NOT_SUBMITTED_LABEL = _("Not submitted")  # no Essay row: the member has not submitted
+
+
+class ReturnReason(models.TextChoices):
+    THIN = "thin", _("Too thin")
+    COPIED = "copied", _("Copied")
+    OTHER = "other", _("Other")
+
+
+class Essay(models.Model):
+    """A member's reflection essay (bài thu hoạch) in a campaign; one per member,
+    the text of the latest version kept. Returned essays keep their reason."""
+
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="essays")
+    member = models.ForeignKey(Member, models.CASCADE, related_name="essays")
+    status = models.CharField(_("status"), max_length=12, choices=EssayStatus.choices, default=EssayStatus.SUBMITTED)
+    text = models.TextField(_("text"))
+    file = models.FileField(upload_to="essays/%Y/", blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"))
+    version = models.PositiveIntegerField(default=1)
+    was_returned = models.BooleanField(default=False)  # returned at least once: counted in the year's figures
+    return_reason = models.CharField(_("reason"), max_length=10, choices=ReturnReason.choices, blank=True)
+    reviewer_note = models.CharField(_("reviewer's note"), max_length=500, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("essay")
+        verbose_name_plural = _("essays")
+        constraints = [models.UniqueConstraint(fields=["campaign", "member"], name="unique_campaign_essay")]
+        indexes = [models.Index(fields=["campaign", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.campaign}"[:200]
+
+
+class IntegrityScan(models.Model):
+    """One run of the copy check over a campaign's essays, and what it found."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Checking")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="scans")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    essays = models.PositiveIntegerField(default=0)
+    # Engine output with essay ids in place of paths: pairs (with passages), clusters, thin.
+    result = models.JSONField(default=dict)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    @property
+    def progress_key(self) -> str:
+        return f"scan-{self.pk}"
+
+    @property
+    def running(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+# --- training --------------------------------------------------------------------------
+
+class Programme(models.Model):
+    class Kind(models.TextChoices):
+        AWARENESS = "nhan_thuc", _("Awareness of the Party (admission candidates)")
+        NEW_MEMBER = "dang_vien_moi", _("Political theory for new members")
+        PARTY_WORK = "nghiep_vu", _("Party-work skills")
+        LOCAL = "dia_phuong", _("Local programme")
+
+    name = models.CharField(_("programme"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    final_essay = models.BooleanField(_("ends with an essay or test"), default=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Topic(models.Model):
+    programme = models.ForeignKey(Programme, models.CASCADE, related_name="topics")
+    order = models.PositiveSmallIntegerField()
+    title = models.CharField(_("topic"), max_length=300)
+
+    class Meta:
+        ordering = ["programme", "order"]
+
+
+class TrainingClass(models.Model):
+    programme = models.ForeignKey(Programme, models.PROTECT, related_name="classes")
+    unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="classes", verbose_name=_("organised by"))
+    name = models.CharField(_("class"), max_length=200)
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    online = models.BooleanField(_("online"), default=False)
+
+    class Meta:
+        verbose_name = _("class")
+        verbose_name_plural = _("classes")
+        ordering = ["-start", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Enrolment(models.Model):
+    class Result(models.TextChoices):
+        STUDYING = "studying", _("Studying")
+        COMPLETED = "completed", _("Completed")
+        NOT_COMPLETED = "not_completed", _("Did not complete")
+
+    training_class = models.ForeignKey(TrainingClass, models.CASCADE, related_name="enrolments")
+    member = models.ForeignKey(Member, models.CASCADE, null=True, blank=True, related_name="enrolments")
+    candidate = models.ForeignKey(Candidate, models.CASCADE, null=True, blank=True, related_name="enrolments")
+    result = models.CharField(_("result"), max_length=14, choices=Result.choices, default=Result.STUDYING)
+    score = models.DecimalField(_("score"), max_digits=4, decimal_places=2, null=True, blank=True)
+    certificate_number = models.CharField(_("certificate number"), max_length=40, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(member__isnull=False) ^ models.Q(candidate__isnull=False),
+                                   name="enrolment_member_xor_candidate"),
+            models.UniqueConstraint(fields=["training_class", "member"], name="unique_class_member"),
+            models.UniqueConstraint(fields=["training_class", "candidate"], name="unique_class_candidate"),
+        ]
+
+    @property
+    def person(self):
+        return self.member or self.candidate
+
+
+class ClassSession(models.Model):
+    training_class = models.ForeignKey(TrainingClass, models.CASCADE, related_name="sessions")
+    topic = models.ForeignKey(Topic, models.SET_NULL, null=True, blank=True, related_name="+")
+    held_on = models.DateField(_("date"))
+
+    class Meta:
+        ordering = ["held_on", "id"]
+
+
+class ClassAttendance(models.Model):
+    session = models.ForeignKey(ClassSession, models.CASCADE, related_name="attendance")
+    enrolment = models.ForeignKey(Enrolment, models.CASCADE, related_name="attendance")
+    status = models.CharField(max_length=10, choices=AttendanceStatus.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "enrolment"], name="unique_class_attendance")]
+
+
+class TheoryLevel(models.Model):
+    """Trình độ lý luận chính trị (Quy định 57-QĐ/TW): sent to study, then completed."""
+
+    class Level(models.TextChoices):
+        ELEMENTARY = "so_cap", _("Elementary")
+        INTERMEDIATE = "trung_cap", _("Intermediate")
+        ADVANCED = "cao_cap", _("Advanced")
+        BACHELOR = "cu_nhan", _("Bachelor in political science")
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("Sent to study")
+        COMPLETED = "completed", _("Completed")
+
+    member = models.ForeignKey(Member, models.CASCADE, related_name="theory_levels")
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SENT)
+    decision = models.CharField(_("decision"), max_length=60, blank=True)
+    sent_on = models.DateField(_("sent on"), null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    certificate_number = models.CharField(_("certificate number"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["member", "level"]
+        constraints = [models.UniqueConstraint(fields=["member", "level"], name="unique_member_level")]

@@ -1,0 +1,197 @@
+"""Figures for campaigns: participation and essays, per unit and rolled up the tree.
+
+The campaign page, the unit page, the API, the exports and the year-end report all
+call these; a test checks each figure against rows counted directly.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from dangvu.orgs.models import ACTIVE_STATUSES, Member, OrgUnit
+from dangvu.study.models import (
+    Attendance,
+    AttendanceStatus,
+    Campaign,
+    Essay,
+    EssayStatus,
+    ReturnReason,
+    SessionMode,
+)
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+@dataclass
+class CampaignFigures:
+    eligible: int = 0  # active members of the units taking part
+    attended: int = 0  # of them, present at one session or more
+    required: int = 0  # essays asked for
+    submitted: int = 0  # essays handed in (any status)
+    passed: int = 0
+    awaiting: int = 0  # submitted or resubmitted, not yet reviewed
+    returned_now: int = 0  # returned and not yet resubmitted
+    returned: dict = field(default_factory=lambda: {r: 0 for r in ReturnReason.values})  # ever returned, by reason
+
+    @property
+    def missing(self) -> int:
+        return self.eligible - self.attended
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return _ratio(self.attended, self.eligible)
+
+    @property
+    def submitted_rate(self) -> float | None:
+        return _ratio(self.submitted, self.required)
+
+    @property
+    def returned_total(self) -> int:
+        return sum(self.returned.values())
+
+    @property
+    def not_submitted(self) -> int:
+        return self.required - self.submitted
+
+    def add(self, other: "CampaignFigures") -> None:
+        for name in ("eligible", "attended", "required", "submitted", "passed", "awaiting", "returned_now"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for r, n in other.returned.items():
+            self.returned[r] += n
+
+
+def _eligible_q(campaign: Campaign, prefix: str = "") -> Q:
+    q = Q()
+    for path in campaign.units.values_list("path", flat=True):
+        q |= Q(**{f"{prefix}unit__path__startswith": path})
+    if not q:
+        return Q(pk__in=[])
+    return q & Q(**{f"{prefix}status__in": ACTIVE_STATUSES})
+
+
+def _spread(out: dict, path: str, start: int, fill) -> None:
+    """Apply fill(figures) to the unit at `path` and each of its ancestors down from depth `start`."""
+    steplen = OrgUnit.steplen
+    for end in range(start, len(path) + 1, steplen):
+        figures = out.get(path[:end])
+        if figures is None:
+            figures = out[path[:end]] = CampaignFigures()
+        fill(figures)
+
+
+def campaign_rollup(campaign: Campaign, root: OrgUnit | None = None) -> dict[str, CampaignFigures]:
+    """Figures for every unit under `root` (the campaign's organiser when None), each
+    including its subtree. Keyed by unit path. Three GROUP BY queries, whatever the tree."""
+    root = root or campaign.unit
+    start = len(root.path)
+    out: dict[str, CampaignFigures] = {}
+    members = Member.objects.filter(_eligible_q(campaign), unit__path__startswith=root.path)
+    for path, n in members.values_list("unit__path").annotate(n=Count("id")).order_by():
+        def fill(f, n=n):
+            f.eligible += n
+            if campaign.essay_required:
+                f.required += n
+        _spread(out, path, start, fill)
+
+    present = (Attendance.objects.filter(session__campaign=campaign, status=AttendanceStatus.PRESENT)
+               .filter(_eligible_q(campaign, "member__"), member__unit__path__startswith=root.path)
+               .values_list("member__unit__path").annotate(n=Count("member_id", distinct=True)).order_by())
+    for path, n in present:
+        _spread(out, path, start, lambda f, n=n: setattr(f, "attended", f.attended + n))
+
+    essays = (Essay.objects.filter(campaign=campaign).filter(_eligible_q(campaign, "member__"),
+                                                              member__unit__path__startswith=root.path)
+              .values_list("member__unit__path", "status", "was_returned", "return_reason")
+              .annotate(n=Count("id")).order_by())
+    for path, status, was_returned, reason, n in essays:
+        def fill(f, status=status, was_returned=was_returned, reason=reason, n=n):
+            f.submitted += n
+            if status == EssayStatus.PASSED:
+                f.passed += n
+            elif status == EssayStatus.RETURNED:
+                f.returned_now += n
+            else:
+                f.awaiting += n
+            if was_returned and reason:
+                f.returned[reason] += n
+        _spread(out, path, start, fill)
+    return out
+
+
+def campaign_figures(campaign: Campaign, unit: OrgUnit | None = None) -> CampaignFigures:
+    unit = unit or campaign.unit
+    return campaign_rollup(campaign, unit).get(unit.path, CampaignFigures())
+
+
+def combined_figures(campaigns: Iterable[Campaign], unit: OrgUnit) -> CampaignFigures:
+    """A unit's figures summed over several campaigns (a year's): required, submitted, returned…"""
+    total = CampaignFigures()
+    for campaign in campaigns:
+        total.add(campaign_rollup(campaign, unit).get(unit.path, CampaignFigures()))
+    return total
+
+
+def missing_members(campaign: Campaign, unit: OrgUnit) -> QuerySet:
+    """Members of `unit`'s subtree taking part who attended no session."""
+    present = Attendance.objects.filter(session__campaign=campaign, status=AttendanceStatus.PRESENT)
+    return (Member.objects.filter(_eligible_q(campaign), unit__path__startswith=unit.path)
+            .exclude(pk__in=present.values("member_id")).select_related("unit").order_by("sort_key", "id"))
+
+
+@dataclass
+class SessionFigures:
+    sessions: int
+    online_sessions: int
+    connection_points: int
+    attendances: int  # "lượt": head counts at connection points, else members marked present
+
+
+def session_figures(campaigns: QuerySet) -> SessionFigures:
+    """How the seed reports count conferences: “08 hội nghị trực tuyến đến 13 điểm cầu cho
+    trên 9.000 lượt cán bộ, đảng viên”."""
+    from dangvu.study.models import ConnectionPoint, StudySession
+
+    sessions = StudySession.objects.filter(campaign__in=campaigns)
+    counted = sessions.annotate(heads=Sum("points__head_count"))
+    head_total = sum(s.heads or 0 for s in counted)
+    without_heads = [s.pk for s in counted if not s.heads]
+    present = Attendance.objects.filter(session_id__in=without_heads, status=AttendanceStatus.PRESENT).count()
+    return SessionFigures(
+        sessions=sessions.count(),
+        online_sessions=sessions.filter(mode=SessionMode.ONLINE).count(),
+        connection_points=ConnectionPoint.objects.filter(session__in=sessions).count(),
+        attendances=head_total + present,
+    )
+
+
+def campaigns_for_unit(unit: OrgUnit) -> QuerySet:
+    """Campaigns a unit sees: organised in its subtree, or reaching it from above."""
+    ancestors = [unit.path[:end] for end in range(OrgUnit.steplen, len(unit.path) + 1, OrgUnit.steplen)]
+    return (Campaign.objects.filter(Q(unit__path__startswith=unit.path) | Q(units__path__in=ancestors)
+                                    | Q(units__path__startswith=unit.path))
+            .distinct().select_related("unit"))
+
+
+@dataclass
+class ClassFigures:
+    classes: int = 0
+    enrolled: int = 0
+    completed: int = 0
+
+
+def class_figures(unit: OrgUnit, kind: str | None = None, year: int | None = None) -> ClassFigures:
+    """“10 lớp bồi dưỡng đối tượng kết nạp Đảng cho 739 quần chúng ưu tú”: classes organised in
+    the subtree, people enrolled, people completed."""
+    from dangvu.study.models import Enrolment, TrainingClass
+
+    classes = TrainingClass.objects.filter(unit__path__startswith=unit.path)
+    if kind:
+        classes = classes.filter(programme__kind=kind)
+    if year:
+        classes = classes.filter(start__year=year)
+    enrolments = Enrolment.objects.filter(training_class__in=classes)
+    return ClassFigures(classes=classes.count(), enrolled=enrolments.count(),
+                        completed=enrolments.filter(result=Enrolment.Result.COMPLETED).count())

@@ -1,0 +1,230 @@
+"""Every write to campaigns, sessions, attendance, essays and training.
+
+Keyword-only, atomic, audited, like the org services. Views, the API, the bulk
+upload, tasks and the demo all call these.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dangvu.audit.models import AuditEntry
+from dangvu.audit.services import audit_record, diff, snapshot
+from dangvu.lib.files import extract_text
+from dangvu.orgs.models import ACTIVE_STATUSES, Member, OrgUnit
+from dangvu.study.models import (
+    Attendance,
+    AttendanceStatus,
+    Campaign,
+    ConnectionPoint,
+    Essay,
+    EssayStatus,
+    IntegrityScan,
+    ReturnReason,
+    SessionMode,
+    StudySession,
+)
+
+CAMPAIGN_FIELDS = ["title", "start", "end", "essay_required", "essay_deadline", "min_words"]
+
+
+def _user(actor):
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+# --- campaigns ---------------------------------------------------------------------------
+
+def eligible_members(campaign: Campaign):
+    """Active members of the units taking part (their subtrees included)."""
+    from django.db.models import Q
+
+    q = Q()
+    for path in campaign.units.values_list("path", flat=True):
+        q |= Q(unit__path__startswith=path)
+    if not q:
+        return Member.objects.none()
+    return Member.objects.filter(q, status__in=ACTIVE_STATUSES)
+
+
+@transaction.atomic
+def campaign_create(*, actor, unit: OrgUnit, title: str, documents, units, start: datetime.date,
+                    end: datetime.date, essay_required: bool = True, essay_deadline: datetime.date | None = None,
+                    min_words: int = 150) -> Campaign:
+    units = list(units) or [unit]
+    errors = {}
+    if end < start:
+        errors["end"] = _("The end date is before the start date.")
+    if essay_required and essay_deadline is None:
+        errors["essay_deadline"] = _("Give the date by which essays are due.")
+    if essay_deadline and essay_deadline < start:
+        errors["essay_deadline"] = _("The essay deadline is before the campaign starts.")
+    outside = [u.name for u in units if not u.path.startswith(unit.path)]
+    if outside:
+        errors["units"] = _("These units are not under %(unit)s: %(names)s.") % {"unit": unit.name,
+                                                                                 "names": ", ".join(outside)}
+    if not title.strip():
+        errors["title"] = _("This field is required.")
+    if errors:
+        raise ValidationError(errors)
+    campaign = Campaign.objects.create(unit=unit, title=title.strip(), start=start, end=end,
+                                       essay_required=essay_required, essay_deadline=essay_deadline,
+                                       min_words=min_words, created_by=_user(actor))
+    campaign.documents.set(documents)
+    campaign.units.set(units)
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=campaign, unit_path=unit.path,
+                 changes={k: [None, v] for k, v in snapshot(campaign, CAMPAIGN_FIELDS).items()})
+    return campaign
+
+
+@dataclass
+class PointIn:
+    name: str
+    head_count: int = 0
+    unit: OrgUnit | None = None
+
+
+@transaction.atomic
+def session_record(*, actor, campaign: Campaign, held_on: datetime.date, mode: str = SessionMode.IN_PERSON,
+                   place: str = "", title: str = "", points: list[PointIn] = ()) -> StudySession:
+    errors = {}
+    if not campaign.start <= held_on <= campaign.end:
+        errors["held_on"] = _("The session must fall within the campaign (%(a)s – %(b)s).") % {
+            "a": campaign.start.strftime("%d/%m/%Y"), "b": campaign.end.strftime("%d/%m/%Y")}
+    if mode == SessionMode.ONLINE and not points:
+        errors["points"] = _("An online session needs at least one connection point.")
+    for n, p in enumerate(points, start=1):
+        if not p.name.strip():
+            errors["points"] = _("Connection point %(n)s has no name.") % {"n": n}
+        elif p.head_count < 0:
+            errors["points"] = _("Connection point %(n)s: the head count cannot be negative.") % {"n": n}
+    if errors:
+        raise ValidationError(errors)
+    session = StudySession.objects.create(campaign=campaign, held_on=held_on, mode=mode, place=place.strip(),
+                                          title=title.strip())
+    ConnectionPoint.objects.bulk_create([ConnectionPoint(session=session, name=p.name.strip(),
+                                                         head_count=p.head_count, unit=p.unit) for p in points])
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=session, unit_path=campaign.unit.path,
+                 changes={"held_on": [None, held_on.isoformat()], "mode": [None, mode],
+                          "points": [None, [f"{p.name} ({p.head_count})" for p in points]]})
+    return session
+
+
+@transaction.atomic
+def attendance_record(*, actor, session: StudySession, marks: dict[int, str], unit_path: str) -> int:
+    """Set attendance for members (id → status) of the subtree at unit_path. Unmarked members
+    keep what they had. Everyone named must be taking part in the campaign."""
+    bad = [s for s in marks.values() if s not in AttendanceStatus.values]
+    if bad:
+        raise ValidationError({"status": _("Unknown attendance status “%(s)s”.") % {"s": bad[0]}})
+    allowed = set(eligible_members(session.campaign).filter(unit__path__startswith=unit_path)
+                  .filter(pk__in=marks).values_list("pk", flat=True))
+    stray = sorted(set(marks) - allowed)
+    if stray:
+        names = ", ".join(Member.objects.filter(pk__in=stray).values_list("full_name", flat=True)) or str(stray)
+        raise ValidationError({"member": _("Not taking part in this campaign here: %(names)s.") % {"names": names}})
+    existing = {a.member_id: a for a in Attendance.objects.filter(session=session, member_id__in=marks)}
+    new, changed = [], []
+    for member_id, status in marks.items():
+        row = existing.get(member_id)
+        if row is None:
+            new.append(Attendance(session=session, member_id=member_id, status=status))
+        elif row.status != status:
+            row.status = status
+            changed.append(row)
+    Attendance.objects.bulk_create(new)
+    Attendance.objects.bulk_update(changed, ["status"])
+    if new or changed:
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=session, unit_path=unit_path,
+                     changes={"attendance": [None, {str(k): v for k, v in marks.items()}]})
+    return len(new) + len(changed)
+
+
+# --- essays ----------------------------------------------------------------------------
+
+def _essay_text(file_name: str | None, data: bytes | None, text: str) -> str:
+    if data is not None:
+        return extract_text(file_name, data)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("The essay is empty: upload a file or type the text.")})
+    from dangvu.integrity.vietnamese import to_unicode
+
+    return to_unicode(text)
+
+
+@transaction.atomic
+def essay_submit(*, actor, campaign: Campaign, member: Member, file_name: str | None = None,
+                 data: bytes | None = None, text: str = "", today: datetime.date | None = None) -> Essay:
+    """First submission, a replacement before review, or the rework of a returned essay."""
+    today = today or timezone.localdate()
+    if not campaign.essay_required:
+        raise ValidationError(_("This campaign does not ask for an essay."))
+    if not eligible_members(campaign).filter(pk=member.pk).exists():
+        raise ValidationError(_("%(name)s is not taking part in this campaign.") % {"name": member.full_name})
+    essay = Essay.objects.select_for_update().filter(campaign=campaign, member=member).first()
+    if essay is not None and essay.status == EssayStatus.PASSED:
+        raise ValidationError(_("This essay has already been accepted; it cannot be replaced."))
+    returned = essay is not None and essay.status == EssayStatus.RETURNED
+    if not returned and campaign.essay_deadline and today > campaign.essay_deadline:
+        raise ValidationError(_("The deadline (%(d)s) has passed.") % {"d": campaign.essay_deadline.strftime("%d/%m/%Y")})
+    body = _essay_text(file_name, data, text)
+    now = timezone.now()
+    if essay is None:
+        essay = Essay(campaign=campaign, member=member, status=EssayStatus.SUBMITTED, text=body, submitted_at=now)
+        action = AuditEntry.Action.CREATE
+    else:
+        essay.text, essay.submitted_at = body, now
+        if returned:
+            essay.status, essay.version = EssayStatus.RESUBMITTED, essay.version + 1
+        action = AuditEntry.Action.UPDATE
+    if data is not None:
+        essay.file.save(file_name, ContentFile(data), save=False)
+        essay.file_name = file_name
+    else:
+        essay.file, essay.file_name = None, ""
+    essay.save()
+    audit_record(actor=actor, action=action, obj=essay, unit_path=member.unit.path,
+                 changes={"status": [None, essay.status], "version": [None, essay.version]})
+    return essay
+
+
+@transaction.atomic
+def essay_review(*, actor, essay: Essay, accept: bool, reason: str = "", note: str = "") -> Essay:
+    """Accept, or return for rework with a reason (thin, copied, other); kept with the essay."""
+    essay = Essay.objects.select_for_update().select_related("member__unit").get(pk=essay.pk)
+    before = snapshot(essay, ["status", "return_reason", "reviewer_note"])
+    if accept:  # a reworked essay keeps why it was returned: the year's figures count it
+        essay.status = EssayStatus.PASSED
+    else:
+        if reason not in ReturnReason.values:
+            raise ValidationError({"reason": _("Say why the essay is returned: thin, copied or other.")})
+        if reason == ReturnReason.OTHER and not note.strip():
+            raise ValidationError({"note": _("Write a note saying what to rework.")})
+        essay.status, essay.return_reason, essay.was_returned = EssayStatus.RETURNED, reason, True
+    essay.reviewer_note = note.strip()
+    essay.reviewed_by, essay.reviewed_at = _user(actor), timezone.now()
+    essay.save()
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=essay, unit_path=essay.member.unit.path,
+                 changes=diff(before, snapshot(essay, ["status", "return_reason", "reviewer_note"])))
+    return essay
+
+
+# --- the copy check ----------------------------------------------------------------------
+
+@transaction.atomic
+def scan_request(*, actor, campaign: Campaign) -> IntegrityScan:
+    """Queue a copy check, unless one is already waiting or running for the campaign."""
+    running = campaign.scans.select_for_update().filter(status__in=[IntegrityScan.Status.QUEUED,
+                                                                      IntegrityScan.Status.RUNNING]).first()
+    if running is not None:
+        return running
+    scan = IntegrityScan.objects.create(campaign=campaign, requested_by=_user(actor))
+    from dangvu.study.tasks import run_scan
+
+    transaction.on_commit(lambda: run_scan.enqueue(scan.pk))
+    return scan

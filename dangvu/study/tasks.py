@@ -1,0 +1,31 @@
+"""Background work for study: the copy check. Thin: ids in, services and engine called."""
+
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+
+from dangvu.lib.progress import progress_set
+from dangvu.study.models import IntegrityScan
+from dangvu.study.scanning import scan_campaign
+
+
+@task()
+def run_scan(scan_id: int) -> None:
+    with transaction.atomic():
+        claimed = IntegrityScan.objects.filter(pk=scan_id, status=IntegrityScan.Status.QUEUED).update(
+            status=IntegrityScan.Status.RUNNING)
+    if not claimed:
+        return
+    scan = IntegrityScan.objects.select_related("campaign").get(pk=scan_id)
+
+    def progress(stage, done, total):
+        progress_set(scan.progress_key, done=done, total=total, stage=stage)
+
+    try:
+        result = scan_campaign(scan.campaign, progress)
+    except Exception as exc:  # the scan is recorded as failed; the essays are untouched
+        scan.status, scan.error = IntegrityScan.Status.FAILED, str(exc)
+    else:
+        scan.status, scan.result, scan.essays = IntegrityScan.Status.DONE, result, result["essays"]
+    scan.finished = timezone.now()
+    scan.save(update_fields=["status", "result", "essays", "error", "finished"])

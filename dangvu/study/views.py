@@ -1,0 +1,405 @@
+"""Pages for campaigns, sessions, attendance, essays, the copy check and the member's sổ tay.
+
+Thin: an access helper, a service or selector, a template.
+"""
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from dangvu.accounts.access import get_unit_for_user
+from dangvu.accounts.permissions import ESSAYS_REVIEW, STUDY_READ, STUDY_WRITE, scope_for
+from dangvu.documents.models import Document
+from dangvu.lib.forms import apply_form_errors
+from dangvu.lib.progress import progress_get
+from dangvu.lib.xlsx import xlsx_response
+from dangvu.orgs.models import OrgUnit
+from dangvu.orgs.selectors import member_search
+from dangvu.orgs.views import breadcrumbs
+from dangvu.study import bulk, services
+from dangvu.study.access import get_campaign_for_user, get_essay_for_user
+from dangvu.study.forms import BulkUploadForm, CampaignForm, EssaySubmitForm, ReviewForm, SessionForm
+from dangvu.study.highlight import side_by_side
+from dangvu.study.models import (
+    Attendance,
+    AttendanceStatus,
+    Campaign,
+    Essay,
+    EssayStatus,
+    IntegrityScan,
+    StudySession,
+)
+from dangvu.study.selectors import (
+    CampaignFigures,
+    campaign_rollup,
+    campaigns_for_unit,
+    missing_members,
+    session_figures,
+)
+
+STAGES = {"read": gettext_lazy("Reading essays"), "compare": gettext_lazy("Comparing"),
+          "passages": gettext_lazy("Finding copied passages")}
+
+
+def unit_campaigns(request, pk):
+    unit = get_unit_for_user(request, pk, STUDY_READ)
+    campaigns = list(campaigns_for_unit(unit).order_by("-start", "-id")[:100])
+    rows = [(c, campaign_rollup(c, _clip(c, unit)).get(_clip(c, unit).path, CampaignFigures())) for c in campaigns]
+    return render(request, "study/campaign_list.html", {
+        "unit": unit, "rows": rows, "can_write": scope_for(request).can(STUDY_WRITE, unit.path),
+        "breadcrumbs": breadcrumbs(request, unit) + [unit]})
+
+
+def _clip(campaign: Campaign, unit: OrgUnit) -> OrgUnit:
+    """Figures for a campaign seen from `unit`: the unit itself, or the organiser when it is above."""
+    return unit if unit.path.startswith(campaign.unit.path) else campaign.unit
+
+
+def campaign_create(request, pk):
+    unit = get_unit_for_user(request, pk, STUDY_WRITE)
+    ancestors = [unit.path[:end] for end in range(OrgUnit.steplen, len(unit.path) + 1, OrgUnit.steplen)]
+    documents = Document.objects.filter(unit__path__in=ancestors).order_by("-issued_on")[:200]
+    documents = Document.objects.filter(pk__in=[d.pk for d in documents]).order_by("-issued_on")
+    units = OrgUnit.objects.filter(path__startswith=unit.path, valid_to__isnull=True).order_by("path")
+    form = CampaignForm(request.POST or None, documents=documents, units=units,
+                        initial={"start": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            campaign = services.campaign_create(
+                actor=request.user, unit=unit, title=data["title"], documents=data["documents"],
+                units=data["units"], start=data["start"], end=data["end"], essay_required=data["essay_required"],
+                essay_deadline=data["essay_deadline"], min_words=data["min_words"])
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("The campaign was created."))
+            return redirect("study:campaign", pk=campaign.pk)
+    return render(request, "study/campaign_form.html", {
+        "unit": unit, "form": form, "breadcrumbs": breadcrumbs(request, unit) + [unit]})
+
+
+def campaign_detail(request, pk):
+    campaign, root = get_campaign_for_user(request, pk)
+    rollup = campaign_rollup(campaign, root)
+    children = [(c, rollup.get(c.path, CampaignFigures())) for c in OrgUnit.objects.get_children(root).order_by("path")
+                if c.path in rollup]
+    scope = scope_for(request)
+    latest_scan = campaign.scans.first()
+    return render(request, "study/campaign_detail.html", {
+        "campaign": campaign, "root": root, "figures": rollup.get(root.path, CampaignFigures()),
+        "children": children, "sessions": campaign.sessions.prefetch_related("points"),
+        "session_figures": session_figures(Campaign.objects.filter(pk=campaign.pk)),
+        "documents": campaign.documents.all(), "scan": latest_scan,
+        "can_write": scope.can(STUDY_WRITE, campaign.unit.path),
+        "can_mark": scope.can(STUDY_WRITE, root.path),
+        "can_review": scope.can(ESSAYS_REVIEW, root.path),
+        "can_scan": scope.can(ESSAYS_REVIEW, campaign.unit.path),
+        "breadcrumbs": breadcrumbs(request, root) + [root]})
+
+
+def session_create(request, pk):
+    campaign, _root = get_campaign_for_user(request, pk, STUDY_WRITE)
+    if not scope_for(request).can(STUDY_WRITE, campaign.unit.path):
+        raise PermissionDenied
+    form = SessionForm(request.POST or None, initial={"held_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = services.session_record(actor=request.user, campaign=campaign, held_on=data["held_on"],
+                                               mode=data["mode"], place=data["place"], title=data["title"],
+                                               points=data["points"])
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("The session was recorded."))
+            return redirect("study:attendance", pk=session.pk)
+    return render(request, "study/session_form.html", {"campaign": campaign, "form": form})
+
+
+def _get_session(request, pk, key):
+    session = StudySession.objects.select_related("campaign__unit").filter(pk=pk).first()
+    if session is None:
+        raise Http404
+    campaign, root = get_campaign_for_user(request, session.campaign_id, key)
+    return session, root
+
+
+def attendance(request, pk):
+    """Mark who came, for the members of the user's part of the campaign."""
+    session, root = _get_session(request, pk, STUDY_READ)
+    can_mark = scope_for(request).can(STUDY_WRITE, root.path)
+    members = list(services.eligible_members(session.campaign).filter(unit__path__startswith=root.path)
+                   .select_related("unit").order_by("unit__path", "sort_key", "id"))
+    marks = dict(Attendance.objects.filter(session=session, member__in=members).values_list("member_id", "status"))
+    if request.method == "POST":
+        if not can_mark:
+            raise PermissionDenied
+        chosen = {m.pk: request.POST.get(f"m{m.pk}") for m in members}
+        try:
+            n = services.attendance_record(actor=request.user, session=session, unit_path=root.path,
+                                           marks={k: v for k, v in chosen.items() if v})
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Attendance saved (%(n)s changed).") % {"n": n})
+            return redirect("study:attendance", pk=session.pk)
+    if request.GET.get("format") == "xlsx":
+        headers = [_("Full name"), _("Unit"), _("attendance")]
+        labels = dict(AttendanceStatus.choices)
+        rows = ([m.full_name, m.unit.name, str(labels.get(marks.get(m.pk), ""))] for m in members)
+        return xlsx_response(f"diem-danh-{session.pk}.xlsx", _("Attendance"), headers, rows)
+    return render(request, "study/attendance.html", {
+        "session": session, "campaign": session.campaign, "root": root, "can_mark": can_mark,
+        "rows": [(m, marks.get(m.pk, "")) for m in members], "choices": AttendanceStatus.choices})
+
+
+def campaign_missing(request, pk):
+    campaign, root = get_campaign_for_user(request, pk)
+    members = missing_members(campaign, root)
+    if request.GET.get("format") == "xlsx":
+        rows = ([m.full_name, m.unit.name] for m in members.iterator(chunk_size=2000))
+        return xlsx_response(f"vang-hoc-{campaign.pk}.xlsx", _("Not yet attended"), [_("Full name"), _("Unit")], rows)
+    page = Paginator(members, 100).get_page(request.GET.get("page"))
+    return render(request, "study/missing.html", {"campaign": campaign, "root": root, "page": page, "q": ""})
+
+
+# --- essays ------------------------------------------------------------------------------------
+
+STATUS_FILTERS = {"none": gettext_lazy("Not submitted"), **dict(EssayStatus.choices)}
+
+
+def campaign_essays(request, pk):
+    """Every member taking part with their essay's status; filter by status; Excel export."""
+    campaign, root = get_campaign_for_user(request, pk)
+    status = request.GET.get("status", "")
+    q = request.GET.get("q", "")
+    members = member_search(services.eligible_members(campaign).filter(unit__path__startswith=root.path)
+                            .select_related("unit"), q)
+    essays = {e.member_id: e for e in Essay.objects.filter(campaign=campaign, member__unit__path__startswith=root.path)
+              .only("id", "member_id", "status", "return_reason", "was_returned", "submitted_at", "reviewer_note")}
+    if status == "none":
+        members = members.exclude(pk__in=Essay.objects.filter(campaign=campaign).values("member_id"))
+    elif status in EssayStatus.values:
+        members = members.filter(pk__in=Essay.objects.filter(campaign=campaign, status=status).values("member_id"))
+    if request.GET.get("format") == "xlsx":
+        headers = [_("Full name"), _("Unit"), _("status"), _("reason"), _("submitted"), _("reviewer's note")]
+
+        def rows():
+            for m in members.iterator(chunk_size=2000):
+                e = essays.get(m.pk)
+                yield [m.full_name, m.unit.name, e.get_status_display() if e else str(STATUS_FILTERS["none"]),
+                       e.get_return_reason_display() if e and e.return_reason else "",
+                       timezone.localtime(e.submitted_at).date() if e else "", e.reviewer_note if e else ""]
+        return xlsx_response(f"bai-thu-hoach-{campaign.pk}.xlsx", _("Essays"), headers, rows())
+    page = Paginator(members, 100).get_page(request.GET.get("page"))
+    scope = scope_for(request)
+    return render(request, "study/essay_list.html", {
+        "campaign": campaign, "root": root, "page": page, "q": q, "status": status, "filters": STATUS_FILTERS,
+        "rows": [(m, essays.get(m.pk)) for m in page], "extra_query": f"&status={status}",
+        "can_upload": scope.can(STUDY_WRITE, root.path), "can_review": scope.can(ESSAYS_REVIEW, root.path)})
+
+
+def essay_detail(request, pk):
+    essay = get_essay_for_user(request, pk)
+    scope = scope_for(request)
+    can_review = scope.can(ESSAYS_REVIEW, essay.member.unit.path)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST":
+        if not can_review:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.essay_review(actor=request.user, essay=essay, accept=form.cleaned_data["decision"] == "accept",
+                                      reason=form.cleaned_data["reason"], note=form.cleaned_data["note"])
+            except ValidationError as exc:
+                apply_form_errors(form, exc)
+            else:
+                messages.success(request, _("The decision was saved."))
+                if request.POST.get("next"):
+                    return redirect(_safe_next(request))
+                return redirect("study:essay", pk=essay.pk)
+    return render(request, "study/essay_detail.html", {"essay": essay, "form": form, "can_review": can_review})
+
+
+def _safe_next(request) -> str:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return "/"
+
+
+def essay_file(request, pk):
+    essay = get_essay_for_user(request, pk)
+    if not essay.file:
+        raise Http404
+    return FileResponse(essay.file.open("rb"), as_attachment=True, filename=essay.file_name)
+
+
+def bulk_upload(request, pk):
+    campaign, root = get_campaign_for_user(request, pk, STUDY_WRITE)
+    form = BulkUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data["file"].read()
+        try:
+            bulk.read_zip(data)
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            token = uuid.uuid4().hex
+            default_storage.save(f"bulk/{token}.zip", ContentFile(data))
+            request.session.setdefault("bulk_uploads", {})[token] = [campaign.pk, root.pk]
+            request.session.modified = True
+            return redirect("study:bulk_preview", pk=campaign.pk, token=token)
+    return render(request, "study/bulk_upload.html", {"campaign": campaign, "root": root, "form": form})
+
+
+def bulk_preview(request, pk, token):
+    campaign, root = get_campaign_for_user(request, pk, STUDY_WRITE)
+    if request.session.get("bulk_uploads", {}).get(token) != [campaign.pk, root.pk]:
+        raise Http404
+    name = f"bulk/{token}.zip"
+    with default_storage.open(name) as fh:
+        files = bulk.read_zip(fh.read())
+    members = services.eligible_members(campaign).filter(unit__path__startswith=root.path).select_related("unit")
+    matches = bulk.match(sorted(files), members)
+    errors = []
+    if request.method == "POST":
+        try:
+            n = bulk.apply(actor=request.user, campaign=campaign, files=files, matches=matches)
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            default_storage.delete(name)
+            request.session["bulk_uploads"].pop(token, None)
+            request.session.modified = True
+            messages.success(request, _("%(n)s essays were submitted.") % {"n": n})
+            return redirect("study:essays", pk=campaign.pk)
+    return render(request, "study/bulk_preview.html", {
+        "campaign": campaign, "root": root, "matched": [m for m in matches if m.member],
+        "unmatched": [m for m in matches if not m.member], "errors": errors})
+
+
+# --- the copy check ---------------------------------------------------------------------------
+
+@require_POST
+def scan_start(request, pk):
+    campaign, _root = get_campaign_for_user(request, pk, ESSAYS_REVIEW)
+    if not scope_for(request).can(ESSAYS_REVIEW, campaign.unit.path):
+        raise PermissionDenied
+    scan = services.scan_request(actor=request.user, campaign=campaign)
+    return redirect("study:scan", pk=scan.pk)
+
+
+def _get_scan(request, pk) -> tuple[IntegrityScan, OrgUnit]:
+    scan = IntegrityScan.objects.select_related("campaign__unit").filter(pk=pk).first()
+    if scan is None:
+        raise Http404
+    _campaign, root = get_campaign_for_user(request, scan.campaign_id, ESSAYS_REVIEW)
+    return scan, root
+
+
+def scan_detail(request, pk):
+    """Progress while it runs; then the flagged pairs, clusters and thin essays of the user's part."""
+    scan, root = _get_scan(request, pk)
+    context = {"scan": scan, "campaign": scan.campaign, "root": root}
+    if scan.running:
+        progress = progress_get(scan.progress_key)
+        context.update(progress=progress, stage=STAGES.get(progress["stage"], ""))
+    else:
+        context.update(_scan_findings(scan, root))
+    template = "study/_scan_status.html" if request.headers.get("HX-Request") else "study/scan_detail.html"
+    return render(request, template, context)
+
+
+def _scan_findings(scan: IntegrityScan, root: OrgUnit) -> dict:
+    result = scan.result or {}
+    ids = {p["a"] for p in result.get("pairs", [])} | {p["b"] for p in result.get("pairs", [])}
+    ids |= set(result.get("thin", [])) | {i for c in result.get("clusters", []) for i in c}
+    essays = {e.pk: e for e in Essay.objects.filter(pk__in=ids).select_related("member__unit")}
+
+    def mine(pk):
+        e = essays.get(pk)
+        return e is not None and e.member.unit.path.startswith(root.path)
+
+    pairs = [(n, p, essays[p["a"]], essays[p["b"]]) for n, p in enumerate(result.get("pairs", []))
+             if p["a"] in essays and p["b"] in essays and (mine(p["a"]) or mine(p["b"]))]
+    clusters = [[essays[i] for i in c if i in essays] for c in result.get("clusters", []) if any(mine(i) for i in c)]
+    thin = [essays[i] for i in result.get("thin", []) if mine(i)]
+    return {"pairs": pairs, "clusters": [c for c in clusters if len(c) > 2], "thin": thin}
+
+
+def scan_pair(request, pk, n):
+    """Two essays side by side, the copied passages highlighted in both; decide in one click."""
+    scan, root = _get_scan(request, pk)
+    pairs = (scan.result or {}).get("pairs", [])
+    if not 0 <= n < len(pairs):
+        raise Http404
+    pair = pairs[n]
+    essays = {e.pk: e for e in Essay.objects.filter(pk__in=[pair["a"], pair["b"]]).select_related("member__unit")}
+    if len(essays) != 2:
+        raise Http404
+    a, b = essays[pair["a"]], essays[pair["b"]]
+    if not (a.member.unit.path.startswith(root.path) or b.member.unit.path.startswith(root.path)):
+        raise Http404
+    scope = scope_for(request)
+    left, right = side_by_side(a.text, b.text, pair["passages"])
+    return render(request, "study/scan_pair.html", {
+        "scan": scan, "campaign": scan.campaign, "pair": pair, "n": n, "a": a, "b": b, "left": left, "right": right,
+        "can_review_a": scope.can(ESSAYS_REVIEW, a.member.unit.path),
+        "can_review_b": scope.can(ESSAYS_REVIEW, b.member.unit.path),
+        "next": request.get_full_path()})
+
+
+# --- the member's sổ tay ---------------------------------------------------------------------
+
+def _my_member(request):
+    member = getattr(request.user, "member", None)
+    if member is None:
+        raise Http404
+    return member
+
+
+def notebook(request):
+    """The member's home: unit, sessions, documents to study, essays due and their status, classes."""
+    from dangvu.study.notebook import notebook_for
+
+    member = _my_member(request)
+    return render(request, "study/notebook.html", notebook_for(member, timezone.localdate()))
+
+
+def my_essay(request, pk):
+    member = _my_member(request)
+    campaign = Campaign.objects.filter(pk=pk).first()
+    if campaign is None or not services.eligible_members(campaign).filter(pk=member.pk).exists():
+        raise Http404
+    essay = Essay.objects.filter(campaign=campaign, member=member).first()
+    form = EssaySubmitForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload:
+                services.essay_submit(actor=request.user, campaign=campaign, member=member,
+                                      file_name=upload.name, data=upload.read())
+            else:
+                services.essay_submit(actor=request.user, campaign=campaign, member=member,
+                                      text=form.cleaned_data["text"])
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("Your essay was submitted."))
+            return redirect("study:notebook")
+    return render(request, "study/my_essay.html", {"campaign": campaign, "essay": essay, "form": form,
+                                                   "documents": campaign.documents.all()})
