@@ -1,0 +1,96 @@
+"""Who sees and changes what in study: a cell never reaches another cell's members or essays."""
+
+import pytest
+
+from dangvu.study import services
+from dangvu.study.models import Attendance, Essay, EssayStatus
+
+from .conftest import DAY, TODAY
+
+
+@pytest.fixture
+def essays(org, campaign):
+    return {name: services.essay_submit(actor=None, campaign=campaign, member=getattr(org, name), text=f"Bài {name}.",
+                                        today=TODAY)
+            for name in ("sec_member", "mem_member", "out_member")}
+
+
+def login(client, org, persona):
+    client.force_login(org.users[persona])
+    return client
+
+
+CASES = [
+    # (persona, method, url builder, expected status)
+    ("sec", "get", lambda o, c, e: f"/campaigns/{c.pk}/", 200),
+    ("out", "get", lambda o, c, e: f"/essays/{e['mem_member'].pk}/", 404),
+    ("out", "post", lambda o, c, e: f"/essays/{e['mem_member'].pk}/", 404),
+    ("sec", "get", lambda o, c, e: f"/essays/{e['out_member'].pk}/", 404),
+    ("mem", "get", lambda o, c, e: f"/essays/{e['mem_member'].pk}/", 200),
+    ("mem", "get", lambda o, c, e: f"/essays/{e['sec_member'].pk}/", 404),
+    ("mem", "get", lambda o, c, e: f"/campaigns/{c.pk}/", 404),
+    ("mem", "post", lambda o, c, e: f"/essays/{e['mem_member'].pk}/", 403),
+    ("view", "get", lambda o, c, e: f"/campaigns/{c.pk}/essays/", 200),
+    ("view", "post", lambda o, c, e: f"/essays/{e['mem_member'].pk}/", 403),
+    ("view", "get", lambda o, c, e: f"/campaigns/{c.pk}/sessions/new/", 403),
+    ("sec", "get", lambda o, c, e: f"/campaigns/{c.pk}/sessions/new/", 403),
+    ("view", "post", lambda o, c, e: f"/campaigns/{c.pk}/scan/", 403),
+    ("out", "get", lambda o, c, e: f"/units/{o.G.pk}/documents/", 404),
+    ("mem", "get", lambda o, c, e: f"/documents/{c.documents.get().pk}/", 200),
+    ("out", "get", lambda o, c, e: f"/api/essays/{e['mem_member'].pk}", 404),
+    ("mem", "get", lambda o, c, e: f"/api/campaigns/{c.pk}", 404),
+    ("view", "post", lambda o, c, e: f"/api/essays/{e['mem_member'].pk}/review", 403),
+]
+
+
+@pytest.mark.parametrize("persona,method,url,expected", CASES)
+def test_study_access(client, org, campaign, essays, persona, method, url, expected):
+    login(client, org, persona)
+    target = url(org, campaign, essays)
+    if method == "get":
+        response = client.get(target)
+    elif target.startswith("/api/"):
+        response = client.post(target, {"accept": False, "reason": "copied"}, content_type="application/json")
+    else:
+        response = client.post(target, {"decision": "return", "reason": "copied"})
+    assert response.status_code == expected
+    assert Essay.objects.filter(status=EssayStatus.RETURNED).count() == 0
+
+
+def test_cell_secretary_sees_the_district_campaign_clipped_to_the_cell(client, org, campaign, essays):
+    login(client, org, "sec")
+    page = client.get(f"/campaigns/{campaign.pk}/essays/")
+    names = {m.full_name for m, _e in page.context["rows"]}
+    assert names == {"Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung"}
+    data = client.get(f"/api/campaigns/{campaign.pk}").json()
+    assert (data["figures"]["unit_id"], data["figures"]["eligible"], data["figures"]["submitted"]) == (org.A.pk, 3, 2)
+    api = client.get(f"/api/campaigns/{campaign.pk}/essays").json()
+    assert {e["member_name"] for e in api["items"]} == {"Trần Thị Bình", "Lê Văn Cường"}
+
+
+def test_a_secretary_marks_attendance_only_in_their_cell(client, org, campaign):
+    session = services.session_record(actor=None, campaign=campaign, held_on=TODAY - DAY)
+    login(client, org, "sec")
+    client.post(f"/sessions/{session.pk}/", {f"m{org.mem_member.pk}": "present", f"m{org.out_member.pk}": "present"})
+    assert list(Attendance.objects.values_list("member_id", flat=True)) == [org.mem_member.pk]
+    response = client.put(f"/api/sessions/{session.pk}/attendance", {"marks": {str(org.out_member.pk): "present"}},
+                          content_type="application/json")
+    assert response.status_code == 422
+    assert "Hoàng Văn Em" in response.json()["errors"][0]["message"]
+    assert Attendance.objects.count() == 1
+
+
+def test_members_submit_their_own_essay_in_the_notebook_and_api(client, org, campaign):
+    login(client, org, "mem")
+    notebook = client.get("/so-tay/").content.decode()
+    assert campaign.title in notebook and campaign.essay_deadline.strftime("%d/%m/%Y") in notebook
+    client.post(f"/so-tay/campaigns/{campaign.pk}/essay/", {"text": "Bài thu hoạch của tôi."})
+    assert Essay.objects.get(member=org.mem_member).text == "Bài thu hoạch của tôi."
+    other = client.post(f"/api/campaigns/{campaign.pk}/essays", {"member_id": org.sec_member.pk, "text": "giả mạo"},
+                        content_type="application/json")
+    assert other.status_code in (403, 404)
+    assert not Essay.objects.filter(member=org.sec_member).exists()
+    login(client, org, "out")  # B's secretary is in the campaign too, but not for A's members
+    assert client.get(f"/so-tay/campaigns/{campaign.pk}/essay/").status_code == 200
+    assert client.post(f"/api/campaigns/{campaign.pk}/essays", {"member_id": org.mem_member.pk, "text": "x"},
+                       content_type="application/json").status_code in (403, 404)

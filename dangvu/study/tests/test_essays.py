@@ -1,0 +1,147 @@
+import io
+import random
+import zipfile
+
+import pytest
+from django.core.exceptions import ValidationError
+from docx import Document as Docx
+
+from conftest import run_worker
+from dangvu.integrity.synthetic import essay as synthetic_essay
+from dangvu.integrity.synthetic import to_tcvn3
+from dangvu.study import bulk, services
+from dangvu.study.highlight import pieces
+from dangvu.study.models import Essay, EssayStatus, IntegrityScan
+from dangvu.study.selectors import campaign_figures
+
+from .conftest import DAY, TODAY
+
+
+def docx_bytes(text: str, font: str | None = None) -> bytes:
+    doc = Docx()
+    run = doc.add_paragraph().add_run(text)
+    if font:
+        run.font.name = font
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def test_submit_review_resubmit_and_the_figures(org, campaign):
+    essay = services.essay_submit(actor=None, campaign=campaign, member=org.mem_member, text="Bài viết ngắn.", today=TODAY)
+    assert essay.status == EssayStatus.SUBMITTED
+    services.essay_review(actor=None, essay=essay, accept=False, reason="thin", note="Viết sơ sài, cần liên hệ bản thân")
+    f = campaign_figures(campaign)
+    assert (f.submitted, f.returned_now, f.returned["thin"]) == (1, 1, 1)
+    # Rework is allowed after the deadline; the reason stays counted once accepted.
+    again = services.essay_submit(actor=None, campaign=campaign, member=org.mem_member, text="Bài viết lại.",
+                                  today=campaign.essay_deadline + 5 * DAY)
+    assert (again.status, again.version) == (EssayStatus.RESUBMITTED, 2)
+    services.essay_review(actor=None, essay=again, accept=True)
+    f = campaign_figures(campaign)
+    assert (f.submitted, f.passed, f.returned_total, f.returned["thin"]) == (1, 1, 1, 1)
+    with pytest.raises(ValidationError):
+        services.essay_submit(actor=None, campaign=campaign, member=org.mem_member, text="x", today=TODAY)
+
+
+def test_first_submission_after_the_deadline_is_refused(org, campaign):
+    with pytest.raises(ValidationError) as exc:
+        services.essay_submit(actor=None, campaign=campaign, member=org.mem_member, text="Muộn.",
+                              today=campaign.essay_deadline + DAY)
+    assert campaign.essay_deadline.strftime("%d/%m/%Y") in str(exc.value)
+    assert not Essay.objects.exists()
+
+
+def test_a_tcvn3_docx_is_stored_as_unicode(org, campaign):
+    text = "Đảng bộ xã lãnh đạo toàn diện công tác học tập nghị quyết."
+    essay = services.essay_submit(actor=None, campaign=campaign, member=org.mem_member, file_name="bai.docx",
+                                  data=docx_bytes(to_tcvn3(text), ".VnTime"), today=TODAY)
+    assert essay.text == text
+
+
+def test_an_unreadable_upload_names_the_file_and_writes_nothing(org, campaign):
+    with pytest.raises(ValidationError) as exc:
+        services.essay_submit(actor=None, campaign=campaign, member=org.mem_member, file_name="bai cu.doc",
+                              data=b"\xd0\xcf\x11\xe0old word", today=TODAY)
+    assert "bai cu.doc" in str(exc.value) and ".docx" in str(exc.value)
+    assert not Essay.objects.exists()
+
+
+def test_bulk_zip_matches_names_previews_strays_and_is_atomic(org, campaign):
+    members = services.eligible_members(campaign)
+    files = {"chi bo A/Le Van Cuong.txt": "Bài của anh Cường.".encode(),
+             "Trần Thị Bình - bài thu hoạch.docx": docx_bytes("Bài của chị Bình."),
+             "khong ro ai.txt": b"???", "anh.jpg": b"\xff\xd8"}
+    matches = {m.name: m for m in bulk.match(sorted(files), members)}
+    assert matches["chi bo A/Le Van Cuong.txt"].member == org.mem_member
+    assert matches["Trần Thị Bình - bài thu hoạch.docx"].member == org.sec_member
+    assert matches["khong ro ai.txt"].member is None and matches["anh.jpg"].member is None
+    assert services.eligible_members(campaign).count() == 4
+
+    broken = dict(files, **{"Pham Thi Dung.docx": b"PK\x03\x04 not a real zip"})
+    with pytest.raises(ValidationError) as exc:
+        bulk.apply(actor=None, campaign=campaign, files=broken, matches=bulk.match(sorted(broken), members))
+    assert "Pham Thi Dung.docx" in str(exc.value)
+    assert not Essay.objects.exists()  # nothing half-written
+
+    assert bulk.apply(actor=None, campaign=campaign, files=files, matches=list(matches.values())) == 2
+
+
+def test_bulk_upload_pages(client, org, campaign):
+    client.force_login(org.users["off"])
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("Le Van Cuong.txt", "Bài của anh Cường.")
+        z.writestr("ai do.txt", "???")
+    archive.seek(0)
+    archive.name = "bai.zip"
+    response = client.post(f"/campaigns/{campaign.pk}/essays/upload/", {"file": archive})
+    assert response.status_code == 302
+    preview = client.get(response["Location"]).content.decode()
+    assert "ai do.txt" in preview and "Lê Văn Cường" in preview
+    assert not Essay.objects.exists()
+    client.post(response["Location"])
+    assert list(Essay.objects.values_list("member__full_name", flat=True)) == ["Lê Văn Cường"]
+    # the outsider cannot use another user's upload token
+    client.force_login(org.users["out"])
+    assert client.get(response["Location"]).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_scan_runs_on_the_worker_and_finds_the_copy_and_the_thin_one(client, org, campaign):
+    rng = random.Random(3)
+    original = synthetic_essay(rng, 300)
+    doc_text = campaign.documents.get().text
+    services.essay_submit(actor=None, campaign=campaign, member=org.sec_member, text=original, today=TODAY)
+    copy = services.essay_submit(actor=None, campaign=campaign, member=org.mem_member,
+                                 text="Tôi xin trình bày. " + original[: len(original) * 2 // 3], today=TODAY)
+    thin = services.essay_submit(actor=None, campaign=campaign, member=org.other_member,
+                                 text=doc_text + " Tôi nhất trí.", today=TODAY)
+    services.essay_submit(actor=None, campaign=campaign, member=org.out_member, text=synthetic_essay(rng, 300),
+                          today=TODAY)
+    client.force_login(org.users["off"])
+    response = client.post(f"/campaigns/{campaign.pk}/scan/")
+    scan = IntegrityScan.objects.get()
+    assert response["Location"] == f"/scans/{scan.pk}/"
+    assert client.get(f"/scans/{scan.pk}/").context["scan"].running
+    run_worker()
+    scan.refresh_from_db()
+    assert scan.status == IntegrityScan.Status.DONE and scan.essays == 4
+    [pair] = scan.result["pairs"]
+    assert {pair["a"], pair["b"]} == {copy.pk, Essay.objects.get(member=org.sec_member).pk}
+    assert pair["score"] > 0.9
+    assert scan.result["thin"] == [thin.pk]  # the studied document's text is not the writer's own
+    page = client.get(f"/scans/{scan.pk}/pairs/0/").content.decode()
+    assert page.count("<mark>") >= 2
+    # Return the copy in one click from the side-by-side page.
+    client.post(f"/essays/{copy.pk}/", {"decision": "return", "reason": "copied", "note": "",
+                                        "next": f"/scans/{scan.pk}/pairs/0/"})
+    copy.refresh_from_db()
+    assert (copy.status, copy.return_reason) == (EssayStatus.RETURNED, "copied")
+
+
+def test_highlight_pieces_cover_the_text_once():
+    text = "một hai ba bốn năm sáu bảy"
+    parts = pieces(text, [(4, 10), (8, 14), (19, 99)])
+    assert "".join(p.text for p in parts) == text
+    assert [p.text for p in parts if p.copied] == ["hai ba bốn", "sáu bảy"]

@@ -1,0 +1,82 @@
+"""Every figure a page, the API or the report prints, checked against rows counted directly."""
+
+import datetime
+import random
+
+import pytest
+
+from conftest import make_member
+from dangvu.orgs.models import ACTIVE_STATUSES, Member
+from dangvu.study import services
+from dangvu.study.models import Attendance, Essay, EssayStatus, ReturnReason, SessionMode
+from dangvu.study.selectors import campaign_rollup, missing_members, session_figures
+
+from .conftest import DAY, TODAY
+
+
+@pytest.fixture
+def activity(org, campaign):
+    rng = random.Random(7)
+    for n in range(12):
+        make_member(org.A if n % 2 else org.B, f"Đảng viên Số {n}", datetime.date(1980, 1, n + 1))
+    make_member(org.B, "Người Đã Chuyển", datetime.date(1970, 1, 1), status="chuyen_di")
+    members = list(Member.objects.filter(status__in=ACTIVE_STATUSES))
+    s1 = services.session_record(actor=None, campaign=campaign, held_on=TODAY - 5 * DAY,
+                                 mode=SessionMode.ONLINE, points=[services.PointIn("Hội trường xã", 40),
+                                                                  services.PointIn("Nhà văn hóa thôn", 25)])
+    s2 = services.session_record(actor=None, campaign=campaign, held_on=TODAY - 4 * DAY)
+    for session in (s1, s2):
+        services.attendance_record(actor=None, session=session, unit_path=org.G.path,
+                                   marks={m.pk: rng.choice(["present", "present", "absent", "excused"]) for m in members})
+    for m in members:
+        if rng.random() < 0.7:
+            essay = services.essay_submit(actor=None, campaign=campaign, member=m, text=f"Bài viết của {m.full_name}.",
+                                          today=TODAY)
+            roll = rng.random()
+            if roll < 0.3:
+                services.essay_review(actor=None, essay=essay, accept=False,
+                                      reason=rng.choice([ReturnReason.THIN, ReturnReason.COPIED]))
+                if rng.random() < 0.5:
+                    services.essay_submit(actor=None, campaign=campaign, member=m, text="Bài viết lại, đầy đủ hơn.")
+            elif roll < 0.8:
+                services.essay_review(actor=None, essay=essay, accept=True)
+    return campaign
+
+
+@pytest.mark.parametrize("unit_name", ["G", "A", "B"])
+def test_rollup_matches_rows_counted_directly(org, activity, unit_name):
+    unit = getattr(org, unit_name)
+    f = campaign_rollup(activity, org.G)[unit.path]
+    eligible = Member.objects.filter(unit__path__startswith=unit.path, status__in=ACTIVE_STATUSES)
+    assert f.eligible == eligible.count() > 0
+    present = Attendance.objects.filter(session__campaign=activity, status="present", member__in=eligible)
+    assert f.attended == present.values("member").distinct().count()
+    essays = Essay.objects.filter(campaign=activity, member__in=eligible)
+    assert f.required == eligible.count()
+    assert f.submitted == essays.count()
+    assert f.passed == essays.filter(status=EssayStatus.PASSED).count()
+    assert f.returned_now == essays.filter(status=EssayStatus.RETURNED).count()
+    assert f.awaiting == essays.filter(status__in=[EssayStatus.SUBMITTED, EssayStatus.RESUBMITTED]).count()
+    for reason in ReturnReason.values:
+        assert f.returned[reason] == essays.filter(was_returned=True, return_reason=reason).count()
+    assert unit_name != "G" or f.returned_total > 0  # the data exercises every branch
+    assert f.missing == missing_members(activity, unit).count()
+
+
+def test_session_figures_count_heads_at_points_else_members_present(activity):
+    figures = session_figures(type(activity).objects.filter(pk=activity.pk))
+    present_s2 = Attendance.objects.filter(session__campaign=activity, session__mode="in_person",
+                                           status="present").count()
+    assert (figures.sessions, figures.online_sessions, figures.connection_points) == (2, 1, 2)
+    assert figures.attendances == 40 + 25 + present_s2
+
+
+def test_unit_page_api_and_campaign_page_show_the_selector_figures(client, org, activity):
+    client.force_login(org.users["off"])
+    f = campaign_rollup(activity, org.G)[org.G.path]
+    page = client.get(f"/campaigns/{activity.pk}/").content.decode()
+    assert f'id="fig-submitted">{f.submitted}/{f.required}<' in page
+    data = client.get(f"/api/campaigns/{activity.pk}").json()
+    assert data["figures"]["submitted"] == f.submitted
+    assert data["figures"]["returned_total"] == f.returned_total
+    assert {u["unit_name"] for u in data["by_unit"]} == {org.A.name, org.B.name}
