@@ -4,16 +4,12 @@ Logs in, browses the tree, imports a file with errors, reads the errors, fixes t
 file and imports it. The real task worker runs in-process between the steps.
 """
 
-import os
-import shutil
-
 import pytest
 
 from conftest import run_worker
 from dangvu.orgs.imports import build_template
 from dangvu.orgs.models import Member
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 GOOD = [["Hà Thị Lan", "02/09/1985", "Nữ", "03/02/2010", "03/02/2011", "Chính thức", "", "", "", "A-M1"],
@@ -21,25 +17,6 @@ GOOD = [["Hà Thị Lan", "02/09/1985", "Nữ", "03/02/2010", "03/02/2011", "Ch�
 BAD = [["Hà Thị Lan", "31/02/1985", "Nữ", "03/02/2010", "", "", "", "", "", "A-M1"],
        ["Triệu Văn Sơn", "20/11/1990", "Nam", "07/11/2016", "", "", "", "", "", "KHONG-CO"]]
 UNITS = [["A-M1", "Chi bộ thôn Khuổi Nấng", "Chi bộ", "G", "Không", "", ""]]
-
-
-@pytest.fixture
-def page(live_server):
-    if not os.path.exists(CHROMIUM):
-        if os.getenv("CI"):
-            pytest.fail("chromium is not installed: .ci/run installs it")
-        pytest.skip("chromium is not installed here")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        page = browser.new_page(locale="vi-VN")
-        page.set_default_timeout(15000)
-        yield page
-        browser.close()
 
 
 def _upload(page, tmp_path, name, members):
