@@ -41,6 +41,8 @@ test: $(STAMP) messages
 bench: $(STAMP) bench-essays
 	$(BIN)/python bench/rollup.py --members $${BENCH_MEMBERS:-300000}
 	DB=postgres $(BIN)/python bench/rollup.py --members $${BENCH_MEMBERS:-300000}
+	$(BIN)/python bench/study_rollup.py --members $${BENCH_MEMBERS:-300000}
+	DB=postgres $(BIN)/python bench/study_rollup.py --members $${BENCH_MEMBERS:-300000}
 
 bench-essays: $(STAMP)
 	$(BIN)/python bench/essays.py --essays $${BENCH_ESSAYS:-100000}

@@ -33,10 +33,16 @@ class Command(BaseCommand):
         started = time.monotonic()
         result = build_demo(members=members, seed=seed, progress=options.get("verbosity", 1) > 0)
         build_merge_example()
+        from dangvu.study.demo import build_study_demo
+
+        study = build_study_demo(seed=seed, progress=options.get("verbosity", 1) > 0)
         if not no_accounts:
             self._accounts()
         self.stdout.write(f"Đã tạo {result['units']} đơn vị, {result['members']} đảng viên "
                           f"trong {time.monotonic() - started:.1f} giây.")
+        self.stdout.write(f"Học tập: {study['documents']} văn bản, {study['campaigns']} đợt học tập, "
+                          f"{study['attendance']} lượt điểm danh, {study['essays']} bài thu hoạch, "
+                          f"{study['classes']} lớp bồi dưỡng.")
 
     @transaction.atomic
     def _accounts(self) -> None:
