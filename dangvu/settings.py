@@ -149,6 +149,15 @@ TASKS = {
     }
 }
 
+# E-mail for reminders: off unless EMAIL_HOST is set (then the SMTP backend).
+EMAIL_HOST = os.getenv("EMAIL_HOST", "")
+EMAIL_CONFIGURED = bool(EMAIL_HOST)
+EMAIL_PORT = int(os.getenv("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.getenv("EMAIL_USE_TLS", "1") == "1"
+DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "dangvu@localhost")
+
 # The copy check: local processes (0 = one per core), or a Dask scheduler address.
 ESSAY_SCAN_WORKERS = int(os.getenv("ESSAY_SCAN_WORKERS", "0"))
 ESSAY_SCAN_DASK = os.getenv("ESSAY_SCAN_DASK", "")
