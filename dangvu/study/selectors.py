@@ -107,30 +107,44 @@ def campaign_rollup(campaign: Campaign, root: OrgUnit | None = None) -> dict[str
               .values_list("member__unit__path", "status", "was_returned", "return_reason")
               .annotate(n=Count("id")).order_by())
     for path, status, was_returned, reason, n in essays:
-        def fill(f, status=status, was_returned=was_returned, reason=reason, n=n):
-            f.submitted += n
-            if status == EssayStatus.PASSED:
-                f.passed += n
-            elif status == EssayStatus.RETURNED:
-                f.returned_now += n
-            else:
-                f.awaiting += n
-            if was_returned and reason:
-                f.returned[reason] += n
-        _spread(out, path, start, fill)
+        _spread(out, path, start, lambda f, row=(status, was_returned, reason, n): _fill_essays(f, *row))
     return out
 
 
+def _fill_essays(f: CampaignFigures, status: str, was_returned: bool, reason: str, n: int) -> None:
+    f.submitted += n
+    if status == EssayStatus.PASSED:
+        f.passed += n
+    elif status == EssayStatus.RETURNED:
+        f.returned_now += n
+    else:
+        f.awaiting += n
+    if was_returned and reason:
+        f.returned[reason] += n
+
+
 def campaign_figures(campaign: Campaign, unit: OrgUnit | None = None) -> CampaignFigures:
+    """One unit's figures (its subtree included): the same numbers as campaign_rollup gives
+    for that unit, with plain counts instead of a roll-up over every unit below."""
     unit = unit or campaign.unit
-    return campaign_rollup(campaign, unit).get(unit.path, CampaignFigures())
+    f = CampaignFigures()
+    inside = Q(member__unit__path__startswith=unit.path) & _eligible_q(campaign, "member__")
+    f.eligible = Member.objects.filter(_eligible_q(campaign), unit__path__startswith=unit.path).count()
+    f.required = f.eligible if campaign.essay_required else 0
+    f.attended = (Attendance.objects.filter(inside, session__campaign=campaign, status=AttendanceStatus.PRESENT)
+                  .values("member_id").distinct().count())
+    essays = (Essay.objects.filter(inside, campaign=campaign)
+              .values_list("status", "was_returned", "return_reason").annotate(n=Count("id")).order_by())
+    for status, was_returned, reason, n in essays:
+        _fill_essays(f, status, was_returned, reason, n)
+    return f
 
 
 def combined_figures(campaigns: Iterable[Campaign], unit: OrgUnit) -> CampaignFigures:
     """A unit's figures summed over several campaigns (a year's): required, submitted, returned…"""
     total = CampaignFigures()
     for campaign in campaigns:
-        total.add(campaign_rollup(campaign, unit).get(unit.path, CampaignFigures()))
+        total.add(campaign_figures(campaign, unit))
     return total
 
 

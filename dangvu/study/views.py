@@ -41,6 +41,7 @@ from dangvu.study.models import (
 )
 from dangvu.study.selectors import (
     CampaignFigures,
+    campaign_figures,
     campaign_rollup,
     campaigns_for_unit,
     missing_members,
@@ -54,7 +55,7 @@ STAGES = {"read": gettext_lazy("Reading essays"), "compare": gettext_lazy("Compa
 def unit_campaigns(request, pk):
     unit = get_unit_for_user(request, pk, STUDY_READ)
     campaigns = list(campaigns_for_unit(unit).order_by("-start", "-id")[:100])
-    rows = [(c, campaign_rollup(c, _clip(c, unit)).get(_clip(c, unit).path, CampaignFigures())) for c in campaigns]
+    rows = [(c, campaign_figures(c, _clip(c, unit))) for c in campaigns]
     return render(request, "study/campaign_list.html", {
         "unit": unit, "rows": rows, "can_write": scope_for(request).can(STUDY_WRITE, unit.path),
         "breadcrumbs": breadcrumbs(request, unit) + [unit]})

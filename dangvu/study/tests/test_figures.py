@@ -9,7 +9,7 @@ from conftest import make_member
 from dangvu.orgs.models import ACTIVE_STATUSES, Member
 from dangvu.study import services
 from dangvu.study.models import Attendance, Essay, EssayStatus, ReturnReason, SessionMode
-from dangvu.study.selectors import campaign_rollup, missing_members, session_figures
+from dangvu.study.selectors import campaign_figures, campaign_rollup, missing_members, session_figures
 
 from .conftest import DAY, TODAY
 
@@ -47,6 +47,7 @@ def activity(org, campaign):
 def test_rollup_matches_rows_counted_directly(org, activity, unit_name):
     unit = getattr(org, unit_name)
     f = campaign_rollup(activity, org.G)[unit.path]
+    assert campaign_figures(activity, unit) == f  # the one-unit selector agrees with the roll-up
     eligible = Member.objects.filter(unit__path__startswith=unit.path, status__in=ACTIVE_STATUSES)
     assert f.eligible == eligible.count() > 0
     present = Attendance.objects.filter(session__campaign=activity, status="present", member__in=eligible)
