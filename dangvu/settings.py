@@ -149,13 +149,14 @@ TASKS = {
     }
 }
 
-# E-mail for reminders: off unless EMAIL_HOST is set (then the SMTP backend).
-EMAIL_HOST = os.getenv("EMAIL_HOST", "")
-EMAIL_CONFIGURED = bool(EMAIL_HOST)
-EMAIL_PORT = int(os.getenv("EMAIL_PORT", "587"))
-EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = os.getenv("EMAIL_USE_TLS", "1") == "1"
+# E-mail for reminders: off unless EMAIL_HOST is set (then SMTP; else the console).
+EMAIL_CONFIGURED = bool(os.getenv("EMAIL_HOST"))
+MAILERS = {"default": {
+    "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    "OPTIONS": {"host": os.getenv("EMAIL_HOST"), "port": int(os.getenv("EMAIL_PORT", "587")),
+                "username": os.getenv("EMAIL_HOST_USER", ""), "password": os.getenv("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": os.getenv("EMAIL_USE_TLS", "1") == "1"},
+} if EMAIL_CONFIGURED else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "dangvu@localhost")
 
 # The copy check: local processes (0 = one per core), or a Dask scheduler address.

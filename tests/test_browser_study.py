@@ -65,7 +65,7 @@ def test_campaign_session_essays_scan_review_resubmit(page, live_server, org):
     for name in ("Trần Thị Bình", "Lê Văn Cường", "Hoàng Văn Em"):
         page.locator("tr", has_text=name).get_by_label("Có mặt").check()
     page.click("#save-attendance")
-    page.wait_for_selector("text=Đã lưu điểm danh (3 thay đổi).")
+    assert "Đã lưu điểm danh (3 thay đổi)." in page.locator(".messages").inner_text(), page.content()
     page.goto(campaign_url)
     assert page.inner_text("#fig-attended") == "3/4"
     assert page.inner_text("#fig-attendances") == "75"

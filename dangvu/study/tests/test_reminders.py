@@ -6,8 +6,7 @@ from dangvu.study.reminders import send_reminders
 from .conftest import DAY, TODAY
 
 
-def test_reminders_mail_due_and_returned_essays_in_vietnamese(settings, org, campaign):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+def test_reminders_mail_due_and_returned_essays_in_vietnamese(org, campaign):
     for member, email in ((org.mem_member, "cuong@example.vn"), (org.sec_member, "binh@example.vn")):
         member.email = email
         member.save()
