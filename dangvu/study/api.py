@@ -29,7 +29,7 @@ from dangvu.study.models import (
     StudySession,
     TrainingClass,
 )
-from dangvu.study.selectors import CampaignFigures, campaign_rollup, campaigns_for_unit
+from dangvu.study.selectors import CampaignFigures, campaign_rollup, campaigns_for_unit, year_summary
 
 router = Router(tags=["study"])
 
@@ -289,6 +289,36 @@ def get_scan(request, scan_id: int):
     campaign, _root = get_campaign_for_user(request, scan.campaign_id, ESSAYS_REVIEW)
     check_path(request, campaign.unit.path, ESSAYS_REVIEW)
     return scan
+
+
+class YearSummaryOut(Schema):
+    unit_id: int
+    year: int
+    campaigns: int
+    sessions: int
+    online_sessions: int
+    connection_points: int
+    attendances: int
+    figures: FiguresOut
+    awareness_classes: int
+    awareness_enrolled: int
+    awareness_completed: int
+    new_member_classes: int
+    new_member_enrolled: int
+    new_member_completed: int
+
+
+@router.get("/units/{unit_id}/study-summary", response=YearSummaryOut)
+def study_summary(request, unit_id: int, year: int):
+    """The unit's study year as the summary report counts it (the same selector as the page)."""
+    unit = get_unit_for_user(request, unit_id, STUDY_READ)
+    s = year_summary(unit, year)
+    return dict(unit_id=unit.pk, year=year, campaigns=s.campaigns, sessions=s.sessions.sessions,
+                online_sessions=s.sessions.online_sessions, connection_points=s.sessions.connection_points,
+                attendances=s.sessions.attendances, figures=_figures(unit, s.figures),
+                awareness_classes=s.awareness.classes, awareness_enrolled=s.awareness.enrolled,
+                awareness_completed=s.awareness.completed, new_member_classes=s.new_members.classes,
+                new_member_enrolled=s.new_members.enrolled, new_member_completed=s.new_members.completed)
 
 
 @router.get("/classes", response=list[ClassOut])

@@ -209,3 +209,29 @@ def class_figures(unit: OrgUnit, kind: str | None = None, year: int | None = Non
     enrolments = Enrolment.objects.filter(training_class__in=classes)
     return ClassFigures(classes=classes.count(), enrolled=enrolments.count(),
                         completed=enrolments.filter(result=Enrolment.Result.COMPLETED).count())
+
+
+@dataclass
+class YearSummary:
+    """A unit's study year as the summary report counts it."""
+
+    year: int
+    campaigns: int
+    sessions: SessionFigures
+    figures: CampaignFigures
+    awareness: ClassFigures  # classes on the Party for admission candidates
+    new_members: ClassFigures  # political theory for new members
+
+
+def year_summary(unit: OrgUnit, year: int) -> YearSummary:
+    from dangvu.study.models import Programme
+
+    campaigns = campaigns_for_unit(unit).filter(start__year=year)
+    return YearSummary(
+        year=year,
+        campaigns=campaigns.count(),
+        sessions=session_figures(Campaign.objects.filter(pk__in=campaigns.values("pk"))),
+        figures=combined_figures(campaigns, unit),
+        awareness=class_figures(unit, Programme.Kind.AWARENESS, year),
+        new_members=class_figures(unit, Programme.Kind.NEW_MEMBER, year),
+    )

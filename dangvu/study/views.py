@@ -46,6 +46,7 @@ from dangvu.study.selectors import (
     campaigns_for_unit,
     missing_members,
     session_figures,
+    year_summary,
 )
 
 STAGES = {"read": gettext_lazy("Reading essays"), "compare": gettext_lazy("Comparing"),
@@ -56,8 +57,13 @@ def unit_campaigns(request, pk):
     unit = get_unit_for_user(request, pk, STUDY_READ)
     campaigns = list(campaigns_for_unit(unit).order_by("-start", "-id")[:100])
     rows = [(c, campaign_figures(c, _clip(c, unit))) for c in campaigns]
+    years = sorted({c.start.year for c in campaigns} | {timezone.localdate().year}, reverse=True)
+    try:
+        year = int(request.GET.get("year") or years[0])
+    except ValueError:
+        year = years[0]
     return render(request, "study/campaign_list.html", {
-        "unit": unit, "rows": rows, "can_write": scope_for(request).can(STUDY_WRITE, unit.path),
+        "unit": unit, "rows": rows, "summary": year_summary(unit, year), "years": years, "can_write": scope_for(request).can(STUDY_WRITE, unit.path),
         "breadcrumbs": breadcrumbs(request, unit) + [unit]})
 
 

@@ -81,3 +81,39 @@ def test_unit_page_api_and_campaign_page_show_the_selector_figures(client, org, 
     assert data["figures"]["submitted"] == f.submitted
     assert data["figures"]["returned_total"] == f.returned_total
     assert {u["unit_name"] for u in data["by_unit"]} == {org.A.name, org.B.name}
+
+
+def test_year_summary_counts_as_the_report_does(client, org, activity):
+    from dangvu.study.models import ConnectionPoint, Enrolment, Programme, StudySession
+    from dangvu.study.selectors import year_summary
+    from dangvu.study.training import class_create, enrol, ensure_standard_programmes, result_record
+
+    awareness = ensure_standard_programmes()[0]
+    cls = class_create(actor=None, unit=org.A, programme=awareness, name="Lớp nhận thức", start=TODAY, end=TODAY)
+    candidate = org.A.candidates.create(full_name="Vi Thị Gấm", date_of_birth=datetime.date(2000, 1, 1), sex="nu")
+    enrol(actor=None, training_class=cls, candidates=[candidate])
+    result_record(actor=None, enrolment=cls.enrolments.get(), result="completed", certificate_number="12/2026")
+
+    s = year_summary(org.G, activity.start.year)
+    assert s.campaigns == 1
+    assert s.sessions.connection_points == ConnectionPoint.objects.count()
+    assert s.sessions.sessions == StudySession.objects.count()
+    assert s.figures == campaign_rollup(activity, org.G)[org.G.path]
+    assert (s.awareness.classes, s.awareness.enrolled, s.awareness.completed) == (
+        1, Enrolment.objects.filter(training_class__programme__kind=Programme.Kind.AWARENESS).count(), 1)
+    candidate.refresh_from_db()
+    assert candidate.stage == "da_hoc"
+    client.force_login(org.users["off"])
+    text = client.get(f"/units/{org.G.pk}/campaigns/?year={s.year}").content.decode()
+    assert f"{s.figures.submitted}/{s.figures.required}" in text
+
+
+def test_year_summary_api_uses_the_same_selector_and_scope(client, org, activity):
+    from dangvu.study.selectors import year_summary
+
+    s = year_summary(org.A, activity.start.year)
+    client.force_login(org.users["sec"])
+    data = client.get(f"/api/units/{org.A.pk}/study-summary?year={s.year}").json()
+    assert (data["figures"]["submitted"], data["figures"]["eligible"], data["attendances"]) == (
+        s.figures.submitted, s.figures.eligible, s.sessions.attendances)
+    assert client.get(f"/api/units/{org.B.pk}/study-summary?year={s.year}").status_code == 404
