@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dangvu.accounts.access import check_path, get_unit_for_user
@@ -14,6 +15,7 @@ from dangvu.documents.forms import DocumentForm
 from dangvu.documents.models import Document
 from dangvu.documents.selectors import document_search
 from dangvu.lib.forms import apply_form_errors
+from dangvu.lib.once import remember, replayed
 from dangvu.lib.xlsx import xlsx_response
 from dangvu.orgs.views import breadcrumbs
 
@@ -36,6 +38,8 @@ def document_list(request, pk):
 def document_create(request, pk):
     unit = get_unit_for_user(request, pk, DOCUMENTS_WRITE)
     form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and (again := replayed(request)):
+        return again  # the same form sent twice: one number, not two
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         upload = data["file"]
@@ -53,7 +57,8 @@ def document_create(request, pk):
             apply_form_errors(form, exc)
         else:
             messages.success(request, _("Registered as number %(ref)s.") % {"ref": doc.reference})
-            return redirect("documents:detail", pk=doc.pk)
+            remember(request, url := reverse("documents:detail", args=[doc.pk]))
+            return redirect(url)
     return render(request, "documents/document_form.html", {
         "unit": unit, "form": form, "breadcrumbs": breadcrumbs(request, unit) + [unit]})
 

@@ -5,12 +5,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangvu.accounts.access import check_path, get_unit_for_user
 from dangvu.accounts.permissions import STUDY_READ, STUDY_WRITE, scope_for
 from dangvu.lib.forms import apply_form_errors
+from dangvu.lib.once import remember, replayed
 from dangvu.lib.xlsx import xlsx_response
 from dangvu.orgs.models import ACTIVE_STATUSES, Candidate, Member
 from dangvu.orgs.selectors import member_search
@@ -36,13 +38,16 @@ def unit_classes(request, pk):
     form = ClassForm(request.POST or None)
     if request.method == "POST":
         check_path(request, unit.path, STUDY_WRITE)
+        if again := replayed(request):
+            return again
         if form.is_valid():
             try:
                 cls = training.class_create(actor=request.user, unit=unit, **form.cleaned_data)
             except ValidationError as exc:
                 apply_form_errors(form, exc)
             else:
-                return redirect("study:class", pk=cls.pk)
+                remember(request, url := reverse("study:class", args=[cls.pk]))
+                return redirect(url)
     classes = (TrainingClass.objects.filter(unit__path__startswith=unit.path).select_related("programme", "unit")
                .order_by("-start")[:200])
     return render(request, "study/class_list.html", {"unit": unit, "classes": classes, "form": form,

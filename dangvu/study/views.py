@@ -12,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,6 +22,7 @@ from dangvu.accounts.access import get_unit_for_user
 from dangvu.accounts.permissions import ESSAYS_REVIEW, STUDY_READ, STUDY_WRITE, scope_for
 from dangvu.documents.models import Document
 from dangvu.lib.forms import apply_form_errors
+from dangvu.lib.once import remember, replayed
 from dangvu.lib.progress import progress_get
 from dangvu.lib.xlsx import xlsx_response
 from dangvu.orgs.models import OrgUnit
@@ -80,6 +82,8 @@ def campaign_create(request, pk):
     units = OrgUnit.objects.filter(path__startswith=unit.path, valid_to__isnull=True).order_by("path")
     form = CampaignForm(request.POST or None, documents=documents, units=units,
                         initial={"start": timezone.localdate()})
+    if request.method == "POST" and (again := replayed(request)):
+        return again
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -91,7 +95,8 @@ def campaign_create(request, pk):
             apply_form_errors(form, exc)
         else:
             messages.success(request, _("The campaign was created."))
-            return redirect("study:campaign", pk=campaign.pk)
+            remember(request, campaign_url := reverse("study:campaign", args=[campaign.pk]))
+            return redirect(campaign_url)
     return render(request, "study/campaign_form.html", {
         "unit": unit, "form": form, "breadcrumbs": breadcrumbs(request, unit) + [unit]})
 
@@ -120,6 +125,8 @@ def session_create(request, pk):
     if not scope_for(request).can(STUDY_WRITE, campaign.unit.path):
         raise PermissionDenied
     form = SessionForm(request.POST or None, initial={"held_on": timezone.localdate()})
+    if request.method == "POST" and (again := replayed(request)):
+        return again
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -130,7 +137,8 @@ def session_create(request, pk):
             apply_form_errors(form, exc)
         else:
             messages.success(request, _("The session was recorded."))
-            return redirect("study:attendance", pk=session.pk)
+            remember(request, url := reverse("study:attendance", args=[session.pk]))
+            return redirect(url)
     return render(request, "study/session_form.html", {"campaign": campaign, "form": form})
 
 

@@ -91,3 +91,15 @@ def test_concurrent_clerks_never_get_the_same_number(committee):
     assert errors == []
     assert sorted(numbers) == list(range(1, clerks * each + 1))
     assert Document.objects.filter(doc_type="CV").count() == clerks * each
+
+
+def test_the_same_form_sent_twice_registers_one_document(client, org, committee):
+    client.force_login(org.users["off"])
+    form = {"direction": "issued", "doc_type": "TB", "issued_on": "2025-10-02", "summary": "Thông báo kết luận",
+            "once": "a1b2c3"}
+    first = client.post(f"/units/{committee.pk}/documents/new/", form)
+    again = client.post(f"/units/{committee.pk}/documents/new/", form)  # a double click or a browser retry
+    assert first["Location"] == again["Location"]
+    assert list(Document.objects.values_list("number", flat=True)) == [1]
+    client.post(f"/units/{committee.pk}/documents/new/", form | {"once": "other"})
+    assert Document.objects.count() == 2
