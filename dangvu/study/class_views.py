@@ -1,5 +1,7 @@
 """Pages for training classes: list and open a class, enrol, record results, export."""
 
+import datetime
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -19,7 +21,7 @@ from dangvu.orgs.selectors import member_search
 from dangvu.orgs.views import breadcrumbs
 from dangvu.study import training
 from dangvu.study.forms import DATE
-from dangvu.study.models import Enrolment, Programme, TrainingClass
+from dangvu.study.models import AttendanceStatus, Enrolment, Programme, TrainingClass
 
 
 class ClassForm(forms.Form):
@@ -75,7 +77,17 @@ def class_detail(request, pk):
     if request.method == "POST":
         check_path(request, cls.unit.path, STUDY_WRITE)
         try:
-            if "enrol" in request.POST:
+            if "lesson" in request.POST:
+                marks = {e.pk: request.POST[f"e{e.pk}"] for e in enrolments if request.POST.get(f"e{e.pk}")}
+                topic = cls.programme.topics.filter(pk=request.POST.get("topic") or None).first()
+                try:
+                    held_on = datetime.date.fromisoformat(request.POST.get("held_on", ""))
+                except ValueError:
+                    raise ValidationError(_("Not a valid date.")) from None
+                training.class_session_record(actor=request.user, training_class=cls, held_on=held_on,
+                                              topic=topic, marks=marks)
+                messages.success(request, _("The lesson and its attendance were saved."))
+            elif "enrol" in request.POST:
                 members = Member.objects.filter(pk__in=request.POST.getlist("member")).select_related("unit")
                 candidates = Candidate.objects.filter(pk__in=request.POST.getlist("candidate")).select_related("unit")
                 n = training.enrol(actor=request.user, training_class=cls, members=members, candidates=candidates)
@@ -96,7 +108,10 @@ def class_detail(request, pk):
                                                                status__in=ACTIVE_STATUSES).select_related("unit"), q)[:30]
         pickable_candidates = member_search(Candidate.objects.filter(unit__path__startswith=cls.unit.path)
                                             .select_related("unit"), q)[:30]
+    lessons = cls.sessions.select_related("topic").prefetch_related("attendance")
     return render(request, "study/class_detail.html", {
+        "lessons": [(lesson, sum(a.status == "present" for a in lesson.attendance.all())) for lesson in lessons],
+        "topics": cls.programme.topics.all(), "attendance_choices": AttendanceStatus.choices,
         "cls": cls, "enrolments": enrolments, "can_write": can_write, "q": q, "results": Enrolment.Result.choices,
         "pickable_members": pickable_members, "pickable_candidates": pickable_candidates,
         "breadcrumbs": breadcrumbs(request, cls.unit) + [cls.unit]})

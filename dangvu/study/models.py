@@ -146,6 +146,7 @@ class IntegrityScan(models.Model):
     # Engine output with essay ids in place of paths: pairs (with passages), clusters, thin.
     result = models.JSONField(default=dict)
     error = models.TextField(blank=True)
+    on_close = models.BooleanField(default=False)  # queued by itself when submissions closed
 
     class Meta:
         ordering = ["-created", "-id"]

@@ -217,14 +217,24 @@ def essay_review(*, actor, essay: Essay, accept: bool, reason: str = "", note: s
 # --- the copy check ----------------------------------------------------------------------
 
 @transaction.atomic
-def scan_request(*, actor, campaign: Campaign) -> IntegrityScan:
+def scan_request(*, actor, campaign: Campaign, on_close: bool = False) -> IntegrityScan:
     """Queue a copy check, unless one is already waiting or running for the campaign."""
     running = campaign.scans.select_for_update().filter(status__in=[IntegrityScan.Status.QUEUED,
                                                                       IntegrityScan.Status.RUNNING]).first()
     if running is not None:
+        if on_close and not running.on_close:
+            running.on_close = True
+            running.save(update_fields=["on_close"])
         return running
-    scan = IntegrityScan.objects.create(campaign=campaign, requested_by=_user(actor))
+    scan = IntegrityScan.objects.create(campaign=campaign, requested_by=_user(actor), on_close=on_close)
     from dangvu.study.tasks import run_scan
 
     transaction.on_commit(lambda: run_scan.enqueue(scan.pk))
     return scan
+
+
+def scan_closed_campaigns(today: datetime.date) -> list[IntegrityScan]:
+    """When submissions close: one copy check per campaign whose deadline has passed."""
+    due = (Campaign.objects.filter(essay_required=True, essay_deadline__lt=today, essays__isnull=False)
+           .exclude(scans__on_close=True).distinct())
+    return [scan_request(actor=None, campaign=c, on_close=True) for c in due]

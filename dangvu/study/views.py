@@ -106,6 +106,13 @@ def campaign_detail(request, pk):
     rollup = campaign_rollup(campaign, root)
     children = [(c, rollup.get(c.path, CampaignFigures())) for c in OrgUnit.objects.get_children(root).order_by("path")
                 if c.path in rollup]
+    if request.GET.get("format") == "xlsx":
+        headers = [_("Unit"), _("Members taking part"), _("Attended"), _("Essays required"), _("Essays submitted"),
+                   _("Passed"), _("Returned for rework"), _("Too thin"), _("Copied"), _("Other")]
+        rows = ([u.name, f.eligible, f.attended, f.required, f.submitted, f.passed, f.returned_total,
+                 f.returned["thin"], f.returned["copied"], f.returned["other"]]
+                for u, f in [(root, rollup.get(root.path, CampaignFigures()))] + children)
+        return xlsx_response(f"so-lieu-hoc-tap-{campaign.pk}.xlsx", _("Figures by unit"), headers, rows)
     scope = scope_for(request)
     latest_scan = campaign.scans.first()
     return render(request, "study/campaign_detail.html", {

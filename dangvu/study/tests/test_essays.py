@@ -145,3 +145,19 @@ def test_highlight_pieces_cover_the_text_once():
     parts = pieces(text, [(4, 10), (8, 14), (19, 99)])
     assert "".join(p.text for p in parts) == text
     assert [p.text for p in parts if p.copied] == ["hai ba bốn", "sáu bảy"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_campaigns_are_checked_once_when_submissions_close(org, campaign):
+    from django.core.management import call_command
+
+    services.essay_submit(actor=None, campaign=campaign, member=org.mem_member, text=synthetic_essay(random.Random(1)),
+                          today=TODAY)
+    assert services.scan_closed_campaigns(campaign.essay_deadline) == []  # still open on the deadline day
+    call_command("scan_closed_campaigns", verbosity=0)  # today: still before the deadline
+    assert not IntegrityScan.objects.exists()
+    [scan] = services.scan_closed_campaigns(campaign.essay_deadline + DAY)
+    run_worker()
+    scan.refresh_from_db()
+    assert (scan.status, scan.essays) == (IntegrityScan.Status.DONE, 1)
+    assert services.scan_closed_campaigns(campaign.essay_deadline + 2 * DAY) == []  # not twice

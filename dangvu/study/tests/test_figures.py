@@ -117,3 +117,45 @@ def test_year_summary_api_uses_the_same_selector_and_scope(client, org, activity
     assert (data["figures"]["submitted"], data["figures"]["eligible"], data["attendances"]) == (
         s.figures.submitted, s.figures.eligible, s.sessions.attendances)
     assert client.get(f"/api/units/{org.B.pk}/study-summary?year={s.year}").status_code == 404
+
+
+def test_class_pages_enrol_record_lessons_and_results(client, org):
+    from dangvu.study.models import ClassAttendance, Enrolment, TrainingClass
+
+    client.force_login(org.users["off"])
+    client.get(f"/units/{org.G.pk}/classes/")  # the standard programmes exist from the first visit
+    from dangvu.study.models import Programme
+
+    programme = Programme.objects.get(kind=Programme.Kind.NEW_MEMBER)
+    client.post(f"/units/{org.G.pk}/classes/", {"programme": programme.pk, "name": "Lớp đảng viên mới 2026",
+                                                "start": "2026-05-04", "end": "2026-05-15", "once": "t1"})
+    cls = TrainingClass.objects.get()
+    client.post(f"/classes/{cls.pk}/", {"enrol": "1", "member": [org.mem_member.pk, org.out_member.pk]})
+    assert Enrolment.objects.count() == 2
+    e1, e2 = Enrolment.objects.order_by("pk")
+    client.post(f"/classes/{cls.pk}/", {"lesson": "1", "held_on": "2026-05-04", "topic": "",
+                                        f"e{e1.pk}": "present", f"e{e2.pk}": "excused"})
+    assert dict(ClassAttendance.objects.values_list("enrolment_id", "status")) == {e1.pk: "present", e2.pk: "excused"}
+    client.post(f"/classes/{cls.pk}/", {"enrolment": e1.pk, "result": "completed", "certificate_number": ""})
+    e1.refresh_from_db()
+    assert e1.result == "studying"  # refused: a completed course needs its certificate number
+    client.post(f"/classes/{cls.pk}/", {"enrolment": e1.pk, "result": "completed", "certificate_number": "05/2026"})
+    e1.refresh_from_db()
+    assert (e1.result, e1.certificate_number) == ("completed", "05/2026")
+    client.force_login(org.users["sec"])  # a cell secretary cannot open the committee's class
+    assert client.get(f"/classes/{cls.pk}/").status_code == 404
+
+
+def test_figures_by_unit_export_matches_the_page(client, org, activity):
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(org.users["off"])
+    response = client.get(f"/campaigns/{activity.pk}/?format=xlsx")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    rollup = campaign_rollup(activity, org.G)
+    by_name = {r[0]: r for r in rows[1:]}
+    for unit in (org.G, org.A, org.B):
+        f = rollup[unit.path]
+        assert by_name[unit.name][1:7] == (f.eligible, f.attended, f.required, f.submitted, f.passed, f.returned_total)
