@@ -62,9 +62,14 @@ def test_campaign_session_essays_scan_review_resubmit(page, live_server, org):
     page.fill("#id_points", "Hội trường Đảng ủy xã; 45\nNhà văn hóa thôn Nà Ngoa; 30")
     page.locator("#session-form").get_by_role("button", name="Lưu").click()
     page.wait_for_selector("text=Đã ghi buổi học.")
-    for name in ("Trần Thị Bình", "Lê Văn Cường", "Hoàng Văn Em"):
-        page.locator("tr", has_text=name).get_by_label("Có mặt").check()
-    page.click("#save-attendance")
+    page.wait_for_load_state("networkidle")  # the attendance page is settled before we tick it
+    radios = [page.locator("tr", has_text=name).get_by_label("Có mặt")
+              for name in ("Trần Thị Bình", "Lê Văn Cường", "Hoàng Văn Em")]
+    for radio in radios:
+        radio.check()
+    assert all(radio.is_checked() for radio in radios)
+    with page.expect_navigation():
+        page.click("#save-attendance")
     # Saving attendance is idempotent: a browser retry of the POST changes nothing more.
     assert "Đã lưu điểm danh" in page.locator(".messages").inner_text()
     assert Attendance.objects.filter(status="present").count() == 3
