@@ -94,3 +94,21 @@ def test_members_submit_their_own_essay_in_the_notebook_and_api(client, org, cam
     assert client.get(f"/so-tay/campaigns/{campaign.pk}/essay/").status_code == 200
     assert client.post(f"/api/campaigns/{campaign.pk}/essays", {"member_id": org.mem_member.pk, "text": "x"},
                        content_type="application/json").status_code in (403, 404)
+
+
+def test_ids_and_years_in_forms_are_never_written_with_thousand_separators(client, org, campaign):
+    """Vietnamese number formatting writes 7900 as “7.900”: form field names and values must not."""
+    import datetime
+
+    from dangvu.orgs.models import Member
+
+    Member.objects.create(id=23456, unit=org.A, full_name="Vi Văn Lớn", date_of_birth=datetime.date(1990, 1, 1),
+                          sex="nam", admission_date=datetime.date(2015, 1, 1), status="chinh_thuc")
+    session = services.session_record(actor=None, campaign=campaign, held_on=TODAY - DAY)
+    login(client, org, "off")
+    page = client.get(f"/sessions/{session.pk}/").content.decode()
+    assert 'name="m23456"' in page and "m23.456" not in page
+    client.post(f"/sessions/{session.pk}/", {"m23456": "present"})
+    assert Attendance.objects.get().member_id == 23456
+    summary = client.get(f"/units/{org.G.pk}/campaigns/").content.decode()
+    assert f'value="{TODAY.year}"' in summary and f"{TODAY.year // 1000}.{TODAY.year % 1000:03d}" not in summary
