@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangvu.accounts.access import check_path, get_unit_for_user
+from dangvu.accounts.access import check_path, get_member_for_user, get_unit_for_user
 from dangvu.accounts.permissions import STUDY_READ, STUDY_WRITE, scope_for
 from dangvu.lib.forms import apply_form_errors
 from dangvu.lib.once import remember, replayed
@@ -21,7 +21,7 @@ from dangvu.orgs.selectors import member_search
 from dangvu.orgs.views import breadcrumbs
 from dangvu.study import training
 from dangvu.study.forms import DATE
-from dangvu.study.models import AttendanceStatus, Enrolment, Programme, TrainingClass
+from dangvu.study.models import AttendanceStatus, Enrolment, Programme, TheoryLevel, TrainingClass
 
 
 class ClassForm(forms.Form):
@@ -115,3 +115,34 @@ def class_detail(request, pk):
         "cls": cls, "enrolments": enrolments, "can_write": can_write, "q": q, "results": Enrolment.Result.choices,
         "pickable_members": pickable_members, "pickable_candidates": pickable_candidates,
         "breadcrumbs": breadcrumbs(request, cls.unit) + [cls.unit]})
+
+
+class TheoryForm(forms.Form):
+    level = forms.ChoiceField(label=gettext_lazy("level"), choices=TheoryLevel.Level.choices)
+    status = forms.ChoiceField(label=gettext_lazy("status"), choices=TheoryLevel.Status.choices)
+    decision = forms.CharField(label=gettext_lazy("decision"), max_length=60, required=False)
+    sent_on = forms.DateField(label=gettext_lazy("sent on"), required=False, widget=DATE)
+    completed_on = forms.DateField(label=gettext_lazy("completed on"), required=False, widget=DATE)
+    certificate_number = forms.CharField(label=gettext_lazy("certificate number"), max_length=40, required=False)
+
+
+def member_training(request, pk):
+    """A member's political-theory levels and classes; officers record a level here."""
+    member = get_member_for_user(request, pk)
+    can_write = scope_for(request).can(STUDY_WRITE, member.unit.path)
+    form = TheoryForm(request.POST or None)
+    if request.method == "POST":
+        check_path(request, member.unit.path, STUDY_WRITE)
+        if form.is_valid():
+            try:
+                training.theory_record(actor=request.user, member=member, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_form_errors(form, exc)
+            else:
+                messages.success(request, _("The political theory level was saved."))
+                return redirect("study:member_training", pk=member.pk)
+    return render(request, "study/member_training.html", {
+        "member": member, "form": form, "can_write": can_write,
+        "levels": member.theory_levels.all(),
+        "enrolments": member.enrolments.select_related("training_class__programme"),
+        "breadcrumbs": breadcrumbs(request, member.unit) + [member.unit]})

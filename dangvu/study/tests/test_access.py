@@ -111,4 +111,5 @@ def test_ids_and_years_in_forms_are_never_written_with_thousand_separators(clien
     client.post(f"/sessions/{session.pk}/", {"m23456": "present"})
     assert Attendance.objects.get().member_id == 23456
     summary = client.get(f"/units/{org.G.pk}/campaigns/").content.decode()
+    assert f"Số liệu năm {TODAY.year}<" in summary
     assert f'value="{TODAY.year}"' in summary and f"{TODAY.year // 1000}.{TODAY.year % 1000:03d}" not in summary

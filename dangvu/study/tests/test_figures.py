@@ -159,3 +159,21 @@ def test_figures_by_unit_export_matches_the_page(client, org, activity):
     for unit in (org.G, org.A, org.B):
         f = rollup[unit.path]
         assert by_name[unit.name][1:7] == (f.eligible, f.attended, f.required, f.submitted, f.passed, f.returned_total)
+
+
+def test_theory_levels_are_recorded_by_officers_only(client, org):
+    from dangvu.study.models import TheoryLevel
+
+    form = {"level": "trung_cap", "status": "completed", "decision": "Quyết định số 15-QĐ/TU",
+            "completed_on": "2024-06-30", "certificate_number": ""}
+    client.force_login(org.users["off"])
+    client.post(f"/members/{org.mem_member.pk}/training/", form)
+    assert not TheoryLevel.objects.exists()  # completed without a certificate number is refused
+    client.post(f"/members/{org.mem_member.pk}/training/", form | {"certificate_number": "TC-2024-118"})
+    assert TheoryLevel.objects.get().certificate_number == "TC-2024-118"
+    client.force_login(org.users["mem"])  # members read their own, and change nothing
+    assert client.get(f"/members/{org.mem_member.pk}/training/").status_code == 200
+    assert client.post(f"/members/{org.mem_member.pk}/training/", form | {"level": "cao_cap"}).status_code == 404
+    assert TheoryLevel.objects.count() == 1
+    client.force_login(org.users["out"])
+    assert client.get(f"/members/{org.mem_member.pk}/training/").status_code == 404
