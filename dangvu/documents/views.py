@@ -17,6 +17,7 @@ from dangvu.documents.selectors import document_search
 from dangvu.lib.forms import apply_form_errors
 from dangvu.lib.once import remember, replayed
 from dangvu.lib.xlsx import xlsx_response
+from dangvu.orgs.models import path_prefixes
 from dangvu.orgs.views import breadcrumbs
 
 
@@ -69,7 +70,7 @@ def get_document_for_user(request, pk) -> Document:
     if doc is None:
         raise Http404
     member = getattr(request.user, "member", None)
-    if member is not None and doc.campaigns.filter(units__path__in=_ancestor_paths(member.unit.path)).exists():
+    if member is not None and doc.campaigns.filter(units__path__in=path_prefixes(member.unit.path)).exists():
         return doc
     scope = scope_for(request)
     if scope.can(DOCUMENTS_READ, doc.unit.path):
@@ -79,12 +80,6 @@ def get_document_for_user(request, pk) -> Document:
         return doc
     check_path(request, doc.unit.path, DOCUMENTS_READ)
     return doc
-
-
-def _ancestor_paths(path: str) -> list[str]:
-    from dangvu.orgs.models import OrgUnit
-
-    return [path[:end] for end in range(OrgUnit.steplen, len(path) + 1, OrgUnit.steplen)]
 
 
 def document_detail(request, pk):

@@ -57,6 +57,12 @@ class OrgUnit(MP_Node):
         return self.valid_to is None or self.valid_to >= datetime.date.today()
 
 
+def path_prefixes(path: str, start: int = OrgUnit.steplen) -> list[str]:
+    """The paths of the unit at `path` and of its ancestors, from the one `start` long down:
+    the units a figure counted at `path` rolls up into, or the units above a member."""
+    return [path[:end] for end in range(start, len(path) + 1, OrgUnit.steplen)]
+
+
 class UnitSuccession(models.Model):
     """Predecessor → successor link left by a merge, split or rename."""
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from dangvu.lib.vntext import fold
-from dangvu.orgs.models import ACTIVE_STATUSES, Member, MemberStatus, OrgUnit
+from dangvu.orgs.models import ACTIVE_STATUSES, Member, MemberStatus, OrgUnit, path_prefixes
 
 
 @dataclass
@@ -34,14 +34,13 @@ def member_rollup(root: OrgUnit | None = None) -> dict[str, MemberCounts]:
     if root is not None:
         qs = qs.filter(unit__path__startswith=root.path)
     rows = qs.values_list("unit__path", "status").annotate(n=Count("id")).order_by()
-    steplen = OrgUnit.steplen
-    start = len(root.path) if root is not None else steplen
+    start = len(root.path) if root is not None else OrgUnit.steplen
     out: dict[str, MemberCounts] = {}
     for path, status, n in rows:
-        for end in range(start, len(path) + 1, steplen):
-            counts = out.get(path[:end])
+        for prefix in path_prefixes(path, start):
+            counts = out.get(prefix)
             if counts is None:
-                counts = out[path[:end]] = MemberCounts()
+                counts = out[prefix] = MemberCounts()
             counts.total += n
             if status == MemberStatus.FULL:
                 counts.full += n

@@ -4,17 +4,13 @@ import datetime
 
 from django.db.models import Q
 
-from dangvu.orgs.models import Member, OrgUnit
+from dangvu.orgs.models import Member, path_prefixes
 from dangvu.study.models import Attendance, Campaign, Enrolment, Essay, EssayStatus, StudySession, TheoryLevel
-
-
-def _ancestor_paths(path: str) -> list[str]:
-    return [path[:end] for end in range(OrgUnit.steplen, len(path) + 1, OrgUnit.steplen)]
 
 
 def member_campaigns(member: Member):
     """Campaigns the member takes part in: one of its units is the member's unit or above it."""
-    return (Campaign.objects.filter(units__path__in=_ancestor_paths(member.unit.path))
+    return (Campaign.objects.filter(units__path__in=path_prefixes(member.unit.path))
             .distinct().order_by("-start", "-id"))
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from dangvu.orgs.models import ACTIVE_STATUSES, Member, OrgUnit
+from dangvu.orgs.models import ACTIVE_STATUSES, Member, OrgUnit, path_prefixes
 from dangvu.study.models import (
     Attendance,
     AttendanceStatus,
@@ -74,11 +74,10 @@ def _eligible_q(campaign: Campaign, prefix: str = "") -> Q:
 
 def _spread(out: dict, path: str, start: int, fill) -> None:
     """Apply fill(figures) to the unit at `path` and each of its ancestors down from depth `start`."""
-    steplen = OrgUnit.steplen
-    for end in range(start, len(path) + 1, steplen):
-        figures = out.get(path[:end])
+    for prefix in path_prefixes(path, start):
+        figures = out.get(prefix)
         if figures is None:
-            figures = out[path[:end]] = CampaignFigures()
+            figures = out[prefix] = CampaignFigures()
         fill(figures)
 
 
@@ -183,8 +182,7 @@ def session_figures(campaigns: QuerySet) -> SessionFigures:
 
 def campaigns_for_unit(unit: OrgUnit) -> QuerySet:
     """Campaigns a unit sees: organised in its subtree, or reaching it from above."""
-    ancestors = [unit.path[:end] for end in range(OrgUnit.steplen, len(unit.path) + 1, OrgUnit.steplen)]
-    return (Campaign.objects.filter(Q(unit__path__startswith=unit.path) | Q(units__path__in=ancestors)
+    return (Campaign.objects.filter(Q(unit__path__startswith=unit.path) | Q(units__path__in=path_prefixes(unit.path))
                                     | Q(units__path__startswith=unit.path))
             .distinct().select_related("unit"))
 

@@ -25,7 +25,7 @@ from dangvu.lib.forms import apply_form_errors
 from dangvu.lib.once import remember, replayed
 from dangvu.lib.progress import progress_get
 from dangvu.lib.xlsx import xlsx_response
-from dangvu.orgs.models import OrgUnit
+from dangvu.orgs.models import OrgUnit, path_prefixes
 from dangvu.orgs.selectors import member_search
 from dangvu.orgs.views import breadcrumbs
 from dangvu.study import bulk, services
@@ -76,9 +76,9 @@ def _clip(campaign: Campaign, unit: OrgUnit) -> OrgUnit:
 
 def campaign_create(request, pk):
     unit = get_unit_for_user(request, pk, STUDY_WRITE)
-    ancestors = [unit.path[:end] for end in range(OrgUnit.steplen, len(unit.path) + 1, OrgUnit.steplen)]
-    documents = Document.objects.filter(unit__path__in=ancestors).order_by("-issued_on")[:200]
-    documents = Document.objects.filter(pk__in=[d.pk for d in documents]).order_by("-issued_on")
+    # the 200 latest documents registered here or above (a subquery: the form's queryset must stay filterable)
+    latest = Document.objects.filter(unit__path__in=path_prefixes(unit.path)).order_by("-issued_on")[:200]
+    documents = Document.objects.filter(pk__in=latest.values("pk")).order_by("-issued_on")
     units = OrgUnit.objects.filter(path__startswith=unit.path, valid_to__isnull=True).order_by("path")
     form = CampaignForm(request.POST or None, documents=documents, units=units,
                         initial={"start": timezone.localdate()})
