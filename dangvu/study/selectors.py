@@ -4,6 +4,7 @@ The campaign page, the unit page, the API, the exports and the year-end report a
 call these; a test checks each figure against rows counted directly.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -63,7 +64,9 @@ class CampaignFigures:
             self.returned[r] += n
 
 
-def _eligible_q(campaign: Campaign, prefix: str = "") -> Q:
+def eligible_q(campaign: Campaign, prefix: str = "") -> Q:
+    """Active members of the units taking part, their subtrees included; `prefix` reaches
+    the member through a relation ("member__")."""
     q = Q()
     for path in campaign.units.values_list("path", flat=True):
         q |= Q(**{f"{prefix}unit__path__startswith": path})
@@ -72,41 +75,34 @@ def _eligible_q(campaign: Campaign, prefix: str = "") -> Q:
     return q & Q(**{f"{prefix}status__in": ACTIVE_STATUSES})
 
 
-def _spread(out: dict, path: str, start: int, fill) -> None:
-    """Apply fill(figures) to the unit at `path` and each of its ancestors down from depth `start`."""
-    for prefix in path_prefixes(path, start):
-        figures = out.get(prefix)
-        if figures is None:
-            figures = out[prefix] = CampaignFigures()
-        fill(figures)
-
-
 def campaign_rollup(campaign: Campaign, root: OrgUnit | None = None) -> dict[str, CampaignFigures]:
     """Figures for every unit under `root` (the campaign's organiser when None), each
-    including its subtree. Keyed by unit path. Three GROUP BY queries, whatever the tree."""
+    including its subtree. Keyed by unit path. Three GROUP BY queries by unit, whatever
+    the tree, then each unit's own figures are added to its ancestors'."""
     root = root or campaign.unit
-    start = len(root.path)
-    out: dict[str, CampaignFigures] = {}
-    members = Member.objects.filter(_eligible_q(campaign), unit__path__startswith=root.path)
+    inside = Q(member__unit__path__startswith=root.path) & eligible_q(campaign, "member__")
+    direct: dict[str, CampaignFigures] = defaultdict(CampaignFigures)
+    members = Member.objects.filter(eligible_q(campaign), unit__path__startswith=root.path)
     for path, n in members.values_list("unit__path").annotate(n=Count("id")).order_by():
-        def fill(f, n=n):
-            f.eligible += n
-            if campaign.essay_required:
-                f.required += n
-        _spread(out, path, start, fill)
-
-    present = (Attendance.objects.filter(session__campaign=campaign, status=AttendanceStatus.PRESENT)
-               .filter(_eligible_q(campaign, "member__"), member__unit__path__startswith=root.path)
+        direct[path].eligible = n
+        direct[path].required = n if campaign.essay_required else 0
+    present = (Attendance.objects.filter(inside, session__campaign=campaign, status=AttendanceStatus.PRESENT)
                .values_list("member__unit__path").annotate(n=Count("member_id", distinct=True)).order_by())
     for path, n in present:
-        _spread(out, path, start, lambda f, n=n: setattr(f, "attended", f.attended + n))
-
-    essays = (Essay.objects.filter(campaign=campaign).filter(_eligible_q(campaign, "member__"),
-                                                              member__unit__path__startswith=root.path)
+        direct[path].attended = n
+    essays = (Essay.objects.filter(inside, campaign=campaign)
               .values_list("member__unit__path", "status", "was_returned", "return_reason")
               .annotate(n=Count("id")).order_by())
     for path, status, was_returned, reason, n in essays:
-        _spread(out, path, start, lambda f, row=(status, was_returned, reason, n): _fill_essays(f, *row))
+        _fill_essays(direct[path], status, was_returned, reason, n)
+
+    out: dict[str, CampaignFigures] = {}
+    for path, figures in direct.items():
+        for prefix in path_prefixes(path, len(root.path)):
+            total = out.get(prefix)
+            if total is None:
+                total = out[prefix] = CampaignFigures()
+            total.add(figures)
     return out
 
 
@@ -127,8 +123,8 @@ def campaign_figures(campaign: Campaign, unit: OrgUnit | None = None) -> Campaig
     for that unit, with plain counts instead of a roll-up over every unit below."""
     unit = unit or campaign.unit
     f = CampaignFigures()
-    inside = Q(member__unit__path__startswith=unit.path) & _eligible_q(campaign, "member__")
-    f.eligible = Member.objects.filter(_eligible_q(campaign), unit__path__startswith=unit.path).count()
+    inside = Q(member__unit__path__startswith=unit.path) & eligible_q(campaign, "member__")
+    f.eligible = Member.objects.filter(eligible_q(campaign), unit__path__startswith=unit.path).count()
     f.required = f.eligible if campaign.essay_required else 0
     f.attended = (Attendance.objects.filter(inside, session__campaign=campaign, status=AttendanceStatus.PRESENT)
                   .values("member_id").distinct().count())
@@ -150,7 +146,7 @@ def combined_figures(campaigns: Iterable[Campaign], unit: OrgUnit) -> CampaignFi
 def missing_members(campaign: Campaign, unit: OrgUnit) -> QuerySet:
     """Members of `unit`'s subtree taking part who attended no session."""
     present = Attendance.objects.filter(session__campaign=campaign, status=AttendanceStatus.PRESENT)
-    return (Member.objects.filter(_eligible_q(campaign), unit__path__startswith=unit.path)
+    return (Member.objects.filter(eligible_q(campaign), unit__path__startswith=unit.path)
             .exclude(pk__in=present.values("member_id")).select_related("unit").order_by("sort_key", "id"))
 
 

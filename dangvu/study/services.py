@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from dangvu.audit.models import AuditEntry
 from dangvu.audit.services import audit_record, diff, snapshot
 from dangvu.lib.files import extract_text
-from dangvu.orgs.models import ACTIVE_STATUSES, Member, OrgUnit
+from dangvu.orgs.models import Member, OrgUnit
 from dangvu.study.models import (
     Attendance,
     AttendanceStatus,
@@ -29,6 +29,7 @@ from dangvu.study.models import (
     SessionMode,
     StudySession,
 )
+from dangvu.study.selectors import eligible_q
 
 CAMPAIGN_FIELDS = ["title", "start", "end", "essay_required", "essay_deadline", "min_words"]
 
@@ -41,14 +42,7 @@ def _user(actor):
 
 def eligible_members(campaign: Campaign):
     """Active members of the units taking part (their subtrees included)."""
-    from django.db.models import Q
-
-    q = Q()
-    for path in campaign.units.values_list("path", flat=True):
-        q |= Q(unit__path__startswith=path)
-    if not q:
-        return Member.objects.none()
-    return Member.objects.filter(q, status__in=ACTIVE_STATUSES)
+    return Member.objects.filter(eligible_q(campaign))
 
 
 @transaction.atomic
