@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.db.models import Q
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
@@ -44,7 +43,7 @@ class DocumentIn(Schema):
 @router.get("/documents", response=list[DocumentOut])
 @paginate(LimitOffsetPagination)
 def list_documents(request, q: str = "", unit: int | None = None):
-    docs = Document.objects.filter(scope_for(request).path_q(DOCUMENTS_READ, "unit__path") or Q())
+    docs = Document.objects.filter(scope_for(request).path_q(DOCUMENTS_READ, "unit__path"))
     if unit is not None:
         docs = docs.filter(unit=get_unit_for_user(request, unit, DOCUMENTS_READ))
     return document_search(docs, q)

@@ -326,7 +326,7 @@ def study_summary(request, unit_id: int, year: int):
 def list_classes(request, unit: int | None = None):
     from django.db.models import Count
 
-    classes = TrainingClass.objects.filter(scope_for(request).path_q(STUDY_READ, "unit__path") or Q())
+    classes = TrainingClass.objects.filter(scope_for(request).path_q(STUDY_READ, "unit__path"))
     if unit is not None:
         classes = classes.filter(unit__path__startswith=get_unit_for_user(request, unit, STUDY_READ).path)
     return (classes.select_related("programme")

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangvu.study.models import AttendanceStatus, ReturnReason, SessionMode
+from dangvu.study.models import ReturnReason, SessionMode
 from dangvu.study.services import PointIn
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -74,5 +74,3 @@ class BulkUploadForm(forms.Form):
                            help_text=_("Each file named after its writer, e.g. “Nguyễn Văn An.docx”, "
                                        "or after the party card number"))
 
-
-ATTENDANCE_CHOICES = AttendanceStatus.choices

@@ -91,9 +91,6 @@ class EssayStatus(models.TextChoices):
     RESUBMITTED = "resubmitted", _("Resubmitted")
 
 
-NOT_SUBMITTED_LABEL = _("Not submitted")  # no Essay row: the member has not submitted
-
-
 class ReturnReason(models.TextChoices):
     THIN = "thin", _("Too thin")
     COPIED = "copied", _("Copied")

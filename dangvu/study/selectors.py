@@ -161,18 +161,17 @@ class SessionFigures:
 def session_figures(campaigns: QuerySet) -> SessionFigures:
     """How the seed reports count conferences: “08 hội nghị trực tuyến đến 13 điểm cầu cho
     trên 9.000 lượt cán bộ, đảng viên”."""
-    from dangvu.study.models import ConnectionPoint, StudySession
+    from dangvu.study.models import StudySession
 
-    sessions = StudySession.objects.filter(campaign__in=campaigns)
-    counted = sessions.annotate(heads=Sum("points__head_count"))
-    head_total = sum(s.heads or 0 for s in counted)
-    without_heads = [s.pk for s in counted if not s.heads]
+    sessions = list(StudySession.objects.filter(campaign__in=campaigns)
+                    .annotate(heads=Sum("points__head_count"), points_count=Count("points")))
+    without_heads = [s.pk for s in sessions if not s.heads]
     present = Attendance.objects.filter(session_id__in=without_heads, status=AttendanceStatus.PRESENT).count()
     return SessionFigures(
-        sessions=sessions.count(),
-        online_sessions=sessions.filter(mode=SessionMode.ONLINE).count(),
-        connection_points=ConnectionPoint.objects.filter(session__in=sessions).count(),
-        attendances=head_total + present,
+        sessions=len(sessions),
+        online_sessions=sum(s.mode == SessionMode.ONLINE for s in sessions),
+        connection_points=sum(s.points_count for s in sessions),
+        attendances=sum(s.heads or 0 for s in sessions) + present,
     )
 
 
@@ -224,7 +223,7 @@ def year_summary(unit: OrgUnit, year: int) -> YearSummary:
     return YearSummary(
         year=year,
         campaigns=campaigns.count(),
-        sessions=session_figures(Campaign.objects.filter(pk__in=campaigns.values("pk"))),
+        sessions=session_figures(campaigns),
         figures=combined_figures(campaigns, unit),
         awareness=class_figures(unit, Programme.Kind.AWARENESS, year),
         new_members=class_figures(unit, Programme.Kind.NEW_MEMBER, year),
