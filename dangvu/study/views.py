@@ -208,8 +208,8 @@ def campaign_essays(request, pk):
     q = request.GET.get("q", "")
     members = member_search(services.eligible_members(campaign).filter(unit__path__startswith=root.path)
                             .select_related("unit"), q)
-    essays = {e.member_id: e for e in Essay.objects.filter(campaign=campaign, member__unit__path__startswith=root.path)
-              .only("id", "member_id", "status", "return_reason", "was_returned", "submitted_at", "reviewer_note")}
+    essays = Essay.objects.filter(campaign=campaign).only(
+        "id", "member_id", "status", "return_reason", "was_returned", "submitted_at", "reviewer_note")
     if status == "none":
         members = members.exclude(pk__in=Essay.objects.filter(campaign=campaign).values("member_id"))
     elif status in EssayStatus.values:
@@ -218,17 +218,19 @@ def campaign_essays(request, pk):
         headers = [_("Full name"), _("Unit"), _("status"), _("reason"), _("submitted"), _("reviewer's note")]
 
         def rows():
+            by_member = {e.member_id: e for e in essays.filter(member__unit__path__startswith=root.path)}
             for m in members.iterator(chunk_size=2000):
-                e = essays.get(m.pk)
+                e = by_member.get(m.pk)
                 yield [m.full_name, m.unit.name, e.get_status_display() if e else str(STATUS_FILTERS["none"]),
                        e.get_return_reason_display() if e and e.return_reason else "",
                        timezone.localtime(e.submitted_at).date() if e else "", e.reviewer_note if e else ""]
         return xlsx_response(f"bai-thu-hoach-{campaign.pk}.xlsx", _("Essays"), headers, rows())
     page = Paginator(members, 100).get_page(request.GET.get("page"))
+    by_member = {e.member_id: e for e in essays.filter(member__in=page.object_list)}  # this page's essays only
     scope = scope_for(request)
     return render(request, "study/essay_list.html", {
         "campaign": campaign, "root": root, "page": page, "q": q, "status": status, "filters": STATUS_FILTERS,
-        "rows": [(m, essays.get(m.pk)) for m in page], "extra_query": f"&status={status}",
+        "rows": [(m, by_member.get(m.pk)) for m in page], "extra_query": f"&status={status}",
         "can_upload": scope.can(STUDY_WRITE, root.path), "can_review": scope.can(ESSAYS_REVIEW, root.path)})
 
 

@@ -62,6 +62,8 @@ def test_cell_secretary_sees_the_district_campaign_clipped_to_the_cell(client, o
     page = client.get(f"/campaigns/{campaign.pk}/essays/")
     names = {m.full_name for m, _e in page.context["rows"]}
     assert names == {"Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung"}
+    assert {m.full_name: e and e.pk for m, e in page.context["rows"]} == {
+        "Trần Thị Bình": essays["sec_member"].pk, "Lê Văn Cường": essays["mem_member"].pk, "Phạm Thị Dung": None}
     data = client.get(f"/api/campaigns/{campaign.pk}").json()
     assert (data["figures"]["unit_id"], data["figures"]["eligible"], data["figures"]["submitted"]) == (org.A.pk, 3, 2)
     api = client.get(f"/api/campaigns/{campaign.pk}/essays").json()
