@@ -18,7 +18,15 @@ from tqdm import tqdm
 
 from dangvu.documents import services as doc_services
 from dangvu.integrity.synthetic import essay as synthetic_essay
-from dangvu.orgs.models import ACTIVE_STATUSES, Candidate, Member, MemberStatus, OrgUnit, UnitKind
+from dangvu.orgs.models import (
+    ACTIVE_STATUSES,
+    Candidate,
+    Member,
+    MemberStatus,
+    OrgUnit,
+    UnitKind,
+    path_prefixes,
+)
 from dangvu.study import services, training
 from dangvu.study.models import (
     Attendance,
@@ -98,19 +106,22 @@ def build_study_demo(*, seed: int = 2025, today: datetime.date | None = None, pr
 
 
 def _attend(rng, session, members, grassroots, rate: float) -> int:
+    point_paths = {g.path for g in grassroots}
     rows, heads = [], {}
     for m in members:
         status = AttendanceStatus.PRESENT if rng.random() < rate else rng.choice(
             [AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED, AttendanceStatus.EXCUSED])
         rows.append(Attendance(session=session, member=m, status=status))
         if status == AttendanceStatus.PRESENT:
-            top = m.unit.path[:3 * OrgUnit.steplen]
-            heads[top] = heads.get(top, 0) + 1
+            for prefix in path_prefixes(m.unit.path):
+                if prefix in point_paths:  # the member's grassroots committee has the connection point
+                    heads[prefix] = heads.get(prefix, 0) + 1
     Attendance.objects.bulk_create(rows, batch_size=5000)
     # Head counts at each connection point: members present plus invited cadres and mass organisations.
-    for point in ConnectionPoint.objects.filter(session=session).select_related("unit"):
-        point.head_count = heads.get(point.unit.path[:3 * OrgUnit.steplen], 0) + rng.randrange(5, 25)
-    ConnectionPoint.objects.bulk_update(list(ConnectionPoint.objects.filter(session=session)), ["head_count"])
+    points = list(ConnectionPoint.objects.filter(session=session).select_related("unit"))
+    for point in points:
+        point.head_count = heads.get(point.unit.path, 0) + rng.randrange(5, 25)
+    ConnectionPoint.objects.bulk_update(points, ["head_count"])
     return len(rows)
 
 
