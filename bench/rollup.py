@@ -34,6 +34,29 @@ def setup(members: int) -> None:
     django.setup()
 
 
+def ensure_demo(members: int) -> None:
+    """Migrate, and build the demo organisation unless the database already holds it."""
+    from django.core.management import call_command
+
+    from dangvu.orgs.demo import build_demo
+    from dangvu.orgs.models import Member
+
+    call_command("migrate", verbosity=0)
+    if Member.objects.count() != members:
+        print(f"Building the demo organisation with {members:,} members…", file=sys.stderr)
+        call_command("flush", "--noinput", verbosity=0)
+        build_demo(members=members, progress=True)
+
+
+def depth_table() -> str:
+    """SELECT 1 AS k UNION ALL … up to the tree's depth: joined on k <= depth it gives
+    every path prefix of a unit, the hand-written way of rolling up the tree."""
+    from dangvu.orgs.models import OrgUnit
+
+    max_depth = OrgUnit.objects.order_by("-depth").values_list("depth", flat=True).first()
+    return " UNION ALL ".join(f"SELECT {k} AS k" for k in range(1, max_depth + 1))
+
+
 SQL = """
 SELECT substr(u.path, 1, {steplen} * d.k) AS prefix, m.status, COUNT(*)
 FROM orgs_member m
@@ -51,22 +74,13 @@ def main() -> None:
     setup(args.members)
 
     from common import best_of, machine
-    from django.core.management import call_command
     from django.db import connection
 
-    from dangvu.orgs.demo import build_demo
-    from dangvu.orgs.models import Member, OrgUnit
+    from dangvu.orgs.models import OrgUnit
     from dangvu.orgs.selectors import member_rollup
 
-    call_command("migrate", verbosity=0)
-    if Member.objects.count() != args.members:
-        print(f"Building the demo organisation with {args.members:,} members…", file=sys.stderr)
-        call_command("flush", "--noinput", verbosity=0)
-        build_demo(members=args.members, progress=True)
-
-    max_depth = OrgUnit.objects.order_by("-depth").values_list("depth", flat=True).first()
-    depths = " UNION ALL ".join(f"SELECT {k} AS k" for k in range(1, max_depth + 1))
-    sql = SQL.format(steplen=OrgUnit.steplen, depths=depths)
+    ensure_demo(args.members)
+    sql = SQL.format(steplen=OrgUnit.steplen, depths=depth_table())
 
     def hand_written():
         with connection.cursor() as cursor:

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from rollup import setup  # noqa: E402  (sets up Django on the bench database)
+from rollup import depth_table, ensure_demo, setup  # noqa: E402  (setup: Django on the bench database)
 
 ELIGIBLE = """
 SELECT substr(u.path, 1, {steplen} * d.k) AS prefix, COUNT(*)
@@ -70,21 +70,15 @@ def main() -> None:
     setup(args.members)
 
     from common import best_of, machine
-    from django.core.management import call_command
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from dangvu.orgs.demo import build_demo
-    from dangvu.orgs.models import Member, OrgUnit
+    from dangvu.orgs.models import OrgUnit
     from dangvu.study import services
     from dangvu.study.models import Attendance, Campaign, Essay
     from dangvu.study.selectors import campaign_rollup
 
-    call_command("migrate", verbosity=0)
-    if Member.objects.count() != args.members:
-        print(f"Building the demo organisation with {args.members:,} members…", file=sys.stderr)
-        call_command("flush", "--noinput", verbosity=0)
-        build_demo(members=args.members, progress=True)
+    ensure_demo(args.members)
     province = OrgUnit.objects.get(code="TQ")
     campaign = Campaign.objects.filter(title="bench").first()
     if campaign is None:
@@ -106,9 +100,7 @@ def main() -> None:
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
 
-    max_depth = OrgUnit.objects.order_by("-depth").values_list("depth", flat=True).first()
-    depths = " UNION ALL ".join(f"SELECT {k} AS k" for k in range(1, max_depth + 1))
-    fmt = dict(steplen=OrgUnit.steplen, depths=depths)
+    fmt = dict(steplen=OrgUnit.steplen, depths=depth_table())
     like = province.path + "%"
 
     def hand_written():
