@@ -2,11 +2,9 @@
 
 from django.db.models import QuerySet
 
-from dangvu.lib.vntext import fold
+from dangvu.orgs.selectors import word_start_filter
 
 
 def document_search(qs: QuerySet, query: str = "") -> QuerySet:
     """Accent-insensitive, each word matching a word start of the summary or the reference."""
-    for word in fold(query).split():
-        qs = qs.filter(summary_key__contains=" " + word)
-    return qs
+    return word_start_filter(qs, "summary_key", query)

@@ -63,12 +63,18 @@ def unit_overview(unit: OrgUnit) -> dict:
     }
 
 
+def word_start_filter(qs: QuerySet, key_field: str, query: str) -> QuerySet:
+    """Each word of the query, folded, must start a word of `key_field`, a search_key()
+    (folded, with a leading space so that " word" matches only at a word start)."""
+    for word in fold(query).split():
+        qs = qs.filter(**{f"{key_field}__contains": " " + word})
+    return qs
+
+
 def member_search(qs: QuerySet, query: str = "") -> QuerySet:
     """Accent- and case-insensitive, each word matching the start of a word of the name:
     "nguyen van an" finds "Nguyễn Văn An", "hoà" finds "Lê Thị Hòa"."""
-    for word in fold(query).split():
-        qs = qs.filter(name_key__contains=" " + word)
-    return qs.order_by("sort_key", "id")
+    return word_start_filter(qs, "name_key", query).order_by("sort_key", "id")
 
 
 def members_in_subtree(unit: OrgUnit, *, include_inactive: bool = False) -> QuerySet:
