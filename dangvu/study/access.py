@@ -29,9 +29,10 @@ def view_root(request, campaign: Campaign, key: str = STUDY_READ) -> OrgUnit | N
     return OrgUnit.objects.get(path=best) if best else None
 
 
-def get_campaign_for_user(request, pk, key: str = STUDY_READ) -> tuple[Campaign, OrgUnit]:
+def get_campaign_for_user(request, pk, key: str = STUDY_READ, *, organiser: bool = False) -> tuple[Campaign, OrgUnit]:
     """The campaign and the unit the user sees it from. 404 when none of it is theirs,
-    403 when they see it but lack `key`."""
+    403 when they see it but lack `key` (with `organiser`: lack it over the whole campaign,
+    as for recording its sessions or checking all its essays)."""
     campaign = Campaign.objects.select_related("unit").filter(pk=pk).first()
     if campaign is None:
         raise Http404
@@ -40,6 +41,8 @@ def get_campaign_for_user(request, pk, key: str = STUDY_READ) -> tuple[Campaign,
         if key != STUDY_READ and view_root(request, campaign, STUDY_READ) is not None:
             raise PermissionDenied
         raise Http404
+    if organiser and root != campaign.unit:
+        raise PermissionDenied
     return campaign, root
 
 

@@ -212,8 +212,7 @@ def create_campaign(request, unit_id: int, payload: CampaignIn):
 
 @router.post("/campaigns/{campaign_id}/sessions", response={201: SessionOut})
 def create_session(request, campaign_id: int, payload: SessionIn):
-    campaign, _root = get_campaign_for_user(request, campaign_id, STUDY_WRITE)
-    check_path(request, campaign.unit.path, STUDY_WRITE)
+    campaign, _root = get_campaign_for_user(request, campaign_id, STUDY_WRITE, organiser=True)
     session = services.session_record(
         actor=request.user, campaign=campaign, held_on=payload.held_on, mode=payload.mode, place=payload.place,
         title=payload.title, points=[services.PointIn(p.name, p.head_count) for p in payload.points])
@@ -278,16 +277,14 @@ def review_essay(request, essay_id: int, payload: ReviewIn):
 
 @router.post("/campaigns/{campaign_id}/scans", response={202: ScanOut})
 def start_scan(request, campaign_id: int):
-    campaign, _root = get_campaign_for_user(request, campaign_id, ESSAYS_REVIEW)
-    check_path(request, campaign.unit.path, ESSAYS_REVIEW)
+    campaign, _root = get_campaign_for_user(request, campaign_id, ESSAYS_REVIEW, organiser=True)
     return Status(202, services.scan_request(actor=request.user, campaign=campaign))
 
 
 @router.get("/scans/{scan_id}", response=ScanOut)
 def get_scan(request, scan_id: int):
     scan = get_object_or_404(IntegrityScan, pk=scan_id)
-    campaign, _root = get_campaign_for_user(request, scan.campaign_id, ESSAYS_REVIEW)
-    check_path(request, campaign.unit.path, ESSAYS_REVIEW)
+    get_campaign_for_user(request, scan.campaign_id, ESSAYS_REVIEW, organiser=True)
     return scan
 
 

@@ -128,9 +128,7 @@ def campaign_detail(request, pk):
 
 
 def session_create(request, pk):
-    campaign, _root = get_campaign_for_user(request, pk, STUDY_WRITE)
-    if not scope_for(request).can(STUDY_WRITE, campaign.unit.path):
-        raise PermissionDenied
+    campaign, _root = get_campaign_for_user(request, pk, STUDY_WRITE, organiser=True)
     form = SessionForm(request.POST or None, initial={"held_on": timezone.localdate()})
     if request.method == "POST" and (again := replayed(request)):
         return again
@@ -320,9 +318,7 @@ def bulk_preview(request, pk, token):
 
 @require_POST
 def scan_start(request, pk):
-    campaign, _root = get_campaign_for_user(request, pk, ESSAYS_REVIEW)
-    if not scope_for(request).can(ESSAYS_REVIEW, campaign.unit.path):
-        raise PermissionDenied
+    campaign, _root = get_campaign_for_user(request, pk, ESSAYS_REVIEW, organiser=True)
     scan = services.scan_request(actor=request.user, campaign=campaign)
     return redirect("study:scan", pk=scan.pk)
 

@@ -115,3 +115,19 @@ def test_ids_and_years_in_forms_are_never_written_with_thousand_separators(clien
     summary = client.get(f"/units/{org.G.pk}/campaigns/").content.decode()
     assert f"Số liệu năm {TODAY.year}<" in summary
     assert f'value="{TODAY.year}"' in summary and f"{TODAY.year // 1000}.{TODAY.year % 1000:03d}" not in summary
+
+
+def test_only_the_organisers_record_sessions_and_check_the_whole_campaign(client, org, campaign):
+    from dangvu.study.models import IntegrityScan, StudySession
+
+    login(client, org, "sec")  # sees the campaign from cell A, holds study:write over A only
+    body = {"held_on": (TODAY - DAY).isoformat(), "mode": "in_person"}
+    assert client.post(f"/api/campaigns/{campaign.pk}/sessions", body, content_type="application/json").status_code == 403
+    assert client.post(f"/api/campaigns/{campaign.pk}/scans").status_code == 403
+    assert client.post(f"/campaigns/{campaign.pk}/scan/").status_code == 403
+    assert not StudySession.objects.exists() and not IntegrityScan.objects.exists()
+    login(client, org, "off")
+    assert client.post(f"/api/campaigns/{campaign.pk}/sessions", body, content_type="application/json").status_code == 201
+    scan = client.post(f"/api/campaigns/{campaign.pk}/scans").json()
+    login(client, org, "sec")
+    assert client.get(f"/api/scans/{scan['id']}").status_code == 403
