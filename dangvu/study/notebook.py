@@ -2,8 +2,6 @@
 
 import datetime
 
-from django.db.models import Q
-
 from dangvu.orgs.models import Member, path_prefixes
 from dangvu.study.models import Attendance, Campaign, Enrolment, Essay, EssayStatus, StudySession, TheoryLevel
 
@@ -18,15 +16,17 @@ def notebook_for(member: Member, today: datetime.date) -> dict:
     campaigns = list(member_campaigns(member).prefetch_related("documents"))
     recent = [c for c in campaigns if c.end >= today - datetime.timedelta(days=60)]
     essays = {e.campaign_id: e for e in Essay.objects.filter(member=member, campaign__in=campaigns)}
-    due = []
+    due = []  # essays to write: not submitted while the deadline is open, or returned for rework
     for c in campaigns:
+        essay = essays.get(c.pk)
         if not c.essay_required:
             continue
-        essay = essays.get(c.pk)
-        open_ = c.essay_deadline is None or c.essay_deadline >= today
-        if essay is None and open_ or essay is not None and essay.status == EssayStatus.RETURNED:
+        if essay is None and (c.essay_deadline is None or c.essay_deadline >= today) or (
+                essay is not None and essay.status == EssayStatus.RETURNED):
             due.append((c, essay))
-    reminders = [(c, e) for c, e in due if e is not None or (c.essay_deadline and c.essay_deadline - today).days <= 7]
+    # Remind of every returned essay, and of a missing one in its last week.
+    reminders = [(c, e) for c, e in due
+                 if e is not None or (c.essay_deadline is not None and (c.essay_deadline - today).days <= 7)]
     upcoming = (StudySession.objects.filter(campaign__in=campaigns, held_on__gte=today)
                 .select_related("campaign").prefetch_related("points").order_by("held_on")[:10])
     attended = (Attendance.objects.filter(member=member).select_related("session__campaign")
@@ -34,14 +34,11 @@ def notebook_for(member: Member, today: datetime.date) -> dict:
     return {
         "member": member,
         "unit": member.unit,
-        "campaigns": recent,
         "essays": [(c, essays.get(c.pk)) for c in campaigns if c.essay_required],
-        "due": due,
         "reminders": reminders,
         "upcoming": upcoming,
         "documents": sorted({d for c in recent for d in c.documents.all()}, key=lambda d: d.issued_on, reverse=True),
         "attendance": attended,
-        "enrolments": Enrolment.objects.filter(Q(member=member)).select_related("training_class__programme"),
+        "enrolments": Enrolment.objects.filter(member=member).select_related("training_class__programme"),
         "theory": TheoryLevel.objects.filter(member=member),
-        "today": today,
     }
