@@ -168,11 +168,11 @@ def _classes(rng, grassroots, today) -> int:
                                     start=start, end=start + _days(5), place=f"Hội trường {g.name}")
         candidates = list(Candidate.objects.filter(unit__path__startswith=g.path)[:25])
         training.enrol(actor=None, training_class=cls, candidates=candidates)
-        for n, e in enumerate(cls.enrolments.all(), start=1):
-            done = rng.random() < 0.97
-            e.result = Enrolment.Result.COMPLETED if done else Enrolment.Result.NOT_COMPLETED
-            e.certificate_number = f"{start.year}/{g.code}/{n:03d}" if done else ""
-            e.save(update_fields=["result", "certificate_number"])
+        for n, e in enumerate(cls.enrolments.select_related("training_class__unit", "candidate"), start=1):
+            done = rng.random() < 0.97  # the service also moves the candidate to "đã học"
+            training.result_record(actor=None, enrolment=e,
+                                   result=Enrolment.Result.COMPLETED if done else Enrolment.Result.NOT_COMPLETED,
+                                   certificate_number=f"{start.year}/{g.code}/{n:03d}" if done else "")
         probationers = list(Member.objects.filter(unit__path__startswith=g.path, status=MemberStatus.PROBATIONARY)[:30])
         if probationers:
             cls2 = training.class_create(actor=None, unit=g, programme=new_member,
@@ -181,9 +181,6 @@ def _classes(rng, grassroots, today) -> int:
             training.enrol(actor=None, training_class=cls2, members=probationers)
             made += 1
         made += 1
-    Candidate.objects.filter(enrolments__result=Enrolment.Result.COMPLETED,
-                             stage__in=[Candidate.Stage.INTRODUCED, Candidate.Stage.STUDYING]
-                             ).update(stage=Candidate.Stage.STUDIED)
     Programme.objects.get_or_create(kind=Programme.Kind.LOCAL, name="Bồi dưỡng chuyên đề lịch sử Đảng bộ tỉnh")
     return made
 
