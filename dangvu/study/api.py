@@ -29,7 +29,7 @@ from dangvu.study.models import (
     StudySession,
     TrainingClass,
 )
-from dangvu.study.selectors import CampaignFigures, campaign_rollup, campaigns_for_unit, year_summary
+from dangvu.study.selectors import CampaignFigures, campaign_by_unit, campaigns_for_unit, year_summary
 
 router = Router(tags=["study"])
 
@@ -186,13 +186,11 @@ def list_campaigns(request, unit: int):
 def get_campaign(request, campaign_id: int):
     """The campaign with its figures, clipped to the part of it the caller may see."""
     campaign, root = get_campaign_for_user(request, campaign_id)
-    rollup = campaign_rollup(campaign, root)
-    children = [c for c in OrgUnit.objects.get_children(root).order_by("path") if c.path in rollup]
+    figures, children = campaign_by_unit(campaign, root)
     data = CampaignOut.from_orm(campaign).dict()
     data.update(document_ids=list(campaign.documents.values_list("pk", flat=True)),
                 unit_ids=list(campaign.units.values_list("pk", flat=True)),
-                figures=_figures(root, rollup.get(root.path, CampaignFigures())),
-                by_unit=[_figures(c, rollup[c.path]) for c in children])
+                figures=_figures(root, figures), by_unit=[_figures(c, f) for c, f in children])
     return data
 
 

@@ -106,6 +106,14 @@ def campaign_rollup(campaign: Campaign, root: OrgUnit | None = None) -> dict[str
     return out
 
 
+def campaign_by_unit(campaign: Campaign, root: OrgUnit) -> tuple[CampaignFigures, list[tuple[OrgUnit, CampaignFigures]]]:
+    """The figures of `root` and of each of its sub-units that takes part, as the campaign
+    page, its Excel export and the API show them."""
+    rollup = campaign_rollup(campaign, root)
+    children = [(c, rollup[c.path]) for c in OrgUnit.objects.get_children(root).order_by("path") if c.path in rollup]
+    return rollup.get(root.path, CampaignFigures()), children
+
+
 def _fill_essays(f: CampaignFigures, status: str, was_returned: bool, reason: str, n: int) -> None:
     f.submitted += n
     if status == EssayStatus.PASSED:

@@ -42,9 +42,8 @@ from dangvu.study.models import (
     StudySession,
 )
 from dangvu.study.selectors import (
-    CampaignFigures,
+    campaign_by_unit,
     campaign_figures,
-    campaign_rollup,
     campaigns_for_unit,
     missing_members,
     session_figures,
@@ -103,20 +102,18 @@ def campaign_create(request, pk):
 
 def campaign_detail(request, pk):
     campaign, root = get_campaign_for_user(request, pk)
-    rollup = campaign_rollup(campaign, root)
-    children = [(c, rollup.get(c.path, CampaignFigures())) for c in OrgUnit.objects.get_children(root).order_by("path")
-                if c.path in rollup]
+    figures, children = campaign_by_unit(campaign, root)
     if request.GET.get("format") == "xlsx":
         headers = [_("Unit"), _("Members taking part"), _("Attended"), _("Essays required"), _("Essays submitted"),
                    _("Passed"), _("Returned for rework"), _("Too thin"), _("Copied"), _("Other")]
         rows = ([u.name, f.eligible, f.attended, f.required, f.submitted, f.passed, f.returned_total,
                  f.returned["thin"], f.returned["copied"], f.returned["other"]]
-                for u, f in [(root, rollup.get(root.path, CampaignFigures()))] + children)
+                for u, f in [(root, figures)] + children)
         return xlsx_response(f"so-lieu-hoc-tap-{campaign.pk}.xlsx", _("Figures by unit"), headers, rows)
     scope = scope_for(request)
     latest_scan = campaign.scans.first()
     return render(request, "study/campaign_detail.html", {
-        "campaign": campaign, "root": root, "figures": rollup.get(root.path, CampaignFigures()),
+        "campaign": campaign, "root": root, "figures": figures,
         "children": children, "sessions": campaign.sessions.prefetch_related("points"),
         "session_figures": session_figures(Campaign.objects.filter(pk=campaign.pk)),
         "documents": campaign.documents.all(), "scan": latest_scan,
