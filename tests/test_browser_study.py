@@ -32,7 +32,7 @@ def submit(page, base_url, username, text, again=False):
 
 
 def test_campaign_session_essays_scan_review_resubmit(page, live_server, org):
-    type(org.G).objects.filter(pk=org.G.pk).update(symbol="ĐU")
+    org_services.unit_update(actor=None, unit=org.G, symbol="ĐU")
     org_services.term_create(actor=None, unit=org.G, name="2025-2030", congress_closed_on=datetime.date(2025, 8, 20))
     doc_services.document_receive(actor=None, unit=org.G, doc_type="NQ", number=66, issuer_symbol="TW",
                                   issued_on=datetime.date(2025, 4, 30), summary="Nghị quyết về đổi mới pháp luật",

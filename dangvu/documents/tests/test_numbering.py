@@ -12,8 +12,7 @@ from dangvu.orgs import services as org_services
 
 @pytest.fixture
 def committee(org):
-    type(org.G).objects.filter(pk=org.G.pk).update(symbol="ĐUK")  # not save(): org.G's numchild is stale
-    org.G.refresh_from_db()
+    org.G = org_services.unit_update(actor=None, unit=org.G, symbol="ĐUK")
     org_services.term_create(actor=None, unit=org.G, name="2020-2025", congress_closed_on=datetime.date(2020, 8, 10))
     org_services.term_create(actor=None, unit=org.G, name="2025-2030", congress_closed_on=datetime.date(2025, 8, 20))
     return org.G
@@ -47,8 +46,7 @@ def test_issuing_without_a_term_or_symbol_is_refused_in_vietnamese(org):
     with pytest.raises(ValidationError) as exc:
         issue(org.G, "NQ", datetime.date(2025, 9, 1))
     assert "ký hiệu" in str(exc.value) or "symbol" in str(exc.value)
-    type(org.G).objects.filter(pk=org.G.pk).update(symbol="ĐU")
-    org.G.refresh_from_db()
+    org.G = org_services.unit_update(actor=None, unit=org.G, symbol="ĐU")
     with pytest.raises(ValidationError) as exc:
         issue(org.G, "NQ", datetime.date(2025, 9, 1))
     assert exc.value.message_dict["issued_on"]

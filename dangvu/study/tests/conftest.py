@@ -12,8 +12,7 @@ DAY = datetime.timedelta(days=1)
 
 @pytest.fixture
 def studied_document(org):
-    type(org.G).objects.filter(pk=org.G.pk).update(symbol="ĐU")  # not save(): org.G's numchild is stale
-    org.G.refresh_from_db()
+    org.G = org_services.unit_update(actor=None, unit=org.G, symbol="ĐU")
     org_services.term_create(actor=None, unit=org.G, name="2025-2030", congress_closed_on=datetime.date(2025, 8, 20))
     return doc_services.document_receive(
         actor=None, unit=org.G, doc_type="NQ", number=66, issuer_symbol="TW", issued_on=datetime.date(2025, 4, 30),
