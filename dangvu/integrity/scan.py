@@ -12,8 +12,12 @@
 4. Every candidate is verified on its full shingle sets: score = shared rare
    shingles / shingles of the shorter essay. Exact, never an estimate.
 5. Reported pairs get their copied passages as character offsets in both originals.
+
+Steps 2 to 4 work on chunks of tens of thousands of essays at once with numpy;
+nothing there loops over essays in Python except the few near a decision line.
 """
 
+import bisect
 import gc
 import multiprocessing
 import os
@@ -28,13 +32,17 @@ from pathlib import Path
 
 import numpy as np
 
-from dangvu.integrity.readers import SUFFIXES, UnreadableFile, read
-from dangvu.integrity.shingles import EMPTY, K, shingle_hashes, shingles_of, word_hashes
-from dangvu.integrity.vietnamese import raw_words, tokens, tokens_with_spans
+from dangvu.integrity.fingerprints import Batch, Fingerprint, fingerprint, fingerprint_batch
+from dangvu.integrity.readers import SUFFIXES, read
+from dangvu.integrity.shingles import EMPTY, K, shingle_hashes
+from dangvu.integrity.vietnamese import tokens, tokens_with_spans
+
+__all__ = ["Fingerprint", "Options", "candidate_pairs", "fingerprint", "scan"]
 
 SMALL_CORPUS = 5000  # below this every shingle is a candidate key
 SAMPLE_MASK = np.uint64(7)  # one in eight above it
 BIG_CLUSTER = 10  # above this many members a cluster lists each essay's best match only
+CHUNK = 20_000  # essays worked on together in steps 2 and 3
 
 
 @dataclass
@@ -46,15 +54,6 @@ class Options:
     exclude: list[Path] = field(default_factory=list)
     workers: int = 0  # 0: one per core
     dask: str | None = None
-
-
-@dataclass
-class Fingerprint:
-    path: str
-    shingles: np.ndarray = field(default_factory=lambda: EMPTY)  # sorted unique
-    order: np.ndarray = field(default_factory=lambda: EMPTY)  # shingle at each position, as an index into shingles
-    n_tokens: int = 0
-    error: str | None = None
 
 
 # --- step 1: fingerprints -------------------------------------------------------
@@ -80,23 +79,6 @@ def excluded_shingles(paths: Iterable[Path]) -> np.ndarray:
         text = read(Path(path))
         parts.append(text_shingles(text.original, text.encoding))
     return np.unique(np.concatenate(parts)) if parts else EMPTY
-
-
-def fingerprint(root: str, rel: str) -> Fingerprint:
-    try:
-        text = read(Path(root) / rel)
-    except UnreadableFile as exc:
-        return Fingerprint(rel, error=str(exc))
-    except OSError as exc:
-        return Fingerprint(rel, error=f"Không mở được tệp: {exc.strerror}.")
-    words, canonical = raw_words(text.original, text.encoding)
-    unique, order = np.unique(shingles_of(word_hashes(words, canonical)), return_inverse=True)
-    small = np.uint16 if unique.size < 2**16 else np.uint32  # 2 bytes a position, not 8
-    return Fingerprint(rel, unique, order.astype(small), len(words))
-
-
-def _fingerprint_batch(root: str, rels: list[str]) -> list[Fingerprint]:
-    return [fingerprint(root, rel) for rel in rels]
 
 
 def _batches(items: list, size: int) -> list[list]:
@@ -129,36 +111,52 @@ def executor(options: Options, jobs: int):
         yield pool.map
 
 
+def read_all(run, root: Path, rels: list[str], report) -> tuple[list[Batch], list[dict]]:
+    """Fingerprint every file; readable essays come back merged into chunks of
+    about CHUNK essays, numbered in the order of `rels`."""
+    chunks, pending, errors, done, first = [], [], [], 0, 0
+
+    def flush():
+        nonlocal first
+        chunks.append(Batch.merge(pending, first))
+        first += len(chunks[-1])
+        pending.clear()
+
+    batches = _batches(rels, 200)
+    for batch in run(fingerprint_batch, [str(root)] * len(batches), batches):
+        errors += batch.errors
+        pending.append(batch)
+        done += len(batch) + len(batch.errors)
+        if sum(len(b) for b in pending) >= CHUNK:
+            flush()
+        report("read", done, len(rels))
+    if pending:
+        flush()
+    return chunks, errors
+
+
 # --- step 2: common shingles ------------------------------------------------------
 
-def _chunks(prints: list[Fingerprint], size: int = 20_000):
-    """Concatenated shingles of `size` essays at a time, with each essay's offsets."""
-    for start in range(0, len(prints), size):
-        part = prints[start:start + size]
-        offsets = np.r_[0, np.cumsum([fp.shingles.size for fp in part])]
-        yield part, np.concatenate([fp.shingles for fp in part]), offsets
-
-
-def common_shingles(prints: list[Fingerprint], max_df: int) -> np.ndarray:
+def common_shingles(chunks: list[Batch], max_df: int) -> np.ndarray:
     """Exact: shingles present in more than max_df essays.
 
     A bucket count (one linear pass) finds the few buckets that can hold such a
     shingle; only the shingles in those buckets are then counted exactly.
     """
-    if len(prints) <= max_df:
+    if sum(len(c) for c in chunks) <= max_df:
         return EMPTY
-    total = sum(fp.shingles.size for fp in prints)
+    total = sum(c.shingles.size for c in chunks)
     # About four shingles a bucket, at most 2^24 buckets (128 MB): even at eleven a
     # bucket, chance alone never lifts one above max_df.
     bits = int(min(max(np.ceil(np.log2(max(total, 1))) - 2, 16), 24))
     shift = np.uint64(64 - bits)
     counts = np.zeros(1 << bits, dtype=np.int64)
-    for _part, shingles, _offsets in _chunks(prints):
-        counts += np.bincount((shingles >> shift).view(np.int64), minlength=1 << bits)
+    for chunk in chunks:
+        counts += np.bincount((chunk.shingles >> shift).view(np.int64), minlength=1 << bits)
     hot = counts > max_df
     if not hot.any():
         return EMPTY
-    suspects = [shingles[hot[(shingles >> shift).view(np.int64)]] for _p, shingles, _o in _chunks(prints)]
+    suspects = [c.shingles[hot[(c.shingles >> shift).view(np.int64)]] for c in chunks]
     values, df = np.unique(np.concatenate(suspects), return_counts=True)
     return values[df > max_df]
 
@@ -168,6 +166,16 @@ def _isin_sorted(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
         return np.zeros(values.size, dtype=bool)
     idx = np.minimum(np.searchsorted(sorted_set, values), sorted_set.size - 1)
     return sorted_set[idx] == values
+
+
+def _segment_counts(mask: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """How many set elements each segment offsets[i]:offsets[i+1] holds."""
+    return np.diff(np.searchsorted(np.flatnonzero(mask), offsets))
+
+
+def _segment_of(index: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """The segment each element index falls in."""
+    return np.searchsorted(offsets, index, side="right") - 1
 
 
 def covered_tokens(mask: np.ndarray, n_tokens: int) -> int:
@@ -182,39 +190,64 @@ def covered_tokens(mask: np.ndarray, n_tokens: int) -> int:
     return int(np.count_nonzero(starts[t + 1] - starts[np.maximum(t - K + 1, 0)]))
 
 
-def split_common(prints: list[Fingerprint], common: np.ndarray, excluded: np.ndarray,
-                 min_words: int) -> tuple[list[np.ndarray], list[np.ndarray], list[bool]]:
-    """For each essay: its rare shingles, its common ones, and whether it is thin
-    (fewer than min_words tokens outside excluded and common shingles). Each
-    fingerprint's arrays are released once split, so memory does not double."""
-    rare, commons, thin = [], [], []
-    for part, shingles, offsets in _chunks(prints):
-        is_common = _isin_sorted(shingles, common)
-        dropped = is_common | _isin_sorted(shingles, excluded)
-        for i, fp in enumerate(part):
-            d = dropped[offsets[i]:offsets[i + 1]]
-            if d.any():
-                commons.append(fp.shingles[is_common[offsets[i]:offsets[i + 1]]])
-                kept = np.count_nonzero(~d)
-                fp.shingles[:kept] = fp.shingles[~d]  # compacted in place: no second copy
-                rare.append(fp.shingles[:kept])
-            else:
-                commons.append(EMPTY)
-                rare.append(fp.shingles)
-            if fp.n_tokens < min_words:
-                thin.append(True)
-            elif not d.any():
-                thin.append(False)
-            else:
-                # Each dropped position covers at most K tokens: only near the line count exactly.
-                at_positions = d[fp.order]
-                dropped_positions = int(np.count_nonzero(at_positions))
-                if fp.n_tokens - K * dropped_positions >= min_words:
-                    thin.append(False)
-                else:
-                    thin.append(fp.n_tokens - covered_tokens(at_positions, fp.n_tokens) < min_words)
-            fp.shingles = fp.order = EMPTY
-    return rare, commons, thin
+@dataclass
+class Split:
+    """What leaving the common and excluded text out of a chunk found."""
+    thin: np.ndarray  # bool per essay
+    source_essays: np.ndarray  # essays built largely on common text (scan-wide numbers) …
+    source_keys: np.ndarray  # … and three min-hash keys of that text each, (n, 3)
+
+
+def split_common(chunk: Batch, common: np.ndarray, excluded: np.ndarray, min_words: int,
+                 common_share: float) -> Split:
+    """Leave the chunk holding only each essay's rare shingles (in place, so memory
+    does not double) and say which essays are thin (fewer than min_words tokens
+    outside excluded and common shingles) or built on a common source."""
+    is_common = _isin_sorted(chunk.shingles, common)
+    dropped = is_common | _isin_sorted(chunk.shingles, excluded)
+    kept = chunk.counts - _segment_counts(dropped, chunk.offsets)
+    thin = _thin(chunk, dropped, kept, min_words)
+    essays, keys = _common_source_keys(chunk, is_common, kept, common_share)
+    chunk.shingles = chunk.shingles[~dropped]
+    chunk.offsets = np.r_[0, np.cumsum(kept)]
+    chunk.order = EMPTY
+    return Split(thin, essays, keys)
+
+
+def _thin(chunk: Batch, dropped: np.ndarray, kept: np.ndarray, min_words: int) -> np.ndarray:
+    n_tokens = chunk.n_tokens.astype(np.int64)
+    thin = n_tokens < min_words
+    # Each dropped position covers at most K tokens, and at most positions - kept
+    # positions hold a dropped shingle: only essays near the line are counted exactly.
+    positions = chunk.positions
+    near = ~thin & (kept < chunk.counts) & (n_tokens - K * (positions - kept) < min_words)
+    position_offsets = np.r_[0, np.cumsum(positions)]
+    for i in np.flatnonzero(near).tolist():
+        own = dropped[chunk.offsets[i]:chunk.offsets[i + 1]]
+        at_positions = own[chunk.order[position_offsets[i]:position_offsets[i + 1]]]
+        thin[i] = n_tokens[i] - covered_tokens(at_positions, int(n_tokens[i])) < min_words
+    return thin
+
+
+_SALTS = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9], dtype=np.uint64)
+
+
+def _common_source_keys(chunk: Batch, is_common: np.ndarray, kept: np.ndarray,
+                        share: float) -> tuple[np.ndarray, np.ndarray]:
+    """Essays at least `share` made of common text, with min-hash keys of which text."""
+    where = np.flatnonzero(is_common)
+    essay = _segment_of(where, chunk.offsets)
+    n_common = np.bincount(essay, minlength=len(chunk))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        heavy = (n_common > 0) & (n_common / (n_common + kept) >= share)
+    chosen = heavy[essay]
+    values, essay = chunk.shingles[where[chosen]], essay[chosen]
+    if not values.size:
+        return np.empty(0, np.int64), np.empty((0, 3), np.uint64)
+    starts = np.flatnonzero(np.r_[True, essay[1:] != essay[:-1]])
+    with np.errstate(over="ignore"):
+        keys = np.stack([np.minimum.reduceat(values * salt, starts) for salt in _SALTS], axis=1)
+    return essay[starts] + chunk.first, keys
 
 
 # --- step 3 and 4: candidates and exact scores --------------------------------------
@@ -224,27 +257,32 @@ def _upper_pairs(size: int) -> tuple[np.ndarray, np.ndarray]:
     return np.triu_indices(size, 1)
 
 
-def candidate_pairs(keys: list[np.ndarray], needed: Callable | None = None) -> np.ndarray:
-    """Pairs (i < j) sharing at least two keys (and at least needed[i, j] when a
-    function of the two sizes is given), as an (n, 2) array."""
-    doc = np.concatenate([np.full(k.size, i, dtype=np.int32) for i, k in enumerate(keys)] or [np.empty(0, np.int32)])
+def candidate_pairs(hashes: np.ndarray, doc: np.ndarray, needed: Callable | None = None) -> np.ndarray:
+    """Pairs of essays (i < j) sharing at least two keys (and at least needed(i, j)
+    when a function of the two is given), as an (n, 2) array. hashes[k] is a key of
+    essay doc[k]; an essay's keys are unique and its doc numbers ascend."""
+    if hashes.size > 1 << 20:
+        # Only a key held twice can pair essays: a bucket count drops most of the
+        # singletons before the sort.
+        bits = int(min(np.ceil(np.log2(hashes.size)) + 1, 26))
+        bucket = (hashes >> np.uint64(64 - bits)).view(np.int64)
+        twice = np.bincount(bucket, minlength=1 << bits)[bucket] > 1
+        hashes, doc = hashes[twice], doc[twice]
     if doc.size == 0:
         return np.empty((0, 2), dtype=np.int64)
-    hashes = np.concatenate(keys)
     order = np.argsort(hashes, kind="stable")
-    hashes, doc = hashes[order], doc[order]
+    hashes, doc = hashes[order], doc[order].astype(np.int64)
     starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]])
     sizes = np.diff(np.r_[starts, hashes.size])
-    n = len(keys)
+    n = int(doc.max()) + 1
     codes = []
     two = starts[sizes == 2]
-    codes.append(doc[two].astype(np.int64) * n + doc[two + 1])
+    codes.append(doc[two] * n + doc[two + 1])
     for start, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist(), strict=True):
-        members = doc[start:start + size].astype(np.int64)
+        members = doc[start:start + size]
         a, b = _upper_pairs(size)
         codes.append(members[a] * n + members[b])
-    codes = np.concatenate(codes)
-    unique, counts = np.unique(codes, return_counts=True)
+    unique, counts = np.unique(np.concatenate(codes), return_counts=True)
     pairs = np.stack([unique // n, unique % n], axis=1)
     keep = counts >= 2
     if needed is not None:
@@ -258,6 +296,32 @@ def score(rare_a: np.ndarray, rare_b: np.ndarray) -> float:
     if shorter == 0:
         return 0.0
     return np.intersect1d(rare_a, rare_b, assume_unique=True).size / shorter
+
+
+class RareShingles:
+    """Each essay's rare shingles, across the chunks, by scan-wide number."""
+
+    def __init__(self, chunks: list[Batch]):
+        self.chunks = chunks
+        self.firsts = [c.first for c in chunks]
+        self.sizes = np.concatenate([c.counts for c in chunks]) if chunks else np.empty(0, np.int64)
+
+    def __getitem__(self, i: int) -> np.ndarray:
+        chunk = self.chunks[bisect.bisect_right(self.firsts, i) - 1]
+        return chunk.essay_shingles(i - chunk.first)
+
+    def keys(self, sample_mask: np.uint64 | None) -> tuple[np.ndarray, np.ndarray]:
+        """(key, essay) for every rare shingle, or only for those whose low bits are
+        all zero under sample_mask."""
+        hashes, doc = [], []
+        for c in self.chunks:
+            index = np.arange(c.shingles.size) if sample_mask is None \
+                else np.flatnonzero((c.shingles & sample_mask) == 0)
+            hashes.append(c.shingles[index])
+            doc.append((_segment_of(index, c.offsets) + c.first).astype(np.int32))
+        if not hashes:
+            return EMPTY, np.empty(0, np.int32)
+        return np.concatenate(hashes), np.concatenate(doc)
 
 
 # --- clusters -------------------------------------------------------------------------
@@ -285,20 +349,14 @@ class _UnionFind:
         return [sorted(g) for g in out.values() if len(g) > 1]
 
 
-_SALTS = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9))
-
-
-def common_source_groups(rare: list[np.ndarray], commons: list[np.ndarray], share: float) -> list[list[int]]:
-    """Essays mostly built on shared text, grouped by which text (min-hash keys)."""
+def common_source_groups(essays: np.ndarray, keys: np.ndarray) -> list[list[int]]:
+    """Essays mostly built on shared text, grouped by which text (their min-hash keys)."""
     uf = _UnionFind()
     key_nodes: dict[int, int] = {}  # a min-hash key is a node too, numbered below zero
-    for i, (own, common) in enumerate(zip(rare, commons, strict=True)):
-        if common.size and common.size / (common.size + own.size) >= share:
-            uf.find(i)
-            with np.errstate(over="ignore"):
-                for salt in _SALTS:
-                    key = int((common * salt).min())
-                    uf.union(i, key_nodes.setdefault(key, -1 - len(key_nodes)))
+    for essay, row in zip(essays.tolist(), keys.tolist(), strict=True):
+        uf.find(essay)
+        for key in row:
+            uf.union(essay, key_nodes.setdefault(key, -1 - len(key_nodes)))
     groups = [[x for x in g if x >= 0] for g in uf.groups()]
     return [g for g in groups if len(g) > 1]
 
@@ -311,25 +369,17 @@ def passages(root: Path, rel_a: str, rel_b: str, shared: np.ndarray, gap: int = 
     tokens_a, spans_a = tokens_with_spans(ta.original, ta.encoding)
     tokens_b, spans_b = tokens_with_spans(tb.original, tb.encoding)
     ha, hb = shingle_hashes(tokens_a), shingle_hashes(tokens_b)
-    shared_set = set(shared.tolist())
-    first_in_b = {}
-    for j, h in enumerate(hb.tolist()):
-        if h in shared_set:
-            first_in_b.setdefault(h, j)
+    in_b = np.flatnonzero(np.isin(hb, shared))
+    first_in_b = dict(zip(reversed(hb[in_b].tolist()), reversed(in_b.tolist()), strict=True))
     runs: list[list[int]] = []  # [a_start, a_end, b_start, b_end] in shingle positions
-    for i, h in enumerate(ha.tolist()):
-        j = first_in_b.get(h)
-        if j is None:
-            continue
+    for i in np.flatnonzero(np.isin(ha, shared)).tolist():
+        j = first_in_b[int(ha[i])]
         if runs and 0 < i - runs[-1][1] <= gap + 1 and 0 < j - runs[-1][3] <= gap + 1:
             runs[-1][1], runs[-1][3] = i, j
         else:
             runs.append([i, i, j, j])
-    out = []
-    for a0, a1, b0, b1 in runs:
-        out.append({"a_start": spans_a[a0][0], "a_end": spans_a[a1 + K - 1][1],
-                    "b_start": spans_b[b0][0], "b_end": spans_b[b1 + K - 1][1]})
-    return out
+    return [{"a_start": spans_a[a0][0], "a_end": spans_a[a1 + K - 1][1],
+             "b_start": spans_b[b0][0], "b_end": spans_b[b1 + K - 1][1]} for a0, a1, b0, b1 in runs]
 
 
 def _passages_batch(root: str, items: list[tuple[str, str, np.ndarray]]) -> list[list[dict]]:
@@ -340,9 +390,8 @@ def _passages_batch(root: str, items: list[tuple[str, str, np.ndarray]]) -> list
 
 def scan(root: Path, options: Options, progress: Callable[[str, int, int], None] | None = None) -> dict:
     """Scan every essay under root. progress(stage, done, total) is called as work advances."""
-    # Hundreds of thousands of long-lived fingerprints make the cyclic collector
-    # rescan them again and again (a third of the time at 100,000 essays); they hold
-    # no cycles, so it is paused for the scan.
+    # Hundreds of thousands of long-lived objects make the cyclic collector rescan
+    # them again and again; they hold no cycles, so it is paused for the scan.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -356,32 +405,24 @@ def _scan(root: Path, options: Options, progress) -> dict:
     report = progress or (lambda stage, done, total: None)
     rels = list_files(root)
     excluded = excluded_shingles(options.exclude)
-    done = [0]
-
-    def step(n):
-        done[0] += n
-        report("read", done[0], len(rels))
-
     report("read", 0, len(rels))
     with executor(options, len(rels)) as run:
-        all_prints = []
-        batches = _batches(rels, 200)
-        for batch in run(_fingerprint_batch, [str(root)] * len(batches), batches):
-            all_prints += batch
-            step(len(batch))
-        errors = [{"file": fp.path, "error": fp.error} for fp in all_prints if fp.error]
-        prints = [fp for fp in all_prints if not fp.error]
-        del all_prints
+        chunks, errors = read_all(run, root, rels, report)
+        paths = [p for c in chunks for p in c.paths]
 
         # Excluded text and text common to very many essays are both left out of
         # every score, denominator included, and of the writer's own words.
-        report("compare", 0, len(prints))
-        common = np.setdiff1d(common_shingles(prints, options.max_df), excluded, assume_unique=True)
-        rare, commons, is_thin = split_common(prints, common, excluded, options.min_words)
-        thin = [fp.path for fp, t in zip(prints, is_thin, strict=True) if t]
-        paths = [fp.path for fp in prints]
-        del prints
-        edges, groups = _pairs_and_groups(rare, commons, options, report)
+        report("compare", 0, len(paths))
+        common = np.setdiff1d(common_shingles(chunks, options.max_df), excluded, assume_unique=True)
+        splits = [split_common(c, common, excluded, options.min_words, options.common_share) for c in chunks]
+        thin = [p for p, t in zip(paths, np.concatenate([s.thin for s in splits] or [[]]), strict=True) if t]
+        rare = RareShingles(chunks)
+        edges, copy_groups = _pairs_and_groups(rare, options, report)
+        source_groups = common_source_groups(
+            np.concatenate([s.source_essays for s in splits] or [np.empty(0, np.int64)]),
+            np.concatenate([s.source_keys for s in splits] or [np.empty((0, 3), np.uint64)]))
+        groups = copy_groups + source_groups
+
         ordered = sorted(edges, key=lambda e: (-e[2], paths[e[0]], paths[e[1]]))
         items = [(paths[i], paths[j], np.intersect1d(rare[i], rare[j], assume_unique=True)) for i, j, _s in ordered]
         found = []
@@ -397,27 +438,27 @@ def _scan(root: Path, options: Options, progress) -> dict:
         "pairs": pairs,
         "clusters": sorted([sorted(paths[i] for i in g) for g in groups], key=lambda g: (-len(g), g)),
         "thin": sorted(thin),
-        "errors": errors,
+        "errors": sorted(errors, key=lambda e: e["file"]),
     }
 
 
-def _pairs_and_groups(rare, commons, options: Options, report) -> tuple[list, list]:
-    """Verified pairs above the threshold, and the clusters (copy groups, common sources)."""
-    sizes = np.array([r.size for r in rare], dtype=np.int64)
-    if len(rare) <= SMALL_CORPUS:
+def _pairs_and_groups(rare: RareShingles, options: Options, report) -> tuple[list, list]:
+    """Verified pairs above the threshold, and the groups that copied from each other."""
+    sizes = rare.sizes
+    if sizes.size <= SMALL_CORPUS:
         # Every rare shingle is a key: the shared count is the score's numerator.
-        keys, rate, slack = rare, 1.0, 1.0
+        keys, rate, slack = rare.keys(None), 1.0, 1.0
     else:
         # One key in eight: ask for half the keys a pair at the threshold would share.
         # A pair at containment 0.5 is then missed with odds below 1 in 1,000 even for
         # 150-word essays (1 in 10^7 at 600 words); one exactly at the 0.3 threshold,
         # below 1 in 50 at 150 words and 1 in 600 at 600 words.
-        keys, rate, slack = [r[(r & SAMPLE_MASK) == 0] for r in rare], 1 / 8, 0.5
+        keys, rate, slack = rare.keys(SAMPLE_MASK), 1 / 8, 0.5
 
     def needed(i, j):
         return np.floor(options.threshold * np.minimum(sizes[i], sizes[j]) * rate * slack - 1e-9)
 
-    candidates = candidate_pairs(keys, needed)
+    candidates = candidate_pairs(*keys, needed)
 
     edges = []
     for n, (i, j) in enumerate(candidates.tolist()):
@@ -432,8 +473,7 @@ def _pairs_and_groups(rare, commons, options: Options, report) -> tuple[list, li
     for i, j, _s in edges:
         uf.union(i, j)
     copy_groups = uf.groups()
-    edges = _thin_out_big_groups(edges, copy_groups)
-    return edges, copy_groups + common_source_groups(rare, commons, options.common_share)
+    return _thin_out_big_groups(edges, copy_groups), copy_groups
 
 
 def _thin_out_big_groups(edges, groups) -> list:

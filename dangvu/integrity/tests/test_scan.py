@@ -169,4 +169,5 @@ def test_sampled_keys_estimate_the_shared_count_without_bias(tmp_path):
 
 def test_candidate_pairs_need_two_shared_keys():
     keys = [np.array([1, 2, 3], np.uint64), np.array([2, 3, 9], np.uint64), np.array([3, 7], np.uint64)]
-    assert candidate_pairs(keys).tolist() == [[0, 1]]
+    doc = np.concatenate([np.full(k.size, i, np.int32) for i, k in enumerate(keys)])
+    assert candidate_pairs(np.concatenate(keys), doc).tolist() == [[0, 1]]

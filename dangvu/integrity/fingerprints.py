@@ -1,0 +1,103 @@
+"""Step 1 of a scan: each essay read and turned into its shingle fingerprint.
+
+A worker fingerprints a batch of files and sends back one `Batch` of flat arrays
+(a few large arrays pickle and travel far faster than thousands of small ones);
+the scan then merges batches into chunks of tens of thousands of essays and works
+on whole chunks with numpy, never essay by essay in Python.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from dangvu.integrity.readers import UnreadableFile, read
+from dangvu.integrity.shingles import EMPTY, K, shingles_of, word_hashes
+from dangvu.integrity.vietnamese import raw_words
+
+
+@dataclass
+class Fingerprint:
+    path: str
+    shingles: np.ndarray = field(default_factory=lambda: EMPTY)  # sorted unique
+    order: np.ndarray = field(default_factory=lambda: EMPTY)  # shingle at each position, as an index into shingles
+    n_tokens: int = 0
+    error: str | None = None
+
+
+def fingerprint(root: str, rel: str) -> Fingerprint:
+    try:
+        text = read(Path(root) / rel)
+    except UnreadableFile as exc:
+        return Fingerprint(rel, error=str(exc))
+    except OSError as exc:
+        return Fingerprint(rel, error=f"Không mở được tệp: {exc.strerror}.")
+    words, canonical = raw_words(text.original, text.encoding)
+    unique, order = np.unique(shingles_of(word_hashes(words, canonical)), return_inverse=True)
+    small = np.uint16 if unique.size < 2**16 else np.uint32  # 2 bytes a position, not 8
+    return Fingerprint(rel, unique, order.astype(small), len(words))
+
+
+@dataclass
+class Batch:
+    """The fingerprints of consecutive readable essays as flat arrays.
+
+    Essay i has shingles[offsets[i]:offsets[i+1]] (sorted, unique) and
+    max(n_tokens[i] - K + 1, 0) positions in `order`, each an index into its own
+    shingles. `first` is the scan-wide number of essay 0.
+    """
+    paths: list[str]
+    n_tokens: np.ndarray
+    offsets: np.ndarray
+    shingles: np.ndarray
+    order: np.ndarray
+    errors: list[dict] = field(default_factory=list)
+    first: int = 0
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    @property
+    def counts(self) -> np.ndarray:
+        return np.diff(self.offsets)
+
+    @property
+    def positions(self) -> np.ndarray:
+        return np.maximum(self.n_tokens - (K - 1), 0)
+
+    def essay_shingles(self, i: int) -> np.ndarray:
+        return self.shingles[self.offsets[i]:self.offsets[i + 1]]
+
+    @classmethod
+    def of(cls, prints: list[Fingerprint]) -> "Batch":
+        ok = [fp for fp in prints if not fp.error]
+        return cls(
+            paths=[fp.path for fp in ok],
+            n_tokens=np.array([fp.n_tokens for fp in ok], dtype=np.int32),
+            offsets=np.r_[0, np.cumsum([fp.shingles.size for fp in ok], dtype=np.int64)],
+            shingles=_concat([fp.shingles for fp in ok], np.uint64),
+            order=_concat([fp.order for fp in ok], np.uint16),
+            errors=[{"file": fp.path, "error": fp.error} for fp in prints if fp.error],
+        )
+
+    @classmethod
+    def merge(cls, batches: list["Batch"], first: int) -> "Batch":
+        sizes = [b.shingles.size for b in batches]
+        shifts = np.r_[0, np.cumsum(sizes)[:-1]]
+        return cls(
+            paths=[p for b in batches for p in b.paths],
+            n_tokens=_concat([b.n_tokens for b in batches], np.int32),
+            offsets=np.r_[0, *[b.offsets[1:] + s for b, s in zip(batches, shifts, strict=True)]].astype(np.int64),
+            shingles=_concat([b.shingles for b in batches], np.uint64),
+            order=_concat([b.order for b in batches], np.uint16),
+            errors=[e for b in batches for e in b.errors],
+            first=first,
+        )
+
+
+def _concat(arrays: list[np.ndarray], dtype) -> np.ndarray:
+    return np.concatenate(arrays) if arrays else np.empty(0, dtype=dtype)
+
+
+def fingerprint_batch(root: str, rels: list[str]) -> Batch:
+    return Batch.of([fingerprint(root, rel) for rel in rels])
