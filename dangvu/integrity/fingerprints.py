@@ -12,8 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from dangvu.integrity.readers import UnreadableFile, read
-from dangvu.integrity.shingles import EMPTY, K, shingles_of, word_hashes
-from dangvu.integrity.vietnamese import raw_words
+from dangvu.integrity.shingles import EMPTY, K, shingles_of, text_word_hashes
 
 
 @dataclass
@@ -32,10 +31,10 @@ def fingerprint(root: str, rel: str) -> Fingerprint:
         return Fingerprint(rel, error=str(exc))
     except OSError as exc:
         return Fingerprint(rel, error=f"Không mở được tệp: {exc.strerror}.")
-    words, canonical = raw_words(text.original, text.encoding)
-    unique, order = np.unique(shingles_of(word_hashes(words, canonical)), return_inverse=True)
+    words = text_word_hashes(text.original, text.encoding)
+    unique, order = np.unique(shingles_of(words), return_inverse=True)
     small = np.uint16 if unique.size < 2**16 else np.uint32  # 2 bytes a position, not 8
-    return Fingerprint(rel, unique, order.astype(small), len(words))
+    return Fingerprint(rel, unique, order.astype(small), words.size)
 
 
 @dataclass

@@ -137,6 +137,16 @@ def read_all(run, root: Path, rels: list[str], report) -> tuple[list[Batch], lis
 
 # --- step 2: common shingles ------------------------------------------------------
 
+def _bucket_bits(total: int) -> int:
+    # About four shingles a bucket, at most 2^24 buckets (128 MB of counts): even
+    # at eleven a bucket, chance alone never lifts one above max_df.
+    return int(min(max(np.ceil(np.log2(max(total, 1))) - 2, 16), 24))
+
+
+def _buckets(values: np.ndarray, bits: int) -> np.ndarray:
+    return (values >> np.uint64(64 - bits)).view(np.int64)
+
+
 def common_shingles(chunks: list[Batch], max_df: int) -> np.ndarray:
     """Exact: shingles present in more than max_df essays.
 
@@ -145,18 +155,14 @@ def common_shingles(chunks: list[Batch], max_df: int) -> np.ndarray:
     """
     if sum(len(c) for c in chunks) <= max_df:
         return EMPTY
-    total = sum(c.shingles.size for c in chunks)
-    # About four shingles a bucket, at most 2^24 buckets (128 MB): even at eleven a
-    # bucket, chance alone never lifts one above max_df.
-    bits = int(min(max(np.ceil(np.log2(max(total, 1))) - 2, 16), 24))
-    shift = np.uint64(64 - bits)
+    bits = _bucket_bits(sum(c.shingles.size for c in chunks))
     counts = np.zeros(1 << bits, dtype=np.int64)
     for chunk in chunks:
-        counts += np.bincount((chunk.shingles >> shift).view(np.int64), minlength=1 << bits)
+        counts += np.bincount(_buckets(chunk.shingles, bits), minlength=1 << bits)
     hot = counts > max_df
     if not hot.any():
         return EMPTY
-    suspects = [c.shingles[hot[(c.shingles >> shift).view(np.int64)]] for c in chunks]
+    suspects = [c.shingles[hot[_buckets(c.shingles, bits)]] for c in chunks]
     values, df = np.unique(np.concatenate(suspects), return_counts=True)
     return values[df > max_df]
 
@@ -168,9 +174,26 @@ def _isin_sorted(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     return sorted_set[idx] == values
 
 
-def _segment_counts(mask: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """How many set elements each segment offsets[i]:offsets[i+1] holds."""
-    return np.diff(np.searchsorted(np.flatnonzero(mask), offsets))
+class LeftOut:
+    """The shingles left out of every score: those common to many essays and those
+    of excluded texts. For tens of millions of shingles at a time a bitmap of
+    their buckets rules out nearly every one with a single lookup; only the rest
+    are searched."""
+
+    BITS = 24
+
+    def __init__(self, common: np.ndarray, excluded: np.ndarray):
+        self.common, self.excluded = common, excluded
+        self.bitmap = np.zeros(1 << self.BITS, dtype=bool)
+        for values in (common, excluded):
+            self.bitmap[_buckets(values, self.BITS)] = True
+
+    def find(self, shingles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Indices into `shingles` of those left out, and of the common ones."""
+        maybe = np.flatnonzero(self.bitmap[_buckets(shingles, self.BITS)])
+        values = shingles[maybe]
+        is_common = _isin_sorted(values, self.common)
+        return maybe[is_common | _isin_sorted(values, self.excluded)], maybe[is_common]
 
 
 def _segment_of(index: np.ndarray, offsets: np.ndarray) -> np.ndarray:
@@ -198,23 +221,22 @@ class Split:
     source_keys: np.ndarray  # … and three min-hash keys of that text each, (n, 3)
 
 
-def split_common(chunk: Batch, common: np.ndarray, excluded: np.ndarray, min_words: int,
-                 common_share: float) -> Split:
-    """Leave the chunk holding only each essay's rare shingles (in place, so memory
-    does not double) and say which essays are thin (fewer than min_words tokens
-    outside excluded and common shingles) or built on a common source."""
-    is_common = _isin_sorted(chunk.shingles, common)
-    dropped = is_common | _isin_sorted(chunk.shingles, excluded)
-    kept = chunk.counts - _segment_counts(dropped, chunk.offsets)
-    thin = _thin(chunk, dropped, kept, min_words)
-    essays, keys = _common_source_keys(chunk, is_common, kept, common_share)
-    chunk.shingles = chunk.shingles[~dropped]
+def split_common(chunk: Batch, left_out: LeftOut, min_words: int, common_share: float) -> Split:
+    """Leave the chunk holding only each essay's rare shingles and say which essays
+    are thin (fewer than min_words tokens outside excluded and common shingles) or
+    built on a common source."""
+    dropped, common = left_out.find(chunk.shingles)
+    per_essay = np.searchsorted(dropped, chunk.offsets)  # essay i's are dropped[per_essay[i]:per_essay[i+1]]
+    kept = chunk.counts - np.diff(per_essay)
+    thin = _thin(chunk, dropped, per_essay, kept, min_words)
+    essays, keys = _common_source_keys(chunk, common, kept, common_share)
+    chunk.shingles = np.delete(chunk.shingles, dropped)
     chunk.offsets = np.r_[0, np.cumsum(kept)]
     chunk.order = EMPTY
     return Split(thin, essays, keys)
 
 
-def _thin(chunk: Batch, dropped: np.ndarray, kept: np.ndarray, min_words: int) -> np.ndarray:
+def _thin(chunk: Batch, dropped: np.ndarray, per_essay: np.ndarray, kept: np.ndarray, min_words: int) -> np.ndarray:
     n_tokens = chunk.n_tokens.astype(np.int64)
     thin = n_tokens < min_words
     # Each dropped position covers at most K tokens, and at most positions - kept
@@ -223,7 +245,8 @@ def _thin(chunk: Batch, dropped: np.ndarray, kept: np.ndarray, min_words: int) -
     near = ~thin & (kept < chunk.counts) & (n_tokens - K * (positions - kept) < min_words)
     position_offsets = np.r_[0, np.cumsum(positions)]
     for i in np.flatnonzero(near).tolist():
-        own = dropped[chunk.offsets[i]:chunk.offsets[i + 1]]
+        own = np.zeros(chunk.offsets[i + 1] - chunk.offsets[i], dtype=bool)
+        own[dropped[per_essay[i]:per_essay[i + 1]] - chunk.offsets[i]] = True
         at_positions = own[chunk.order[position_offsets[i]:position_offsets[i + 1]]]
         thin[i] = n_tokens[i] - covered_tokens(at_positions, int(n_tokens[i])) < min_words
     return thin
@@ -232,10 +255,10 @@ def _thin(chunk: Batch, dropped: np.ndarray, kept: np.ndarray, min_words: int) -
 _SALTS = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9], dtype=np.uint64)
 
 
-def _common_source_keys(chunk: Batch, is_common: np.ndarray, kept: np.ndarray,
+def _common_source_keys(chunk: Batch, where: np.ndarray, kept: np.ndarray,
                         share: float) -> tuple[np.ndarray, np.ndarray]:
-    """Essays at least `share` made of common text, with min-hash keys of which text."""
-    where = np.flatnonzero(is_common)
+    """Essays at least `share` made of common text (its shingles at `where`), with
+    min-hash keys of which text."""
     essay = _segment_of(where, chunk.offsets)
     n_common = np.bincount(essay, minlength=len(chunk))
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -413,8 +436,9 @@ def _scan(root: Path, options: Options, progress) -> dict:
         # Excluded text and text common to very many essays are both left out of
         # every score, denominator included, and of the writer's own words.
         report("compare", 0, len(paths))
-        common = np.setdiff1d(common_shingles(chunks, options.max_df), excluded, assume_unique=True)
-        splits = [split_common(c, common, excluded, options.min_words, options.common_share) for c in chunks]
+        left_out = LeftOut(np.setdiff1d(common_shingles(chunks, options.max_df), excluded, assume_unique=True),
+                           excluded)
+        splits = [split_common(c, left_out, options.min_words, options.common_share) for c in chunks]
         thin = [p for p, t in zip(paths, np.concatenate([s.thin for s in splits] or [[]]), strict=True) if t]
         rare = RareShingles(chunks)
         edges, copy_groups = _pairs_and_groups(rare, options, report)

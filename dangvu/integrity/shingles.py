@@ -1,9 +1,13 @@
 """Syllable 5-grams as stable 64-bit hashes (the same on every process and machine)."""
 
+import re
+import unicodedata
 from functools import lru_cache
 from hashlib import blake2b
 
 import numpy as np
+
+from dangvu.integrity.vietnamese import TCVN3_ONLY, VNI_ONLY, canonical_syllable, raw_words
 
 K = 5  # syllables per shingle
 _P = np.uint64(0x100000001B3)
@@ -12,9 +16,13 @@ _M2 = np.uint64(0x94D049BB133111EB)
 EMPTY = np.empty(0, dtype=np.uint64)
 
 
+_SKIP, _SEVERAL, _LEGACY = 0, 1, 2  # values text_word_hashes keeps for tokens that are not one syllable
+
+
 @lru_cache(maxsize=500_000)
 def token_hash(token: str) -> int:
-    return int.from_bytes(blake2b(token.encode("utf-8"), digest_size=8).digest(), "little")
+    h = int.from_bytes(blake2b(token.encode("utf-8"), digest_size=8).digest(), "little")
+    return h if h > _LEGACY else h + _LEGACY + 1  # never one of the markers above
 
 
 _WORD_HASHES: dict[str, int] = {}  # raw lower-case word → hash of its canonical syllable
@@ -25,14 +33,69 @@ def word_hashes(words: list[str], canonical: bool = False) -> np.ndarray:
     cache = _WORD_HASHES
     missing = set(words).difference(cache)
     if missing:
-        from dangvu.integrity.vietnamese import canonical_syllable
-
         for word in missing:
             cache[word] = token_hash(word if canonical else canonical_syllable(word))
         if len(cache) > 2_000_000:  # a corpus of garbage: start again rather than grow
             cache.clear()
             return word_hashes(words, canonical)
     return np.fromiter(map(cache.__getitem__, words), dtype=np.uint64, count=len(words))
+
+
+# Raw whitespace-separated token as it stands in a text ("(Đảng," "57-NQ/TW") →
+# the hash of its one syllable, or a marker: _SKIP (no syllable: "–"), _SEVERAL
+# (hashes in _SEVERAL_HASHES) or _LEGACY (a character only TCVN3 or VNI text has).
+_TOKEN_VALUES: dict[str, int] = {}
+_SEVERAL_HASHES: dict[str, np.ndarray] = {}
+_NOT_WORD = re.compile(r"[^\w\s]")
+_LEGACY_CHAR = re.compile("[" + re.escape("".join(sorted(TCVN3_ONLY | VNI_ONLY))) + "]")
+
+
+def _token_value(token: str) -> int:
+    if _LEGACY_CHAR.search(token):
+        return _LEGACY
+    syllables = _NOT_WORD.sub(" ", token.lower()).split()
+    if len(syllables) == 1:
+        return token_hash(canonical_syllable(syllables[0]))
+    if syllables:
+        _SEVERAL_HASHES[token] = np.array([token_hash(canonical_syllable(s)) for s in syllables], dtype=np.uint64)
+        return _SEVERAL
+    return _SKIP
+
+
+def text_word_hashes(text: str, encoding: str = "auto") -> np.ndarray:
+    """The syllable hashes of a text: word_hashes(*raw_words(text, encoding)), about
+    three times faster.
+
+    The text is only split at white space; each distinct raw token, punctuation and
+    capitals included, is normalised once and remembered. A text with a token
+    that may be legacy TCVN3 or VNI takes the full path.
+    """
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    words = text.split()
+    values = _TOKEN_VALUES
+    try:
+        out = np.fromiter(map(values.__getitem__, words), dtype=np.uint64, count=len(words))
+    except KeyError:
+        if len(values) > 2_000_000:  # a corpus of garbage: start again rather than grow
+            values.clear()
+            _SEVERAL_HASHES.clear()
+        for token in set(words).difference(values):
+            values[token] = _token_value(token)
+        out = np.fromiter(map(values.__getitem__, words), dtype=np.uint64, count=len(words))
+    if not out.size or out.min() > _LEGACY:
+        return out
+    marked = np.flatnonzero(out <= _LEGACY)
+    if (out[marked] == _LEGACY).any():
+        return word_hashes(*raw_words(text, encoding))
+    parts, start = [], 0
+    for at in marked.tolist():
+        parts.append(out[start:at])
+        if out[at] == _SEVERAL:
+            parts.append(_SEVERAL_HASHES[words[at]])
+        start = at + 1
+    parts.append(out[start:])
+    return np.concatenate(parts)
 
 
 def shingle_hashes(tokens: list[str]) -> np.ndarray:

@@ -21,7 +21,7 @@ _TCVN3_PAIRS = (
 TCVN3_TO_UNICODE = {pair[1]: pair[0] for pair in _TCVN3_PAIRS.split()}
 _TCVN3_TABLE = str.maketrans(TCVN3_TO_UNICODE)
 # Symbols only TCVN3 text uses: neither Vietnamese Unicode letters nor VNI modifiers.
-_TCVN3_ONLY = set("µ¸¶·¹¨»¾¼½©®ª«¬\u00ad¡¢£¤¥¦§×÷ÞßþÐÜ")
+TCVN3_ONLY = _TCVN3_ONLY = frozenset("µ¸¶·¹¨»¾¼½©®ª«¬\u00ad¡¢£¤¥¦§×÷ÞßþÐÜ")
 
 # VNI: a base letter followed by a modifier byte, or a single byte for a few letters.
 _VNI_MODS = {  # modifier → (tone mark, quality mark)
@@ -59,8 +59,9 @@ def tcvn3_to_unicode(text: str) -> str:
 # Letters that only Unicode Vietnamese has: beyond Latin-1, or combining marks.
 _UNICODE_VIET = re.compile(r"[\u0102\u0103\u0110\u0111\u01a0\u01a1\u01af\u01b0\u1ea0-\u1ef9\u0300-\u0323]")
 _TCVN3_ONLY_RE = re.compile("[" + re.escape("".join(sorted(_TCVN3_ONLY))) + "]")
-# VNI modifiers that are no Vietnamese letter, right after a vowel: "Ñaûng", "cuûa".
-_VNI_HINT = re.compile(r"[aeiouyAEIOUYôöÔÖ][øûïåäëüØÛÏÅÄËÜ]")
+# VNI modifiers that are no Vietnamese letter; right after a vowel: "Ñaûng", "cuûa".
+VNI_ONLY = frozenset("øûïåäëüØÛÏÅÄËÜ")
+_VNI_HINT = re.compile(r"[aeiouyAEIOUYôöÔÖ][" + "".join(sorted(VNI_ONLY)) + "]")
 
 
 def detect_encoding(text: str) -> str:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from pypdf import PdfWriter
 
 from dangvu.integrity.readers import UnreadableFile, read
+from dangvu.integrity.shingles import text_word_hashes, token_hash
 from dangvu.integrity.synthetic import to_tcvn3
 from dangvu.integrity.vietnamese import (
     canonical_syllable,
@@ -93,6 +94,28 @@ def test_normalise_is_idempotent_and_form_blind(text):
 @given(st.text(alphabet=VIET + "§¶µ¸®ñûâäù.\n ", max_size=80))
 def test_fast_tokens_agree_with_the_span_tokens(text):
     assert tokens(text) == tokens_with_spans(text)[0]
+
+
+PUNCTUATION = ".,;:!?()[]/-–—“”‘’«»…\u00a0\u2003\t"
+
+
+@given(st.text(alphabet=VIET + VIET.upper() + PUNCTUATION + "0123456789_§¶µ¸®ñûâäùÑ\n", max_size=120),
+       st.sampled_from(["auto", "unicode"]))
+def test_whole_text_hashes_agree_with_the_tokens(text, encoding):
+    """The fingerprint's fast path (split at white space, each raw token normalised
+    once) gives the same syllables as the tokenizer, punctuation, capitals, NFD and
+    legacy text included."""
+    for form in (text, unicodedata.normalize("NFD", text)):
+        expected = [token_hash(t) for t in tokens(form, encoding)]
+        assert text_word_hashes(form, encoding).tolist() == expected
+
+
+def test_whole_text_hashes_of_references_dashes_and_legacy_text():
+    text = "Nghị quyết 57-NQ/TW – “Đột phá” (khoa học)… Ñaûng"
+    assert text_word_hashes(text).tolist() == [token_hash(t) for t in tokens(text)]
+    assert tokens(text)[2:5] == ["57", "nq", "tw"]
+    legacy = to_tcvn3("Đảng bộ xã Hùng An")
+    assert text_word_hashes(legacy).tolist() == [token_hash(t) for t in ["đảng", "bộ", "xã", "hùng", "an"]]
 
 
 def test_spans_point_into_the_original_even_for_nfd_and_tcvn3():
