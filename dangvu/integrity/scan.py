@@ -34,8 +34,8 @@ import numpy as np
 
 from dangvu.integrity.fingerprints import Batch, Fingerprint, fingerprint, fingerprint_batch
 from dangvu.integrity.readers import SUFFIXES, read
-from dangvu.integrity.shingles import EMPTY, K, shingle_hashes
-from dangvu.integrity.vietnamese import tokens, tokens_with_spans
+from dangvu.integrity.shingles import EMPTY, K, hashes_with_spans, shingle_hashes, shingles_of
+from dangvu.integrity.vietnamese import tokens
 
 __all__ = ["Fingerprint", "Options", "candidate_pairs", "fingerprint", "scan"]
 
@@ -387,22 +387,25 @@ def common_source_groups(essays: np.ndarray, keys: np.ndarray) -> list[list[int]
 # --- step 5: passages ---------------------------------------------------------------------
 
 def passages(root: Path, rel_a: str, rel_b: str, shared: np.ndarray, gap: int = 3) -> list[dict]:
-    """Copied stretches as character offsets in both original texts."""
+    """Copied stretches as character offsets in both original texts: each shared
+    shingle of A in order, with the first place it stands in B; neighbours less
+    than `gap` shingles apart in both texts make one stretch."""
     ta, tb = read(root / rel_a), read(root / rel_b)
-    tokens_a, spans_a = tokens_with_spans(ta.original, ta.encoding)
-    tokens_b, spans_b = tokens_with_spans(tb.original, tb.encoding)
-    ha, hb = shingle_hashes(tokens_a), shingle_hashes(tokens_b)
-    in_b = np.flatnonzero(np.isin(hb, shared))
-    first_in_b = dict(zip(reversed(hb[in_b].tolist()), reversed(in_b.tolist()), strict=True))
-    runs: list[list[int]] = []  # [a_start, a_end, b_start, b_end] in shingle positions
-    for i in np.flatnonzero(np.isin(ha, shared)).tolist():
-        j = first_in_b[int(ha[i])]
-        if runs and 0 < i - runs[-1][1] <= gap + 1 and 0 < j - runs[-1][3] <= gap + 1:
-            runs[-1][1], runs[-1][3] = i, j
-        else:
-            runs.append([i, i, j, j])
-    return [{"a_start": spans_a[a0][0], "a_end": spans_a[a1 + K - 1][1],
-             "b_start": spans_b[b0][0], "b_end": spans_b[b1 + K - 1][1]} for a0, a1, b0, b1 in runs]
+    words_a, starts_a, ends_a = hashes_with_spans(ta.original, ta.encoding)
+    words_b, starts_b, ends_b = hashes_with_spans(tb.original, tb.encoding)
+    ha, hb = shingles_of(words_a), shingles_of(words_b)
+    i = np.flatnonzero(_isin_sorted(ha, shared))
+    in_b = np.flatnonzero(_isin_sorted(hb, shared))
+    values, first = np.unique(hb[in_b], return_index=True)
+    i = i[_isin_sorted(ha[i], values)]  # the same tokens as the fingerprints: all of them, but never fail
+    j = in_b[first[np.searchsorted(values, ha[i])]]
+    step_i, step_j = np.diff(i), np.diff(j)
+    joined = (step_i > 0) & (step_i <= gap + 1) & (step_j > 0) & (step_j <= gap + 1)
+    first_of_run = np.flatnonzero(np.r_[True, ~joined])
+    last_of_run = np.r_[first_of_run[1:] - 1, i.size - 1]
+    return [{"a_start": int(starts_a[i[s]]), "a_end": int(ends_a[i[e] + K - 1]),
+             "b_start": int(starts_b[j[s]]), "b_end": int(ends_b[j[e] + K - 1])}
+            for s, e in zip(first_of_run.tolist(), last_of_run.tolist(), strict=True)] if i.size else []
 
 
 def _passages_batch(root: str, items: list[tuple[str, str, np.ndarray]]) -> list[list[dict]]:

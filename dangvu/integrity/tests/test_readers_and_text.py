@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from pypdf import PdfWriter
 
 from dangvu.integrity.readers import UnreadableFile, read
-from dangvu.integrity.shingles import text_word_hashes, token_hash
+from dangvu.integrity.shingles import hashes_with_spans, text_word_hashes, token_hash
 from dangvu.integrity.synthetic import to_tcvn3
 from dangvu.integrity.vietnamese import (
     canonical_syllable,
@@ -99,15 +99,19 @@ def test_fast_tokens_agree_with_the_span_tokens(text):
 PUNCTUATION = ".,;:!?()[]/-–—“”‘’«»…\u00a0\u2003\t"
 
 
-@given(st.text(alphabet=VIET + VIET.upper() + PUNCTUATION + "0123456789_§¶µ¸®ñûâäùÑ\n", max_size=120),
+@given(st.text(alphabet=VIET + VIET.upper() + PUNCTUATION + "0123456789_§¶µ¸®ñûâäùÑİ\u0301\n", max_size=120),
        st.sampled_from(["auto", "unicode"]))
 def test_whole_text_hashes_agree_with_the_tokens(text, encoding):
-    """The fingerprint's fast path (split at white space, each raw token normalised
-    once) gives the same syllables as the tokenizer, punctuation, capitals, NFD and
-    legacy text included."""
+    """The fast paths (split at white space, each raw token normalised once; spans
+    straight from the regex) give the same syllables and spans as the tokenizer,
+    punctuation, capitals, NFD, stray combining marks and legacy text included."""
     for form in (text, unicodedata.normalize("NFD", text)):
         expected = [token_hash(t) for t in tokens(form, encoding)]
         assert text_word_hashes(form, encoding).tolist() == expected
+        syllables, spans = tokens_with_spans(form, encoding)
+        hashes, starts, ends = hashes_with_spans(form, encoding)
+        assert hashes.tolist() == [token_hash(t) for t in syllables]
+        assert list(zip(starts.tolist(), ends.tolist(), strict=True)) == spans
 
 
 def test_whole_text_hashes_of_references_dashes_and_legacy_text():
