@@ -201,18 +201,6 @@ def _segment_of(index: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     return np.searchsorted(offsets, index, side="right") - 1
 
 
-def covered_tokens(mask: np.ndarray, n_tokens: int) -> int:
-    """How many tokens fall inside at least one shingle whose mask is set
-    (token t is covered when a masked shingle starts in t-K+1 … t)."""
-    if not mask.any():
-        return 0
-    starts = np.zeros(n_tokens + 1, dtype=np.int32)
-    starts[1:mask.size + 1] = np.cumsum(mask, dtype=np.int32)
-    starts[mask.size + 1:] = starts[mask.size]
-    t = np.arange(n_tokens)
-    return int(np.count_nonzero(starts[t + 1] - starts[np.maximum(t - K + 1, 0)]))
-
-
 @dataclass
 class Split:
     """What leaving the common and excluded text out of a chunk found."""
@@ -241,15 +229,41 @@ def _thin(chunk: Batch, dropped: np.ndarray, per_essay: np.ndarray, kept: np.nda
     thin = n_tokens < min_words
     # Each dropped position covers at most K tokens, and at most positions - kept
     # positions hold a dropped shingle: only essays near the line are counted exactly.
-    positions = chunk.positions
-    near = ~thin & (kept < chunk.counts) & (n_tokens - K * (positions - kept) < min_words)
-    position_offsets = np.r_[0, np.cumsum(positions)]
-    for i in np.flatnonzero(near).tolist():
-        own = np.zeros(chunk.offsets[i + 1] - chunk.offsets[i], dtype=bool)
-        own[dropped[per_essay[i]:per_essay[i + 1]] - chunk.offsets[i]] = True
-        at_positions = own[chunk.order[position_offsets[i]:position_offsets[i + 1]]]
-        thin[i] = n_tokens[i] - covered_tokens(at_positions, int(n_tokens[i])) < min_words
+    positions = chunk.positions.astype(np.int64)
+    near = np.flatnonzero(~thin & (kept < chunk.counts) & (n_tokens - K * (positions - kept) < min_words))
+    if near.size:
+        is_dropped = np.zeros(chunk.shingles.size, dtype=bool)
+        is_dropped[dropped] = True
+        own = n_tokens[near] - _covered_tokens(chunk, is_dropped, near)
+        thin[near] = own < min_words
     return thin
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The concatenated ranges starts[k] … starts[k] + lengths[k] - 1."""
+    ends = np.cumsum(lengths)
+    return np.arange(ends[-1] if ends.size else 0) - np.repeat(ends - lengths - starts, lengths)
+
+
+def _covered_tokens(chunk: Batch, is_dropped: np.ndarray, essays: np.ndarray) -> np.ndarray:
+    """For each of `essays`: how many of its tokens lie inside at least one dropped
+    shingle (token t is covered when a dropped shingle starts in t-K+1 … t).
+
+    The essays' tokens are laid end to end; each essay's positions fill the start
+    of its stretch and its last K-1 slots stay empty, so a window looking back K-1
+    slots never reaches into the essay before with anything set."""
+    n_tokens = chunk.n_tokens[essays].astype(np.int64)
+    positions = chunk.positions[essays].astype(np.int64)
+    position_offsets = np.r_[0, np.cumsum(chunk.positions, dtype=np.int64)]
+    at = _ranges(position_offsets[essays], positions)
+    shingle = chunk.order[at].astype(np.int64) + np.repeat(chunk.offsets[essays], positions)
+    slot = _ranges(np.cumsum(n_tokens) - n_tokens, positions)
+    laid = np.zeros(int(n_tokens.sum()) + 1, dtype=np.int32)
+    laid[slot + 1] = is_dropped[shingle]
+    before = np.cumsum(laid)  # before[g]: dropped positions in slots < g
+    g = np.arange(n_tokens.sum())
+    covered = (before[g + 1] - before[np.maximum(g - K + 1, 0)]) > 0
+    return np.add.reduceat(covered, np.cumsum(n_tokens) - n_tokens, dtype=np.int64) if g.size else np.zeros(0, np.int64)
 
 
 _SALTS = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9], dtype=np.uint64)

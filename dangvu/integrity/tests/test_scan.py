@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from dangvu.integrity import scan as engine
 from dangvu.integrity import synthetic
 from dangvu.integrity.scan import Options, candidate_pairs, fingerprint, scan
 from dangvu.integrity.shingles import K
@@ -171,3 +172,59 @@ def test_candidate_pairs_need_two_shared_keys():
     keys = [np.array([1, 2, 3], np.uint64), np.array([2, 3, 9], np.uint64), np.array([3, 7], np.uint64)]
     doc = np.concatenate([np.full(k.size, i, np.int32) for i, k in enumerate(keys)])
     assert candidate_pairs(np.concatenate(keys), doc).tolist() == [[0, 1]]
+
+
+def test_many_chunks_and_sampled_keys_give_the_same_scores(tmp_path, monkeypatch):
+    """A national campaign is worked on in chunks of essays, with one candidate key
+    in eight: both only decide where and which pairs are checked, never a score."""
+    synthetic.build(tmp_path, 600, seed=11, docx_every=60)
+    whole = scan(tmp_path, Options(workers=1, max_df=30))
+    monkeypatch.setattr(engine, "CHUNK", 150)  # batches of 200 essays: three chunks
+    chunked = scan(tmp_path, Options(workers=1, max_df=30))
+    assert chunked == whole
+    monkeypatch.setattr(engine, "SMALL_CORPUS", 0)
+    sampled = scan(tmp_path, Options(workers=1, max_df=30))
+    exact = pair_map(whole)
+    assert sampled["thin"] == whole["thin"] and sampled["errors"] == whole["errors"]
+    for key, pair in pair_map(sampled).items():
+        assert pair == exact[key]
+    strong = {key for key, pair in exact.items() if pair["score"] >= 0.5}
+    assert strong and strong <= set(pair_map(sampled))
+
+
+def test_candidate_pairs_over_a_million_keys_keep_every_shared_pair():
+    """Above 2^20 keys a bucket count drops keys held once before sorting; it must
+    never drop one that two essays share."""
+    rng = np.random.default_rng(3)
+    essays, per_essay = 100, 11_000
+    hashes = rng.integers(1, 2**63, size=essays * per_essay, dtype=np.int64).view(np.uint64)
+    doc = np.repeat(np.arange(essays, dtype=np.int32), per_essay)
+    planted = {(i, i + 1) for i in range(0, essays - 1, 3)}
+    for i, j in planted:  # j takes two of i's keys
+        hashes[j * per_essay:j * per_essay + 2] = hashes[i * per_essay + 5:i * per_essay + 7]
+    order = np.lexsort((hashes, doc))  # keys unique within an essay, essays ascending
+    pairs = candidate_pairs(hashes[order], doc[order])
+    assert hashes.size > 1 << 20
+    assert {tuple(p) for p in pairs.tolist()} == planted
+
+
+def test_own_words_are_counted_exactly_for_every_essay_near_the_line():
+    """The chunk-wide count of tokens inside left-out shingles equals a plain count,
+    essay by essay (token t is covered by shingles starting at t-K+1 … t)."""
+    rng = np.random.default_rng(5)
+    prints = []
+    for i in range(40):
+        n = int(rng.integers(K, 60))
+        shingles = np.unique(rng.integers(0, 30, n - K + 1)).astype(np.uint64)  # repeats: positions > shingles
+        order = rng.integers(0, shingles.size, n - K + 1).astype(np.uint16)
+        prints.append(engine.Fingerprint(f"{i}.txt", shingles, order, n))
+    chunk = engine.Batch.of(prints)
+    is_dropped = rng.random(chunk.shingles.size) < 0.3
+    essays = np.arange(0, 40, 3)
+    counted = engine._covered_tokens(chunk, is_dropped, essays).tolist()
+    expected = []
+    for i in essays.tolist():
+        fp = prints[i]
+        at = is_dropped[chunk.offsets[i]:chunk.offsets[i + 1]][fp.order]
+        expected.append(sum(any(at[max(t - K + 1, 0):t + 1]) for t in range(fp.n_tokens)))
+    assert counted == expected and sum(expected) > 0
