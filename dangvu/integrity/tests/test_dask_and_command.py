@@ -1,4 +1,6 @@
 import json
+import subprocess
+import sys
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -48,3 +50,23 @@ def test_command_summary_is_vietnamese(corpus, capsys):
 def test_command_refuses_a_missing_folder(tmp_path):
     with pytest.raises(CommandError, match="Không có thư mục"):
         call_command("scan_essays", str(tmp_path / "khong-co"))
+
+
+def test_console_script_scans_without_setting_django_up(corpus, tmp_path):
+    """`dangvu scan_essays` (the console script, as other tools call it) gives the
+    same JSON as the engine, exits 0 with unreadable files, and never loads Django."""
+    out = tmp_path / "ket-qua.json"
+    probe = ("import sys; from dangvu.__main__ import main\n"
+             "try:\n    main()\nexcept SystemExit as exit:\n    code = exit.code\n"
+             "print(code, 'django' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe, "scan_essays", str(corpus), "--json", str(out), "-v0"],
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["0", "False"]
+    assert json.loads(out.read_text(encoding="utf-8")) == scan(corpus, Options(workers=1))
+
+
+def test_console_script_says_what_is_wrong_in_vietnamese(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "dangvu", "scan_essays", str(tmp_path / "khong-co")],
+                          capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "Không có thư mục" in done.stderr
