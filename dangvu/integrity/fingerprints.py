@@ -6,8 +6,8 @@ the scan then merges batches into chunks of tens of thousands of essays and work
 on whole chunks with numpy, never essay by essay in Python.
 """
 
+import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
@@ -26,15 +26,31 @@ class Fingerprint:
 
 def fingerprint(root: str, rel: str) -> Fingerprint:
     try:
-        text = read(Path(root) / rel)
+        text = read(os.path.join(root, rel))
     except UnreadableFile as exc:
         return Fingerprint(rel, error=str(exc))
     except OSError as exc:
         return Fingerprint(rel, error=f"Không mở được tệp: {exc.strerror}.")
     words = text_word_hashes(text.original, text.encoding)
-    unique, order = np.unique(shingles_of(words), return_inverse=True)
-    small = np.uint16 if unique.size < 2**16 else np.uint32  # 2 bytes a position, not 8
-    return Fingerprint(rel, unique, order.astype(small), words.size)
+    unique, order = unique_with_order(shingles_of(words))
+    return Fingerprint(rel, unique, order, words.size)
+
+
+def unique_with_order(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """np.unique(values, return_inverse=True) for one essay's few hundred values,
+    in a third of the time (numpy's general version costs more in Python than in
+    sorting here); the inverse in 2 bytes a position where it fits."""
+    if not values.size:
+        return EMPTY, np.empty(0, dtype=np.uint16)
+    perm = values.argsort()
+    ordered = values[perm]
+    first = np.empty(values.size, dtype=bool)
+    first[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    unique = ordered[first]
+    order = np.empty(values.size, dtype=np.uint16 if unique.size < 2**16 else np.uint32)
+    order[perm] = np.cumsum(first) - 1
+    return unique, order
 
 
 @dataclass

@@ -24,10 +24,12 @@ class Text:
     encoding: str = "auto"
 
 
-def read(path: Path) -> Text:
-    data = path.read_bytes()
-    if not data.strip():
+def read(path: Path | str) -> Text:
+    with open(path, "rb") as file:
+        data = file.read()
+    if not data or data.isspace():
         raise UnreadableFile("Tệp rỗng: không có nội dung để kiểm tra.")
+    path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".txt":
         return Text(_decode_txt(data))

@@ -140,19 +140,22 @@ def shingle_hashes(tokens: list[str]) -> np.ndarray:
     return shingles_of(word_hashes(tokens, canonical=True))
 
 
+_S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
+
+
 def shingles_of(t: np.ndarray) -> np.ndarray:
     """Shingle hashes from the syllable hashes of a text."""
     n = t.size - K + 1
     if n <= 0:
         return EMPTY
-    with np.errstate(over="ignore"):
-        h = np.zeros(n, dtype=np.uint64)
-        for i in range(K):
-            h = h * _P + t[i:i + n]
-        # splitmix64 finaliser: spreads the low bits, which sampling reads
-        h ^= h >> np.uint64(30)
-        h *= _M1
-        h ^= h >> np.uint64(27)
-        h *= _M2
-        h ^= h >> np.uint64(31)
+    h = t[:n].copy()  # in place from here: a few hundred values, so allocations cost more than arithmetic
+    for i in range(1, K):
+        np.multiply(h, _P, out=h)
+        np.add(h, t[i:i + n], out=h)
+    # splitmix64 finaliser: spreads the low bits, which sampling reads
+    h ^= h >> _S30
+    np.multiply(h, _M1, out=h)
+    h ^= h >> _S27
+    np.multiply(h, _M2, out=h)
+    h ^= h >> _S31
     return h

@@ -6,9 +6,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dangvu.integrity import scan as engine
 from dangvu.integrity import synthetic
+from dangvu.integrity.fingerprints import unique_with_order
 from dangvu.integrity.scan import Options, candidate_pairs, fingerprint, scan
 from dangvu.integrity.shingles import K
 from dangvu.integrity.synthetic import _edit, essay, to_tcvn3
@@ -228,3 +231,12 @@ def test_own_words_are_counted_exactly_for_every_essay_near_the_line():
         at = is_dropped[chunk.offsets[i]:chunk.offsets[i + 1]][fp.order]
         expected.append(sum(any(at[max(t - K + 1, 0):t + 1]) for t in range(fp.n_tokens)))
     assert counted == expected and sum(expected) > 0
+
+
+@given(st.lists(st.integers(0, 40), max_size=300))
+def test_unique_with_order_is_numpys_unique_with_inverse(values):
+    array = np.array(values, dtype=np.uint64)
+    unique, order = unique_with_order(array)
+    expected, inverse = np.unique(array, return_inverse=True)
+    assert unique.tolist() == expected.tolist() and order.tolist() == inverse.tolist()
+    assert order.dtype == np.uint16
