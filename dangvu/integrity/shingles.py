@@ -7,7 +7,15 @@ from hashlib import blake2b
 
 import numpy as np
 
-from dangvu.integrity.vietnamese import TCVN3_ONLY, VNI_ONLY, canonical_syllable, raw_words, tokens_with_spans
+from dangvu.integrity.vietnamese import (
+    TCVN3_ONLY,
+    VNI_ONLY,
+    canonical_syllable,
+    tcvn3_to_unicode,
+    to_unicode,
+    tokens_with_spans,
+    vni_to_unicode,
+)
 
 K = 5  # syllables per shingle
 _P = np.uint64(0x100000001B3)
@@ -50,8 +58,8 @@ _NOT_WORD = re.compile(r"[^\w\s]")
 _LEGACY_CHAR = re.compile("[" + re.escape("".join(sorted(TCVN3_ONLY | VNI_ONLY))) + "]")
 
 
-def _token_value(token: str) -> int:
-    if _LEGACY_CHAR.search(token):
+def _token_value(token: str, screen: bool = True) -> int:
+    if screen and _LEGACY_CHAR.search(token):
         return _LEGACY
     syllables = _NOT_WORD.sub(" ", token.lower()).split()
     if len(syllables) == 1:
@@ -82,24 +90,51 @@ def text_word_hashes(text: str, encoding: str = "auto") -> np.ndarray:
 
     The text is only split at white space; each distinct raw token, punctuation and
     capitals included, is normalised once and remembered. A text with a token
-    that may be legacy TCVN3 or VNI takes the full path.
+    that may be legacy TCVN3 or VNI is first converted line by line, as for display.
     """
+    if encoding in ("tcvn3", "vni"):
+        return _unicode_text_hashes(_as_unicode(text, encoding))
     nfc = text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
     words = nfc.split()
-    out = _token_values(words)
-    if not out.size or out.min() > _LEGACY:
-        return out
-    marked = np.flatnonzero(out <= _LEGACY)
-    if (out[marked] == _LEGACY).any():
-        return word_hashes(*raw_words(text, encoding))
+    values = _token_values(words)
+    if values.size and values.min() <= _LEGACY:
+        if (values == _LEGACY).any():
+            return _unicode_text_hashes(_as_unicode(text, encoding))
+        return _expand(words, values)
+    return values
+
+
+def _unicode_text_hashes(text: str) -> np.ndarray:
+    """Syllable hashes of a text already converted from legacy fonts."""
+    words = text.split()
+    values = _token_values(words)
+    for at in np.flatnonzero(values == _LEGACY).tolist():  # legacy-looking, but on a Unicode line
+        values[at] = _token_value(words[at], screen=False)
+    return _expand(words, values)
+
+
+def _expand(words: list[str], values: np.ndarray) -> np.ndarray:
+    """Token values to syllable hashes: markers dropped or expanded."""
+    if not values.size or values.min() > _LEGACY:
+        return values
     parts, start = [], 0
-    for at in marked.tolist():
-        parts.append(out[start:at])
-        if out[at] == _SEVERAL:
+    for at in np.flatnonzero(values <= _LEGACY).tolist():
+        parts.append(values[start:at])
+        if values[at] == _SEVERAL:
             parts.append(_SEVERAL_HASHES[words[at]])
         start = at + 1
-    parts.append(out[start:])
+    parts.append(values[start:])
     return np.concatenate(parts)
+
+
+def _as_unicode(text: str, encoding: str) -> str:
+    if encoding == "auto":
+        return to_unicode(text)
+    if encoding == "tcvn3":
+        text = tcvn3_to_unicode(text)
+    elif encoding == "vni":
+        text = vni_to_unicode(text)
+    return unicodedata.normalize("NFC", text)
 
 
 _COMBINING = re.compile(r"[\u0300-\u036f]")
@@ -120,7 +155,7 @@ def hashes_with_spans(text: str, encoding: str = "auto") -> tuple[np.ndarray, np
     white-space token one syllable, nothing beyond the BMP) syllable k is the k-th
     run of word characters, found at once by a table of code points.
     """
-    if unicodedata.is_normalized("NFC", text) and not _COMBINING.search(text):
+    if encoding in ("auto", "unicode") and unicodedata.is_normalized("NFC", text) and not _COMBINING.search(text):
         values = _token_values(text.split())
         if not values.size or values.min() > _LEGACY:
             points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)

@@ -100,7 +100,7 @@ PUNCTUATION = ".,;:!?()[]/-–—“”‘’«»…\u00a0\u2003\t"
 
 
 @given(st.text(alphabet=VIET + VIET.upper() + PUNCTUATION + "0123456789_§¶µ¸®ñûâäùÑİ\u0301\n", max_size=120),
-       st.sampled_from(["auto", "unicode"]))
+       st.sampled_from(["auto", "unicode", "tcvn3", "vni"]))
 def test_whole_text_hashes_agree_with_the_tokens(text, encoding):
     """The fast paths (split at white space, each raw token normalised once; spans
     straight from the regex) give the same syllables and spans as the tokenizer,
