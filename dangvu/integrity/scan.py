@@ -24,7 +24,7 @@ import os
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -43,6 +43,7 @@ SMALL_CORPUS = 5000  # below this every shingle is a candidate key
 SAMPLE_MASK = np.uint64(7)  # one in eight above it
 BIG_CLUSTER = 10  # above this many members a cluster lists each essay's best match only
 CHUNK = 20_000  # essays worked on together in steps 2 and 3
+BATCH = 1000  # essays a worker reads at a time
 
 
 @dataclass
@@ -111,18 +112,21 @@ def executor(options: Options, jobs: int):
         yield pool.map
 
 
-def read_all(run, root: Path, rels: list[str], report) -> tuple[list[Batch], list[dict]]:
+def read_all(run, root: Path, rels: list[str], report) -> tuple[list[Batch], list[dict], "BucketCounts"]:
     """Fingerprint every file; readable essays come back merged into chunks of
-    about CHUNK essays, numbered in the order of `rels`."""
+    about CHUNK essays, numbered in the order of `rels`. Each chunk's shingles are
+    counted by bucket while the workers go on reading."""
     chunks, pending, errors, done, first = [], [], [], 0, 0
+    counts = BucketCounts(len(rels) * 1000)
 
     def flush():
         nonlocal first
         chunks.append(Batch.merge(pending, first))
+        counts.add(chunks[-1].shingles)
         first += len(chunks[-1])
         pending.clear()
 
-    batches = _batches(rels, 200)
+    batches = _batches(rels, BATCH)
     for batch in run(fingerprint_batch, [str(root)] * len(batches), batches):
         errors += batch.errors
         pending.append(batch)
@@ -132,39 +136,60 @@ def read_all(run, root: Path, rels: list[str], report) -> tuple[list[Batch], lis
         report("read", done, len(rels))
     if pending:
         flush()
-    return chunks, errors
+    return chunks, errors, counts
 
 
 # --- step 2: common shingles ------------------------------------------------------
-
-def _bucket_bits(total: int) -> int:
-    # About four shingles a bucket, at most 2^24 buckets (128 MB of counts): even
-    # at eleven a bucket, chance alone never lifts one above max_df.
-    return int(min(max(np.ceil(np.log2(max(total, 1))) - 2, 16), 24))
-
 
 def _buckets(values: np.ndarray, bits: int) -> np.ndarray:
     return (values >> np.uint64(64 - bits)).view(np.int64)
 
 
-def common_shingles(chunks: list[Batch], max_df: int) -> np.ndarray:
-    """Exact: shingles present in more than max_df essays.
+class BucketCounts:
+    """How many essays hold a shingle of each bucket (the top bits of its hash).
+    A shingle in more than max_df essays can only lie in a bucket counted above
+    max_df: the few such buckets are all that is then counted exactly."""
 
-    A bucket count (one linear pass) finds the few buckets that can hold such a
-    shingle; only the shingles in those buckets are then counted exactly.
-    """
-    if sum(len(c) for c in chunks) <= max_df:
-        return EMPTY
-    bits = _bucket_bits(sum(c.shingles.size for c in chunks))
-    counts = np.zeros(1 << bits, dtype=np.int64)
-    for chunk in chunks:
-        counts += np.bincount(_buckets(chunk.shingles, bits), minlength=1 << bits)
-    hot = counts > max_df
-    if not hot.any():
-        return EMPTY
-    suspects = [c.shingles[hot[_buckets(c.shingles, bits)]] for c in chunks]
-    values, df = np.unique(np.concatenate(suspects), return_counts=True)
-    return values[df > max_df]
+    def __init__(self, expected_shingles: int):
+        # About four shingles a bucket, at most 2^24 buckets (128 MB of counts):
+        # even at eleven a bucket, chance alone never lifts one above max_df.
+        self.bits = int(min(max(np.ceil(np.log2(max(expected_shingles, 1))) - 2, 16), 24))
+        self.counts = np.zeros(1 << self.bits, dtype=np.int64)
+
+    def add(self, shingles: np.ndarray) -> None:
+        self.counts += np.bincount(_buckets(shingles, self.bits), minlength=self.counts.size)
+
+
+class LeftOut:
+    """The shingles left out of every score: those found in more than max_df
+    essays (exact) and those of excluded texts.
+
+    One pass over each chunk looks its shingles' buckets up in a bitmap of the
+    hot and excluded buckets; the few that pass are kept, with where they stand,
+    to count exactly and then to be matched against both sets."""
+
+    def __init__(self, chunks: list[Batch], counts: BucketCounts, max_df: int, excluded: np.ndarray, pool):
+        bits = counts.bits
+        hot = counts.counts > max_df if sum(len(c) for c in chunks) > max_df else np.zeros_like(counts.counts, bool)
+        bitmap = hot.copy()
+        bitmap[_buckets(excluded, bits)] = True
+
+        def suspects(chunk):
+            where = np.flatnonzero(bitmap[_buckets(chunk.shingles, bits)])
+            return where, chunk.shingles[where]
+
+        self.suspects = list(pool.map(suspects, chunks))
+        in_hot = [values[hot[_buckets(values, bits)]] for _where, values in self.suspects]
+        values, df = np.unique(np.concatenate(in_hot or [EMPTY]), return_counts=True)
+        self.common = np.setdiff1d(values[df > max_df], excluded, assume_unique=True)
+        self.excluded = excluded
+
+    def find(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Indices into chunk k's shingles of those left out, and of the common ones."""
+        where, values = self.suspects[k]
+        self.suspects[k] = None  # each chunk is asked once: free its share
+        is_common = _isin_sorted(values, self.common)
+        return where[is_common | _isin_sorted(values, self.excluded)], where[is_common]
 
 
 def _isin_sorted(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
@@ -172,28 +197,6 @@ def _isin_sorted(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
         return np.zeros(values.size, dtype=bool)
     idx = np.minimum(np.searchsorted(sorted_set, values), sorted_set.size - 1)
     return sorted_set[idx] == values
-
-
-class LeftOut:
-    """The shingles left out of every score: those common to many essays and those
-    of excluded texts. For tens of millions of shingles at a time a bitmap of
-    their buckets rules out nearly every one with a single lookup; only the rest
-    are searched."""
-
-    BITS = 24
-
-    def __init__(self, common: np.ndarray, excluded: np.ndarray):
-        self.common, self.excluded = common, excluded
-        self.bitmap = np.zeros(1 << self.BITS, dtype=bool)
-        for values in (common, excluded):
-            self.bitmap[_buckets(values, self.BITS)] = True
-
-    def find(self, shingles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Indices into `shingles` of those left out, and of the common ones."""
-        maybe = np.flatnonzero(self.bitmap[_buckets(shingles, self.BITS)])
-        values = shingles[maybe]
-        is_common = _isin_sorted(values, self.common)
-        return maybe[is_common | _isin_sorted(values, self.excluded)], maybe[is_common]
 
 
 def _segment_of(index: np.ndarray, offsets: np.ndarray) -> np.ndarray:
@@ -209,11 +212,12 @@ class Split:
     source_keys: np.ndarray  # … and three min-hash keys of that text each, (n, 3)
 
 
-def split_common(chunk: Batch, left_out: LeftOut, min_words: int, common_share: float) -> Split:
-    """Leave the chunk holding only each essay's rare shingles and say which essays
-    are thin (fewer than min_words tokens outside excluded and common shingles) or
+def split_common(chunk: Batch, dropped: np.ndarray, common: np.ndarray, min_words: int,
+                 common_share: float) -> Split:
+    """Leave the chunk holding only each essay's rare shingles (dropping those at
+    `dropped`; `common` are the common ones among them) and say which essays are
+    thin (fewer than min_words tokens outside excluded and common shingles) or
     built on a common source."""
-    dropped, common = left_out.find(chunk.shingles)
     per_essay = np.searchsorted(dropped, chunk.offsets)  # essay i's are dropped[per_essay[i]:per_essay[i+1]]
     kept = chunk.counts - np.diff(per_essay)
     thin = _thin(chunk, dropped, per_essay, kept, min_words)
@@ -446,16 +450,20 @@ def _scan(root: Path, options: Options, progress) -> dict:
     rels = list_files(root)
     excluded = excluded_shingles(options.exclude)
     report("read", 0, len(rels))
-    with executor(options, len(rels)) as run:
-        chunks, errors = read_all(run, root, rels, report)
+    with executor(options, len(rels)) as run, ThreadPoolExecutor(2) as threads:
+        chunks, errors, counts = read_all(run, root, rels, report)
         paths = [p for c in chunks for p in c.paths]
 
         # Excluded text and text common to very many essays are both left out of
-        # every score, denominator included, and of the writer's own words.
+        # every score, denominator included, and of the writer's own words. Two
+        # threads share the chunks: numpy lets go of the GIL for the heavy parts.
         report("compare", 0, len(paths))
-        left_out = LeftOut(np.setdiff1d(common_shingles(chunks, options.max_df), excluded, assume_unique=True),
-                           excluded)
-        splits = [split_common(c, left_out, options.min_words, options.common_share) for c in chunks]
+        left_out = LeftOut(chunks, counts, options.max_df, excluded, threads)
+
+        def split(k):
+            return split_common(chunks[k], *left_out.find(k), options.min_words, options.common_share)
+
+        splits = list(threads.map(split, range(len(chunks))))
         thin = [p for p, t in zip(paths, np.concatenate([s.thin for s in splits] or [[]]), strict=True) if t]
         rare = RareShingles(chunks)
         edges, copy_groups = _pairs_and_groups(rare, options, report)
