@@ -179,9 +179,8 @@ class LeftOut:
             return where, chunk.shingles[where]
 
         self.suspects = list(pool.map(suspects, chunks))
-        in_hot = [values[hot[_buckets(values, bits)]] for _where, values in self.suspects]
-        values, df = np.unique(np.concatenate(in_hot or [EMPTY]), return_counts=True)
-        self.common = np.setdiff1d(values[df > max_df], excluded, assume_unique=True)
+        in_hot = np.concatenate([values[hot[_buckets(values, bits)]] for _where, values in self.suspects] or [EMPTY])
+        self.common = np.setdiff1d(_more_than(in_hot, max_df), excluded, assume_unique=True)
         self.excluded = excluded
 
     def find(self, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -190,6 +189,13 @@ class LeftOut:
         self.suspects[k] = None  # each chunk is asked once: free its share
         is_common = _isin_sorted(values, self.common)
         return where[is_common | _isin_sorted(values, self.excluded)], where[is_common]
+
+
+def _more_than(values: np.ndarray, times: int) -> np.ndarray:
+    """The values found more than `times` times, sorted (sorts `values` in place)."""
+    values.sort()
+    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+    return values[starts[np.diff(starts, append=values.size) > times]]
 
 
 def _isin_sorted(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
@@ -243,31 +249,26 @@ def _thin(chunk: Batch, dropped: np.ndarray, per_essay: np.ndarray, kept: np.nda
     return thin
 
 
-def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """The concatenated ranges starts[k] … starts[k] + lengths[k] - 1."""
-    ends = np.cumsum(lengths)
-    return np.arange(ends[-1] if ends.size else 0) - np.repeat(ends - lengths - starts, lengths)
-
-
 def _covered_tokens(chunk: Batch, is_dropped: np.ndarray, essays: np.ndarray) -> np.ndarray:
     """For each of `essays`: how many of its tokens lie inside at least one dropped
-    shingle (token t is covered when a dropped shingle starts in t-K+1 … t).
-
-    The essays' tokens are laid end to end; each essay's positions fill the start
-    of its stretch and its last K-1 slots stay empty, so a window looking back K-1
-    slots never reaches into the essay before with anything set."""
-    n_tokens = chunk.n_tokens[essays].astype(np.int64)
-    positions = chunk.positions[essays].astype(np.int64)
-    position_offsets = np.r_[0, np.cumsum(chunk.positions, dtype=np.int64)]
-    at = _ranges(position_offsets[essays], positions)
-    shingle = chunk.order[at].astype(np.int64) + np.repeat(chunk.offsets[essays], positions)
-    slot = _ranges(np.cumsum(n_tokens) - n_tokens, positions)
-    laid = np.zeros(int(n_tokens.sum()) + 1, dtype=np.int32)
-    laid[slot + 1] = is_dropped[shingle]
-    before = np.cumsum(laid)  # before[g]: dropped positions in slots < g
-    g = np.arange(n_tokens.sum())
-    covered = (before[g + 1] - before[np.maximum(g - K + 1, 0)]) > 0
-    return np.add.reduceat(covered, np.cumsum(n_tokens) - n_tokens, dtype=np.int64) if g.size else np.zeros(0, np.int64)
+    shingle. A shingle at position p covers tokens p … p+K-1, so each dropped
+    position covers the tokens up to the next one, at most K; the last, K."""
+    starts = chunk.position_offsets
+    lengths = np.diff(starts)[essays]
+    if essays.size == len(chunk):
+        at = np.flatnonzero(is_dropped[chunk.order])
+        lo, hi = starts[:-1], starts[1:]
+    else:  # only the positions of these essays, laid end to end
+        ends = np.cumsum(lengths)
+        positions = np.arange(ends[-1]) + np.repeat(starts[essays] - (ends - lengths), lengths)
+        at = positions[is_dropped[chunk.order[positions]]]
+        lo, hi = starts[essays], starts[essays] + lengths
+    cover = np.minimum(np.diff(at, append=np.iinfo(np.int64).max), K)
+    first, last = np.searchsorted(at, lo), np.searchsorted(at, hi)
+    has = last > first
+    cover[last[has] - 1] = K  # an essay's last dropped position: the next is not its own
+    total = np.r_[0, np.cumsum(cover)]
+    return total[last] - total[first]
 
 
 _SALTS = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9], dtype=np.uint64)
