@@ -11,6 +11,7 @@ from dangvu.integrity.vietnamese import (
     TCVN3_ONLY,
     VNI_ONLY,
     canonical_syllable,
+    converted_keeping_offsets,
     tcvn3_to_unicode,
     to_unicode,
     tokens_with_spans,
@@ -151,23 +152,44 @@ def hashes_with_spans(text: str, encoding: str = "auto") -> tuple[np.ndarray, np
     """Syllable hashes with each syllable's start and end in `text`, as
     tokens_with_spans finds them.
 
-    In the usual text (NFC, no stray combining mark, no legacy font, each
-    white-space token one syllable, nothing beyond the BMP) syllable k is the k-th
-    run of word characters, found at once by a table of code points.
+    In the usual text (NFC, no stray combining mark, each white-space token one
+    syllable, nothing beyond the BMP) syllable k is the k-th run of word
+    characters, found at once by a table of code points. A TCVN3 text is first
+    converted letter for letter, which keeps every offset.
     """
-    if encoding in ("auto", "unicode") and unicodedata.is_normalized("NFC", text) and not _COMBINING.search(text):
-        values = _token_values(text.split())
-        if not values.size or values.min() > _LEGACY:
-            points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-            if not points.size or points.max() < 0x10000:
-                word = np.r_[False, _is_word_char()[points], False]
-                edges = np.flatnonzero(word[1:] != word[:-1])
-                starts, ends = edges[0::2], edges[1::2]
-                if starts.size == values.size:
-                    return values, starts, ends
+    if encoding in ("auto", "unicode"):
+        found = _runs_if_one_syllable_each(text, encoding)
+        if found is not None:
+            return found
     syllables, spans = tokens_with_spans(text, encoding)
     bounds = np.array(spans, dtype=np.int64).reshape(-1, 2)
     return word_hashes(syllables, canonical=True), bounds[:, 0], bounds[:, 1]
+
+
+def _runs_if_one_syllable_each(text: str, encoding: str):
+    if not unicodedata.is_normalized("NFC", text) or _COMBINING.search(text):
+        return None
+    words = text.split()
+    values = _token_values(words)
+    if values.size and values.min() <= _LEGACY:
+        if encoding != "auto" or (values != _LEGACY).all():
+            return None
+        converted, offsets_kept = converted_keeping_offsets(text)
+        if not offsets_kept:
+            return None
+        text, words = converted, converted.split()
+        values = _token_values(words)
+        for at in np.flatnonzero(values == _LEGACY).tolist():  # legacy-looking, but on a Unicode line
+            values[at] = _token_value(words[at], screen=False)
+        if values.size and values.min() <= _LEGACY:
+            return None
+    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    if points.size and points.max() >= 0x10000:
+        return None
+    word = np.r_[False, _is_word_char()[points], False]
+    edges = np.flatnonzero(word[1:] != word[:-1])
+    starts, ends = edges[0::2], edges[1::2]
+    return (values, starts, ends) if starts.size == values.size else None
 
 
 def shingle_hashes(tokens: list[str]) -> np.ndarray:
