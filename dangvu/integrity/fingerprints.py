@@ -58,9 +58,9 @@ class Batch:
     """The fingerprints of consecutive readable essays as flat arrays.
 
     Essay i has shingles[offsets[i]:offsets[i+1]] (sorted, unique) and
-    max(n_tokens[i] - K + 1, 0) positions in `order`, each the index in
-    `shingles` of the shingle standing there. `first` is the scan-wide number of
-    essay 0.
+    max(n_tokens[i] - K + 1, 0) positions in `order`, each the index among the
+    essay's own shingles of the shingle standing there (2 bytes a position where
+    that fits). `first` is the scan-wide number of essay 0.
     """
     paths: list[str]
     n_tokens: np.ndarray
@@ -91,15 +91,12 @@ class Batch:
     @classmethod
     def of(cls, prints: list[Fingerprint]) -> "Batch":
         ok = [fp for fp in prints if not fp.error]
-        offsets = np.r_[0, np.cumsum([fp.shingles.size for fp in ok], dtype=np.int64)]
-        local = _concat([fp.order for fp in ok], np.uint16).astype(np.uint32)
-        local += np.repeat(offsets[:-1], [fp.order.size for fp in ok]).astype(np.uint32)
         return cls(
             paths=[fp.path for fp in ok],
             n_tokens=np.array([fp.n_tokens for fp in ok], dtype=np.int32),
-            offsets=offsets,
+            offsets=np.r_[0, np.cumsum([fp.shingles.size for fp in ok], dtype=np.int64)],
             shingles=_concat([fp.shingles for fp in ok], np.uint64),
-            order=local,
+            order=_concat([fp.order for fp in ok], np.uint16),
             errors=[{"file": fp.path, "error": fp.error} for fp in prints if fp.error],
         )
 
@@ -112,7 +109,7 @@ class Batch:
             n_tokens=_concat([b.n_tokens for b in batches], np.int32),
             offsets=np.r_[0, *[b.offsets[1:] + s for b, s in zip(batches, shifts, strict=True)]].astype(np.int64),
             shingles=_concat([b.shingles for b in batches], np.uint64),
-            order=_concat([b.order + np.uint32(s) for b, s in zip(batches, shifts, strict=True)], np.uint32),
+            order=_concat([b.order for b in batches], np.uint16),
             errors=[e for b in batches for e in b.errors],
             first=first,
         )

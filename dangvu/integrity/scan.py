@@ -178,27 +178,40 @@ class LeftOut:
         bitmap[_buckets(excluded, bits)] = True
 
         def suspects(chunk):
+            """Where in the chunk a shingle may be left out, and how often each
+            shingle of a hot bucket occurs in the chunk."""
             where = np.flatnonzero(bitmap[_buckets(chunk.shingles, bits)])
-            return where, chunk.shingles[where]
+            values = chunk.shingles[where]
+            values = values[hot[_buckets(values, bits)]]
+            values.sort()
+            starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]]) if values.size else np.empty(0, np.int64)
+            return where.astype(np.int32), values[starts], np.diff(starts, append=values.size)
 
-        self.suspects = list(pool.map(suspects, chunks))
-        in_hot = np.concatenate([values[hot[_buckets(values, bits)]] for _where, values in self.suspects] or [EMPTY])
-        self.common = np.setdiff1d(_more_than(in_hot, max_df), excluded, assume_unique=True)
+        found = list(pool.map(suspects, chunks))
+        self.where = [where for where, _values, _counts in found]
+        self.common = np.setdiff1d(_more_than(np.concatenate([v for _w, v, _c in found] or [EMPTY]),
+                                              np.concatenate([c for _w, _v, c in found] or [np.empty(0, np.int64)]),
+                                              max_df),
+                                   excluded, assume_unique=True)
         self.excluded = excluded
 
-    def find(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+    def find(self, k: int, chunk: Batch) -> tuple[np.ndarray, np.ndarray]:
         """Indices into chunk k's shingles of those left out, and of the common ones."""
-        where, values = self.suspects[k]
-        self.suspects[k] = None  # each chunk is asked once: free its share
+        where = self.where[k].astype(np.int64)
+        self.where[k] = None  # each chunk is asked once: free its share
+        values = chunk.shingles[where]
         is_common = _isin_sorted(values, self.common)
         return where[is_common | _isin_sorted(values, self.excluded)], where[is_common]
 
 
-def _more_than(values: np.ndarray, times: int) -> np.ndarray:
-    """The values found more than `times` times, sorted (sorts `values` in place)."""
-    values.sort()
+def _more_than(values: np.ndarray, counts: np.ndarray, times: int) -> np.ndarray:
+    """The values whose counts add up to more than `times`, sorted."""
+    if not values.size:
+        return EMPTY
+    order = np.argsort(values, kind="stable")
+    values, counts = values[order], counts[order]
     starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
-    return values[starts[np.diff(starts, append=values.size) > times]]
+    return values[starts[np.add.reduceat(counts, starts) > times]]
 
 
 def _isin_sorted(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
@@ -258,14 +271,12 @@ def _covered_tokens(chunk: Batch, is_dropped: np.ndarray, essays: np.ndarray) ->
     position covers the tokens up to the next one, at most K; the last, K."""
     starts = chunk.position_offsets
     lengths = np.diff(starts)[essays]
-    if essays.size == len(chunk):
-        at = np.flatnonzero(is_dropped[chunk.order])
-        lo, hi = starts[:-1], starts[1:]
-    else:  # only the positions of these essays, laid end to end
-        ends = np.cumsum(lengths)
-        positions = np.arange(ends[-1]) + np.repeat(starts[essays] - (ends - lengths), lengths)
-        at = positions[is_dropped[chunk.order[positions]]]
-        lo, hi = starts[essays], starts[essays] + lengths
+    ends = np.cumsum(lengths)
+    positions = np.arange(ends[-1]) + np.repeat(starts[essays] - (ends - lengths), lengths)  # end to end
+    shingle = chunk.order[positions] + np.repeat(chunk.offsets[essays], lengths)
+    at = positions[is_dropped[shingle]]
+    del positions, shingle
+    lo, hi = starts[essays], starts[essays] + lengths
     cover = np.minimum(np.diff(at, append=np.iinfo(np.int64).max), K)
     first, last = np.searchsorted(at, lo), np.searchsorted(at, hi)
     has = last > first
@@ -493,7 +504,7 @@ def _scan(root: Path, options: Options, progress) -> dict:
         left_out = LeftOut(chunks, counts, options.max_df, excluded, threads)
 
         def split(k):
-            return split_common(chunks[k], *left_out.find(k), options.min_words, options.common_share)
+            return split_common(chunks[k], *left_out.find(k, chunks[k]), options.min_words, options.common_share)
 
         splits = list(threads.map(split, range(len(chunks))))
         thin = [p for p, t in zip(paths, np.concatenate([s.thin for s in splits] or [[]]), strict=True) if t]
