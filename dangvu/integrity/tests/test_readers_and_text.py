@@ -133,7 +133,7 @@ def test_spans_point_into_the_original_even_for_nfd_and_tcvn3():
 
 
 def test_engine_does_not_import_django():
-    code = ("import sys, dangvu.integrity.scan, dangvu.integrity.synthetic; "
+    code = ("import sys, dangvu.integrity.scan, dangvu.integrity.synthetic, dangvu.integrity.cli; "
             "sys.exit(any(m.split('.')[0] == 'django' for m in sys.modules))")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
 
