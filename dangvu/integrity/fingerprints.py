@@ -25,15 +25,18 @@ class Fingerprint:
 
 
 def fingerprint(root: str, rel: str) -> Fingerprint:
+    return fingerprint_batch(root, [rel]).fingerprints()[0]
+
+
+def _syllables(root: str, rel: str) -> np.ndarray | str:
+    """The essay's syllable hashes, or what is wrong with the file."""
     try:
         text = read(os.path.join(root, rel))
     except UnreadableFile as exc:
-        return Fingerprint(rel, error=str(exc))
+        return str(exc)
     except OSError as exc:
-        return Fingerprint(rel, error=f"Không mở được tệp: {exc.strerror}.")
-    words = text_word_hashes(text.original, text.encoding)
-    unique, order = unique_with_order(shingles_of(words))
-    return Fingerprint(rel, unique, order, words.size)
+        return f"Không mở được tệp: {exc.strerror}."
+    return text_word_hashes(text.original, text.encoding)
 
 
 def unique_with_order(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -88,6 +91,13 @@ class Batch:
     def position_offsets(self) -> np.ndarray:
         return np.r_[0, np.cumsum(self.positions, dtype=np.int64)]
 
+    def fingerprints(self) -> list[Fingerprint]:
+        """Back to one Fingerprint an essay, unreadable files included (as errors)."""
+        starts = self.position_offsets
+        ok = [Fingerprint(path, self.essay_shingles(i).copy(), self.order[starts[i]:starts[i + 1]].copy(),
+                          int(self.n_tokens[i])) for i, path in enumerate(self.paths)]
+        return ok + [Fingerprint(e["file"], error=e["error"]) for e in self.errors]
+
     @classmethod
     def of(cls, prints: list[Fingerprint]) -> "Batch":
         ok = [fp for fp in prints if not fp.error]
@@ -120,4 +130,20 @@ def _concat(arrays: list[np.ndarray], dtype) -> np.ndarray:
 
 
 def fingerprint_batch(root: str, rels: list[str]) -> Batch:
-    return Batch.of([fingerprint(root, rel) for rel in rels])
+    """Fingerprints of the essays at `rels`. The shingle hashes of the whole batch
+    are computed in one pass over its syllables laid end to end (a window that
+    spans two essays is simply never read): a dozen numpy calls for a thousand
+    essays instead of a dozen for each."""
+    found = [_syllables(root, rel) for rel in rels]
+    texts = [(rel, words) for rel, words in zip(rels, found, strict=True) if not isinstance(words, str)]
+    sizes = np.array([words.size for _rel, words in texts], dtype=np.int64)
+    starts = np.cumsum(sizes) - sizes
+    windows = shingles_of(np.concatenate([words for _rel, words in texts] or [EMPTY]))
+    prints = []
+    for (rel, words), start in zip(texts, starts.tolist(), strict=True):
+        unique, order = unique_with_order(windows[start:start + max(words.size - K + 1, 0)])
+        prints.append(Fingerprint(rel, unique, order, words.size))
+    batch = Batch.of(prints)
+    batch.errors = [{"file": rel, "error": words} for rel, words in zip(rels, found, strict=True)
+                    if isinstance(words, str)]
+    return batch

@@ -2,6 +2,7 @@
 an error that names what to do; the scan goes on."""
 
 import codecs
+import os
 import re
 import zipfile
 from dataclasses import dataclass
@@ -29,10 +30,10 @@ def read(path: Path | str) -> Text:
         data = file.read()
     if not data or data.isspace():
         raise UnreadableFile("Tệp rỗng: không có nội dung để kiểm tra.")
-    path = Path(path)
-    suffix = path.suffix.lower()
+    suffix = os.path.splitext(path)[1].lower()
     if suffix == ".txt":
         return Text(_decode_txt(data))
+    path = Path(path)
     if suffix == ".docx":
         return Text(_read_docx(path, data), encoding="unicode")
     if suffix == ".pdf":
