@@ -25,6 +25,13 @@ def page(live_server):
         page.set_default_timeout(15000)
         yield page
         browser.close()
+        # While Playwright's event loop runs, the test's own ORM calls (the task
+        # worker, checks) get a connection of their own context; close it here,
+        # in that context, or PostgreSQL still sees it when the test database is
+        # dropped.
+        from django.db import connections
+
+        connections.close_all()
 
 
 def login(page, base_url, username):
