@@ -152,33 +152,43 @@ def _get_session(request, pk, key):
     return session, root
 
 
+ATTENDANCE_PAGE = 200  # members a page: a cell or a commune fits on one, a province is paged
+
+
 def attendance(request, pk):
-    """Mark who came, for the members of the user's part of the campaign."""
+    """Mark who came, for the members of the user's part of the campaign, a page at a time."""
     session, root = _get_session(request, pk, STUDY_READ)
     can_mark = scope_for(request).can(STUDY_WRITE, root.path)
-    members = list(services.eligible_members(session.campaign).filter(unit__path__startswith=root.path)
-                   .select_related("unit").order_by("unit__path", "sort_key", "id"))
-    marks = dict(Attendance.objects.filter(session=session, member__in=members).values_list("member_id", "status"))
+    members = (services.eligible_members(session.campaign).filter(unit__path__startswith=root.path)
+               .select_related("unit").order_by("unit__path", "sort_key", "id"))
     if request.method == "POST":
         if not can_mark:
             raise PermissionDenied
-        chosen = {m.pk: request.POST.get(f"m{m.pk}") for m in members}
+        # Whatever the form sends; the service refuses, naming them, anyone not taking part here.
+        chosen = {int(key[1:]): value for key, value in request.POST.items()
+                  if key[:1] == "m" and key[1:].isdigit() and value}
         try:
-            n = services.attendance_record(actor=request.user, session=session, unit_path=root.path,
-                                           marks={k: v for k, v in chosen.items() if v})
+            n = services.attendance_record(actor=request.user, session=session, unit_path=root.path, marks=chosen)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("Attendance saved (%(n)s changed).") % {"n": n})
-            return redirect("study:attendance", pk=session.pk)
+            page_number = request.GET.get("page", "")
+            return redirect(reverse("study:attendance", args=[session.pk]) + (f"?page={page_number}" if page_number.isdigit() else ""))
     if request.GET.get("format") == "xlsx":
+        marks = dict(Attendance.objects.filter(session=session, member__unit__path__startswith=root.path)
+                     .values_list("member_id", "status"))
         headers = [_("Full name"), _("Unit"), _("attendance")]
         labels = dict(AttendanceStatus.choices)
-        rows = ([m.full_name, m.unit.name, str(labels.get(marks.get(m.pk), ""))] for m in members)
+        rows = ([m.full_name, m.unit.name, str(labels.get(marks.get(m.pk), ""))]
+                for m in members.iterator(chunk_size=2000))
         return xlsx_response(f"diem-danh-{session.pk}.xlsx", _("Attendance"), headers, rows)
+    page = Paginator(members, ATTENDANCE_PAGE).get_page(request.GET.get("page"))
+    marks = dict(Attendance.objects.filter(session=session, member__in=[m.pk for m in page])
+                 .values_list("member_id", "status"))
     return render(request, "study/attendance.html", {
-        "session": session, "campaign": session.campaign, "root": root, "can_mark": can_mark,
-        "rows": [(m, marks.get(m.pk, "")) for m in members], "choices": AttendanceStatus.choices})
+        "session": session, "campaign": session.campaign, "root": root, "can_mark": can_mark, "page": page, "q": "",
+        "rows": [(m, marks.get(m.pk, "")) for m in page], "choices": AttendanceStatus.choices})
 
 
 def campaign_missing(request, pk):

@@ -73,13 +73,46 @@ def test_cell_secretary_sees_the_district_campaign_clipped_to_the_cell(client, o
 def test_a_secretary_marks_attendance_only_in_their_cell(client, org, campaign):
     session = services.session_record(actor=None, campaign=campaign, held_on=TODAY - DAY)
     login(client, org, "sec")
-    client.post(f"/sessions/{session.pk}/", {f"m{org.mem_member.pk}": "present", f"m{org.out_member.pk}": "present"})
+    # a member of another cell slipped into the form: nothing is saved, and the page names them
+    refused = client.post(f"/sessions/{session.pk}/", {f"m{org.mem_member.pk}": "present",
+                                                       f"m{org.out_member.pk}": "present"})
+    assert refused.status_code == 200 and "Hoàng Văn Em" in refused.content.decode()
+    assert not Attendance.objects.exists()
+    client.post(f"/sessions/{session.pk}/", {f"m{org.mem_member.pk}": "present"})
     assert list(Attendance.objects.values_list("member_id", flat=True)) == [org.mem_member.pk]
     response = client.put(f"/api/sessions/{session.pk}/attendance", {"marks": {str(org.out_member.pk): "present"}},
                           content_type="application/json")
     assert response.status_code == 422
     assert "Hoàng Văn Em" in response.json()["errors"][0]["message"]
     assert Attendance.objects.count() == 1
+
+
+def test_attendance_is_marked_a_page_at_a_time(client, org, campaign, monkeypatch):
+    """A committee officer gets the members a page at a time: saving a page changes
+    that page's marks only and comes back to it; the Excel sheet has everyone."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from dangvu.study import views
+
+    monkeypatch.setattr(views, "ATTENDANCE_PAGE", 2)
+    session = services.session_record(actor=None, campaign=campaign, held_on=TODAY - DAY)
+    login(client, org, "off")
+    members = list(services.eligible_members(campaign).order_by("unit__path", "sort_key", "id"))
+    assert len(members) > 2
+    first = client.get(f"/sessions/{session.pk}/").content.decode()
+    second = client.get(f"/sessions/{session.pk}/?page=2").content.decode()
+    assert members[0].full_name in first and members[0].full_name not in second
+    assert members[2].full_name in second and members[2].full_name not in first
+    saved = client.post(f"/sessions/{session.pk}/?page=2", {f"m{members[2].pk}": "absent"})
+    assert saved.status_code == 302 and saved["Location"].endswith("?page=2")
+    client.post(f"/sessions/{session.pk}/?page=1", {f"m{members[0].pk}": "present"})
+    assert dict(Attendance.objects.values_list("member_id", "status")) == {members[0].pk: "present",
+                                                                            members[2].pk: "absent"}
+    sheet = load_workbook(io.BytesIO(client.get(f"/sessions/{session.pk}/?format=xlsx").content)).active
+    names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]]
+    assert sorted(names) == sorted(m.full_name for m in members)
 
 
 def test_members_submit_their_own_essay_in_the_notebook_and_api(client, org, campaign):
