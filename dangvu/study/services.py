@@ -45,11 +45,7 @@ def eligible_members(campaign: Campaign):
     return Member.objects.filter(eligible_q(campaign))
 
 
-@transaction.atomic
-def campaign_create(*, actor, unit: OrgUnit, title: str, documents, units, start: datetime.date,
-                    end: datetime.date, essay_required: bool = True, essay_deadline: datetime.date | None = None,
-                    min_words: int = 150) -> Campaign:
-    units = list(units) or [unit]
+def _campaign_errors(unit: OrgUnit, title: str, units, start, end, essay_required, essay_deadline) -> dict:
     errors = {}
     if end < start:
         errors["end"] = _("The end date is before the start date.")
@@ -63,6 +59,15 @@ def campaign_create(*, actor, unit: OrgUnit, title: str, documents, units, start
                                                                                  "names": ", ".join(outside)}
     if not title.strip():
         errors["title"] = _("This field is required.")
+    return errors
+
+
+@transaction.atomic
+def campaign_create(*, actor, unit: OrgUnit, title: str, documents, units, start: datetime.date,
+                    end: datetime.date, essay_required: bool = True, essay_deadline: datetime.date | None = None,
+                    min_words: int = 150) -> Campaign:
+    units = list(units) or [unit]
+    errors = _campaign_errors(unit, title, units, start, end, essay_required, essay_deadline)
     if errors:
         raise ValidationError(errors)
     campaign = Campaign.objects.create(unit=unit, title=title.strip(), start=start, end=end,
@@ -72,6 +77,35 @@ def campaign_create(*, actor, unit: OrgUnit, title: str, documents, units, start
     campaign.units.set(units)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=campaign, unit_path=unit.path,
                  changes={k: [None, v] for k, v in snapshot(campaign, CAMPAIGN_FIELDS).items()})
+    return campaign
+
+
+@transaction.atomic
+def campaign_update(*, actor, campaign: Campaign, title: str, documents, units, start: datetime.date,
+                    end: datetime.date, essay_required: bool, essay_deadline: datetime.date | None,
+                    min_words: int) -> Campaign:
+    """Correct a campaign (a title, a later deadline, one more unit): the same rules as
+    creating it; sessions, attendance and essays recorded so far stay as they are."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    units = list(units) or [campaign.unit]
+    errors = _campaign_errors(campaign.unit, title, units, start, end, essay_required, essay_deadline)
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(campaign, CAMPAIGN_FIELDS)
+    before_sets = {"documents": sorted(campaign.documents.values_list("pk", flat=True)),
+                   "units": sorted(campaign.units.values_list("pk", flat=True))}
+    campaign.title, campaign.start, campaign.end = title.strip(), start, end
+    campaign.essay_required, campaign.essay_deadline, campaign.min_words = essay_required, essay_deadline, min_words
+    campaign.save()
+    campaign.documents.set(documents)
+    campaign.units.set(units)
+    changes = diff(before, snapshot(campaign, CAMPAIGN_FIELDS))
+    for name, ids in (("documents", [d.pk for d in documents]), ("units", [u.pk for u in units])):
+        if sorted(ids) != before_sets[name]:
+            changes[name] = [before_sets[name], sorted(ids)]
+    if changes:
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=campaign, unit_path=campaign.unit.path,
+                     changes=changes)
     return campaign
 
 

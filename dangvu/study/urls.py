@@ -7,6 +7,7 @@ urlpatterns = [
     path("units/<int:pk>/campaigns/", views.unit_campaigns, name="unit_campaigns"),
     path("units/<int:pk>/campaigns/new/", views.campaign_create, name="campaign_create"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign"),
+    path("campaigns/<int:pk>/edit/", views.campaign_edit, name="campaign_edit"),
     path("campaigns/<int:pk>/sessions/new/", views.session_create, name="session_create"),
     path("campaigns/<int:pk>/missing/", views.campaign_missing, name="missing"),
     path("campaigns/<int:pk>/essays/", views.campaign_essays, name="essays"),

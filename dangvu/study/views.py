@@ -73,14 +73,17 @@ def _clip(campaign: Campaign, unit: OrgUnit) -> OrgUnit:
     return unit if unit.path.startswith(campaign.unit.path) else campaign.unit
 
 
-def campaign_create(request, pk):
-    unit = get_unit_for_user(request, pk, STUDY_WRITE)
+def _campaign_form(request, unit, **kwargs) -> CampaignForm:
     # the 200 latest documents registered here or above (a subquery: the form's queryset must stay filterable)
     latest = Document.objects.filter(unit__path__in=path_prefixes(unit.path)).order_by("-issued_on")[:200]
     documents = Document.objects.filter(pk__in=latest.values("pk")).order_by("-issued_on")
     units = OrgUnit.objects.filter(path__startswith=unit.path, valid_to__isnull=True).order_by("path")
-    form = CampaignForm(request.POST or None, documents=documents, units=units,
-                        initial={"start": timezone.localdate()})
+    return CampaignForm(request.POST or None, documents=documents, units=units, **kwargs)
+
+
+def campaign_create(request, pk):
+    unit = get_unit_for_user(request, pk, STUDY_WRITE)
+    form = _campaign_form(request, unit, initial={"start": timezone.localdate()})
     if request.method == "POST" and (again := replayed(request)):
         return again
     if request.method == "POST" and form.is_valid():
@@ -98,6 +101,31 @@ def campaign_create(request, pk):
             return redirect(campaign_url)
     return render(request, "study/campaign_form.html", {
         "unit": unit, "form": form, "breadcrumbs": breadcrumbs(request, unit) + [unit]})
+
+
+def campaign_edit(request, pk):
+    """Correct a campaign: only its organisers (the key over the whole campaign)."""
+    campaign, _root = get_campaign_for_user(request, pk, STUDY_WRITE, organiser=True)
+    initial = {"title": campaign.title, "documents": list(campaign.documents.all()), "start": campaign.start,
+               "units": list(campaign.units.all()), "end": campaign.end, "essay_required": campaign.essay_required,
+               "essay_deadline": campaign.essay_deadline, "min_words": campaign.min_words}
+    form = _campaign_form(request, campaign.unit, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.campaign_update(
+                actor=request.user, campaign=campaign, title=data["title"], documents=list(data["documents"]),
+                units=list(data["units"]), start=data["start"], end=data["end"],
+                essay_required=data["essay_required"], essay_deadline=data["essay_deadline"],
+                min_words=data["min_words"])
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("The campaign was saved."))
+            return redirect("study:campaign", pk=campaign.pk)
+    return render(request, "study/campaign_form.html", {
+        "unit": campaign.unit, "form": form, "campaign": campaign,
+        "breadcrumbs": breadcrumbs(request, campaign.unit) + [campaign.unit]})
 
 
 def campaign_detail(request, pk):

@@ -164,3 +164,30 @@ def test_only_the_organisers_record_sessions_and_check_the_whole_campaign(client
     scan = client.post(f"/api/campaigns/{campaign.pk}/scans").json()
     login(client, org, "sec")
     assert client.get(f"/api/scans/{scan['id']}").status_code == 403
+
+
+def test_organisers_correct_a_campaign_and_nobody_else_can(client, org, campaign, studied_document):
+    from dangvu.audit.models import AuditEntry
+
+    url = f"/campaigns/{campaign.pk}/edit/"
+    form = {"title": "Học tập Nghị quyết 66-NQ/TW (bổ sung)", "documents": [studied_document.pk], "units": [org.G.pk],
+            "start": campaign.start.isoformat(), "end": campaign.end.isoformat(), "essay_required": "on",
+            "essay_deadline": (campaign.essay_deadline + 7 * DAY).isoformat(), "min_words": "80"}
+    for persona in ("sec", "out", "view"):  # a cell's secretary, another cell's, a reader of the whole committee
+        login(client, org, persona)
+        assert client.get(url).status_code == 403
+        assert client.post(url, form).status_code == 403
+    login(client, org, "off")
+    assert campaign.title in client.get(url).content.decode()
+    late = dict(form, end=(campaign.start - DAY).isoformat())
+    refused = client.post(url, late)
+    assert refused.status_code == 200 and "Ngày kết thúc trước ngày bắt đầu." in refused.content.decode()
+    campaign.refresh_from_db()
+    assert campaign.title == "Học tập Nghị quyết 66-NQ/TW" and campaign.min_words == 60
+    assert client.post(url, form).status_code == 302
+    campaign.refresh_from_db()
+    assert (campaign.title, campaign.min_words) == ("Học tập Nghị quyết 66-NQ/TW (bổ sung)", 80)
+    assert campaign.essay_deadline == TODAY + 28 * DAY
+    entry = AuditEntry.objects.filter(action=AuditEntry.Action.UPDATE, model="study.campaign").latest("id")
+    assert set(entry.changes) == {"title", "essay_deadline", "min_words"}
+    assert entry.actor == org.users["off"]
