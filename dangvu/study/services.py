@@ -116,9 +116,7 @@ class PointIn:
     unit: OrgUnit | None = None
 
 
-@transaction.atomic
-def session_record(*, actor, campaign: Campaign, held_on: datetime.date, mode: str = SessionMode.IN_PERSON,
-                   place: str = "", title: str = "", points: list[PointIn] = ()) -> StudySession:
+def _session_errors(campaign: Campaign, held_on: datetime.date, mode: str, points) -> dict:
     errors = {}
     if not campaign.start <= held_on <= campaign.end:
         errors["held_on"] = _("The session must fall within the campaign (%(a)s – %(b)s).") % {
@@ -130,6 +128,42 @@ def session_record(*, actor, campaign: Campaign, held_on: datetime.date, mode: s
             errors["points"] = _("Connection point %(n)s has no name.") % {"n": n}
         elif p.head_count < 0:
             errors["points"] = _("Connection point %(n)s: the head count cannot be negative.") % {"n": n}
+    return errors
+
+
+def _point_labels(points) -> list[str]:
+    return [f"{p.name} ({p.head_count})" for p in points]
+
+
+@transaction.atomic
+def session_update(*, actor, session: StudySession, held_on: datetime.date, mode: str, place: str = "",
+                   title: str = "", points: list[PointIn] = ()) -> StudySession:
+    """Correct a session (its date, form, place or connection points); attendance
+    recorded for it stays."""
+    session = StudySession.objects.select_for_update().select_related("campaign__unit").get(pk=session.pk)
+    errors = _session_errors(session.campaign, held_on, mode, points)
+    if errors:
+        raise ValidationError(errors)
+    before = {"held_on": session.held_on.isoformat(), "mode": session.mode, "place": session.place,
+              "title": session.title, "points": _point_labels(session.points.all())}
+    session.held_on, session.mode, session.place, session.title = held_on, mode, place.strip(), title.strip()
+    session.save()
+    session.points.all().delete()
+    ConnectionPoint.objects.bulk_create([ConnectionPoint(session=session, name=p.name.strip(),
+                                                         head_count=p.head_count, unit=p.unit) for p in points])
+    after = {"held_on": held_on.isoformat(), "mode": mode, "place": session.place, "title": session.title,
+             "points": _point_labels(points)}
+    changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    if changes:
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=session,
+                     unit_path=session.campaign.unit.path, changes=changes)
+    return session
+
+
+@transaction.atomic
+def session_record(*, actor, campaign: Campaign, held_on: datetime.date, mode: str = SessionMode.IN_PERSON,
+                   place: str = "", title: str = "", points: list[PointIn] = ()) -> StudySession:
+    errors = _session_errors(campaign, held_on, mode, points)
     if errors:
         raise ValidationError(errors)
     session = StudySession.objects.create(campaign=campaign, held_on=held_on, mode=mode, place=place.strip(),
@@ -138,7 +172,7 @@ def session_record(*, actor, campaign: Campaign, held_on: datetime.date, mode: s
                                                          head_count=p.head_count, unit=p.unit) for p in points])
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=session, unit_path=campaign.unit.path,
                  changes={"held_on": [None, held_on.isoformat()], "mode": [None, mode],
-                          "points": [None, [f"{p.name} ({p.head_count})" for p in points]]})
+                          "points": [None, _point_labels(points)]})
     return session
 
 

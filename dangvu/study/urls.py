@@ -15,6 +15,7 @@ urlpatterns = [
     path("campaigns/<int:pk>/essays/upload/<str:token>/", views.bulk_preview, name="bulk_preview"),
     path("campaigns/<int:pk>/scan/", views.scan_start, name="scan_start"),
     path("sessions/<int:pk>/", views.attendance, name="attendance"),
+    path("sessions/<int:pk>/edit/", views.session_edit, name="session_edit"),
     path("essays/<int:pk>/", views.essay_detail, name="essay"),
     path("essays/<int:pk>/file/", views.essay_file, name="essay_file"),
     path("scans/<int:pk>/", views.scan_detail, name="scan"),

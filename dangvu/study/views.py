@@ -172,6 +172,28 @@ def session_create(request, pk):
     return render(request, "study/session_form.html", {"campaign": campaign, "form": form})
 
 
+def session_edit(request, pk):
+    """Correct a session: only the campaign's organisers."""
+    session = StudySession.objects.select_related("campaign__unit").filter(pk=pk).first()
+    if session is None:
+        raise Http404
+    campaign, _root = get_campaign_for_user(request, session.campaign_id, STUDY_WRITE, organiser=True)
+    points = "\n".join(f"{p.name}; {p.head_count}" for p in session.points.all())
+    form = SessionForm(request.POST or None, initial={"title": session.title, "held_on": session.held_on,
+                                                      "mode": session.mode, "place": session.place, "points": points})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.session_update(actor=request.user, session=session, held_on=data["held_on"], mode=data["mode"],
+                                    place=data["place"], title=data["title"], points=data["points"])
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("The session was saved."))
+            return redirect("study:attendance", pk=session.pk)
+    return render(request, "study/session_form.html", {"campaign": campaign, "form": form, "session": session})
+
+
 def _get_session(request, pk, key):
     session = StudySession.objects.select_related("campaign__unit").filter(pk=pk).first()
     if session is None:
@@ -216,6 +238,7 @@ def attendance(request, pk):
                  .values_list("member_id", "status"))
     return render(request, "study/attendance.html", {
         "session": session, "campaign": session.campaign, "root": root, "can_mark": can_mark, "page": page, "q": "",
+        "can_edit": scope_for(request).can(STUDY_WRITE, session.campaign.unit.path),
         "rows": [(m, marks.get(m.pk, "")) for m in page], "choices": AttendanceStatus.choices})
 
 

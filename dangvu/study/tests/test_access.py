@@ -191,3 +191,29 @@ def test_organisers_correct_a_campaign_and_nobody_else_can(client, org, campaign
     entry = AuditEntry.objects.filter(action=AuditEntry.Action.UPDATE, model="study.campaign").latest("id")
     assert set(entry.changes) == {"title", "essay_deadline", "min_words"}
     assert entry.actor == org.users["off"]
+
+
+def test_organisers_correct_a_session_and_its_points_and_attendance_stays(client, org, campaign):
+    from dangvu.audit.models import AuditEntry
+    from dangvu.study.models import SessionMode
+
+    session = services.session_record(actor=None, campaign=campaign, held_on=TODAY - DAY, mode=SessionMode.ONLINE,
+                                      points=[services.PointIn("Hội trường xã", 40)])
+    services.attendance_record(actor=None, session=session, marks={org.mem_member.pk: "present"},
+                               unit_path=org.G.path)
+    url = f"/sessions/{session.pk}/edit/"
+    form = {"title": "Hội nghị trực tuyến", "held_on": (TODAY - 2 * DAY).isoformat(), "mode": SessionMode.ONLINE,
+            "place": "", "points": "Hội trường xã; 45\nNhà văn hóa thôn 2; 30"}
+    login(client, org, "sec")
+    assert client.get(url).status_code == 403 and client.post(url, form).status_code == 403
+    login(client, org, "off")
+    assert "Hội trường xã; 40" in client.get(url).content.decode()
+    outside = client.post(url, dict(form, held_on=(campaign.end + DAY).isoformat()))
+    assert outside.status_code == 200 and "Buổi học phải nằm trong thời gian của đợt" in outside.content.decode()
+    assert client.post(url, form).status_code == 302
+    session.refresh_from_db()
+    assert session.held_on == TODAY - 2 * DAY and session.title == "Hội nghị trực tuyến"
+    assert sorted(session.points.values_list("name", "head_count")) == [("Hội trường xã", 45), ("Nhà văn hóa thôn 2", 30)]
+    assert list(Attendance.objects.values_list("member_id", "status")) == [(org.mem_member.pk, "present")]
+    entry = AuditEntry.objects.filter(action=AuditEntry.Action.UPDATE, model="study.studysession").latest("id")
+    assert set(entry.changes) == {"held_on", "title", "points"}
