@@ -99,7 +99,8 @@ class Batch:
         return ok + [Fingerprint(e["file"], error=e["error"]) for e in self.errors]
 
     @classmethod
-    def of(cls, prints: list[Fingerprint]) -> "Batch":
+    def of(cls, prints: list[Fingerprint], errors: list[dict] | None = None) -> "Batch":
+        """A batch of readable essays' fingerprints (unreadable ones go into errors)."""
         ok = [fp for fp in prints if not fp.error]
         return cls(
             paths=[fp.path for fp in ok],
@@ -107,7 +108,7 @@ class Batch:
             offsets=np.r_[0, np.cumsum([fp.shingles.size for fp in ok], dtype=np.int64)],
             shingles=_concat([fp.shingles for fp in ok], np.uint64),
             order=_concat([fp.order for fp in ok], np.uint16),
-            errors=[{"file": fp.path, "error": fp.error} for fp in prints if fp.error],
+            errors=(errors or []) + [{"file": fp.path, "error": fp.error} for fp in prints if fp.error],
         )
 
     @classmethod
@@ -143,7 +144,5 @@ def fingerprint_batch(root: str, rels: list[str]) -> Batch:
     for (rel, words), start in zip(texts, starts.tolist(), strict=True):
         unique, order = unique_with_order(windows[start:start + max(words.size - K + 1, 0)])
         prints.append(Fingerprint(rel, unique, order, words.size))
-    batch = Batch.of(prints)
-    batch.errors = [{"file": rel, "error": words} for rel, words in zip(rels, found, strict=True)
-                    if isinstance(words, str)]
-    return batch
+    return Batch.of(prints, errors=[{"file": rel, "error": words} for rel, words in zip(rels, found, strict=True)
+                                    if isinstance(words, str)])

@@ -108,10 +108,16 @@ def text_word_hashes(text: str, encoding: str = "auto") -> np.ndarray:
 def _unicode_text_hashes(text: str) -> np.ndarray:
     """Syllable hashes of a text already converted from legacy fonts."""
     words = text.split()
+    return _expand(words, _converted_token_values(words))
+
+
+def _converted_token_values(words: list[str]) -> np.ndarray:
+    """Token values of a text already converted from legacy fonts: a token that
+    still looks legacy stood on a Unicode line and is read as Unicode."""
     values = _token_values(words)
-    for at in np.flatnonzero(values == _LEGACY).tolist():  # legacy-looking, but on a Unicode line
+    for at in np.flatnonzero(values == _LEGACY).tolist():
         values[at] = _token_value(words[at], screen=False)
-    return _expand(words, values)
+    return values
 
 
 def _expand(words: list[str], values: np.ndarray) -> np.ndarray:
@@ -177,10 +183,8 @@ def _runs_if_one_syllable_each(text: str, encoding: str):
         converted, offsets_kept = converted_keeping_offsets(text)
         if not offsets_kept:
             return None
-        text, words = converted, converted.split()
-        values = _token_values(words)
-        for at in np.flatnonzero(values == _LEGACY).tolist():  # legacy-looking, but on a Unicode line
-            values[at] = _token_value(words[at], screen=False)
+        text = converted
+        values = _converted_token_values(converted.split())
         if values.size and values.min() <= _LEGACY:
             return None
     points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
