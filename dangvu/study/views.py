@@ -87,12 +87,8 @@ def campaign_create(request, pk):
     if request.method == "POST" and (again := replayed(request)):
         return again
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            campaign = services.campaign_create(
-                actor=request.user, unit=unit, title=data["title"], documents=data["documents"],
-                units=data["units"], start=data["start"], end=data["end"], essay_required=data["essay_required"],
-                essay_deadline=data["essay_deadline"], min_words=data["min_words"])
+            campaign = services.campaign_create(actor=request.user, unit=unit, **form.cleaned_data)
         except ValidationError as exc:
             apply_form_errors(form, exc)
         else:
@@ -106,18 +102,12 @@ def campaign_create(request, pk):
 def campaign_edit(request, pk):
     """Correct a campaign: only its organisers (the key over the whole campaign)."""
     campaign, _root = get_campaign_for_user(request, pk, STUDY_WRITE, organiser=True)
-    initial = {"title": campaign.title, "documents": list(campaign.documents.all()), "start": campaign.start,
-               "units": list(campaign.units.all()), "end": campaign.end, "essay_required": campaign.essay_required,
-               "essay_deadline": campaign.essay_deadline, "min_words": campaign.min_words}
+    initial = {name: getattr(campaign, name) for name in services.CAMPAIGN_FIELDS}
+    initial.update(documents=list(campaign.documents.all()), units=list(campaign.units.all()))
     form = _campaign_form(request, campaign.unit, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            services.campaign_update(
-                actor=request.user, campaign=campaign, title=data["title"], documents=list(data["documents"]),
-                units=list(data["units"]), start=data["start"], end=data["end"],
-                essay_required=data["essay_required"], essay_deadline=data["essay_deadline"],
-                min_words=data["min_words"])
+            services.campaign_update(actor=request.user, campaign=campaign, **form.cleaned_data)
         except ValidationError as exc:
             apply_form_errors(form, exc)
         else:
@@ -158,11 +148,8 @@ def session_create(request, pk):
     if request.method == "POST" and (again := replayed(request)):
         return again
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            session = services.session_record(actor=request.user, campaign=campaign, held_on=data["held_on"],
-                                               mode=data["mode"], place=data["place"], title=data["title"],
-                                               points=data["points"])
+            session = services.session_record(actor=request.user, campaign=campaign, **form.cleaned_data)
         except ValidationError as exc:
             apply_form_errors(form, exc)
         else:
@@ -174,31 +161,26 @@ def session_create(request, pk):
 
 def session_edit(request, pk):
     """Correct a session: only the campaign's organisers."""
-    session = StudySession.objects.select_related("campaign__unit").filter(pk=pk).first()
-    if session is None:
-        raise Http404
-    campaign, _root = get_campaign_for_user(request, session.campaign_id, STUDY_WRITE, organiser=True)
+    session, _root = _get_session(request, pk, STUDY_WRITE, organiser=True)
     points = "\n".join(f"{p.name}; {p.head_count}" for p in session.points.all())
     form = SessionForm(request.POST or None, initial={"title": session.title, "held_on": session.held_on,
                                                       "mode": session.mode, "place": session.place, "points": points})
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            services.session_update(actor=request.user, session=session, held_on=data["held_on"], mode=data["mode"],
-                                    place=data["place"], title=data["title"], points=data["points"])
+            services.session_update(actor=request.user, session=session, **form.cleaned_data)
         except ValidationError as exc:
             apply_form_errors(form, exc)
         else:
             messages.success(request, _("The session was saved."))
             return redirect("study:attendance", pk=session.pk)
-    return render(request, "study/session_form.html", {"campaign": campaign, "form": form, "session": session})
+    return render(request, "study/session_form.html", {"campaign": session.campaign, "form": form, "session": session})
 
 
-def _get_session(request, pk, key):
+def _get_session(request, pk, key, *, organiser: bool = False):
     session = StudySession.objects.select_related("campaign__unit").filter(pk=pk).first()
     if session is None:
         raise Http404
-    campaign, root = get_campaign_for_user(request, session.campaign_id, key)
+    _campaign, root = get_campaign_for_user(request, session.campaign_id, key, organiser=organiser)
     return session, root
 
 
@@ -208,7 +190,8 @@ ATTENDANCE_PAGE = 200  # members a page: a cell or a commune fits on one, a prov
 def attendance(request, pk):
     """Mark who came, for the members of the user's part of the campaign, a page at a time."""
     session, root = _get_session(request, pk, STUDY_READ)
-    can_mark = scope_for(request).can(STUDY_WRITE, root.path)
+    scope = scope_for(request)
+    can_mark = scope.can(STUDY_WRITE, root.path)
     members = (services.eligible_members(session.campaign).filter(unit__path__startswith=root.path)
                .select_related("unit").order_by("unit__path", "sort_key", "id"))
     if request.method == "POST":
@@ -238,7 +221,7 @@ def attendance(request, pk):
                  .values_list("member_id", "status"))
     return render(request, "study/attendance.html", {
         "session": session, "campaign": session.campaign, "root": root, "can_mark": can_mark, "page": page, "q": "",
-        "can_edit": scope_for(request).can(STUDY_WRITE, session.campaign.unit.path),
+        "can_edit": scope.can(STUDY_WRITE, session.campaign.unit.path),
         "rows": [(m, marks.get(m.pk, "")) for m in page], "choices": AttendanceStatus.choices})
 
 
