@@ -34,8 +34,7 @@ import numpy as np
 
 from dangvu.integrity.fingerprints import Batch, Fingerprint, fingerprint, fingerprint_batch
 from dangvu.integrity.readers import SUFFIXES, read
-from dangvu.integrity.shingles import EMPTY, K, hashes_with_spans, shingle_hashes, shingles_of
-from dangvu.integrity.vietnamese import tokens
+from dangvu.integrity.shingles import EMPTY, K, hashes_with_spans, shingles_of, text_word_hashes
 
 __all__ = ["Fingerprint", "Options", "candidate_pairs", "fingerprint", "scan"]
 
@@ -71,7 +70,8 @@ def list_files(root: Path) -> list[str]:
 
 
 def text_shingles(text: str, encoding: str = "auto") -> np.ndarray:
-    return shingle_hashes(tokens(text, encoding))
+    """A text's shingle hashes, computed exactly as an essay's are."""
+    return shingles_of(text_word_hashes(text, encoding))
 
 
 def excluded_shingles(paths: Iterable[Path]) -> np.ndarray:

@@ -196,11 +196,6 @@ def _runs_if_one_syllable_each(text: str, encoding: str):
     return (values, starts, ends) if starts.size == values.size else None
 
 
-def shingle_hashes(tokens: list[str]) -> np.ndarray:
-    """One hash per position: the hash of tokens[i:i+K], in order of position."""
-    return shingles_of(word_hashes(tokens, canonical=True))
-
-
 _S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
 
 
