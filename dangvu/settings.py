@@ -159,6 +159,11 @@ MAILERS = {"default": {
 } if EMAIL_CONFIGURED else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "dangvu@localhost")
 
+# Long work (imports, copy checks): a running job's worker writes a heartbeat every
+# JOB_HEARTBEAT_SECONDS; after JOB_STALE_SECONDS without one the job is recovered.
+JOB_HEARTBEAT_SECONDS = float(os.getenv("JOB_HEARTBEAT_SECONDS", "10"))
+JOB_STALE_SECONDS = float(os.getenv("JOB_STALE_SECONDS", "120"))
+
 # The copy check: local processes (0 = two per core), or a Dask scheduler address.
 ESSAY_SCAN_WORKERS = int(os.getenv("ESSAY_SCAN_WORKERS", "0"))
 ESSAY_SCAN_DASK = os.getenv("ESSAY_SCAN_DASK", "")

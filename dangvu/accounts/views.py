@@ -1,10 +1,10 @@
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangvu.accounts import services
-from dangvu.accounts.models import ApiToken
+from dangvu.accounts.access import get_token_for_user
 from dangvu.orgs.forms import TokenForm
 
 
@@ -20,7 +20,6 @@ def tokens(request):
 
 @require_POST
 def token_revoke(request, pk):
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user)  # scoped to the owner
-    token.delete()
+    services.token_revoke(actor=request.user, token=get_token_for_user(request, pk))
     messages.success(request, _("API token revoked."))
     return redirect("accounts:tokens")

@@ -3,15 +3,16 @@
 import datetime
 
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
-from dangvu.accounts.access import get_unit_for_user
 from dangvu.accounts.permissions import DOCUMENTS_READ, DOCUMENTS_WRITE, scope_for
 from dangvu.documents import services
+from dangvu.documents.access import get_document_for_user
 from dangvu.documents.models import DocType, Document
 from dangvu.documents.selectors import document_search
-from dangvu.documents.views import get_document_for_user
+from dangvu.lib.api import Id, InSchema, Paginated
+from dangvu.orgs.access import get_unit_for_user
 
 router = Router(tags=["documents"])
 
@@ -26,23 +27,23 @@ class DocumentOut(Schema):
     congress: bool
     issued_on: datetime.date
     summary: str
-    unit_id: int
+    unit_id: Id
 
 
-class DocumentIn(Schema):
+class DocumentIn(InSchema):
     direction: Document.Direction = Document.Direction.ISSUED
     doc_type: DocType
     issued_on: datetime.date
     summary: str = Field(..., min_length=3, max_length=500)
     congress: bool = False
-    number: int | None = Field(None, ge=1, description="received documents only")
+    number: int | None = Field(None, ge=1, le=99_999, description="received documents only")
     issuer_symbol: str = Field("", max_length=20, description="received documents only")
-    text: str = ""
+    text: str = Field("", max_length=2_000_000)
 
 
 @router.get("/documents", response=list[DocumentOut])
-@paginate(LimitOffsetPagination)
-def list_documents(request, q: str = "", unit: int | None = None):
+@paginate(Paginated)
+def list_documents(request, q: str = "", unit: Id | None = None):
     docs = Document.objects.filter(scope_for(request).path_q(DOCUMENTS_READ, "unit__path"))
     if unit is not None:
         docs = docs.filter(unit=get_unit_for_user(request, unit, DOCUMENTS_READ))
@@ -50,12 +51,12 @@ def list_documents(request, q: str = "", unit: int | None = None):
 
 
 @router.get("/documents/{doc_id}", response=DocumentOut)
-def get_document(request, doc_id: int):
+def get_document(request, doc_id: Id):
     return get_document_for_user(request, doc_id)
 
 
 @router.post("/units/{unit_id}/documents", response={201: DocumentOut})
-def create_document(request, unit_id: int, payload: DocumentIn):
+def create_document(request, unit_id: Id, payload: DocumentIn):
     """Register a document. Issued documents get the next number of their series; never send one."""
     unit = get_unit_for_user(request, unit_id, DOCUMENTS_WRITE)
     if payload.direction == Document.Direction.ISSUED:

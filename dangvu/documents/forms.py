@@ -2,9 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.documents.models import DocType, Document
+from dangvu.lib.forms import Form
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(Form):
     direction = forms.ChoiceField(label=_("direction"), choices=Document.Direction.choices,
                                   initial=Document.Direction.ISSUED, widget=forms.RadioSelect)
     doc_type = forms.ChoiceField(label=_("document type"), choices=DocType.choices)

@@ -8,16 +8,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dangvu.accounts.access import check_path, get_unit_for_user
-from dangvu.accounts.permissions import DOCUMENTS_READ, DOCUMENTS_WRITE, STUDY_READ, scope_for
+from dangvu.accounts.permissions import DOCUMENTS_READ, DOCUMENTS_WRITE, scope_for
 from dangvu.documents import services
+from dangvu.documents.access import get_document_for_user
 from dangvu.documents.forms import DocumentForm
 from dangvu.documents.models import Document
 from dangvu.documents.selectors import document_search
 from dangvu.lib.forms import apply_form_errors
 from dangvu.lib.once import remember, replayed
 from dangvu.lib.xlsx import xlsx_response
-from dangvu.orgs.models import path_prefixes
+from dangvu.orgs.access import get_unit_for_user
 from dangvu.orgs.views import breadcrumbs
 
 
@@ -62,24 +62,6 @@ def document_create(request, pk):
             return redirect(url)
     return render(request, "documents/document_form.html", {
         "unit": unit, "form": form, "breadcrumbs": breadcrumbs(request, unit) + [unit]})
-
-
-def get_document_for_user(request, pk) -> Document:
-    """Readable by the register's unit subtree, and by members studying it in a campaign."""
-    doc = Document.objects.select_related("unit").filter(pk=pk).first()
-    if doc is None:
-        raise Http404
-    member = getattr(request.user, "member", None)
-    if member is not None and doc.campaigns.filter(units__path__in=path_prefixes(member.unit.path)).exists():
-        return doc
-    scope = scope_for(request)
-    if scope.can(DOCUMENTS_READ, doc.unit.path):
-        return doc
-    # a campaign organised in the user's subtree studies it
-    if any(scope.can(STUDY_READ, c.unit.path) for c in doc.campaigns.select_related("unit")):
-        return doc
-    check_path(request, doc.unit.path, DOCUMENTS_READ)
-    return doc
 
 
 def document_detail(request, pk):

@@ -1,4 +1,7 @@
+from django import forms
 from django.core.exceptions import ValidationError
+
+from dangvu.lib.cleaning import control_character_error
 
 
 def apply_form_errors(form, exc: ValidationError) -> None:
@@ -8,3 +11,24 @@ def apply_form_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+class CleanTextMixin:
+    """Every text field of the form refuses control characters (a test checks every form uses this)."""
+
+    def _clean_fields(self):
+        super()._clean_fields()
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if isinstance(field, forms.CharField) and isinstance(value, str):
+                message = control_character_error(value, str(field.label or name))
+                if message:
+                    self.add_error(name, message)
+
+
+class Form(CleanTextMixin, forms.Form):
+    pass
+
+
+class ModelForm(CleanTextMixin, forms.ModelForm):
+    pass

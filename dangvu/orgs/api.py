@@ -4,13 +4,14 @@ import datetime
 
 from django.db.models import Q
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
-from dangvu.accounts.access import get_member_for_user, get_unit_for_user, scoped_members, scoped_units
 from dangvu.accounts.permissions import MEMBERS_WRITE
+from dangvu.lib.api import Id, InSchema, Paginated
 from dangvu.lib.vntext import fold
 from dangvu.orgs import services
+from dangvu.orgs.access import get_member_for_user, get_unit_for_user, scoped_members, scoped_units
 from dangvu.orgs.models import Member, MemberStatus, OrgUnit, PersonName, UnitKind
 from dangvu.orgs.selectors import member_rollup, member_search
 
@@ -52,11 +53,11 @@ class MemberOut(Schema):
     official_date: datetime.date | None
     status: MemberStatus
     card_number: str | None
-    unit_id: int
+    unit_id: Id
     unit_name: str = Field(..., alias="unit.name")
 
 
-class MemberIn(Schema):
+class MemberIn(InSchema):
     full_name: str = Field(..., min_length=2, max_length=120)
     date_of_birth: datetime.date
     sex: PersonName.Sex
@@ -68,7 +69,7 @@ class MemberIn(Schema):
     email: str = Field("", max_length=254)
 
 
-class MemberPatch(Schema):
+class MemberPatch(InSchema):
     full_name: str | None = Field(None, min_length=2, max_length=120)
     date_of_birth: datetime.date | None = None
     sex: PersonName.Sex | None = None
@@ -81,8 +82,8 @@ class MemberPatch(Schema):
 
 
 @router.get("/units", response=list[UnitOut])
-@paginate(LimitOffsetPagination)
-def list_units(request, q: str = "", parent: int | None = None, active: bool = True):
+@paginate(Paginated)
+def list_units(request, q: str = "", parent: Id | None = None, active: bool = True):
     units = scoped_units(request).order_by("path")
     if parent is not None:
         parent_unit = get_unit_for_user(request, parent)
@@ -95,13 +96,13 @@ def list_units(request, q: str = "", parent: int | None = None, active: bool = T
 
 
 @router.get("/units/{unit_id}", response=UnitCountsOut)
-def get_unit(request, unit_id: int):
+def get_unit(request, unit_id: Id):
     unit = get_unit_for_user(request, unit_id)
     return _with_counts(unit, member_rollup(unit).get(unit.path))
 
 
 @router.get("/units/{unit_id}/children", response=list[UnitCountsOut])
-def unit_children(request, unit_id: int):
+def unit_children(request, unit_id: Id):
     """Sub-units with member counts rolled up over their subtrees."""
     unit = get_unit_for_user(request, unit_id)
     rollup = member_rollup(unit)
@@ -110,8 +111,8 @@ def unit_children(request, unit_id: int):
 
 
 @router.get("/members", response=list[MemberOut])
-@paginate(LimitOffsetPagination)
-def list_members(request, q: str = "", unit: int | None = None):
+@paginate(Paginated)
+def list_members(request, q: str = "", unit: Id | None = None):
     members = scoped_members(request).select_related("unit")
     if unit is not None:
         members = members.filter(unit__path__startswith=get_unit_for_user(request, unit).path)
@@ -119,19 +120,19 @@ def list_members(request, q: str = "", unit: int | None = None):
 
 
 @router.get("/members/{member_id}", response=MemberOut)
-def get_member(request, member_id: int):
+def get_member(request, member_id: Id):
     return get_member_for_user(request, member_id)
 
 
 @router.post("/units/{unit_id}/members", response={201: MemberOut})
-def create_member(request, unit_id: int, payload: MemberIn):
+def create_member(request, unit_id: Id, payload: MemberIn):
     unit = get_unit_for_user(request, unit_id, MEMBERS_WRITE)
     member = services.member_create(actor=request.user, unit=unit, **payload.dict())
     return Status(201, Member.objects.select_related("unit").get(pk=member.pk))
 
 
 @router.patch("/members/{member_id}", response=MemberOut)
-def update_member(request, member_id: int, payload: MemberPatch):
+def update_member(request, member_id: Id, payload: MemberPatch):
     member = get_member_for_user(request, member_id, MEMBERS_WRITE)
     member = services.member_update(actor=request.user, member=member, **payload.dict(exclude_unset=True))
     return Member.objects.select_related("unit").get(pk=member.pk)

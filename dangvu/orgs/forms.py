@@ -1,12 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dangvu.lib.forms import Form, ModelForm
 from dangvu.orgs.models import Member
 
 DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}, format="%d/%m/%Y")
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(ModelForm):
     class Meta:
         model = Member
         fields = ["full_name", "date_of_birth", "sex", "admission_date", "official_date", "status",
@@ -14,7 +15,7 @@ class MemberForm(forms.ModelForm):
         widgets = {f: DATE_WIDGET for f in ("date_of_birth", "admission_date", "official_date")}
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(Form):
     file = forms.FileField(label=_("Excel file (.xlsx)"))
 
     def clean_file(self):
@@ -27,5 +28,5 @@ class ImportUploadForm(forms.Form):
         return f
 
 
-class TokenForm(forms.Form):
+class TokenForm(Form):
     name = forms.CharField(label=_("Label"), max_length=80)

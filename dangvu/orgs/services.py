@@ -16,6 +16,7 @@ from dangvu.audit.services import audit_record, diff, snapshot
 from dangvu.orgs.models import (
     ACTIVE_STATUSES,
     Candidate,
+    ImportJob,
     Member,
     MemberMove,
     OrgUnit,
@@ -291,3 +292,61 @@ def role_assign(*, actor, unit: OrgUnit, member: Member, role: str, start: datet
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=unit_role, unit_path=unit.path,
                  changes={"role": [None, unit_role.get_role_display()], "member": [None, member.full_name]})
     return unit_role
+
+
+# --- import jobs -------------------------------------------------------------------------
+
+@transaction.atomic
+def import_job_create(*, actor, unit: OrgUnit, file_name: str, content: bytes) -> ImportJob:
+    """An uploaded file, queued to be checked (nothing is written until it is applied)."""
+    from dangvu.orgs.tasks import validate_import
+
+    job = ImportJob.objects.create(unit=unit, user=actor, file_name=file_name[:200], content=content)
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=job, unit_path=unit.path,
+                 changes={"file_name": [None, job.file_name]})
+    transaction.on_commit(lambda: validate_import.enqueue(job.pk))
+    return job
+
+
+@transaction.atomic
+def import_job_apply(*, actor, job: ImportJob) -> None:
+    """Queue a checked file to be written; only a valid one, once."""
+    from dangvu.orgs.tasks import apply_import
+
+    import_jobs_recover_stale(unit=job.unit)
+    updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.VALID).update(
+        status=ImportJob.Status.APPLYING)
+    if not updated:
+        raise ValidationError(_("This file is not valid yet, or has already been imported."))
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=job, unit_path=job.unit.path,
+                 changes={"status": [ImportJob.Status.VALID, ImportJob.Status.APPLYING]})
+    transaction.on_commit(lambda: apply_import.enqueue(job.pk))
+
+
+def import_jobs_recover_stale(*, unit: OrgUnit | None = None) -> int:
+    """Jobs whose worker stopped beating: a check is queued again (it writes nothing); an
+    import that was being written rolled back with its worker, so the file goes back to
+    valid, to be applied again, with a note saying what happened."""
+    from dangvu.lib.jobs import is_stale
+    from dangvu.orgs.tasks import validate_import
+
+    running = ImportJob.objects.defer("content").filter(
+        status__in=[ImportJob.Status.VALIDATING, ImportJob.Status.APPLYING])
+    if unit is not None:
+        running = running.filter(unit=unit)
+    recovered = 0
+    for job in running:
+        if not is_stale(job.progress_key):
+            continue
+        if job.status == ImportJob.Status.VALIDATING:
+            done = ImportJob.objects.filter(pk=job.pk, status=job.status).update(status=ImportJob.Status.QUEUED)
+            if done:
+                transaction.on_commit(lambda pk=job.pk: validate_import.enqueue(pk))
+        else:
+            note = {"sheet": "", "row": 0, "column": "", "message": _(
+                "The worker writing this import stopped (it was killed or the server restarted). "
+                "Nothing was written; apply the file again.")}
+            done = ImportJob.objects.filter(pk=job.pk, status=job.status).update(
+                status=ImportJob.Status.VALID, errors=[note])
+        recovered += done
+    return recovered

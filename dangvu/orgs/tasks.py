@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangvu.accounts.permissions import MEMBERS_IMPORT, UserScope
+from dangvu.lib.jobs import heartbeat
 from dangvu.orgs import imports
 from dangvu.orgs.models import ImportJob
 
@@ -28,12 +29,15 @@ def validate_import(job_id: int) -> None:
     job = _job(job_id)
     if job is None:
         return
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.VALIDATING)
-    plan = imports.build_plan(bytes(job.content), root=job.unit, progress_job=job.progress_key)
-    job.errors = imports.errors_as_dicts(plan)
-    job.summary = plan.summary()
-    job.status = ImportJob.Status.INVALID if plan.errors else ImportJob.Status.VALID
-    job.save(update_fields=["errors", "summary", "status"])
+    if not ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.QUEUED).update(
+            status=ImportJob.Status.VALIDATING):
+        return  # another worker has it
+    with heartbeat(job.progress_key):
+        plan = imports.build_plan(bytes(job.content), root=job.unit, progress_job=job.progress_key)
+        job.errors = imports.errors_as_dicts(plan)
+        job.summary = plan.summary()
+        job.status = ImportJob.Status.INVALID if plan.errors else ImportJob.Status.VALID
+        job.save(update_fields=["errors", "summary", "status"])
 
 
 @task()
@@ -41,6 +45,11 @@ def apply_import(job_id: int) -> None:
     job = _job(job_id)
     if job is None or job.status != ImportJob.Status.APPLYING:
         return
+    with heartbeat(job.progress_key):
+        _apply(job)
+
+
+def _apply(job: ImportJob) -> None:
     plan = imports.build_plan(bytes(job.content), root=job.unit)
     if plan.errors:  # the database changed since the preview
         job.status, job.errors = ImportJob.Status.INVALID, imports.errors_as_dicts(plan)

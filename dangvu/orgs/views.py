@@ -1,15 +1,13 @@
 """Pages for the org tree, members and imports. Thin: access helper, service, template."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dangvu.accounts.access import get_member_for_user, get_unit_for_user
 from dangvu.accounts.permissions import (
     AUDIT_READ,
     DOCUMENTS_READ,
@@ -25,10 +23,10 @@ from dangvu.lib.forms import apply_form_errors
 from dangvu.lib.progress import progress_get
 from dangvu.lib.xlsx import XLSX_TYPE, xlsx_response
 from dangvu.orgs import imports, services
+from dangvu.orgs.access import get_import_job_for_user, get_member_for_user, get_unit_for_user
 from dangvu.orgs.forms import ImportUploadForm, MemberForm
 from dangvu.orgs.models import Candidate, ImportJob, Member, OrgUnit, UnitRole
 from dangvu.orgs.selectors import member_search, members_in_subtree, unit_overview
-from dangvu.orgs.tasks import apply_import, validate_import
 
 PAGE_SIZE = 50
 
@@ -177,22 +175,17 @@ def import_start(request, pk):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        job = ImportJob.objects.create(unit=unit, user=request.user, file_name=upload.name, content=upload.read())
-        transaction.on_commit(lambda: validate_import.enqueue(job.pk))
+        job = services.import_job_create(actor=request.user, unit=unit, file_name=upload.name, content=upload.read())
         return redirect("orgs:import_job", pk=job.pk)
     jobs = ImportJob.objects.filter(unit=unit).defer("content")[:10]
     return render(request, "orgs/import_start.html",
                   {"unit": unit, "form": form, "jobs": jobs, "breadcrumbs": breadcrumbs(request, unit) + [unit]})
 
 
-def _get_job_for_user(request, pk) -> ImportJob:
-    job = get_object_or_404(ImportJob.objects.defer("content").select_related("unit"), pk=pk)
-    get_unit_for_user(request, job.unit_id, MEMBERS_IMPORT)
-    return job
-
-
 def import_job(request, pk):
-    job = _get_job_for_user(request, pk)
+    job = get_import_job_for_user(request, pk)
+    if job.running and services.import_jobs_recover_stale(unit=job.unit):
+        job.refresh_from_db()  # its worker died: requeued, or back to valid with a note
     context = {"job": job, "unit": job.unit, "progress": progress_get(job.progress_key),
                "breadcrumbs": breadcrumbs(request, job.unit) + [job.unit]}
     if request.headers.get("HX-Request"):
@@ -202,11 +195,9 @@ def import_job(request, pk):
 
 @require_POST
 def import_apply(request, pk):
-    job = _get_job_for_user(request, pk)
-    with transaction.atomic():
-        updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.VALID).update(
-            status=ImportJob.Status.APPLYING)
-        if not updated:
-            raise PermissionDenied(_("This file is not valid yet, or has already been imported."))
-        transaction.on_commit(lambda: apply_import.enqueue(job.pk))
+    job = get_import_job_for_user(request, pk)
+    try:
+        services.import_job_apply(actor=request.user, job=job)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     return redirect("orgs:import_job", pk=job.pk)

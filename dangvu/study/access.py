@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from dangvu.accounts.access import check_path
-from dangvu.accounts.permissions import STUDY_READ, scope_for
+from dangvu.accounts.permissions import ESSAYS_REVIEW, STUDY_READ, scope_for
 from dangvu.orgs.models import OrgUnit
-from dangvu.study.models import Campaign, Essay
+from dangvu.study.models import Campaign, Essay, IntegrityScan, StudySession, TrainingClass
 
 
 def view_root(request, campaign: Campaign, key: str = STUDY_READ) -> OrgUnit | None:
@@ -55,3 +55,40 @@ def get_essay_for_user(request, pk, key: str = STUDY_READ) -> Essay:
         return essay
     check_path(request, essay.member.unit.path, key)
     return essay
+
+
+def get_session_for_user(request, pk, key: str = STUDY_READ, *, organiser: bool = False
+                         ) -> tuple[StudySession, OrgUnit]:
+    """A session through its campaign, and the unit the user sees it from."""
+    session = StudySession.objects.select_related("campaign__unit").filter(pk=pk).first()
+    if session is None:
+        raise Http404
+    _campaign, root = get_campaign_for_user(request, session.campaign_id, key, organiser=organiser)
+    return session, root
+
+
+def get_scan_for_user(request, pk, *, organiser: bool = False) -> tuple[IntegrityScan, OrgUnit]:
+    """A copy check, for those who may review the campaign's essays (organisers: all of it)."""
+    scan = IntegrityScan.objects.select_related("campaign__unit").filter(pk=pk).first()
+    if scan is None:
+        raise Http404
+    _campaign, root = get_campaign_for_user(request, scan.campaign_id, ESSAYS_REVIEW, organiser=organiser)
+    return scan, root
+
+
+def get_own_campaign(member, pk) -> Campaign:
+    """A campaign the member takes part in (their essay page); 404 otherwise."""
+    from dangvu.study.services import eligible_members
+
+    campaign = Campaign.objects.select_related("unit").filter(pk=pk).first()
+    if campaign is None or member is None or not eligible_members(campaign).filter(pk=member.pk).exists():
+        raise Http404
+    return campaign
+
+
+def get_class_for_user(request, pk, key: str = STUDY_READ) -> TrainingClass:
+    cls = TrainingClass.objects.select_related("unit", "programme").filter(pk=pk).first()
+    if cls is None:
+        raise Http404
+    check_path(request, cls.unit.path, key)
+    return cls

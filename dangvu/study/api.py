@@ -7,35 +7,43 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
-from dangvu.accounts.access import check_path, get_member_for_user, get_unit_for_user
+from dangvu.accounts.access import check_path
 from dangvu.accounts.permissions import ESSAYS_REVIEW, STUDY_READ, STUDY_WRITE, scope_for
-from dangvu.documents.models import Document
+from dangvu.documents.access import documents_offered
+from dangvu.lib.api import Count, Id, InSchema, Paginated, Year
+from dangvu.lib.ids import resolve_ids
+from dangvu.orgs.access import get_member_for_user, get_unit_for_user
 from dangvu.orgs.models import OrgUnit
 from dangvu.study import services
-from dangvu.study.access import get_campaign_for_user, get_essay_for_user
+from dangvu.study.access import (
+    get_campaign_for_user,
+    get_essay_for_user,
+    get_own_campaign,
+    get_scan_for_user,
+    get_session_for_user,
+)
 from dangvu.study.models import (
     AttendanceStatus,
-    Campaign,
     Essay,
     EssayStatus,
     IntegrityScan,
     ReturnReason,
     SessionMode,
-    StudySession,
     TrainingClass,
 )
 from dangvu.study.selectors import CampaignFigures, campaign_by_unit, campaigns_for_unit, year_summary
+from dangvu.study.services import MAX_ESSAY_CHARS, MAX_POINTS
 
 router = Router(tags=["study"])
 
 
 class FiguresOut(Schema):
-    unit_id: int
+    unit_id: Id
     unit_name: str
     eligible: int
     attended: int
@@ -63,7 +71,7 @@ def _figures(unit: OrgUnit, f: CampaignFigures) -> dict:
 class CampaignOut(Schema):
     id: int
     title: str
-    unit_id: int
+    unit_id: Id
     start: datetime.date
     end: datetime.date
     essay_required: bool
@@ -78,33 +86,33 @@ class CampaignDetailOut(CampaignOut):
     by_unit: list[FiguresOut]
 
 
-class CampaignIn(Schema):
+class CampaignIn(InSchema):
     title: str = Field(..., min_length=3, max_length=300)
-    document_ids: list[int] = []
-    unit_ids: list[int] = []
+    document_ids: list[Id] = Field([], max_length=200)
+    unit_ids: list[Id] = Field([], max_length=2000)
     start: datetime.date
     end: datetime.date
     essay_required: bool = True
     essay_deadline: datetime.date | None = None
-    min_words: int = Field(150, ge=0)
+    min_words: int = Field(150, ge=0, le=10_000)
 
 
-class PointSchema(Schema):
+class PointSchema(InSchema):
     name: str = Field(..., min_length=1, max_length=200)
-    head_count: int = Field(0, ge=0)
+    head_count: Count = 0
 
 
-class SessionIn(Schema):
+class SessionIn(InSchema):
     held_on: datetime.date
     mode: SessionMode = SessionMode.IN_PERSON
     place: str = Field("", max_length=200)
     title: str = Field("", max_length=200)
-    points: list[PointSchema] = []
+    points: list[PointSchema] = Field([], max_length=MAX_POINTS)
 
 
 class SessionOut(Schema):
     id: int
-    campaign_id: int
+    campaign_id: Id
     held_on: datetime.date
     mode: SessionMode
     place: str
@@ -116,14 +124,14 @@ class SessionOut(Schema):
         return list(obj.points.all())
 
 
-class AttendanceIn(Schema):
-    marks: dict[int, AttendanceStatus] = Field(..., description="member id → present, absent or excused")
+class AttendanceIn(InSchema):
+    marks: dict[Id, AttendanceStatus] = Field(..., max_length=5000, description="member id → present, absent or excused")
 
 
 class EssayOut(Schema):
     id: int
-    campaign_id: int
-    member_id: int
+    campaign_id: Id
+    member_id: Id
     member_name: str = Field(..., alias="member.full_name")
     status: EssayStatus
     version: int
@@ -132,12 +140,12 @@ class EssayOut(Schema):
     submitted_at: datetime.datetime
 
 
-class EssayIn(Schema):
-    member_id: int | None = Field(None, description="leave out to submit your own essay")
-    text: str = Field(..., min_length=1)
+class EssayIn(InSchema):
+    member_id: Id | None = Field(None, description="leave out to submit your own essay")
+    text: str = Field(..., min_length=1, max_length=MAX_ESSAY_CHARS)
 
 
-class ReviewIn(Schema):
+class ReviewIn(InSchema):
     accept: bool
     reason: ReturnReason | None = None
     note: str = Field("", max_length=500)
@@ -145,7 +153,7 @@ class ReviewIn(Schema):
 
 class ScanOut(Schema):
     id: int
-    campaign_id: int
+    campaign_id: Id
     status: IntegrityScan.Status
     essays: int
     pairs: list[dict]
@@ -169,7 +177,7 @@ class ClassOut(Schema):
     id: int
     name: str
     programme: str = Field(..., alias="programme.name")
-    unit_id: int
+    unit_id: Id
     start: datetime.date
     end: datetime.date
     enrolled: int
@@ -177,13 +185,13 @@ class ClassOut(Schema):
 
 
 @router.get("/campaigns", response=list[CampaignOut])
-@paginate(LimitOffsetPagination)
-def list_campaigns(request, unit: int):
+@paginate(Paginated)
+def list_campaigns(request, unit: Id):
     return campaigns_for_unit(get_unit_for_user(request, unit, STUDY_READ)).order_by("-start", "-id")
 
 
 @router.get("/campaigns/{campaign_id}", response=CampaignDetailOut)
-def get_campaign(request, campaign_id: int):
+def get_campaign(request, campaign_id: Id):
     """The campaign with its figures, clipped to the part of it the caller may see."""
     campaign, root = get_campaign_for_user(request, campaign_id)
     figures, children = campaign_by_unit(campaign, root)
@@ -195,12 +203,12 @@ def get_campaign(request, campaign_id: int):
 
 
 @router.post("/units/{unit_id}/campaigns", response={201: CampaignOut})
-def create_campaign(request, unit_id: int, payload: CampaignIn):
+def create_campaign(request, unit_id: Id, payload: CampaignIn):
     unit = get_unit_for_user(request, unit_id, STUDY_WRITE)
-    units = [get_unit_for_user(request, pk, STUDY_WRITE) for pk in payload.unit_ids]
-    documents = list(Document.objects.filter(pk__in=payload.document_ids))
-    if len(documents) != len(set(payload.document_ids)):
-        raise PermissionDenied
+    # every submitted id through the scope: documents the unit may study, units under it
+    documents = resolve_ids(documents_offered(unit), payload.document_ids, "document_ids")
+    units = resolve_ids(OrgUnit.objects.filter(path__startswith=unit.path, valid_to__isnull=True),
+                        payload.unit_ids, "unit_ids")
     campaign = services.campaign_create(actor=request.user, unit=unit, title=payload.title, documents=documents,
                                         units=units, start=payload.start, end=payload.end,
                                         essay_required=payload.essay_required,
@@ -209,7 +217,7 @@ def create_campaign(request, unit_id: int, payload: CampaignIn):
 
 
 @router.post("/campaigns/{campaign_id}/sessions", response={201: SessionOut})
-def create_session(request, campaign_id: int, payload: SessionIn):
+def create_session(request, campaign_id: Id, payload: SessionIn):
     campaign, _root = get_campaign_for_user(request, campaign_id, STUDY_WRITE, organiser=True)
     session = services.session_record(
         actor=request.user, campaign=campaign, held_on=payload.held_on, mode=payload.mode, place=payload.place,
@@ -218,24 +226,23 @@ def create_session(request, campaign_id: int, payload: SessionIn):
 
 
 @router.get("/campaigns/{campaign_id}/sessions", response=list[SessionOut])
-def list_sessions(request, campaign_id: int):
+def list_sessions(request, campaign_id: Id):
     campaign, _root = get_campaign_for_user(request, campaign_id)
     return list(campaign.sessions.prefetch_related("points"))
 
 
 @router.put("/sessions/{session_id}/attendance", response=dict)
-def put_attendance(request, session_id: int, payload: AttendanceIn):
+def put_attendance(request, session_id: Id, payload: AttendanceIn):
     """Set attendance for members of the caller's part of the campaign; others are refused."""
-    session = get_object_or_404(StudySession.objects.select_related("campaign"), pk=session_id)
-    _campaign, root = get_campaign_for_user(request, session.campaign_id, STUDY_WRITE)
+    session, root = get_session_for_user(request, session_id, STUDY_WRITE)
     changed = services.attendance_record(actor=request.user, session=session, unit_path=root.path,
                                          marks={k: str(v) for k, v in payload.marks.items()})
     return {"changed": changed}
 
 
 @router.get("/campaigns/{campaign_id}/essays", response=list[EssayOut])
-@paginate(LimitOffsetPagination)
-def list_essays(request, campaign_id: int, status: EssayStatus | None = None):
+@paginate(Paginated)
+def list_essays(request, campaign_id: Id, status: EssayStatus | None = None):
     campaign, root = get_campaign_for_user(request, campaign_id)
     essays = Essay.objects.filter(campaign=campaign, member__unit__path__startswith=root.path).select_related("member")
     if status:
@@ -244,16 +251,17 @@ def list_essays(request, campaign_id: int, status: EssayStatus | None = None):
 
 
 @router.post("/campaigns/{campaign_id}/essays", response={201: EssayOut})
-def submit_essay(request, campaign_id: int, payload: EssayIn):
+def submit_essay(request, campaign_id: Id, payload: EssayIn):
     """A member submits their own essay; someone with study:write over the member may submit for them."""
-    campaign = get_object_or_404(Campaign, pk=campaign_id)
     own = getattr(request.user, "member", None)
     if payload.member_id is None or (own is not None and own.pk == payload.member_id):
-        if own is None or not services.eligible_members(campaign).filter(pk=own.pk).exists():
-            get_campaign_for_user(request, campaign_id)  # 404 for strangers
-            raise PermissionDenied
-        member = own
+        try:
+            campaign, member = get_own_campaign(own, campaign_id), own
+        except Http404:
+            get_campaign_for_user(request, campaign_id)  # 404 for strangers, 403 for those who only read it
+            raise PermissionDenied from None
     else:
+        campaign, _root = get_campaign_for_user(request, campaign_id)
         member = get_member_for_user(request, payload.member_id)
         check_path(request, member.unit.path, STUDY_WRITE)
     essay = services.essay_submit(actor=request.user, campaign=campaign, member=member, text=payload.text)
@@ -261,12 +269,12 @@ def submit_essay(request, campaign_id: int, payload: EssayIn):
 
 
 @router.get("/essays/{essay_id}", response=EssayOut)
-def get_essay(request, essay_id: int):
+def get_essay(request, essay_id: Id):
     return get_essay_for_user(request, essay_id)
 
 
 @router.post("/essays/{essay_id}/review", response=EssayOut)
-def review_essay(request, essay_id: int, payload: ReviewIn):
+def review_essay(request, essay_id: Id, payload: ReviewIn):
     essay = get_essay_for_user(request, essay_id, ESSAYS_REVIEW)
     services.essay_review(actor=request.user, essay=essay, accept=payload.accept,
                           reason=payload.reason or "", note=payload.note)
@@ -274,20 +282,19 @@ def review_essay(request, essay_id: int, payload: ReviewIn):
 
 
 @router.post("/campaigns/{campaign_id}/scans", response={202: ScanOut})
-def start_scan(request, campaign_id: int):
+def start_scan(request, campaign_id: Id):
     campaign, _root = get_campaign_for_user(request, campaign_id, ESSAYS_REVIEW, organiser=True)
     return Status(202, services.scan_request(actor=request.user, campaign=campaign))
 
 
 @router.get("/scans/{scan_id}", response=ScanOut)
-def get_scan(request, scan_id: int):
-    scan = get_object_or_404(IntegrityScan, pk=scan_id)
-    get_campaign_for_user(request, scan.campaign_id, ESSAYS_REVIEW, organiser=True)
+def get_scan(request, scan_id: Id):
+    scan, _root = get_scan_for_user(request, scan_id, organiser=True)
     return scan
 
 
 class YearSummaryOut(Schema):
-    unit_id: int
+    unit_id: Id
     year: int
     campaigns: int
     sessions: int
@@ -304,7 +311,7 @@ class YearSummaryOut(Schema):
 
 
 @router.get("/units/{unit_id}/study-summary", response=YearSummaryOut)
-def study_summary(request, unit_id: int, year: int):
+def study_summary(request, unit_id: Id, year: Year):
     """The unit's study year as the summary report counts it (the same selector as the page)."""
     unit = get_unit_for_user(request, unit_id, STUDY_READ)
     s = year_summary(unit, year)
@@ -317,8 +324,8 @@ def study_summary(request, unit_id: int, year: int):
 
 
 @router.get("/classes", response=list[ClassOut])
-@paginate(LimitOffsetPagination)
-def list_classes(request, unit: int | None = None):
+@paginate(Paginated)
+def list_classes(request, unit: Id | None = None):
     from django.db.models import Count
 
     classes = TrainingClass.objects.filter(scope_for(request).path_q(STUDY_READ, "unit__path"))

@@ -5,26 +5,28 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangvu.accounts.access import check_path, get_member_for_user, get_unit_for_user
+from dangvu.accounts.access import check_path
 from dangvu.accounts.permissions import STUDY_READ, STUDY_WRITE, scope_for
-from dangvu.lib.forms import apply_form_errors
+from dangvu.lib.forms import Form, apply_form_errors
+from dangvu.lib.ids import resolve_ids
 from dangvu.lib.once import remember, replayed
 from dangvu.lib.xlsx import xlsx_response
+from dangvu.orgs.access import get_member_for_user, get_unit_for_user
 from dangvu.orgs.models import ACTIVE_STATUSES, Candidate, Member
 from dangvu.orgs.selectors import member_search
 from dangvu.orgs.views import breadcrumbs
 from dangvu.study import training
+from dangvu.study.access import get_class_for_user
 from dangvu.study.forms import DATE
 from dangvu.study.models import AttendanceStatus, Enrolment, Programme, TheoryLevel, TrainingClass
 
 
-class ClassForm(forms.Form):
+class ClassForm(Form):
     programme = forms.ModelChoiceField(label=gettext_lazy("programme"), queryset=Programme.objects.all())
     name = forms.CharField(label=gettext_lazy("class"), max_length=200)
     start = forms.DateField(label=gettext_lazy("from"), widget=DATE)
@@ -57,16 +59,8 @@ def unit_classes(request, pk):
                                                      "breadcrumbs": breadcrumbs(request, unit) + [unit]})
 
 
-def _get_class(request, pk, key):
-    cls = TrainingClass.objects.select_related("unit", "programme").filter(pk=pk).first()
-    if cls is None:
-        raise Http404
-    check_path(request, cls.unit.path, key)
-    return cls
-
-
 def class_detail(request, pk):
-    cls = _get_class(request, pk, STUDY_READ)
+    cls = get_class_for_user(request, pk, STUDY_READ)
     can_write = scope_for(request).can(STUDY_WRITE, cls.unit.path)
     enrolments = cls.enrolments.select_related("member__unit", "candidate__unit").order_by("pk")
     if request.GET.get("format") == "xlsx":
@@ -79,7 +73,8 @@ def class_detail(request, pk):
         try:
             if "lesson" in request.POST:
                 marks = {e.pk: request.POST[f"e{e.pk}"] for e in enrolments if request.POST.get(f"e{e.pk}")}
-                topic = cls.programme.topics.filter(pk=request.POST.get("topic") or None).first()
+                topic_id = request.POST.get("topic")
+                topic = resolve_ids(cls.programme.topics.all(), [topic_id], "topic")[0] if topic_id else None
                 try:
                     held_on = datetime.date.fromisoformat(request.POST.get("held_on", ""))
                 except ValueError:
@@ -88,18 +83,21 @@ def class_detail(request, pk):
                                               topic=topic, marks=marks)
                 messages.success(request, _("The lesson and its attendance were saved."))
             elif "enrol" in request.POST:
-                members = Member.objects.filter(pk__in=request.POST.getlist("member")).select_related("unit")
-                candidates = Candidate.objects.filter(pk__in=request.POST.getlist("candidate")).select_related("unit")
+                # ids from the page, resolved under the class's unit (which the user may write)
+                members = resolve_ids(Member.objects.filter(unit__path__startswith=cls.unit.path)
+                                      .select_related("unit"), request.POST.getlist("member"), "member")
+                candidates = resolve_ids(Candidate.objects.filter(unit__path__startswith=cls.unit.path)
+                                         .select_related("unit"), request.POST.getlist("candidate"), "candidate")
                 n = training.enrol(actor=request.user, training_class=cls, members=members, candidates=candidates)
                 messages.success(request, _("%(n)s people enrolled.") % {"n": n})
             else:
-                enrolment = enrolments.get(pk=request.POST.get("enrolment"))
+                enrolment, = resolve_ids(enrolments, [request.POST.get("enrolment", "")], "enrolment")
                 training.result_record(actor=request.user, enrolment=enrolment, result=request.POST.get("result", ""),
                                        score=request.POST.get("score") or None,
                                        certificate_number=request.POST.get("certificate_number", ""))
                 messages.success(request, _("The result was saved."))
-        except (ValidationError, Enrolment.DoesNotExist) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [_("Not found.")])))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
         return redirect("study:class", pk=cls.pk)
     q = request.GET.get("q", "")
     pickable_members = pickable_candidates = []
@@ -117,7 +115,7 @@ def class_detail(request, pk):
         "breadcrumbs": breadcrumbs(request, cls.unit) + [cls.unit]})
 
 
-class TheoryForm(forms.Form):
+class TheoryForm(Form):
     level = forms.ChoiceField(label=gettext_lazy("level"), choices=TheoryLevel.Level.choices)
     status = forms.ChoiceField(label=gettext_lazy("status"), choices=TheoryLevel.Status.choices)
     decision = forms.CharField(label=gettext_lazy("decision"), max_length=60, required=False)

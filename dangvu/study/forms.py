@@ -1,13 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dangvu.lib.forms import Form
 from dangvu.study.models import ReturnReason, SessionMode
 from dangvu.study.services import PointIn
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class CampaignForm(forms.Form):
+class CampaignForm(Form):
     title = forms.CharField(label=_("title"), max_length=300)
     documents = forms.ModelMultipleChoiceField(label=_("documents studied"), queryset=None, required=False,
                                                widget=forms.CheckboxSelectMultiple)
@@ -26,7 +27,7 @@ class CampaignForm(forms.Form):
         self.fields["units"].queryset = units
 
 
-class SessionForm(forms.Form):
+class SessionForm(Form):
     title = forms.CharField(label=_("title"), max_length=200, required=False)
     held_on = forms.DateField(label=_("date"), widget=DATE)
     mode = forms.ChoiceField(label=_("form"), choices=SessionMode.choices)
@@ -52,7 +53,7 @@ class SessionForm(forms.Form):
         return points
 
 
-class EssaySubmitForm(forms.Form):
+class EssaySubmitForm(Form):
     file = forms.FileField(label=_("file (.docx, .pdf or .txt)"), required=False)
     text = forms.CharField(label=_("or type the essay here"), required=False, widget=forms.Textarea(attrs={"rows": 12}))
 
@@ -63,13 +64,13 @@ class EssaySubmitForm(forms.Form):
         return data
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(Form):
     decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("return", _("Return for rework"))])
     reason = forms.ChoiceField(label=_("reason"), choices=[("", "—")] + ReturnReason.choices, required=False)
     note = forms.CharField(label=_("reviewer's note"), max_length=500, required=False)
 
 
-class BulkUploadForm(forms.Form):
+class BulkUploadForm(Form):
     file = forms.FileField(label=_("a .zip of essay files"),
                            help_text=_("Each file named after its writer, e.g. “Nguyễn Văn An.docx”, "
                                        "or after the party card number"))

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from dangvu.audit.models import AuditEntry
 from dangvu.audit.services import audit_record, diff, snapshot
 from dangvu.lib.files import extract_text
+from dangvu.lib.ids import MAX_ID
+from dangvu.lib.jobs import is_stale
 from dangvu.orgs.models import Member, OrgUnit
 from dangvu.study.models import (
     Attendance,
@@ -32,6 +34,10 @@ from dangvu.study.models import (
 from dangvu.study.selectors import eligible_q
 
 CAMPAIGN_FIELDS = ["title", "start", "end", "essay_required", "essay_deadline", "min_words"]
+# A province conference reaches a few hundred points at most (the seeds: 164).
+MAX_POINTS = 300
+# An essay of 25,000 words; a longer text is a wrong file, not an essay.
+MAX_ESSAY_CHARS = 200_000
 
 
 def _user(actor):
@@ -123,6 +129,10 @@ def _session_errors(campaign: Campaign, held_on: datetime.date, mode: str, point
             "a": campaign.start.strftime("%d/%m/%Y"), "b": campaign.end.strftime("%d/%m/%Y")}
     if mode == SessionMode.ONLINE and not points:
         errors["points"] = _("An online session needs at least one connection point.")
+    if len(points) > MAX_POINTS:
+        errors["points"] = _("A session can have at most %(max)s connection points; %(n)s were given.") % {
+            "max": MAX_POINTS, "n": len(points)}
+        return errors
     for n, p in enumerate(points, start=1):
         if not p.name.strip():
             errors["points"] = _("Connection point %(n)s has no name.") % {"n": n}
@@ -184,11 +194,11 @@ def attendance_record(*, actor, session: StudySession, marks: dict[int, str], un
     if bad:
         raise ValidationError({"status": _("Unknown attendance status “%(s)s”.") % {"s": bad[0]}})
     allowed = set(eligible_members(session.campaign).filter(unit__path__startswith=unit_path)
-                  .filter(pk__in=marks).values_list("pk", flat=True))
+                  .filter(pk__in=[k for k in marks if 1 <= k <= MAX_ID]).values_list("pk", flat=True))
     stray = sorted(set(marks) - allowed)
-    if stray:
-        names = ", ".join(Member.objects.filter(pk__in=stray).values_list("full_name", flat=True)) or str(stray)
-        raise ValidationError({"member": _("Not taking part in this campaign here: %(names)s.") % {"names": names}})
+    if stray:  # ids only: a name would tell who exists outside the user's part
+        raise ValidationError({"member": _("Not taking part in this campaign here: member ids %(ids)s. Nothing was saved.")
+                               % {"ids": ", ".join(map(str, stray[:20]))}})
     existing = {a.member_id: a for a in Attendance.objects.filter(session=session, member_id__in=marks)}
     new, changed = [], []
     for member_id, status in marks.items():
@@ -210,13 +220,18 @@ def attendance_record(*, actor, session: StudySession, marks: dict[int, str], un
 
 def _essay_text(file_name: str | None, data: bytes | None, text: str) -> str:
     if data is not None:
-        return extract_text(file_name, data)
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError({"text": _("The essay is empty: upload a file or type the text.")})
-    from dangvu.integrity.vietnamese import to_unicode
+        body, field = extract_text(file_name, data), "file"
+    else:
+        body, field = (text or "").strip(), "text"
+        if not body:
+            raise ValidationError({"text": _("The essay is empty: upload a file or type the text.")})
+        from dangvu.integrity.vietnamese import to_unicode
 
-    return to_unicode(text)
+        body = to_unicode(body)
+    if len(body) > MAX_ESSAY_CHARS:
+        raise ValidationError({field: _("The essay is longer than %(max)s characters: check that this is the right text.")
+                               % {"max": f"{MAX_ESSAY_CHARS:,}".replace(",", ".")}})
+    return body
 
 
 @transaction.atomic
@@ -281,6 +296,7 @@ def essay_review(*, actor, essay: Essay, accept: bool, reason: str = "", note: s
 @transaction.atomic
 def scan_request(*, actor, campaign: Campaign, on_close: bool = False) -> IntegrityScan:
     """Queue a copy check, unless one is already waiting or running for the campaign."""
+    scans_recover_stale(campaign=campaign)
     running = campaign.scans.select_for_update().filter(status__in=[IntegrityScan.Status.QUEUED,
                                                                       IntegrityScan.Status.RUNNING]).first()
     if running is not None:
@@ -293,6 +309,22 @@ def scan_request(*, actor, campaign: Campaign, on_close: bool = False) -> Integr
 
     transaction.on_commit(lambda: run_scan.enqueue(scan.pk))
     return scan
+
+
+def scans_recover_stale(*, campaign: Campaign | None = None) -> int:
+    """Mark failed the running copy checks whose worker stopped beating (killed, out of
+    memory): the essays were only read, so nothing else needs undoing, and the next
+    request starts a new check."""
+    running = IntegrityScan.objects.filter(status=IntegrityScan.Status.RUNNING)
+    if campaign is not None:
+        running = running.filter(campaign=campaign)
+    stale = [s.pk for s in running if is_stale(s.progress_key)]
+    if not stale:
+        return 0
+    return IntegrityScan.objects.filter(pk__in=stale, status=IntegrityScan.Status.RUNNING).update(
+        status=IntegrityScan.Status.FAILED, finished=timezone.now(),
+        error=_("The worker doing this check stopped (it was killed or the server restarted). "
+                "Nothing was changed; start the check again."))
 
 
 def scan_closed_campaigns(today: datetime.date) -> list[IntegrityScan]:

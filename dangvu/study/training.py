@@ -54,10 +54,10 @@ def class_create(*, actor, unit: OrgUnit, programme: Programme, name: str, start
 def enrol(*, actor, training_class: TrainingClass, members=(), candidates=()) -> int:
     """Enrol members and admission candidates of the organising unit's subtree; those already in are skipped."""
     path = training_class.unit.path
-    outside = [p.full_name for p in list(members) + list(candidates) if not p.unit.path.startswith(path)]
-    if outside:
-        raise ValidationError(_("Not under %(unit)s: %(names)s.") % {"unit": training_class.unit.name,
-                                                                     "names": ", ".join(outside)})
+    outside = [p.pk for p in list(members) + list(candidates) if not p.unit.path.startswith(path)]
+    if outside:  # ids only: the caller resolved what the user may see, a name could leak the rest
+        raise ValidationError(_("Not under %(unit)s: ids %(ids)s. Nobody was enrolled.")
+                              % {"unit": training_class.unit.name, "ids": ", ".join(map(str, outside))})
     have_m = set(training_class.enrolments.values_list("member_id", flat=True))
     have_c = set(training_class.enrolments.values_list("candidate_id", flat=True))
     rows = [Enrolment(training_class=training_class, member=m) for m in members if m.pk not in have_m]

@@ -18,18 +18,25 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from dangvu.accounts.access import get_unit_for_user
 from dangvu.accounts.permissions import ESSAYS_REVIEW, STUDY_READ, STUDY_WRITE, scope_for
+from dangvu.documents.access import documents_offered
 from dangvu.documents.models import Document
 from dangvu.lib.forms import apply_form_errors
 from dangvu.lib.once import remember, replayed
 from dangvu.lib.progress import progress_get
 from dangvu.lib.xlsx import xlsx_response
-from dangvu.orgs.models import OrgUnit, path_prefixes
+from dangvu.orgs.access import get_unit_for_user
+from dangvu.orgs.models import OrgUnit
 from dangvu.orgs.selectors import member_search
 from dangvu.orgs.views import breadcrumbs
 from dangvu.study import bulk, services
-from dangvu.study.access import get_campaign_for_user, get_essay_for_user
+from dangvu.study.access import (
+    get_campaign_for_user,
+    get_essay_for_user,
+    get_own_campaign,
+    get_scan_for_user,
+    get_session_for_user,
+)
 from dangvu.study.forms import BulkUploadForm, CampaignForm, EssaySubmitForm, ReviewForm, SessionForm
 from dangvu.study.highlight import side_by_side
 from dangvu.study.models import (
@@ -39,7 +46,6 @@ from dangvu.study.models import (
     Essay,
     EssayStatus,
     IntegrityScan,
-    StudySession,
 )
 from dangvu.study.selectors import (
     campaign_by_unit,
@@ -75,7 +81,7 @@ def _clip(campaign: Campaign, unit: OrgUnit) -> OrgUnit:
 
 def _campaign_form(request, unit, **kwargs) -> CampaignForm:
     # the 200 latest documents registered here or above (a subquery: the form's queryset must stay filterable)
-    latest = Document.objects.filter(unit__path__in=path_prefixes(unit.path)).order_by("-issued_on")[:200]
+    latest = documents_offered(unit).order_by("-issued_on")[:200]
     documents = Document.objects.filter(pk__in=latest.values("pk")).order_by("-issued_on")
     units = OrgUnit.objects.filter(path__startswith=unit.path, valid_to__isnull=True).order_by("path")
     return CampaignForm(request.POST or None, documents=documents, units=units, **kwargs)
@@ -161,7 +167,7 @@ def session_create(request, pk):
 
 def session_edit(request, pk):
     """Correct a session: only the campaign's organisers."""
-    session, _root = _get_session(request, pk, STUDY_WRITE, organiser=True)
+    session, _root = get_session_for_user(request, pk, STUDY_WRITE, organiser=True)
     points = "\n".join(f"{p.name}; {p.head_count}" for p in session.points.all())
     form = SessionForm(request.POST or None, initial={"title": session.title, "held_on": session.held_on,
                                                       "mode": session.mode, "place": session.place, "points": points})
@@ -176,20 +182,12 @@ def session_edit(request, pk):
     return render(request, "study/session_form.html", {"campaign": session.campaign, "form": form, "session": session})
 
 
-def _get_session(request, pk, key, *, organiser: bool = False):
-    session = StudySession.objects.select_related("campaign__unit").filter(pk=pk).first()
-    if session is None:
-        raise Http404
-    _campaign, root = get_campaign_for_user(request, session.campaign_id, key, organiser=organiser)
-    return session, root
-
-
 ATTENDANCE_PAGE = 200  # members a page: a cell or a commune fits on one, a province is paged
 
 
 def attendance(request, pk):
     """Mark who came, for the members of the user's part of the campaign, a page at a time."""
-    session, root = _get_session(request, pk, STUDY_READ)
+    session, root = get_session_for_user(request, pk, STUDY_READ)
     scope = scope_for(request)
     can_mark = scope.can(STUDY_WRITE, root.path)
     members = (services.eligible_members(session.campaign).filter(unit__path__startswith=root.path)
@@ -197,7 +195,7 @@ def attendance(request, pk):
     if request.method == "POST":
         if not can_mark:
             raise PermissionDenied
-        # Whatever the form sends; the service refuses, naming them, anyone not taking part here.
+        # Whatever the form sends; the service refuses (by id, never by name) anyone not taking part here.
         chosen = {int(key[1:]): value for key, value in request.POST.items()
                   if key[:1] == "m" and key[1:].isdigit() and value}
         try:
@@ -364,17 +362,11 @@ def scan_start(request, pk):
     return redirect("study:scan", pk=scan.pk)
 
 
-def _get_scan(request, pk) -> tuple[IntegrityScan, OrgUnit]:
-    scan = IntegrityScan.objects.select_related("campaign__unit").filter(pk=pk).first()
-    if scan is None:
-        raise Http404
-    _campaign, root = get_campaign_for_user(request, scan.campaign_id, ESSAYS_REVIEW)
-    return scan, root
-
-
 def scan_detail(request, pk):
     """Progress while it runs; then the flagged pairs, clusters and thin essays of the user's part."""
-    scan, root = _get_scan(request, pk)
+    scan, root = get_scan_for_user(request, pk)
+    if scan.status == IntegrityScan.Status.RUNNING and services.scans_recover_stale(campaign=scan.campaign):
+        scan.refresh_from_db()  # its worker died: shown as failed, with why
     context = {"scan": scan, "campaign": scan.campaign, "root": root}
     if scan.running:
         progress = progress_get(scan.progress_key)
@@ -404,7 +396,7 @@ def _scan_findings(scan: IntegrityScan, root: OrgUnit) -> dict:
 
 def scan_pair(request, pk, n):
     """Two essays side by side, the copied passages highlighted in both; decide in one click."""
-    scan, root = _get_scan(request, pk)
+    scan, root = get_scan_for_user(request, pk)
     pairs = (scan.result or {}).get("pairs", [])
     if not 0 <= n < len(pairs):
         raise Http404
@@ -443,9 +435,7 @@ def notebook(request):
 
 def my_essay(request, pk):
     member = _my_member(request)
-    campaign = Campaign.objects.filter(pk=pk).first()
-    if campaign is None or not services.eligible_members(campaign).filter(pk=member.pk).exists():
-        raise Http404
+    campaign = get_own_campaign(member, pk)
     essay = Essay.objects.filter(campaign=campaign, member=member).first()
     form = EssaySubmitForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -45,7 +45,7 @@ CASES = [
     ("import job", "get", lambda o: reverse("orgs:import_job", args=[_job(o).pk]),
      dict(sec=200, off=200, view=403, mem=404, out=404)),
     ("import apply", "post", lambda o: reverse("orgs:import_apply", args=[_job(o).pk]),
-     dict(sec=403, off=403, view=403, mem=404, out=404)),  # 403 for insiders: the job is not valid yet
+     dict(sec=302, off=302, view=403, mem=404, out=404)),  # insiders: back to the job, "not valid yet"
     ("api unit", "get", lambda o: f"/api/units/{o.A.pk}", dict(sec=200, off=200, view=200, mem=404, out=404)),
     ("api children", "get", lambda o: f"/api/units/{o.G.pk}/children",
      dict(sec=404, off=200, view=200, mem=404, out=404)),

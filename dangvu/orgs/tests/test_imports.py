@@ -110,8 +110,10 @@ def test_upload_preview_and_apply_through_the_pages_and_the_real_worker(client, 
     job.refresh_from_db()
     assert job.status == "done"
     assert Member.objects.filter(unit__code__startswith="TQ-0001-M").count() == 6
-    # applying twice is refused
-    assert client.post(reverse("orgs:import_apply", args=[job.pk])).status_code == 403
+    # applying twice is refused, saying why, and writes nothing more
+    again = client.post(reverse("orgs:import_apply", args=[job.pk]), follow=True)
+    assert "đã được nhập" in again.content.decode() or "already been imported" in again.content.decode()
+    assert Member.objects.filter(unit__code__startswith="TQ-0001-M").count() == 6
 
 
 def test_upload_rejects_files_that_are_not_xlsx(client, root, org):

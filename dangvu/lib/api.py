@@ -1,0 +1,56 @@
+"""What every API schema and list shares: bounded numbers, clean text, capped pages.
+
+Integers a client sends are bounded (a number past 2^63 would reach the database
+and fail there); text refuses control characters with the field named; a list
+answers at most MAX_PAGE rows at a time. A test reads the OpenAPI document and
+fails on any integer without a maximum.
+"""
+
+from typing import Annotated, Any
+
+from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination
+from pydantic import field_validator
+from pydantic_core import PydanticCustomError
+
+from dangvu.lib.cleaning import control_character_error
+from dangvu.lib.ids import MAX_ID
+
+MAX_PAGE = 500
+MAX_COUNT = 10**9
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+Year = Annotated[int, Field(ge=1930, le=2100)]  # the Party was founded in 1930
+
+
+def _check_text(value: Any, field: str) -> None:
+    if isinstance(value, str):
+        message = control_character_error(value, field)
+        if message:
+            raise PydanticCustomError("control_character", message)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _check_text(item, field)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key, field)
+            _check_text(item, field)
+
+
+class InSchema(Schema):
+    """The base of every request body: no control characters in any text."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value, info):
+        _check_text(value, info.field_name)
+        return value
+
+
+class Paginated(LimitOffsetPagination):
+    """limit/offset with bounds: at most MAX_PAGE rows a page."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=MAX_PAGE)
+        offset: int = Field(0, ge=0, le=MAX_COUNT)

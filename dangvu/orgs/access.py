@@ -1,0 +1,41 @@
+"""Fetching units, members and import jobs for a user (see accounts.access.check_path)."""
+
+from django.http import Http404
+
+from dangvu.accounts.access import check_path
+from dangvu.accounts.permissions import MEMBERS_IMPORT, MEMBERS_READ, UNITS_READ, scope_for
+from dangvu.orgs.models import ImportJob, Member, OrgUnit
+
+
+def get_unit_for_user(request, pk, key: str = UNITS_READ) -> OrgUnit:
+    unit = OrgUnit.objects.filter(pk=pk).first()
+    if unit is None:
+        raise Http404
+    check_path(request, unit.path, key)
+    return unit
+
+
+def get_member_for_user(request, pk, key: str = MEMBERS_READ) -> Member:
+    member = Member.objects.select_related("unit").filter(pk=pk).first()
+    if member is None:
+        raise Http404
+    if key == MEMBERS_READ and member.user_id and member.user_id == request.user.id:
+        return member  # everyone may read their own record
+    check_path(request, member.unit.path, key)
+    return member
+
+
+def get_import_job_for_user(request, pk) -> ImportJob:
+    job = ImportJob.objects.defer("content").select_related("unit").filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    check_path(request, job.unit.path, MEMBERS_IMPORT)
+    return job
+
+
+def scoped_units(request, key: str = UNITS_READ):
+    return OrgUnit.objects.filter(scope_for(request).path_q(key))
+
+
+def scoped_members(request, key: str = MEMBERS_READ):
+    return Member.objects.filter(scope_for(request).path_q(key, "unit__path"))
