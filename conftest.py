@@ -25,7 +25,8 @@ def _isolated_cache(settings, tmp_path):
 
 
 def make_member(unit, name="Nguyễn Văn An", dob=datetime.date(1980, 5, 1), **extra):
-    values = dict(sex="nam", admission_date=datetime.date(2005, 3, 2), official_date=datetime.date(2006, 3, 2))
+    admitted = max(datetime.date(2005, 3, 2), dob.replace(year=dob.year + 20))  # admitted at 18 or older
+    values = dict(sex="nam", admission_date=admitted, official_date=admitted.replace(year=admitted.year + 1))
     values.update(extra)
     return services.member_create(actor=None, unit=unit, full_name=name, date_of_birth=dob, **values)
 

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -20,8 +21,21 @@ class TokenAuth(HttpBearer):
         return user
 
 
+class LoggedInSession(SessionAuth):
+    """Session auth that checks CSRF only for a logged-in session: an anonymous caller
+    gets 401 (not logged in), not 403 about a CSRF token it never had."""
+
+    def _get_key(self, request):
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+    def authenticate(self, request, key):
+        return request.user if request.user.is_authenticated else None
+
+
 api = NinjaAPI(title="dangvu API", version="1", urls_namespace="api",
-               auth=[TokenAuth(), SessionAuth()], docs_url="/docs")
+               auth=[TokenAuth(), LoggedInSession()], docs_url="/docs")
 
 # pydantic error type → message, translated when shown
 _MESSAGES = {
@@ -40,12 +54,37 @@ _MESSAGES = {
 _FALLBACK = gettext_noop("The value is not valid.")
 
 
+def _field_of(error: dict) -> str | None:
+    # loc is ("body", "payload", "field", …) or ("query", "limit"): the first name after
+    # where it came from; list positions and dict keys (attendance marks) are left out
+    names = [str(p) for p in error.get("loc", ())[1:] if not isinstance(p, int) and p != "payload"]
+    return names[0] if names else None
+
+
+def _message_of(error: dict) -> str:
+    kind = error.get("type")
+    if kind == "control_character":  # already a whole Vietnamese sentence naming the field
+        return error.get("msg", "")
+    if kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
+        limit = next(iter((error.get("ctx") or {}).values()), "")
+        return _(_BOUNDS[kind]) % {"limit": limit}
+    if kind == "too_long":
+        return _("The list is too long: at most %(limit)s items.") % {"limit": (error.get("ctx") or {}).get("max_length")}
+    return _(_MESSAGES.get(kind, _FALLBACK))
+
+
+_BOUNDS = {
+    "less_than_equal": gettext_noop("The number must be at most %(limit)s."),
+    "less_than": gettext_noop("The number must be less than %(limit)s."),
+    "greater_than_equal": gettext_noop("The number must be at least %(limit)s."),
+    "greater_than": gettext_noop("The number must be greater than %(limit)s."),
+}
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc):
     # loc is ("body", "payload", "field"): the last part names the field.
-    errors = [{"field": str(e["loc"][-1]) if e.get("loc") else None,
-               "message": _(_MESSAGES.get(e.get("type"), _FALLBACK))}
-              for e in exc.errors]
+    errors = [{"field": _field_of(e), "message": _message_of(e)} for e in exc.errors]
     return api.create_response(request, {"detail": _("The submitted data is not valid."), "errors": errors}, status=422)
 
 
@@ -57,6 +96,15 @@ def on_domain_error(request, exc):
     else:
         errors = [{"field": None, "message": m} for m in exc.messages]
     return api.create_response(request, {"detail": _("The submitted data is not valid."), "errors": errors}, status=422)
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def on_out_of_range(request, exc):
+    """A safety net: a number or text the database cannot hold is bad input, not a crash.
+    (Schemas bound what they can, naming the field; this catches what one forgets.)"""
+    return api.create_response(request, {"detail": _("The submitted data is not valid."), "errors": [
+        {"field": None, "message": _("A number or a text is too large to be stored.")}]}, status=422)
 
 
 @api.exception_handler(Http404)

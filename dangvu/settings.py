@@ -183,6 +183,15 @@ STATIC_ROOT = os.getenv("STATIC_ROOT", str(VAR_DIR / "static"))
 MEDIA_ROOT = os.getenv("MEDIA_ROOT", str(VAR_DIR / "media"))
 MEDIA_URL = "media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploaded files are checked against these before they are unpacked or parsed.
+UPLOAD_LIMITS = {
+    "zip_bytes": envint("UPLOAD_ZIP_MAX_MB", "512") * 2**20,  # a bulk .zip, all files unpacked
+    "zip_files": envint("UPLOAD_ZIP_MAX_FILES", "5000"),
+    "zip_ratio": envint("UPLOAD_ZIP_MAX_RATIO", "100"),  # unpacked / packed size of one file
+    "file_bytes": envint("UPLOAD_FILE_MAX_MB", "20") * 2**20,  # one essay or document file
+    "xml_bytes": envint("UPLOAD_XML_MAX_MB", "20") * 2**20,  # the text part of a .docx or .xlsx, unpacked
+    "pdf_pages": envint("UPLOAD_PDF_MAX_PAGES", "300"),
+}
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 SESSION_COOKIE_HTTPONLY = True

@@ -5,12 +5,16 @@ import codecs
 import os
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from dangvu.integrity.vietnamese import tcvn3_to_unicode, vni_to_unicode
 
 SUFFIXES = (".txt", ".docx", ".pdf", ".doc")  # .doc only to say how to fix it
+# Limits on what a file may make us do: a 1 MB .docx can hold a 1 GB XML part.
+MAX_XML_BYTES = 20 * 2**20
+MAX_PDF_PAGES = 300
 
 
 class UnreadableFile(Exception):
@@ -72,10 +76,14 @@ def _read_docx(path: Path, data: bytes) -> str:
 
     try:
         with zipfile.ZipFile(path) as package:
-            body = etree.fromstring(package.read("word/document.xml"))
             names = set(package.namelist())
-            styles = package.read("word/styles.xml") if "word/styles.xml" in names else None
-    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, OSError) as exc:
+            parts = ["word/document.xml"] + (["word/styles.xml"] if "word/styles.xml" in names else [])
+            if sum(package.getinfo(p).file_size for p in parts) > MAX_XML_BYTES:
+                raise UnreadableFile(f"Tệp .docx quá lớn khi giải nén (trên {MAX_XML_BYTES // 2**20} MB chữ): "
+                                     "đây không phải một bài thu hoạch; hãy kiểm tra lại tệp.")
+            body = etree.fromstring(_read_part(package, parts[0]))
+            styles = _read_part(package, "word/styles.xml") if len(parts) > 1 else None
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, OSError, EOFError, zlib.error) as exc:
         raise UnreadableFile("Tệp .docx bị hỏng (không phải tệp Word hợp lệ): hãy mở bằng Word và lưu lại.") from exc
     fonts = _StyleFonts(styles)
     paragraphs = []
@@ -88,6 +96,16 @@ def _read_docx(path: Path, data: bytes) -> str:
             parts.append(_convert_run(_run_text(run), font))
         paragraphs.append("".join(parts))
     return "\n".join(paragraphs)
+
+
+def _read_part(package: zipfile.ZipFile, name: str) -> bytes:
+    """A part read as a stream and cut at the limit, whatever its header claims."""
+    with package.open(name) as stream:
+        data = stream.read(MAX_XML_BYTES + 1)
+    if len(data) > MAX_XML_BYTES:
+        raise UnreadableFile(f"Tệp .docx quá lớn khi giải nén (trên {MAX_XML_BYTES // 2**20} MB chữ): "
+                             "đây không phải một bài thu hoạch; hãy kiểm tra lại tệp.")
+    return data
 
 
 def _run_text(run) -> str:
@@ -181,7 +199,12 @@ def _read_pdf(path: Path) -> str:
         if not opened:
             raise UnreadableFile("Tệp PDF có mật khẩu: hãy gỡ mật khẩu hoặc nộp bản .docx.")
     try:
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise UnreadableFile(f"Tệp PDF có {len(reader.pages)} trang, quá {MAX_PDF_PAGES} trang của một bài thu hoạch: "
+                                 "hãy kiểm tra lại tệp.")
         text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    except UnreadableFile:
+        raise
     except Exception as exc:
         raise UnreadableFile("Tệp PDF bị hỏng, không đọc được: hãy xuất lại PDF hoặc nộp bản .docx.") from exc
     if not text.strip():

@@ -6,6 +6,7 @@ import datetime
 from dataclasses import asdict, dataclass, field
 from io import BytesIO
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -13,6 +14,7 @@ from openpyxl.styles import Font, PatternFill
 
 from dangvu.audit.models import AuditEntry
 from dangvu.audit.services import audit_record
+from dangvu.lib.cleaning import control_character_error
 from dangvu.lib.progress import Reporter
 from dangvu.lib.vntext import fold, nfc, search_key
 from dangvu.orgs.models import Member, MemberMove, MemberStatus, OrgUnit, UnitKind
@@ -74,8 +76,11 @@ class Plan:
 
 
 class _SheetReader:
-    def __init__(self, plan: Plan, sheet_name: str, columns):
+    def __init__(self, plan: Plan, sheet_name: str, columns, model=None):
         self.plan, self.sheet, self.columns = plan, sheet_name, columns
+        # the model's own length limits hold here as in forms and the API
+        self.max_lengths = {f.name: f.max_length for f in model._meta.get_fields()
+                            if getattr(f, "max_length", None) and not getattr(f, "choices", None)} if model else {}
 
     def error(self, row: int, column: str, message: str) -> None:
         self.plan.errors.append(RowError(self.sheet, row, column, message))
@@ -96,7 +101,23 @@ class _SheetReader:
         for number, values in enumerate(it, start=2):
             if values is None or all(v is None or str(v).strip() == "" for v in values):
                 continue
-            yield number, {attr: values[i] if i < len(values) else None for attr, i in index.items()}
+            row = {attr: values[i] if i < len(values) else None for attr, i in index.items()}
+            yield number, self._checked(number, row)
+
+    def _checked(self, number: int, row: dict) -> dict:
+        """Control characters and over-long text refused, naming the cell; the value is dropped."""
+        for title, attr, _required in self.columns:
+            value = row.get(attr)
+            if not isinstance(value, str):
+                continue
+            message = control_character_error(value, title)
+            limit = self.max_lengths.get(attr)
+            if message is None and limit and len(value.strip()) > limit:
+                message = _("“%(col)s” is longer than %(max)s characters.") % {"col": title, "max": limit}
+            if message:
+                self.error(number, title, message)
+                row[attr] = None
+        return row
 
     def text(self, raw) -> str:
         if raw is None:
@@ -145,10 +166,26 @@ def _title(columns, attr: str) -> str:
     return next(t for t, a, _r in columns if a == attr)
 
 
+def _unpacked_size(content: bytes) -> int | None:
+    """The size of the .xlsx once unpacked, read from its zip directory (None: not a zip)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(BytesIO(content)) as package:
+            return sum(info.file_size for info in package.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+
+
 def build_plan(content: bytes, *, root: OrgUnit, progress_job: str | None = None) -> Plan:
     """Read and check the whole file against the database; write nothing."""
     plan = Plan()
     file_reader = _SheetReader(plan, "", [])
+    unpacked = _unpacked_size(content)
+    if unpacked is not None and unpacked > settings.UPLOAD_LIMITS["xml_bytes"] * 25:
+        file_reader.error(0, "", _("The file unpacks to more than %(mb)s MB: it is not a member list. "
+                                   "Split it into smaller files.") % {"mb": settings.UPLOAD_LIMITS["xml_bytes"] * 25 // 2**20})
+        return plan
     try:
         wb = load_workbook(BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on a bad file (zip, XML, key errors)
@@ -171,7 +208,7 @@ def build_plan(content: bytes, *, root: OrgUnit, progress_job: str | None = None
 
 
 def _read_units(plan, ws, root, known, file_codes) -> None:
-    r = _SheetReader(plan, UNIT_SHEET, UNIT_COLUMNS)
+    r = _SheetReader(plan, UNIT_SHEET, UNIT_COLUMNS, OrgUnit)
     t = lambda attr: _title(UNIT_COLUMNS, attr)  # noqa: E731
     all_codes = set(OrgUnit.objects.values_list("code", flat=True))
     pending = []
@@ -233,7 +270,7 @@ def _order_units(plan: Plan, r: _SheetReader) -> None:
 
 
 def _read_members(plan, ws, root, known, file_codes, progress_job) -> None:
-    r = _SheetReader(plan, MEMBER_SHEET, MEMBER_COLUMNS)
+    r = _SheetReader(plan, MEMBER_SHEET, MEMBER_COLUMNS, Member)
     t = lambda attr: _title(MEMBER_COLUMNS, attr)  # noqa: E731
     rows = list(r.rows(ws))
     reporter = Reporter(progress_job, len(rows), stage="validate") if progress_job else None
@@ -259,8 +296,6 @@ def _read_members(plan, ws, root, known, file_codes, progress_job) -> None:
         for attr, message in member_date_errors(date_of_birth=dob, admission_date=admitted,
                                                 official_date=official).items():
             r.error(row, t(attr), message)
-        if dob and admitted and (admitted - dob).days < 18 * 365:
-            r.error(row, t("admission_date"), _("A member must have been at least 18 when admitted."))
         if email and "@" not in email:
             r.error(row, t("email"), _("E-mail address “%(value)s” is not valid.") % {"value": email})
         person = (search_key(name), dob)

@@ -196,11 +196,28 @@ def term_create(*, actor, unit: OrgUnit, name: str, congress_closed_on: datetime
 
 # --- people ------------------------------------------------------------------
 
+# Điều lệ Đảng, Điều 1: a Vietnamese citizen of at least 18 (counted by the birthday).
+ADMISSION_AGE = 18
+
+
+def birthday(date_of_birth: datetime.date, age: int) -> datetime.date:
+    """The day someone turns `age` (29 February: 1 March in a common year)."""
+    try:
+        return date_of_birth.replace(year=date_of_birth.year + age)
+    except ValueError:
+        return datetime.date(date_of_birth.year + age, 3, 1)
+
+
 def member_date_errors(*, date_of_birth, admission_date, official_date) -> dict[str, str]:
     """The date rules of a member record, by field; the form, the API and the import share them."""
     errors = {}
     if date_of_birth and admission_date and admission_date <= date_of_birth:
         errors["admission_date"] = _("The admission date must be after the date of birth.")
+    elif date_of_birth and admission_date and admission_date < birthday(date_of_birth, ADMISSION_AGE):
+        errors["admission_date"] = _("A member must have been at least %(age)s when admitted "
+                                     "(born %(dob)s: admitted on or after %(first)s).") % {
+            "age": ADMISSION_AGE, "dob": date_of_birth.strftime("%d/%m/%Y"),
+            "first": birthday(date_of_birth, ADMISSION_AGE).strftime("%d/%m/%Y")}
     if admission_date and official_date and official_date < admission_date:
         errors["official_date"] = _("The full-membership date must be after the admission date.")
     return errors

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -14,8 +15,6 @@ from dangvu.lib.files import ACCEPTED
 from dangvu.lib.vntext import fold
 from dangvu.orgs.models import Member
 from dangvu.study import services
-
-MAX_FILES = 5000
 
 
 @dataclass
@@ -29,20 +28,80 @@ def _compact(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", fold(text))
 
 
-def read_zip(data: bytes) -> dict[str, bytes]:
+def _open(data_or_file) -> zipfile.ZipFile:
     try:
-        archive = zipfile.ZipFile(BytesIO(data))
-    except zipfile.BadZipFile:
+        return zipfile.ZipFile(BytesIO(data_or_file) if isinstance(data_or_file, bytes) else data_or_file)
+    except (zipfile.BadZipFile, OSError, ValueError):
         raise ValidationError({"file": _("The file is not a valid .zip archive.")}) from None
-    files = {}
+
+
+def _entries(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """The essay files of the archive, checked from its directory before anything is
+    inflated: how many, how large each and all together, how much they expand."""
+    limits = settings.UPLOAD_LIMITS
+    entries, total = [], 0
     for info in archive.infolist():
         path = PurePosixPath(info.filename)
         if info.is_dir() or path.name.startswith((".", "~$")) or "__MACOSX" in path.parts:
             continue
-        if len(files) >= MAX_FILES:
-            raise ValidationError({"file": _("The archive holds more than %(n)s files.") % {"n": MAX_FILES}})
-        files[info.filename] = archive.read(info)
-    return files
+        if len(entries) >= limits["zip_files"]:
+            raise ValidationError({"file": _("The archive holds more than %(n)s files.") % {"n": limits["zip_files"]}})
+        if info.file_size > limits["file_bytes"]:
+            raise ValidationError({"file": _("“%(name)s” in the archive is larger than %(mb)s MB when unpacked.")
+                                   % {"name": info.filename, "mb": limits["file_bytes"] // 2**20}})
+        if info.file_size > limits["zip_ratio"] * max(info.compress_size, 1) and info.file_size > 2**20:
+            raise ValidationError({"file": _("“%(name)s” in the archive expands %(ratio)s times: this is not an "
+                                             "essay file.") % {"name": info.filename,
+                                                               "ratio": info.file_size // max(info.compress_size, 1)}})
+        total += info.file_size
+        if total > limits["zip_bytes"]:
+            raise ValidationError({"file": _("The archive holds more than %(mb)s MB when unpacked.")
+                                   % {"mb": limits["zip_bytes"] // 2**20}})
+        entries.append(info)
+    return entries
+
+
+def list_zip(data_or_file) -> list[str]:
+    """The essay file names of an archive, checked, without inflating any of them."""
+    return [info.filename for info in _entries(_open(data_or_file))]
+
+
+def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """One file, read as a stream and stopped at its declared size (a lying header cannot
+    make it grow past the limit)."""
+    limit = min(info.file_size, settings.UPLOAD_LIMITS["file_bytes"])
+    with archive.open(info) as stream:
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise ValidationError({"file": _("“%(name)s” in the archive is larger than it says.") % {"name": info.filename}})
+    return data
+
+
+def read_zip(data_or_file) -> dict[str, bytes]:
+    """Every essay file of the archive, checked first (see _entries)."""
+    archive = _open(data_or_file)
+    return {info.filename: read_member(archive, info) for info in _entries(archive)}
+
+
+def cleanup_uploads(max_age_hours: int = 24) -> int:
+    """Uploaded archives never confirmed (the user closed the page): gone after a day."""
+    import datetime
+
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    try:
+        _dirs, names = default_storage.listdir("bulk")
+    except FileNotFoundError:
+        return 0
+    cutoff = timezone.now() - datetime.timedelta(hours=max_age_hours)
+    removed = 0
+    for name in names:
+        path = f"bulk/{name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
+            removed += 1
+    return removed
 
 
 def match(names: list[str], members) -> list[Match]:
@@ -80,8 +139,11 @@ def match(names: list[str], members) -> list[Match]:
 
 
 @transaction.atomic
-def apply(*, actor, campaign, files: dict[str, bytes], matches: list[Match]) -> int:
-    """Submit every matched file, all or nothing: an unreadable file names itself and nothing is written."""
+def apply(*, actor, campaign, archive, matches: list[Match]) -> int:
+    """Submit every matched file, all or nothing: an unreadable file names itself and nothing is written.
+    Files are inflated one at a time, each within the limits."""
+    archive = _open(archive)
+    entries = {info.filename: info for info in _entries(archive)}
     errors = []
     count = 0
     for m in matches:
@@ -89,7 +151,7 @@ def apply(*, actor, campaign, files: dict[str, bytes], matches: list[Match]) -> 
             continue
         try:
             services.essay_submit(actor=actor, campaign=campaign, member=m.member,
-                                  file_name=PurePosixPath(m.name).name, data=files[m.name])
+                                  file_name=PurePosixPath(m.name).name, data=read_member(archive, entries[m.name]))
             count += 1
         except ValidationError as exc:
             errors.append(f"{m.name}: {' '.join(exc.messages)}")

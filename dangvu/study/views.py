@@ -7,7 +7,6 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -68,6 +67,9 @@ def unit_campaigns(request, pk):
     try:
         year = int(request.GET.get("year") or years[0])
     except ValueError:
+        year = years[0]
+    if not 1930 <= year <= 2100:  # no Party year before 1930: an impossible year shows this one
+        messages.error(request, _("The year %(year)s is not possible; showing %(shown)s.") % {"year": year, "shown": years[0]})
         year = years[0]
     return render(request, "study/campaign_list.html", {
         "unit": unit, "rows": rows, "summary": year_summary(unit, year), "years": years, "can_write": scope_for(request).can(STUDY_WRITE, unit.path),
@@ -313,14 +315,16 @@ def bulk_upload(request, pk):
     campaign, root = get_campaign_for_user(request, pk, STUDY_WRITE)
     form = BulkUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data["file"].read()
+        upload = form.cleaned_data["file"]
+        bulk.cleanup_uploads()
         try:
-            bulk.read_zip(data)
+            bulk.list_zip(upload)  # its directory only: nothing is inflated here
         except ValidationError as exc:
             apply_form_errors(form, exc)
         else:
             token = uuid.uuid4().hex
-            default_storage.save(f"bulk/{token}.zip", ContentFile(data))
+            upload.seek(0)
+            default_storage.save(f"bulk/{token}.zip", upload)
             request.session.setdefault("bulk_uploads", {})[token] = [campaign.pk, root.pk]
             request.session.modified = True
             return redirect("study:bulk_preview", pk=campaign.pk, token=token)
@@ -332,14 +336,17 @@ def bulk_preview(request, pk, token):
     if request.session.get("bulk_uploads", {}).get(token) != [campaign.pk, root.pk]:
         raise Http404
     name = f"bulk/{token}.zip"
+    if not default_storage.exists(name):
+        raise Http404  # cleaned up after a day
     with default_storage.open(name) as fh:
-        files = bulk.read_zip(fh.read())
+        names = bulk.list_zip(fh)  # the preview needs names only: nothing is inflated
     members = services.eligible_members(campaign).filter(unit__path__startswith=root.path).select_related("unit")
-    matches = bulk.match(sorted(files), members)
+    matches = bulk.match(sorted(names), members)
     errors = []
     if request.method == "POST":
         try:
-            n = bulk.apply(actor=request.user, campaign=campaign, files=files, matches=matches)
+            with default_storage.open(name) as fh:
+                n = bulk.apply(actor=request.user, campaign=campaign, archive=fh, matches=matches)
         except ValidationError as exc:
             errors = exc.messages
         else:

@@ -4,6 +4,7 @@ import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from docx import Document as Docx
 
 from conftest import run_worker
@@ -80,11 +81,43 @@ def test_bulk_zip_matches_names_previews_strays_and_is_atomic(org, campaign):
 
     broken = dict(files, **{"Pham Thi Dung.docx": b"PK\x03\x04 not a real zip"})
     with pytest.raises(ValidationError) as exc:
-        bulk.apply(actor=None, campaign=campaign, files=broken, matches=bulk.match(sorted(broken), members))
+        bulk.apply(actor=None, campaign=campaign, archive=zip_of(broken), matches=bulk.match(sorted(broken), members))
     assert "Pham Thi Dung.docx" in str(exc.value)
     assert not Essay.objects.exists()  # nothing half-written
 
-    assert bulk.apply(actor=None, campaign=campaign, files=files, matches=list(matches.values())) == 2
+    assert bulk.apply(actor=None, campaign=campaign, archive=zip_of(files), matches=list(matches.values())) == 2
+
+
+def zip_of(files: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    return out.getvalue()
+
+
+def test_a_zip_bomb_is_refused_from_its_directory_before_anything_is_unpacked(client, org, campaign, settings):
+    """1 MB of zeros per file packs about 1,000×: refused by ratio; many small files by count;
+    a total over the limit by size. Nothing is kept on disk, no essay is written."""
+    from django.core.files.storage import default_storage
+
+    bomb = zip_of({"Le Van Cuong.txt": b"0" * (4 * 2**20)})
+    with pytest.raises(ValidationError) as exc:
+        bulk.list_zip(bomb)
+    assert "Le Van Cuong.txt" in str(exc.value) and "1027" in str(exc.value)
+    settings.UPLOAD_LIMITS = dict(settings.UPLOAD_LIMITS, zip_files=3, zip_bytes=1000)
+    with pytest.raises(ValidationError) as exc:
+        bulk.list_zip(zip_of({f"{n}.txt": b"x" for n in range(4)}))
+    assert "3" in str(exc.value)
+    with pytest.raises(ValidationError) as exc:
+        bulk.list_zip(zip_of({"a.txt": b"y" * 600, "b.txt": b"z" * 600}))
+    assert "MB" in str(exc.value)
+    client.force_login(org.users["off"])
+    response = client.post(f"/campaigns/{campaign.pk}/essays/upload/",
+                           {"file": SimpleUploadedFile("bai.zip", bomb, "application/zip")})
+    assert response.status_code == 200 and "Le Van Cuong.txt" in response.content.decode()
+    assert not default_storage.exists("bulk") or not default_storage.listdir("bulk")[1]
+    assert not Essay.objects.exists()
 
 
 def test_bulk_upload_pages(client, org, campaign):
