@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.humanize",
     "treebeard",
+    "axes",
     "django_tasks_db",
     "dangvu.accounts",
     "dangvu.audit",
@@ -66,6 +67,8 @@ MIDDLEWARE = [
     "dangvu.middleware.LoginRequired",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "dangvu.urls"
@@ -124,8 +127,20 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Login protection (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one
+# account, or from one address, logins from there are refused for the cool-off.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = envint("LOGIN_COOLOFF_MINUTES", "15") / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_IPWARE_META_PRECEDENCE_ORDER = [h for h in os.getenv("LOGIN_CLIENT_IP_HEADERS", "REMOTE_ADDR").split(",") if h]
+AXES_VERBOSE = False
+PASSWORD_HASHES_AT_ONCE = envint("PASSWORD_HASHES_AT_ONCE", "2")
+
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "dangvu.accounts.hashers.BoundedArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -158,6 +173,12 @@ MAILERS = {"default": {
                 "use_tls": os.getenv("EMAIL_USE_TLS", "1") == "1"},
 } if EMAIL_CONFIGURED else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "dangvu@localhost")
+SILENCED_SYSTEM_CHECKS = [
+    # HSTS preload is a commitment for the whole domain, left to the operator (SECURE_HSTS_PRELOAD=1).
+    "security.W021",
+]
+if not EMAIL_CONFIGURED:  # no e-mail server given: reminders are printed, which is what is meant
+    SILENCED_SYSTEM_CHECKS.append("mail.E001")
 
 # Long work (imports, copy checks): a running job's worker writes a heartbeat every
 # JOB_HEARTBEAT_SECONDS; after JOB_STALE_SECONDS without one the job is recovered.
@@ -197,6 +218,28 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "False")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Behind HTTPS (SECURE_COOKIES=1): redirect plain HTTP, tell browsers to use HTTPS only.
+SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE and envbool("SECURE_SSL_REDIRECT", "True")
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "31536000") if SESSION_COOKIE_SECURE else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SESSION_COOKIE_SECURE
+SECURE_HSTS_PRELOAD = SESSION_COOKIE_SECURE and envbool("SECURE_HSTS_PRELOAD", "False")
+if os.getenv("SECURE_PROXY_SSL_HEADER"):  # e.g. HTTP_X_FORWARDED_PROTO behind nginx
+    SECURE_PROXY_SSL_HEADER = (os.environ["SECURE_PROXY_SSL_HEADER"], "https")
+# No inline script or style anywhere: scripts and styles come from our own files only.
+from django.utils.csp import CSP  # noqa: E402
+
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 
 # Rule versions stamped on rule-driven records.
