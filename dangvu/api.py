@@ -55,10 +55,11 @@ _FALLBACK = gettext_noop("The value is not valid.")
 
 
 def _field_of(error: dict) -> str | None:
-    # loc is ("body", "payload", "field", …) or ("query", "limit"): the first name after
-    # where it came from; list positions and dict keys (attendance marks) are left out
-    names = [str(p) for p in error.get("loc", ())[1:] if not isinstance(p, int) and p != "payload"]
-    return names[0] if names else None
+    # loc is ("body", "payload", "points", 0, "head_count") or ("query", "limit"): the
+    # innermost field name; list positions and dict keys (attendance marks) are left out
+    names = [p for p in error.get("loc", ())[1:]
+             if isinstance(p, str) and p.isidentifier() and p != "payload"]
+    return names[-1] if names else None
 
 
 def _message_of(error: dict) -> str:

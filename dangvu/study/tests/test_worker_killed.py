@@ -1,0 +1,70 @@
+"""A real worker process killed in the middle of a copy check: the check is recovered
+(marked failed, with why), the essays are untouched, and the next check runs.
+
+PostgreSQL only: the worker is a separate process and must see the test database,
+which on SQLite lives in the test process's memory. CI runs the suite on both."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from django.db import connection
+
+from conftest import make_member, run_worker
+from dangvu.study import services
+from dangvu.study.models import Essay, IntegrityScan
+
+from .conftest import TODAY
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a database another process can see")
+
+
+def _wait(predicate, seconds=60.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_a_killed_worker_leaves_no_stuck_check(transactional_db, org, campaign, tmp_path, settings):
+    import psycopg
+
+    text = "Bài thu hoạch của tôi về việc học tập nghị quyết, liên hệ với công việc ở chi bộ thôn. " * 8
+    for member in (org.mem_member, org.other_member, make_member(org.B, "Vũ Thị Hoa")):
+        services.essay_submit(actor=None, campaign=campaign, member=member, text=text, today=TODAY)
+    settings.JOB_STALE_SECONDS = 1.0
+    scan = services.scan_request(actor=None, campaign=campaign)
+
+    db = connection.settings_dict
+    env = dict(os.environ, DB="postgres", PGDATABASE=db["NAME"], DANGVU_VAR_DIR=str(tmp_path),
+               JOB_HEARTBEAT_SECONDS="0.2", SECRET_KEY="test-only-" + "x" * 40)
+    # hold the essays so that the worker, once it has claimed the check, waits inside it
+    blocker = psycopg.connect(host=db["HOST"], port=db["PORT"], dbname=db["NAME"], user=db["USER"])
+    blocker.execute("LOCK TABLE study_essay IN ACCESS EXCLUSIVE MODE")
+    worker = subprocess.Popen([sys.executable, "-m", "dangvu", "db_worker", "--no-startup-delay", "--interval", "0.2"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert _wait(lambda: IntegrityScan.objects.get(pk=scan.pk).status == IntegrityScan.Status.RUNNING)
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait(10)
+    finally:
+        blocker.rollback()
+        blocker.close()
+        if worker.poll() is None:
+            worker.kill()
+
+    # still "running" until its heartbeat is old; then the next request recovers it
+    time.sleep(1.5)
+    again = services.scan_request(actor=None, campaign=campaign)
+    scan.refresh_from_db()
+    assert scan.status == IntegrityScan.Status.FAILED and ("dừng" in scan.error or "stopped" in scan.error)
+    assert again.pk != scan.pk and again.status == IntegrityScan.Status.QUEUED
+    run_worker()
+    again.refresh_from_db()
+    assert again.status == IntegrityScan.Status.DONE and again.essays == 3
+    assert Essay.objects.filter(campaign=campaign).count() == 3
