@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.admin",
     "django.contrib.humanize",
+    "ninja",  # its Swagger UI files, so that /api/docs works with no internet
     "treebeard",
     "axes",
     "django_tasks_db",
