@@ -335,6 +335,9 @@ def import_job_apply(*, actor, job: ImportJob) -> None:
         status=ImportJob.Status.APPLYING)
     if not updated:
         raise ValidationError(_("This file is not valid yet, or has already been imported."))
+    from dangvu.lib.jobs import beat
+
+    beat(job.progress_key)  # waiting for a worker counts as alive until JOB_STALE_SECONDS pass
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=job, unit_path=job.unit.path,
                  changes={"status": [ImportJob.Status.VALID, ImportJob.Status.APPLYING]})
     transaction.on_commit(lambda: apply_import.enqueue(job.pk))
