@@ -56,6 +56,12 @@ class OrgUnit(MP_Node):
     def is_active(self) -> bool:
         return self.valid_to is None or self.valid_to >= datetime.date.today()
 
+    @property
+    def holds_members(self) -> bool:
+        """Members are added to a cell (chi bộ); the unit page offers it there only. (A merge may
+        still move a committee's few direct members with it.)"""
+        return self.kind == UnitKind.CELL
+
 
 def path_prefixes(path: str, start: int = OrgUnit.steplen) -> list[str]:
     """The paths of the unit at `path` and of its ancestors, from the one `start` long down:

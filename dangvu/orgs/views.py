@@ -67,6 +67,7 @@ def unit_detail(request, pk):
         "can_study": scope.can(STUDY_READ, unit.path),
         "can_documents": scope.can(DOCUMENTS_READ, unit.path),
         "can_write_members": scope.can(MEMBERS_WRITE, unit.path),
+        "can_add_members": unit.holds_members and scope.can(MEMBERS_WRITE, unit.path),
         "audit": audit_for(unit)[:20] if scope.can(AUDIT_READ, unit.path) else None,
     }
     return render(request, "orgs/unit_detail.html", context)

@@ -124,6 +124,11 @@ class Essay(models.Model):
     def __str__(self) -> str:
         return f"{self.member} · {self.campaign}"[:200]
 
+    @property
+    def awaiting_review(self) -> bool:
+        """Submitted or resubmitted, not yet accepted or returned: the only essays a reviewer decides on."""
+        return self.status in (EssayStatus.SUBMITTED, EssayStatus.RESUBMITTED)
+
 
 class IntegrityScan(models.Model):
     """One run of the copy check over a campaign's essays, and what it found."""

@@ -274,6 +274,9 @@ def essay_submit(*, actor, campaign: Campaign, member: Member, file_name: str | 
 def essay_review(*, actor, essay: Essay, accept: bool, reason: str = "", note: str = "") -> Essay:
     """Accept, or return for rework with a reason (thin, copied, other); kept with the essay."""
     essay = Essay.objects.select_for_update().select_related("member__unit").get(pk=essay.pk)
+    if not essay.awaiting_review:
+        raise ValidationError(_("This essay has already been decided (%(status)s); it waits for no review.")
+                              % {"status": essay.get_status_display()})
     before = snapshot(essay, ["status", "return_reason", "reviewer_note"])
     if accept:  # a reworked essay keeps why it was returned: the year's figures count it
         essay.status = EssayStatus.PASSED

@@ -1,0 +1,201 @@
+"""Every URL pattern and every API operation, found by walking the URL conf and the
+OpenAPI document, tried by six personas. A route added later without a line in
+ROUTES fails `test_every_route_has_an_expectation`, so none can be forgotten.
+
+sec: secretary of cell A · off: officer of committee G above (every key) · view:
+read-only viewer of G · mem: plain member of A · out: secretary of sibling cell B ·
+anon: not logged in. Codes are in that order; "r" is a redirect (302).
+"""
+
+import datetime
+import json
+
+import pytest
+from django.urls import URLResolver, get_resolver
+
+from dangvu.accounts.services import token_create
+from dangvu.documents import services as doc_services
+from dangvu.orgs import services as org_services
+from dangvu.orgs.models import ImportJob
+from dangvu.study import services, training
+from dangvu.study.models import IntegrityScan, Programme
+
+PERSONAS = ("sec", "off", "view", "mem", "out", "anon")
+TODAY = datetime.date.today()
+DAY = datetime.timedelta(days=1)
+
+
+class World:
+    pass
+
+
+@pytest.fixture
+def world(org):
+    w = World()
+    w.org = org
+    org.G = org_services.unit_update(actor=None, unit=org.G, symbol="ĐU")
+    org_services.term_create(actor=None, unit=org.G, name="2025-2030", congress_closed_on=datetime.date(2025, 8, 20))
+    w.doc = doc_services.document_issue(actor=None, unit=org.G, doc_type="KH", issued_on=TODAY - 30 * DAY,
+                                        summary="Kế hoạch học tập nghị quyết", file_name="kh.txt",
+                                        data="Kế hoạch học tập.".encode())
+    w.campaign = services.campaign_create(actor=None, unit=org.G, title="Học tập Nghị quyết", documents=[w.doc],
+                                          units=[org.G], start=TODAY - 10 * DAY, end=TODAY + 20 * DAY,
+                                          essay_required=True, essay_deadline=TODAY + 10 * DAY, min_words=10)
+    w.session = services.session_record(actor=None, campaign=w.campaign, held_on=TODAY - DAY)
+    w.essay = services.essay_submit(actor=None, campaign=w.campaign, member=org.mem_member,
+                                    file_name="bai.txt", data="Bài thu hoạch của tôi về nghị quyết.".encode())
+    services.essay_submit(actor=None, campaign=w.campaign, member=org.other_member,
+                          text="Bài thu hoạch của tôi về nghị quyết.")
+    w.scan = IntegrityScan.objects.create(campaign=w.campaign, status=IntegrityScan.Status.DONE, essays=2, result={
+        "pairs": [{"a": w.essay.pk, "b": w.essay.pk + 1, "score": 1.0, "passages": []}], "clusters": [], "thin": []})
+    training.ensure_standard_programmes()
+    w.cls = training.class_create(actor=None, unit=org.G, programme=Programme.objects.first(), name="Lớp 1",
+                                  start=TODAY - 5 * DAY, end=TODAY + 5 * DAY, place="", online=False)
+    w.job = ImportJob.objects.create(unit=org.A, user=org.users["sec"], file_name="x.xlsx", content=b"")
+    w.token = token_create(user=org.users["sec"], name="máy")[0]
+    return w
+
+
+# name: (method, path builder, body, expected codes for sec off view mem out anon)
+ROUTES = {
+    "login": ("get", lambda w: "/login/", None, "r r r r r 200"),  # a logged-in user goes home
+    "logout": ("post", lambda w: "/logout/", None, "r r r r r r"),
+    "set_language": ("post", lambda w: "/i18n/setlang/", {"language": "vi"}, "r r r r r r"),
+    "accounts:tokens": ("get", lambda w: "/account/tokens/", None, "200 200 200 200 200 r"),
+    "accounts:token_revoke": ("post", lambda w: f"/account/tokens/{w.token.pk}/revoke/", None, "r 404 404 404 404 r"),
+    "accounts:password": ("get", lambda w: "/account/password/", None, "200 200 200 200 200 r"),
+    "orgs:home": ("get", lambda w: "/", None, "r r r r r r"),
+    "orgs:me": ("get", lambda w: "/me/", None, "r 404 404 r r r"),
+    "orgs:unit": ("get", lambda w: f"/units/{w.org.A.pk}/", None, "200 200 200 404 404 r"),
+    "orgs:unit_members": ("get", lambda w: f"/units/{w.org.A.pk}/members/?format=xlsx", None, "200 200 200 404 404 r"),
+    "orgs:unit_candidates": ("get", lambda w: f"/units/{w.org.A.pk}/candidates/", None, "200 200 200 404 404 r"),
+    "orgs:member_create": ("post", lambda w: f"/units/{w.org.A.pk}/members/new/", {}, "200 200 403 404 404 r"),
+    "orgs:member": ("get", lambda w: f"/members/{w.org.other_member.pk}/", None, "200 200 200 404 404 r"),
+    "orgs:member_edit": ("post", lambda w: f"/members/{w.org.other_member.pk}/edit/", {}, "200 200 403 404 404 r"),
+    "orgs:import_start": ("get", lambda w: f"/units/{w.org.A.pk}/import/", None, "200 200 403 404 404 r"),
+    "orgs:import_template": ("get", lambda w: "/imports/template.xlsx", None, "200 200 200 200 200 r"),
+    "orgs:import_job": ("get", lambda w: f"/imports/{w.job.pk}/", None, "200 200 403 404 404 r"),
+    "orgs:import_apply": ("post", lambda w: f"/imports/{w.job.pk}/apply/", None, "r r 403 404 404 r"),
+    "documents:list": ("get", lambda w: f"/units/{w.org.G.pk}/documents/?format=xlsx", None, "404 200 200 404 404 r"),
+    "documents:create": ("get", lambda w: f"/units/{w.org.G.pk}/documents/new/", None, "404 200 403 404 404 r"),
+    "documents:detail": ("get", lambda w: f"/documents/{w.doc.pk}/", None, "200 200 200 200 200 r"),
+    "documents:file": ("get", lambda w: f"/documents/{w.doc.pk}/file/", None, "200 200 200 200 200 r"),
+    "study:unit_campaigns": ("get", lambda w: f"/units/{w.org.A.pk}/campaigns/", None, "200 200 200 404 404 r"),
+    "study:campaign_create": ("get", lambda w: f"/units/{w.org.A.pk}/campaigns/new/", None, "200 200 403 404 404 r"),
+    "study:campaign": ("get", lambda w: f"/campaigns/{w.campaign.pk}/", None, "200 200 200 404 200 r"),
+    "study:campaign_edit": ("get", lambda w: f"/campaigns/{w.campaign.pk}/edit/", None, "403 200 403 404 403 r"),
+    "study:session_create": ("get", lambda w: f"/campaigns/{w.campaign.pk}/sessions/new/", None, "403 200 403 404 403 r"),
+    "study:missing": ("get", lambda w: f"/campaigns/{w.campaign.pk}/missing/?format=xlsx", None, "200 200 200 404 200 r"),
+    "study:essays": ("get", lambda w: f"/campaigns/{w.campaign.pk}/essays/?format=xlsx", None, "200 200 200 404 200 r"),
+    "study:bulk_upload": ("get", lambda w: f"/campaigns/{w.campaign.pk}/essays/upload/", None, "200 200 403 404 200 r"),
+    "study:bulk_preview": ("get", lambda w: f"/campaigns/{w.campaign.pk}/essays/upload/{'0' * 32}/", None, "404 404 403 404 404 r"),
+    "study:scan_start": ("post", lambda w: f"/campaigns/{w.campaign.pk}/scan/", None, "403 r 403 404 403 r"),
+    "study:attendance": ("get", lambda w: f"/sessions/{w.session.pk}/?format=xlsx", None, "200 200 200 404 200 r"),
+    "study:session_edit": ("get", lambda w: f"/sessions/{w.session.pk}/edit/", None, "403 200 403 404 403 r"),
+    "study:essay": ("get", lambda w: f"/essays/{w.essay.pk}/", None, "200 200 200 200 404 r"),
+    "study:essay_file": ("get", lambda w: f"/essays/{w.essay.pk}/file/", None, "200 200 200 200 404 r"),
+    "study:scan": ("get", lambda w: f"/scans/{w.scan.pk}/", None, "200 200 403 404 200 r"),
+    "study:scan_pair": ("get", lambda w: f"/scans/{w.scan.pk}/pairs/0/", None, "200 200 403 404 404 r"),
+    "study:unit_classes": ("get", lambda w: f"/units/{w.org.G.pk}/classes/", None, "404 200 200 404 404 r"),
+    "study:class": ("get", lambda w: f"/classes/{w.cls.pk}/", None, "404 200 200 404 404 r"),
+    "study:member_training": ("get", lambda w: f"/members/{w.org.other_member.pk}/training/", None, "200 200 200 404 404 r"),
+    "study:notebook": ("get", lambda w: "/so-tay/", None, "200 404 404 200 200 r"),
+    "study:my_essay": ("get", lambda w: f"/so-tay/campaigns/{w.campaign.pk}/essay/", None, "200 404 404 200 200 r"),
+    "GET /api/units": ("get", lambda w: "/api/units", None, "200 200 200 200 200 401"),
+    "GET /api/units/{unit_id}": ("get", lambda w: f"/api/units/{w.org.A.pk}", None, "200 200 200 404 404 401"),
+    "GET /api/units/{unit_id}/children": ("get", lambda w: f"/api/units/{w.org.G.pk}/children", None, "404 200 200 404 404 401"),
+    "GET /api/units/{unit_id}/study-summary": ("get", lambda w: f"/api/units/{w.org.A.pk}/study-summary?year={TODAY.year}", None, "200 200 200 404 404 401"),
+    "GET /api/members": ("get", lambda w: f"/api/members?unit={w.org.A.pk}", None, "200 200 200 404 404 401"),
+    "GET /api/members/{member_id}": ("get", lambda w: f"/api/members/{w.org.other_member.pk}", None, "200 200 200 404 404 401"),
+    "PATCH /api/members/{member_id}": ("patch", lambda w: f"/api/members/{w.org.other_member.pk}", {"phone": "0912345678"}, "200 200 403 404 404 401"),
+    "POST /api/units/{unit_id}/members": ("post", lambda w: f"/api/units/{w.org.A.pk}/members", {
+        "full_name": "Đỗ Thị Giang", "date_of_birth": "1992-04-05", "sex": "nu", "admission_date": "2015-06-07"}, "201 201 403 404 404 401"),
+    "GET /api/documents": ("get", lambda w: f"/api/documents?unit={w.org.G.pk}", None, "404 200 200 404 404 401"),
+    "GET /api/documents/{doc_id}": ("get", lambda w: f"/api/documents/{w.doc.pk}", None, "200 200 200 200 200 401"),
+    "POST /api/units/{unit_id}/documents": ("post", lambda w: f"/api/units/{w.org.G.pk}/documents", {
+        "doc_type": "TB", "issued_on": str(TODAY), "summary": "Thông báo kết luận"}, "404 201 403 404 404 401"),
+    "GET /api/campaigns": ("get", lambda w: f"/api/campaigns?unit={w.org.A.pk}", None, "200 200 200 404 404 401"),
+    "GET /api/campaigns/{campaign_id}": ("get", lambda w: f"/api/campaigns/{w.campaign.pk}", None, "200 200 200 404 200 401"),
+    "POST /api/units/{unit_id}/campaigns": ("post", lambda w: f"/api/units/{w.org.A.pk}/campaigns", {
+        "title": "Học tập chuyên đề", "start": str(TODAY), "end": str(TODAY + DAY), "essay_required": False}, "201 201 403 404 404 401"),
+    "GET /api/campaigns/{campaign_id}/sessions": ("get", lambda w: f"/api/campaigns/{w.campaign.pk}/sessions", None, "200 200 200 404 200 401"),
+    "POST /api/campaigns/{campaign_id}/sessions": ("post", lambda w: f"/api/campaigns/{w.campaign.pk}/sessions", {
+        "held_on": str(TODAY)}, "403 201 403 404 403 401"),
+    "PUT /api/sessions/{session_id}/attendance": ("put", lambda w: f"/api/sessions/{w.session.pk}/attendance", {
+        "marks": {}}, "200 200 403 404 200 401"),
+    "GET /api/campaigns/{campaign_id}/essays": ("get", lambda w: f"/api/campaigns/{w.campaign.pk}/essays", None, "200 200 200 404 200 401"),
+    "POST /api/campaigns/{campaign_id}/essays": ("post", lambda w: f"/api/campaigns/{w.campaign.pk}/essays", {
+        "text": "Bài thu hoạch."}, "201 403 403 201 201 401"),
+    "GET /api/essays/{essay_id}": ("get", lambda w: f"/api/essays/{w.essay.pk}", None, "200 200 200 200 404 401"),
+    "POST /api/essays/{essay_id}/review": ("post", lambda w: f"/api/essays/{w.essay.pk}/review", {
+        "accept": False, "reason": "thin"}, "200 422 403 404 404 401"),
+    "POST /api/campaigns/{campaign_id}/scans": ("post", lambda w: f"/api/campaigns/{w.campaign.pk}/scans", None, "403 202 403 404 403 401"),
+    "GET /api/scans/{scan_id}": ("get", lambda w: f"/api/scans/{w.scan.pk}", None, "403 200 403 404 403 401"),
+    "GET /api/classes": ("get", lambda w: f"/api/classes?unit={w.org.G.pk}", None, "404 200 200 404 404 401"),
+}
+# Not scope-bearing: the API's own description and its browser page.
+PUBLIC = {"GET /api/openapi.json", "GET /api/docs"}
+
+
+def call(client, world, persona, route):
+    method, path_of, body, _expected = ROUTES[route]
+    if persona != "anon":
+        client.force_login(world.org.users[persona])
+    url = path_of(world)
+    if url.startswith("/api/"):
+        data = json.dumps(body) if body is not None else None
+        return getattr(client, method)(url, data=data, content_type="application/json")
+    if method == "get":
+        return client.get(url)
+    return client.post(url, body or {})
+
+
+def code(response) -> str:
+    return "r" if response.status_code == 302 else str(response.status_code)
+
+
+def page_routes() -> dict[str, str]:
+    """name → pattern of every page (the API is walked through its OpenAPI document)."""
+    found = {}
+
+    def walk(resolver, prefix, namespace):
+        for p in resolver.url_patterns:
+            if isinstance(p, URLResolver):
+                if p.namespace in ("admin", "api"):
+                    continue
+                walk(p, prefix + str(p.pattern), p.namespace or namespace)
+            elif p.name:
+                found[f"{namespace}:{p.name}" if namespace else p.name] = prefix + str(p.pattern)
+
+    walk(get_resolver(), "", None)
+    return found
+
+
+def api_operations(client) -> set[str]:
+    spec = client.get("/api/openapi.json").json()
+    return {f"{m.upper()} {path}" for path, ops in spec["paths"].items() for m in ops}
+
+
+
+def test_every_route_has_an_expectation(client, org):
+    """A page or an API operation added without a line in ROUTES fails here."""
+    client.force_login(org.users["off"])
+    known = set(ROUTES) | PUBLIC
+    found = set(page_routes()) | api_operations(client)
+    assert not found - known, "routes with no expectation per persona"
+    assert not set(ROUTES) - found, "expectations for routes that no longer exist"
+
+
+def test_the_api_docs_work_with_no_internet(client, org):
+    client.force_login(org.users["off"])
+    page = client.get("/api/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in page and "cdn" not in page.lower()
+
+
+@pytest.mark.parametrize("route", sorted(ROUTES))
+def test_route_answers_each_persona_as_expected(world, route):
+    """Each persona in a fresh client, in the order of PERSONAS, on a fresh world."""
+    from django.test import Client
+
+    got = " ".join(code(call(Client(), world, persona, route)) for persona in PERSONAS)
+    assert got == ROUTES[route][3], f"{route}: got {got} for {' '.join(PERSONAS)}"
