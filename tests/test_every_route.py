@@ -63,6 +63,7 @@ ROUTES = {
     "set_language": ("post", lambda w: "/i18n/setlang/", {"language": "vi"}, "r r r r r r"),
     "accounts:tokens": ("get", lambda w: "/account/tokens/", None, "200 200 200 200 200 r"),
     "accounts:token_revoke": ("post", lambda w: f"/account/tokens/{w.token.pk}/revoke/", None, "r 404 404 404 404 r"),
+    "accounts:unit_access": ("get", lambda w: f"/account/units/{w.org.A.pk}/access/", None, "200 200 403 404 404 r"),
     "accounts:password": ("get", lambda w: "/account/password/", None, "200 200 200 200 200 r"),
     "orgs:home": ("get", lambda w: "/", None, "r r r r r r"),
     "orgs:me": ("get", lambda w: "/me/", None, "r 404 404 r r r"),

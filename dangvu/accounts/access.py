@@ -7,8 +7,8 @@ needed key (a read-only viewer trying to write): 403.
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from dangvu.accounts.models import ApiToken
-from dangvu.accounts.permissions import scope_for
+from dangvu.accounts.models import ApiToken, Team
+from dangvu.accounts.permissions import ACCESS_MANAGE, scope_for
 
 
 def check_path(request, path: str, key: str) -> None:
@@ -25,3 +25,11 @@ def get_token_for_user(request, pk) -> ApiToken:
     if token is None:
         raise Http404
     return token
+
+
+def get_team_for_user(request, pk, key: str = ACCESS_MANAGE) -> Team:
+    team = Team.objects.select_related("unit").filter(pk=pk).first()
+    if team is None:
+        raise Http404
+    check_path(request, team.unit.path, key)
+    return team

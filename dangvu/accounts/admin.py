@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from dangvu.accounts.models import Team
+from dangvu.lib.admin import ReadOnlyAdmin
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(ReadOnlyAdmin):
     list_display = ["name", "unit"]
     raw_id_fields = ["unit"]
     filter_horizontal = ["users"]

@@ -22,6 +22,7 @@ DOCUMENTS_WRITE = "documents:write"
 STUDY_READ = "study:read"
 STUDY_WRITE = "study:write"
 ESSAYS_REVIEW = "essays:review"
+ACCESS_MANAGE = "access:manage"
 
 ALL_KEYS = {
     UNITS_READ: _("View units"),
@@ -35,6 +36,7 @@ ALL_KEYS = {
     STUDY_READ: _("View study campaigns, classes, attendance and essays"),
     STUDY_WRITE: _("Organise study campaigns and classes, record attendance"),
     ESSAYS_REVIEW: _("Review essays and run the copy check"),
+    ACCESS_MANAGE: _("Manage teams and roles (give others the rights one holds)"),
 }
 READ_KEYS = frozenset({UNITS_READ, MEMBERS_READ, AUDIT_READ, DOCUMENTS_READ, STUDY_READ})
 FULL_KEYS = frozenset(ALL_KEYS)

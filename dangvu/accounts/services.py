@@ -1,7 +1,10 @@
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from dangvu.accounts.models import ApiToken
+from dangvu.accounts.models import ApiToken, Team
+from dangvu.accounts.permissions import ALL_KEYS, UserScope
 from dangvu.audit.models import AuditEntry
 from dangvu.audit.services import audit_record
 
@@ -34,3 +37,59 @@ def token_user(raw: str):
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used=timezone.now())
     return token.user
+
+
+# --- teams: who holds which keys over a subtree --------------------------------------------
+
+def check_grantable(*, actor, path: str, keys) -> None:
+    """Keys must exist, and nobody gives rights they do not hold there themselves."""
+    unknown = sorted(set(keys) - set(ALL_KEYS))
+    if unknown:
+        raise ValidationError({"permissions": _("Unknown permission keys: %(keys)s.") % {"keys": ", ".join(unknown)}})
+    if actor is None or not actor.is_authenticated:
+        return  # the demo, commands and tests act as the system
+    missing = sorted(set(keys) - UserScope(actor).keys_at(path))
+    if missing:
+        raise ValidationError({"permissions": _("You cannot give rights you do not hold here: %(keys)s.")
+                               % {"keys": ", ".join(str(ALL_KEYS[k]) for k in missing)}})
+
+
+def _team_changes(team: Team) -> dict:
+    return {"name": team.name, "permissions": sorted(team.permissions),
+            "users": sorted(team.users.values_list("username", flat=True))}
+
+
+@transaction.atomic
+def team_create(*, actor, unit, name: str, permissions, users=()) -> Team:
+    check_grantable(actor=actor, path=unit.path, keys=permissions)
+    if not name.strip():
+        raise ValidationError({"name": _("This field is required.")})
+    team = Team.objects.create(unit=unit, name=name.strip(), permissions=sorted(set(permissions)))
+    team.users.set(users)
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=team, unit_path=unit.path,
+                 changes={k: [None, v] for k, v in _team_changes(team).items()})
+    return team
+
+
+@transaction.atomic
+def team_update(*, actor, team: Team, name: str, permissions, users) -> Team:
+    team = Team.objects.select_for_update().select_related("unit").get(pk=team.pk)
+    # removing a key one does not hold is as much a grant decision as adding it
+    check_grantable(actor=actor, path=team.unit.path, keys=set(permissions) ^ set(team.permissions))
+    before = _team_changes(team)
+    team.name, team.permissions = name.strip(), sorted(set(permissions))
+    team.save()
+    team.users.set(users)
+    after = _team_changes(team)
+    changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    if changes:
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=team, unit_path=team.unit.path, changes=changes)
+    return team
+
+
+@transaction.atomic
+def team_delete(*, actor, team: Team) -> None:
+    check_grantable(actor=actor, path=team.unit.path, keys=team.permissions)
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, obj=team, unit_path=team.unit.path,
+                 changes={k: [v, None] for k, v in _team_changes(team).items()})
+    team.delete()

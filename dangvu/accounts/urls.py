@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("units/<int:pk>/access/", views.unit_access, name="unit_access"),
     path("password/", auth_views.PasswordChangeView.as_view(
         template_name="accounts/password.html", success_url="/"), name="password"),
 ]

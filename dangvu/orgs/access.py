@@ -3,8 +3,8 @@
 from django.http import Http404
 
 from dangvu.accounts.access import check_path
-from dangvu.accounts.permissions import MEMBERS_IMPORT, MEMBERS_READ, UNITS_READ, scope_for
-from dangvu.orgs.models import ImportJob, Member, OrgUnit
+from dangvu.accounts.permissions import ACCESS_MANAGE, MEMBERS_IMPORT, MEMBERS_READ, UNITS_READ, scope_for
+from dangvu.orgs.models import ImportJob, Member, OrgUnit, UnitRole
 
 
 def get_unit_for_user(request, pk, key: str = UNITS_READ) -> OrgUnit:
@@ -39,3 +39,11 @@ def scoped_units(request, key: str = UNITS_READ):
 
 def scoped_members(request, key: str = MEMBERS_READ):
     return Member.objects.filter(scope_for(request).path_q(key, "unit__path"))
+
+
+def get_role_for_user(request, pk, key: str = ACCESS_MANAGE) -> UnitRole:
+    unit_role = UnitRole.objects.select_related("unit", "member").filter(pk=pk).first()
+    if unit_role is None:
+        raise Http404
+    check_path(request, unit_role.unit.path, key)
+    return unit_role

@@ -26,7 +26,3 @@ class ImportUploadForm(Form):
         if f.size > 20 * 1024 * 1024:
             raise forms.ValidationError(_("File “%(name)s” is larger than 20 MB.") % {"name": f.name})
         return f
-
-
-class TokenForm(Form):
-    name = forms.CharField(label=_("Label"), max_length=80)

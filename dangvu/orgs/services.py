@@ -305,9 +305,33 @@ def role_assign(*, actor, unit: OrgUnit, member: Member, role: str, start: datet
                 term: Term | None = None, end: datetime.date | None = None) -> UnitRole:
     if not member.unit.path.startswith(unit.path):
         raise ValidationError(_("Member “%(name)s” does not belong to this unit.") % {"name": member})
+    if end is not None and end < start:
+        raise ValidationError({"end": _("The end date is before the start date.")})
+    from dangvu.accounts.permissions import ROLE_KEYS
+    from dangvu.accounts.services import check_grantable
+
+    check_grantable(actor=actor, path=unit.path, keys=ROLE_KEYS.get(role, ()))  # a role grants keys
     unit_role = UnitRole.objects.create(unit=unit, member=member, role=role, term=term, start=start, end=end)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=unit_role, unit_path=unit.path,
                  changes={"role": [None, unit_role.get_role_display()], "member": [None, member.full_name]})
+    return unit_role
+
+
+@transaction.atomic
+def role_end(*, actor, unit_role: UnitRole, end: datetime.date) -> UnitRole:
+    """A role held until `end` (the rights it gave stop the day after)."""
+    from dangvu.accounts.permissions import ROLE_KEYS
+    from dangvu.accounts.services import check_grantable
+
+    unit_role = UnitRole.objects.select_for_update().select_related("unit", "member").get(pk=unit_role.pk)
+    check_grantable(actor=actor, path=unit_role.unit.path, keys=ROLE_KEYS.get(unit_role.role, ()))
+    if end < unit_role.start:
+        raise ValidationError({"end": _("The end date is before the start date.")})
+    before = unit_role.end.isoformat() if unit_role.end else None
+    unit_role.end = end
+    unit_role.save(update_fields=["end"])
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=unit_role, unit_path=unit_role.unit.path,
+                 changes={"end": [before, end.isoformat()]})
     return unit_role
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangvu.accounts.permissions import (
+    ACCESS_MANAGE,
     AUDIT_READ,
     DOCUMENTS_READ,
     MEMBERS_IMPORT,
@@ -68,6 +69,7 @@ def unit_detail(request, pk):
         "can_documents": scope.can(DOCUMENTS_READ, unit.path),
         "can_write_members": scope.can(MEMBERS_WRITE, unit.path),
         "can_add_members": unit.holds_members and scope.can(MEMBERS_WRITE, unit.path),
+        "can_manage_access": scope.can(ACCESS_MANAGE, unit.path),
         "audit": audit_for(unit)[:20] if scope.can(AUDIT_READ, unit.path) else None,
     }
     return render(request, "orgs/unit_detail.html", context)

@@ -92,3 +92,11 @@ def get_class_for_user(request, pk, key: str = STUDY_READ) -> TrainingClass:
         raise Http404
     check_path(request, cls.unit.path, key)
     return cls
+
+
+def may_read_essay(request, essay: Essay) -> bool:
+    """The same rule as get_essay_for_user, as a yes or no: for showing the other side of a
+    copied pair (a writer outside the user's part shows as their unit, without name or text)."""
+    if essay.member.user_id and essay.member.user_id == request.user.id:
+        return True
+    return scope_for(request).can(STUDY_READ, essay.member.unit.path)

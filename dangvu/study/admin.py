@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from dangvu.lib.admin import ReadOnlyAdmin, ReadOnlyInline
 from dangvu.study.models import (
     Campaign,
     Enrolment,
@@ -13,39 +14,39 @@ from dangvu.study.models import (
 )
 
 
-class TopicInline(admin.TabularInline):
+class TopicInline(ReadOnlyInline):
     model = Topic
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(ReadOnlyAdmin):
     list_display = ["name", "kind"]
     inlines = [TopicInline]
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(ReadOnlyAdmin):
     list_display = ["title", "unit", "start", "end", "essay_deadline"]
     raw_id_fields = ["unit", "units", "documents"]
 
 
 @admin.register(TheoryLevel)
-class TheoryLevelAdmin(admin.ModelAdmin):
+class TheoryLevelAdmin(ReadOnlyAdmin):
     list_display = ["member", "level", "status", "certificate_number"]
     raw_id_fields = ["member"]
     list_filter = ["level", "status"]
 
 
-admin.site.register([StudySession, IntegrityScan, TrainingClass], admin.ModelAdmin)
+admin.site.register([StudySession, IntegrityScan, TrainingClass], ReadOnlyAdmin)
 
 
 @admin.register(Essay)
-class EssayAdmin(admin.ModelAdmin):
+class EssayAdmin(ReadOnlyAdmin):
     list_display = ["member", "campaign", "status", "return_reason"]
     raw_id_fields = ["member", "campaign", "reviewed_by"]
     list_filter = ["status", "return_reason"]
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
+class EnrolmentAdmin(ReadOnlyAdmin):
     raw_id_fields = ["member", "candidate", "training_class"]

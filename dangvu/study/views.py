@@ -35,6 +35,7 @@ from dangvu.study.access import (
     get_own_campaign,
     get_scan_for_user,
     get_session_for_user,
+    may_read_essay,
 )
 from dangvu.study.forms import BulkUploadForm, CampaignForm, EssaySubmitForm, ReviewForm, SessionForm
 from dangvu.study.highlight import side_by_side
@@ -379,16 +380,18 @@ def scan_detail(request, pk):
         progress = progress_get(scan.progress_key)
         context.update(progress=progress, stage=STAGES.get(progress["stage"], ""))
     else:
-        context.update(_scan_findings(scan, root))
+        context.update(_scan_findings(request, scan, root))
     template = "study/_scan_status.html" if request.headers.get("HX-Request") else "study/scan_detail.html"
     return render(request, template, context)
 
 
-def _scan_findings(scan: IntegrityScan, root: OrgUnit) -> dict:
+def _scan_findings(request, scan: IntegrityScan, root: OrgUnit) -> dict:
     result = scan.result or {}
     ids = {p["a"] for p in result.get("pairs", [])} | {p["b"] for p in result.get("pairs", [])}
     ids |= set(result.get("thin", [])) | {i for c in result.get("clusters", []) for i in c}
     essays = {e.pk: e for e in Essay.objects.filter(pk__in=ids).select_related("member__unit")}
+    for e in essays.values():
+        e.readable = may_read_essay(request, e)
 
     def mine(pk):
         e = essays.get(pk)
@@ -415,6 +418,7 @@ def scan_pair(request, pk, n):
     if not (a.member.unit.path.startswith(root.path) or b.member.unit.path.startswith(root.path)):
         raise Http404
     scope = scope_for(request)
+    a.readable, b.readable = may_read_essay(request, a), may_read_essay(request, b)
     left, right = side_by_side(a.text, b.text, pair["passages"])
     return render(request, "study/scan_pair.html", {
         "scan": scan, "campaign": scan.campaign, "pair": pair, "n": n, "a": a, "b": b, "left": left, "right": right,

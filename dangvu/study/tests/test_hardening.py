@@ -228,3 +228,26 @@ def test_error_pages_are_vietnamese_in_the_site_layout(client, org, settings):
     forbidden = client.get(reverse("orgs:unit", args=[org.A.pk]))
     assert forbidden.status_code == 200
     assert inspect.isfunction(test_error_pages_are_vietnamese_in_the_site_layout)
+
+
+def test_a_copied_pair_across_cells_shows_the_other_side_as_its_unit_only(client, org, campaign):
+    from dangvu.study import services
+    from dangvu.study.models import IntegrityScan
+
+    mine = services.essay_submit(actor=None, campaign=campaign, member=org.mem_member, today=TODAY,
+                                 text="Tôi học tập nghị quyết và liên hệ bản thân trong công tác ở thôn.")
+    theirs = services.essay_submit(actor=None, campaign=campaign, member=org.out_member, today=TODAY,
+                                   text="Bí mật riêng của chi bộ Bản Mới: tôi học tập nghị quyết và liên hệ bản thân.")
+    scan = IntegrityScan.objects.create(campaign=campaign, status=IntegrityScan.Status.DONE, essays=2, result={
+        "pairs": [{"a": mine.pk, "b": theirs.pk, "score": 0.8, "passages": []}],
+        "clusters": [[mine.pk, theirs.pk, mine.pk]], "thin": []})
+    client.force_login(org.users["sec"])
+    listing = client.get(f"/scans/{scan.pk}/").content.decode()
+    pair = client.get(f"/scans/{scan.pk}/pairs/0/").content.decode()
+    for page in (listing, pair):
+        assert "Lê Văn Cường" in page  # their own cell's writer
+        assert "Hoàng Văn Em" not in page and "Bí mật riêng" not in page
+        assert "Chi bộ thôn Bản Mới" in page  # the other side as its unit
+    assert "80%" in pair
+    client.force_login(org.users["off"])  # the committee above reads both
+    assert "Hoàng Văn Em" in client.get(f"/scans/{scan.pk}/pairs/0/").content.decode()

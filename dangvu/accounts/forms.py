@@ -1,0 +1,32 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dangvu.accounts.permissions import ALL_KEYS
+from dangvu.lib.forms import Form
+from dangvu.orgs.models import RoleKind
+
+
+class TeamForm(Form):
+    name = forms.CharField(label=_("team name"), max_length=120)
+    permissions = forms.MultipleChoiceField(label=_("permissions"), choices=list(ALL_KEYS.items()),
+                                            widget=forms.CheckboxSelectMultiple)
+    members = forms.ModelMultipleChoiceField(label=_("people in the team"), queryset=None, required=False,
+                                             widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = members
+
+
+class RoleForm(Form):
+    member = forms.ModelChoiceField(label=_("member"), queryset=None)
+    role = forms.ChoiceField(label=_("role"), choices=RoleKind.choices)
+    start = forms.DateField(label=_("from"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members
+
+
+class TokenForm(Form):
+    name = forms.CharField(label=_("Label"), max_length=80)
