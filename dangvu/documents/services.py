@@ -4,7 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -43,11 +43,19 @@ def _attach(doc: Document, file_name: str | None, data: bytes | None, text: str)
         doc.file.save(file_name, ContentFile(data), save=False)
 
 
-@transaction.atomic
+def _discard_file(doc: Document) -> None:
+    """A file stored for a document whose transaction rolled back: no orphan left on disk."""
+    if doc.file and doc.file.name:
+        doc.file.storage.delete(doc.file.name)
+
+
 def document_issue(*, actor, unit: OrgUnit, doc_type: str, issued_on: datetime.date, summary: str,
                    congress: bool = False, file_name: str | None = None, data: bytes | None = None,
                    text: str = "") -> Document:
-    """A document this committee issues: its number is the next of its series in the current term."""
+    """A document this committee issues: its number is the next of its series in the current term.
+
+    The file is read and stored first, outside any lock; the series counter is locked only
+    for the allocation and the insert. If that transaction rolls back, the stored file goes."""
     if doc_type not in DocType.values:
         raise ValidationError({"doc_type": _("Unknown document type “%(t)s”.") % {"t": doc_type}})
     if not unit.symbol:
@@ -58,18 +66,27 @@ def document_issue(*, actor, unit: OrgUnit, doc_type: str, issued_on: datetime.d
         raise ValidationError({"issued_on": _("The unit “%(unit)s” has no committee term on %(d)s; "
                                               "record the term first.") % {"unit": unit.name,
                                                                             "d": issued_on.strftime("%d/%m/%Y")}})
-    number = allocate_number(unit=unit, term=term, series=CONGRESS_SERIES if congress else doc_type)
-    doc = Document(unit=unit, direction=Document.Direction.ISSUED, doc_type=doc_type, number=number,
-                   issuer_symbol=unit.symbol, term=term, congress=congress, issued_on=issued_on,
-                   summary=summary.strip(), text=text, created_by=actor if actor and actor.is_authenticated else None)
+    doc = Document(unit=unit, direction=Document.Direction.ISSUED, doc_type=doc_type, issuer_symbol=unit.symbol,
+                   term=term, congress=congress, issued_on=issued_on, summary=summary.strip(), text=text,
+                   created_by=actor if actor and actor.is_authenticated else None)
     _attach(doc, file_name, data, text)
-    doc.save()
-    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=doc, unit_path=unit.path,
-                 changes={"reference": [None, doc.reference]})
+    try:
+        with transaction.atomic():
+            doc.number = allocate_number(unit=unit, term=term, series=CONGRESS_SERIES if congress else doc_type)
+            doc.save()
+            audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=doc, unit_path=unit.path,
+                         changes={"reference": [None, doc.reference]})
+    except IntegrityError:
+        _discard_file(doc)
+        raise ValidationError({"doc_type": _("Number %(ref)s is already in the register (entered by hand before "
+                                             "numbers were allocated here). Ask the office to correct the register; "
+                                             "nothing was saved.") % {"ref": doc.reference}}) from None
+    except Exception:
+        _discard_file(doc)
+        raise
     return doc
 
 
-@transaction.atomic
 def document_receive(*, actor, unit: OrgUnit, doc_type: str, number: int | None, issuer_symbol: str,
                      issued_on: datetime.date, summary: str, file_name: str | None = None,
                      data: bytes | None = None, text: str = "") -> Document:
@@ -82,7 +99,12 @@ def document_receive(*, actor, unit: OrgUnit, doc_type: str, number: int | None,
                    issuer_symbol=issuer_symbol.strip(), issued_on=issued_on, summary=summary.strip(), text=text,
                    created_by=actor if actor and actor.is_authenticated else None)
     _attach(doc, file_name, data, text)
-    doc.save()
-    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=doc, unit_path=unit.path,
-                 changes={"reference": [None, doc.reference]})
+    try:
+        with transaction.atomic():
+            doc.save()
+            audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=doc, unit_path=unit.path,
+                         changes={"reference": [None, doc.reference]})
+    except Exception:
+        _discard_file(doc)
+        raise
     return doc

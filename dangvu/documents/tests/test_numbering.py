@@ -101,3 +101,20 @@ def test_the_same_form_sent_twice_registers_one_document(client, org, committee)
     assert list(Document.objects.values_list("number", flat=True)) == [1]
     client.post(f"/units/{committee.pk}/documents/new/", form | {"once": "other"})
     assert Document.objects.count() == 2
+
+
+def test_a_rolled_back_allocation_leaves_no_file_and_no_number_used(committee, settings, tmp_path):
+    """A number already taken by a document entered before the counter (legacy data) makes
+    the insert fail: the stored file is removed and the counter is where it was."""
+    from dangvu.documents.models import NumberCounter
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    term = services.term_on(committee, datetime.date(2026, 1, 5))
+    Document.objects.create(unit=committee, direction="issued", doc_type="TB", number=1, issuer_symbol="ĐUK",
+                            term=term, issued_on=datetime.date(2026, 1, 2), summary="Nhập tay từ sổ cũ")
+    with pytest.raises(ValidationError) as exc:
+        issue(committee, "TB", datetime.date(2026, 1, 5), file_name="tb.txt", data="Thông báo.".encode())
+    assert "01-TB/ĐUK" in str(exc.value)
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert not NumberCounter.objects.filter(unit=committee, series="TB").exclude(last=0).exists()
+    assert Document.objects.filter(doc_type="TB").count() == 1
