@@ -83,7 +83,8 @@ def _read_docx(path: Path, data: bytes) -> str:
                                      "đây không phải một bài thu hoạch; hãy kiểm tra lại tệp.")
             body = etree.fromstring(_read_part(package, parts[0]))
             styles = _read_part(package, "word/styles.xml") if len(parts) > 1 else None
-    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, OSError, EOFError, zlib.error) as exc:
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, OSError, EOFError, zlib.error,
+            NotImplementedError, RuntimeError) as exc:  # damaged, or packed in a way Python cannot unpack
         raise UnreadableFile("Tệp .docx bị hỏng (không phải tệp Word hợp lệ): hãy mở bằng Word và lưu lại.") from exc
     fonts = _StyleFonts(styles)
     paragraphs = []

@@ -2,6 +2,7 @@
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import PurePosixPath
@@ -70,8 +71,13 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     """One file, read as a stream and stopped at its declared size (a lying header cannot
     make it grow past the limit)."""
     limit = min(info.file_size, settings.UPLOAD_LIMITS["file_bytes"])
-    with archive.open(info) as stream:
-        data = stream.read(limit + 1)
+    try:
+        with archive.open(info) as stream:
+            data = stream.read(limit + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError):
+        # damaged, encrypted, or packed with a method Python cannot unpack
+        raise ValidationError({"file": _("“%(name)s” in the archive is damaged or locked with a password; "
+                                         "pack it again.") % {"name": info.filename}}) from None
     if len(data) > limit:
         raise ValidationError({"file": _("“%(name)s” in the archive is larger than it says.") % {"name": info.filename}})
     return data
