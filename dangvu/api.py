@@ -34,8 +34,41 @@ class LoggedInSession(SessionAuth):
         return request.user if request.user.is_authenticated else None
 
 
-api = NinjaAPI(title="dangvu API", version="1", urls_namespace="api",
-               auth=[TokenAuth(), LoggedInSession()], docs_url="/docs")
+ERROR_SCHEMA = {
+    "title": "Error", "type": "object", "required": ["detail"],
+    "properties": {
+        "detail": {"type": "string", "description": "what went wrong, in Vietnamese"},
+        "errors": {"type": "array", "items": {
+            "type": "object", "required": ["field", "message"],
+            "properties": {"field": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+                           "message": {"type": "string"}}}},
+    },
+}
+ERROR_ANSWERS = {
+    "401": "Not logged in, or the API token is not valid.",
+    "403": "Seen but not allowed: the caller lacks the permission key.",
+    "404": "Not found, or outside the caller's units.",
+    "422": "The submitted data is not valid: each error names its field.",
+}
+
+
+class DangvuAPI(NinjaAPI):
+    """Every operation documents the error answers every operation can give, with their body."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_ANSWERS.items():
+                    responses.setdefault(status, {"description": description, "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
+        return schema
+
+
+api = DangvuAPI(title="dangvu API", version="1", urls_namespace="api",
+                auth=[TokenAuth(), LoggedInSession()], docs_url="/docs")
 
 # pydantic error type → message, translated when shown
 _MESSAGES = {

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
-from pydantic import field_validator
+from pydantic import ConfigDict, field_validator
 from pydantic_core import PydanticCustomError
 
 from dangvu.lib.cleaning import control_character_error
@@ -38,8 +38,24 @@ def _check_text(value: Any, field: str) -> None:
             _check_text(item, field)
 
 
+# The same characters as lib.cleaning.CONTROL, for the OpenAPI document: clients (and
+# schemathesis) learn from the schema what text is refused.
+TEXT_PATTERN = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f\\ufffe\\uffff]*$"
+
+
+def _document_text_rules(schema: dict) -> None:
+    """Every text property of a request body carries the pattern; unknown properties are refused."""
+    schema["additionalProperties"] = False
+    for prop in schema.get("properties", {}).values():
+        for variant in [prop] + prop.get("anyOf", []):
+            if variant.get("type") == "string" and "format" not in variant and "enum" not in variant:
+                variant.setdefault("pattern", TEXT_PATTERN)
+
+
 class InSchema(Schema):
-    """The base of every request body: no control characters in any text."""
+    """The base of every request body: no control characters in any text, no unknown fields."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_document_text_rules)
 
     @field_validator("*", mode="after")
     @classmethod

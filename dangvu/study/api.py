@@ -125,7 +125,9 @@ class SessionOut(Schema):
 
 
 class AttendanceIn(InSchema):
-    marks: dict[Id, AttendanceStatus] = Field(..., max_length=5000, description="member id → present, absent or excused")
+    marks: dict[Id, AttendanceStatus] = Field(..., max_length=5000,
+                                              json_schema_extra={"propertyNames": {"pattern": "^[1-9][0-9]{0,14}$"}},
+                                              description="member id → present, absent or excused")
 
 
 class EssayOut(Schema):
