@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "ninja",  # its Swagger UI files, so that /api/docs works with no internet
     "treebeard",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks_db",
     "dangvu.accounts",
     "dangvu.audit",
@@ -65,7 +67,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "dangvu.middleware.LoginRequired",
+    "dangvu.middleware.SecondFactorRequired",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -139,6 +143,9 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_IPWARE_META_PRECEDENCE_ORDER = [h for h in os.getenv("LOGIN_CLIENT_IP_HEADERS", "REMOTE_ADDR").split(",") if h]
 AXES_VERBOSE = False
 PASSWORD_HASHES_AT_ONCE = envint("PASSWORD_HASHES_AT_ONCE", "2")
+# A second factor (a six-digit code from an authenticator app) for anyone who turns it on,
+# committee officers first of all: /account/otp/setup/.
+OTP_TOTP_ISSUER = os.getenv("OTP_ISSUER", "dangvu")
 
 PASSWORD_HASHERS = [
     "dangvu.accounts.hashers.BoundedArgon2PasswordHasher",

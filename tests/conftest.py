@@ -10,6 +10,24 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 @pytest.fixture
 def page(live_server):
+    yield from _page(bypass_csp=True)  # the tests' own probes use eval; the app never does
+
+
+@pytest.fixture
+def strict_page(live_server):
+    """A page under the site's own Content-Security-Policy, with every violation and
+    script error collected in `page.problems`."""
+    pages = _page(bypass_csp=False)
+    page = next(pages)
+    problems = page.problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    yield page
+    next(pages, None)  # closes the browser
+
+
+def _page(*, bypass_csp: bool):
     if not os.path.exists(CHROMIUM):
         if os.getenv("CI"):
             pytest.fail("chromium is not installed: .ci/run installs it")
@@ -21,7 +39,7 @@ def page(live_server):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        page = browser.new_page(locale="vi-VN", bypass_csp=True)  # the test's own probes use eval; the app never does
+        page = browser.new_page(locale="vi-VN", bypass_csp=bypass_csp)
         page.set_default_timeout(15000)
         yield page
         browser.close()

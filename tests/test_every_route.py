@@ -64,6 +64,8 @@ ROUTES = {
     "accounts:tokens": ("get", lambda w: "/account/tokens/", None, "200 200 200 200 200 r"),
     "accounts:token_revoke": ("post", lambda w: f"/account/tokens/{w.token.pk}/revoke/", None, "r 404 404 404 404 r"),
     "accounts:unit_access": ("get", lambda w: f"/account/units/{w.org.A.pk}/access/", None, "200 200 403 404 404 r"),
+    "accounts:otp_verify": ("get", lambda w: "/account/otp/", None, "200 200 200 200 200 r"),
+    "accounts:otp_setup": ("get", lambda w: "/account/otp/setup/", None, "200 200 200 200 200 r"),
     "accounts:password": ("get", lambda w: "/account/password/", None, "200 200 200 200 200 r"),
     "orgs:home": ("get", lambda w: "/", None, "r r r r r r"),
     "orgs:me": ("get", lambda w: "/me/", None, "r 404 404 r r r"),

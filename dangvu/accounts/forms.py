@@ -30,3 +30,15 @@ class RoleForm(Form):
 
 class TokenForm(Form):
     name = forms.CharField(label=_("Label"), max_length=80)
+
+
+class CodeForm(Form):
+    code = forms.CharField(label=_("six-digit code from the app"), max_length=6, min_length=6,
+                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code",
+                                                         "pattern": "[0-9]{6}", "autofocus": True}))
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if not code.isdigit():
+            raise forms.ValidationError(_("The code is six digits."))
+        return code

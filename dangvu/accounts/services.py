@@ -93,3 +93,24 @@ def team_delete(*, actor, team: Team) -> None:
     audit_record(actor=actor, action=AuditEntry.Action.DELETE, obj=team, unit_path=team.unit.path,
                  changes={k: [v, None] for k, v in _team_changes(team).items()})
     team.delete()
+
+
+# --- the second factor ---------------------------------------------------------------------
+
+@transaction.atomic
+def second_factor_enable(*, user, device) -> None:
+    """A TOTP device the user proved they hold (they typed its current code)."""
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    device.__class__.objects.filter(user=user).exclude(pk=device.pk).delete()  # one at a time
+    audit_record(actor=user, action=AuditEntry.Action.UPDATE, obj=user, unit_path=_home_path(user),
+                 changes={"second_factor": [False, True]})
+
+
+@transaction.atomic
+def second_factor_remove(*, user) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user=user).delete()
+    audit_record(actor=user, action=AuditEntry.Action.UPDATE, obj=user, unit_path=_home_path(user),
+                 changes={"second_factor": [True, False]})

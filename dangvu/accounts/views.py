@@ -3,12 +3,13 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangvu.accounts import services
 from dangvu.accounts.access import get_team_for_user, get_token_for_user
-from dangvu.accounts.forms import RoleForm, TeamForm, TokenForm
+from dangvu.accounts.forms import CodeForm, RoleForm, TeamForm, TokenForm
 from dangvu.accounts.models import Team
 from dangvu.accounts.permissions import ACCESS_MANAGE, ALL_KEYS
 from dangvu.lib.forms import apply_form_errors
@@ -85,3 +86,56 @@ def unit_access(request, pk):
     return render(request, "accounts/unit_access.html", {
         "unit": unit, "teams": teams, "roles": roles, "team_form": team_form, "role_form": role_form,
         "found": found, "q": q, "key_labels": ALL_KEYS, "breadcrumbs": breadcrumbs(request, unit) + [unit]})
+
+
+# --- the second factor ------------------------------------------------------------------------
+
+def otp_verify(request):
+    """After the password, the code from the authenticator app (for those who turned it on)."""
+    from django_otp import login as otp_login
+    from django_otp import match_token
+
+    form = CodeForm(request.POST or None)
+    next_url = request.POST.get("next") or request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/"
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["code"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(next_url)
+        form.add_error("code", _("The code is not right, or has expired. Type the code the app shows now."))
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": next_url})
+
+
+def otp_setup(request):
+    """Turn the second factor on (scan or type the key into an authenticator app, then prove it
+    with a code) or off (with a code)."""
+    import base64
+
+    from django_otp import login as otp_login
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    confirmed = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    form = CodeForm(request.POST or None)
+    if confirmed is not None:
+        if request.method == "POST" and form.is_valid():
+            if confirmed.verify_token(form.cleaned_data["code"]):
+                services.second_factor_remove(user=request.user)
+                messages.success(request, _("The second factor is off."))
+                return redirect("accounts:otp_setup")
+            form.add_error("code", _("The code is not right, or has expired. Type the code the app shows now."))
+        return render(request, "accounts/otp_setup.html", {"form": form, "enabled": True})
+    device = (TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+              or TOTPDevice.objects.create(user=request.user, name="app", confirmed=False))
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            services.second_factor_enable(user=request.user, device=device)
+            otp_login(request, device)
+            messages.success(request, _("The second factor is on: after your password you will be asked for a code."))
+            return redirect("accounts:otp_setup")
+        form.add_error("code", _("The code is not right, or has expired. Type the code the app shows now."))
+    key = base64.b32encode(device.bin_key).decode()
+    return render(request, "accounts/otp_setup.html", {
+        "form": form, "enabled": False, "key": " ".join(key[i:i + 4] for i in range(0, len(key), 4)),
+        "config_url": device.config_url})
