@@ -12,10 +12,11 @@ from django.db import transaction
 from tqdm import tqdm
 
 from dangvu.orgs import services
+from dangvu.orgs.history import first_spans
 from dangvu.orgs.models import (
     Candidate,
     Member,
-    MemberMove,
+    MemberSpan,
     MemberStatus,
     OrgUnit,
     RoleKind,
@@ -171,9 +172,7 @@ def build_demo(*, members: int = 8000, seed: int = 2025, progress: bool = True) 
 
 def _flush(batch: list[Member], bar) -> None:
     created = Member.objects.bulk_create(batch, batch_size=2500)
-    MemberMove.objects.bulk_create(
-        [MemberMove(member=m, to_unit=m.unit, on_date=m.admission_date, reason="Kết nạp") for m in created],
-        batch_size=2500)
+    MemberSpan.objects.bulk_create([span for m in created for span in first_spans(m)], batch_size=2500)
     bar.update(len(batch))
 
 

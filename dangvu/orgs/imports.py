@@ -17,7 +17,8 @@ from dangvu.audit.services import audit_record
 from dangvu.lib.cleaning import control_character_error
 from dangvu.lib.progress import Reporter
 from dangvu.lib.vntext import fold, nfc, search_key
-from dangvu.orgs.models import Member, MemberMove, MemberStatus, OrgUnit, UnitKind
+from dangvu.orgs.history import first_spans
+from dangvu.orgs.models import Member, MemberSpan, MemberStatus, OrgUnit, UnitKind
 from dangvu.orgs.services import member_date_errors, unit_create
 
 UNIT_SHEET = "Đơn vị"
@@ -357,9 +358,7 @@ def _save_members(batch: list[Member], reporter: Reporter) -> None:
     if not batch:
         return
     created = Member.objects.bulk_create(batch)  # SQLite ≥ 3.35 and PostgreSQL return ids
-    MemberMove.objects.bulk_create(
-        MemberMove(member=m, from_unit=None, to_unit=m.unit, on_date=m.admission_date,
-                   reason=_("Import from Excel")) for m in created)
+    MemberSpan.objects.bulk_create([span for m in created for span in first_spans(m)])
     reporter.step(len(batch))
 
 

@@ -163,17 +163,50 @@ class Member(PersonName):
         indexes = [models.Index(fields=["unit", "status"])]
 
 
-class MemberMove(models.Model):
-    """History of a member's units: transfers, merges, splits."""
+class Change(models.TextChoices):
+    """What opened or closed a stretch of membership."""
 
-    member = models.ForeignKey(Member, models.CASCADE, related_name="moves")
-    from_unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="+", null=True)
-    to_unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="+")
-    on_date = models.DateField()
+    ADMITTED = "admitted", _("Admitted")
+    MADE_FULL = "made_full", _("Made a full member")
+    TRANSFER = "transfer", _("Transferred")  # chuyển sinh hoạt, between units or from/to outside
+    REORGANISED = "reorganised", _("Units merged or split")
+    REGISTERED = "registered", _("Entered into the system")  # history before it is unknown
+    DIED = "died", _("Died")
+    REMOVED = "removed", _("Struck off the rolls")  # xóa tên
+    EXPELLED = "expelled", _("Expelled")  # khai trừ
+    MOVED_AWAY = "moved_away", _("Moved away from the system")
+
+
+LEAVE_CHANGES = (Change.DIED, Change.REMOVED, Change.EXPELLED, Change.MOVED_AWAY)
+
+
+class MemberSpan(models.Model):
+    """One stretch of a member's membership: one unit, one status, from `start` up to the
+    day before `end` (open while `end` is empty). The member's whole history is these
+    stretches end to end, so "members of this cell on 31/12" and "eligible for a campaign
+    held in March" are questions about dates; Member.unit and Member.status are the last one."""
+
+    member = models.ForeignKey(Member, models.CASCADE, related_name="spans")
+    unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="member_spans")
+    status = models.CharField(max_length=20, choices=MemberStatus.choices)
+    start = models.DateField()
+    start_change = models.CharField(max_length=20, choices=Change.choices)
+    from_unit = models.ForeignKey(OrgUnit, models.PROTECT, null=True, blank=True, related_name="+",
+                                  help_text="the unit before a transfer; empty: from outside the system")
+    end = models.DateField(null=True, blank=True)
+    end_change = models.CharField(max_length=20, choices=Change.choices, blank=True)
+    to_unit = models.ForeignKey(OrgUnit, models.PROTECT, null=True, blank=True, related_name="+",
+                                help_text="the unit after a transfer; empty: outside the system")
+    decision = models.ForeignKey("documents.Document", models.SET_NULL, null=True, blank=True, related_name="+",
+                                 help_text="the decision that opened this stretch, from the document register")
     reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
-        ordering = ["-on_date", "-id"]
+        ordering = ["member", "start", "id"]
+        indexes = [models.Index(fields=["start", "end"]), models.Index(fields=["member", "start"])]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.unit} · {self.start}–{self.end or ''}"
 
 
 class Candidate(PersonName):

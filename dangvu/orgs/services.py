@@ -13,12 +13,15 @@ from django.utils.translation import gettext as _
 
 from dangvu.audit.models import AuditEntry
 from dangvu.audit.services import audit_record, diff, snapshot
+from dangvu.orgs import history
 from dangvu.orgs.models import (
     ACTIVE_STATUSES,
     Candidate,
+    Change,
     ImportJob,
     Member,
-    MemberMove,
+    MemberSpan,
+    MemberStatus,
     OrgUnit,
     Term,
     UnitKind,
@@ -81,6 +84,20 @@ def unit_update(*, actor, unit: OrgUnit, **values) -> OrgUnit:
     return unit
 
 
+def _reorganise_spans(member_ids: list[int], *, old: OrgUnit, new: OrgUnit, on_date, reason: str) -> None:
+    """Members carried into a merged or split unit: their stretch in `old` ends on `on_date`
+    and one in `new` begins (not a transfer: no unit above counts it as one)."""
+    open_spans = MemberSpan.objects.filter(member_id__in=member_ids, end__isnull=True)
+    later = open_spans.filter(start__gte=on_date)  # admitted on or after the day: simply in the new unit
+    later.update(unit=new)
+    closing = list(open_spans.filter(start__lt=on_date))
+    MemberSpan.objects.filter(pk__in=[sp.pk for sp in closing]).update(
+        end=on_date, end_change=Change.REORGANISED, to_unit=new)
+    MemberSpan.objects.bulk_create(
+        MemberSpan(member_id=sp.member_id, unit=new, status=sp.status, start=on_date, start_change=Change.REORGANISED,
+                   from_unit=old, reason=reason[:200]) for sp in closing)
+
+
 def _move_active_content(*, old: OrgUnit, new: OrgUnit, on_date, reason: str,
                          member_ids=None, child_ids=None) -> tuple[int, int]:
     """Move members (all active, or the given ones) and sub-units of `old` under `new`."""
@@ -88,8 +105,7 @@ def _move_active_content(*, old: OrgUnit, new: OrgUnit, on_date, reason: str,
     if member_ids is not None:
         members = members.filter(pk__in=member_ids)
     ids = list(members.values_list("pk", flat=True))
-    MemberMove.objects.bulk_create(
-        MemberMove(member_id=pk, from_unit=old, to_unit=new, on_date=on_date, reason=reason) for pk in ids)
+    _reorganise_spans(ids, old=old, new=new, on_date=on_date, reason=reason)
     Member.objects.filter(pk__in=ids).update(unit=new)
     children = OrgUnit.objects.get_children(OrgUnit.objects.get(pk=old.pk)).filter(valid_to__isnull=True)
     if child_ids is not None:
@@ -244,8 +260,7 @@ def member_create(*, actor, unit: OrgUnit, full_name: str, date_of_birth, sex: s
                     card_number=card_number or None, phone=phone, email=email)
     _validate_member(member)
     member.save()
-    MemberMove.objects.create(member=member, from_unit=None, to_unit=unit, on_date=admission_date,
-                              reason=_("Registered in the system"))
+    MemberSpan.objects.bulk_create(history.first_spans(member))
     if audit:
         audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=member, unit_path=unit.path,
                      changes=diff({}, snapshot(member, MEMBER_FIELDS)))
@@ -263,6 +278,7 @@ def member_update(*, actor, member: Member, **values) -> Member:
     if "card_number" in values:
         member.card_number = member.card_number or None
     _validate_member(member)
+    _follow_dates(member, before)
     member.save()
     changes = diff(before, snapshot(member, MEMBER_FIELDS))
     if changes:
@@ -271,21 +287,109 @@ def member_update(*, actor, member: Member, **values) -> Member:
     return member
 
 
+def _follow_dates(member: Member, before: dict) -> None:
+    """A corrected admission or full-membership date moves the stretch boundary it made;
+    leaving is dated and has its own action."""
+    if member.status != before["status"] and member.status not in ACTIVE_STATUSES:
+        raise ValidationError({"status": _("Leaving the Party or moving away is recorded with its date and reason "
+                                           "(the “Ra khỏi Đảng, chuyển đi” action), not by changing the status here.")})
+    spans = history.spans_of(member)
+    if not spans:
+        return
+    if member.admission_date.isoformat() != before["admission_date"]:
+        first = spans[0]
+        if first.end is not None and member.admission_date >= first.end:
+            raise ValidationError({"admission_date": _("The admission date must come before the member's next "
+                                                       "recorded change (%(d)s).") % {"d": first.end.strftime("%d/%m/%Y")}})
+        first.start = member.admission_date
+        first.save(update_fields=["start"])
+    old_official = before["official_date"]
+    new_official = member.official_date.isoformat() if member.official_date else None
+    if new_official == old_official:
+        return
+    if old_official is None and member.official_date:
+        history.record_full(member, member.official_date)
+        member.status = MemberStatus.FULL
+        return
+    boundary = [sp for sp in spans if sp.start_change == Change.MADE_FULL and sp.start.isoformat() == old_official]
+    earlier = [sp for sp in spans if sp.end and sp.end.isoformat() == old_official]
+    day = member.official_date
+    if not (boundary and earlier and day and earlier[0].start < day and (boundary[0].end is None or day < boundary[0].end)):
+        raise ValidationError({"official_date": _("This date cannot be moved past the member's other recorded "
+                                                  "changes; correct those first.")})
+    earlier[0].end, boundary[0].start = day, day
+    earlier[0].save(update_fields=["end"])
+    boundary[0].save(update_fields=["start"])
+
+
 @transaction.atomic
 def member_transfer(*, actor, member: Member, to_unit: OrgUnit, on_date: datetime.date,
-                    reason: str = "") -> Member:
+                    reason: str = "", decision=None) -> Member:
+    """Chuyển sinh hoạt to another unit of the system on `on_date`."""
     member = Member.objects.select_for_update().select_related("unit").get(pk=member.pk)
     if to_unit.valid_to is not None:
-        raise ValidationError(_("Unit “%(name)s” has been dissolved.") % {"name": to_unit.name})
+        raise ValidationError({"unit": _("Unit “%(name)s” has been dissolved.") % {"name": to_unit.name}})
     if to_unit.pk == member.unit_id:
-        raise ValidationError(_("The member is already in this unit."))
+        raise ValidationError({"unit": _("The member is already in this unit.")})
+    if not to_unit.holds_members:
+        raise ValidationError({"unit": _("Members belong to a cell: choose one of the cells of “%(unit)s”.")
+                               % {"unit": to_unit.name}})
+    _check_not_future(on_date)
     old = member.unit
-    MemberMove.objects.create(member=member, from_unit=old, to_unit=to_unit, on_date=on_date, reason=reason)
+    history.record_transfer(member, to_unit, on_date, decision=decision, reason=reason)
     member.unit = to_unit
     member.save(update_fields=["unit"])
     for path in {old.path, to_unit.path}:
         audit_record(actor=actor, action=AuditEntry.Action.MOVE, obj=member, unit_path=path,
-                     changes={"unit": [old.name, to_unit.name]})
+                     changes={"unit": [old.name, to_unit.name], "date": [None, on_date.isoformat()]})
+    return member
+
+
+def _check_not_future(day: datetime.date) -> None:
+    import django.utils.timezone
+
+    if day > django.utils.timezone.localdate():
+        raise ValidationError({"date": _("The date is in the future: record it when it has happened.")})
+
+
+LEAVE_STATUS = {Change.DIED: MemberStatus.LEFT, Change.REMOVED: MemberStatus.LEFT,
+                Change.EXPELLED: MemberStatus.LEFT, Change.MOVED_AWAY: MemberStatus.TRANSFERRED}
+
+
+@transaction.atomic
+def member_leave(*, actor, member: Member, reason: str, on_date: datetime.date, decision=None,
+                 note: str = "") -> Member:
+    """Died, struck off (xóa tên), expelled (khai trừ) or moved out of the system on `on_date`."""
+    member = Member.objects.select_for_update().select_related("unit").get(pk=member.pk)
+    if reason not in LEAVE_STATUS:
+        raise ValidationError({"reason": _("The reason is one of: died, removed, expelled, moved_away.")})
+    _check_not_future(on_date)
+    history.record_leave(member, on_date, reason, decision=decision, reason=note)
+    before = member.status
+    member.status = LEAVE_STATUS[reason]
+    member.save(update_fields=["status"])
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=member, unit_path=member.unit.path,
+                 changes={"status": [before, member.status], "left": [None, f"{reason} {on_date.isoformat()}"]})
+    return member
+
+
+@transaction.atomic
+def member_make_full(*, actor, member: Member, on_date: datetime.date, decision=None) -> Member:
+    """Chuyển đảng viên chính thức on `on_date` (after the probation year)."""
+    member = Member.objects.select_for_update().select_related("unit").get(pk=member.pk)
+    errors = member_date_errors(date_of_birth=member.date_of_birth, admission_date=member.admission_date,
+                                official_date=on_date)
+    if errors:
+        raise ValidationError({"date": errors.popitem()[1]})
+    _check_not_future(on_date)
+    history.record_full(member, on_date, decision=decision)
+    before = snapshot(member, ["status", "official_date"])
+    member.official_date = on_date
+    if member.status == MemberStatus.PROBATIONARY:
+        member.status = MemberStatus.FULL
+    member.save(update_fields=["status", "official_date"])
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=member, unit_path=member.unit.path,
+                 changes=diff(before, snapshot(member, ["status", "official_date"])))
     return member
 
 

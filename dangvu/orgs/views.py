@@ -120,7 +120,7 @@ def member_detail(request, pk):
     context = {
         "member": member,
         "breadcrumbs": breadcrumbs(request, member.unit) + ([member.unit] if scope.sees(member.unit.path) else []),
-        "moves": member.moves.select_related("from_unit", "to_unit"),
+        "spans": member.spans.select_related("unit", "from_unit", "to_unit", "decision").order_by("start", "id"),
         "roles": member.roles.select_related("unit"),
         "can_write": scope.can(MEMBERS_WRITE, member.unit.path),
         "audit": audit_for(member)[:20] if scope.can(AUDIT_READ, member.unit.path) else None,

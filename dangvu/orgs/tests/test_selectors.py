@@ -9,7 +9,7 @@ from dangvu.orgs.models import (
     ACTIVE_STATUSES,
     Candidate,
     Member,
-    MemberMove,
+    MemberSpan,
     MemberStatus,
     OrgUnit,
     Term,
@@ -34,7 +34,7 @@ def test_rollup_matches_rows_counted_directly_for_every_unit(db):
 
 
 def _wipe_demo():
-    for model in (MemberMove, UnitRole, Candidate, Term, Member):
+    for model in (MemberSpan, UnitRole, Candidate, Term, Member):
         model.objects.all().delete()
     OrgUnit.objects.all().delete()
 

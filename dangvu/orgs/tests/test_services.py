@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from conftest import make_member
 from dangvu.audit.models import AuditEntry
 from dangvu.orgs import services
-from dangvu.orgs.models import Member, MemberMove, OrgUnit, UnitKind, UnitRole, UnitSuccession
+from dangvu.orgs.models import Member, MemberSpan, OrgUnit, UnitKind, UnitRole, UnitSuccession
 
 JULY = datetime.date(2025, 7, 1)
 
@@ -36,7 +36,9 @@ def test_merge_closes_old_units_moves_content_and_links_history(org):
     assert {c.code for c in OrgUnit.objects.get_children(new)} == {"DD-C", "PL-C"}
     direct.refresh_from_db()
     assert direct.unit_id == new.pk
-    assert MemberMove.objects.filter(member=direct, from_unit=u1, to_unit=new, on_date=JULY).exists()
+    assert MemberSpan.objects.filter(member=direct, unit=u1, end=JULY, end_change="reorganised", to_unit=new).exists()
+    assert MemberSpan.objects.filter(member=direct, unit=new, start=JULY, start_change="reorganised", from_unit=u1,
+                                     end=None).exists()
     entry = AuditEntry.objects.get(action="merge", object_id=str(u1.pk))
     assert entry.actor == officer and entry.changes["members_moved"] == [None, 1]
 
