@@ -163,12 +163,14 @@ def on_http_error(request, exc):
 
 def _register_routers() -> None:
     from dangvu.documents.api import router as documents_router
+    from dangvu.figures.api import router as figures_router
     from dangvu.orgs.api import router as orgs_router
     from dangvu.study.api import router as study_router
 
     api.add_router("/", orgs_router)
     api.add_router("/", documents_router)
     api.add_router("/", study_router)
+    api.add_router("/", figures_router)
 
 
 _register_routers()

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("dangvu.orgs.urls")),
     path("", include("dangvu.documents.urls")),
     path("", include("dangvu.study.urls")),
+    path("", include("dangvu.figures.urls")),
 ]
 
 if settings.DEBUG:

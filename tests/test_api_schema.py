@@ -7,6 +7,7 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from dangvu.accounts.services import token_create
 from dangvu.wsgi import application
@@ -38,6 +39,8 @@ def test_every_operation_answers_within_its_schema(org, wsgi_in_test_transaction
         @given(case=operation.as_strategy())
         def check(case):
             for persona in ("sec", "off"):
-                case.call_and_validate(headers=headers[persona])
+                # schema-valid input may still break a rule the schema cannot say (an id that does
+                # not exist, dates in the wrong order): a 422 naming the field is the right answer
+                case.call_and_validate(headers=headers[persona], excluded_checks=[positive_data_acceptance])
 
         check()

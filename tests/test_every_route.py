@@ -104,6 +104,18 @@ ROUTES = {
     "study:member_training": ("get", lambda w: f"/members/{w.org.other_member.pk}/training/", None, "200 200 200 404 404 r"),
     "study:notebook": ("get", lambda w: "/so-tay/", None, "200 404 404 200 200 r"),
     "study:my_essay": ("get", lambda w: f"/so-tay/campaigns/{w.campaign.pk}/essay/", None, "200 404 404 200 200 r"),
+    "figures:dashboard": ("get", lambda w: f"/units/{w.org.A.pk}/figures/", None, "200 200 200 404 404 r"),
+    "figures:rows": ("get", lambda w: f"/units/{w.org.A.pk}/figures/members.total/?format=xlsx", None, "200 200 200 404 404 r"),
+    "GET /api/measures": ("get", lambda w: "/api/measures", None, "200 200 200 200 200 401"),
+    "GET /api/units/{unit_id}/figures": ("get", lambda w: f"/api/units/{w.org.A.pk}/figures", None, "200 200 200 404 404 401"),
+    "GET /api/units/{unit_id}/figures/{key}/rows": (
+        "get", lambda w: f"/api/units/{w.org.A.pk}/figures/study.essays_submitted/rows", None, "200 200 200 404 404 401"),
+    "POST /api/members/{member_id}/transfer": (
+        "post", lambda w: f"/api/members/{w.org.other_member.pk}/transfer", "B", "422 200 403 404 422 401"),
+    "POST /api/members/{member_id}/leave": ("post", lambda w: f"/api/members/{w.org.other_member.pk}/leave", {
+        "reason": "died", "date": str(TODAY)}, "200 422 403 404 404 401"),
+    "POST /api/members/{member_id}/full": ("post", lambda w: f"/api/members/{w.org.other_member.pk}/full", {
+        "date": str(TODAY)}, "422 422 403 404 404 401"),
     "GET /api/units": ("get", lambda w: "/api/units", None, "200 200 200 200 200 401"),
     "GET /api/units/{unit_id}": ("get", lambda w: f"/api/units/{w.org.A.pk}", None, "200 200 200 404 404 401"),
     "GET /api/units/{unit_id}/children": ("get", lambda w: f"/api/units/{w.org.G.pk}/children", None, "404 200 200 404 404 401"),
@@ -145,6 +157,8 @@ def call(client, world, persona, route):
     if persona != "anon":
         client.force_login(world.org.users[persona])
     url = path_of(world)
+    if body == "B":  # a body naming an object of the world
+        body = {"unit": world.org.B.pk, "date": str(TODAY)}
     if url.startswith("/api/"):
         data = json.dumps(body) if body is not None else None
         return getattr(client, method)(url, data=data, content_type="application/json")

@@ -1,6 +1,7 @@
 """Units and members over JSON, scoped by the same access helper as the pages."""
 
 import datetime
+from typing import Literal
 
 from django.db.models import Q
 from ninja import Field, Router, Schema
@@ -9,6 +10,7 @@ from ninja.responses import Status
 
 from dangvu.accounts.permissions import MEMBERS_WRITE
 from dangvu.lib.api import Id, InSchema, Paginated
+from dangvu.lib.ids import resolve_ids
 from dangvu.lib.vntext import fold
 from dangvu.orgs import services
 from dangvu.orgs.access import get_member_for_user, get_unit_for_user, scoped_members, scoped_units
@@ -136,3 +138,45 @@ def update_member(request, member_id: Id, payload: MemberPatch):
     member = get_member_for_user(request, member_id, MEMBERS_WRITE)
     member = services.member_update(actor=request.user, member=member, **payload.dict(exclude_unset=True))
     return Member.objects.select_related("unit").get(pk=member.pk)
+
+
+class TransferIn(InSchema):
+    unit: Id
+    date: datetime.date
+
+
+class LeaveIn(InSchema):
+    reason: Literal["died", "removed", "expelled", "moved_away"]
+    date: datetime.date
+
+
+class FullIn(InSchema):
+    date: datetime.date
+
+
+def _member_out(member):
+    return Member.objects.select_related("unit").get(pk=member.pk)
+
+
+@router.post("/members/{member_id}/transfer", response=MemberOut)
+def transfer_member(request, member_id: Id, payload: TransferIn):
+    """Chuyển sinh hoạt to another cell within the caller's units, on a date (not in the future)."""
+    member = get_member_for_user(request, member_id, MEMBERS_WRITE)
+    to_unit = resolve_ids(scoped_units(request, MEMBERS_WRITE), [payload.unit], "unit")[0]
+    return _member_out(services.member_transfer(actor=request.user, member=member, to_unit=to_unit,
+                                                on_date=payload.date))
+
+
+@router.post("/members/{member_id}/leave", response=MemberOut)
+def member_leaves(request, member_id: Id, payload: LeaveIn):
+    """Died, struck off (removed), expelled, or moved out of the system (moved_away), on a date."""
+    member = get_member_for_user(request, member_id, MEMBERS_WRITE)
+    return _member_out(services.member_leave(actor=request.user, member=member, reason=payload.reason,
+                                             on_date=payload.date))
+
+
+@router.post("/members/{member_id}/full", response=MemberOut)
+def member_full(request, member_id: Id, payload: FullIn):
+    """Recognised as a full member (chuyển chính thức) on a date."""
+    member = get_member_for_user(request, member_id, MEMBERS_WRITE)
+    return _member_out(services.member_make_full(actor=request.user, member=member, on_date=payload.date))

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class OrgsConfig(AppConfig):
     name = "dangvu.orgs"
     verbose_name = _("Organisation and members")
+
+    def ready(self):
+        from dangvu.orgs import measures  # noqa: F401  (registers the app's figures)

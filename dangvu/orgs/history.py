@@ -20,6 +20,11 @@ def first_spans(member: Member, *, change: str = Change.ADMITTED, decision=None)
     full_throughout = member.status == MemberStatus.FULL and (official is None or official <= member.admission_date)
     first = MemberSpan(member=member, unit=member.unit, start=member.admission_date, start_change=change,
                        status=MemberStatus.FULL if full_throughout else MemberStatus.PROBATIONARY, decision=decision)
+    if member.status not in (MemberStatus.PROBATIONARY, MemberStatus.FULL):
+        # entered as already gone, with no date: a stretch of no length, so that no figure counts them
+        first.end, first.reason = first.start, _("Entered as no longer a member; the date of leaving is unknown.")
+        first.end_change = Change.MOVED_AWAY if member.status == MemberStatus.TRANSFERRED else Change.REMOVED
+        return [first]
     if full_throughout or official is None:
         return [first]
     first.end, first.end_change = official, Change.MADE_FULL

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
+from dangvu.lib.rollup import prefixes
 from dangvu.lib.vntext import name_sort_key, nfc, search_key
 
 
@@ -66,7 +67,7 @@ class OrgUnit(MP_Node):
 def path_prefixes(path: str, start: int = OrgUnit.steplen) -> list[str]:
     """The paths of the unit at `path` and of its ancestors, from the one `start` long down:
     the units a figure counted at `path` rolls up into, or the units above a member."""
-    return [path[:end] for end in range(start, len(path) + 1, OrgUnit.steplen)]
+    return prefixes(path, path[:start])
 
 
 class UnitSuccession(models.Model):

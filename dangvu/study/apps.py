@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class StudyConfig(AppConfig):
     name = "dangvu.study"
     verbose_name = _("Study and training")
+
+    def ready(self):
+        from dangvu.study import measures  # noqa: F401  (registers the app's figures)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from dangvu.orgs.models import ACTIVE_STATUSES, Member, OrgUnit, path_prefixes
+from dangvu.orgs.models import Member, MemberSpan, OrgUnit, path_prefixes
 from dangvu.study.models import (
     Attendance,
     AttendanceStatus,
@@ -65,14 +65,17 @@ class CampaignFigures:
 
 
 def eligible_q(campaign: Campaign, prefix: str = "") -> Q:
-    """Active members of the units taking part, their subtrees included; `prefix` reaches
-    the member through a relation ("member__")."""
-    q = Q()
+    """Members of the units taking part (their subtrees included) at some time between the
+    campaign's first and last day, from their dated history: someone admitted or moved in
+    after it closed never becomes eligible. `prefix` reaches the member through a relation
+    ("member__")."""
+    where = Q()
     for path in campaign.units.values_list("path", flat=True):
-        q |= Q(**{f"{prefix}unit__path__startswith": path})
-    if not q:
+        where |= Q(unit__path__startswith=path)
+    if not where:
         return Q(pk__in=[])
-    return q & Q(**{f"{prefix}status__in": ACTIVE_STATUSES})
+    during = MemberSpan.objects.filter(where, start__lte=campaign.end).exclude(end__lte=campaign.start)
+    return Q(**{f"{prefix}pk__in" if prefix == "" else f"{prefix}id__in": during.values("member_id")})
 
 
 def campaign_rollup(campaign: Campaign, root: OrgUnit | None = None) -> dict[str, CampaignFigures]:

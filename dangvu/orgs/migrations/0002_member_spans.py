@@ -6,14 +6,11 @@ from django.db import migrations, models
 
 def spans_from_moves(apps, schema_editor):
     """Each member's stretches from the unit moves recorded so far: one per unit, split at the
-    full-membership date; a member no longer active ends on the day of this migration (the
-    real date was never recorded)."""
-    import datetime
-
+    full-membership date; a member no longer active has a last stretch of no length (the date of
+    leaving was never recorded, so no figure counts them there)."""
     Member = apps.get_model("orgs", "Member")
     MemberMove = apps.get_model("orgs", "MemberMove")
     MemberSpan = apps.get_model("orgs", "MemberSpan")
-    today = datetime.date.today()
     moves = {}
     for move in MemberMove.objects.order_by("on_date", "id").values("member_id", "from_unit_id", "to_unit_id",
                                                                      "on_date", "reason"):
@@ -31,7 +28,7 @@ def spans_from_moves(apps, schema_editor):
         active = m["status"] in ("du_bi", "chinh_thuc")
         official = m["official_date"]
         for n, (unit, start, from_unit) in enumerate(stints):
-            end = stints[n + 1][1] if n + 1 < len(stints) else (None if active else max(today, start))
+            end = stints[n + 1][1] if n + 1 < len(stints) else (None if active else start)
             pieces = [(start, end)]
             if official and start < official and (end is None or official < end):
                 pieces = [(start, official), (official, end)]

@@ -140,8 +140,12 @@ def test_ids_and_years_in_forms_are_never_written_with_thousand_separators(clien
 
     from dangvu.orgs.models import Member
 
-    Member.objects.create(id=23456, unit=org.A, full_name="Vi Văn Lớn", date_of_birth=datetime.date(1990, 1, 1),
-                          sex="nam", admission_date=datetime.date(2015, 1, 1), status="chinh_thuc")
+    from dangvu.orgs.history import first_spans
+    from dangvu.orgs.models import MemberSpan
+
+    big = Member.objects.create(id=23456, unit=org.A, full_name="Vi Văn Lớn", date_of_birth=datetime.date(1990, 1, 1),
+                                sex="nam", admission_date=datetime.date(2015, 1, 1), status="chinh_thuc")
+    MemberSpan.objects.bulk_create(first_spans(big))  # a member's history, as the services write it
     session = services.session_record(actor=None, campaign=campaign, held_on=TODAY - DAY)
     login(client, org, "off")
     page = client.get(f"/sessions/{session.pk}/").content.decode()

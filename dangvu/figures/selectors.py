@@ -1,0 +1,57 @@
+"""What the dashboard, its rows pages and the figures API show: registered measures
+only, for the measures the user may read at the unit."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dangvu.accounts.permissions import scope_for
+from dangvu.lib import measures
+from dangvu.lib.measures import Measure, Value, value_at
+from dangvu.lib.periods import Period
+from dangvu.orgs.models import OrgUnit
+
+FIRST_DAY, LAST_DAY = datetime.date(1930, 1, 1), datetime.date(2100, 12, 31)
+
+
+def period_from(start: datetime.date | None, end: datetime.date | None) -> Period:
+    """The period asked for; the current calendar year by default. Refusals name the field."""
+    year = Period.year(timezone.localdate().year)
+    start, end = start or (year.start if end is None else datetime.date(end.year, 1, 1)), end or year.end
+    for name, day in (("from", start), ("to", end)):
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise ValidationError({name: _("The date must lie between 1930 and 2100.")})
+    if start > end:
+        raise ValidationError({"from": _("The start of the period is after its end.")})
+    return Period(start, end)
+
+
+def readable_measures(request, unit: OrgUnit) -> list[Measure]:
+    scope = scope_for(request)
+    return [m for m in measures.all_measures() if scope.can(m.permission, unit.path)]
+
+
+def children_in(unit: OrgUnit, period: Period) -> list[OrgUnit]:
+    """Sub-units that existed at some time in the period (merged ones show for past years)."""
+    return [c for c in OrgUnit.objects.get_children(unit).order_by("path")
+            if c.valid_from <= period.end and (c.valid_to is None or c.valid_to >= period.start)]
+
+
+@dataclass
+class Table:
+    unit: OrgUnit
+    period: Period
+    measures: list[Measure]
+    values: dict[str, dict[str, Value]]
+    children: list[OrgUnit]
+
+    def value(self, measure: Measure, unit: OrgUnit | None = None) -> Value:
+        return value_at(self.values[measure.key], (unit or self.unit).path, measure)
+
+
+def figures_table(request, unit: OrgUnit, period: Period, keys: list[str] | None = None) -> Table:
+    chosen = [m for m in readable_measures(request, unit) if keys is None or m.key in keys]
+    return Table(unit, period, chosen, measures.compute_all(unit, period, chosen), children_in(unit, period))

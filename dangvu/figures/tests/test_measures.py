@@ -1,0 +1,216 @@
+"""Every measure against rows counted directly, at the province (P), the commune (G) and
+a cell (A, B), this year and last, over a year with admissions, transfers during a
+campaign, an admission after it, a death and a removal."""
+
+import datetime
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from conftest import make_member
+from dangvu.lib import measures
+from dangvu.lib.periods import Period
+from dangvu.orgs import services as org_services
+from dangvu.orgs.models import UnitKind
+from dangvu.study import services as study
+
+D = datetime.date
+Y2025, Y2026 = Period.year(2025), Period.year(2026)
+MARCH = Period(D(2026, 3, 1), D(2026, 3, 31))
+
+
+@pytest.fixture
+def year(org):
+    """The year 2026 of the conftest tree, plus a second commune H with cell C."""
+    o = org
+    o.H = _unit(o.P, "Đảng bộ xã Yên Phú", "H", UnitKind.GRASSROOTS)
+    o.C = _unit(o.H, "Chi bộ thôn Nà Mò", "C", UnitKind.CELL)
+    o.x = make_member(o.A, "Nông Thị Xuân", D(1996, 4, 4), admission_date=D(2026, 2, 1), official_date=None,
+                      status="du_bi")
+    o.f = make_member(o.B, "Lục Văn Phúc", D(1994, 1, 1), admission_date=D(2025, 4, 1), official_date=None,
+                      status="du_bi")
+    o.z = make_member(o.C, "Triệu Văn Zũng", D(1980, 1, 1))
+    o.r = make_member(o.B, "Hà Văn Rơi", D(1960, 1, 1))
+    org_services.member_leave(actor=None, member=o.r, reason="removed", on_date=D(2025, 10, 10))
+    o.campaign = study.campaign_create(actor=None, unit=o.G, title="Học tập Nghị quyết 57", documents=[], units=[o.G],
+                                       start=D(2026, 3, 1), end=D(2026, 3, 31), essay_required=True,
+                                       essay_deadline=D(2026, 3, 31), min_words=5)
+    session = study.session_record(actor=None, campaign=o.campaign, held_on=D(2026, 3, 10))
+    study.attendance_record(actor=None, session=session, unit_path=o.G.path, marks={
+        o.mem_member.pk: "present", o.x.pk: "present", o.other_member.pk: "present", o.sec_member.pk: "absent"})
+    # other_member moves from A to B during the campaign: eligible in both cells, once in G
+    org_services.member_transfer(actor=None, member=o.other_member, to_unit=o.B, on_date=D(2026, 3, 15))
+    text = "Tôi học tập nghị quyết và liên hệ với công việc của chi bộ thôn."
+    for m in (o.mem_member, o.x, o.other_member):
+        study.essay_submit(actor=None, campaign=o.campaign, member=m, text=text, today=D(2026, 3, 20))
+    e_mem = o.mem_member.essays.get()
+    study.essay_review(actor=None, essay=e_mem, accept=False, reason="thin")
+    study.essay_submit(actor=None, campaign=o.campaign, member=o.mem_member, text=text + " Sửa lại.",
+                       today=D(2026, 3, 25))
+    study.essay_review(actor=None, essay=e_mem, accept=True)
+    study.essay_review(actor=None, essay=o.other_member.essays.get(), accept=False, reason="copied")
+    # after the campaign: an admission into B, a member moving in from the other commune, a death
+    o.y = make_member(o.B, "Lý Thị Yến", D(1999, 9, 9), admission_date=D(2026, 5, 1), official_date=None,
+                      status="du_bi")
+    org_services.member_make_full(actor=None, member=o.f, on_date=D(2026, 4, 2))
+    org_services.member_transfer(actor=None, member=o.z, to_unit=o.A, on_date=D(2026, 6, 1))
+    org_services.member_leave(actor=None, member=o.out_member, reason="died", on_date=D(2026, 7, 1))
+    return o
+
+
+def _unit(parent, name, code, kind):
+    return org_services.unit_create(actor=None, parent=parent, name=name, code=code, kind=kind, valid_from=D(2020, 1, 1))
+
+
+def values(unit, period):
+    table = measures.compute_all(unit, period)
+    return {m.key: measures.value_at(table[m.key], unit.path, m) for m in measures.all_measures()}
+
+
+# what the scenario says, unit by unit (P province, G commune, A and B cells, H/C the other commune)
+EXPECTED_2026 = {
+    # as of 31/12/2026: A: sec, mem, x, z · B: other, f, y (out died, r removed 2025) · C: none
+    "members.total": {"P": 7, "G": 7, "A": 4, "B": 3},
+    "members.full": {"P": 5, "G": 5, "A": 3, "B": 2},  # f was made full in April
+    "members.probationary": {"P": 2, "G": 2, "A": 1, "B": 1},
+    "members.admitted": {"P": 2, "G": 2, "A": 1, "B": 1},
+    "members.made_full": {"P": 1, "G": 1, "A": 0, "B": 1},
+    "members.transferred_in": {"P": 0, "G": 1, "A": 1, "B": 1},  # z from H into A; other A→B
+    "members.transferred_out": {"P": 0, "G": 0, "A": 1, "B": 0},
+    "members.died": {"P": 1, "G": 1, "A": 0, "B": 1},
+    "members.removed": {"P": 0, "G": 0, "A": 0, "B": 0},
+    "study.campaigns": {"P": 1, "G": 1, "A": 1, "B": 1},
+    # other was present while in A; a member counts in every cell they belonged to during the campaign
+    "study.sessions": {"P": 1, "G": 1, "A": 1, "B": 1},
+    # eligible in March: A: sec, mem, other, x · B: other, out, f; y (May) and z (June) are not
+    "study.participants": {"P": (3, 6), "G": (3, 6), "A": (3, 4), "B": (1, 3)},
+    "study.essays_required": {"P": 6, "G": 6, "A": 4, "B": 3},  # one essay of other, asked in A and in B
+    "study.essays_submitted": {"P": 3, "G": 3, "A": 3, "B": 1},
+    "study.essays_passed": {"P": 1, "G": 1, "A": 1, "B": 0},
+    "study.essays_passed_after_rework": {"P": 1, "G": 1, "A": 1, "B": 0},
+    "study.essays_returned_thin": {"P": 1, "G": 1, "A": 1, "B": 0},
+    "study.essays_returned_copied": {"P": 1, "G": 1, "A": 1, "B": 1},
+}
+
+
+def _count(rows) -> int:
+    return rows.count() if hasattr(rows, "count") and not isinstance(rows, list) else len(rows)
+
+
+@pytest.mark.parametrize("level", ["P", "G", "A", "B"])
+def test_every_measure_equals_its_rows_and_the_scenario(year, level):
+    unit = getattr(year, level)
+    got = values(unit, Y2026)
+    for key, by_level in EXPECTED_2026.items():
+        expected = by_level[level]
+        if isinstance(expected, tuple):
+            assert (got[key].numerator, got[key].denominator) == expected, (key, level, got[key])
+        else:
+            assert got[key].value == expected, (key, level, got[key])
+    for m in measures.all_measures():
+        rows = m.rows(unit, Y2026)
+        expected_rows = got[m.key].denominator if m.rate else got[m.key].value
+        if m.key == "study.attendances":
+            continue  # lượt are head counts or presences; its rows are the sessions they come from
+        assert _count(rows) == expected_rows, (m.key, level)
+
+
+def test_a_past_year_is_counted_as_it_was(year):
+    got = values(year.P, Y2025)
+    assert got["members.removed"].value == 1 and got["members.admitted"].value == 1  # r struck off; f admitted
+    # on 31/12/2025: sec, mem, other, out, f (r removed, x y not yet admitted); z in the other commune
+    assert got["members.total"].value == 6 and values(year.G, Y2025)["members.total"].value == 5
+    assert got["study.campaigns"].value == 0
+
+
+def test_a_closed_campaign_does_not_change_when_members_arrive_later(year):
+    before = values(year.G, MARCH)
+    later = make_member(year.A, "Ma Văn Muộn", D(1990, 1, 1), admission_date=D(2026, 11, 1), official_date=None,
+                        status="du_bi")
+    org_services.member_transfer(actor=None, member=later, to_unit=year.B, on_date=D(2026, 11, 20))
+    after = values(year.G, MARCH)
+    for key in ("study.participants", "study.essays_required", "study.essays_submitted", "members.total"):
+        assert before[key] == after[key], key
+    from dangvu.study.selectors import missing_members
+
+    assert later not in missing_members(year.campaign, year.G)
+
+
+def test_figures_cost_the_same_queries_whatever_the_number_of_units_and_campaigns(year):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            measures.compute_all(year.P, Y2026)
+        return len(captured)
+
+    first = queries()
+    for n in range(3):
+        cell = _unit(year.H, f"Chi bộ thêm {n}", f"X{n}", UnitKind.CELL)
+        make_member(cell, f"Đảng viên Thêm {n}", D(1985, 1, 1))
+        study.campaign_create(actor=None, unit=year.H, title=f"Chuyên đề {n}", documents=[], units=[year.H],
+                              start=D(2026, 5, 1), end=D(2026, 5, 30), essay_required=False)
+    assert queries() == first
+
+
+# --- the API contract ------------------------------------------------------------------------
+
+def test_the_figures_api_keeps_its_shape(client, year):
+    client.force_login(year.users["off"])
+    listed = client.get("/api/measures").json()
+    assert {"members.total", "study.participants", "documents.issued", "training.new_members_completed"} <= {
+        m["key"] for m in listed}
+    assert all(set(m) == {"key", "label", "unit", "definition"} for m in listed)
+    data = client.get(f"/api/units/{year.G.pk}/figures?from=2026-01-01&to=2026-12-31").json()
+    assert data["unit"] == year.G.pk and data["from"] == "2026-01-01" and data["to"] == "2026-12-31"
+    assert data["figures"]["members.total"] == {"value": 7, "numerator": None, "denominator": None}
+    assert data["figures"]["study.participants"]["numerator"] == 3
+    assert {c["unit"] for c in data["children"]} == {year.A.pk, year.B.pk}
+    a = next(c for c in data["children"] if c["unit"] == year.A.pk)
+    assert a["name"] == year.A.name and a["figures"]["members.total"]["value"] == 4
+    default = client.get(f"/api/units/{year.G.pk}/figures").json()
+    assert default["from"] == f"{datetime.date.today().year}-01-01"
+    rows = client.get(f"/api/units/{year.A.pk}/figures/members.total/rows?from=2026-01-01&to=2026-12-31").json()
+    assert rows["count"] == 4 and {r["id"] for r in rows["items"]} == {
+        year.sec_member.pk, year.mem_member.pk, year.x.pk, year.z.pk}
+
+
+@pytest.mark.parametrize("url, field", [
+    ("/api/units/{G}/figures?from=2026-12-31&to=2026-01-01", "from"),
+    ("/api/units/{G}/figures?from=1800-01-01&to=2026-01-01", "from"),
+    ("/api/units/{G}/figures?from=2026-01-01&to=9999-01-01", "to"),
+    ("/api/units/{G}/figures/khong.co/rows", "key"),
+    ("/api/units/{G}/figures?from=2026-02-30", "from"),
+])
+def test_bad_periods_and_keys_get_422_naming_the_field(client, year, url, field):
+    client.force_login(year.users["off"])
+    response = client.get(url.format(G=year.G.pk))
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == field
+
+
+def test_figures_and_rows_keep_the_scope(client, year):
+    client.force_login(year.users["out"])  # secretary of B
+    assert client.get(f"/api/units/{year.A.pk}/figures").status_code == 404
+    assert client.get(f"/api/units/{year.A.pk}/figures/members.total/rows").status_code == 404
+    assert client.get(f"/units/{year.A.pk}/figures/").status_code == 404
+    mine = client.get(f"/api/units/{year.B.pk}/figures?from=2026-01-01&to=2026-12-31").json()
+    assert mine["figures"]["members.total"]["value"] == 3
+
+
+def test_member_history_through_the_api(client, year):
+    client.force_login(year.users["off"])
+    moved = client.post(f"/api/members/{year.y.pk}/transfer", json.dumps({"unit": year.A.pk, "date": "2026-11-01"}),
+                        content_type="application/json")
+    assert moved.status_code == 200 and moved.json()["unit_id"] == year.A.pk
+    refused = client.post(f"/api/members/{year.y.pk}/transfer", json.dumps({"unit": year.C.pk, "date": "2026-11-02"}),
+                          content_type="application/json")
+    assert refused.status_code == 422  # C is outside the officer's units: as if it did not exist
+    early = client.post(f"/api/members/{year.x.pk}/full", json.dumps({"date": "2026-01-15"}),
+                        content_type="application/json")
+    assert early.status_code == 422 and early.json()["errors"][0]["field"] == "date"
+    gone = client.post(f"/api/members/{year.sec_member.pk}/leave", json.dumps({"reason": "moved_away",
+                                                                               "date": "2026-11-10"}),
+                       content_type="application/json")
+    assert gone.status_code == 200 and gone.json()["status"] == "chuyen_di"
+    assert values(year.A, Y2026)["members.transferred_out"].value == 2

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from dangvu.figures import views
+
+app_name = "figures"
+urlpatterns = [
+    path("units/<int:pk>/figures/", views.dashboard, name="dashboard"),
+    path("units/<int:pk>/figures/<str:key>/", views.figure_rows, name="rows"),
+]

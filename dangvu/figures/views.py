@@ -1,0 +1,89 @@
+"""The unit dashboard: every registered measure the user may read, for the unit and its
+sub-units, with the previous period beside; each number links to its rows."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dangvu.accounts.access import check_path
+from dangvu.accounts.permissions import UNITS_READ
+from dangvu.figures.selectors import figures_table, period_from
+from dangvu.lib import measures
+from dangvu.lib.periods import Period
+from dangvu.lib.xlsx import xlsx_response
+from dangvu.orgs.access import get_unit_for_user
+from dangvu.orgs.views import breadcrumbs
+
+
+def _period(request) -> tuple[Period, str]:
+    """?year=2025, ?year=2025&quarter=2, or ?from=…&to=… (dd/mm/yyyy or yyyy-mm-dd); this year by default."""
+    get = request.GET
+    try:
+        if get.get("from") or get.get("to"):
+            return period_from(_date(get.get("from")), _date(get.get("to"))), ""
+        year = int(get.get("year") or timezone.localdate().year)
+        if not 1930 <= year <= 2100:
+            raise ValueError
+        if get.get("quarter") in ("1", "2", "3", "4"):
+            return Period.quarter(year, int(get["quarter"])), ""
+        return Period.year(year), ""
+    except (ValueError, ValidationError):
+        return Period.year(timezone.localdate().year), _("The period asked for is not valid; this year is shown.")
+
+
+def _date(text: str | None) -> datetime.date | None:
+    if not text:
+        return None
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            pass
+    raise ValueError(text)
+
+
+def dashboard(request, pk):
+    unit = get_unit_for_user(request, pk, UNITS_READ)
+    period, problem = _period(request)
+    table = figures_table(request, unit, period)
+    before = figures_table(request, unit, period.previous())
+    areas = []
+    for area, label in measures.AREAS.items():
+        rows = [(m, table.value(m), before.value(m), [(c, table.value(m, c)) for c in table.children])
+                for m in table.measures if m.area == area]
+        if rows:
+            areas.append((label, rows))
+    return render(request, "figures/dashboard.html", {
+        "unit": unit, "period": period, "previous": period.previous(), "areas": areas, "children": table.children,
+        "problem": problem, "query": _query(period), "years": range(timezone.localdate().year, 2019, -1),
+        "breadcrumbs": breadcrumbs(request, unit) + [unit]})
+
+
+def _query(period: Period) -> str:
+    return f"from={period.start.isoformat()}&to={period.end.isoformat()}"
+
+
+def figure_rows(request, pk, key):
+    unit = get_unit_for_user(request, pk, UNITS_READ)
+    measure = measures.get(key)
+    if measure is None:
+        raise Http404
+    check_path(request, unit.path, measure.permission)
+    period, problem = _period(request)
+    rows = measure.rows(unit, period)
+    headers = [str(c.header) for c in measure.columns]
+    if request.GET.get("format") == "xlsx":
+        data = ([c.get(row) for c in measure.columns] for row in (rows.iterator(2000) if hasattr(rows, "iterator") else rows))
+        return xlsx_response(f"{key}-{unit.code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx",
+                             str(measure.label), headers, data)
+    value = figures_table(request, unit, period, [key]).value(measure)
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    return render(request, "figures/rows.html", {
+        "unit": unit, "measure": measure, "period": period, "value": value, "headers": headers, "problem": problem,
+        "page": page, "cells": [[c.get(row) for c in measure.columns] for row in page], "query": _query(period),
+        "breadcrumbs": breadcrumbs(request, unit) + [unit]})

@@ -1,0 +1,101 @@
+"""The measure layer: the one way a figure is computed.
+
+A measure has a stable key, a Vietnamese label and a one-sentence definition, its
+counting unit and the area it belongs to. For a unit and a period it computes the
+value for that unit and every unit of its subtree in a fixed number of queries,
+and it gives the rows behind a value. Apps register their measures in their
+`measures.py` (imported by AppConfig.ready); the dashboard, the API, targets and
+the report read them from here only, so a measure added later appears everywhere.
+"""
+
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+from dangvu.lib.periods import Period
+
+
+@dataclass(frozen=True)
+class Value:
+    value: float | int
+    numerator: int | None = None
+    denominator: int | None = None
+
+    @classmethod
+    def rate(cls, numerator: int, denominator: int) -> "Value":
+        return cls(round(100 * numerator / denominator, 2) if denominator else 0, numerator, denominator)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # stable, for the API
+    header: str  # Vietnamese, for the page and the .xlsx (lazy)
+    get: Callable
+
+
+@dataclass
+class Measure:
+    key: str
+    label: str  # lazy gettext
+    definition: str  # one sentence: what is counted, as of when
+    unit: str  # người, lượt, bài, lớp, cuộc, văn bản, %
+    area: str  # the group it shows in
+    permission: str  # the key a user needs over the unit to read it and its rows
+    compute: Callable[..., dict[str, Value]]  # (root unit, period) → {path: Value} for root and units below
+    rows: Callable  # (unit, period) → a queryset of the rows behind the unit's value
+    columns: list[Column] = field(default_factory=list)
+    row_id: Callable = lambda row: row.pk  # the id a row is known by in the API (a member's, not a stretch's)
+    rate: bool = False
+    numerator: str = ""  # for rates: what the numerator and the denominator count
+    denominator: str = ""
+
+
+_REGISTRY: dict[str, Measure] = {}
+AREAS: dict[str, str] = {}  # area key → label, in the order areas were registered
+
+
+def register(measure: Measure) -> Measure:
+    if measure.key in _REGISTRY:
+        raise ValueError(f"measure {measure.key} registered twice")
+    _REGISTRY[measure.key] = measure
+    return measure
+
+
+def register_area(key: str, label) -> None:
+    AREAS.setdefault(key, label)
+
+
+def get(key: str) -> Measure | None:
+    return _REGISTRY.get(key)
+
+
+def all_measures() -> list[Measure]:
+    return list(_REGISTRY.values())
+
+
+_memo: ContextVar[dict | None] = ContextVar("measure_memo", default=None)
+
+
+def memoised(key, compute: Callable):
+    """Work several measures share (who took part in which campaign, where) done once per
+    compute_all, never kept past it: figures always read the database as it is."""
+    memo = _memo.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def compute_all(unit, period: Period, measures: list[Measure] | None = None) -> dict[str, dict[str, Value]]:
+    """{key: {path: Value}} for the unit and every unit below it."""
+    token = _memo.set({})
+    try:
+        return {m.key: m.compute(unit, period) for m in (measures or all_measures())}
+    finally:
+        _memo.reset(token)
+
+
+def value_at(values: dict[str, Value], path: str, measure: Measure) -> Value:
+    """A unit with nothing counted has zero (a rate: zero of zero)."""
+    return values.get(path) or (Value(0, 0, 0) if measure.rate else Value(0))

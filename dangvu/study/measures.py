@@ -1,0 +1,435 @@
+"""Study and training figures, dated and clipped to the unit.
+
+Who takes part in a campaign is a question about dates: the members of its units
+(subtrees included) at some time between its first and last day, each counted in
+every unit where they were a member then (once per unit: a move between two cells
+of one commune counts once for the commune). A member admitted or moved in after a
+campaign closed is not eligible for it, so a closed campaign's figures never change.
+Sessions, connection points and lượt belong to the units whose points and members
+they are, and to the organiser: a cell never shows the province's conference.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from dangvu.accounts.permissions import STUDY_READ
+from dangvu.lib.measures import Column, Measure, Value, memoised, register, register_area
+from dangvu.lib.periods import Period
+from dangvu.lib.rollup import rollup, rollup_distinct
+from dangvu.orgs.models import MemberSpan, OrgUnit, path_prefixes
+from dangvu.study.models import (
+    Attendance,
+    AttendanceStatus,
+    Campaign,
+    ConnectionPoint,
+    Enrolment,
+    Essay,
+    EssayStatus,
+    Programme,
+    ReturnReason,
+    SessionMode,
+    StudySession,
+    TrainingClass,
+)
+
+register_area("study", _("Study and dissemination of resolutions"))
+register_area("training", _("Political theory training"))
+
+
+# --- who takes part, where --------------------------------------------------------------------
+
+def campaigns_reaching(unit: OrgUnit, period: Period):
+    """Campaigns running at some time in the period that the unit's members take part in, or
+    that the unit's subtree organises."""
+    reach = (Q(unit__path__startswith=unit.path) | Q(units__path__in=path_prefixes(unit.path))
+             | Q(units__path__startswith=unit.path))
+    return (Campaign.objects.filter(reach, start__lte=period.end, end__gte=period.start)
+            .distinct().select_related("unit"))
+
+
+@dataclass
+class Participation:
+    campaigns: list
+    # (campaign id, member id) → the unit paths where the member was eligible for it
+    places: dict
+
+    def pairs(self, campaign_ids=None):
+        for (c, m), paths in self.places.items():
+            if campaign_ids is None or c in campaign_ids:
+                for path in paths:
+                    yield path, c, m
+
+
+def participation(unit: OrgUnit, period: Period) -> Participation:
+    """Three queries whatever the number of campaigns: the campaigns, their units, and the
+    stretches of membership under `unit` that overlap any of them (once per compute_all)."""
+    return memoised(("participation", unit.path, period), lambda: _participation(unit, period))
+
+
+def _participation(unit: OrgUnit, period: Period) -> Participation:
+    campaigns = list(campaigns_reaching(unit, period))
+    if not campaigns:
+        return Participation([], {})
+    unit_paths = defaultdict(list)
+    for c_id, path in Campaign.units.through.objects.filter(campaign__in=campaigns).values_list(
+            "campaign_id", "orgunit__path"):
+        unit_paths[c_id].append(path)
+    first, last = min(c.start for c in campaigns), max(c.end for c in campaigns)
+    spans = (MemberSpan.objects.filter(unit__path__startswith=unit.path, start__lte=last)
+             .exclude(end__lte=first).values_list("member_id", "unit__path", "start", "end"))
+    places = defaultdict(set)
+    for member, path, start, end in spans.iterator(chunk_size=5000):
+        for c in campaigns:
+            if start <= c.end and (end is None or end > c.start) and any(path.startswith(p) for p in unit_paths[c.pk]):
+                places[(c.pk, member)].add(path)
+    return Participation(campaigns, places)
+
+
+def eligible_during_q(unit_path: str, prefix: str = "") -> Q:
+    """Rows (essays, attendance) whose member was a member under `unit_path` during the
+    row's campaign: the same rule as `participation`, as a filter for the rows pages."""
+    return (Q(**{f"{prefix}member__spans__unit__path__startswith": unit_path})
+            & Q(**{f"{prefix}member__spans__start__lte": F(f"{prefix}campaign__end")})
+            & (Q(**{f"{prefix}member__spans__end__isnull": True})
+               | Q(**{f"{prefix}member__spans__end__gt": F(f"{prefix}campaign__start")})))
+
+
+def _values(counts: dict[str, int]) -> dict[str, Value]:
+    return {path: Value(n) for path, n in counts.items()}
+
+
+# --- campaigns and sessions ---------------------------------------------------------------
+
+def _campaigns(unit, period):
+    campaigns = list(campaigns_reaching(unit, period))
+    paths = {c.pk: [c.unit.path] for c in campaigns}
+    for c_id, path in Campaign.units.through.objects.filter(campaign__in=campaigns).values_list(
+            "campaign_id", "orgunit__path"):
+        paths[c_id].append(path)
+    below = OrgUnit.objects.filter(path__startswith=unit.path).values_list("path", flat=True)
+    out = {}
+    for path in below:
+        n = sum(1 for c in campaigns if any(p.startswith(path) or path.startswith(p) for p in paths[c.pk][1:])
+                or paths[c.pk][0].startswith(path))
+        if n:
+            out[path] = Value(n)
+    return out
+
+
+def _sessions_in(period: Period, unit: OrgUnit, online: bool = False):
+    sessions = StudySession.objects.filter(held_on__gte=period.start, held_on__lte=period.end,
+                                           campaign__in=campaigns_reaching(unit, period))
+    return sessions.filter(mode=SessionMode.ONLINE) if online else sessions
+
+
+def _session_places(unit: OrgUnit, period: Period, online: bool = False) -> list[tuple[str, int]]:
+    """(unit path, session id) for each unit a session belongs to: its organiser, its
+    connection points' units, and the units of the members marked present."""
+    sessions = _sessions_in(period, unit, online)
+    pairs = list(sessions.values_list("campaign__unit__path", "id"))
+    pairs += list(ConnectionPoint.objects.filter(session__in=sessions, unit__isnull=False)
+                  .values_list("unit__path", "session_id"))
+    present = (Attendance.objects.filter(session__in=sessions, status=AttendanceStatus.PRESENT,
+                                         member_id__in=members_under(unit))
+               .values_list("member_id", "session__campaign_id", "session_id"))
+    places = participation(unit, period).places
+    for member, campaign, session in present:
+        pairs += [(path, session) for path in places.get((campaign, member), ())]
+    return pairs
+
+
+def _sessions_rows(online: bool):
+    def rows(unit, period):
+        sessions = _sessions_in(period, unit, online)
+        attended_here = (Q(attendance__status=AttendanceStatus.PRESENT)
+                         & Q(attendance__member__spans__unit__path__startswith=unit.path)
+                         & Q(attendance__member__spans__start__lte=F("campaign__end"))
+                         & (Q(attendance__member__spans__end__isnull=True)
+                            | Q(attendance__member__spans__end__gt=F("campaign__start"))))
+        mine = Q(campaign__unit__path__startswith=unit.path) | Q(points__unit__path__startswith=unit.path) | attended_here
+        return sessions.filter(mine).distinct().select_related("campaign__unit").order_by("held_on", "id")
+    return rows
+
+
+def _points(unit, period):
+    """Connection points of sessions held in the period: at the point's unit, or the organiser's."""
+    points = ConnectionPoint.objects.filter(session__in=_sessions_in(period, unit))
+    counts = [(unit_path or organiser, 1) for unit_path, organiser in
+              points.values_list("unit__path", "session__campaign__unit__path")]
+    return _values(rollup(counts, unit.path))
+
+
+def _points_rows(unit, period):
+    points = ConnectionPoint.objects.filter(session__in=_sessions_in(period, unit))
+    return (points.filter(Q(unit__path__startswith=unit.path)
+                          | Q(unit__isnull=True, session__campaign__unit__path__startswith=unit.path))
+            .select_related("session__campaign", "unit").order_by("session__held_on", "id"))
+
+
+def _attendances(unit, period):
+    """Lượt: a point's head count where one was given (at the point's unit, else the
+    organiser's); otherwise each member marked present, at the units they belonged to."""
+    sessions = _sessions_in(period, unit)
+    heads = (ConnectionPoint.objects.filter(session__in=sessions, head_count__gt=0)
+             .values_list("unit__path", "session__campaign__unit__path", "head_count"))
+    counted = rollup(((u or o, n) for u, o, n in heads), unit.path)
+    with_heads = set(ConnectionPoint.objects.filter(session__in=sessions, head_count__gt=0)
+                     .values_list("session_id", flat=True))
+    places = participation(unit, period).places
+    present = (Attendance.objects.filter(session__in=sessions, status=AttendanceStatus.PRESENT,
+                                         member_id__in=members_under(unit))
+               .exclude(session_id__in=with_heads).values_list("id", "member_id", "session__campaign_id"))
+    by_member = rollup_distinct(((path, a) for a, m, c in present for path in places.get((c, m), ())), unit.path)
+    for path, n in by_member.items():
+        counted[path] = counted.get(path, 0) + n
+    return _values(counted)
+
+
+# --- participation and essays --------------------------------------------------------------
+
+def _attended(unit, period) -> set:
+    """(campaign, member) pairs with a presence, for members who were under `unit`."""
+    p = participation(unit, period)
+    return memoised(("attended", unit.path, period), lambda: set(
+        Attendance.objects.filter(session__campaign__in=p.campaigns, status=AttendanceStatus.PRESENT,
+                                  member_id__in=members_under(unit))
+        .values_list("session__campaign_id", "member_id").distinct()))
+
+
+def _participants(unit, period):
+    p = participation(unit, period)
+    eligible = rollup_distinct(((path, m) for path, c, m in p.pairs()), unit.path)
+    attended = _attended(unit, period)
+    took_part = rollup_distinct(((path, m) for path, c, m in p.pairs() if (c, m) in attended), unit.path)
+    return {path: Value.rate(took_part.get(path, 0), n) for path, n in eligible.items()}
+
+
+def _members_by_id(ids) -> list:
+    """Members of these ids, in name order, fetched a chunk at a time (a province has 300,000)."""
+    from dangvu.orgs.models import Member
+
+    ids, found = sorted(ids), []
+    for n in range(0, len(ids), 5000):
+        found += Member.objects.filter(pk__in=ids[n:n + 5000]).select_related("unit")
+    return sorted(found, key=lambda m: (m.sort_key, m.pk))
+
+
+def _participants_rows(unit, period):
+    """The members eligible, each with whether they took part (the numerator are those with yes)."""
+    p = participation(unit, period)
+    attended = _attended(unit, period)
+    eligible, took_part = set(), set()
+    for _path, c, m in p.pairs():
+        eligible.add(m)
+        if (c, m) in attended:
+            took_part.add(m)
+    rows = _members_by_id(eligible)
+    for m in rows:
+        m.took_part = m.pk in took_part
+    return rows
+
+
+ESSAY_REQUIRED = Q(campaign__essay_required=True)
+
+
+def members_under(unit: OrgUnit):
+    """A subquery: members who were ever under `unit` (rows of a cell never read the province's)."""
+    return MemberSpan.objects.filter(unit__path__startswith=unit.path).values("member_id")
+
+
+def _essay_pairs(unit, period) -> list:
+    """(path, essay id, status, was returned, reason) at every unit where the writer was eligible."""
+    def compute():
+        p = participation(unit, period)
+        essays = (Essay.objects.filter(campaign__in=[c for c in p.campaigns if c.essay_required],
+                                       member_id__in=members_under(unit))
+                  .values_list("id", "campaign_id", "member_id", "status", "was_returned", "return_reason"))
+        return [(path, e, status, was_returned, reason)
+                for e, c, m, status, was_returned, reason in essays.iterator(chunk_size=5000)
+                for path in p.places.get((c, m), ())]
+    return memoised(("essays", unit.path, period), compute)
+
+
+def _essay_measure(test):
+    def compute(unit, period):
+        return _values(rollup_distinct(((path, e) for path, e, *rest in _essay_pairs(unit, period) if test(*rest)),
+                                       unit.path))
+    return compute
+
+
+def _required(unit, period):
+    p = participation(unit, period)
+    required = {c.pk for c in p.campaigns if c.essay_required}
+    return _values(rollup_distinct(((path, (c, m)) for path, c, m in p.pairs(required)), unit.path))
+
+
+def _essay_rows(filter_q: Q):
+    def rows(unit, period):
+        campaigns = campaigns_reaching(unit, period).filter(essay_required=True)
+        return (Essay.objects.filter(campaign__in=campaigns).filter(filter_q).filter(eligible_during_q(unit.path))
+                .distinct().select_related("member", "campaign").order_by("campaign_id", "member__sort_key", "id"))
+    return rows
+
+
+def _required_rows(unit, period):
+
+    p = participation(unit, period)
+    required = {c.pk for c in p.campaigns if c.essay_required}
+    pairs = sorted({(c, m) for _path, c, m in p.pairs(required)})
+    members = {m.pk: m for m in _members_by_id({m for _c, m in pairs})}
+    essays = dict(((c, m), s) for c, m, s in Essay.objects.filter(campaign_id__in=required)
+                  .values_list("campaign_id", "member_id", "status"))
+    titles = {c.pk: c.title for c in p.campaigns}
+    return [_RequiredRow(members.get(m), titles[c], essays.get((c, m)), m) for c, m in pairs]
+
+
+@dataclass
+class _RequiredRow:
+    member: object
+    campaign: str
+    status: str | None
+    pk: int
+
+
+# --- registration ---------------------------------------------------------------------------
+
+TIMES, ESSAYS, SESSIONS, POINTS, PEOPLE, CAMPAIGNS = _("times"), _("essays"), _("sessions"), _("points"), _("people"), _("campaigns")
+CAMPAIGN_COLUMNS = [Column("title", _("title"), lambda c: c.title), Column("unit", _("organised by"), lambda c: c.unit.name),
+                    Column("start", _("from"), lambda c: c.start), Column("end", _("until"), lambda c: c.end)]
+SESSION_COLUMNS = [Column("held_on", _("date"), lambda s: s.held_on),
+                   Column("campaign", _("study campaign"), lambda s: s.campaign.title),
+                   Column("mode", _("form"), lambda s: s.get_mode_display()), Column("place", _("place"), lambda s: s.place)]
+POINT_COLUMNS = [Column("held_on", _("date"), lambda p: p.session.held_on), Column("name", _("connection point"), lambda p: p.name),
+                 Column("unit", _("Unit"), lambda p: p.unit.name if p.unit else ""),
+                 Column("head_count", _("people attending"), lambda p: p.head_count)]
+ESSAY_COLUMNS = [Column("member_id", _("member id"), lambda e: e.member_id),
+                 Column("full_name", _("Full name"), lambda e: e.member.full_name),
+                 Column("campaign", _("study campaign"), lambda e: e.campaign.title),
+                 Column("status", _("status"), lambda e: e.get_status_display()),
+                 Column("reason", _("reason"), lambda e: e.get_return_reason_display() if e.was_returned else "")]
+
+
+def _study(key, label, definition, unit, compute, rows, columns, **extra):
+    register(Measure(key=key, label=label, definition=definition, unit=unit, area=extra.pop("area", "study"),
+                     permission=STUDY_READ, compute=compute, rows=rows, columns=columns, **extra))
+
+
+_study("study.campaigns", _("Study campaigns"),
+       _("Campaigns (học tập, quán triệt) running at some time in the period that reach the unit's members or that "
+         "the unit organises."), CAMPAIGNS, _campaigns,
+       lambda u, p: campaigns_reaching(u, p).order_by("start", "id"), CAMPAIGN_COLUMNS)
+_study("study.sessions", _("Sessions and conferences"),
+       _("Sessions held in the period that the unit organised, reached with a connection point, or attended."),
+       SESSIONS, lambda u, p: _values(rollup_distinct(_session_places(u, p), u.path)), _sessions_rows(False),
+       SESSION_COLUMNS)
+_study("study.online_sessions", _("Online conferences"),
+       _("Of the sessions, those held online to connection points."),
+       SESSIONS, lambda u, p: _values(rollup_distinct(_session_places(u, p, online=True), u.path)),
+       _sessions_rows(True), SESSION_COLUMNS)
+_study("study.points", _("Connection points"),
+       _("Connection points (điểm cầu) of sessions held in the period, at the unit where each point is."),
+       POINTS, _points, _points_rows, POINT_COLUMNS)
+_study("study.attendances", _("Attendances (lượt)"),
+       _("Lượt người học: the head count at each connection point where one was given, otherwise each member "
+         "marked present at a session held in the period."),
+       TIMES, _attendances, _sessions_rows(False), SESSION_COLUMNS)
+_study("study.participants", _("Members who took part in study"),
+       _("Members who attended at least one session of a campaign running in the period, out of the members "
+         "eligible for one (members of its units at some time during it)."),
+       "%", _participants, _participants_rows,
+       [Column("member_id", _("member id"), lambda m: m.pk), Column("full_name", _("Full name"), lambda m: m.full_name),
+        Column("unit", _("Unit"), lambda m: m.unit.name),
+        Column("took_part", _("took part"), lambda m: _("yes") if m.took_part else _("no"))],
+       rate=True, numerator=_("members who attended"), denominator=_("members eligible"), row_id=lambda m: m.pk)
+_study("study.essays_required", _("Essays asked for"),
+       _("One essay (bài thu hoạch) for each eligible member of each campaign in the period that asks for one."),
+       ESSAYS, _required, _required_rows,
+       [Column("member_id", _("member id"), lambda r: r.pk),
+        Column("full_name", _("Full name"), lambda r: r.member.full_name if r.member else ""),
+        Column("campaign", _("study campaign"), lambda r: r.campaign),
+        Column("status", _("status"), lambda r: str(EssayStatus(r.status).label) if r.status else _("Not submitted"))],
+       row_id=lambda r: r.pk)
+_study("study.essays_submitted", _("Essays submitted"),
+       _("Essays handed in (passed, awaiting review or returned now); submitted plus not submitted is asked for."),
+       ESSAYS, _essay_measure(lambda status, was_returned, reason: True), _essay_rows(Q()), ESSAY_COLUMNS)
+_study("study.essays_passed", _("Essays passed"),
+       _("Essays accepted (đạt), those passed after rework included."),
+       ESSAYS, _essay_measure(lambda status, was_returned, reason: status == EssayStatus.PASSED),
+       _essay_rows(Q(status=EssayStatus.PASSED)), ESSAY_COLUMNS)
+_study("study.essays_passed_after_rework", _("Essays passed after rework"),
+       _("Of the essays passed, those that had been returned for rework first."),
+       ESSAYS, _essay_measure(lambda status, was_returned, reason: status == EssayStatus.PASSED and was_returned),
+       _essay_rows(Q(status=EssayStatus.PASSED, was_returned=True)), ESSAY_COLUMNS)
+for reason, name, label, definition in (
+        (ReturnReason.THIN, "thin", _("Essays returned as thin"),
+         _("Essays returned for rework at least once as written too thinly (sơ sài), whatever their status now.")),
+        (ReturnReason.COPIED, "copied", _("Essays returned as copied"),
+         _("Essays returned for rework at least once as copied (sao chép), whatever their status now.")),
+        (ReturnReason.OTHER, "other", _("Essays returned for another reason"),
+         _("Essays returned for rework at least once for another reason, whatever their status now."))):
+    _study(f"study.essays_returned_{name}", label, definition, ESSAYS, _essay_measure(lambda status, was_returned, r, reason=reason: was_returned and r == reason),
+           _essay_rows(Q(was_returned=True, return_reason=reason)), ESSAY_COLUMNS)
+
+
+# --- training -------------------------------------------------------------------------------
+
+def _classes(kind):
+    def query(unit, period):
+        return TrainingClass.objects.filter(programme__kind=kind, unit__path__startswith=unit.path,
+                                            start__gte=period.start, start__lte=period.end)
+    return query
+
+
+def _class_counts(kind):
+    def compute(unit, period):
+        paths = _classes(kind)(unit, period).values_list("unit__path", flat=True)
+        return _values(rollup(((path, 1) for path in paths), unit.path))
+    return compute
+
+
+def _enrolments(kind, completed: bool):
+    def query(unit, period):
+        rows = Enrolment.objects.filter(training_class__in=_classes(kind)(unit, period))
+        if kind == Programme.Kind.AWARENESS:
+            rows = rows.filter(candidate__isnull=False)
+        else:
+            rows = rows.filter(member__isnull=False)
+        return rows.filter(result=Enrolment.Result.COMPLETED) if completed else rows
+    return query
+
+
+def _enrolment_counts(kind, completed):
+    def compute(unit, period):
+        paths = _enrolments(kind, completed)(unit, period).values_list("training_class__unit__path", flat=True)
+        return _values(rollup(((p, 1) for p in paths), unit.path))
+    return compute
+
+
+CLASS_COLUMNS = [Column("name", _("class"), lambda c: c.name), Column("unit", _("organised by"), lambda c: c.unit.name),
+                 Column("start", _("from"), lambda c: c.start), Column("end", _("until"), lambda c: c.end)]
+ENROLMENT_COLUMNS = [Column("full_name", _("Full name"), lambda e: e.person.full_name),
+                     Column("class", _("class"), lambda e: e.training_class.name),
+                     Column("result", _("result"), lambda e: e.get_result_display())]
+for kind, name in ((Programme.Kind.AWARENESS, "candidate"), (Programme.Kind.NEW_MEMBER, "new_member")):
+    title = {"candidate": _("Classes on the Party for admission candidates"),
+             "new_member": _("Political theory classes for new members")}[name]
+    _study(f"training.{name}_classes", title,
+           _("Classes of this programme that began in the period, organised by the unit or a unit below it."),
+           _("classes"), _class_counts(kind),
+           lambda u, p, kind=kind: _classes(kind)(u, p).select_related("unit").order_by("start", "id"),
+           CLASS_COLUMNS, area="training")
+    _study(f"training.{name}s_enrolled",
+           {"candidate": _("Admission candidates enrolled"), "new_member": _("New members enrolled")}[name],
+           _("People enrolled in those classes."), PEOPLE, _enrolment_counts(kind, False),
+           lambda u, p, kind=kind: _enrolments(kind, False)(u, p).select_related(
+               "member", "candidate", "training_class").order_by("training_class_id", "id"),
+           ENROLMENT_COLUMNS, area="training")
+    _study(f"training.{name}s_completed",
+           {"candidate": _("Admission candidates who completed"), "new_member": _("New members who completed")}[name],
+           _("Of the people enrolled, those who completed the class."), PEOPLE, _enrolment_counts(kind, True),
+           lambda u, p, kind=kind: _enrolments(kind, True)(u, p).select_related(
+               "member", "candidate", "training_class").order_by("training_class_id", "id"),
+           ENROLMENT_COLUMNS, area="training")
