@@ -260,10 +260,21 @@ def _essay_measure(test):
     return compute
 
 
+def _required_counts(unit, period) -> dict[str, int]:
+    def compute():
+        p = participation(unit, period)
+        required = {c.pk for c in p.campaigns if c.essay_required}
+        return rollup_distinct(((path, (c, m)) for path, c, m in p.pairs(required)), unit.path)
+    return memoised(("required", unit.path, period), compute)
+
+
+def _submitted_at(unit, period) -> dict[str, int]:
+    return memoised(("submitted", unit.path, period),
+                    lambda: rollup_distinct(((path, e) for path, e, *_rest in _essay_pairs(unit, period)), unit.path))
+
+
 def _required(unit, period):
-    p = participation(unit, period)
-    required = {c.pk for c in p.campaigns if c.essay_required}
-    return _values(rollup_distinct(((path, (c, m)) for path, c, m in p.pairs(required)), unit.path))
+    return _values(_required_counts(unit, period))
 
 
 def _essay_rows(filter_q: Q):
@@ -355,6 +366,24 @@ _study("study.essays_required", _("Essays asked for"),
 _study("study.essays_submitted", _("Essays submitted"),
        _("Essays handed in (passed, awaiting review or returned now); submitted plus not submitted is asked for."),
        ESSAYS, _essay_measure(lambda status, was_returned, reason: True), _essay_rows(Q()), ESSAY_COLUMNS)
+_study("study.essays_not_submitted", _("Essays not submitted"),
+       _("Essays asked for and not handed in; asked for = submitted + not submitted."),
+       ESSAYS, lambda u, p: _values({path: n - _submitted_at(u, p).get(path, 0)
+                                     for path, n in _required_counts(u, p).items()
+                                     if n - _submitted_at(u, p).get(path, 0)}),
+       lambda u, p: [r for r in _required_rows(u, p) if r.status is None],
+       [Column("member_id", _("member id"), lambda r: r.pk),
+        Column("full_name", _("Full name"), lambda r: r.member.full_name if r.member else ""),
+        Column("campaign", _("study campaign"), lambda r: r.campaign)], row_id=lambda r: r.pk)
+_study("study.essays_awaiting", _("Essays awaiting review"),
+       _("Essays submitted or resubmitted and not yet decided; submitted = passed + awaiting + returned now."),
+       ESSAYS, _essay_measure(lambda status, was_returned, reason: status in (EssayStatus.SUBMITTED,
+                                                                             EssayStatus.RESUBMITTED)),
+       _essay_rows(Q(status__in=[EssayStatus.SUBMITTED, EssayStatus.RESUBMITTED])), ESSAY_COLUMNS)
+_study("study.essays_returned_now", _("Essays returned, not yet resubmitted"),
+       _("Essays returned for rework and not handed in again yet."),
+       ESSAYS, _essay_measure(lambda status, was_returned, reason: status == EssayStatus.RETURNED),
+       _essay_rows(Q(status=EssayStatus.RETURNED)), ESSAY_COLUMNS)
 _study("study.essays_passed", _("Essays passed"),
        _("Essays accepted (đạt), those passed after rework included."),
        ESSAYS, _essay_measure(lambda status, was_returned, reason: status == EssayStatus.PASSED),

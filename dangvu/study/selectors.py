@@ -5,7 +5,6 @@ call these; a test checks each figure against rows counted directly.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -146,14 +145,6 @@ def campaign_figures(campaign: Campaign, unit: OrgUnit | None = None) -> Campaig
     return f
 
 
-def combined_figures(campaigns: Iterable[Campaign], unit: OrgUnit) -> CampaignFigures:
-    """A unit's figures summed over several campaigns (a year's): required, submitted, returned…"""
-    total = CampaignFigures()
-    for campaign in campaigns:
-        total.add(campaign_figures(campaign, unit))
-    return total
-
-
 def missing_members(campaign: Campaign, unit: OrgUnit) -> QuerySet:
     """Members of `unit`'s subtree taking part who attended no session."""
     present = Attendance.objects.filter(session__campaign=campaign, status=AttendanceStatus.PRESENT)
@@ -200,21 +191,6 @@ class ClassFigures:
     completed: int = 0
 
 
-def class_figures(unit: OrgUnit, kind: str | None = None, year: int | None = None) -> ClassFigures:
-    """“10 lớp bồi dưỡng đối tượng kết nạp Đảng cho 739 quần chúng ưu tú”: classes organised in
-    the subtree, people enrolled, people completed."""
-    from dangvu.study.models import Enrolment, TrainingClass
-
-    classes = TrainingClass.objects.filter(unit__path__startswith=unit.path)
-    if kind:
-        classes = classes.filter(programme__kind=kind)
-    if year:
-        classes = classes.filter(start__year=year)
-    enrolments = Enrolment.objects.filter(training_class__in=classes)
-    return ClassFigures(classes=classes.count(), enrolled=enrolments.count(),
-                        completed=enrolments.filter(result=Enrolment.Result.COMPLETED).count())
-
-
 @dataclass
 class YearSummary:
     """A unit's study year as the summary report counts it."""
@@ -228,14 +204,33 @@ class YearSummary:
 
 
 def year_summary(unit: OrgUnit, year: int) -> YearSummary:
-    from dangvu.study.models import Programme
+    """The study year from the measure layer, in the shape the page and the API show."""
+    from dangvu.lib import measures
+    from dangvu.lib.periods import Period
 
-    campaigns = campaigns_for_unit(unit).filter(start__year=year)
+    keys = ["study.campaigns", "study.sessions", "study.online_sessions", "study.points", "study.attendances",
+            "study.participants", "study.essays_required", "study.essays_submitted", "study.essays_passed",
+            "study.essays_awaiting", "study.essays_returned_now", "study.essays_returned_thin",
+            "study.essays_returned_copied", "study.essays_returned_other", "training.candidate_classes",
+            "training.candidates_enrolled", "training.candidates_completed", "training.new_member_classes",
+            "training.new_members_enrolled", "training.new_members_completed"]
+    chosen = [measures.get(k) for k in keys]
+    table = measures.compute_all(unit, Period.year(year), chosen)
+    v = {m.key: measures.value_at(table[m.key], unit.path, m) for m in chosen}
+    n = {k: int(value.value) for k, value in v.items()}
+    figures = CampaignFigures(
+        eligible=v["study.participants"].denominator or 0, attended=v["study.participants"].numerator or 0,
+        required=n["study.essays_required"], submitted=n["study.essays_submitted"], passed=n["study.essays_passed"],
+        awaiting=n["study.essays_awaiting"], returned_now=n["study.essays_returned_now"],
+        returned={ReturnReason.THIN: n["study.essays_returned_thin"], ReturnReason.COPIED: n["study.essays_returned_copied"],
+                  ReturnReason.OTHER: n["study.essays_returned_other"]})
     return YearSummary(
-        year=year,
-        campaigns=campaigns.count(),
-        sessions=session_figures(campaigns),
-        figures=combined_figures(campaigns, unit),
-        awareness=class_figures(unit, Programme.Kind.AWARENESS, year),
-        new_members=class_figures(unit, Programme.Kind.NEW_MEMBER, year),
+        year=year, campaigns=n["study.campaigns"],
+        sessions=SessionFigures(sessions=n["study.sessions"], online_sessions=n["study.online_sessions"],
+                                connection_points=n["study.points"], attendances=n["study.attendances"]),
+        figures=figures,
+        awareness=ClassFigures(n["training.candidate_classes"], n["training.candidates_enrolled"],
+                               n["training.candidates_completed"]),
+        new_members=ClassFigures(n["training.new_member_classes"], n["training.new_members_enrolled"],
+                                 n["training.new_members_completed"]),
     )

@@ -138,10 +138,8 @@ def test_ids_and_years_in_forms_are_never_written_with_thousand_separators(clien
     """Vietnamese number formatting writes 7900 as “7.900”: form field names and values must not."""
     import datetime
 
-    from dangvu.orgs.models import Member
-
     from dangvu.orgs.history import first_spans
-    from dangvu.orgs.models import MemberSpan
+    from dangvu.orgs.models import Member, MemberSpan
 
     big = Member.objects.create(id=23456, unit=org.A, full_name="Vi Văn Lớn", date_of_birth=datetime.date(1990, 1, 1),
                                 sex="nam", admission_date=datetime.date(2015, 1, 1), status="chinh_thuc")
