@@ -225,3 +225,42 @@ def build_merge_example(*, actor=None) -> OrgUnit:
         old.append(unit)
     return services.unit_merge(actor=actor, units=old, name="Đảng bộ xã Đạo Đức (mới)", code="TQ-DD",
                                on_date=datetime.date(2025, 7, 1))
+
+
+def build_history_demo(*, seed: int = 2025, today: datetime.date | None = None) -> dict:
+    """A year of membership events through the real services, as a province records them:
+    transfers between cells (within a commune and across), deaths, members struck off or
+    expelled. All dated in the past year, none after today."""
+    from django.utils import timezone
+
+    rng = random.Random(seed + 1)
+    today = today or timezone.localdate()
+    year_ago = today - datetime.timedelta(days=365)
+    cells = list(OrgUnit.objects.filter(kind=UnitKind.CELL, valid_to__isnull=True).order_by("path"))
+    members = list(Member.objects.filter(status__in=[MemberStatus.FULL, MemberStatus.PROBATIONARY],
+                                         admission_date__lt=year_ago).order_by("pk"))
+    rng.shuffle(members)
+    counts = {"transfers": 0, "died": 0, "removed": 0}
+    events = members[: max(12, len(members) // 60)]
+    with transaction.atomic():
+        for n, member in enumerate(events):
+            last_change = max(s.start for s in member.spans.all())
+            earliest = max(last_change, year_ago) + datetime.timedelta(days=1)
+            if earliest >= today:
+                continue
+            day = earliest + datetime.timedelta(days=rng.randrange((today - earliest).days))
+            if n % 10 < 7:  # a transfer: mostly to a cell of the same commune
+                parent = member.unit.path[:-OrgUnit.steplen]
+                near = [c for c in cells if c.path.startswith(parent) and c.pk != member.unit_id]
+                pool = near if near and rng.random() < 0.6 else [c for c in cells if c.pk != member.unit_id]
+                services.member_transfer(actor=None, member=member, to_unit=rng.choice(pool), on_date=day,
+                                         reason="Chuyển sinh hoạt đảng")
+                counts["transfers"] += 1
+            elif n % 10 < 9:
+                services.member_leave(actor=None, member=member, reason="died", on_date=day)
+                counts["died"] += 1
+            else:
+                services.member_leave(actor=None, member=member, reason=rng.choice(["removed", "expelled"]),
+                                      on_date=day, note="Vi phạm tư cách đảng viên")
+                counts["removed"] += 1
+    return counts

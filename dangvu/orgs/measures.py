@@ -2,7 +2,7 @@
 or over the period. A move between two cells of one commune is a transfer for the two
 cells and for nothing above them."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.accounts.permissions import MEMBERS_READ
@@ -17,7 +17,8 @@ PERSON = _("people")
 
 
 def _in(unit: OrgUnit):
-    return MemberSpan.objects.filter(unit__path__startswith=unit.path)
+    """Stretches under `unit`; one of no length (a member entered as already gone, date unknown) counts nowhere."""
+    return MemberSpan.objects.filter(unit__path__startswith=unit.path).exclude(end=F("start"))
 
 
 def _as_of(unit: OrgUnit, period: Period, status: str | None = None):

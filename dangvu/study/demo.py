@@ -97,8 +97,10 @@ def build_study_demo(*, seed: int = 2025, today: datetime.date | None = None, pr
             session = services.session_record(actor=None, campaign=campaign, held_on=start + _days(2),
                                               mode=SessionMode.ONLINE, place="Hội trường Tỉnh ủy",
                                               title="Hội nghị trực tuyến học tập, quán triệt", points=points)
-            counts["attendance"] += _attend(rng, session, members, grassroots, rate=0.985)
-            counts["essays"] += _essays(rng, campaign, members, open_=is_open, today=today, progress=progress)
+            # members of the province while the campaign runs: not those admitted after it, nor the dead
+            eligible = list(services.eligible_members(campaign).select_related("unit").order_by("pk"))
+            counts["attendance"] += _attend(rng, session, eligible, grassroots, rate=0.985)
+            counts["essays"] += _essays(rng, campaign, eligible, open_=is_open, today=today, progress=progress)
 
         counts["classes"] += _classes(rng, grassroots, today)
         _theory(rng, members)
@@ -145,7 +147,8 @@ def _essays(rng, campaign, members, *, open_: bool, today, progress: bool) -> in
             text = synthetic_essay(rng, rng.randrange(260, 420))
             kind = None
         previous = text
-        submitted = now - datetime.timedelta(days=(today - campaign.start).days - rng.randrange(3, 28))
+        # handed in 3 to 28 days into the campaign, never after today
+        submitted = min(now, now - datetime.timedelta(days=(today - campaign.start).days - rng.randrange(3, 28)))
         essay = Essay(campaign=campaign, member=m, text=text, submitted_at=submitted, status=EssayStatus.SUBMITTED)
         if not open_:
             if kind is not None:  # returned, then reworked and accepted

@@ -79,7 +79,7 @@ def _participation(unit: OrgUnit, period: Period) -> Participation:
         unit_paths[c_id].append(path)
     first, last = min(c.start for c in campaigns), max(c.end for c in campaigns)
     spans = (MemberSpan.objects.filter(unit__path__startswith=unit.path, start__lte=last)
-             .exclude(end__lte=first).values_list("member_id", "unit__path", "start", "end"))
+             .exclude(end__lte=first).exclude(end=F("start")).values_list("member_id", "unit__path", "start", "end"))
     places = defaultdict(set)
     for member, path, start, end in spans.iterator(chunk_size=5000):
         for c in campaigns:

@@ -33,6 +33,9 @@ class Command(BaseCommand):
         started = time.monotonic()
         result = build_demo(members=members, seed=seed, progress=options.get("verbosity", 1) > 0)
         build_merge_example()
+        from dangvu.orgs.demo import build_history_demo
+
+        history = build_history_demo(seed=seed)
         from dangvu.study.demo import build_study_demo
 
         study = build_study_demo(seed=seed, progress=options.get("verbosity", 1) > 0)
@@ -43,6 +46,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Học tập: {study['documents']} văn bản, {study['campaigns']} đợt học tập, "
                           f"{study['attendance']} lượt điểm danh, {study['essays']} bài thu hoạch, "
                           f"{study['classes']} lớp bồi dưỡng.")
+        self.stdout.write(f"Biến động đảng viên trong năm: {history['transfers']} chuyển sinh hoạt, "
+                          f"{history['died']} từ trần, {history['removed']} xóa tên hoặc khai trừ.")
 
     @transaction.atomic
     def _accounts(self) -> None:
