@@ -10,6 +10,8 @@ they are, and to the organiser: a cell never shows the province's conference.
 """
 
 from collections import defaultdict
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db.models import F, Q
@@ -41,13 +43,29 @@ register_area("training", _("Political theory training"))
 
 # --- who takes part, where --------------------------------------------------------------------
 
+_only: ContextVar[int | None] = ContextVar("only_campaign", default=None)
+
+
+@contextmanager
+def only_campaign(campaign: Campaign):
+    """The study measures of one campaign (its page, its export): every study measure reads
+    its campaigns from campaigns_reaching, which then answers this one only."""
+    token = _only.set(campaign.pk)
+    try:
+        yield
+    finally:
+        _only.reset(token)
+
+
 def campaigns_reaching(unit: OrgUnit, period: Period):
     """Campaigns running at some time in the period that the unit's members take part in, or
     that the unit's subtree organises."""
     reach = (Q(unit__path__startswith=unit.path) | Q(units__path__in=path_prefixes(unit.path))
              | Q(units__path__startswith=unit.path))
-    return (Campaign.objects.filter(reach, start__lte=period.end, end__gte=period.start)
-            .distinct().select_related("unit"))
+    campaigns = Campaign.objects.filter(reach, start__lte=period.end, end__gte=period.start)
+    if _only.get() is not None:
+        campaigns = campaigns.filter(pk=_only.get())
+    return campaigns.distinct().select_related("unit")
 
 
 @dataclass

@@ -1,13 +1,13 @@
-"""Figures for campaigns: participation and essays, per unit and rolled up the tree.
+"""Figures for campaigns, in the shapes the campaign pages and the API show, read from the
+measure layer (dangvu/study/measures.py): participation and essays, per unit and rolled up the tree.
 
 The campaign page, the unit page, the API, the exports and the year-end report all
 call these; a test checks each figure against rows counted directly.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet
 
 from dangvu.orgs.models import Member, MemberSpan, OrgUnit, path_prefixes
 from dangvu.study.models import (
@@ -17,7 +17,6 @@ from dangvu.study.models import (
     Essay,
     EssayStatus,
     ReturnReason,
-    SessionMode,
 )
 
 
@@ -77,34 +76,35 @@ def eligible_q(campaign: Campaign, prefix: str = "") -> Q:
     return Q(**{f"{prefix}pk__in" if prefix == "" else f"{prefix}id__in": during.values("member_id")})
 
 
-def campaign_rollup(campaign: Campaign, root: OrgUnit | None = None) -> dict[str, CampaignFigures]:
-    """Figures for every unit under `root` (the campaign's organiser when None), each
-    including its subtree. Keyed by unit path. Three GROUP BY queries by unit, whatever
-    the tree, then each unit's own figures are added to its ancestors'."""
-    root = root or campaign.unit
-    inside = Q(member__unit__path__startswith=root.path) & eligible_q(campaign, "member__")
-    direct: dict[str, CampaignFigures] = defaultdict(CampaignFigures)
-    members = Member.objects.filter(eligible_q(campaign), unit__path__startswith=root.path)
-    for path, n in members.values_list("unit__path").annotate(n=Count("id")).order_by():
-        direct[path].eligible = n
-        direct[path].required = n if campaign.essay_required else 0
-    present = (Attendance.objects.filter(inside, session__campaign=campaign, status=AttendanceStatus.PRESENT)
-               .values_list("member__unit__path").annotate(n=Count("member_id", distinct=True)).order_by())
-    for path, n in present:
-        direct[path].attended = n
-    essays = (Essay.objects.filter(inside, campaign=campaign)
-              .values_list("member__unit__path", "status", "was_returned", "return_reason")
-              .annotate(n=Count("id")).order_by())
-    for path, status, was_returned, reason, n in essays:
-        _fill_essays(direct[path], status, was_returned, reason, n)
+STUDY_KEYS = {"eligible": "study.participants", "required": "study.essays_required",
+              "submitted": "study.essays_submitted", "passed": "study.essays_passed",
+              "awaiting": "study.essays_awaiting", "returned_now": "study.essays_returned_now",
+              ReturnReason.THIN: "study.essays_returned_thin", ReturnReason.COPIED: "study.essays_returned_copied",
+              ReturnReason.OTHER: "study.essays_returned_other"}
 
+
+def campaign_rollup(campaign: Campaign, root: OrgUnit | None = None) -> dict[str, CampaignFigures]:
+    """Figures of one campaign for every unit under `root` (the organiser when None), each
+    including its subtree, from the measure layer: members eligible by their dates, each
+    counted in the units they belonged to during the campaign."""
+    from dangvu.lib import measures
+    from dangvu.lib.periods import Period
+    from dangvu.study.measures import only_campaign
+
+    root = root or campaign.unit
+    chosen = [measures.get(k) for k in STUDY_KEYS.values()]
+    with only_campaign(campaign):
+        table = measures.compute_all(root, Period(campaign.start, campaign.end), chosen)
     out: dict[str, CampaignFigures] = {}
-    for path, figures in direct.items():
-        for prefix in path_prefixes(path, len(root.path)):
-            total = out.get(prefix)
-            if total is None:
-                total = out[prefix] = CampaignFigures()
-            total.add(figures)
+    for path in {p for values in table.values() for p in values}:
+        v = {name: table[key].get(path) for name, key in STUDY_KEYS.items()}
+        n = {name: int(value.value) if value else 0 for name, value in v.items()}
+        participants = v["eligible"]
+        out[path] = CampaignFigures(
+            eligible=participants.denominator if participants else 0,
+            attended=participants.numerator if participants else 0,
+            required=n["required"], submitted=n["submitted"], passed=n["passed"], awaiting=n["awaiting"],
+            returned_now=n["returned_now"], returned={r: n[r] for r in ReturnReason.values})
     return out
 
 
@@ -116,33 +116,49 @@ def campaign_by_unit(campaign: Campaign, root: OrgUnit) -> tuple[CampaignFigures
     return rollup.get(root.path, CampaignFigures()), children
 
 
-def _fill_essays(f: CampaignFigures, status: str, was_returned: bool, reason: str, n: int) -> None:
-    f.submitted += n
-    if status == EssayStatus.PASSED:
-        f.passed += n
-    elif status == EssayStatus.RETURNED:
-        f.returned_now += n
-    else:
-        f.awaiting += n
-    if was_returned and reason:
-        f.returned[reason] += n
+def campaign_list_figures(campaigns: list[Campaign], unit: OrgUnit) -> list[tuple[Campaign, CampaignFigures]]:
+    """Each campaign's figures as the list page shows them (the unit's part, or the whole campaign
+    when it is organised below the unit), in a fixed number of queries whatever the number of
+    campaigns: the same rule as campaign_rollup, one pass over who took part where."""
+    from dangvu.lib.periods import Period
+    from dangvu.study.measures import _attended, members_under, participation
+
+    if not campaigns:
+        return []
+    period = Period(min(c.start for c in campaigns), max(c.end for c in campaigns))
+    p = participation(unit, period)
+    attended = _attended(unit, period)
+    essays = {(c, m): (status, was_returned, reason) for c, m, status, was_returned, reason in
+              Essay.objects.filter(campaign__in=campaigns, member_id__in=members_under(unit))
+              .values_list("campaign_id", "member_id", "status", "was_returned", "return_reason")}
+    eligible_at: dict[int, dict[int, set]] = {}
+    for path, c, m in p.pairs({c.pk for c in campaigns}):
+        eligible_at.setdefault(c, {}).setdefault(m, set()).add(path)
+    out = []
+    for campaign in campaigns:
+        root = unit.path if unit.path.startswith(campaign.unit.path) else campaign.unit.path
+        members = [m for m, paths in eligible_at.get(campaign.pk, {}).items() if any(x.startswith(root) for x in paths)]
+        f = CampaignFigures(eligible=len(members), attended=sum((campaign.pk, m) in attended for m in members),
+                            required=len(members) if campaign.essay_required else 0)
+        for m in members:
+            essay = essays.get((campaign.pk, m)) if campaign.essay_required else None
+            if essay is None:
+                continue
+            status, was_returned, reason = essay
+            f.submitted += 1
+            f.passed += status == EssayStatus.PASSED
+            f.returned_now += status == EssayStatus.RETURNED
+            f.awaiting += status in (EssayStatus.SUBMITTED, EssayStatus.RESUBMITTED)
+            if was_returned and reason:
+                f.returned[reason] += 1
+        out.append((campaign, f))
+    return out
 
 
 def campaign_figures(campaign: Campaign, unit: OrgUnit | None = None) -> CampaignFigures:
-    """One unit's figures (its subtree included): the same numbers as campaign_rollup gives
-    for that unit, with plain counts instead of a roll-up over every unit below."""
+    """One unit's figures for a campaign (its subtree included)."""
     unit = unit or campaign.unit
-    f = CampaignFigures()
-    inside = Q(member__unit__path__startswith=unit.path) & eligible_q(campaign, "member__")
-    f.eligible = Member.objects.filter(eligible_q(campaign), unit__path__startswith=unit.path).count()
-    f.required = f.eligible if campaign.essay_required else 0
-    f.attended = (Attendance.objects.filter(inside, session__campaign=campaign, status=AttendanceStatus.PRESENT)
-                  .values("member_id").distinct().count())
-    essays = (Essay.objects.filter(inside, campaign=campaign)
-              .values_list("status", "was_returned", "return_reason").annotate(n=Count("id")).order_by())
-    for status, was_returned, reason, n in essays:
-        _fill_essays(f, status, was_returned, reason, n)
-    return f
+    return campaign_rollup(campaign, unit).get(unit.path, CampaignFigures())
 
 
 def missing_members(campaign: Campaign, unit: OrgUnit) -> QuerySet:
@@ -160,21 +176,19 @@ class SessionFigures:
     attendances: int  # "lượt": head counts at connection points, else members marked present
 
 
-def session_figures(campaigns: QuerySet) -> SessionFigures:
-    """How the seed reports count conferences: “08 hội nghị trực tuyến đến 13 điểm cầu cho
-    trên 9.000 lượt cán bộ, đảng viên”."""
-    from dangvu.study.models import StudySession
+def session_figures(campaign: Campaign, unit: OrgUnit) -> SessionFigures:
+    """A campaign's sessions as `unit` sees them: those it organised, reached with a connection
+    point or attended, its points and its lượt (never the province's on a commune's page)."""
+    from dangvu.lib import measures
+    from dangvu.lib.periods import Period
+    from dangvu.study.measures import only_campaign
 
-    sessions = list(StudySession.objects.filter(campaign__in=campaigns)
-                    .annotate(heads=Sum("points__head_count"), points_count=Count("points")))
-    without_heads = [s.pk for s in sessions if not s.heads]
-    present = Attendance.objects.filter(session_id__in=without_heads, status=AttendanceStatus.PRESENT).count()
-    return SessionFigures(
-        sessions=len(sessions),
-        online_sessions=sum(s.mode == SessionMode.ONLINE for s in sessions),
-        connection_points=sum(s.points_count for s in sessions),
-        attendances=sum(s.heads or 0 for s in sessions) + present,
-    )
+    keys = ["study.sessions", "study.online_sessions", "study.points", "study.attendances"]
+    chosen = [measures.get(k) for k in keys]
+    with only_campaign(campaign):
+        table = measures.compute_all(unit, Period(campaign.start, campaign.end), chosen)
+    n = [int(measures.value_at(table[m.key], unit.path, m).value) for m in chosen]
+    return SessionFigures(sessions=n[0], online_sessions=n[1], connection_points=n[2], attendances=n[3])
 
 
 def campaigns_for_unit(unit: OrgUnit) -> QuerySet:

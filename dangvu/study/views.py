@@ -42,14 +42,13 @@ from dangvu.study.highlight import side_by_side
 from dangvu.study.models import (
     Attendance,
     AttendanceStatus,
-    Campaign,
     Essay,
     EssayStatus,
     IntegrityScan,
 )
 from dangvu.study.selectors import (
     campaign_by_unit,
-    campaign_figures,
+    campaign_list_figures,
     campaigns_for_unit,
     missing_members,
     session_figures,
@@ -63,7 +62,7 @@ STAGES = {"read": gettext_lazy("Reading essays"), "compare": gettext_lazy("Compa
 def unit_campaigns(request, pk):
     unit = get_unit_for_user(request, pk, STUDY_READ)
     campaigns = list(campaigns_for_unit(unit).order_by("-start", "-id")[:100])
-    rows = [(c, campaign_figures(c, _clip(c, unit))) for c in campaigns]
+    rows = campaign_list_figures(campaigns, unit)
     years = sorted({c.start.year for c in campaigns} | {timezone.localdate().year}, reverse=True)
     try:
         year = int(request.GET.get("year") or years[0])
@@ -75,11 +74,6 @@ def unit_campaigns(request, pk):
     return render(request, "study/campaign_list.html", {
         "unit": unit, "rows": rows, "summary": year_summary(unit, year), "years": years, "can_write": scope_for(request).can(STUDY_WRITE, unit.path),
         "breadcrumbs": breadcrumbs(request, unit) + [unit]})
-
-
-def _clip(campaign: Campaign, unit: OrgUnit) -> OrgUnit:
-    """Figures for a campaign seen from `unit`: the unit itself, or the organiser when it is above."""
-    return unit if unit.path.startswith(campaign.unit.path) else campaign.unit
 
 
 def _campaign_form(request, unit, **kwargs) -> CampaignForm:
@@ -142,7 +136,7 @@ def campaign_detail(request, pk):
     return render(request, "study/campaign_detail.html", {
         "campaign": campaign, "root": root, "figures": figures,
         "children": children, "sessions": campaign.sessions.prefetch_related("points"),
-        "session_figures": session_figures(Campaign.objects.filter(pk=campaign.pk)),
+        "session_figures": session_figures(campaign, root),
         "documents": campaign.documents.all(), "scan": latest_scan,
         "can_write": scope.can(STUDY_WRITE, campaign.unit.path),
         "can_mark": scope.can(STUDY_WRITE, root.path),

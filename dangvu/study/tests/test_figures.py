@@ -64,12 +64,17 @@ def test_rollup_matches_rows_counted_directly(org, activity, unit_name):
     assert f.missing == missing_members(activity, unit).count()
 
 
-def test_session_figures_count_heads_at_points_else_members_present(activity):
-    figures = session_figures(type(activity).objects.filter(pk=activity.pk))
+def test_session_figures_count_heads_at_points_else_members_present(org, activity):
+    figures = session_figures(activity, org.G)
     present_s2 = Attendance.objects.filter(session__campaign=activity, session__mode="in_person",
                                            status="present").count()
     assert (figures.sessions, figures.online_sessions, figures.connection_points) == (2, 1, 2)
     assert figures.attendances == 40 + 25 + present_s2
+    # a cell sees the sessions its members attended and their presences, never the commune's head counts
+    cell = session_figures(activity, org.A)
+    present_a = Attendance.objects.filter(session__campaign=activity, session__mode="in_person", status="present",
+                                          member__unit=org.A).count()
+    assert (cell.connection_points, cell.attendances) == (0, present_a)
 
 
 def test_unit_page_api_and_campaign_page_show_the_selector_figures(client, org, activity):

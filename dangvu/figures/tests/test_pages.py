@@ -1,0 +1,63 @@
+"""Roll-up pages cost a fixed number of queries, whatever the number of units and campaigns;
+the campaign list agrees with each campaign's own figures."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from conftest import make_member
+from dangvu.orgs import services as org_services
+from dangvu.orgs.models import UnitKind
+from dangvu.study import services as study
+from dangvu.study.selectors import campaign_figures, campaign_list_figures
+
+D = datetime.date
+TODAY = datetime.date.today()
+
+
+def _campaign(unit, n, units=None):
+    return study.campaign_create(actor=None, unit=unit, title=f"Chuyên đề {n}", documents=[], units=units or [unit],
+                                 start=TODAY - datetime.timedelta(days=40 + n), end=TODAY - datetime.timedelta(days=n),
+                                 essay_required=True, essay_deadline=TODAY - datetime.timedelta(days=n))
+
+
+def _grow(org, n):
+    for i in range(n):
+        cell = org_services.unit_create(actor=None, parent=org.G, name=f"Chi bộ mới {n}-{i}", code=f"N{n}-{i}",
+                                        kind=UnitKind.CELL, valid_from=D(2020, 1, 1))
+        member = make_member(cell, f"Đảng viên Mới {n}{i}", D(1985, 1, 1))
+        campaign = _campaign(org.G, 10 * n + i)
+        study.essay_submit(actor=None, campaign=campaign, member=member, text="Bài viết của tôi.",
+                           today=campaign.start)
+
+
+@pytest.mark.parametrize("url", ["/units/{G}/figures/", "/units/{G}/campaigns/", "/campaigns/{C}/",
+                                 "/api/units/{G}/figures", "/api/units/{G}/study-summary?year={Y}"])
+def test_roll_up_pages_cost_the_same_queries_as_the_tree_grows(client, org, url):
+    first = _campaign(org.G, 0)
+    client.force_login(org.users["off"])
+    target = url.format(G=org.G.pk, C=first.pk, Y=TODAY.year)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(target).status_code == 200
+        return len(captured)
+
+    queries()  # warm: sessions, programmes
+    before = queries()
+    _grow(org, 3)
+    assert queries() == before
+
+
+def test_the_campaign_list_agrees_with_each_campaign(org):
+    a = _campaign(org.G, 1)
+    b = _campaign(org.A, 2)  # organised by a cell: the commune's list shows the whole of it
+    for m in (org.mem_member, org.other_member):
+        study.essay_submit(actor=None, campaign=a, member=m, text="Bài thu hoạch.", today=a.start)
+    study.essay_submit(actor=None, campaign=b, member=org.sec_member, text="Bài thu hoạch.", today=b.start)
+    listed = dict(campaign_list_figures([a, b], org.G))
+    assert listed[a] == campaign_figures(a, org.G)
+    assert listed[b] == campaign_figures(b, org.A)
+    assert (listed[a].eligible, listed[a].submitted, listed[b].eligible, listed[b].submitted) == (4, 2, 3, 1)
