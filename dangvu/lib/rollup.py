@@ -40,12 +40,35 @@ def rollup_crossing(moves: Iterable[tuple[str, str | None, int]], root: str) -> 
     return dict(out)
 
 
-def rollup_distinct(pairs: Iterable[tuple[str, object]], root: str) -> dict[str, int]:
-    """How many distinct things (path, thing) each unit holds, its subtree included: a member
-    counted in two cells of one commune counts once for the commune."""
-    seen: dict[str, set] = defaultdict(set)
+def group_prefixes(pairs: Iterable[tuple[str, object]], root: str) -> dict[object, list[str]]:
+    """For each distinct thing of (path, thing), the units at or below `root` that hold it
+    (its paths and their ancestors), each once: a member of two cells of one commune is
+    in both cells and once in the commune."""
+    paths_of: dict[object, set] = defaultdict(set)
     for path, thing in pairs:
         if path.startswith(root):
-            for prefix in prefixes(path, root):
-                seen[prefix].add(thing)
-    return {path: len(things) for path, things in seen.items()}
+            paths_of[thing].add(path)
+    known: dict[str, list[str]] = {}  # a unit's prefixes, worked out once per unit
+
+    def of(path: str) -> list[str]:
+        found = known.get(path)
+        if found is None:
+            found = known[path] = prefixes(path, root)
+        return found
+
+    return {thing: of(next(iter(paths))) if len(paths) == 1 else sorted({p for path in paths for p in of(path)})
+            for thing, paths in paths_of.items()}
+
+
+def count_prefixes(groups: Iterable[list[str]]) -> dict[str, int]:
+    """How many of the things (each given by its units) every unit holds."""
+    out: dict[str, int] = defaultdict(int)
+    for units in groups:
+        for prefix in units:
+            out[prefix] += 1
+    return dict(out)
+
+
+def rollup_distinct(pairs: Iterable[tuple[str, object]], root: str) -> dict[str, int]:
+    """How many distinct things (path, thing) each unit holds, its subtree included."""
+    return count_prefixes(group_prefixes(pairs, root).values())

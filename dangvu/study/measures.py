@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from dangvu.accounts.permissions import STUDY_READ
 from dangvu.lib.measures import Column, Measure, Value, memoised, register, register_area
 from dangvu.lib.periods import Period
-from dangvu.lib.rollup import rollup, rollup_distinct
+from dangvu.lib.rollup import count_prefixes, group_prefixes, rollup, rollup_distinct
 from dangvu.orgs.models import MemberSpan, OrgUnit, path_prefixes
 from dangvu.study.models import (
     Attendance,
@@ -143,20 +143,35 @@ def _sessions_in(period: Period, unit: OrgUnit, online: bool = False):
     return sessions.filter(mode=SessionMode.ONLINE) if online else sessions
 
 
-def _session_places(unit: OrgUnit, period: Period, online: bool = False) -> list[tuple[str, int]]:
-    """(unit path, session id) for each unit a session belongs to: its organiser, its
-    connection points' units, and the units of the members marked present."""
-    sessions = _sessions_in(period, unit, online)
-    pairs = list(sessions.values_list("campaign__unit__path", "id"))
-    pairs += list(ConnectionPoint.objects.filter(session__in=sessions, unit__isnull=False)
-                  .values_list("unit__path", "session_id"))
-    present = (Attendance.objects.filter(session__in=sessions, status=AttendanceStatus.PRESENT,
-                                         member_id__in=members_under(unit))
-               .values_list("member_id", "session__campaign_id", "session_id"))
-    places = participation(unit, period).places
-    for member, campaign, session in present:
-        pairs += [(path, session) for path in places.get((campaign, member), ())]
-    return pairs
+def _sessions_by_units(unit: OrgUnit, period: Period) -> list[tuple[list[str], bool]]:
+    """One entry per session held in the period: (the units it belongs to, with their
+    ancestors, each once; whether it was online). A session belongs to its organiser, its
+    connection points' units and the units of the members marked present. Once per compute_all."""
+    def compute():
+        sessions = _sessions_in(period, unit)
+        online = dict(sessions.values_list("id", "mode"))
+        pairs = list(sessions.values_list("campaign__unit__path", "id"))
+        pairs += list(ConnectionPoint.objects.filter(session__in=sessions, unit__isnull=False)
+                      .values_list("unit__path", "session_id"))
+        present = (Attendance.objects.filter(session__in=sessions, status=AttendanceStatus.PRESENT,
+                                             member_id__in=members_under(unit))
+                   .values_list("member_id", "session__campaign_id", "session_id").distinct())
+        places = participation(unit, period).places
+        seen = set()
+        for member, campaign, session in present.iterator(chunk_size=5000):
+            for path in places.get((campaign, member), ()):
+                if (path, session) not in seen:
+                    seen.add((path, session))
+                    pairs.append((path, session))
+        return [(units, online[s] == SessionMode.ONLINE) for s, units in group_prefixes(pairs, unit.path).items()]
+    return memoised(("sessions", unit.path, period), compute)
+
+
+def _sessions_count(online: bool):
+    def compute(unit, period):
+        return _values(count_prefixes(units for units, is_online in _sessions_by_units(unit, period)
+                                      if is_online or not online))
+    return compute
 
 
 def _sessions_rows(online: bool):
@@ -258,23 +273,25 @@ def members_under(unit: OrgUnit):
     return MemberSpan.objects.filter(unit__path__startswith=unit.path).values("member_id")
 
 
-def _essay_pairs(unit, period) -> list:
-    """(path, essay id, status, was returned, reason) at every unit where the writer was eligible."""
+def _essays_by_units(unit, period) -> list:
+    """One entry per essay: (the units where its writer was eligible, with their ancestors,
+    each once; status; returned before; reason). Worked out once per compute_all."""
     def compute():
         p = participation(unit, period)
         essays = (Essay.objects.filter(campaign__in=[c for c in p.campaigns if c.essay_required],
                                        member_id__in=members_under(unit))
                   .values_list("id", "campaign_id", "member_id", "status", "was_returned", "return_reason"))
-        return [(path, e, status, was_returned, reason)
-                for e, c, m, status, was_returned, reason in essays.iterator(chunk_size=5000)
-                for path in p.places.get((c, m), ())]
+        facts, pairs = {}, []
+        for e, c, m, status, was_returned, reason in essays.iterator(chunk_size=5000):
+            facts[e] = (status, was_returned, reason)
+            pairs += [(path, e) for path in p.places.get((c, m), ())]
+        return [(units, *facts[e]) for e, units in group_prefixes(pairs, unit.path).items()]
     return memoised(("essays", unit.path, period), compute)
 
 
 def _essay_measure(test):
     def compute(unit, period):
-        return _values(rollup_distinct(((path, e) for path, e, *rest in _essay_pairs(unit, period) if test(*rest)),
-                                       unit.path))
+        return _values(count_prefixes(units for units, *facts in _essays_by_units(unit, period) if test(*facts)))
     return compute
 
 
@@ -288,7 +305,7 @@ def _required_counts(unit, period) -> dict[str, int]:
 
 def _submitted_at(unit, period) -> dict[str, int]:
     return memoised(("submitted", unit.path, period),
-                    lambda: rollup_distinct(((path, e) for path, e, *_rest in _essay_pairs(unit, period)), unit.path))
+                    lambda: count_prefixes(units for units, *_facts in _essays_by_units(unit, period)))
 
 
 def _required(unit, period):
@@ -352,11 +369,11 @@ _study("study.campaigns", _("Study campaigns"),
        lambda u, p: campaigns_reaching(u, p).order_by("start", "id"), CAMPAIGN_COLUMNS)
 _study("study.sessions", _("Sessions and conferences"),
        _("Sessions held in the period that the unit organised, reached with a connection point, or attended."),
-       SESSIONS, lambda u, p: _values(rollup_distinct(_session_places(u, p), u.path)), _sessions_rows(False),
+       SESSIONS, _sessions_count(online=False), _sessions_rows(False),
        SESSION_COLUMNS)
 _study("study.online_sessions", _("Online conferences"),
        _("Of the sessions, those held online to connection points."),
-       SESSIONS, lambda u, p: _values(rollup_distinct(_session_places(u, p, online=True), u.path)),
+       SESSIONS, _sessions_count(online=True),
        _sessions_rows(True), SESSION_COLUMNS)
 _study("study.points", _("Connection points"),
        _("Connection points (điểm cầu) of sessions held in the period, at the unit where each point is."),
