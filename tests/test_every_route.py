@@ -106,6 +106,8 @@ ROUTES = {
     "study:my_essay": ("get", lambda w: f"/so-tay/campaigns/{w.campaign.pk}/essay/", None, "200 404 404 200 200 r"),
     "figures:dashboard": ("get", lambda w: f"/units/{w.org.A.pk}/figures/", None, "200 200 200 404 404 r"),
     "figures:rows": ("get", lambda w: f"/units/{w.org.A.pk}/figures/members.total/?format=xlsx", None, "200 200 200 404 404 r"),
+    "figures:chart": ("get", lambda w: f"/units/{w.org.G.pk}/figures/study.participants/chart.png", None,
+                      "404 200 200 404 404 r"),
     "GET /api/measures": ("get", lambda w: "/api/measures", None, "200 200 200 200 200 401"),
     "GET /api/units/{unit_id}/figures": ("get", lambda w: f"/api/units/{w.org.A.pk}/figures", None, "200 200 200 404 404 401"),
     "GET /api/units/{unit_id}/figures/{key}/rows": (

@@ -61,6 +61,7 @@ def dashboard(request, pk):
     return render(request, "figures/dashboard.html", {
         "unit": unit, "period": period, "previous": period.previous(), "areas": areas, "children": table.children,
         "problem": problem, "query": _query(period), "years": range(timezone.localdate().year, 2019, -1),
+        "participants": any(m.key == "study.participants" for m in table.measures),
         "breadcrumbs": breadcrumbs(request, unit) + [unit]})
 
 
@@ -86,4 +87,28 @@ def figure_rows(request, pk, key):
     return render(request, "figures/rows.html", {
         "unit": unit, "measure": measure, "period": period, "value": value, "headers": headers, "problem": problem,
         "page": page, "cells": [[c.get(row) for c in measure.columns] for row in page], "query": _query(period),
+        "has_children": unit.numchild > 0,
         "breadcrumbs": breadcrumbs(request, unit) + [unit]})
+
+
+def figure_chart(request, pk, key):
+    """The figure for the unit and each sub-unit as bars (a rate against 100%): the same
+    picture the report will carry."""
+    from django.http import HttpResponse
+
+    from dangvu.lib.charts import Bars, png
+
+    unit = get_unit_for_user(request, pk, UNITS_READ)
+    measure = measures.get(key)
+    if measure is None:
+        raise Http404
+    check_path(request, unit.path, measure.permission)
+    period, _problem = _period(request)
+    table = figures_table(request, unit, period, [key])
+    units = [unit] + table.children
+    chart = Bars(title=f"{measure.label} · {period.label}", labels=[u.name for u in units],
+                 values=[float(table.value(measure, u).value) for u in units], unit=str(measure.unit),
+                 out_of=100 if measure.rate else None)
+    response = HttpResponse(png(chart), content_type="image/png")
+    response["Cache-Control"] = "private, max-age=60"
+    return response

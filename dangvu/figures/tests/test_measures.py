@@ -214,3 +214,14 @@ def test_member_history_through_the_api(client, year):
                        content_type="application/json")
     assert gone.status_code == 200 and gone.json()["status"] == "chuyen_di"
     assert values(year.A, Y2026)["members.transferred_out"].value == 2
+
+
+def test_a_figure_by_sub_unit_is_drawn_as_a_chart(client, year):
+    client.force_login(year.users["off"])
+    chart = client.get(f"/units/{year.G.pk}/figures/study.participants/chart.png?from=2026-01-01&to=2026-12-31")
+    assert chart.status_code == 200 and chart["Content-Type"] == "image/png"
+    assert chart.content.startswith(b"\x89PNG")
+    page = client.get(f"/units/{year.G.pk}/figures/?year=2026").content.decode()
+    assert 'id="participation-chart"' in page
+    client.force_login(year.users["out"])
+    assert client.get(f"/units/{year.A.pk}/figures/study.participants/chart.png").status_code == 404

@@ -1,0 +1,58 @@
+"""Charts as data: one definition, drawn as a PNG for the page and, later, for the .docx
+report (the same picture in both).
+
+matplotlib draws them: a well-kept library that writes PNG and SVG without a browser or
+a display, and whose bundled DejaVu Sans has every Vietnamese letter. A PNG, not inline
+SVG, because the Content-Security-Policy allows no inline styles, which SVG needs.
+"""
+
+import io
+from dataclasses import dataclass
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display on a server
+
+from matplotlib.figure import Figure  # noqa: E402
+
+RED, GREY = "#c8102e", "#d9d9d9"
+
+
+@dataclass(frozen=True)
+class Bars:
+    """Horizontal bars, one per label. A rate is drawn against 100% (a grey bar behind)."""
+
+    title: str
+    labels: list[str]
+    values: list[float]
+    unit: str = ""
+    out_of: float | None = None  # 100 for rates
+
+
+def _number(value: float) -> str:
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", ".")
+    return f"{value:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def png(chart: Bars, width: float = 7.0) -> bytes:
+    rows = max(len(chart.labels), 1)
+    figure = Figure(figsize=(width, 0.9 + 0.38 * rows), dpi=150)
+    ax = figure.add_subplot()
+    positions = list(range(rows))[::-1]
+    if chart.out_of:
+        ax.barh(positions, [chart.out_of] * len(chart.values), color=GREY, height=0.6)
+    ax.barh(positions, chart.values, color=RED, height=0.6)
+    ax.set_yticks(positions, [label if len(label) <= 40 else label[:38] + "…" for label in chart.labels], fontsize=8)
+    top = chart.out_of or max(chart.values or [1]) or 1
+    ax.set_xlim(0, top * 1.18)
+    for y, value in zip(positions, chart.values, strict=True):
+        suffix = "%" if chart.out_of == 100 else ""
+        ax.text(value + top * 0.01, y, _number(value) + suffix, va="center", fontsize=8)
+    ax.set_title(chart.title, fontsize=10, loc="left")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.tick_params(axis="x", labelsize=7)
+    figure.tight_layout()
+    out = io.BytesIO()
+    figure.savefig(out, format="png")
+    return out.getvalue()
