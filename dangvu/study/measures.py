@@ -15,6 +15,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db.models import F, Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.accounts.permissions import STUDY_READ
@@ -34,6 +35,7 @@ from dangvu.study.models import (
     ReturnReason,
     SessionMode,
     StudySession,
+    TheoryLevel,
     TrainingClass,
 )
 
@@ -497,3 +499,39 @@ for kind, name in ((Programme.Kind.AWARENESS, "candidate"), (Programme.Kind.NEW_
            lambda u, p, kind=kind: _enrolments(kind, True)(u, p).select_related(
                "member", "candidate", "training_class").order_by("training_class_id", "id"),
            ENROLMENT_COLUMNS, area="training")
+
+
+# --- political theory levels (Quy định 57-QĐ/TW) --------------------------------------------------
+
+def _theory(level: str, date_field: str):
+    """Members sent to (or completing) a level in the period, counted in the unit they belonged
+    to on that day."""
+    def query(unit, period):
+        on_day = (Q(member__spans__unit__path__startswith=unit.path)
+                  & Q(**{"member__spans__start__lte": F(date_field)})
+                  & (Q(member__spans__end__isnull=True) | Q(**{"member__spans__end__gt": F(date_field)})))
+        return TheoryLevel.objects.filter(on_day, level=level, **{f"{date_field}__gte": period.start,
+                                                                  f"{date_field}__lte": period.end})
+    return query
+
+
+THEORY_COLUMNS = [Column("member_id", _("member id"), lambda t: t.member_id),
+                  Column("full_name", _("Full name"), lambda t: t.member.full_name),
+                  Column("level", _("level"), lambda t: t.get_level_display()),
+                  Column("sent_on", _("sent on"), lambda t: t.sent_on),
+                  Column("completed_on", _("completed on"), lambda t: t.completed_on)]
+for level, level_label in TheoryLevel.Level.choices:
+    for date_field, verb, definition in (
+            ("sent_on", "sent", _("Members sent to study political theory at this level during the period, counted "
+                                  "in the unit they belonged to that day.")),
+            ("completed_on", "completed", _("Members who completed political theory at this level during the "
+                                            "period, counted in the unit they belonged to that day."))):
+        query = _theory(level, date_field)
+        _study(f"training.theory_{verb}_{level}",
+               format_lazy("{}: {}", _("Sent to study political theory") if verb == "sent"
+                           else _("Completed political theory"), level_label),
+               definition, PEOPLE,
+               lambda u, p, query=query: _values(rollup(
+                   ((path, 1) for path in query(u, p).values_list("member__spans__unit__path", flat=True)), u.path)),
+               lambda u, p, query=query: query(u, p).select_related("member").order_by("member__sort_key", "pk"),
+               THEORY_COLUMNS, area="training", row_id=lambda t: t.member_id)

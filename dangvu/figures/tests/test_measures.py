@@ -225,3 +225,19 @@ def test_a_figure_by_sub_unit_is_drawn_as_a_chart(client, year):
     assert 'id="participation-chart"' in page
     client.force_login(year.users["out"])
     assert client.get(f"/units/{year.A.pk}/figures/study.participants/chart.png").status_code == 404
+
+
+def test_theory_levels_count_in_the_unit_of_that_day(year):
+    from dangvu.study.models import TheoryLevel
+
+    # z completed trung cấp in May while still in the other commune, then moved into A in June
+    TheoryLevel.objects.create(member=year.z, level="trung_cap", status="completed", sent_on=D(2025, 9, 1),
+                               completed_on=D(2026, 5, 20))
+    TheoryLevel.objects.create(member=year.x, level="so_cap", status="sent", sent_on=D(2026, 8, 1))
+    assert values(year.H, Y2026)["training.theory_completed_trung_cap"].value == 1
+    assert values(year.A, Y2026)["training.theory_completed_trung_cap"].value == 0
+    assert values(year.P, Y2026)["training.theory_completed_trung_cap"].value == 1
+    assert values(year.A, Y2026)["training.theory_sent_so_cap"].value == 1
+    assert values(year.P, Y2025)["training.theory_sent_trung_cap"].value == 1
+    rows = measures.get("training.theory_completed_trung_cap").rows(year.P, Y2026)
+    assert [t.member_id for t in rows] == [year.z.pk]
