@@ -62,6 +62,7 @@ def dashboard(request, pk):
         "unit": unit, "period": period, "previous": period.previous(), "areas": areas, "children": table.children,
         "problem": problem, "query": _query(period), "years": range(timezone.localdate().year, 2019, -1),
         "participants": any(m.key == "study.participants" for m in table.measures),
+        "quarter": request.GET.get("quarter", ""),
         "breadcrumbs": breadcrumbs(request, unit) + [unit]})
 
 
