@@ -44,10 +44,16 @@ def group_prefixes(pairs: Iterable[tuple[str, object]], root: str) -> dict[objec
     """For each distinct thing of (path, thing), the units at or below `root` that hold it
     (its paths and their ancestors), each once: a member of two cells of one commune is
     in both cells and once in the commune."""
-    paths_of: dict[object, set] = defaultdict(set)
+    first: dict[object, str] = {}  # most things are at one unit: no set for them
+    more: dict[object, set] = {}
     for path, thing in pairs:
-        if path.startswith(root):
-            paths_of[thing].add(path)
+        if not path.startswith(root):
+            continue
+        seen = first.get(thing)
+        if seen is None:
+            first[thing] = path
+        elif seen != path:
+            more.setdefault(thing, {seen}).add(path)
     known: dict[str, list[str]] = {}  # a unit's prefixes, worked out once per unit
 
     def of(path: str) -> list[str]:
@@ -56,8 +62,8 @@ def group_prefixes(pairs: Iterable[tuple[str, object]], root: str) -> dict[objec
             found = known[path] = prefixes(path, root)
         return found
 
-    return {thing: of(next(iter(paths))) if len(paths) == 1 else sorted({p for path in paths for p in of(path)})
-            for thing, paths in paths_of.items()}
+    return {thing: of(path) if thing not in more else sorted({p for other in more[thing] for p in of(other)})
+            for thing, path in first.items()}
 
 
 def count_prefixes(groups: Iterable[list[str]]) -> dict[str, int]:

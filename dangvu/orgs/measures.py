@@ -9,7 +9,7 @@ from dangvu.accounts.permissions import MEMBERS_READ
 from dangvu.lib.measures import Column, Measure, Value, register, register_area
 from dangvu.lib.periods import Period
 from dangvu.lib.rollup import rollup, rollup_crossing
-from dangvu.orgs.models import Change, MemberSpan, MemberStatus, OrgUnit
+from dangvu.orgs.models import Change, MemberSpan, MemberStatus, OrgUnit, units_under
 
 register_area("members", _("Party members"))
 
@@ -18,7 +18,7 @@ PERSON = _("people")
 
 def _in(unit: OrgUnit):
     """Stretches under `unit`; one of no length (a member entered as already gone, date unknown) counts nowhere."""
-    return MemberSpan.objects.filter(unit__path__startswith=unit.path).exclude(end=F("start"))
+    return MemberSpan.objects.filter(unit_id__in=units_under(unit)).exclude(end=F("start"))
 
 
 def _as_of(unit: OrgUnit, period: Period, status: str | None = None):

@@ -64,6 +64,13 @@ class OrgUnit(MP_Node):
         return self.kind == UnitKind.CELL
 
 
+def units_under(unit: OrgUnit):
+    """The ids of a unit and every unit below it, as a subquery: big tables (stretches of
+    membership, essays) are then reached through their unit_id index rather than by joining
+    on a LIKE, which SQLite cannot answer from an index."""
+    return OrgUnit.objects.filter(path__startswith=unit.path).values("id")
+
+
 def path_prefixes(path: str, start: int = OrgUnit.steplen) -> list[str]:
     """The paths of the unit at `path` and of its ancestors, from the one `start` long down:
     the units a figure counted at `path` rolls up into, or the units above a member."""

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +22,7 @@ from dangvu.accounts.permissions import STUDY_READ
 from dangvu.lib.measures import Column, Measure, Value, memoised, register, register_area
 from dangvu.lib.periods import Period
 from dangvu.lib.rollup import count_prefixes, group_prefixes, rollup, rollup_distinct
-from dangvu.orgs.models import MemberSpan, OrgUnit, path_prefixes
+from dangvu.orgs.models import MemberSpan, OrgUnit, path_prefixes, units_under
 from dangvu.study.models import (
     Attendance,
     AttendanceStatus,
@@ -98,7 +98,7 @@ def _participation(unit: OrgUnit, period: Period) -> Participation:
             "campaign_id", "orgunit__path"):
         unit_paths[c_id].append(path)
     first, last = min(c.start for c in campaigns), max(c.end for c in campaigns)
-    spans = (MemberSpan.objects.filter(unit__path__startswith=unit.path, start__lte=last)
+    spans = (MemberSpan.objects.filter(unit_id__in=units_under(unit), start__lte=last)
              .exclude(end__lte=first).exclude(end=F("start")).values_list("member_id", "unit__path", "start", "end"))
     places = defaultdict(set)
     for member, path, start, end in spans.iterator(chunk_size=5000):
@@ -157,14 +157,14 @@ def _sessions_by_units(unit: OrgUnit, period: Period) -> list[tuple[list[str], b
                       .values_list("unit__path", "session_id"))
         present = (Attendance.objects.filter(session__in=sessions, status=AttendanceStatus.PRESENT,
                                              member_id__in=members_under(unit))
-                   .values_list("member_id", "session__campaign_id", "session_id").distinct())
+                   .values_list("member_id", "session__campaign_id", "session_id"))
         places = participation(unit, period).places
-        seen = set()
-        for member, campaign, session in present.iterator(chunk_size=5000):
-            for path in places.get((campaign, member), ()):
-                if (path, session) not in seen:
-                    seen.add((path, session))
-                    pairs.append((path, session))
+        paths_by_session: dict[int, set] = defaultdict(set)  # the units of the members present
+        for member, campaign, session in present.iterator(chunk_size=10000):
+            where = places.get((campaign, member))
+            if where:
+                paths_by_session[session].update(where)
+        pairs += [(path, session) for session, paths in paths_by_session.items() for path in paths]
         return [(units, online[s] == SessionMode.ONLINE) for s, units in group_prefixes(pairs, unit.path).items()]
     return memoised(("sessions", unit.path, period), compute)
 
@@ -214,12 +214,16 @@ def _attendances(unit, period):
     with_heads = set(ConnectionPoint.objects.filter(session__in=sessions, head_count__gt=0)
                      .values_list("session_id", flat=True))
     places = participation(unit, period).places
+    # presences counted in the database per member and campaign, then placed: a member who
+    # belonged to two cells of a commune counts in both cells and once in the commune
     present = (Attendance.objects.filter(session__in=sessions, status=AttendanceStatus.PRESENT,
                                          member_id__in=members_under(unit))
-               .exclude(session_id__in=with_heads).values_list("id", "member_id", "session__campaign_id"))
-    by_member = rollup_distinct(((path, a) for a, m, c in present for path in places.get((c, m), ())), unit.path)
-    for path, n in by_member.items():
-        counted[path] = counted.get(path, 0) + n
+               .exclude(session_id__in=with_heads).values_list("session__campaign_id", "member_id")
+               .annotate(n=Count("id")).order_by())
+    units_of = group_prefixes(((path, pair) for pair, paths in places.items() for path in paths), unit.path)
+    for campaign, member, n in present.iterator(chunk_size=10000):
+        for prefix in units_of.get((campaign, member), ()):
+            counted[prefix] = counted.get(prefix, 0) + n
     return _values(counted)
 
 
@@ -272,7 +276,7 @@ ESSAY_REQUIRED = Q(campaign__essay_required=True)
 
 def members_under(unit: OrgUnit):
     """A subquery: members who were ever under `unit` (rows of a cell never read the province's)."""
-    return MemberSpan.objects.filter(unit__path__startswith=unit.path).values("member_id")
+    return MemberSpan.objects.filter(unit_id__in=units_under(unit)).values("member_id")
 
 
 def _essays_by_units(unit, period) -> list:
