@@ -42,7 +42,7 @@ def ensure_demo(members: int) -> None:
     from dangvu.orgs.models import Member
 
     call_command("migrate", verbosity=0)
-    if Member.objects.count() != members:
+    if abs(Member.objects.count() - members) > members // 100:  # the demo rounds cell sizes: ±1%
         print(f"Building the demo organisation with {members:,} members…", file=sys.stderr)
         call_command("flush", "--noinput", verbosity=0)
         build_demo(members=members, progress=True)
