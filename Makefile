@@ -41,8 +41,6 @@ test: $(STAMP) messages
 bench: $(STAMP) bench-essays
 	$(BIN)/python bench/rollup.py --members $${BENCH_MEMBERS:-300000}
 	DB=postgres $(BIN)/python bench/rollup.py --members $${BENCH_MEMBERS:-300000}
-	$(BIN)/python bench/study_rollup.py --members $${BENCH_MEMBERS:-300000}
-	DB=postgres $(BIN)/python bench/study_rollup.py --members $${BENCH_MEMBERS:-300000}
 	$(BIN)/python bench/measures.py --members $${BENCH_MEMBERS:-300000}
 	DB=postgres $(BIN)/python bench/measures.py --members $${BENCH_MEMBERS:-300000}
 
