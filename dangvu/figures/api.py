@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
-from dangvu.accounts.access import check_path
 from dangvu.accounts.permissions import UNITS_READ
+from dangvu.figures.access import get_measure_for_user
 from dangvu.figures.selectors import figures_table, period_from
 from dangvu.lib import measures
 from dangvu.lib.api import Id, Paginated
@@ -60,13 +60,12 @@ def unit_figures(request, unit_id: Id, date_from: DateFrom = None,
 def figure_rows(request, unit_id: Id, key: str, date_from: DateFrom = None,
                 date_to: DateTo = None):
     """The rows behind one figure of the unit (members, essays, sessions…), each with its id."""
-    unit = get_unit_for_user(request, unit_id, UNITS_READ)
-    measure = measures.get(key)
-    if measure is None:
+    if measures.get(key) is None:
+        get_unit_for_user(request, unit_id, UNITS_READ)  # 404 first for a unit outside the scope
         raise ValidationError({"key": _("There is no figure “%(key)s”; GET /api/measures lists them.")
                                % {"key": key[:60]}})
     try:
-        check_path(request, unit.path, measure.permission)
+        unit, measure = get_measure_for_user(request, unit_id, key)
     except PermissionDenied:
         raise Http404 from None  # a figure the caller may not read is one that does not exist for them
     return LazyRows(measure, measure.rows(unit, period_from(date_from, date_to)))

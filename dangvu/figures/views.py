@@ -5,13 +5,12 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangvu.accounts.access import check_path
 from dangvu.accounts.permissions import UNITS_READ
+from dangvu.figures.access import get_measure_for_user
 from dangvu.figures.selectors import figures_table, period_from
 from dangvu.lib import measures
 from dangvu.lib.periods import Period
@@ -71,11 +70,7 @@ def _query(period: Period) -> str:
 
 
 def figure_rows(request, pk, key):
-    unit = get_unit_for_user(request, pk, UNITS_READ)
-    measure = measures.get(key)
-    if measure is None:
-        raise Http404
-    check_path(request, unit.path, measure.permission)
+    unit, measure = get_measure_for_user(request, pk, key)
     period, problem = _period(request)
     rows = measure.rows(unit, period)
     headers = [str(c.header) for c in measure.columns]
@@ -99,11 +94,7 @@ def figure_chart(request, pk, key):
 
     from dangvu.lib.charts import Bars, png
 
-    unit = get_unit_for_user(request, pk, UNITS_READ)
-    measure = measures.get(key)
-    if measure is None:
-        raise Http404
-    check_path(request, unit.path, measure.permission)
+    unit, measure = get_measure_for_user(request, pk, key)
     period, _problem = _period(request)
     table = figures_table(request, unit, period, [key])
     units = [unit] + table.children
