@@ -166,11 +166,13 @@ def _register_routers() -> None:
     from dangvu.figures.api import router as figures_router
     from dangvu.orgs.api import router as orgs_router
     from dangvu.study.api import router as study_router
+    from dangvu.targets.api import router as targets_router
 
     api.add_router("/", orgs_router)
     api.add_router("/", documents_router)
     api.add_router("/", study_router)
     api.add_router("/", figures_router)
+    api.add_router("/", targets_router)
 
 
 _register_routers()

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "dangvu.documents",
     "dangvu.study",
     "dangvu.figures",
+    "dangvu.targets",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("dangvu.documents.urls")),
     path("", include("dangvu.study.urls")),
     path("", include("dangvu.figures.urls")),
+    path("", include("dangvu.targets.urls")),
 ]
 
 if settings.DEBUG:

@@ -53,6 +53,10 @@ def world(org):
                                   start=TODAY - 5 * DAY, end=TODAY + 5 * DAY, place="", online=False)
     w.job = ImportJob.objects.create(unit=org.A, user=org.users["sec"], file_name="x.xlsx", content=b"")
     w.token = token_create(user=org.users["sec"], name="máy")[0]
+    from dangvu.targets.services import target_create
+
+    w.target = target_create(actor=None, unit=org.G, title="Sinh hoạt chuyên đề", measure="study.sessions",
+                             thresholds=[{"has_committee": None, "min": 1}], start=TODAY - 30 * DAY, end=TODAY)
     return w
 
 
@@ -108,6 +112,13 @@ ROUTES = {
     "figures:rows": ("get", lambda w: f"/units/{w.org.A.pk}/figures/members.total/?format=xlsx", None, "200 200 200 404 404 r"),
     "figures:chart": ("get", lambda w: f"/units/{w.org.G.pk}/figures/study.participants/chart.png", None,
                       "404 200 200 404 404 r"),
+    "targets:unit_targets": ("get", lambda w: f"/units/{w.org.A.pk}/targets/", None, "200 200 200 404 404 r"),
+    "targets:target": ("get", lambda w: f"/targets/{w.target.pk}/", None, "404 200 200 404 404 r"),
+    "POST /api/units/{unit_id}/targets": ("post", lambda w: f"/api/units/{w.org.A.pk}/targets", {
+        "title": "Chỉ tiêu chi bộ", "measure": "study.sessions", "thresholds": [{"min": 1}],
+        "from": "2026-01-01", "to": "2026-12-31"}, "201 201 403 404 404 401"),
+    "GET /api/targets/{target_id}/attainment": ("get", lambda w: f"/api/targets/{w.target.pk}/attainment", None,
+                                                "404 200 200 404 404 401"),
     "GET /api/measures": ("get", lambda w: "/api/measures", None, "200 200 200 200 200 401"),
     "GET /api/units/{unit_id}/figures": ("get", lambda w: f"/api/units/{w.org.A.pk}/figures", None, "200 200 200 404 404 401"),
     "GET /api/units/{unit_id}/figures/{key}/rows": (

@@ -23,6 +23,7 @@ STUDY_READ = "study:read"
 STUDY_WRITE = "study:write"
 ESSAYS_REVIEW = "essays:review"
 ACCESS_MANAGE = "access:manage"
+TARGETS_WRITE = "targets:write"
 
 ALL_KEYS = {
     UNITS_READ: _("View units"),
@@ -37,6 +38,7 @@ ALL_KEYS = {
     STUDY_WRITE: _("Organise study campaigns and classes, record attendance"),
     ESSAYS_REVIEW: _("Review essays and run the copy check"),
     ACCESS_MANAGE: _("Manage teams and roles (give others the rights one holds)"),
+    TARGETS_WRITE: _("Set targets for the units below"),
 }
 READ_KEYS = frozenset({UNITS_READ, MEMBERS_READ, AUDIT_READ, DOCUMENTS_READ, STUDY_READ})
 FULL_KEYS = frozenset(ALL_KEYS)

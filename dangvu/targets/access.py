@@ -1,0 +1,21 @@
+"""Targets for a user: read by those who read the setter's unit and the figure it is on
+(attainment shows every unit's value); set by holders of targets:write."""
+
+from django.http import Http404
+
+from dangvu.accounts.access import check_path
+from dangvu.accounts.permissions import UNITS_READ
+from dangvu.lib import measures
+from dangvu.targets.models import Target
+
+
+def get_target_for_user(request, pk) -> Target:
+    target = Target.objects.select_related("unit").filter(pk=pk).first()
+    if target is None:
+        raise Http404
+    check_path(request, target.unit.path, UNITS_READ)
+    measure = measures.get(target.measure)
+    if measure is None:
+        raise Http404
+    check_path(request, target.unit.path, measure.permission)
+    return target

@@ -1,0 +1,125 @@
+"""Setting targets, and what they come to: every rule here, called by the page and the API."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from dangvu.audit.models import AuditEntry
+from dangvu.audit.services import audit_record
+from dangvu.lib import measures
+from dangvu.lib.periods import Period
+from dangvu.orgs.models import OrgUnit, UnitKind
+from dangvu.targets.models import Target
+
+MAX_THRESHOLDS = 10
+
+
+def _errors(*, measure: str, applies_kind: str, thresholds: list[dict], start, end, title: str) -> dict:
+    errors = {}
+    if not title.strip():
+        errors["title"] = _("This field is required.")
+    if measures.get(measure) is None:
+        errors["measure"] = _("There is no figure “%(key)s”; GET /api/measures lists them.") % {"key": measure[:60]}
+    if applies_kind and applies_kind not in UnitKind.values:
+        errors["applies_to"] = _("Unknown kind of unit “%(kind)s”.") % {"kind": applies_kind[:30]}
+    if not thresholds or len(thresholds) > MAX_THRESHOLDS:
+        errors["thresholds"] = _("Give between 1 and %(n)s thresholds.") % {"n": MAX_THRESHOLDS}
+    for t in thresholds:
+        value = t.get("min")
+        if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 10**9:
+            errors["thresholds"] = _("Each threshold needs a minimum between 0 and 1,000,000,000.")
+        if t.get("has_committee") not in (None, True, False):
+            errors["thresholds"] = _("“has_committee” of a threshold is true, false or null.")
+    if start and end and end < start:
+        errors["to"] = _("The end of the period is before its start.")
+    return errors
+
+
+@transaction.atomic
+def target_create(*, actor, unit: OrgUnit, title: str, measure: str, applies_kind: str = "",
+                  applies_has_committee: bool | None = None, thresholds: list[dict], start: datetime.date,
+                  end: datetime.date, plan=None) -> Target:
+    errors = _errors(measure=measure, applies_kind=applies_kind, thresholds=thresholds, start=start, end=end,
+                     title=title)
+    if errors:
+        raise ValidationError(errors)
+    target = Target.objects.create(
+        unit=unit, title=title.strip(), measure=measure, applies_kind=applies_kind,
+        applies_has_committee=applies_has_committee,
+        thresholds=[{"has_committee": t.get("has_committee"), "min": t["min"]} for t in thresholds],
+        start=start, end=end, plan=plan, created_by=actor if actor and actor.is_authenticated else None)
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=target, unit_path=unit.path,
+                 changes={"title": [None, target.title], "measure": [None, measure], "thresholds": [None, thresholds],
+                          "period": [None, f"{start.isoformat()} – {end.isoformat()}"]})
+    return target
+
+
+@transaction.atomic
+def target_copy_to_year(*, actor, target: Target, year: int) -> Target:
+    """Last year's target into the year given, to be edited there."""
+    start = target.start.replace(year=year) if not (target.start.month, target.start.day) == (2, 29) else \
+        datetime.date(year, 2, 28)
+    end = target.end.replace(year=year + (target.end.year - target.start.year)) \
+        if not (target.end.month, target.end.day) == (2, 29) else datetime.date(year, 2, 28)
+    return target_create(actor=actor, unit=target.unit, title=target.title, measure=target.measure,
+                         applies_kind=target.applies_kind, applies_has_committee=target.applies_has_committee,
+                         thresholds=target.thresholds, start=start, end=end, plan=None)
+
+
+@dataclass
+class UnitResult:
+    unit: OrgUnit
+    value: float
+    required: float
+    met: bool
+
+
+@dataclass
+class Attainment:
+    results: list[UnitResult] = field(default_factory=list)
+
+    @property
+    def units(self) -> int:
+        return len(self.results)
+
+    @property
+    def met(self) -> int:
+        return sum(r.met for r in self.results)
+
+    @property
+    def rate(self) -> float:
+        return round(100 * self.met / self.units, 2) if self.units else 0.0
+
+    @property
+    def missed(self) -> list[UnitResult]:
+        return [r for r in self.results if not r.met]
+
+
+def units_concerned(target: Target) -> list[OrgUnit]:
+    """The units of the setter's subtree the target applies to, as they stand on the period's
+    last day: a cell created during the year counts, one merged away before its end does not."""
+    units = OrgUnit.objects.filter(path__startswith=target.unit.path, valid_from__lte=target.end).exclude(
+        valid_to__lt=target.end).order_by("path")
+    if target.applies_kind:
+        units = units.filter(kind=target.applies_kind)
+    if target.applies_has_committee is not None:
+        units = units.filter(has_committee=target.applies_has_committee)
+    return list(units)
+
+
+def attainment(target: Target) -> Attainment:
+    """Each unit's value of the measure over the target's period against its threshold; a unit
+    with nothing recorded has zero and misses."""
+    measure = measures.get(target.measure)
+    values = measures.compute_all(target.unit, Period(target.start, target.end), [measure])[measure.key]
+    out = Attainment()
+    for unit in units_concerned(target):
+        required = target.threshold_for(unit)
+        if required is None:
+            continue
+        value = float(measures.value_at(values, unit.path, measure).value)
+        out.results.append(UnitResult(unit, value, required, value >= required))
+    return out
