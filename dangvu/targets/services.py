@@ -123,3 +123,32 @@ def attainment(target: Target) -> Attainment:
         value = float(measures.value_at(values, unit.path, measure).value)
         out.results.append(UnitResult(unit, value, required, value >= required))
     return out
+
+
+def applies_to(target: Target, unit: OrgUnit) -> bool:
+    """Whether a target set above concerns this unit itself."""
+    return (unit.path.startswith(target.unit.path) and unit.pk != target.unit_id
+            and (not target.applies_kind or unit.kind == target.applies_kind)
+            and (target.applies_has_committee is None or unit.has_committee == target.applies_has_committee)
+            and target.threshold_for(unit) is not None)
+
+
+def targets_on(unit: OrgUnit, readable: set[str]) -> list[UnitResult]:
+    """The targets committees above set for this unit, each with the unit's own value against
+    its threshold (only those on figures the user may read: `readable` measure keys)."""
+    from dangvu.orgs.models import path_prefixes
+
+    out = []
+    above = (Target.objects.filter(unit__path__in=path_prefixes(unit.path)).exclude(unit=unit)
+             .select_related("unit").order_by("-start", "title"))
+    for target in above:
+        if target.measure not in readable or not applies_to(target, unit):
+            continue
+        measure = measures.get(target.measure)
+        table = measures.compute_all(unit, Period(target.start, target.end), [measure])[measure.key]
+        value = float(measures.value_at(table, unit.path, measure).value)
+        required = target.threshold_for(unit)
+        result = UnitResult(unit, value, required, value >= required)
+        result.target = target
+        out.append(result)
+    return out

@@ -38,8 +38,10 @@ def unit_targets(request, pk):
                 messages.success(request, _("The target was set."))
                 return redirect("targets:target", pk=target.pk)
     targets = Target.objects.filter(unit=unit)
+    readable = {m.key for m in measures.all_measures() if scope_for(request).can(m.permission, unit.path)}
     return render(request, "targets/unit_targets.html", {
         "unit": unit, "targets": targets, "form": form, "can_write": can_write,
+        "from_above": services.targets_on(unit, readable),
         "breadcrumbs": breadcrumbs(request, unit) + [unit]})
 
 

@@ -95,3 +95,16 @@ def test_the_api_contract(client, cells):
     assert client.get(f"/api/targets/{made.json()['id']}/attainment").status_code == 404
     assert client.post(f"/api/units/{cells.G.pk}/targets", json.dumps(body),
                        content_type="application/json").status_code == 404
+
+
+def test_a_cell_sees_the_targets_set_for_it_with_its_own_value(client, cells):
+    target = _two_one(cells)
+    client.force_login(cells.users["sec"])  # the secretary of A (with a cell committee)
+    page = client.get(f"/units/{cells.A.pk}/targets/").content.decode()
+    assert 'id="targets-from-above"' in page and target.title in page
+    dashboard = client.get(f"/units/{cells.A.pk}/figures/?year=2026").content.decode()
+    assert target.title in dashboard
+    results = services.targets_on(cells.A, {"study.sessions"})
+    assert [(r.target.pk, r.value, r.required, r.met) for r in results] == [(target.pk, 2, 2, True)]
+    assert services.targets_on(cells.A, set()) == []  # a figure the user may not read shows no target
+    assert services.targets_on(cells.G, {"study.sessions"}) == []  # the setter's own target is not "from above"
