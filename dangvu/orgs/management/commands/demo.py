@@ -39,6 +39,9 @@ class Command(BaseCommand):
         from dangvu.study.demo import build_study_demo
 
         study = build_study_demo(seed=seed, progress=options.get("verbosity", 1) > 0)
+        from dangvu.targets.demo import build_targets_demo
+
+        targets = build_targets_demo()
         if not no_accounts:
             self._accounts()
         self.stdout.write(f"Đã tạo {result['units']} đơn vị, {result['members']} đảng viên "
@@ -48,6 +51,7 @@ class Command(BaseCommand):
                           f"{study['classes']} lớp bồi dưỡng.")
         self.stdout.write(f"Biến động đảng viên trong năm: {history['transfers']} chuyển sinh hoạt, "
                           f"{history['died']} từ trần, {history['removed']} xóa tên hoặc khai trừ.")
+        self.stdout.write(f"Chỉ tiêu năm: {targets} chỉ tiêu của Tỉnh ủy.")
 
     @transaction.atomic
     def _accounts(self) -> None:
