@@ -57,16 +57,22 @@ def target_create(*, actor, unit: OrgUnit, title: str, measure: str, applies_kin
     return target
 
 
+def _in_year(day: datetime.date, year: int) -> datetime.date:
+    try:
+        return day.replace(year=year)
+    except ValueError:  # 29 February
+        return datetime.date(year, 2, 28)
+
+
 @transaction.atomic
 def target_copy_to_year(*, actor, target: Target, year: int) -> Target:
     """Last year's target into the year given, to be edited there."""
-    start = target.start.replace(year=year) if not (target.start.month, target.start.day) == (2, 29) else \
-        datetime.date(year, 2, 28)
-    end = target.end.replace(year=year + (target.end.year - target.start.year)) \
-        if not (target.end.month, target.end.day) == (2, 29) else datetime.date(year, 2, 28)
+    if not 1930 <= year <= 2100:
+        raise ValidationError({"year": _("The year %(year)s is not possible.") % {"year": year}})
     return target_create(actor=actor, unit=target.unit, title=target.title, measure=target.measure,
                          applies_kind=target.applies_kind, applies_has_committee=target.applies_has_committee,
-                         thresholds=target.thresholds, start=start, end=end, plan=None)
+                         thresholds=target.thresholds, start=_in_year(target.start, year),
+                         end=_in_year(target.end, year + target.end.year - target.start.year), plan=None)
 
 
 @dataclass
