@@ -19,6 +19,17 @@ def check_path(request, path: str, key: str) -> None:
         raise PermissionDenied
 
 
+def fetch_in_scope(request, queryset, pk, key: str, path=lambda obj: obj.unit.path):
+    """The object of `queryset` with this id, if the user holds `key` where it is (`path`
+    gives its unit's path): 404 when it does not exist or lies outside the scope, 403 inside
+    without the key. The one shape of every app's "get X for user"."""
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    check_path(request, path(obj), key)
+    return obj
+
+
 def get_token_for_user(request, pk) -> ApiToken:
     """A user's own token; anyone else's does not exist for them."""
     token = ApiToken.objects.filter(pk=pk, user=request.user).first()
@@ -28,8 +39,4 @@ def get_token_for_user(request, pk) -> ApiToken:
 
 
 def get_team_for_user(request, pk, key: str = ACCESS_MANAGE) -> Team:
-    team = Team.objects.select_related("unit").filter(pk=pk).first()
-    if team is None:
-        raise Http404
-    check_path(request, team.unit.path, key)
-    return team
+    return fetch_in_scope(request, Team.objects.select_related("unit"), pk, key)

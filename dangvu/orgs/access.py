@@ -2,17 +2,13 @@
 
 from django.http import Http404
 
-from dangvu.accounts.access import check_path
+from dangvu.accounts.access import check_path, fetch_in_scope
 from dangvu.accounts.permissions import ACCESS_MANAGE, MEMBERS_IMPORT, MEMBERS_READ, UNITS_READ, scope_for
 from dangvu.orgs.models import ImportJob, Member, OrgUnit, UnitRole
 
 
 def get_unit_for_user(request, pk, key: str = UNITS_READ) -> OrgUnit:
-    unit = OrgUnit.objects.filter(pk=pk).first()
-    if unit is None:
-        raise Http404
-    check_path(request, unit.path, key)
-    return unit
+    return fetch_in_scope(request, OrgUnit.objects.all(), pk, key, path=lambda unit: unit.path)
 
 
 def get_member_for_user(request, pk, key: str = MEMBERS_READ) -> Member:
@@ -26,11 +22,7 @@ def get_member_for_user(request, pk, key: str = MEMBERS_READ) -> Member:
 
 
 def get_import_job_for_user(request, pk) -> ImportJob:
-    job = ImportJob.objects.defer("content").select_related("unit").filter(pk=pk).first()
-    if job is None:
-        raise Http404
-    check_path(request, job.unit.path, MEMBERS_IMPORT)
-    return job
+    return fetch_in_scope(request, ImportJob.objects.defer("content").select_related("unit"), pk, MEMBERS_IMPORT)
 
 
 def scoped_units(request, key: str = UNITS_READ):
@@ -42,8 +34,4 @@ def scoped_members(request, key: str = MEMBERS_READ):
 
 
 def get_role_for_user(request, pk, key: str = ACCESS_MANAGE) -> UnitRole:
-    unit_role = UnitRole.objects.select_related("unit", "member").filter(pk=pk).first()
-    if unit_role is None:
-        raise Http404
-    check_path(request, unit_role.unit.path, key)
-    return unit_role
+    return fetch_in_scope(request, UnitRole.objects.select_related("unit", "member"), pk, key)

@@ -7,7 +7,7 @@ secretary sees the campaign but only their own cell's members, figures and essay
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from dangvu.accounts.access import check_path
+from dangvu.accounts.access import check_path, fetch_in_scope
 from dangvu.accounts.permissions import ESSAYS_REVIEW, STUDY_READ, scope_for
 from dangvu.orgs.models import OrgUnit
 from dangvu.study.models import Campaign, Essay, IntegrityScan, StudySession, TrainingClass
@@ -87,11 +87,7 @@ def get_own_campaign(member, pk) -> Campaign:
 
 
 def get_class_for_user(request, pk, key: str = STUDY_READ) -> TrainingClass:
-    cls = TrainingClass.objects.select_related("unit", "programme").filter(pk=pk).first()
-    if cls is None:
-        raise Http404
-    check_path(request, cls.unit.path, key)
-    return cls
+    return fetch_in_scope(request, TrainingClass.objects.select_related("unit", "programme"), pk, key)
 
 
 def may_read_essay(request, essay: Essay) -> bool:

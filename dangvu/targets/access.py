@@ -3,17 +3,14 @@
 
 from django.http import Http404
 
-from dangvu.accounts.access import check_path
+from dangvu.accounts.access import check_path, fetch_in_scope
 from dangvu.accounts.permissions import UNITS_READ
 from dangvu.lib import measures
 from dangvu.targets.models import Target
 
 
 def get_target_for_user(request, pk) -> Target:
-    target = Target.objects.select_related("unit").filter(pk=pk).first()
-    if target is None:
-        raise Http404
-    check_path(request, target.unit.path, UNITS_READ)
+    target = fetch_in_scope(request, Target.objects.select_related("unit"), pk, UNITS_READ)
     measure = measures.get(target.measure)
     if measure is None:
         raise Http404
