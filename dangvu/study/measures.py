@@ -22,7 +22,7 @@ from dangvu.accounts.permissions import STUDY_READ
 from dangvu.lib.measures import Column, Measure, Value, memoised, register, register_area
 from dangvu.lib.periods import Period
 from dangvu.lib.rollup import count_prefixes, group_prefixes, rollup, rollup_distinct
-from dangvu.orgs.models import MemberSpan, OrgUnit, path_prefixes, units_under
+from dangvu.orgs.models import MemberSpan, OrgUnit, units_under
 from dangvu.study.models import (
     Attendance,
     AttendanceStatus,
@@ -62,12 +62,21 @@ def only_campaign(campaign: Campaign):
 def campaigns_reaching(unit: OrgUnit, period: Period):
     """Campaigns running at some time in the period that the unit's members take part in, or
     that the unit's subtree organises."""
-    reach = (Q(unit__path__startswith=unit.path) | Q(units__path__in=path_prefixes(unit.path))
-             | Q(units__path__startswith=unit.path))
-    campaigns = Campaign.objects.filter(reach, start__lte=period.end, end__gte=period.start)
-    if _only.get() is not None:
-        campaigns = campaigns.filter(pk=_only.get())
-    return campaigns.distinct().select_related("unit")
+    from dangvu.study.selectors import campaigns_for_unit
+
+    campaigns = campaigns_for_unit(unit).filter(start__lte=period.end, end__gte=period.start)
+    return campaigns.filter(pk=_only.get()) if _only.get() is not None else campaigns
+
+
+def campaign_unit_paths(unit: OrgUnit, period: Period) -> dict[int, list[str]]:
+    """The units taking part in each campaign reaching the unit in the period (once per compute_all)."""
+    def compute():
+        paths = defaultdict(list)
+        for c_id, path in Campaign.units.through.objects.filter(
+                campaign__in=campaigns_reaching(unit, period)).values_list("campaign_id", "orgunit__path"):
+            paths[c_id].append(path)
+        return paths
+    return memoised(("campaign units", unit.path, period), compute)
 
 
 @dataclass
@@ -93,10 +102,7 @@ def _participation(unit: OrgUnit, period: Period) -> Participation:
     campaigns = list(campaigns_reaching(unit, period))
     if not campaigns:
         return Participation([], {})
-    unit_paths = defaultdict(list)
-    for c_id, path in Campaign.units.through.objects.filter(campaign__in=campaigns).values_list(
-            "campaign_id", "orgunit__path"):
-        unit_paths[c_id].append(path)
+    unit_paths = campaign_unit_paths(unit, period)
     first, last = min(c.start for c in campaigns), max(c.end for c in campaigns)
     spans = (MemberSpan.objects.filter(unit_id__in=units_under(unit), start__lte=last)
              .exclude(end__lte=first).exclude(end=F("start")).values_list("member_id", "unit__path", "start", "end"))
@@ -108,13 +114,14 @@ def _participation(unit: OrgUnit, period: Period) -> Participation:
     return Participation(campaigns, places)
 
 
-def eligible_during_q(unit_path: str, prefix: str = "") -> Q:
-    """Rows (essays, attendance) whose member was a member under `unit_path` during the
-    row's campaign: the same rule as `participation`, as a filter for the rows pages."""
-    return (Q(**{f"{prefix}member__spans__unit__path__startswith": unit_path})
-            & Q(**{f"{prefix}member__spans__start__lte": F(f"{prefix}campaign__end")})
-            & (Q(**{f"{prefix}member__spans__end__isnull": True})
-               | Q(**{f"{prefix}member__spans__end__gt": F(f"{prefix}campaign__start")})))
+def eligible_during_q(unit_path: str, member: str = "member", campaign: str = "campaign") -> Q:
+    """Rows (essays; sessions through their attendance) whose `member` was a member under
+    `unit_path` during the row's `campaign`: the rule of `participation`, as a filter for the
+    rows pages. One Q, so that the conditions on the stretches hold for the same stretch."""
+    return (Q(**{f"{member}__spans__unit__path__startswith": unit_path})
+            & Q(**{f"{member}__spans__start__lte": F(f"{campaign}__end")})
+            & (Q(**{f"{member}__spans__end__isnull": True})
+               | Q(**{f"{member}__spans__end__gt": F(f"{campaign}__start")})))
 
 
 def _values(counts: dict[str, int]) -> dict[str, Value]:
@@ -125,15 +132,12 @@ def _values(counts: dict[str, int]) -> dict[str, Value]:
 
 def _campaigns(unit, period):
     campaigns = list(campaigns_reaching(unit, period))
-    paths = {c.pk: [c.unit.path] for c in campaigns}
-    for c_id, path in Campaign.units.through.objects.filter(campaign__in=campaigns).values_list(
-            "campaign_id", "orgunit__path"):
-        paths[c_id].append(path)
+    taking_part = campaign_unit_paths(unit, period)
     below = OrgUnit.objects.filter(path__startswith=unit.path).values_list("path", flat=True)
     out = {}
     for path in below:
-        n = sum(1 for c in campaigns if any(p.startswith(path) or path.startswith(p) for p in paths[c.pk][1:])
-                or paths[c.pk][0].startswith(path))
+        n = sum(1 for c in campaigns if any(p.startswith(path) or path.startswith(p) for p in taking_part[c.pk])
+                or c.unit.path.startswith(path))
         if n:
             out[path] = Value(n)
     return out
@@ -180,10 +184,7 @@ def _sessions_rows(online: bool):
     def rows(unit, period):
         sessions = _sessions_in(period, unit, online)
         attended_here = (Q(attendance__status=AttendanceStatus.PRESENT)
-                         & Q(attendance__member__spans__unit__path__startswith=unit.path)
-                         & Q(attendance__member__spans__start__lte=F("campaign__end"))
-                         & (Q(attendance__member__spans__end__isnull=True)
-                            | Q(attendance__member__spans__end__gt=F("campaign__start"))))
+                         & eligible_during_q(unit.path, member="attendance__member"))
         mine = Q(campaign__unit__path__startswith=unit.path) | Q(points__unit__path__startswith=unit.path) | attended_here
         return sessions.filter(mine).distinct().select_related("campaign__unit").order_by("held_on", "id")
     return rows
@@ -208,11 +209,10 @@ def _attendances(unit, period):
     """Lượt: a point's head count where one was given (at the point's unit, else the
     organiser's); otherwise each member marked present, at the units they belonged to."""
     sessions = _sessions_in(period, unit)
-    heads = (ConnectionPoint.objects.filter(session__in=sessions, head_count__gt=0)
-             .values_list("unit__path", "session__campaign__unit__path", "head_count"))
-    counted = rollup(((u or o, n) for u, o, n in heads), unit.path)
-    with_heads = set(ConnectionPoint.objects.filter(session__in=sessions, head_count__gt=0)
-                     .values_list("session_id", flat=True))
+    heads = list(ConnectionPoint.objects.filter(session__in=sessions, head_count__gt=0)
+                 .values_list("session_id", "unit__path", "session__campaign__unit__path", "head_count"))
+    counted = rollup(((u or o, n) for _s, u, o, n in heads), unit.path)
+    with_heads = {s for s, *_rest in heads}
     places = participation(unit, period).places
     # presences counted in the database per member and campaign, then placed: a member who
     # belonged to two cells of a commune counts in both cells and once in the commune
@@ -271,9 +271,6 @@ def _participants_rows(unit, period):
     return rows
 
 
-ESSAY_REQUIRED = Q(campaign__essay_required=True)
-
-
 def members_under(unit: OrgUnit):
     """A subquery: members who were ever under `unit` (rows of a cell never read the province's)."""
     return MemberSpan.objects.filter(unit_id__in=units_under(unit)).values("member_id")
@@ -314,6 +311,12 @@ def _submitted_at(unit, period) -> dict[str, int]:
                     lambda: count_prefixes(units for units, *_facts in _essays_by_units(unit, period)))
 
 
+def _not_submitted(unit, period):
+    submitted = _submitted_at(unit, period)
+    missing = {path: n - submitted.get(path, 0) for path, n in _required_counts(unit, period).items()}
+    return _values({path: n for path, n in missing.items() if n})
+
+
 def _required(unit, period):
     return _values(_required_counts(unit, period))
 
@@ -332,7 +335,8 @@ def _required_rows(unit, period):
     required = {c.pk for c in p.campaigns if c.essay_required}
     pairs = sorted({(c, m) for _path, c, m in p.pairs(required)})
     members = {m.pk: m for m in _members_by_id({m for _c, m in pairs})}
-    essays = dict(((c, m), s) for c, m, s in Essay.objects.filter(campaign_id__in=required)
+    essays = dict(((c, m), s) for c, m, s in Essay.objects.filter(campaign_id__in=required,
+                                                                   member_id__in=members_under(unit))
                   .values_list("campaign_id", "member_id", "status"))
     titles = {c.pk: c.title for c in p.campaigns}
     return [_RequiredRow(members.get(m), titles[c], essays.get((c, m)), m) for c, m in pairs]
@@ -409,9 +413,7 @@ _study("study.essays_submitted", _("Essays submitted"),
        ESSAYS, _essay_measure(lambda status, was_returned, reason: True), _essay_rows(Q()), ESSAY_COLUMNS)
 _study("study.essays_not_submitted", _("Essays not submitted"),
        _("Essays asked for and not handed in; asked for = submitted + not submitted."),
-       ESSAYS, lambda u, p: _values({path: n - _submitted_at(u, p).get(path, 0)
-                                     for path, n in _required_counts(u, p).items()
-                                     if n - _submitted_at(u, p).get(path, 0)}),
+       ESSAYS, lambda u, p: _not_submitted(u, p),
        lambda u, p: [r for r in _required_rows(u, p) if r.status is None],
        [Column("member_id", _("member id"), lambda r: r.pk),
         Column("full_name", _("Full name"), lambda r: r.member.full_name if r.member else ""),
