@@ -55,25 +55,18 @@ class CampaignFigures:
     def not_submitted(self) -> int:
         return self.required - self.submitted
 
-    def add(self, other: "CampaignFigures") -> None:
-        for name in ("eligible", "attended", "required", "submitted", "passed", "awaiting", "returned_now"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        for r, n in other.returned.items():
-            self.returned[r] += n
 
-
-def eligible_q(campaign: Campaign, prefix: str = "") -> Q:
+def eligible_q(campaign: Campaign) -> Q:
     """Members of the units taking part (their subtrees included) at some time between the
     campaign's first and last day, from their dated history: someone admitted or moved in
-    after it closed never becomes eligible. `prefix` reaches the member through a relation
-    ("member__")."""
+    after it closed never becomes eligible."""
     where = Q()
     for path in campaign.units.values_list("path", flat=True):
         where |= Q(unit__path__startswith=path)
     if not where:
         return Q(pk__in=[])
     during = MemberSpan.objects.filter(where, start__lte=campaign.end).exclude(end__lte=campaign.start)
-    return Q(**{f"{prefix}pk__in" if prefix == "" else f"{prefix}id__in": during.values("member_id")})
+    return Q(pk__in=during.values("member_id"))
 
 
 STUDY_KEYS = {"eligible": "study.participants", "required": "study.essays_required",
