@@ -23,9 +23,14 @@ class Period:
         last = datetime.date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - datetime.timedelta(days=1)
         return cls(first, last)
 
+    @property
+    def whole_years(self) -> bool:
+        """From a 1 January to a 31 December."""
+        return (self.start.month, self.start.day, self.end.month, self.end.day) == (1, 1, 12, 31)
+
     def previous(self) -> "Period":
         """The period of the same length just before (the year before, for a whole year)."""
-        if (self.start.month, self.start.day, self.end.month, self.end.day) == (1, 1, 12, 31):
+        if self.whole_years:
             return Period(self.start.replace(year=self.start.year - 1), self.end.replace(year=self.end.year - 1))
         length = self.end - self.start
         end = self.start - datetime.timedelta(days=1)
@@ -33,8 +38,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        if (self.start.month, self.start.day, self.end.month, self.end.day) == (1, 1, 12, 31) \
-                and self.start.year == self.end.year:
+        if self.whole_years and self.start.year == self.end.year:
             return _("year %(year)s") % {"year": self.start.year}
         return f"{self.start:%d/%m/%Y} – {self.end:%d/%m/%Y}"
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangvu.audit.models import AuditEntry
@@ -346,9 +347,7 @@ def member_transfer(*, actor, member: Member, to_unit: OrgUnit, on_date: datetim
 
 
 def _check_not_future(day: datetime.date) -> None:
-    import django.utils.timezone
-
-    if day > django.utils.timezone.localdate():
+    if day > timezone.localdate():
         raise ValidationError({"date": _("The date is in the future: record it when it has happened.")})
 
 
