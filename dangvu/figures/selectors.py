@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from dangvu.accounts.permissions import scope_for
 from dangvu.lib import measures
 from dangvu.lib.measures import Measure, Value, value_at
-from dangvu.lib.periods import Period
+from dangvu.lib.periods import FIRST_YEAR, LAST_YEAR, Period
 from dangvu.orgs.models import OrgUnit
 
-FIRST_DAY, LAST_DAY = datetime.date(1930, 1, 1), datetime.date(2100, 12, 31)
+FIRST_DAY, LAST_DAY = datetime.date(FIRST_YEAR, 1, 1), datetime.date(LAST_YEAR, 12, 31)
 
 
 def period_from(start: datetime.date | None, end: datetime.date | None) -> Period:
@@ -23,7 +23,8 @@ def period_from(start: datetime.date | None, end: datetime.date | None) -> Perio
     start, end = start or (year.start if end is None else datetime.date(end.year, 1, 1)), end or year.end
     for name, day in (("from", start), ("to", end)):
         if not FIRST_DAY <= day <= LAST_DAY:
-            raise ValidationError({name: _("The date must lie between 1930 and 2100.")})
+            raise ValidationError({name: _("The date must lie between %(first)s and %(last)s.")
+                                   % {"first": FIRST_YEAR, "last": LAST_YEAR}})
     if start > end:
         raise ValidationError({"from": _("The start of the period is after its end.")})
     return Period(start, end)

@@ -13,7 +13,7 @@ from dangvu.accounts.permissions import UNITS_READ
 from dangvu.figures.access import get_measure_for_user
 from dangvu.figures.selectors import figures_table, period_from
 from dangvu.lib import measures
-from dangvu.lib.periods import Period
+from dangvu.lib.periods import Period, possible_year
 from dangvu.lib.xlsx import xlsx_response
 from dangvu.orgs.access import get_unit_for_user
 from dangvu.orgs.views import breadcrumbs
@@ -26,7 +26,7 @@ def _period(request) -> tuple[Period, str]:
         if get.get("from") or get.get("to"):
             return period_from(_date(get.get("from")), _date(get.get("to"))), ""
         year = int(get.get("year") or timezone.localdate().year)
-        if not 1930 <= year <= 2100:
+        if not possible_year(year):
             raise ValueError
         if get.get("quarter") in ("1", "2", "3", "4"):
             return Period.quarter(year, int(get["quarter"])), ""

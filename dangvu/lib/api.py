@@ -15,13 +15,14 @@ from pydantic_core import PydanticCustomError
 
 from dangvu.lib.cleaning import CONTROL, control_character_error
 from dangvu.lib.ids import MAX_ID
+from dangvu.lib.periods import FIRST_YEAR, LAST_YEAR
 
 MAX_PAGE = 500
 MAX_COUNT = 10**9
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
-Year = Annotated[int, Field(ge=1930, le=2100)]  # the Party was founded in 1930
+Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
 
 
 def _check_text(value: Any, field: str) -> None:

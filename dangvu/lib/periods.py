@@ -5,6 +5,13 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+# The years a figure can be about: from the Party's founding; past 2100 is a typing slip.
+FIRST_YEAR, LAST_YEAR = 1930, 2100
+
+
+def possible_year(year: int) -> bool:
+    return FIRST_YEAR <= year <= LAST_YEAR
+
 
 @dataclass(frozen=True)
 class Period:

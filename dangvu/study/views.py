@@ -22,6 +22,7 @@ from dangvu.documents.access import documents_offered
 from dangvu.documents.models import Document
 from dangvu.lib.forms import apply_form_errors
 from dangvu.lib.once import remember, replayed
+from dangvu.lib.periods import possible_year
 from dangvu.lib.progress import progress_get
 from dangvu.lib.xlsx import xlsx_response
 from dangvu.orgs.access import get_unit_for_user
@@ -68,7 +69,7 @@ def unit_campaigns(request, pk):
         year = int(request.GET.get("year") or years[0])
     except ValueError:
         year = years[0]
-    if not 1930 <= year <= 2100:  # no Party year before 1930: an impossible year shows this one
+    if not possible_year(year):  # an impossible year shows this one
         messages.error(request, _("The year %(year)s is not possible; showing %(shown)s.") % {"year": year, "shown": years[0]})
         year = years[0]
     return render(request, "study/campaign_list.html", {

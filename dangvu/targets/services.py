@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from dangvu.audit.models import AuditEntry
 from dangvu.audit.services import audit_record
 from dangvu.lib import measures
-from dangvu.lib.periods import Period
+from dangvu.lib.periods import Period, possible_year
 from dangvu.orgs.models import OrgUnit, UnitKind
 from dangvu.targets.models import Target
 
@@ -67,7 +67,7 @@ def _in_year(day: datetime.date, year: int) -> datetime.date:
 @transaction.atomic
 def target_copy_to_year(*, actor, target: Target, year: int) -> Target:
     """Last year's target into the year given, to be edited there."""
-    if not 1930 <= year <= 2100:
+    if not possible_year(year):
         raise ValidationError({"year": _("The year %(year)s is not possible.") % {"year": year}})
     return target_create(actor=actor, unit=target.unit, title=target.title, measure=target.measure,
                          applies_kind=target.applies_kind, applies_has_committee=target.applies_has_committee,

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from dangvu.accounts.permissions import TARGETS_WRITE, UNITS_READ, scope_for
+from dangvu.figures.selectors import readable_measures
 from dangvu.lib import measures
 from dangvu.lib.forms import apply_form_errors
 from dangvu.orgs.access import get_unit_for_user
@@ -38,7 +39,7 @@ def unit_targets(request, pk):
                 messages.success(request, _("The target was set."))
                 return redirect("targets:target", pk=target.pk)
     targets = Target.objects.filter(unit=unit)
-    readable = {m.key for m in measures.all_measures() if scope_for(request).can(m.permission, unit.path)}
+    readable = {m.key for m in readable_measures(request, unit)}
     return render(request, "targets/unit_targets.html", {
         "unit": unit, "targets": targets, "form": form, "can_write": can_write,
         "from_above": services.targets_on(unit, readable),
