@@ -16,7 +16,7 @@ def run_scan(scan_id: int) -> None:
         claimed = IntegrityScan.objects.filter(pk=scan_id, status=IntegrityScan.Status.QUEUED).update(
             status=IntegrityScan.Status.RUNNING)
         if claimed:
-            beat(f"scan-{scan_id}")  # before anyone can see it running
+            beat(IntegrityScan(pk=scan_id).progress_key)  # before anyone can see it running
     if not claimed:
         return
     scan = IntegrityScan.objects.select_related("campaign").get(pk=scan_id)
