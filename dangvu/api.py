@@ -164,6 +164,7 @@ def on_http_error(request, exc):
 def _register_routers() -> None:
     from dangvu.documents.api import router as documents_router
     from dangvu.figures.api import router as figures_router
+    from dangvu.inspections.api import router as inspections_router
     from dangvu.orgs.api import router as orgs_router
     from dangvu.study.api import router as study_router
     from dangvu.targets.api import router as targets_router
@@ -173,6 +174,7 @@ def _register_routers() -> None:
     api.add_router("/", study_router)
     api.add_router("/", figures_router)
     api.add_router("/", targets_router)
+    api.add_router("/", inspections_router)
 
 
 _register_routers()

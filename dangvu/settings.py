@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "dangvu.study",
     "dangvu.figures",
     "dangvu.targets",
+    "dangvu.inspections",
 ]
 
 MIDDLEWARE = [

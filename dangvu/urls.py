@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("dangvu.study.urls")),
     path("", include("dangvu.figures.urls")),
     path("", include("dangvu.targets.urls")),
+    path("", include("dangvu.inspections.urls")),
 ]
 
 if settings.DEBUG:

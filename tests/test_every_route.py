@@ -57,6 +57,10 @@ def world(org):
 
     w.target = target_create(actor=None, unit=org.G, title="Sinh hoạt chuyên đề", measure="study.sessions",
                              thresholds=[{"has_committee": None, "min": 1}], start=TODAY - 30 * DAY, end=TODAY)
+    from dangvu.inspections.services import inspection_record
+
+    w.inspection = inspection_record(actor=None, unit=org.G, kind="inspection", member=org.mem_member,
+                                     start=TODAY - 9 * DAY, end=TODAY - 8 * DAY, content="Đảng phí")
     return w
 
 
@@ -119,6 +123,17 @@ ROUTES = {
         "from": "2026-01-01", "to": "2026-12-31"}, "201 201 403 404 404 401"),
     "GET /api/targets/{target_id}/attainment": ("get", lambda w: f"/api/targets/{w.target.pk}/attainment", None,
                                                 "404 200 200 404 404 401"),
+    "inspections:unit_inspections": ("get", lambda w: f"/units/{w.org.A.pk}/inspections/", None,
+                                     "200 200 200 404 404 r"),
+    "inspections:detail": ("get", lambda w: f"/inspections/{w.inspection.pk}/", None, "200 200 200 200 404 r"),
+    "inspections:mine": ("get", lambda w: "/account/inspections/", None, "200 200 200 200 200 r"),
+    "POST /api/units/{unit_id}/inspections": ("post", lambda w: f"/api/units/{w.org.A.pk}/inspections", lambda w: {
+        "kind": "inspection", "subject": "member", "subject_id": w.org.other_member.pk, "start": str(TODAY - DAY),
+        "end": str(TODAY), "content": "Đảng phí", "conclusion": "Tốt"}, "201 201 403 404 404 401"),
+    "GET /api/units/{unit_id}/inspections": ("get", lambda w: f"/api/units/{w.org.A.pk}/inspections", None,
+                                             "200 200 200 404 404 401"),
+    "GET /api/inspections/{inspection_id}": ("get", lambda w: f"/api/inspections/{w.inspection.pk}", None,
+                                             "200 200 200 200 404 401"),
     "GET /api/measures": ("get", lambda w: "/api/measures", None, "200 200 200 200 200 401"),
     "GET /api/units/{unit_id}/figures": ("get", lambda w: f"/api/units/{w.org.A.pk}/figures", None, "200 200 200 404 404 401"),
     "GET /api/units/{unit_id}/figures/{key}/rows": (
@@ -172,6 +187,8 @@ def call(client, world, persona, route):
     url = path_of(world)
     if body == "B":  # a body naming an object of the world
         body = {"unit": world.org.B.pk, "date": str(TODAY)}
+    elif callable(body):
+        body = body(world)
     if url.startswith("/api/"):
         data = json.dumps(body) if body is not None else None
         return getattr(client, method)(url, data=data, content_type="application/json")

@@ -24,6 +24,8 @@ STUDY_WRITE = "study:write"
 ESSAYS_REVIEW = "essays:review"
 ACCESS_MANAGE = "access:manage"
 TARGETS_WRITE = "targets:write"
+INSPECTIONS_READ = "inspections:read"
+INSPECTIONS_WRITE = "inspections:write"
 
 ALL_KEYS = {
     UNITS_READ: _("View units"),
@@ -39,8 +41,10 @@ ALL_KEYS = {
     ESSAYS_REVIEW: _("Review essays and run the copy check"),
     ACCESS_MANAGE: _("Manage teams and roles (give others the rights one holds)"),
     TARGETS_WRITE: _("Set targets for the units below"),
+    INSPECTIONS_READ: _("View inspections and supervisions"),
+    INSPECTIONS_WRITE: _("Plan and record inspections and supervisions"),
 }
-READ_KEYS = frozenset({UNITS_READ, MEMBERS_READ, AUDIT_READ, DOCUMENTS_READ, STUDY_READ})
+READ_KEYS = frozenset({UNITS_READ, MEMBERS_READ, AUDIT_READ, DOCUMENTS_READ, STUDY_READ, INSPECTIONS_READ})
 FULL_KEYS = frozenset(ALL_KEYS)
 
 # What a role in a unit grants over that unit's subtree. Data, not branching code.

@@ -21,5 +21,11 @@ def build_targets_demo(today: datetime.date | None = None) -> int:
                                      "chi ủy ít nhất 3", measure="study.sessions", applies_kind=UnitKind.CELL,
                                thresholds=[{"has_committee": True, "min": 4}, {"has_committee": False, "min": 3}],
                                start=start, end=end),
+        services.target_create(actor=None, unit=province,
+                               title="Chi bộ có chi ủy thực hiện ít nhất 2 cuộc kiểm tra, chi bộ không có chi ủy "
+                                     "thực hiện ít nhất 1 cuộc kiểm tra", measure="inspections.held",
+                               applies_kind=UnitKind.CELL,
+                               thresholds=[{"has_committee": True, "min": 2}, {"has_committee": False, "min": 1}],
+                               start=start, end=end),
     ]
     return len(made)

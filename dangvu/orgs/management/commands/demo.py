@@ -39,6 +39,9 @@ class Command(BaseCommand):
         from dangvu.study.demo import build_study_demo
 
         study = build_study_demo(seed=seed, progress=options.get("verbosity", 1) > 0)
+        from dangvu.inspections.demo import build_inspections_demo
+
+        inspections = build_inspections_demo(seed=seed)
         from dangvu.targets.demo import build_targets_demo
 
         targets = build_targets_demo()
@@ -51,6 +54,9 @@ class Command(BaseCommand):
                           f"{study['classes']} lớp bồi dưỡng.")
         self.stdout.write(f"Biến động đảng viên trong năm: {history['transfers']} chuyển sinh hoạt, "
                           f"{history['died']} từ trần, {history['removed']} xóa tên hoặc khai trừ.")
+        self.stdout.write(f"Kiểm tra, giám sát: {inspections['planned']} mục trong chương trình, "
+                          f"{inspections['held']} cuộc đã tiến hành; {inspections['cells_met']}/{inspections['cells']} "
+                          f"chi bộ đạt chỉ tiêu kiểm tra.")
         self.stdout.write(f"Chỉ tiêu năm: {targets} chỉ tiêu của Tỉnh ủy.")
 
     @transaction.atomic

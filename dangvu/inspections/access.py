@@ -1,0 +1,83 @@
+"""Inspections for a user. Read with inspections:read where the subject stands (which covers
+the conductor above it), or by the member inspected; planned and recorded with
+inspections:write over the conducting unit. A subject is looked up only inside the unit's
+subtree and the caller's scope: anything else is 404, whatever its id, and named nowhere."""
+
+from django.http import Http404
+
+from dangvu.accounts.access import check_path, fetch_in_scope
+from dangvu.accounts.permissions import INSPECTIONS_READ, INSPECTIONS_WRITE, scope_for
+from dangvu.documents.models import Document
+from dangvu.inspections.models import Inspection, PlanItem, Recommendation
+from dangvu.orgs.models import Member, OrgUnit, path_prefixes
+
+_RELATED = ("unit", "subject_member__unit", "subject_unit", "decision", "decision__unit")
+
+
+def _is_subject(request, inspection: Inspection) -> bool:
+    return bool(inspection.subject_member_id and request.user.is_authenticated
+                and inspection.subject_member.user_id == request.user.id)
+
+
+def get_inspection_for_user(request, pk, key: str = INSPECTIONS_READ) -> Inspection:
+    inspection = Inspection.objects.select_related(*_RELATED).filter(pk=pk).first()
+    if inspection is None:
+        raise Http404
+    if key == INSPECTIONS_READ and _is_subject(request, inspection):
+        return inspection
+    if key == INSPECTIONS_READ:
+        check_path(request, inspection.subject_path, key)
+    else:
+        check_path(request, inspection.unit.path, key)
+    return inspection
+
+
+def get_plan_item_for_user(request, pk, key: str = INSPECTIONS_WRITE) -> PlanItem:
+    return fetch_in_scope(request, PlanItem.objects.select_related("unit"), pk, key)
+
+
+def get_recommendation_for_user(request, pk, key: str = INSPECTIONS_WRITE) -> Recommendation:
+    return fetch_in_scope(request, Recommendation.objects.select_related("inspection__unit"), pk, key,
+                          path=lambda r: r.inspection.unit.path)
+
+
+def get_subject_for_user(request, unit: OrgUnit, subject: str, pk) -> tuple[Member | None, OrgUnit | None]:
+    """The member or the unit a client names, if it lies in `unit`'s subtree and the caller's
+    scope; otherwise 404."""
+    scope = scope_for(request)
+    if subject == "member":
+        member = Member.objects.select_related("unit").filter(pk=pk, unit__path__startswith=unit.path).first()
+        if member is None or not scope.can(INSPECTIONS_WRITE, member.unit.path):
+            raise Http404
+        return member, None
+    found = OrgUnit.objects.filter(pk=pk, path__startswith=unit.path).first()
+    if found is None or not scope.can(INSPECTIONS_WRITE, found.path):
+        raise Http404
+    return None, found
+
+
+def get_decision_for_unit(unit: OrgUnit, pk) -> Document:
+    """A decision the unit may cite: one registered by the unit or a committee above it."""
+    doc = Document.objects.filter(pk=pk, unit__path__in=path_prefixes(unit.path)).first()
+    if doc is None:
+        raise Http404
+    return doc
+
+
+def inspections_visible(request, unit: OrgUnit):
+    """What a reader of `unit` sees: what the unit and the units below held, and what was held
+    about its members and units from above."""
+    from django.db.models import Q
+
+    check_path(request, unit.path, INSPECTIONS_READ)
+    return Inspection.objects.filter(
+        Q(unit__path__startswith=unit.path) | Q(subject_unit__path__startswith=unit.path)
+        | Q(subject_member__unit__path__startswith=unit.path)).select_related(*_RELATED)
+
+
+def own_inspections(request):
+    """Inspections and supervisions of the logged-in member."""
+    member = getattr(request.user, "member", None) if request.user.is_authenticated else None
+    if member is None:
+        return Inspection.objects.none()
+    return Inspection.objects.filter(subject_member=member).select_related(*_RELATED)

@@ -1,0 +1,77 @@
+"""The page's forms: a plan item, an inspection held, its conclusion, a recommendation."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dangvu.inspections.models import Area, Kind, Mode, Outcome
+from dangvu.lib.forms import Form
+from dangvu.orgs.models import ACTIVE_STATUSES, Member, OrgUnit, UnitKind
+
+DATE = forms.DateInput(attrs={"type": "date"})
+MAX_LISTED_MEMBERS = 1000  # above this a committee names a member by their number, not from a list
+
+
+class SubjectForm(Form):
+    """The subject is one of the unit's own subtree: its members, or (for a committee) its units."""
+
+    kind = forms.ChoiceField(label=_("kind"), choices=Kind.choices)
+    mode = forms.ChoiceField(label=_("form of supervision"), choices=[("", "—")] + Mode.choices, required=False)
+    area = forms.ChoiceField(label=_("content area"), choices=Area.choices, initial=Area.DUTIES)
+    subject_member = forms.ModelChoiceField(label=_("member"), queryset=Member.objects.none(), required=False,
+                                            empty_label="—")
+    subject_unit = forms.ModelChoiceField(label=_("or organisation"), queryset=OrgUnit.objects.none(),
+                                          required=False, empty_label="—")
+    content = forms.CharField(label=_("content"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    start = forms.DateField(label=_("from"), widget=DATE)
+    end = forms.DateField(label=_("until"), widget=DATE)
+
+    def __init__(self, *args, unit: OrgUnit, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = Member.objects.filter(unit__path__startswith=unit.path, status__in=ACTIVE_STATUSES)
+        self.fields["subject_member"].queryset = members.select_related("unit").order_by("unit__path", "sort_key")
+        self.fields["subject_member"].label_from_instance = (
+            lambda m: m.full_name if m.unit_id == unit.pk else f"{m.full_name} — {m.unit.name}")
+        if members.count() > MAX_LISTED_MEMBERS:
+            self.fields["subject_member"].widget = forms.NumberInput()
+            self.fields["subject_member"].help_text = _("The member's number, as shown on their page.")
+        if unit.kind == UnitKind.CELL:
+            del self.fields["subject_unit"]
+        else:
+            self.fields["subject_unit"].queryset = OrgUnit.objects.filter(
+                path__startswith=unit.path, depth__gt=unit.depth, valid_to__isnull=True).order_by("path")
+            self.fields["subject_unit"].label_from_instance = lambda u: "  " * (u.depth - unit.depth - 1) + u.name
+
+
+class PlanItemForm(SubjectForm):
+    pass
+
+
+class InspectionForm(SubjectForm):
+    outcome = forms.ChoiceField(label=_("outcome"), choices=[("", _("not concluded yet"))] + Outcome.choices,
+                                required=False)
+    conclusion = forms.CharField(label=_("conclusion"), max_length=8000, required=False,
+                                 widget=forms.Textarea(attrs={"rows": 3}))
+    violation = forms.CharField(label=_("violation"), max_length=4000, required=False,
+                                help_text=_("When a violation was found: what it is."))
+    plan_item = forms.ChoiceField(label=_("plan item"), required=False)
+
+    def __init__(self, *args, unit: OrgUnit, plan_items=(), **kwargs):
+        super().__init__(*args, unit=unit, **kwargs)
+        self.fields["plan_item"].choices = [("", "—")] + [
+            (str(p.pk), f"{p.start:%m/%Y} · {p.get_kind_display()}: {p.subject}") for p in plan_items]
+
+
+class ConclusionForm(Form):
+    outcome = forms.ChoiceField(label=_("outcome"), choices=Outcome.choices)
+    conclusion = forms.CharField(label=_("conclusion"), max_length=8000, required=False,
+                                 widget=forms.Textarea(attrs={"rows": 4}))
+    violation = forms.CharField(label=_("violation"), max_length=4000, required=False)
+
+
+class RecommendationForm(Form):
+    text = forms.CharField(label=_("recommendation"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+    due = forms.DateField(label=_("due by"), widget=DATE)
+
+
+class DoneForm(Form):
+    done_on = forms.DateField(label=_("done on"), widget=DATE)

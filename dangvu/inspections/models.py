@@ -1,0 +1,143 @@
+"""Inspections (kiểm tra) and supervision (giám sát): each unit's yearly plan, what was
+held, its conclusion, and the recommendations it left with their follow-up.
+
+An inspection belongs to the unit that conducts it (a cell for its members, a committee
+or its inspection commission for units and members below); its subject is one member
+or one unit of that unit's subtree."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dangvu.documents.models import Document
+from dangvu.orgs.models import Member, OrgUnit
+
+
+class Kind(models.TextChoices):
+    INSPECTION = "inspection", _("Inspection")
+    SUPERVISION = "supervision", _("Supervision")
+
+
+class Mode(models.TextChoices):
+    """How a supervision is held; an inspection has none."""
+    REGULAR = "regular", _("Regular supervision")
+    THEMATIC = "thematic", _("Thematic supervision")
+
+
+class Conductor(models.TextChoices):
+    CELL = "cell", _("The party cell")
+    COMMITTEE = "committee", _("The party committee")
+    COMMISSION = "commission", _("The inspection commission")
+
+
+class Area(models.TextChoices):
+    RESOLUTIONS = "resolutions", _("Carrying out resolutions and directives")
+    DUTIES = "duties", _("Carrying out a party member's duties")
+    CONDUCT = "conduct", _("Ethics, way of life and self-improvement")
+    DUES = "dues", _("Collecting and paying party dues")
+    VIOLATION = "violation", _("Signs of violation")
+
+
+class Outcome(models.TextChoices):
+    GOOD = "good", _("Good")
+    MIXED = "mixed", _("Strengths and shortcomings")
+    VIOLATION = "violation", _("Violation found")
+
+
+class Subject(models.Model):
+    """One member or one unit: what a plan item and an inspection are about."""
+
+    subject_member = models.ForeignKey(Member, models.PROTECT, null=True, blank=True, related_name="+",
+                                       verbose_name=_("member"))
+    subject_unit = models.ForeignKey(OrgUnit, models.PROTECT, null=True, blank=True, related_name="+",
+                                     verbose_name=_("organisation"))
+
+    class Meta:
+        abstract = True
+
+    @property
+    def subject(self):
+        return self.subject_member or self.subject_unit
+
+    @property
+    def subject_path(self) -> str:
+        """Where the subject stands in the tree: who reads the record besides its conductor."""
+        return self.subject_member.unit.path if self.subject_member_id else self.subject_unit.path
+
+
+class PlanItem(Subject):
+    """One line of a unit's chương trình kiểm tra, giám sát for a year."""
+
+    unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="inspection_plan",
+                             verbose_name=_("plan of"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    mode = models.CharField(_("form of supervision"), max_length=10, choices=Mode.choices, blank=True)
+    conductor = models.CharField(_("conducted by"), max_length=12, choices=Conductor.choices)
+    area = models.CharField(_("content area"), max_length=12, choices=Area.choices)
+    content = models.TextField(_("content"), max_length=4000)
+    start = models.DateField(_("planned from"))
+    end = models.DateField(_("planned until"))
+    plan = models.ForeignKey(Document, models.SET_NULL, null=True, blank=True, related_name="+",
+                             verbose_name=_("plan document"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("plan item")
+        verbose_name_plural = _("inspection and supervision plan")
+        ordering = ["start", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.subject}"
+
+
+class Inspection(Subject):
+    unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="inspections", verbose_name=_("conducted by"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    mode = models.CharField(_("form of supervision"), max_length=10, choices=Mode.choices, blank=True)
+    conductor = models.CharField(_("conducted by"), max_length=12, choices=Conductor.choices)
+    area = models.CharField(_("content area"), max_length=12, choices=Area.choices)
+    content = models.TextField(_("content"), max_length=4000)
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"))
+    decision = models.ForeignKey(Document, models.SET_NULL, null=True, blank=True, related_name="+",
+                                 verbose_name=_("decision"))
+    plan_item = models.ForeignKey(PlanItem, models.SET_NULL, null=True, blank=True, related_name="held",
+                                  verbose_name=_("plan item"))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
+    conclusion = models.TextField(_("conclusion"), max_length=8000, blank=True)
+    violation = models.TextField(_("violation"), max_length=4000, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("inspection or supervision")
+        verbose_name_plural = _("inspections and supervisions")
+        ordering = ["-end", "-id"]
+        indexes = [models.Index(fields=["end", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.subject}"
+
+
+class Recommendation(models.Model):
+    """Kiến nghị: what the subject must do after the conclusion, by when, and when it was done."""
+
+    inspection = models.ForeignKey(Inspection, models.CASCADE, related_name="recommendations")
+    text = models.TextField(_("recommendation"), max_length=4000)
+    due = models.DateField(_("due by"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        ordering = ["due", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    def overdue_on(self, day: datetime.date) -> bool:
+        """Past its due date on `day` and not done by then."""
+        return self.due < day and (self.done_on is None or self.done_on > day)
