@@ -216,8 +216,10 @@ def test_pages_record_conclude_and_follow_up(client, year):
     client.force_login(year.users["mem"])  # the member inspected: reads it, cannot change it
     assert client.get("/account/inspections/").content.decode().count("/inspections/") >= 2
     assert client.get(f"/inspections/{inspection.pk}/").status_code == 200
-    assert client.post(f"/inspections/{inspection.pk}/", {"form": "conclusion", "outcome": "good"}).status_code == 403
-    assert client.get(f"/units/{year.A.pk}/inspections/").status_code == 403
+    assert client.post(f"/inspections/{inspection.pk}/", {"form": "conclusion", "outcome": "good"}).status_code == 404
+    inspection.refresh_from_db()
+    assert inspection.outcome == "violation"
+    assert client.get(f"/units/{year.A.pk}/inspections/").status_code == 404
     client.force_login(year.users["out"])  # the sibling cell's secretary
     assert client.get(f"/inspections/{inspection.pk}/").status_code == 404
     assert client.get(f"/units/{year.A.pk}/inspections/").status_code == 404
