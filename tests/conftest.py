@@ -53,6 +53,7 @@ def _page(*, bypass_csp: bool):
 
 
 def login(page, base_url, username):
+    page.context.clear_cookies()  # whoever was logged in before is not any more
     page.goto(base_url + "/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", "x-" + username)

@@ -117,7 +117,8 @@ ROUTES = {
     "figures:chart": ("get", lambda w: f"/units/{w.org.G.pk}/figures/study.participants/chart.png", None,
                       "404 200 200 404 404 r"),
     "targets:unit_targets": ("get", lambda w: f"/units/{w.org.A.pk}/targets/", None, "200 200 200 404 404 r"),
-    "targets:target": ("get", lambda w: f"/targets/{w.target.pk}/", None, "404 200 200 404 404 r"),
+    "targets:target": ("get", lambda w: f"/targets/{w.target.pk}/?format=xlsx", None, "404 200 200 404 404 r"),
+    "targets:chart": ("get", lambda w: f"/targets/{w.target.pk}/chart.png", None, "404 200 200 404 404 r"),
     "POST /api/units/{unit_id}/targets": ("post", lambda w: f"/api/units/{w.org.A.pk}/targets", {
         "title": "Chỉ tiêu chi bộ", "measure": "study.sessions", "thresholds": [{"min": 1}],
         "from": "2026-01-01", "to": "2026-12-31"}, "201 201 403 404 404 401"),

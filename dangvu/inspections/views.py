@@ -28,6 +28,7 @@ from dangvu.lib.forms import apply_form_errors
 from dangvu.lib.ids import parse_ids
 from dangvu.lib.periods import Period, possible_year
 from dangvu.orgs.access import get_unit_for_user
+from dangvu.orgs.models import OrgUnit
 from dangvu.orgs.views import breadcrumbs
 
 SUMMARY = ["inspections.held", "inspections.supervisions", "inspections.violations",
@@ -78,14 +79,18 @@ def unit_inspections(request, pk):
                 apply_form_errors(form, exc)
             else:
                 return redirect(f"{request.path}?year={data['end'].year}")
-    held = (inspections_visible(request, unit).filter(end__gte=period.start, end__lte=period.end)
-            .order_by("-end", "-id"))
+    in_year = inspections_visible(request, unit).filter(end__gte=period.start, end__lte=period.end).order_by(
+        "-end", "-id")
     summary = [m for m in (measures.get(k) for k in SUMMARY) if m]
     values = measures.compute_all(unit, period, summary)
+    children = list(OrgUnit.objects.get_children(unit).filter(valid_from__lte=period.end).exclude(
+        valid_to__lt=period.start).order_by("path"))
     return render(request, "inspections/unit_inspections.html", {
         "unit": unit, "year": year, "years": range(timezone.localdate().year + 1, 2019, -1),
-        "held": held, "plan": plan, "can_write": can_write, "record_form": record_form, "plan_form": plan_form,
+        "held": in_year.filter(unit=unit), "from_above": in_year.exclude(unit__path__startswith=unit.path),
+        "plan": plan, "can_write": can_write, "record_form": record_form, "plan_form": plan_form,
         "summary": [(m, measures.value_at(values[m.key], unit.path, m)) for m in summary],
+        "children": [(c, [(m, measures.value_at(values[m.key], c.path, m)) for m in summary]) for c in children],
         "query": f"from={period.start.isoformat()}&to={period.end.isoformat()}",
         "breadcrumbs": breadcrumbs(request, unit) + [unit]})
 

@@ -103,6 +103,20 @@ class Attainment:
     def missed(self) -> list[UnitResult]:
         return [r for r in self.results if not r.met]
 
+    @property
+    def reached(self) -> list[UnitResult]:
+        return [r for r in self.results if r.met]
+
+    def by_branch(self, root: OrgUnit) -> list[tuple[OrgUnit, "Attainment"]]:
+        """The attainment within each sub-unit of `root` that holds units concerned (a cell
+        directly under root is its own branch): for the chart by sub-unit."""
+        branches = {c.path: (c, Attainment()) for c in OrgUnit.objects.get_children(root).order_by("path")}
+        for r in self.results:
+            branch = branches.get(r.unit.path[:len(root.path) + OrgUnit.steplen])
+            if branch is not None:
+                branch[1].results.append(r)
+        return [b for b in branches.values() if b[1].units]
+
 
 def units_concerned(target: Target) -> list[OrgUnit]:
     """The units of the setter's subtree the target applies to, as they stand on the period's

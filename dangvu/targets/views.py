@@ -2,14 +2,18 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dangvu.accounts.permissions import TARGETS_WRITE, UNITS_READ, scope_for
 from dangvu.figures.selectors import readable_measures
 from dangvu.lib import measures
 from dangvu.lib.forms import apply_form_errors
+from dangvu.lib.xlsx import xlsx_response
 from dangvu.orgs.access import get_unit_for_user
+from dangvu.orgs.models import OrgUnit, UnitKind
 from dangvu.orgs.views import breadcrumbs
 from dangvu.targets import services
 from dangvu.targets.access import get_target_for_user
@@ -46,6 +50,12 @@ def unit_targets(request, pk):
         "breadcrumbs": breadcrumbs(request, unit) + [unit]})
 
 
+# "229/321 chi bộ": what the units concerned are called, by the kind the target applies to
+NOUNS = {UnitKind.CELL: gettext_lazy("cells"), UnitKind.GRASSROOTS: gettext_lazy("grassroots committees"),
+         UnitKind.SUB: gettext_lazy("sub-committees"), UnitKind.UPPER: gettext_lazy("committees above grassroots"),
+         "": gettext_lazy("units")}
+
+
 def target_detail(request, pk):
     target = get_target_for_user(request, pk)
     if request.method == "POST":
@@ -59,7 +69,39 @@ def target_detail(request, pk):
             messages.success(request, _("The target was copied into %(year)s.") % {"year": year})
             return redirect("targets:target", pk=copy.pk)
     result = services.attainment(target)
+    measure = measures.get(target.measure)
+    _name_parents(result)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(f"chi-tieu-{target.pk}.xlsx", target.title[:31], [
+            _("Unit"), _("belongs to"), str(measure.label), _("required"), _("met")], (
+            [r.unit.name, r.parent_name, r.value, r.required, _("yes") if r.met else _("no")]
+            for r in result.results))
     return render(request, "targets/target_detail.html", {
-        "target": target, "measure": measures.get(target.measure), "result": result,
+        "target": target, "measure": measure, "result": result, "noun": NOUNS.get(target.applies_kind, NOUNS[""]),
+        "chart": len(result.by_branch(target.unit)) > 1,
         "unit": target.unit, "can_write": scope_for(request).can(TARGETS_WRITE, target.unit.path),
         "next_year": target.start.year + 1, "breadcrumbs": breadcrumbs(request, target.unit) + [target.unit]})
+
+
+def _name_parents(result) -> None:
+    """"Chi bộ Công an xã" is in dozens of communes: each unit is shown with the one it belongs to."""
+    step = OrgUnit.steplen
+    names = dict(OrgUnit.objects.filter(path__in={r.unit.path[:-step] for r in result.results})
+                 .values_list("path", "name"))
+    for r in result.results:
+        r.parent_name = names.get(r.unit.path[:-step], "")
+
+
+def target_chart(request, pk):
+    """The share of units meeting the target within each sub-unit of the setter, as bars
+    against 100%: the same picture the report will carry."""
+    from dangvu.lib.charts import Bars, png  # matplotlib: imported by the picture only, not the page
+
+    target = get_target_for_user(request, pk)
+    branches = services.attainment(target).by_branch(target.unit)
+    chart = Bars(title=f"{target.title[:80]} · {target.start:%d/%m/%Y} – {target.end:%d/%m/%Y}",
+                 labels=[f"{u.name} ({a.met}/{a.units})" for u, a in branches], values=[a.rate for _u, a in branches],
+                 unit="%", out_of=100)
+    response = HttpResponse(png(chart), content_type="image/png")
+    response["Cache-Control"] = "private, max-age=60"
+    return response
