@@ -57,11 +57,11 @@ def dashboard(request, pk):
                 for m in table.measures if m.area == area]
         if rows:
             areas.append((label, rows))
-    from dangvu.targets.services import targets_on
+    from dangvu.targets.services import targets_on, targets_set
 
     readable = {m.key for m in table.measures}
     return render(request, "figures/dashboard.html", {
-        "from_above": targets_on(unit, readable),
+        "from_above": targets_on(unit, readable), "targets_set": targets_set(unit, period, readable),
         "unit": unit, "period": period, "previous": period.previous(), "areas": areas, "children": table.children,
         "problem": problem, "query": _query(period), "years": range(timezone.localdate().year, 2019, -1),
         "participants": any(m.key == "study.participants" for m in table.measures),

@@ -3,7 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangvu.inspections.models import Area, Kind, Mode, Outcome
+from dangvu.documents.access import documents_offered
+from dangvu.documents.models import DocType, Document
+from dangvu.inspections.models import Area, Conductor, Kind, Mode, Outcome
 from dangvu.lib.forms import Form
 from dangvu.orgs.models import ACTIVE_STATUSES, Member, OrgUnit, UnitKind
 
@@ -46,6 +48,8 @@ class PlanItemForm(SubjectForm):
     pass
 
 
+
+
 class InspectionForm(SubjectForm):
     outcome = forms.ChoiceField(label=_("outcome"), choices=[("", _("not concluded yet"))] + Outcome.choices,
                                 required=False)
@@ -54,11 +58,22 @@ class InspectionForm(SubjectForm):
     violation = forms.CharField(label=_("violation"), max_length=4000, required=False,
                                 help_text=_("When a violation was found: what it is."))
     plan_item = forms.ChoiceField(label=_("plan item"), required=False)
+    conductor = forms.ChoiceField(label=_("conducted by"), required=False,
+                                  choices=[(Conductor.COMMITTEE, Conductor.COMMITTEE.label),
+                                           (Conductor.COMMISSION, Conductor.COMMISSION.label)])
+    decision = forms.ModelChoiceField(label=_("decision"), queryset=Document.objects.none(), required=False,
+                                      empty_label="—", help_text=_("The decision to inspect, from the register."))
 
     def __init__(self, *args, unit: OrgUnit, plan_items=(), **kwargs):
         super().__init__(*args, unit=unit, **kwargs)
         self.fields["plan_item"].choices = [("", "—")] + [
             (str(p.pk), f"{p.start:%m/%Y} · {p.get_kind_display()}: {p.subject}") for p in plan_items]
+        if unit.kind == UnitKind.CELL:
+            del self.fields["conductor"]
+        # the unit's own decisions and its committees' above it, latest first
+        latest = documents_offered(unit).filter(doc_type=DocType.QD).order_by("-issued_on", "-id")
+        self.fields["decision"].queryset = Document.objects.filter(
+            pk__in=list(latest.values_list("pk", flat=True)[:200])).order_by("-issued_on", "-id")
 
 
 class ConclusionForm(Form):

@@ -72,7 +72,8 @@ def unit_inspections(request, pk):
                     item = plan.filter(pk=data["plan_item"]).first() if data["plan_item"] else None
                     inspection = services.inspection_record(
                         **common, outcome=data["outcome"], conclusion=data["conclusion"],
-                        violation=data["violation"], plan_item=item)
+                        violation=data["violation"], plan_item=item, conductor=data.get("conductor", ""),
+                        decision=data["decision"])
                     messages.success(request, _("The inspection was recorded."))
                     return redirect("inspections:detail", pk=inspection.pk)
             except ValidationError as exc:

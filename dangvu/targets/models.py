@@ -7,6 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from dangvu.orgs.models import OrgUnit, UnitKind
 
+# "229/321 chi bộ": what the units a target concerns are called, by the kind it applies to
+NOUNS = {UnitKind.CELL: _("cells"), UnitKind.GRASSROOTS: _("grassroots committees"),
+         UnitKind.SUB: _("sub-committees"), UnitKind.UPPER: _("committees above grassroots"), "": _("units")}
+
 
 class Target(models.Model):
     unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="targets", verbose_name=_("set by"))
@@ -30,6 +34,10 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def noun(self) -> str:
+        return NOUNS.get(self.applies_kind, NOUNS[""])
 
     def threshold_for(self, unit: OrgUnit) -> float | None:
         for t in self.thresholds:

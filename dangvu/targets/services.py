@@ -110,7 +110,8 @@ class Attainment:
     def by_branch(self, root: OrgUnit) -> list[tuple[OrgUnit, "Attainment"]]:
         """The attainment within each sub-unit of `root` that holds units concerned (a cell
         directly under root is its own branch): for the chart by sub-unit."""
-        branches = {c.path: (c, Attainment()) for c in OrgUnit.objects.get_children(root).order_by("path")}
+        children = OrgUnit.objects.filter(path__startswith=root.path, depth=root.depth + 1).order_by("path")
+        branches = {c.path: (c, Attainment()) for c in children}
         for r in self.results:
             branch = branches.get(r.unit.path[:len(root.path) + OrgUnit.steplen])
             if branch is not None:
@@ -172,3 +173,10 @@ def targets_on(unit: OrgUnit, readable: set[str]) -> list[UnitResult]:
         result.target = target
         out.append(result)
     return out
+
+
+def targets_set(unit: OrgUnit, period: Period, readable: set[str]) -> list[tuple[Target, Attainment]]:
+    """The targets this unit set for its subtree whose period overlaps `period`, each with its
+    attainment (only those on figures the user may read)."""
+    found = Target.objects.filter(unit=unit, start__lte=period.end, end__gte=period.start).select_related("unit")
+    return [(t, attainment(t)) for t in found.order_by("-start", "title") if t.measure in readable]

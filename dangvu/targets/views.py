@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from dangvu.accounts.permissions import TARGETS_WRITE, UNITS_READ, scope_for
 from dangvu.figures.selectors import readable_measures
@@ -13,7 +12,7 @@ from dangvu.lib import measures
 from dangvu.lib.forms import apply_form_errors
 from dangvu.lib.xlsx import xlsx_response
 from dangvu.orgs.access import get_unit_for_user
-from dangvu.orgs.models import OrgUnit, UnitKind
+from dangvu.orgs.models import OrgUnit
 from dangvu.orgs.views import breadcrumbs
 from dangvu.targets import services
 from dangvu.targets.access import get_target_for_user
@@ -50,12 +49,6 @@ def unit_targets(request, pk):
         "breadcrumbs": breadcrumbs(request, unit) + [unit]})
 
 
-# "229/321 chi bộ": what the units concerned are called, by the kind the target applies to
-NOUNS = {UnitKind.CELL: gettext_lazy("cells"), UnitKind.GRASSROOTS: gettext_lazy("grassroots committees"),
-         UnitKind.SUB: gettext_lazy("sub-committees"), UnitKind.UPPER: gettext_lazy("committees above grassroots"),
-         "": gettext_lazy("units")}
-
-
 def target_detail(request, pk):
     target = get_target_for_user(request, pk)
     if request.method == "POST":
@@ -77,7 +70,7 @@ def target_detail(request, pk):
             [r.unit.name, r.parent_name, r.value, r.required, _("yes") if r.met else _("no")]
             for r in result.results))
     return render(request, "targets/target_detail.html", {
-        "target": target, "measure": measure, "result": result, "noun": NOUNS.get(target.applies_kind, NOUNS[""]),
+        "target": target, "measure": measure, "result": result, "noun": target.noun,
         "chart": len(result.by_branch(target.unit)) > 1,
         "unit": target.unit, "can_write": scope_for(request).can(TARGETS_WRITE, target.unit.path),
         "next_year": target.start.year + 1, "breadcrumbs": breadcrumbs(request, target.unit) + [target.unit]})

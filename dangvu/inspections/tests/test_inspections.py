@@ -223,3 +223,22 @@ def test_pages_record_conclude_and_follow_up(client, year):
     client.force_login(year.users["out"])  # the sibling cell's secretary
     assert client.get(f"/inspections/{inspection.pk}/").status_code == 404
     assert client.get(f"/units/{year.A.pk}/inspections/").status_code == 404
+
+
+def test_a_committee_records_through_its_commission_citing_its_decision(client, year):
+    from dangvu.documents import services as documents
+
+    year.G = org_services.unit_update(actor=None, unit=year.G, symbol="ĐU")
+    org_services.term_create(actor=None, unit=year.G, name="2025-2030", congress_closed_on=D(2025, 8, 20))
+    decision = documents.document_issue(actor=None, unit=year.G, doc_type="QĐ", issued_on=D(2026, 7, 1),
+                                        summary="Quyết định kiểm tra chi bộ thôn Bản Mới")
+    client.force_login(year.users["off"])
+    page = client.get(f"/units/{year.G.pk}/inspections/").content.decode()
+    assert "Quyết định kiểm tra chi bộ thôn Bản Mới" in page
+    answer = client.post(f"/units/{year.G.pk}/inspections/", {
+        "form": "inspection", "kind": "inspection", "area": "resolutions", "subject_unit": year.B.pk,
+        "conductor": "commission", "decision": decision.pk, "content": "Lãnh đạo thực hiện nghị quyết",
+        "start": "2026-07-10", "end": "2026-07-20"})
+    assert answer.status_code == 302
+    made = Inspection.objects.latest("id")
+    assert (made.conductor, made.decision, made.subject_unit) == ("commission", decision, year.B)

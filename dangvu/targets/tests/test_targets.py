@@ -108,3 +108,41 @@ def test_a_cell_sees_the_targets_set_for_it_with_its_own_value(client, cells):
     assert [(r.target.pk, r.value, r.required, r.met) for r in results] == [(target.pk, 2, 2, True)]
     assert services.targets_on(cells.A, set()) == []  # a figure the user may not read shows no target
     assert services.targets_on(cells.G, {"study.sessions"}) == []  # the setter's own target is not "from above"
+
+
+def test_the_page_lists_met_and_missed_exports_and_draws_by_sub_unit(client, cells):
+    import io
+
+    from openpyxl import load_workbook
+
+    target = _two_one(cells)
+    client.force_login(cells.users["off"])
+    page = client.get(f"/targets/{target.pk}/").content.decode()
+    assert "2/3 chi bộ, đạt 66,67% kế hoạch" in page
+    met_part = page.split('id="met"')[1]
+    assert "Chi bộ thôn Nà Ngoa" in met_part and "Chi bộ thôn Mới" not in met_part
+    assert "Đảng bộ xã Hùng An" in page  # each unit with the one it belongs to
+    sheet = load_workbook(io.BytesIO(client.get(f"/targets/{target.pk}/?format=xlsx").content)).active
+    rows = {r[0]: r[2:] for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["Chi bộ thôn Mới"] == (0, 1, "không") and rows["Chi bộ thôn Nà Ngoa"] == (2, 2, "có")
+    # from the province, the commune is one branch: 2 of its 3 cells
+    above = services.target_create(actor=None, unit=cells.P, title="Tỉnh", measure="study.sessions",
+                                   applies_kind="cell", thresholds=[{"has_committee": None, "min": 1}],
+                                   start=YEAR[0], end=YEAR[1])
+    branches = services.attainment(above).by_branch(cells.P)
+    assert [(u.code, a.met, a.units) for u, a in branches] == [("G", 2, 3)]
+    chart = client.get(f"/targets/{target.pk}/chart.png")
+    assert chart.status_code == 200 and chart.content.startswith(b"\x89PNG")
+    client.force_login(cells.users["out"])
+    assert client.get(f"/targets/{target.pk}/chart.png").status_code == 404
+
+
+def test_the_setters_dashboard_shows_its_targets_with_their_attainment(client, cells):
+    target = _two_one(cells)
+    client.force_login(cells.users["off"])
+    page = client.get(f"/units/{cells.G.pk}/figures/?year=2026").content.decode()
+    part = page.split('id="targets-set"')[1]
+    assert target.title in part and "2/3 chi bộ, đạt 66,67% kế hoạch" in part
+    assert f"/targets/{target.pk}/chart.png" in part
+    last_year = client.get(f"/units/{cells.G.pk}/figures/?year=2025").content.decode()
+    assert 'id="targets-set"' not in last_year  # the 2026 target does not cover 2025
