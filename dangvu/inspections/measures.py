@@ -86,9 +86,9 @@ def _subjects_measure(key: str, label, definition, kind: str, field: str) -> Non
 
     def rows(unit, period):
         ids = held(unit, period, kind=kind).values(field)
-        model = Member if field == "subject_member" else OrgUnit
-        return model.objects.filter(pk__in=ids).select_related(*(["unit"] if model is Member else [])).order_by(
-            *(["unit__path", "sort_key", "id"] if model is Member else ["path"]))
+        if field == "subject_member":
+            return Member.objects.filter(pk__in=ids).select_related("unit").order_by("unit__path", "sort_key", "id")
+        return OrgUnit.objects.filter(pk__in=ids).order_by("path")
 
     columns = ([Column("member_id", _("member id"), lambda m: m.pk),
                 Column("full_name", _("Full name"), lambda m: m.full_name),

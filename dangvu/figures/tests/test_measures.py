@@ -57,6 +57,24 @@ def year(org):
     org_services.member_make_full(actor=None, member=o.f, on_date=D(2026, 4, 2))
     org_services.member_transfer(actor=None, member=o.z, to_unit=o.A, on_date=D(2026, 6, 1))
     org_services.member_leave(actor=None, member=o.out_member, reason="died", on_date=D(2026, 7, 1))
+    # inspection: A inspects mem and supervises x; G's commission inspects B (a violation, its
+    # recommendation overdue at the year's end) as its plan said; G's plan item for A is not held
+    from dangvu.inspections import services as inspections
+
+    inspections.inspection_record(actor=None, unit=o.A, kind="inspection", member=o.mem_member,
+                                  start=D(2026, 4, 6), end=D(2026, 4, 8), content="Đảng phí", outcome="good")
+    inspections.inspection_record(actor=None, unit=o.A, kind="supervision", member=o.x, start=D(2026, 8, 3),
+                                  end=D(2026, 8, 30), content="Nhiệm vụ đảng viên dự bị")
+    planned = inspections.plan_item_create(actor=None, unit=o.G, kind="inspection", area="resolutions",
+                                           content="Nghị quyết", organisation=o.B, start=D(2026, 5, 1),
+                                           end=D(2026, 5, 31), conductor="commission")
+    inspections.plan_item_create(actor=None, unit=o.G, kind="inspection", area="dues", content="Đảng phí",
+                                 organisation=o.A, start=D(2026, 10, 1), end=D(2026, 10, 31))
+    found = inspections.inspection_record(actor=None, unit=o.G, kind="inspection", organisation=o.B,
+                                          start=D(2026, 5, 4), end=D(2026, 5, 15), content="Nghị quyết",
+                                          conductor="commission", outcome="violation", violation="Chậm triển khai",
+                                          plan_item=planned)
+    inspections.recommendation_add(actor=None, inspection=found, text="Triển khai ngay", due=D(2026, 6, 30))
     return o
 
 
@@ -92,6 +110,15 @@ EXPECTED_2026 = {
     "study.essays_passed_after_rework": {"P": 1, "G": 1, "A": 1, "B": 0},
     "study.essays_returned_thin": {"P": 1, "G": 1, "A": 1, "B": 0},
     "study.essays_returned_copied": {"P": 1, "G": 1, "A": 1, "B": 1},
+    "inspections.held": {"P": 2, "G": 2, "A": 1, "B": 0},  # at the conductor: A's of mem, G's of B
+    "inspections.held_by_cells_without_committee": {"P": 1, "G": 1, "A": 1, "B": 0},
+    "inspections.held_by_commissions": {"P": 1, "G": 1, "A": 0, "B": 0},
+    "inspections.members_inspected": {"P": 1, "G": 1, "A": 1, "B": 0},
+    "inspections.units_inspected": {"P": 1, "G": 1, "A": 0, "B": 0},
+    "inspections.supervisions": {"P": 1, "G": 1, "A": 1, "B": 0},
+    "inspections.violations": {"P": 1, "G": 1, "A": 0, "B": 0},
+    "inspections.recommendations_overdue": {"P": 1, "G": 1, "A": 0, "B": 0},
+    "inspections.plan_held": {"P": (1, 2), "G": (1, 2), "A": (0, 0), "B": (0, 0)},
 }
 
 
@@ -123,6 +150,7 @@ def test_a_past_year_is_counted_as_it_was(year):
     # on 31/12/2025: sec, mem, other, out, f (r removed, x y not yet admitted); z in the other commune
     assert got["members.total"].value == 6 and values(year.G, Y2025)["members.total"].value == 5
     assert got["study.campaigns"].value == 0
+    assert got["inspections.held"].value == 0 and got["inspections.recommendations_overdue"].value == 0
 
 
 def test_a_closed_campaign_does_not_change_when_members_arrive_later(year):
