@@ -40,7 +40,11 @@ class Target(models.Model):
         return NOUNS.get(self.applies_kind, NOUNS[""])
 
     def threshold_for(self, unit: OrgUnit) -> float | None:
+        return self.threshold_for_committee(unit.has_committee)
+
+    def threshold_for_committee(self, has_committee: bool) -> float | None:
+        """The first threshold that matches a unit with or without a cell committee."""
         for t in self.thresholds:
-            if t.get("has_committee") is None or t["has_committee"] == unit.has_committee:
+            if t.get("has_committee") is None or t["has_committee"] == has_committee:
                 return float(t["min"])
         return None

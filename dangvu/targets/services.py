@@ -75,9 +75,19 @@ def target_copy_to_year(*, actor, target: Target, year: int) -> Target:
                          end=_in_year(target.end, year + target.end.year - target.start.year), plan=None)
 
 
+@dataclass(frozen=True)
+class UnitRef:
+    """What attainment needs of a unit: 12,600 of these cost a fraction of as many model instances."""
+    pk: int
+    code: str
+    name: str
+    path: str
+    has_committee: bool
+
+
 @dataclass
 class UnitResult:
-    unit: OrgUnit
+    unit: OrgUnit | UnitRef
     value: float
     required: float
     met: bool
@@ -119,7 +129,7 @@ class Attainment:
         return [b for b in branches.values() if b[1].units]
 
 
-def units_concerned(target: Target) -> list[OrgUnit]:
+def units_concerned(target: Target) -> list[UnitRef]:
     """The units of the setter's subtree the target applies to, as they stand on the period's
     last day: a cell created during the year counts, one merged away before its end does not."""
     units = OrgUnit.objects.filter(path__startswith=target.unit.path, valid_from__lte=target.end).exclude(
@@ -128,7 +138,7 @@ def units_concerned(target: Target) -> list[OrgUnit]:
         units = units.filter(kind=target.applies_kind)
     if target.applies_has_committee is not None:
         units = units.filter(has_committee=target.applies_has_committee)
-    return list(units)
+    return [UnitRef(*row) for row in units.values_list("pk", "code", "name", "path", "has_committee")]
 
 
 def attainment(target: Target) -> Attainment:
@@ -136,12 +146,14 @@ def attainment(target: Target) -> Attainment:
     with nothing recorded has zero and misses."""
     measure = measures.get(target.measure)
     values = measures.compute_all(target.unit, Period(target.start, target.end), [measure])[measure.key]
+    required_if = {has: target.threshold_for_committee(has) for has in (True, False)}
+    zero = measures.value_at({}, "", measure)
     out = Attainment()
     for unit in units_concerned(target):
-        required = target.threshold_for(unit)
+        required = required_if[unit.has_committee]
         if required is None:
             continue
-        value = float(measures.value_at(values, unit.path, measure).value)
+        value = float((values.get(unit.path) or zero).value)
         out.results.append(UnitResult(unit, value, required, value >= required))
     return out
 

@@ -2,14 +2,16 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from dangvu.accounts.access import check_path
 from dangvu.accounts.permissions import TARGETS_WRITE, UNITS_READ, scope_for
 from dangvu.figures.selectors import readable_measures
 from dangvu.lib import measures
 from dangvu.lib.forms import apply_form_errors
+from dangvu.lib.ids import parse_ids
 from dangvu.lib.xlsx import xlsx_response
 from dangvu.orgs.access import get_unit_for_user
 from dangvu.orgs.models import OrgUnit
@@ -63,25 +65,50 @@ def target_detail(request, pk):
             return redirect("targets:target", pk=copy.pk)
     result = services.attainment(target)
     measure = measures.get(target.measure)
-    _name_parents(result)
+    within = _within(request, target, measure)
+    part = services.Attainment([r for r in result.results if r.unit.path.startswith(within.path)])
     if request.GET.get("format") == "xlsx":
+        _name_parents(part.results)
         return xlsx_response(f"chi-tieu-{target.pk}.xlsx", target.title[:31], [
             _("Unit"), _("belongs to"), str(measure.label), _("required"), _("met")], (
             [r.unit.name, r.parent_name, r.value, r.required, _("yes") if r.met else _("no")]
-            for r in result.results))
+            for r in part.results))
+    missed, reached = part.missed[:LISTED], part.reached[:LISTED]
+    _name_parents(missed + reached)
+    branches = part.by_branch(within)
     return render(request, "targets/target_detail.html", {
-        "target": target, "measure": measure, "result": result, "noun": target.noun,
+        "target": target, "measure": measure, "result": result, "noun": target.noun, "within": within,
+        "part": part, "missed": missed, "reached": reached, "listed": LISTED, "branches": branches,
         "chart": len(result.by_branch(target.unit)) > 1,
         "unit": target.unit, "can_write": scope_for(request).can(TARGETS_WRITE, target.unit.path),
-        "next_year": target.start.year + 1, "breadcrumbs": breadcrumbs(request, target.unit) + [target.unit]})
+        "next_year": str(target.start.year + 1), "breadcrumbs": breadcrumbs(request, target.unit) + [target.unit]})
 
 
-def _name_parents(result) -> None:
+LISTED = 300  # units listed on the page; more are reached by sub-unit or in the .xlsx
+
+
+def _within(request, target, measure) -> OrgUnit:
+    """?within=<unit id>: the part of the setter's subtree the lists show (a district, a commune)."""
+    raw = request.GET.get("within")
+    if not raw:
+        return target.unit
+    try:
+        [pk] = parse_ids([raw], "within")
+    except ValidationError:
+        raise Http404 from None
+    unit = OrgUnit.objects.filter(pk=pk, path__startswith=target.unit.path).first()
+    if unit is None:
+        raise Http404
+    check_path(request, unit.path, measure.permission)
+    return unit
+
+
+def _name_parents(results) -> None:
     """"Chi bộ Công an xã" is in dozens of communes: each unit is shown with the one it belongs to."""
     step = OrgUnit.steplen
-    names = dict(OrgUnit.objects.filter(path__in={r.unit.path[:-step] for r in result.results})
+    names = dict(OrgUnit.objects.filter(path__in={r.unit.path[:-step] for r in results})
                  .values_list("path", "name"))
-    for r in result.results:
+    for r in results:
         r.parent_name = names.get(r.unit.path[:-step], "")
 
 

@@ -146,3 +146,27 @@ def test_the_setters_dashboard_shows_its_targets_with_their_attainment(client, c
     assert f"/targets/{target.pk}/chart.png" in part
     last_year = client.get(f"/units/{cells.G.pk}/figures/?year=2025").content.decode()
     assert 'id="targets-set"' not in last_year  # the 2026 target does not cover 2025
+
+
+def test_a_province_target_narrows_to_a_sub_unit_and_lists_at_most_a_page(client, cells, monkeypatch):
+    from dangvu.targets import views
+
+    monkeypatch.setattr(views, "LISTED", 1)
+    target = services.target_create(actor=None, unit=cells.P, title="Tỉnh", measure="study.sessions",
+                                    applies_kind="cell", thresholds=[{"has_committee": None, "min": 2}],
+                                    start=YEAR[0], end=YEAR[1])
+    client.force_login(cells.users["off"])  # an officer of G: the province's target, G's part only
+    assert client.get(f"/targets/{target.pk}/").status_code == 404  # the setter's unit is above their scope
+    client.force_login(cells.users["view"])
+    assert client.get(f"/targets/{target.pk}/?within={cells.G.pk}").status_code == 404
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("root", password="x-root")
+    client.force_login(admin)
+    page = client.get(f"/targets/{target.pk}/?within={cells.G.pk}").content.decode()
+    assert "1/3 chi bộ, đạt 33,33% kế hoạch" in page  # A (2 sessions) met; B and C missed
+    missed = page.split('id="missed"')[1].split("</table>")[0]
+    assert missed.count("Chi bộ thôn Bản Mới") + missed.count("Chi bộ thôn Mới") == 1  # one listed of two missed
+    assert "Liệt kê 1 đơn vị đầu tiên trong 2" in page
+    for bad in ("abc", "-1", str(2**70), str(cells.P.pk + 10**6)):
+        assert client.get(f"/targets/{target.pk}/?within={bad}").status_code == 404
