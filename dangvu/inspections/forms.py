@@ -90,3 +90,14 @@ class RecommendationForm(Form):
 
 class DoneForm(Form):
     done_on = forms.DateField(label=_("done on"), widget=DATE)
+
+
+class AttachForm(Form):
+    document = forms.ModelChoiceField(label=_("document"), queryset=Document.objects.none(), empty_label="—",
+                                      help_text=_("Register the file in the document register first."))
+
+    def __init__(self, *args, unit: OrgUnit, **kwargs):
+        super().__init__(*args, **kwargs)
+        latest = documents_offered(unit).order_by("-issued_on", "-id")
+        self.fields["document"].queryset = Document.objects.filter(
+            pk__in=list(latest.values_list("pk", flat=True)[:200])).order_by("-issued_on", "-id")

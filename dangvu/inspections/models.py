@@ -109,6 +109,8 @@ class Inspection(Subject):
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
     conclusion = models.TextField(_("conclusion"), max_length=8000, blank=True)
     violation = models.TextField(_("violation"), max_length=4000, blank=True)
+    # the conclusion notice, the report of the inspecting team…: files kept in the document register
+    attachments = models.ManyToManyField(Document, blank=True, related_name="+", verbose_name=_("attachments"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
     created = models.DateTimeField(auto_now_add=True)
 

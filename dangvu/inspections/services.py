@@ -172,3 +172,11 @@ def recommendation_done(*, actor, recommendation: Recommendation, done_on: datet
                  unit_path=recommendation.inspection.unit.path,
                  changes={"done_on": [before and before.isoformat(), done_on and done_on.isoformat()]})
     return recommendation
+
+
+@transaction.atomic
+def inspection_attach(*, actor, inspection: Inspection, document) -> None:
+    """A document of the register (the conclusion notice, the team's report) kept with the inspection."""
+    inspection.attachments.add(document)
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=inspection, unit_path=inspection.unit.path,
+                 changes={"attachments": [None, document.reference]})

@@ -16,6 +16,7 @@ from dangvu.inspections.access import (
     own_inspections,
 )
 from dangvu.inspections.forms import (
+    AttachForm,
     ConclusionForm,
     DoneForm,
     InspectionForm,
@@ -103,12 +104,18 @@ def inspection_detail(request, pk):
     conclusion_form = ConclusionForm(request.POST if which == "conclusion" else None, initial={
         "outcome": inspection.outcome, "conclusion": inspection.conclusion, "violation": inspection.violation})
     recommendation_form = RecommendationForm(request.POST if which == "recommendation" else None)
+    attach_form = AttachForm(request.POST if which == "attach" else None, unit=inspection.unit)
     if which:
         get_inspection_for_user(request, pk, INSPECTIONS_WRITE)
         try:
             if which == "conclusion" and conclusion_form.is_valid():
                 services.inspection_conclude(actor=request.user, inspection=inspection, **conclusion_form.cleaned_data)
                 messages.success(request, _("The conclusion was saved."))
+                return redirect(request.path)
+            if which == "attach" and attach_form.is_valid():
+                services.inspection_attach(actor=request.user, inspection=inspection,
+                                           document=attach_form.cleaned_data["document"])
+                messages.success(request, _("The document was attached."))
                 return redirect(request.path)
             if which == "recommendation" and recommendation_form.is_valid():
                 services.recommendation_add(actor=request.user, inspection=inspection,
@@ -137,6 +144,7 @@ def inspection_detail(request, pk):
     return render(request, "inspections/inspection_detail.html", {
         "inspection": inspection, "can_write": can_write, "conclusion_form": conclusion_form,
         "recommendation_form": recommendation_form, "recommendations": recommendations, "done_form": DoneForm(),
+        "attach_form": attach_form, "attachments": inspection.attachments.order_by("issued_on", "id"),
         "unit": inspection.unit, "breadcrumbs": breadcrumbs(request, inspection.unit) + [inspection.unit]})
 
 

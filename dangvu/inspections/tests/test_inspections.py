@@ -242,3 +242,10 @@ def test_a_committee_records_through_its_commission_citing_its_decision(client, 
     assert answer.status_code == 302
     made = Inspection.objects.latest("id")
     assert (made.conductor, made.decision, made.subject_unit) == ("commission", decision, year.B)
+    notice = documents.document_issue(actor=None, unit=year.G, doc_type="TB", issued_on=D(2026, 7, 25),
+                                      summary="Thông báo kết luận kiểm tra")
+    client.post(f"/inspections/{made.pk}/", {"form": "attach", "document": notice.pk})
+    assert list(made.attachments.all()) == [notice]
+    assert "Thông báo kết luận kiểm tra" in client.get(f"/inspections/{made.pk}/").content.decode()
+    client.force_login(year.users["sec"])  # A's secretary may not attach to G's inspection of B
+    assert client.post(f"/inspections/{made.pk}/", {"form": "attach", "document": decision.pk}).status_code == 404
