@@ -21,7 +21,19 @@ _TCVN3_PAIRS = (
     "ì× íÝ ỉØ ĩÜ ịÞ òß óã ỏá õâ ọä ô« ồå ốè ổæ ỗç ộé ơ¬ ờê ớí ởë ỡì ợî ùï úó ủñ ũò ụô "
     "ư\u00ad ừõ ứø ửö ữ÷ ựù ỳú ýý ỷû ỹü ỵþ Ă¡ Â¢ Ê£ Ô¤ Ơ¥ Ư¦ Đ§"
 )
+# Capitals with tones: the bytes TCVN 5712:1993 VN1 gives them (glibc's TCVN5712-1 writes these),
+# none of which the lower-case letters above use; TCVN3 fonts leave them empty.
+_TCVN3_CAPITALS = {
+    "À": 0x80, "Ả": 0x81, "Ã": 0x82, "Á": 0x83, "Ạ": 0x84, "Ặ": 0x85, "Ậ": 0x86, "È": 0x87, "Ẻ": 0x88,
+    "Ẽ": 0x89, "É": 0x8A, "Ẹ": 0x8B, "Ệ": 0x8C, "Ì": 0x8D, "Ỉ": 0x8E, "Ĩ": 0x8F, "Í": 0x90, "Ị": 0x91,
+    "Ò": 0x92, "Ỏ": 0x93, "Õ": 0x94, "Ó": 0x95, "Ọ": 0x96, "Ộ": 0x97, "Ờ": 0x98, "Ở": 0x99, "Ỡ": 0x9A,
+    "Ớ": 0x9B, "Ợ": 0x9C, "Ù": 0x9D, "Ủ": 0x9E, "Ũ": 0x9F, "Ú": 0x01, "Ụ": 0x02, "Ừ": 0x04, "Ử": 0x05,
+    "Ữ": 0x06, "Ứ": 0x11, "Ự": 0x12, "Ỳ": 0x13, "Ỷ": 0x14, "Ỹ": 0x15, "Ý": 0x16, "Ỵ": 0x17, "Ằ": 0xAF,
+    "Ẳ": 0xBA, "Ẵ": 0xBF, "Ắ": 0xC0, "Ầ": 0xC1, "Ẩ": 0xC2, "Ẫ": 0xC3, "Ấ": 0xC4, "Ề": 0xC5, "Ể": 0xCD,
+    "Ễ": 0xD9, "Ế": 0xDA, "Ồ": 0xDB, "Ổ": 0xE0, "Ỗ": 0xF0, "Ố": 0xFF,
+}
 TCVN3_TO_UNICODE = {pair[1]: pair[0] for pair in _TCVN3_PAIRS.split()}
+TCVN3_TO_UNICODE.update({chr(code): letter for letter, code in _TCVN3_CAPITALS.items()})
 _TCVN3_TABLE = str.maketrans(TCVN3_TO_UNICODE)
 # Symbols only TCVN3 text uses: neither Vietnamese Unicode letters nor VNI modifiers.
 TCVN3_ONLY = _TCVN3_ONLY = frozenset("µ¸¶·¹¨»¾¼½©®ª«¬\u00ad¡¢£¤¥¦§×÷ÞßþÐÜ")
@@ -37,22 +49,25 @@ _VNI_MODS = {  # modifier → (tone mark, quality mark)
 _VNI_MODS.update({k.upper(): v for k, v in list(_VNI_MODS.items())})
 _VNI_SINGLE = {"ñ": "đ", "Ñ": "Đ", "ô": "ơ", "Ô": "Ơ", "ö": "ư", "Ö": "Ư", "í": "í", "ì": "ì", "æ": "ỉ",
                "Æ": "Ỉ", "ó": "ĩ", "Ó": "Ĩ", "ò": "ị", "Ò": "Ị", "î": "ỵ", "Î": "Ỵ"}
-_VNI_PAIR = re.compile(r"([aeouyAEOUYôöÔÖ])([ùøûõïâáàåãäêéèúüëÙØÛÕÏÂÁÀÅÃÄÊÉÈÚÜË])")
 _VNI_QUALITY_OK = {"\u0302": set("aeoAEO"), "\u0306": set("aA")}
+# One pass over the text: a base letter with its modifier, or a letter that is one byte.
+# (Two passes would convert twice: the "ô" made from "oâ" would then become "ơ".)
+_VNI_TOKEN = re.compile("([aeouyAEOUYôöÔÖ])([" + "".join(_VNI_MODS) + "])|([" + "".join(_VNI_SINGLE) + "])")
 
 
-def _vni_pair(m: re.Match) -> str:
+def _vni_token(m: re.Match) -> str:
+    if m.group(3):
+        return _VNI_SINGLE[m.group(3)]
     base, mod = m.group(1), m.group(2)
     tone, quality = _VNI_MODS[mod]
     base = _VNI_SINGLE.get(base, base)  # ô → ơ, ö → ư before a tone
     if quality and base not in _VNI_QUALITY_OK[quality]:
-        return m.group(0)
+        return _VNI_SINGLE.get(m.group(1), m.group(1)) + _VNI_SINGLE.get(mod, mod)
     return unicodedata.normalize("NFC", base + quality + tone)
 
 
 def vni_to_unicode(text: str) -> str:
-    text = _VNI_PAIR.sub(_vni_pair, text)
-    return "".join(_VNI_SINGLE.get(c, c) for c in text)
+    return _VNI_TOKEN.sub(_vni_token, text)
 
 
 _TCVN3_CODES = np.arange(256, dtype=np.uint32)  # every TCVN3 code lies below U+0100

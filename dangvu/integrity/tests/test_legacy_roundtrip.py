@@ -1,0 +1,100 @@
+"""Legacy Vietnamese encodings round-trip for every letter, upper and lower case, every
+tone. The encoders here are written from the public code charts (the VNI Windows chart;
+TCVN 5712:1993 as glibc's TCVN5712-1 writes it), not from the engine's tables."""
+
+import subprocess
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dangvu.integrity.vietnamese import tcvn3_to_unicode, tokens, vni_to_unicode
+
+GRAVE, ACUTE, HOOK, TILDE, DOT = "\u0300", "\u0301", "\u0309", "\u0303", "\u0323"
+TONES = ["", GRAVE, ACUTE, HOOK, TILDE, DOT]
+BASES = ["a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y"]
+LETTERS = sorted({unicodedata.normalize("NFC", b + t) for b in BASES for t in TONES} | {"đ"})
+LETTERS += [c.upper() for c in LETTERS]
+
+# --- VNI Windows, from its chart --------------------------------------------------------
+# tone bytes after a plain vowel; after a circumflex vowel; after a breve vowel
+VNI_TONE = {"": "", ACUTE: "ù", GRAVE: "ø", HOOK: "û", TILDE: "õ", DOT: "ï"}
+VNI_CIRCUMFLEX = {"": "â", ACUTE: "á", GRAVE: "à", HOOK: "å", TILDE: "ã", DOT: "ä"}
+VNI_BREVE = {"": "ê", ACUTE: "é", GRAVE: "è", HOOK: "ú", TILDE: "ü", DOT: "ë"}
+VNI_I = {"": "i", ACUTE: "í", GRAVE: "ì", HOOK: "æ", TILDE: "ó", DOT: "ò"}  # i takes one byte
+
+
+def vni_letter(letter: str) -> str:
+    upper = letter.isupper()
+    parts = unicodedata.normalize("NFD", letter.lower())
+    base, marks = parts[0], parts[1:]
+    tone = next((m for m in marks if m in VNI_TONE and m), "")
+    quality = next((m for m in marks if m in "\u0302\u0306\u031b"), "")
+    if base == "d" and letter.lower() == "đ":
+        out = "ñ"
+    elif base == "i":
+        out = VNI_I[tone]
+    elif base == "y" and tone == DOT:
+        out = "î"
+    elif quality == "\u031b":  # horn: ơ and ư are one byte, the tone follows
+        out = {"o": "ô", "u": "ö"}[base] + VNI_TONE[tone]
+    elif quality == "\u0302":
+        out = base + VNI_CIRCUMFLEX[tone]
+    elif quality == "\u0306":
+        out = base + VNI_BREVE[tone]
+    else:
+        out = base + VNI_TONE[tone]
+    return out.upper() if upper else out
+
+
+def vni_encode(text: str) -> str:
+    return "".join(vni_letter(c) if c in LETTERS else c for c in text)
+
+
+# --- TCVN 5712:1993 through glibc's iconv (the encoder the issue's files were made with) ---
+
+def tcvn_encode(text: str) -> str:
+    done = subprocess.run(["iconv", "-f", "utf-8", "-t", "TCVN5712-1"], input=text.encode(), capture_output=True,
+                          check=True)
+    return done.stdout.decode("latin-1")
+
+
+def _has_iconv_tcvn() -> bool:
+    try:
+        return subprocess.run(["iconv", "-t", "TCVN5712-1"], input=b"a", capture_output=True).returncode == 0
+    except OSError:
+        return False
+
+
+TEXT = st.text(alphabet=st.sampled_from(LETTERS + list("bcdghklmnpqrstvx BCDGHKLMNPQRSTVX,.")), max_size=60)
+
+
+def test_every_letter_in_vni():
+    for letter in LETTERS:
+        assert vni_to_unicode(vni_encode(letter)) == letter, (letter, vni_encode(letter))
+
+
+def test_the_issues_vni_sentence():
+    assert vni_to_unicode("Coâng taùc thoâng tin coù hoøa") == "Công tác thông tin có hòa"
+
+
+@given(TEXT)
+@settings(max_examples=300, deadline=None)
+def test_vni_round_trip(text):
+    assert vni_to_unicode(vni_encode(text)) == unicodedata.normalize("NFC", text)
+
+
+@pytest.mark.skipif(not _has_iconv_tcvn(), reason="glibc iconv with TCVN5712-1 is not installed")
+def test_every_letter_in_tcvn():
+    encoded = tcvn_encode(" ".join(LETTERS))
+    assert tcvn3_to_unicode(encoded) == " ".join(LETTERS)
+
+
+@pytest.mark.skipif(not _has_iconv_tcvn(), reason="glibc iconv with TCVN5712-1 is not installed")
+@given(TEXT)
+@settings(max_examples=100, deadline=None)
+def test_tcvn_round_trip_and_the_same_syllables(text):
+    encoded = tcvn_encode(text)
+    assert tcvn3_to_unicode(encoded) == text
+    assert tokens(encoded, "tcvn3") == tokens(text, "unicode")
