@@ -9,7 +9,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from dangvu.integrity.vietnamese import tcvn3_to_unicode, vni_to_unicode
+from dangvu.integrity.vietnamese import decode_8bit, tcvn3_to_unicode, vni_to_unicode
 
 SUFFIXES = (".txt", ".docx", ".pdf", ".doc")  # .doc only to say how to fix it
 # Limits on what a file may make us do: a 1 MB .docx can hold a 1 GB XML part.
@@ -55,8 +55,8 @@ def _decode_txt(data: bytes) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        # Windows-1258: Vietnamese Windows' own code page, with combining tones.
-        return data.decode("cp1258", errors="replace")
+        # Windows-1258 (Vietnamese Windows' own code page), or TCVN3 or VNI saved as 8-bit text
+        return decode_8bit(data)[0]
 
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -87,16 +87,64 @@ def _read_docx(path: Path, data: bytes) -> str:
             NotImplementedError, RuntimeError) as exc:  # damaged, or packed in a way Python cannot unpack
         raise UnreadableFile("Tệp .docx bị hỏng (không phải tệp Word hợp lệ): hãy mở bằng Word và lưu lại.") from exc
     fonts = _StyleFonts(styles)
-    paragraphs = []
-    for paragraph in body.iter(W + "p"):
-        style_font = fonts.of_style(paragraph.find(f"{W}pPr/{W}pStyle")) or fonts.default
-        parts = []
-        for run in paragraph.iter(W + "r"):
-            font = (_ascii_font(run.find(f"{W}rPr/{W}rFonts")) or fonts.of_style(run.find(f"{W}rPr/{W}rStyle"))
-                    or style_font or "")
-            parts.append(_convert_run(_run_text(run), font))
-        paragraphs.append("".join(parts))
+    paragraphs: list[str] = []
+    _paragraphs_of(body, fonts, paragraphs)
     return "\n".join(paragraphs)
+
+
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+# Never read: the alternative a consumer uses when it cannot read the modern choice (a text
+# box would be read twice), text deleted by tracked changes, text moved away from here.
+_SKIPPED = frozenset({MC + "Fallback", W + "del", W + "moveFrom"})
+
+
+def _paragraphs_of(container, fonts: "_StyleFonts", out: list[str]) -> None:
+    """Paragraphs in reading order: body, tables and content controls as they come; the
+    paragraphs of a text box once, after the paragraph that anchors it."""
+    for child in container:
+        tag = child.tag
+        if tag in _SKIPPED or not isinstance(tag, str):
+            continue
+        if tag == W + "p":
+            runs, boxes = [], []
+            _runs_of(child, runs, boxes)
+            style = child.find(f"{W}pPr/{W}pStyle")
+            style_font = (fonts.of_style(style) if style is not None else None) or fonts.paragraph_default()
+            out.append("".join(_convert_run(_run_text(run), _run_font(run, fonts) or style_font or "")
+                               for run in runs))
+            for box in boxes:
+                _paragraphs_of(box, fonts, out)
+        else:
+            _paragraphs_of(child, fonts, out)  # tables, rows, cells, content controls, inserted text
+
+
+def _runs_of(element, runs: list, boxes: list) -> None:
+    """The runs of one paragraph (inside hyperlinks, fields, insertions…), and the text boxes
+    its runs anchor, without descending into those boxes."""
+    for child in element:
+        tag = child.tag
+        if tag in _SKIPPED or not isinstance(tag, str):
+            continue
+        if tag == W + "r":
+            runs.append(child)
+            _boxes_in(child, boxes)
+        elif tag != W + "pPr":
+            _runs_of(child, runs, boxes)
+
+
+def _boxes_in(element, boxes: list) -> None:
+    for child in element:
+        tag = child.tag
+        if tag in _SKIPPED or not isinstance(tag, str):
+            continue
+        if tag == W + "txbxContent":
+            boxes.append(child)
+        else:
+            _boxes_in(child, boxes)
+
+
+def _run_font(run, fonts: "_StyleFonts") -> str | None:
+    return _legacy_font(run.find(f"{W}rPr/{W}rFonts")) or fonts.of_style(run.find(f"{W}rPr/{W}rStyle"))
 
 
 def _read_part(package: zipfile.ZipFile, name: str) -> bytes:
@@ -119,30 +167,56 @@ def _run_text(run) -> str:
             out.append("\t")
         elif tag in (W + "br", W + "cr"):
             out.append("\n")
+        elif tag == W + "softHyphen":
+            # LibreOffice saves the byte 0xAD of a TCVN3 run (the letter ư) as a soft hyphen
+            out.append("\u00ad")
+        elif tag == W + "noBreakHyphen":
+            out.append("-")
     return "".join(out)
 
 
-def _ascii_font(fonts_element) -> str | None:
-    return fonts_element.get(W + "ascii") if fonts_element is not None else None
+def _legacy_font(fonts_element) -> str | None:
+    """The font a run's letters are drawn in: Word draws the accented letters of legacy text
+    (bytes above 0x7F) in the hAnsi font and plain ASCII in the ascii one."""
+    if fonts_element is None:
+        return None
+    return fonts_element.get(W + "hAnsi") or fonts_element.get(W + "ascii")
 
 
-_DEFAULT_FONT = re.compile(rb"<w:docDefaults>.*?<w:rFonts[^>]*?w:ascii=\"([^\"]+)\"(?=.*?</w:docDefaults>)", re.S)
+_DEFAULT_FONTS = re.compile(rb"<w:docDefaults>.*?(<w:rFonts[^>]*>)(?=.*?</w:docDefaults>)", re.S)
+_DEFAULT_PARAGRAPH_STYLE = re.compile(rb"<w:style\b[^>]*\bw:default=\"(?:1|true)\"[^>]*>")
+_ATTRIBUTE = re.compile(rb'w:(type|styleId|hAnsi|ascii)="([^"]*)"')
 
 
 class _StyleFonts:
     """Fonts named by styles, following basedOn, and the document default.
 
     styles.xml can be large (350 kB in python-docx's template), so it is parsed
-    only when a paragraph or run names a style; the default font is read with a
-    pattern from its start.
+    only when a paragraph or run names a style, or the default paragraph style
+    (Normal) is needed; the document default font is read with a pattern from its
+    start.
     """
 
     def __init__(self, styles: bytes | None):
         self.raw = styles
         self.fonts: dict[str, str | None] | None = None
         self.based_on: dict[str, str] = {}
-        match = _DEFAULT_FONT.search(styles[:20000]) if styles else None
-        self.default = match.group(1).decode() if match else None
+        match = _DEFAULT_FONTS.search(styles[:20000]) if styles else None
+        attributes = dict(_ATTRIBUTE.findall(match.group(1))) if match else {}
+        font = attributes.get(b"hAnsi") or attributes.get(b"ascii")
+        self.default = font.decode("utf-8", "replace") if font else None
+        self._paragraph_default: str | None | bool = False  # False: not looked up yet
+
+    def paragraph_default(self) -> str | None:
+        """The font of the default paragraph style (Normal), for paragraphs naming no style,
+        else the document default."""
+        if self._paragraph_default is False:
+            self._paragraph_default = None
+            match = _DEFAULT_PARAGRAPH_STYLE.search(self.raw) if self.raw else None
+            attributes = dict(_ATTRIBUTE.findall(match.group(0))) if match else {}
+            if attributes.get(b"type") == b"paragraph" and attributes.get(b"styleId"):
+                self._paragraph_default = self._chain(attributes[b"styleId"].decode("utf-8", "replace"))
+        return self._paragraph_default or self.default
 
     def _parse(self) -> None:
         from lxml import etree
@@ -156,15 +230,16 @@ class _StyleFonts:
             return
         for style in styles.iter(W + "style"):
             style_id = style.get(W + "styleId")
-            self.fonts[style_id] = _ascii_font(style.find(f"{W}rPr/{W}rFonts"))
+            self.fonts[style_id] = _legacy_font(style.find(f"{W}rPr/{W}rFonts"))
             based = style.find(W + "basedOn")
             if based is not None:
                 self.based_on[style_id] = based.get(W + "val")
 
     def of_style(self, reference) -> str | None:
         style_id = reference.get(W + "val") if reference is not None else None
-        if not style_id:
-            return None
+        return self._chain(style_id) if style_id else None
+
+    def _chain(self, style_id: str) -> str | None:
         if self.fonts is None:
             self._parse()
         seen = set()
@@ -177,12 +252,13 @@ class _StyleFonts:
 
 
 def _convert_run(text: str, font: str) -> str:
-    """Legacy fonts decide: .Vn* is TCVN3, VNI-* is VNI; anything else is Unicode."""
+    """Legacy fonts decide: .Vn* is TCVN3, VNI-* is VNI; anything else is Unicode (where a
+    soft hyphen is only a place to break a line)."""
     if font.startswith(".Vn"):
         return tcvn3_to_unicode(text)
     if font.upper().startswith("VNI"):
         return vni_to_unicode(text)
-    return text
+    return text.replace("\u00ad", "") if "\u00ad" in text else text
 
 
 def _read_pdf(path: Path) -> str:

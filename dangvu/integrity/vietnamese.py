@@ -111,6 +111,56 @@ def detect_encoding(text: str) -> str:
     return "tcvn3" if tcvn >= vni else "vni"
 
 
+# --- which decoding of 8-bit bytes reads as Vietnamese ----------------------------------
+
+# A syllable without its tone: initial consonant, vowel cluster, final consonant. Clusters
+# ending in a glide take no final; some take one always (tiên, muốn, được, ăn, boong).
+_INITIAL = "(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
+_FINAL = "(?:ng|nh|ch|[cmnpt])"
+_OPEN = "ai ao au ay âu ây eo êu ia iu oi ôi ơi ua ui ưa ưi ưu iêu oai oao oay oeo uây uôi ươi ươu yêu uyu uya uơ"
+_CLOSED = "iê yê uô ươ uyê oo ôô uâ oă ă â"
+_EITHER = "a e ê i o ô ơ u ư y oa oe uê uy"
+
+
+def _alternation(words: str) -> str:
+    return "(?:" + "|".join(sorted(words.split(), key=len, reverse=True)) + ")"
+
+
+_SYLLABLE = re.compile(f"{_INITIAL}(?:{_alternation(_OPEN)}|{_alternation(_CLOSED)}{_FINAL}"
+                       f"|{_alternation(_EITHER)}{_FINAL}?)")
+_TONE_RE = re.compile("[\u0300\u0301\u0303\u0309\u0323]")
+
+
+def syllable_share(text: str) -> tuple[float, int]:
+    """(share of the words with a non-ASCII letter that are Vietnamese syllables, how many such
+    words): a text decoded with the wrong table is full of impossible syllables."""
+    words = [w.strip(_PUNCTUATION) for w in unicodedata.normalize("NFC", text).lower().split()]
+    words = [w for w in words if w and not w.isascii()]  # ASCII words read the same in every decoding
+    if not words:
+        return 0.0, 0
+    valid = sum(1 for w in words if w.isalpha() and _SYLLABLE.fullmatch(
+        unicodedata.normalize("NFC", _TONE_RE.sub("", unicodedata.normalize("NFD", w)))))
+    return valid / len(words), len(words)
+
+
+_PUNCTUATION = ".,;:!?\"'()[]{}…–—-“”‘’/"
+
+
+def decode_8bit(data: bytes) -> tuple[str, str]:
+    """(text, encoding) for bytes that are not UTF-8: Windows-1258, or TCVN3 or VNI saved as
+    8-bit text, told apart by which decoding reads as Vietnamese syllables (Windows-1258 when
+    none does better)."""
+    latin = data.decode("latin-1")
+    candidates = [("cp1258", unicodedata.normalize("NFC", data.decode("cp1258", errors="replace"))),
+                  ("tcvn3", tcvn3_to_unicode(latin)), ("vni", unicodedata.normalize("NFC", vni_to_unicode(latin)))]
+    best, best_share = candidates[0], syllable_share(candidates[0][1])[0]
+    for name, text in candidates[1:]:
+        share = syllable_share(text)[0]
+        if share > best_share + 0.05:
+            best, best_share = (name, text), share
+    return best[1], best[0]
+
+
 # --- tone placement ------------------------------------------------------------
 
 _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"

@@ -31,7 +31,7 @@ def vni_letter(letter: str) -> str:
     base, marks = parts[0], parts[1:]
     tone = next((m for m in marks if m in VNI_TONE and m), "")
     quality = next((m for m in marks if m in "\u0302\u0306\u031b"), "")
-    if base == "d" and letter.lower() == "đ":
+    if base == "đ":  # đ has no decomposition
         out = "ñ"
     elif base == "i":
         out = VNI_I[tone]
@@ -72,7 +72,9 @@ TEXT = st.text(alphabet=st.sampled_from(LETTERS + list("bcdghklmnpqrstvx BCDGHKL
 
 def test_every_letter_in_vni():
     for letter in LETTERS:
-        assert vni_to_unicode(vni_encode(letter)) == letter, (letter, vni_encode(letter))
+        encoded = vni_encode(letter)
+        assert encoded != letter or letter.lower() in "aeiouyíì", letter  # really encoded (í, ì are one byte)
+        assert vni_to_unicode(encoded) == letter, (letter, encoded)
 
 
 def test_the_issues_vni_sentence():
@@ -98,3 +100,34 @@ def test_tcvn_round_trip_and_the_same_syllables(text):
     encoded = tcvn_encode(text)
     assert tcvn3_to_unicode(encoded) == text
     assert tokens(encoded, "tcvn3") == tokens(text, "unicode")
+
+
+def cp1258_encode(text: str) -> bytes:
+    """Windows-1258 as Vietnamese Windows writes it: ă â ê ô ơ ư đ are one byte, tones combine."""
+    out = bytearray()
+    for ch in unicodedata.normalize("NFC", text):
+        try:
+            out += ch.encode("cp1258")
+        except UnicodeEncodeError:
+            parts = unicodedata.normalize("NFD", ch)
+            tone = "".join(c for c in parts if c in TONES)
+            out += (unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONES)) + tone).encode("cp1258")
+    return bytes(out)
+
+
+ESSAY = st.lists(st.sampled_from(
+    ["Đảng bộ", "học tập", "quán triệt", "Nghị quyết", "đảng viên", "tham gia", "đầy đủ", "nghiêm túc", "người",
+     "đứng đầu", "cấp ủy", "gương mẫu", "thực hiện", "nhiệm vụ", "chính trị", "tư tưởng", "đạo đức", "lối sống",
+     "kiểm tra", "giám sát", "chi bộ", "sinh hoạt", "phương hướng", "năm tới"]), min_size=8, max_size=40)
+
+
+@given(ESSAY)
+@settings(max_examples=60, deadline=None)
+def test_eight_bit_text_is_told_apart_from_its_bytes(words):
+    from dangvu.integrity.vietnamese import decode_8bit
+
+    text = " ".join(words) + "."
+    assert decode_8bit(cp1258_encode(text)) == (text, "cp1258")
+    assert decode_8bit(vni_encode(text).encode("latin-1")) == (text, "vni")
+    if _has_iconv_tcvn():
+        assert decode_8bit(tcvn_encode(text).encode("latin-1")) == (text, "tcvn3")
