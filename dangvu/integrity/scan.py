@@ -447,26 +447,61 @@ def common_source_groups(essays: np.ndarray, keys: np.ndarray) -> list[list[int]
 
 # --- step 5: passages ---------------------------------------------------------------------
 
+MAX_PLACES = 50  # places in B a shingle is looked for (a phrase repeated more often is boilerplate)
+
+
 def passages(root: Path, rel_a: str, rel_b: str, shared: np.ndarray, gap: int = 3) -> list[dict]:
-    """Copied stretches as character offsets in both original texts: each shared
-    shingle of A in order, with the first place it stands in B; neighbours less
-    than `gap` shingles apart in both texts make one stretch."""
+    """Copied stretches as character offsets in both original texts, one per stretch a reader
+    would mark: shared shingles that follow each other in both texts (up to `gap` shingles
+    apart, so a changed word does not cut a stretch) make one stretch; each place of either
+    text belongs to one stretch at most, the longest first, so a phrase repeated in one essay
+    does not point at an unrelated place of the other; a lone shingle (a stock phrase of
+    five syllables) is no stretch."""
     ta, tb = read(root / rel_a), read(root / rel_b)
     words_a, starts_a, ends_a = hashes_with_spans(ta.original, ta.encoding)
     words_b, starts_b, ends_b = hashes_with_spans(tb.original, tb.encoding)
     ha, hb = shingles_of(words_a), shingles_of(words_b)
-    i = np.flatnonzero(_isin_sorted(ha, shared))
+    stretches = copied_stretches(ha, hb, shared, gap)
+    return [{"a_start": int(starts_a[i0]), "a_end": int(ends_a[i1 + K - 1]),
+             "b_start": int(starts_b[j0]), "b_end": int(ends_b[j1 + K - 1])} for i0, i1, j0, j1 in stretches]
+
+
+def copied_stretches(ha: np.ndarray, hb: np.ndarray, shared: np.ndarray, gap: int = 3) -> list[tuple]:
+    """(first, last shingle in A, first, last shingle in B) of each copied stretch, in A's order."""
+    in_a = np.flatnonzero(_isin_sorted(ha, shared))
     in_b = np.flatnonzero(_isin_sorted(hb, shared))
-    values, first = np.unique(hb[in_b], return_index=True)
-    i = i[_isin_sorted(ha[i], values)]  # the same tokens as the fingerprints: all of them, but never fail
-    j = in_b[first[np.searchsorted(values, ha[i])]]
-    step_i, step_j = np.diff(i), np.diff(j)
-    joined = (step_i > 0) & (step_i <= gap + 1) & (step_j > 0) & (step_j <= gap + 1)
-    first_of_run = np.flatnonzero(np.r_[True, ~joined])
-    last_of_run = np.r_[first_of_run[1:] - 1, i.size - 1]
-    return [{"a_start": int(starts_a[i[s]]), "a_end": int(ends_a[i[e] + K - 1]),
-             "b_start": int(starts_b[j[s]]), "b_end": int(ends_b[j[e] + K - 1])}
-            for s, e in zip(first_of_run.tolist(), last_of_run.tolist(), strict=True)] if i.size else []
+    places: dict[int, list[int]] = {}
+    for j, h in zip(in_b.tolist(), hb[in_b].tolist(), strict=True):
+        found = places.setdefault(h, [])
+        if len(found) < MAX_PLACES:
+            found.append(j)
+    matches = sorted((j - i, i) for i, h in zip(in_a.tolist(), ha[in_a].tolist(), strict=True)
+                     for j in places.get(h, ()))
+    # runs along one diagonal (the same shift between A and B)
+    runs, current = [], None
+    for shift, i in matches:
+        if current and current[0] == shift and i - current[2] <= gap + 1:
+            current[2] = i
+            current[3] += 1
+        else:
+            current = [shift, i, i, 1]
+            runs.append(current)
+    # the longest first; a run overlapping one already taken, in A or in B, is the same text again
+    taken: list[tuple] = []
+    for shift, i0, i1, _count in sorted(runs, key=lambda r: (-r[3], r[1])):
+        j0, j1 = i0 + shift, i1 + shift
+        if any(i0 <= b1 and a0 <= i1 or j0 <= d1 and c0 <= j1 for a0, b1, c0, d1 in taken):
+            continue
+        taken.append((i0, i1, j0, j1))
+    # neighbours in both texts join (a word added or dropped shifts the diagonal by one)
+    merged: list[list] = []
+    for i0, i1, j0, j1 in sorted(taken):
+        last = merged[-1] if merged else None
+        if last and i0 - last[1] <= gap + K and abs(j0 - last[3]) <= gap + K and j0 > last[2]:
+            last[1], last[3] = max(last[1], i1), max(last[3], j1)
+        else:
+            merged.append([i0, i1, j0, j1])
+    return [tuple(m) for m in merged if m[1] > m[0]]  # a lone shingle is no stretch
 
 
 def _passages_batch(root: str, items: list[tuple[str, str, np.ndarray]]) -> list[list[dict]]:

@@ -240,3 +240,38 @@ def test_unique_with_order_is_numpys_unique_with_inverse(values):
     expected, inverse = np.unique(array, return_inverse=True)
     assert unique.tolist() == expected.tolist() and order.tolist() == inverse.tolist()
     assert order.dtype == np.uint16
+
+
+def _stretches(tmp_path, a: str, b: str) -> list[tuple[str, str]]:
+    write(tmp_path, "a.txt", a)
+    write(tmp_path, "b.txt", b)
+    shared = np.intersect1d(engine.text_shingles(a), engine.text_shingles(b))
+    found = engine.passages(tmp_path, "a.txt", "b.txt", shared)
+    return [(a[p["a_start"]:p["a_end"]], b[p["b_start"]:p["b_end"]]) for p in found]
+
+
+def test_a_whole_copy_is_one_passage_even_with_a_word_changed(tmp_path, rng):
+    source = essay(rng, 300)
+    words = source.split()
+    edited = " ".join(words[:150] + ["thật"] + words[151:])  # one word changed in the middle
+    [(in_a, in_b)] = _stretches(tmp_path, source, edited)
+    assert (normalise(in_a), normalise(in_b)) == (normalise(source), normalise(edited))
+
+
+def test_reordered_paragraphs_give_one_passage_each_in_the_right_place(tmp_path, rng):
+    first, second, third = essay(rng, 120), essay(rng, 120), essay(rng, 120)
+    found = _stretches(tmp_path, "\n".join([first, second, third]), "\n".join([third, first, second]))
+    assert sorted(normalise(a) for a, _b in found) == sorted(
+        [normalise(first + " " + second), normalise(third)])  # first+second stay together in both
+    assert all(normalise(a) == normalise(b) for a, b in found)
+
+
+def test_a_phrase_repeated_in_one_essay_does_not_point_at_an_unrelated_place(tmp_path, rng):
+    slogan = "học tập và làm theo tư tưởng đạo đức phong cách Hồ Chí Minh"
+    own_a, own_b, lifted = essay(rng, 150), essay(rng, 150), essay(rng, 100)
+    a = f"{slogan}. {own_a} {lifted} {slogan}."
+    b = f"{own_b} {slogan}. {lifted}"
+    found = _stretches(tmp_path, a, b)
+    assert all(normalise(x) == normalise(y) for x, y in found)  # every passage the same words on both sides
+    assert sum(normalise(x) == normalise(slogan) for x, _y in found) <= 1  # the slogan of B used once
+    assert any(normalise(lifted) in normalise(x) for x, _y in found)
