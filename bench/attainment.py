@@ -96,8 +96,11 @@ def main() -> None:
         return {pk: (float(held.get(pk, 0)), 2.0 if has_committee else 1.0,
                      held.get(pk, 0) >= (2 if has_committee else 1)) for pk, has_committee in cells}
 
-    ours_s, mine = best_of(ours, repeat=3)
-    peer_s, peer = best_of(hand_written, repeat=3)
+    ours_s = peer_s = float("inf")
+    for _ in range(7):  # interleaved, the best of each: the database's caches warm for both alike
+        ours_t, mine = best_of(ours, repeat=1)
+        peer_t, peer = best_of(hand_written, repeat=1)
+        ours_s, peer_s = min(ours_s, ours_t), min(peer_s, peer_t)
     assert mine == peer, f"differs: {sorted(set(mine.items()) ^ set(peer.items()))[:5]}"
     met = sum(v[2] for v in mine.values())
     units = OrgUnit.objects.filter(path__startswith=province.path).count()

@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -75,12 +76,10 @@ def target_copy_to_year(*, actor, target: Target, year: int) -> Target:
                          end=_in_year(target.end, year + target.end.year - target.start.year), plan=None)
 
 
-@dataclass(frozen=True)
-class UnitRef:
-    """What attainment needs of a unit: 12,600 of these cost a fraction of as many model instances."""
+class UnitRef(NamedTuple):
+    """What attainment needs of a unit: 12,600 of these cost a fraction of as many model
+    instances (pages fetch the names of the units they list)."""
     pk: int
-    code: str
-    name: str
     path: str
     has_committee: bool
 
@@ -138,7 +137,7 @@ def units_concerned(target: Target) -> list[UnitRef]:
         units = units.filter(kind=target.applies_kind)
     if target.applies_has_committee is not None:
         units = units.filter(has_committee=target.applies_has_committee)
-    return [UnitRef(*row) for row in units.values_list("pk", "code", "name", "path", "has_committee")]
+    return list(map(UnitRef._make, units.values_list("pk", "path", "has_committee")))
 
 
 def attainment(target: Target) -> Attainment:
@@ -147,15 +146,14 @@ def attainment(target: Target) -> Attainment:
     measure = measures.get(target.measure)
     values = measures.compute_all(target.unit, Period(target.start, target.end), [measure])[measure.key]
     required_if = {has: target.threshold_for_committee(has) for has in (True, False)}
-    zero = measures.value_at({}, "", measure)
-    out = Attainment()
+    value_of = {path: float(v.value) for path, v in values.items()}
+    results = []
     for unit in units_concerned(target):
         required = required_if[unit.has_committee]
-        if required is None:
-            continue
-        value = float((values.get(unit.path) or zero).value)
-        out.results.append(UnitResult(unit, value, required, value >= required))
-    return out
+        if required is not None:
+            value = value_of.get(unit.path, 0.0)  # nothing recorded: zero, a miss
+            results.append(UnitResult(unit, value, required, value >= required))
+    return Attainment(results)
 
 
 def applies_to(target: Target, unit: OrgUnit) -> bool:

@@ -71,7 +71,7 @@ def target_detail(request, pk):
         _name_parents(part.results)
         return xlsx_response(f"chi-tieu-{target.pk}.xlsx", target.title[:31], [
             _("Unit"), _("belongs to"), str(measure.label), _("required"), _("met")], (
-            [r.unit.name, r.parent_name, r.value, r.required, _("yes") if r.met else _("no")]
+            [r.name, r.parent_name, r.value, r.required, _("yes") if r.met else _("no")]
             for r in part.results))
     missed, reached = part.missed[:LISTED], part.reached[:LISTED]
     _name_parents(missed + reached)
@@ -104,12 +104,13 @@ def _within(request, target, measure) -> OrgUnit:
 
 
 def _name_parents(results) -> None:
-    """"Chi bộ Công an xã" is in dozens of communes: each unit is shown with the one it belongs to."""
+    """Each unit listed with its name and the one it belongs to ("Chi bộ Công an xã" is in
+    dozens of communes)."""
     step = OrgUnit.steplen
-    names = dict(OrgUnit.objects.filter(path__in={r.unit.path[:-step] for r in results})
-                 .values_list("path", "name"))
+    paths = {r.unit.path for r in results} | {r.unit.path[:-step] for r in results}
+    names = dict(OrgUnit.objects.filter(path__in=paths).values_list("path", "name"))
     for r in results:
-        r.parent_name = names.get(r.unit.path[:-step], "")
+        r.name, r.parent_name = names.get(r.unit.path, ""), names.get(r.unit.path[:-step], "")
 
 
 def target_chart(request, pk):
