@@ -102,7 +102,8 @@ def run(args, stdout, stderr) -> dict:
 
 
 def summary(r: dict) -> list[str]:
-    lines = [f"Đã đọc {r['essays']} bài; {len(r['errors'])} tệp không đọc được.",
+    lines = [f"Đã đọc {r['essays'] - len(r['errors'])} bài trong {r['essays']} tệp; "
+             f"{len(r['errors'])} tệp không đọc được (liệt kê ở cuối, kèm lý do).",
              f"{len(r['pairs'])} cặp bài trùng nhau, {len(r['clusters'])} nhóm, {len(r['thin'])} bài sơ sài."]
     if r["pairs"]:
         lines += ["", f"{'Tỷ lệ trùng':>11}  {'Bài A':<40} Bài B"]

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from dangvu.integrity.fingerprints import Batch, Fingerprint, fingerprint, fingerprint_batch
-from dangvu.integrity.readers import SUFFIXES, read
+from dangvu.integrity.readers import read
 from dangvu.integrity.shingles import EMPTY, K, hashes_with_spans, shingles_of, text_word_hashes
 
 __all__ = ["Fingerprint", "Options", "candidate_pairs", "fingerprint", "scan"]
@@ -59,13 +59,14 @@ class Options:
 # --- step 1: fingerprints -------------------------------------------------------
 
 def list_files(root: Path) -> list[str]:
-    """Every .txt/.docx/.pdf under root, as sorted relative POSIX paths."""
+    """Every file under root, as sorted relative POSIX paths: each is read or listed among
+    the errors with its reason (a scan, an unknown format, Word's lock file); none is skipped."""
     out = []
     base = str(root)
     for dirpath, _dirs, files in os.walk(base):
         prefix = os.path.relpath(dirpath, base).replace(os.sep, "/")
         prefix = "" if prefix == "." else prefix + "/"
-        out += [prefix + name for name in files if name.lower().endswith(SUFFIXES) and not name.startswith("~$")]
+        out += [prefix + name for name in files]
     return sorted(out)
 
 

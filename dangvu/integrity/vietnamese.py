@@ -161,6 +161,30 @@ def decode_8bit(data: bytes) -> tuple[str, str]:
     return best[1], best[0]
 
 
+def _is_syllable(word: str) -> bool:
+    return bool(_SYLLABLE.fullmatch(unicodedata.normalize("NFC", _TONE_RE.sub("", unicodedata.normalize(
+        "NFD", word.lower())))))
+
+
+_HAS_VOWEL = re.compile("[aăâeêioôơuưy]", re.I)
+_PAIR = re.compile(r"(\w+) (\w+)")
+
+
+def join_split_syllables(text: str) -> str:
+    """A syllable a PDF split in two where bold or italic changed inside it ("d ự", "ch ức",
+    "chứ c") joined back: two neighbours, one of them without a vowel, that make one syllable."""
+    def join(m: re.Match) -> str:
+        a, b = m.group(1), m.group(2)
+        nfd_a, nfd_b = unicodedata.normalize("NFD", a), unicodedata.normalize("NFD", b)
+        if (not _HAS_VOWEL.search(nfd_a) or not _HAS_VOWEL.search(nfd_b)) and _is_syllable(a + b) \
+                and not (a.isdigit() or b.isdigit()):
+            return a + b
+        return m.group(0)
+
+    # overlapping pairs: run twice so "a b c" can join on either side
+    return _PAIR.sub(join, _PAIR.sub(join, text))
+
+
 # --- tone placement ------------------------------------------------------------
 
 _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"

@@ -1,4 +1,4 @@
-"""Text out of an uploaded .docx, .pdf or .txt, through the essay engine's readers."""
+"""Text out of an uploaded essay file, through the essay engine's readers."""
 
 import tempfile
 from pathlib import Path
@@ -9,14 +9,15 @@ from django.utils.translation import gettext as _
 from dangvu.integrity.readers import UnreadableFile, read
 from dangvu.integrity.vietnamese import to_unicode
 
-ACCEPTED = (".docx", ".pdf", ".txt")
+ACCEPTED = (".docx", ".odt", ".rtf", ".pdf", ".txt", ".doc")
 
 
 def extract_text(name: str, data: bytes, field: str = "file") -> str:
     """Unicode NFC text of the file; a ValidationError naming the file and what to do otherwise."""
     suffix = Path(name).suffix.lower()
-    if suffix not in ACCEPTED + (".doc",):
-        raise ValidationError({field: _("File “%(name)s”: only .docx, .pdf or .txt files are accepted.") % {"name": name}})
+    if suffix not in ACCEPTED:
+        raise ValidationError({field: _("File “%(name)s”: only .docx, .odt, .rtf, .pdf or .txt files are accepted.")
+                               % {"name": name}})
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / ("upload" + suffix)
         path.write_bytes(data)

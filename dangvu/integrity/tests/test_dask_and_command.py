@@ -43,7 +43,7 @@ def test_command_writes_the_json_contract(corpus, tmp_path, capsys):
 def test_command_summary_is_vietnamese(corpus, capsys):
     call_command("scan_essays", str(corpus), "--min-words", "100", verbosity=0)
     out = capsys.readouterr().out
-    assert "Đã đọc 601 bài; 1 tệp không đọc được." in out
+    assert "Đã đọc 600 bài trong 601 tệp; 1 tệp không đọc được (liệt kê ở cuối, kèm lý do)." in out
     assert "cặp bài trùng nhau" in out and "Bài sơ sài:" in out
 
 

@@ -145,11 +145,17 @@ def test_unreadable_files_are_listed_and_the_scan_goes_on(tmp_path, rng):
     write(tmp_path, "tot.txt", essay(rng))
     (tmp_path / "cu.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
     (tmp_path / "rong.txt").write_bytes(b"")
-    (tmp_path / "anh.jpg").write_bytes(b"\xff\xd8")  # not an essay type: not read at all
+    (tmp_path / "anh.jpg").write_bytes(b"\xff\xd8\xff\xe0")  # a photo of a handwritten essay
+    (tmp_path / "chup.pdf.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (tmp_path / "bang.xyz").write_bytes(b"something")
+    (tmp_path / "~$bai.docx").write_bytes(b"lock")
     result = scan(tmp_path, Options(workers=1))
-    assert result["essays"] == 3
-    assert [e["file"] for e in result["errors"]] == ["cu.doc", "rong.txt"]
-    assert ".docx" in result["errors"][0]["error"]
+    assert result["essays"] == 7  # every file: one read, the others listed with their reason
+    errors = {e["file"]: e["error"] for e in result["errors"]}
+    assert sorted(errors) == ["anh.jpg", "bang.xyz", "chup.pdf.png", "cu.doc", "rong.txt", "~$bai.docx"]
+    assert ".docx" in errors["cu.doc"] and "rỗng" in errors["rong.txt"]
+    assert errors["anh.jpg"].startswith("Bản chụp: cần gõ lại hoặc nhận dạng chữ")
+    assert errors["chup.pdf.png"] == errors["anh.jpg"] and "Không đọc được loại tệp" in errors["bang.xyz"]
 
 
 def test_sampled_keys_estimate_the_shared_count_without_bias(tmp_path):
