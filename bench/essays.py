@@ -168,7 +168,14 @@ def main() -> None:
     parser.add_argument("--dir", default=str(ROOT / "var" / "bench-essays"))
     parser.add_argument("--no-peer", action="store_true")
     parser.add_argument("--no-truth", action="store_true", help="skip recall and precision (a scale run)")
+    parser.add_argument("--formats", type=int, default=0, metavar="N",
+                        help="instead: N essays as .txt, .docx and .pdf, read and fingerprinted (bench/formats.py)")
     args = parser.parse_args()
+    if args.formats:
+        import formats
+
+        formats.main(["--essays", str(args.formats)])
+        return
     base = Path(args.dir)
     rng = random.Random(7)
     print(f"machine: {machine()}")

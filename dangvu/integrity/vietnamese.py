@@ -166,23 +166,34 @@ def _is_syllable(word: str) -> bool:
         "NFD", word.lower())))))
 
 
-_HAS_VOWEL = re.compile("[aăâeêioôơuưy]", re.I)
-_PAIR = re.compile(r"(\w+) (\w+)")
+_VOWEL_LETTERS = "".join(sorted({c for c in (chr(i) for i in range(0xC0, 0x1EFA))
+                                   if unicodedata.normalize("NFD", c)[0].lower() in "aeiouy"} | set("aeiouyAEIOUY")))
+_NO_VOWEL = f"[^\\W\\d_{_VOWEL_LETTERS}]+"  # a word with no vowel: never a whole Vietnamese syllable
+_NO_VOWEL_WORD = re.compile(f"(?<!\\w){_NO_VOWEL}(?!\\w)")
+_WORD_BEFORE = re.compile(r"(\w+) $")
+_WORD_AFTER = re.compile(r" (\w+)")
 
 
 def join_split_syllables(text: str) -> str:
     """A syllable a PDF split in two where bold or italic changed inside it ("d ự", "ch ức",
-    "chứ c") joined back: two neighbours, one of them without a vowel, that make one syllable."""
-    def join(m: re.Match) -> str:
-        a, b = m.group(1), m.group(2)
-        nfd_a, nfd_b = unicodedata.normalize("NFD", a), unicodedata.normalize("NFD", b)
-        if (not _HAS_VOWEL.search(nfd_a) or not _HAS_VOWEL.search(nfd_b)) and _is_syllable(a + b) \
-                and not (a.isdigit() or b.isdigit()):
-            return a + b
-        return m.group(0)
-
-    # overlapping pairs: run twice so "a b c" can join on either side
-    return _PAIR.sub(join, _PAIR.sub(join, text))
+    "chứ c") joined back: a word without a vowel and its neighbour, when together they make
+    one syllable (abbreviations such as "TW" or "HĐND" make none and stay)."""
+    out, done = [], 0  # text[:done] is settled in out
+    for m in _NO_VOWEL_WORD.finditer(text):
+        if m.start() < done:
+            continue  # already joined to the word before it
+        word = m.group()
+        after = _WORD_AFTER.match(text, m.end())
+        if after and not after.group(1).isdigit() and _is_syllable(word + after.group(1)):
+            out.append(text[done:m.start()] + word + after.group(1))
+            done = after.end()
+            continue
+        before = _WORD_BEFORE.search(text, max(done, m.start() - 40), m.start())
+        if before and not before.group(1).isdigit() and _is_syllable(before.group(1) + word):
+            out.append(text[done:before.start()] + before.group(1) + word)
+            done = m.end()
+    out.append(text[done:])
+    return "".join(out)
 
 
 # --- tone placement ------------------------------------------------------------

@@ -85,3 +85,13 @@ def test_each_file_is_the_twin_of_the_plain_essay(tmp_path, name):
     b = read(tmp_path / pair["b"]).original
     for passage in pair["passages"]:  # the same words on both sides, as each file reads
         assert normalise(a[passage["a_start"]:passage["a_end"]]) == normalise(b[passage["b_start"]:passage["b_end"]])
+
+
+@pytest.mark.parametrize("split, whole", [
+    ("Đảng viên d ự học", "Đảng viên dự học"), ("ch ức năng", "chức năng"), ("chứ c vụ", "chức vụ"),
+    ("của HĐND t ỉnh", "của HĐND tỉnh"), ("Nghị quyết 57-NQ/TW", "Nghị quyết 57-NQ/TW"),
+    ("thôn A B, 2 x 3 m", "thôn A B, 2 x 3 m")])
+def test_syllables_split_by_formatting_are_joined_and_abbreviations_stay(split, whole):
+    from dangvu.integrity.vietnamese import join_split_syllables
+
+    assert join_split_syllables(split) == whole
