@@ -14,4 +14,4 @@ class DocumentForm(Form):
     issuer_symbol = forms.CharField(label=_("issuer symbol (received documents)"), max_length=20, required=False)
     issued_on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
     summary = forms.CharField(label=_("summary"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
-    file = forms.FileField(label=_("file (.docx, .pdf or .txt)"), required=False)
+    file = forms.FileField(label=_("file (.docx, .odt, .rtf, .pdf or .txt)"), required=False)

@@ -123,7 +123,7 @@ def match(names: list[str], members) -> list[Match]:
     for name in names:
         path = PurePosixPath(name)
         if path.suffix.lower() not in ACCEPTED:
-            out.append(Match(name, problem=_("not a .docx, .pdf or .txt file")))
+            out.append(Match(name, problem=_("not a .docx, .odt, .rtf, .pdf or .txt file")))
             continue
         stem = _compact(path.stem)
         hit = next((k for k in keys if k and k in stem), None)

@@ -54,7 +54,7 @@ class SessionForm(Form):
 
 
 class EssaySubmitForm(Form):
-    file = forms.FileField(label=_("file (.docx, .pdf or .txt)"), required=False)
+    file = forms.FileField(label=_("file (.docx, .odt, .rtf, .pdf or .txt)"), required=False)
     text = forms.CharField(label=_("or type the essay here"), required=False, widget=forms.Textarea(attrs={"rows": 12}))
 
     def clean(self):
