@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "dangvu.accounts.context_processors.menu",
             ],
             "libraries": {"dangvu": "dangvu.lib.templatetags.dangvu"},
         },

@@ -59,7 +59,8 @@ def unit_overview(unit: OrgUnit) -> dict:
         "counts": rollup.get(unit.path, MemberCounts()),
         "children": [(child, rollup.get(child.path, MemberCounts())) for child in children],
         "direct_members": direct,
-        "cell_count": cells,
+        "cell_count": cells,  # every cell of the subtree, not only those directly under it
+        "direct_units": sum(1 for child in children if child.valid_to is None),
     }
 
 

@@ -71,7 +71,7 @@ class Command(BaseCommand):
         lines = []
 
         def make(username, note, **extra):
-            password = secrets.token_urlsafe(9)
+            password = "dv" + secrets.token_urlsafe(9)  # never starting with "-", which reads as an option
             user = users.create_user(username=username, password=password, **extra)
             lines.append(f"  {username:<12} {password:<14} {note}")
             return user
