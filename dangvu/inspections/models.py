@@ -46,16 +46,27 @@ class Outcome(models.TextChoices):
     VIOLATION = "violation", _("Violation found")
 
 
-class Subject(models.Model):
-    """One member or one unit: what a plan item and an inspection are about."""
+class Work(models.Model):
+    """What a plan item and an inspection share: its kind, who conducts it, what it is about,
+    and its subject (one member or one unit)."""
 
     subject_member = models.ForeignKey(Member, models.PROTECT, null=True, blank=True, related_name="+",
                                        verbose_name=_("member"))
     subject_unit = models.ForeignKey(OrgUnit, models.PROTECT, null=True, blank=True, related_name="+",
                                      verbose_name=_("organisation"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    mode = models.CharField(_("form of supervision"), max_length=10, choices=Mode.choices, blank=True)
+    conductor = models.CharField(_("conducted by"), max_length=12, choices=Conductor.choices)
+    area = models.CharField(_("content area"), max_length=12, choices=Area.choices)
+    content = models.TextField(_("content"), max_length=4000)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.subject}"
 
     @property
     def subject(self):
@@ -67,39 +78,24 @@ class Subject(models.Model):
         return self.subject_member.unit.path if self.subject_member_id else self.subject_unit.path
 
 
-class PlanItem(Subject):
+class PlanItem(Work):
     """One line of a unit's chương trình kiểm tra, giám sát for a year."""
 
     unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="inspection_plan",
                              verbose_name=_("plan of"))
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    mode = models.CharField(_("form of supervision"), max_length=10, choices=Mode.choices, blank=True)
-    conductor = models.CharField(_("conducted by"), max_length=12, choices=Conductor.choices)
-    area = models.CharField(_("content area"), max_length=12, choices=Area.choices)
-    content = models.TextField(_("content"), max_length=4000)
     start = models.DateField(_("planned from"))
     end = models.DateField(_("planned until"))
     plan = models.ForeignKey(Document, models.SET_NULL, null=True, blank=True, related_name="+",
                              verbose_name=_("plan document"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
-    created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("plan item")
         verbose_name_plural = _("inspection and supervision plan")
         ordering = ["start", "id"]
 
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.subject}"
 
-
-class Inspection(Subject):
+class Inspection(Work):
     unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="inspections", verbose_name=_("conducted by"))
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    mode = models.CharField(_("form of supervision"), max_length=10, choices=Mode.choices, blank=True)
-    conductor = models.CharField(_("conducted by"), max_length=12, choices=Conductor.choices)
-    area = models.CharField(_("content area"), max_length=12, choices=Area.choices)
-    content = models.TextField(_("content"), max_length=4000)
     start = models.DateField(_("from"))
     end = models.DateField(_("until"))
     decision = models.ForeignKey(Document, models.SET_NULL, null=True, blank=True, related_name="+",
@@ -111,17 +107,12 @@ class Inspection(Subject):
     violation = models.TextField(_("violation"), max_length=4000, blank=True)
     # the conclusion notice, the report of the inspecting team…: files kept in the document register
     attachments = models.ManyToManyField(Document, blank=True, related_name="+", verbose_name=_("attachments"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
-    created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("inspection or supervision")
         verbose_name_plural = _("inspections and supervisions")
         ordering = ["-end", "-id"]
         indexes = [models.Index(fields=["end", "kind"])]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.subject}"
 
 
 class Recommendation(models.Model):
