@@ -85,7 +85,7 @@ def test_campaign_session_essays_scan_review_resubmit(page, live_server, org):
     original = synthetic_essay(random.Random(5), 260)
     submit(page, base, "sec", original)
     submit(page, base, "mem", "Qua học tập, tôi nhận thức sâu sắc. " + original[: len(original) * 3 // 4])
-    submit(page, base, "out", DOCUMENT + " Tôi hoàn toàn nhất trí.")
+    submit(page, base, "out", DOCUMENT + " " + DOCUMENT + " Tôi hoàn toàn nhất trí.")  # long enough, own words few
 
     # The reviewer runs the copy check; the page shows progress while the worker runs.
     login(page, base, "off")

@@ -169,7 +169,7 @@ ROUTES = {
         "marks": {}}, "200 200 403 404 200 401"),
     "GET /api/campaigns/{campaign_id}/essays": ("get", lambda w: f"/api/campaigns/{w.campaign.pk}/essays", None, "200 200 200 404 200 401"),
     "POST /api/campaigns/{campaign_id}/essays": ("post", lambda w: f"/api/campaigns/{w.campaign.pk}/essays", {
-        "text": "Bài thu hoạch."}, "201 403 403 201 201 401"),
+        "text": "Bài thu hoạch của tôi về việc học tập và làm theo nghị quyết của Đảng."}, "201 403 403 201 201 401"),
     "GET /api/essays/{essay_id}": ("get", lambda w: f"/api/essays/{w.essay.pk}", None, "200 200 200 200 404 401"),
     "POST /api/essays/{essay_id}/review": ("post", lambda w: f"/api/essays/{w.essay.pk}/review", {
         "accept": False, "reason": "thin"}, "200 422 403 404 404 401"),

@@ -266,7 +266,8 @@ def submit_essay(request, campaign_id: Id, payload: EssayIn):
         campaign, _root = get_campaign_for_user(request, campaign_id)
         member = get_member_for_user(request, payload.member_id)
         check_path(request, member.unit.path, STUDY_WRITE)
-    essay = services.essay_submit(actor=request.user, campaign=campaign, member=member, text=payload.text)
+    essay = services.essay_submit(actor=request.user, campaign=campaign, member=member, text=payload.text,
+                                  own=member == own)
     return Status(201, Essay.objects.select_related("member").get(pk=essay.pk))
 
 

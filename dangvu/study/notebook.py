@@ -42,3 +42,25 @@ def notebook_for(member: Member, today: datetime.date) -> dict:
         "enrolments": Enrolment.objects.filter(member=member).select_related("training_class__programme"),
         "theory": TheoryLevel.objects.filter(member=member),
     }
+
+
+def essay_history(essay) -> list[tuple]:
+    """(when, what) for each submission and review of an essay, from its audit trail."""
+    from django.utils.translation import gettext as _
+
+    from dangvu.audit.services import audit_for
+    from dangvu.study.models import EssayStatus, ReturnReason
+
+    out = []
+    for entry in audit_for(essay).order_by("at", "id"):
+        changes = entry.changes or {}
+        status = (changes.get("status") or [None, None])[1]
+        if "version" in changes:
+            out.append((entry.at, _("Submission %(n)s") % {"n": changes["version"][1]}))
+        elif status == EssayStatus.RETURNED:
+            reason = (changes.get("return_reason") or [None, essay.return_reason])[1]
+            label = ReturnReason(reason).label if reason in ReturnReason.values else ""
+            out.append((entry.at, _("Returned for rework") + (f": {label}" if label else "")))
+        elif status == EssayStatus.PASSED:
+            out.append((entry.at, _("Accepted")))
+    return out

@@ -5,6 +5,7 @@ upload, tasks and the demo all call these.
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -236,8 +237,12 @@ def _essay_text(file_name: str | None, data: bytes | None, text: str) -> str:
 
 @transaction.atomic
 def essay_submit(*, actor, campaign: Campaign, member: Member, file_name: str | None = None,
-                 data: bytes | None = None, text: str = "", today: datetime.date | None = None) -> Essay:
-    """First submission, a replacement before review, or the rework of a returned essay."""
+                 data: bytes | None = None, text: str = "", today: datetime.date | None = None,
+                 own: bool = False) -> Essay:
+    """First submission, a replacement before review, or the rework of a returned essay; each
+    after the first counts as a new submission (version). A member handing in their own essay
+    (`own`) must reach the campaign's minimum number of words; an office uploading what members
+    handed in on paper may not refuse it (the copy check then reports it as thin)."""
     today = today or timezone.localdate()
     if not campaign.essay_required:
         raise ValidationError(_("This campaign does not ask for an essay."))
@@ -250,14 +255,19 @@ def essay_submit(*, actor, campaign: Campaign, member: Member, file_name: str | 
     if not returned and campaign.essay_deadline and today > campaign.essay_deadline:
         raise ValidationError(_("The deadline (%(d)s) has passed.") % {"d": campaign.essay_deadline.strftime("%d/%m/%Y")})
     body = _essay_text(file_name, data, text)
+    words = len(_WORDS.findall(body))
+    if own and words < campaign.min_words:
+        raise ValidationError({"text": _("Your essay has %(n)s words; this campaign asks for at least %(min)s. "
+                                         "Write at least %(more)s more words.")
+                               % {"n": words, "min": campaign.min_words, "more": campaign.min_words - words}})
     now = timezone.now()
     if essay is None:
         essay = Essay(campaign=campaign, member=member, status=EssayStatus.SUBMITTED, text=body, submitted_at=now)
         action = AuditEntry.Action.CREATE
     else:
-        essay.text, essay.submitted_at = body, now
+        essay.text, essay.submitted_at, essay.version = body, now, essay.version + 1
         if returned:
-            essay.status, essay.version = EssayStatus.RESUBMITTED, essay.version + 1
+            essay.status = EssayStatus.RESUBMITTED
         action = AuditEntry.Action.UPDATE
     if data is not None:
         essay.file.save(file_name, ContentFile(data), save=False)
@@ -268,6 +278,9 @@ def essay_submit(*, actor, campaign: Campaign, member: Member, file_name: str | 
     audit_record(actor=actor, action=action, obj=essay, unit_path=member.unit.path,
                  changes={"status": [None, essay.status], "version": [None, essay.version]})
     return essay
+
+
+_WORDS = re.compile(r"\w+")
 
 
 @transaction.atomic

@@ -47,6 +47,7 @@ from dangvu.study.models import (
     EssayStatus,
     IntegrityScan,
 )
+from dangvu.study.notebook import essay_history
 from dangvu.study.selectors import (
     campaign_by_unit,
     campaign_list_figures,
@@ -443,20 +444,23 @@ def my_essay(request, pk):
     member = _my_member(request)
     campaign = get_own_campaign(member, pk)
     essay = Essay.objects.filter(campaign=campaign, member=member).first()
-    form = EssaySubmitForm(request.POST or None, request.FILES or None)
+    # the current essay opens for editing: a returned one is reworked, not typed again
+    initial = {"text": essay.text} if essay is not None and essay.status != EssayStatus.PASSED else None
+    form = EssaySubmitForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             if upload:
                 services.essay_submit(actor=request.user, campaign=campaign, member=member,
-                                      file_name=upload.name, data=upload.read())
+                                      file_name=upload.name, data=upload.read(), own=True)
             else:
                 services.essay_submit(actor=request.user, campaign=campaign, member=member,
-                                      text=form.cleaned_data["text"])
+                                      text=form.cleaned_data["text"], own=True)
         except ValidationError as exc:
             apply_form_errors(form, exc)
         else:
             messages.success(request, _("Your essay was submitted."))
             return redirect("study:notebook")
     return render(request, "study/my_essay.html", {"campaign": campaign, "essay": essay, "form": form,
-                                                   "documents": campaign.documents.all()})
+                                                   "documents": campaign.documents.all(),
+                                                   "history": essay_history(essay) if essay else []})

@@ -194,3 +194,28 @@ def test_campaigns_are_checked_once_when_submissions_close(org, campaign):
     scan.refresh_from_db()
     assert (scan.status, scan.essays) == (IntegrityScan.Status.DONE, 1)
     assert services.scan_closed_campaigns(campaign.essay_deadline + 2 * DAY) == []  # not twice
+
+
+def test_the_members_essay_flow_too_short_returned_edited_resubmitted(client, org, campaign):
+    """Sổ tay: a too-short essay is refused saying how many words are missing and replaces
+    nothing; a returned essay opens with its text; each submission counts and shows in the history."""
+    from dangvu.study import services as study
+    from dangvu.study.models import Essay, EssayStatus
+
+    client.force_login(org.users["mem"])
+    url = f"/so-tay/campaigns/{campaign.pk}/essay/"
+    full = " ".join(["Tôi nhận thức sâu sắc vai trò của công tác xây dựng Đảng."] * 6)  # 72 words ≥ 60
+    client.post(url, {"text": full})
+    short = client.post(url, {"text": "Bài viết ngắn hai mươi tám chữ."}).content.decode()
+    assert "có 7 chữ" in short and "ít nhất 60" in short and "thêm ít nhất 53 chữ" in short
+    essay = Essay.objects.get(member=org.mem_member)
+    assert (essay.text, essay.version) == (full, 1)  # the short one replaced nothing
+    study.essay_review(actor=org.users["sec"], essay=essay, accept=False, reason="thin", note="Liên hệ thêm")
+    page = client.get(url).content.decode()
+    assert "Tôi nhận thức sâu sắc vai trò" in page.split('id="essay-form"')[1]  # opens with its text to edit
+    client.post(url, {"text": full + " Bản thân tôi sẽ gương mẫu thực hiện."})
+    essay.refresh_from_db()
+    assert (essay.status, essay.version) == (EssayStatus.RESUBMITTED, 2)
+    page = client.get(url).content.decode()
+    history = page.split('id="essay-history"')[1].split("</details>")[0]
+    assert history.count("Nộp lần") == 2 and "Phải làm lại: Sơ sài" in history
