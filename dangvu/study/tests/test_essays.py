@@ -219,3 +219,14 @@ def test_the_members_essay_flow_too_short_returned_edited_resubmitted(client, or
     page = client.get(url).content.decode()
     history = page.split('id="essay-history"')[1].split("</details>")[0]
     assert history.count("Nộp lần") == 2 and "Phải làm lại: Sơ sài" in history
+
+
+def test_the_attendance_page_lists_members_first_and_folds_the_connection_points(client, org, campaign):
+    from dangvu.study import services as study
+
+    points = [study.PointIn(f"Điểm cầu số {n}", 20, None) for n in range(41)]
+    session = study.session_record(actor=None, campaign=campaign, held_on=campaign.start, mode="online", points=points)
+    client.force_login(org.users["off"])
+    page = client.get(f"/sessions/{session.pk}/").content.decode()
+    assert page.index('id="attendance-form"') < page.index('<details id="points">')
+    assert "41 điểm cầu" in page and "Trần Thị Bình" in page
