@@ -77,10 +77,18 @@ def unit_detail(request, pk):
     return render(request, "orgs/unit_detail.html", context)
 
 
-def _member_rows(members):
+def _member_rows(members, names: dict[str, str]):
+    step = OrgUnit.steplen
     for m in members:
         yield [m.full_name, m.date_of_birth, m.get_sex_display(), m.admission_date, m.official_date,
-               m.get_status_display(), m.card_number or "", m.phone, m.email, m.unit.name, m.unit.code]
+               m.get_status_display(), m.card_number or "", m.phone, m.email, m.unit.name,
+               names.get(m.unit.path[:-step], ""), m.unit.code]
+
+
+def _unit_names(unit: OrgUnit) -> dict[str, str]:
+    """path → name of the unit and every unit below it: "Chi bộ Công an xã" is in dozens of
+    communes, so a member's cell is shown with the unit it belongs to."""
+    return dict(OrgUnit.objects.filter(path__startswith=unit.path).values_list("path", "name"))
 
 
 def unit_members(request, pk):
@@ -89,10 +97,16 @@ def unit_members(request, pk):
     members = member_search(members_in_subtree(unit, include_inactive=include_inactive), request.GET.get("q", ""))
     if request.GET.get("format") == "xlsx":
         headers = [_("Full name"), _("Date of birth"), _("Sex"), _("Admission date"), _("Full-membership date"),
-                   _("Status"), _("Party card number"), _("Phone"), _("E-mail"), _("Units"), _("Unit code")]
+                   _("Status"), _("Party card number"), _("Phone"), _("E-mail"), _("Units"), _("belongs to"),
+                   _("Unit code")]
         return xlsx_response(f"dang-vien-{unit.code}.xlsx", _("Members"), headers,
-                             _member_rows(members.iterator(chunk_size=2000)))
+                             _member_rows(members.iterator(chunk_size=2000), _unit_names(unit)))
     page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    step = OrgUnit.steplen
+    parents = dict(OrgUnit.objects.filter(path__in={m.unit.path[:-step] for m in page}).exclude(pk=unit.pk)
+                   .values_list("path", "name"))
+    for m in page:  # the cell's commune, where the list spans several (not the listed unit itself)
+        m.parent_name = parents.get(m.unit.path[:-step], "") if m.unit_id != unit.pk else ""
     context = {"unit": unit, "page": page, "q": request.GET.get("q", ""), "all": include_inactive,
                "breadcrumbs": breadcrumbs(request, unit) + [unit],
                "can_write": scope_for(request).can(MEMBERS_WRITE, unit.path)}

@@ -31,3 +31,13 @@ def test_committee_terms_and_counts_say_what_they_count(client, org):
     assert "chi ủy" not in province.split("<h2>")[1]  # the đảng bộ below has a đảng ủy, not a chi ủy
     cell = client.get(f"/units/{org.A.pk}/").content.decode()
     assert 'id="count-cells"' not in cell and "có chi ủy" in cell
+
+
+def test_a_members_cell_is_named_with_its_commune_where_the_list_spans_communes(client, org):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_superuser("root", password="x-root"))
+    province = client.get(f"/units/{org.P.pk}/members/").content.decode()
+    assert "Chi bộ thôn Nà Ngoa <span class=\"muted\">· Đảng bộ xã Hùng An</span>" in province
+    commune = client.get(f"/units/{org.G.pk}/members/").content.decode()
+    assert "<span class=\"muted\">· Đảng bộ xã Hùng An" not in commune  # within the commune its cells need no more
