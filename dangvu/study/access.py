@@ -59,12 +59,27 @@ def get_essay_for_user(request, pk, key: str = STUDY_READ) -> Essay:
 
 def get_session_for_user(request, pk, key: str = STUDY_READ, *, organiser: bool = False
                          ) -> tuple[StudySession, OrgUnit]:
-    """A session through its campaign, and the unit the user sees it from."""
-    session = StudySession.objects.select_related("campaign__unit").filter(pk=pk).first()
+    """A session through its campaign, and the unit the user sees it from. A make-up session
+    is its holding unit's as a whole session is the organiser's."""
+    session = StudySession.objects.select_related("campaign__unit", "unit").filter(pk=pk).first()
     if session is None:
         raise Http404
-    _campaign, root = get_campaign_for_user(request, session.campaign_id, key, organiser=organiser)
+    _campaign, root = get_campaign_for_user(request, session.campaign_id, key)
+    if session.unit is not None and not (session.unit.path.startswith(root.path) or root.path.startswith(session.unit.path)):
+        raise Http404  # another cell's make-up session
+    holder = session.unit is not None and scope_for(request).can(key, session.unit.path)
+    if organiser and not holder and root != session.campaign.unit:
+        raise PermissionDenied
     return session, root
+
+
+def sessions_seen_from(campaign: Campaign, root: OrgUnit):
+    """The campaign's sessions as a unit sees them: the organiser's, and the make-up sessions
+    of its own part (not a sibling cell's)."""
+    from django.db.models import Q
+
+    return campaign.sessions.filter(Q(unit__isnull=True) | Q(unit__path__startswith=root.path)
+                                    | Q(unit__path__in=[root.path[:n] for n in range(4, len(root.path) + 1, 4)]))
 
 
 def get_scan_for_user(request, pk, *, organiser: bool = False) -> tuple[IntegrityScan, OrgUnit]:

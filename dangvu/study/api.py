@@ -26,6 +26,7 @@ from dangvu.study.access import (
     get_own_campaign,
     get_scan_for_user,
     get_session_for_user,
+    sessions_seen_from,
 )
 from dangvu.study.models import (
     AttendanceStatus,
@@ -113,6 +114,7 @@ class SessionIn(InSchema):
 class SessionOut(Schema):
     id: int
     campaign_id: Id
+    unit_id: int | None = Field(None, description="the unit that held a make-up session; null: the organiser")
     held_on: datetime.date
     mode: SessionMode
     place: str
@@ -220,17 +222,19 @@ def create_campaign(request, unit_id: Id, payload: CampaignIn):
 
 @router.post("/campaigns/{campaign_id}/sessions", response={201: SessionOut})
 def create_session(request, campaign_id: Id, payload: SessionIn):
-    campaign, _root = get_campaign_for_user(request, campaign_id, STUDY_WRITE, organiser=True)
+    """By the organiser; by a unit taking part, a make-up session for its own members."""
+    campaign, root = get_campaign_for_user(request, campaign_id, STUDY_WRITE)
     session = services.session_record(
         actor=request.user, campaign=campaign, held_on=payload.held_on, mode=payload.mode, place=payload.place,
-        title=payload.title, points=[services.PointIn(p.name, p.head_count) for p in payload.points])
+        title=payload.title, points=[services.PointIn(p.name, p.head_count) for p in payload.points],
+        unit=root if root != campaign.unit else None)
     return Status(201, session)
 
 
 @router.get("/campaigns/{campaign_id}/sessions", response=list[SessionOut])
 def list_sessions(request, campaign_id: Id):
-    campaign, _root = get_campaign_for_user(request, campaign_id)
-    return list(campaign.sessions.prefetch_related("points"))
+    campaign, root = get_campaign_for_user(request, campaign_id)
+    return list(sessions_seen_from(campaign, root).prefetch_related("points"))
 
 
 @router.put("/sessions/{session_id}/attendance", response=dict)

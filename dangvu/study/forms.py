@@ -36,6 +36,12 @@ class SessionForm(Form):
         label=_("connection points"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One per line: name; number of people. For example: Hội trường xã; 120"))
 
+    def __init__(self, *args, make_up: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if make_up:  # held in person for the unit's own members: no connection points
+            self.fields["mode"].choices = [(SessionMode.IN_PERSON, SessionMode.IN_PERSON.label)]
+            del self.fields["points"]
+
     def clean_points(self):
         points = []
         for n, line in enumerate(self.cleaned_data["points"].splitlines(), start=1):

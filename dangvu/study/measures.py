@@ -157,6 +157,7 @@ def _sessions_by_units(unit: OrgUnit, period: Period) -> list[tuple[list[str], b
         sessions = _sessions_in(period, unit)
         online = dict(sessions.values_list("id", "mode"))
         pairs = list(sessions.values_list("campaign__unit__path", "id"))
+        pairs += list(sessions.filter(unit__isnull=False).values_list("unit__path", "id"))  # make-up sessions
         pairs += list(ConnectionPoint.objects.filter(session__in=sessions, unit__isnull=False)
                       .values_list("unit__path", "session_id"))
         present = (Attendance.objects.filter(session__in=sessions, status=AttendanceStatus.PRESENT,
@@ -185,7 +186,8 @@ def _sessions_rows(online: bool):
         sessions = _sessions_in(period, unit, online)
         attended_here = (Q(attendance__status=AttendanceStatus.PRESENT)
                          & eligible_during_q(unit.path, member="attendance__member"))
-        mine = Q(campaign__unit__path__startswith=unit.path) | Q(points__unit__path__startswith=unit.path) | attended_here
+        mine = (Q(campaign__unit__path__startswith=unit.path) | Q(unit__path__startswith=unit.path)
+                | Q(points__unit__path__startswith=unit.path) | attended_here)
         return sessions.filter(mine).distinct().select_related("campaign__unit").order_by("held_on", "id")
     return rows
 

@@ -54,6 +54,9 @@ class StudySession(models.Model):
     held_on = models.DateField(_("date"))
     mode = models.CharField(_("form"), max_length=10, choices=SessionMode.choices, default=SessionMode.IN_PERSON)
     place = models.CharField(_("place"), max_length=200, blank=True)
+    # a make-up session (buổi học bù) a unit taking part held for its own members; empty: the organiser's
+    unit = models.ForeignKey(OrgUnit, models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name=_("held by"))
 
     class Meta:
         ordering = ["held_on", "id"]

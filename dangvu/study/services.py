@@ -173,15 +173,25 @@ def session_update(*, actor, session: StudySession, held_on: datetime.date, mode
 
 @transaction.atomic
 def session_record(*, actor, campaign: Campaign, held_on: datetime.date, mode: str = SessionMode.IN_PERSON,
-                   place: str = "", title: str = "", points: list[PointIn] = ()) -> StudySession:
+                   place: str = "", title: str = "", points: list[PointIn] = (),
+                   unit: OrgUnit | None = None) -> StudySession:
+    """A session of the campaign: by its organiser, or (`unit`) a make-up session a unit taking
+    part holds for its own members."""
     errors = _session_errors(campaign, held_on, mode, points)
+    if unit is not None and unit.pk != campaign.unit_id:
+        if not any(unit.path.startswith(u.path) for u in campaign.units.all()):
+            errors["unit"] = _("This unit does not take part in the campaign.")
+        if points:
+            errors["points"] = _("A make-up session is held in person for the unit's own members.")
     if errors:
         raise ValidationError(errors)
     session = StudySession.objects.create(campaign=campaign, held_on=held_on, mode=mode, place=place.strip(),
-                                          title=title.strip())
+                                          title=title.strip(),
+                                          unit=unit if unit is not None and unit.pk != campaign.unit_id else None)
     ConnectionPoint.objects.bulk_create([ConnectionPoint(session=session, name=p.name.strip(),
                                                          head_count=p.head_count, unit=p.unit) for p in points])
-    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=session, unit_path=campaign.unit.path,
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=session,
+                 unit_path=(session.unit or campaign.unit).path,
                  changes={"held_on": [None, held_on.isoformat()], "mode": [None, mode],
                           "points": [None, _point_labels(points)]})
     return session

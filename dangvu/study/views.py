@@ -37,6 +37,7 @@ from dangvu.study.access import (
     get_scan_for_user,
     get_session_for_user,
     may_read_essay,
+    sessions_seen_from,
 )
 from dangvu.study.forms import BulkUploadForm, CampaignForm, EssaySubmitForm, ReviewForm, SessionForm
 from dangvu.study.highlight import side_by_side
@@ -137,7 +138,7 @@ def campaign_detail(request, pk):
     latest_scan = campaign.scans.first()
     return render(request, "study/campaign_detail.html", {
         "campaign": campaign, "root": root, "figures": figures,
-        "children": children, "sessions": campaign.sessions.prefetch_related("points"),
+        "children": children, "sessions": sessions_seen_from(campaign, root).prefetch_related("points"),
         "session_figures": session_figures(campaign, root),
         "documents": campaign.documents.all(), "scan": latest_scan,
         "can_write": scope.can(STUDY_WRITE, campaign.unit.path),
@@ -148,20 +149,25 @@ def campaign_detail(request, pk):
 
 
 def session_create(request, pk):
-    campaign, _root = get_campaign_for_user(request, pk, STUDY_WRITE, organiser=True)
-    form = SessionForm(request.POST or None, initial={"held_on": timezone.localdate()})
+    """The organiser records a session; a unit taking part (a cell whose members missed it)
+    records a make-up session for its own members."""
+    campaign, root = get_campaign_for_user(request, pk, STUDY_WRITE)
+    make_up = root != campaign.unit
+    form = SessionForm(request.POST or None, initial={"held_on": timezone.localdate()}, make_up=make_up)
     if request.method == "POST" and (again := replayed(request)):
         return again
     if request.method == "POST" and form.is_valid():
         try:
-            session = services.session_record(actor=request.user, campaign=campaign, **form.cleaned_data)
+            session = services.session_record(actor=request.user, campaign=campaign, **form.cleaned_data,
+                                              unit=root if make_up else None)
         except ValidationError as exc:
             apply_form_errors(form, exc)
         else:
             messages.success(request, _("The session was recorded."))
             remember(request, url := reverse("study:attendance", args=[session.pk]))
             return redirect(url)
-    return render(request, "study/session_form.html", {"campaign": campaign, "form": form})
+    return render(request, "study/session_form.html", {"campaign": campaign, "form": form,
+                                                       "make_up_for": root if make_up else None})
 
 
 def session_edit(request, pk):

@@ -33,7 +33,7 @@ CASES = [
     ("view", "get", lambda o, c, e: f"/campaigns/{c.pk}/essays/", 200),
     ("view", "post", lambda o, c, e: f"/essays/{e['mem_member'].pk}/", 403),
     ("view", "get", lambda o, c, e: f"/campaigns/{c.pk}/sessions/new/", 403),
-    ("sec", "get", lambda o, c, e: f"/campaigns/{c.pk}/sessions/new/", 403),
+    ("sec", "get", lambda o, c, e: f"/campaigns/{c.pk}/sessions/new/", 200),  # a make-up session of cell A
     ("view", "post", lambda o, c, e: f"/campaigns/{c.pk}/scan/", 403),
     ("out", "get", lambda o, c, e: f"/units/{o.G.pk}/documents/", 404),
     ("mem", "get", lambda o, c, e: f"/documents/{c.documents.get().pk}/", 200),
@@ -161,10 +161,14 @@ def test_only_the_organisers_record_sessions_and_check_the_whole_campaign(client
 
     login(client, org, "sec")  # sees the campaign from cell A, holds study:write over A only
     body = {"held_on": (TODAY - DAY).isoformat(), "mode": "in_person"}
-    assert client.post(f"/api/campaigns/{campaign.pk}/sessions", body, content_type="application/json").status_code == 403
+    made = client.post(f"/api/campaigns/{campaign.pk}/sessions", body, content_type="application/json")
+    assert made.status_code == 201 and StudySession.objects.get().unit == org.A  # a make-up session of A only
+    online = dict(body, mode="online", points=[{"name": "Hội trường", "head_count": 10}])
+    assert client.post(f"/api/campaigns/{campaign.pk}/sessions", online,
+                       content_type="application/json").status_code == 422  # not the campaign's conference
     assert client.post(f"/api/campaigns/{campaign.pk}/scans").status_code == 403
     assert client.post(f"/campaigns/{campaign.pk}/scan/").status_code == 403
-    assert not StudySession.objects.exists() and not IntegrityScan.objects.exists()
+    assert StudySession.objects.count() == 1 and not IntegrityScan.objects.exists()
     login(client, org, "off")
     assert client.post(f"/api/campaigns/{campaign.pk}/sessions", body, content_type="application/json").status_code == 201
     scan = client.post(f"/api/campaigns/{campaign.pk}/scans").json()

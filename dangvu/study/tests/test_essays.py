@@ -230,3 +230,38 @@ def test_the_attendance_page_lists_members_first_and_folds_the_connection_points
     page = client.get(f"/sessions/{session.pk}/").content.decode()
     assert page.index('id="attendance-form"') < page.index('<details id="points">')
     assert "41 điểm cầu" in page and "Trần Thị Bình" in page
+
+
+def test_a_cell_secretary_records_a_make_up_session_for_the_cells_members(client, org, campaign):
+    """The commune's campaign: cell A's secretary holds a make-up session for A's members who
+    missed it; it counts for A and the commune, not for the sibling cell; only A's members are marked."""
+    from dangvu.lib import measures
+    from dangvu.lib.periods import Period
+    from dangvu.study.models import Attendance, StudySession
+
+    client.force_login(org.users["sec"])
+    page = client.get(f"/campaigns/{campaign.pk}/").content.decode()
+    assert 'id="make-up-link"' in page
+    form = client.get(f"/campaigns/{campaign.pk}/sessions/new/").content.decode()
+    assert "buổi học bù" in form.lower() and 'name="points"' not in form
+    answer = client.post(f"/campaigns/{campaign.pk}/sessions/new/", {
+        "held_on": campaign.start.isoformat(), "mode": "in_person", "place": "Nhà văn hóa thôn", "title": "Học bù"})
+    session = StudySession.objects.get(title="Học bù")
+    assert answer.status_code == 302 and session.unit == org.A
+    client.post(f"/sessions/{session.pk}/", {f"m{org.mem_member.pk}": "present"})
+    assert Attendance.objects.filter(session=session, member=org.mem_member, status="present").exists()
+    bad = client.put(f"/api/sessions/{session.pk}/attendance", {"marks": {str(org.out_member.pk): "present"}},
+                     content_type="application/json")
+    assert bad.status_code == 422 and not Attendance.objects.filter(member=org.out_member).exists()
+    period = Period(campaign.start, campaign.end)
+    sessions = measures.compute_all(org.G, period, [measures.get("study.sessions")])["study.sessions"]
+    assert (sessions[org.A.path].value, sessions[org.G.path].value) == (1, 1)
+    assert org.B.path not in sessions
+    client.force_login(org.users["out"])  # B's secretary neither sees nor edits A's make-up session
+    assert client.get(f"/sessions/{session.pk}/edit/").status_code == 404
+    assert client.get(f"/sessions/{session.pk}/").status_code == 404
+    assert "Học bù" not in client.get(f"/campaigns/{campaign.pk}/").content.decode()
+    assert [s["id"] for s in client.get(f"/api/campaigns/{campaign.pk}/sessions").json()] == []
+    client.force_login(org.users["off"])  # the commune's office sees it, held by A
+    assert [(s["id"], s["unit_id"]) for s in client.get(f"/api/campaigns/{campaign.pk}/sessions").json()] == [
+        (session.pk, org.A.pk)]
