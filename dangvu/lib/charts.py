@@ -7,6 +7,7 @@ SVG, because the Content-Security-Policy allows no inline styles, which SVG need
 """
 
 import io
+import textwrap
 from dataclasses import dataclass
 
 import matplotlib
@@ -49,7 +50,8 @@ def png(chart: Bars, width: float = 7.0) -> bytes:
     for y, value in zip(positions, chart.values, strict=True):
         suffix = "%" if chart.out_of == 100 else ""
         ax.text(value + top * 0.01, y, _number(value) + suffix, va="center", fontsize=8)
-    ax.set_title(chart.title, fontsize=10, loc="left")
+    # a long title (a target's) wraps instead of running off the picture
+    ax.set_title("\n".join(textwrap.wrap(chart.title, 70)), fontsize=10, loc="left")
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(axis="x", labelsize=7)
     figure.tight_layout()
