@@ -117,8 +117,18 @@ def _read_docx(path: Path, data: bytes) -> str:
 # moves, soft hyphens (ư in TCVN3), legacy fonts anywhere, symbols and fields' own text.
 _NEEDS_TREE = re.compile(rb"<mc:|txbxContent|<w:del\b|<w:moveFrom\b|softHyphen|<w:sym\b|<w:pict\b")
 _LEGACY_FONT = re.compile(rb'w:(?:ascii|hAnsi)="(?:\.Vn|VNI|vni)')
-_PLAIN_PIECE = re.compile(rb"<w:t(?:\s[^>]*)?>([^<]*)</w:t>|<w:t(?:\s[^>]*)?/>|(<w:tab/>)|(<w:(?:br|cr)\b[^>]*/>)"
-                          rb"|(<w:noBreakHyphen/>)|(</w:p>|<w:p(?:\s[^>]*)?/>)")
+_PLAIN_TEXT = re.compile(rb"<w:t(?:\s[^>]*)?>([^<]*)</w:t>")
+_PLAIN_MARKS = re.compile(rb"<w:tab/>|<w:(?:br|cr)\b[^>]*/>|<w:noBreakHyphen/>|<w:p(?:\s[^>]*)?/>")
+_MARK_TEXT = {b"<w:tab/>": b"<w:t>\t</w:t>", b"<w:noBreakHyphen/>": b"<w:t>-</w:t>"}
+
+
+def _mark(m: re.Match) -> bytes:
+    mark = m.group()
+    if mark.startswith(b"<w:p"):
+        return b"</w:p>"  # an empty paragraph
+    return _MARK_TEXT.get(mark, b"<w:t>\n</w:t>")  # a tab, a hyphen, a line break
+
+
 _ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 
@@ -137,20 +147,8 @@ def _plain_docx_text(body: bytes, styles: bytes | None) -> str | None:
     None when the document needs the full reading."""
     if _NEEDS_TREE.search(body) or _LEGACY_FONT.search(body) or (styles and _LEGACY_FONT.search(styles)):
         return None
-    paragraphs, parts = [], []
-    for m in _PLAIN_PIECE.finditer(body):
-        text, tab, brk, hyphen, end = m.groups()
-        if text is not None:
-            parts.append(text)
-        elif tab:
-            parts.append(b"\t")
-        elif brk:
-            parts.append(b"\n")
-        elif hyphen:
-            parts.append(b"-")
-        elif end:
-            paragraphs.append(b"".join(parts))
-            parts = []
+    body = _PLAIN_MARKS.sub(_mark, body)  # tabs, breaks and empty paragraphs as text and ends
+    paragraphs = [b"".join(_PLAIN_TEXT.findall(part)) for part in body.split(b"</w:p>")[:-1]]
     try:
         text = b"\n".join(paragraphs).decode("utf-8")
     except UnicodeDecodeError:
