@@ -102,6 +102,8 @@ ROUTES = {
     "study:bulk_preview": ("get", lambda w: f"/campaigns/{w.campaign.pk}/essays/upload/{'0' * 32}/", None, "404 404 403 404 404 r"),
     "study:scan_start": ("post", lambda w: f"/campaigns/{w.campaign.pk}/scan/", None, "403 r 403 404 403 r"),
     "study:attendance": ("get", lambda w: f"/sessions/{w.session.pk}/?format=xlsx", None, "200 200 200 404 200 r"),
+    "study:campaign_cancel": ("post", lambda w: f"/campaigns/{w.campaign.pk}/cancel/", {}, "403 r 403 404 403 r"),
+    "study:session_cancel": ("post", lambda w: f"/sessions/{w.session.pk}/cancel/", {}, "403 r 403 404 403 r"),
     "study:session_edit": ("get", lambda w: f"/sessions/{w.session.pk}/edit/", None, "403 200 403 404 403 r"),
     "study:essay": ("get", lambda w: f"/essays/{w.essay.pk}/", None, "200 200 200 200 404 r"),
     "study:essay_file": ("get", lambda w: f"/essays/{w.essay.pk}/file/", None, "200 200 200 200 404 r"),

@@ -64,7 +64,8 @@ def campaigns_reaching(unit: OrgUnit, period: Period):
     that the unit's subtree organises."""
     from dangvu.study.selectors import campaigns_for_unit
 
-    campaigns = campaigns_for_unit(unit).filter(start__lte=period.end, end__gte=period.start)
+    campaigns = campaigns_for_unit(unit).filter(start__lte=period.end, end__gte=period.start,
+                                                cancelled_on__isnull=True)  # a cancelled campaign counts nowhere
     return campaigns.filter(pk=_only.get()) if _only.get() is not None else campaigns
 
 
@@ -145,7 +146,7 @@ def _campaigns(unit, period):
 
 def _sessions_in(period: Period, unit: OrgUnit, online: bool = False):
     sessions = StudySession.objects.filter(held_on__gte=period.start, held_on__lte=period.end,
-                                           campaign__in=campaigns_reaching(unit, period))
+                                           campaign__in=campaigns_reaching(unit, period), cancelled_on__isnull=True)
     return sessions.filter(mode=SessionMode.ONLINE) if online else sessions
 
 
@@ -235,7 +236,8 @@ def _attended(unit, period) -> set:
     """(campaign, member) pairs with a presence, for members who were under `unit`."""
     p = participation(unit, period)
     return memoised(("attended", unit.path, period), lambda: set(
-        Attendance.objects.filter(session__campaign__in=p.campaigns, status=AttendanceStatus.PRESENT,
+        Attendance.objects.filter(session__campaign__in=p.campaigns, session__cancelled_on__isnull=True,
+                                  status=AttendanceStatus.PRESENT,
                                   member_id__in=members_under(unit))
         .values_list("session__campaign_id", "member_id").distinct()))
 

@@ -38,6 +38,9 @@ class Campaign(models.Model):
                                             help_text=_("Essays with fewer words of the writer's own are thin"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
     created = models.DateTimeField(auto_now_add=True)
+    # cancelled: kept and shown as such, counted in no figure
+    cancelled_on = models.DateField(_("cancelled on"), null=True, blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("study campaign")
@@ -57,6 +60,8 @@ class StudySession(models.Model):
     # a make-up session (buổi học bù) a unit taking part held for its own members; empty: the organiser's
     unit = models.ForeignKey(OrgUnit, models.PROTECT, null=True, blank=True, related_name="+",
                              verbose_name=_("held by"))
+    cancelled_on = models.DateField(_("cancelled on"), null=True, blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["held_on", "id"]

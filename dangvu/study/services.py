@@ -147,6 +147,39 @@ def _point_labels(points) -> list[str]:
 
 
 @transaction.atomic
+@transaction.atomic
+def campaign_cancel(*, actor, campaign: Campaign, reason: str, on: datetime.date | None = None) -> Campaign:
+    """Cancel a campaign: it stays, marked, and counts in no figure; nothing more is recorded for it."""
+    return _cancel(actor, campaign, reason, on, campaign.unit.path)
+
+
+@transaction.atomic
+def session_cancel(*, actor, session: StudySession, reason: str, on: datetime.date | None = None) -> StudySession:
+    """Cancel a session (held by mistake, recorded twice): kept, marked, its attendance counted nowhere."""
+    return _cancel(actor, session, reason, on, (session.unit or session.campaign.unit).path)
+
+
+def _cancel(actor, obj, reason: str, on, unit_path: str):
+    if obj.cancelled_on is not None:
+        raise ValidationError(_("It was already cancelled on %(d)s.") % {"d": obj.cancelled_on.strftime("%d/%m/%Y")})
+    if not reason.strip():
+        raise ValidationError({"cancel_reason": _("Say why it is cancelled.")})
+    obj.cancelled_on, obj.cancel_reason = on or timezone.localdate(), reason.strip()[:300]
+    obj.save(update_fields=["cancelled_on", "cancel_reason"])
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=obj, unit_path=unit_path,
+                 changes={"cancelled_on": [None, obj.cancelled_on.isoformat()], "cancel_reason": [None, obj.cancel_reason]})
+    return obj
+
+
+def _not_cancelled(campaign: Campaign, session: StudySession | None = None) -> None:
+    if campaign.cancelled_on is not None:
+        raise ValidationError(_("The campaign was cancelled on %(d)s; nothing more is recorded for it.")
+                              % {"d": campaign.cancelled_on.strftime("%d/%m/%Y")})
+    if session is not None and session.cancelled_on is not None:
+        raise ValidationError(_("The session was cancelled on %(d)s; nothing more is recorded for it.")
+                              % {"d": session.cancelled_on.strftime("%d/%m/%Y")})
+
+
 def session_update(*, actor, session: StudySession, held_on: datetime.date, mode: str, place: str = "",
                    title: str = "", points: list[PointIn] = ()) -> StudySession:
     """Correct a session (its date, form, place or connection points); attendance
@@ -177,6 +210,7 @@ def session_record(*, actor, campaign: Campaign, held_on: datetime.date, mode: s
                    unit: OrgUnit | None = None) -> StudySession:
     """A session of the campaign: by its organiser, or (`unit`) a make-up session a unit taking
     part holds for its own members."""
+    _not_cancelled(campaign)
     errors = _session_errors(campaign, held_on, mode, points)
     if unit is not None and unit.pk != campaign.unit_id:
         if not any(unit.path.startswith(u.path) for u in campaign.units.all()):
@@ -201,6 +235,7 @@ def session_record(*, actor, campaign: Campaign, held_on: datetime.date, mode: s
 def attendance_record(*, actor, session: StudySession, marks: dict[int, str], unit_path: str) -> int:
     """Set attendance for members (id → status) of the subtree at unit_path. Unmarked members
     keep what they had. Everyone named must be taking part in the campaign."""
+    _not_cancelled(session.campaign, session)
     bad = [s for s in marks.values() if s not in AttendanceStatus.values]
     if bad:
         raise ValidationError({"status": _("Unknown attendance status “%(s)s”.") % {"s": bad[0]}})
@@ -254,6 +289,7 @@ def essay_submit(*, actor, campaign: Campaign, member: Member, file_name: str | 
     (`own`) must reach the campaign's minimum number of words; an office uploading what members
     handed in on paper may not refuse it (the copy check then reports it as thin)."""
     today = today or timezone.localdate()
+    _not_cancelled(campaign)
     if not campaign.essay_required:
         raise ValidationError(_("This campaign does not ask for an essay."))
     if not eligible_members(campaign).filter(pk=member.pk).exists():

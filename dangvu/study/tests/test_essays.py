@@ -265,3 +265,39 @@ def test_a_cell_secretary_records_a_make_up_session_for_the_cells_members(client
     client.force_login(org.users["off"])  # the commune's office sees it, held by A
     assert [(s["id"], s["unit_id"]) for s in client.get(f"/api/campaigns/{campaign.pk}/sessions").json()] == [
         (session.pk, org.A.pk)]
+
+
+def test_a_cancelled_session_and_campaign_are_kept_marked_and_counted_nowhere(client, org, campaign):
+    from dangvu.audit.models import AuditEntry
+    from dangvu.lib import measures
+    from dangvu.lib.periods import Period
+    from dangvu.study import services as study
+
+    session = study.session_record(actor=None, campaign=campaign, held_on=campaign.start, title="Ghi nhầm")
+    study.attendance_record(actor=None, session=session, marks={org.mem_member.pk: "present"}, unit_path=org.G.path)
+    period = Period(campaign.start, campaign.end)
+    keys = [measures.get(k) for k in ("study.sessions", "study.participants", "study.campaigns")]
+
+    def figures():
+        table = measures.compute_all(org.G, period, keys)
+        return {k: measures.value_at(v, org.G.path, measures.get(k)) for k, v in table.items()}
+
+    assert (figures()["study.sessions"].value, figures()["study.participants"].numerator) == (1, 1)
+    client.force_login(org.users["off"])
+    assert client.post(f"/sessions/{session.pk}/cancel/", {"cancel_reason": ""}).status_code == 302
+    session.refresh_from_db()
+    assert session.cancelled_on is None  # a reason is needed
+    client.post(f"/sessions/{session.pk}/cancel/", {"cancel_reason": "Ghi nhầm ngày"})
+    session.refresh_from_db()
+    assert session.cancelled_on is not None and session.attendance.count() == 1  # kept, with its attendance
+    assert (figures()["study.sessions"].value, figures()["study.participants"].numerator) == (0, 0)
+    assert "đã hủy" in client.get(f"/campaigns/{campaign.pk}/").content.decode()
+    client.post(f"/campaigns/{campaign.pk}/cancel/", {"cancel_reason": "Cấp trên điều chỉnh kế hoạch"})
+    assert figures()["study.campaigns"].value == 0
+    page = client.get(f"/campaigns/{campaign.pk}/").content.decode()
+    assert "Cấp trên điều chỉnh kế hoạch" in page
+    assert AuditEntry.objects.filter(changes__has_key="cancelled_on").count() == 2
+    client.force_login(org.users["mem"])  # nothing more is recorded for a cancelled campaign
+    text = " ".join(["Tôi nhận thức sâu sắc vai trò của công tác xây dựng Đảng."] * 6)
+    refused = client.post(f"/so-tay/campaigns/{campaign.pk}/essay/", {"text": text})
+    assert refused.status_code == 200 and "Đợt học tập đã bị hủy ngày" in refused.content.decode()
