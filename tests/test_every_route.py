@@ -90,6 +90,8 @@ ROUTES = {
     "documents:list": ("get", lambda w: f"/units/{w.org.G.pk}/documents/?format=xlsx", None, "404 200 200 404 404 r"),
     "documents:create": ("get", lambda w: f"/units/{w.org.G.pk}/documents/new/", None, "404 200 403 404 404 r"),
     "documents:detail": ("get", lambda w: f"/documents/{w.doc.pk}/", None, "200 200 200 200 200 r"),
+    "documents:edit": ("get", lambda w: f"/documents/{w.doc.pk}/edit/", None, "404 200 403 404 404 r"),
+    "documents:withdraw": ("post", lambda w: f"/documents/{w.doc.pk}/withdraw/", {}, "404 r 403 404 404 r"),
     "documents:file": ("get", lambda w: f"/documents/{w.doc.pk}/file/", None, "200 200 200 200 200 r"),
     "study:unit_campaigns": ("get", lambda w: f"/units/{w.org.A.pk}/campaigns/", None, "200 200 200 404 404 r"),
     "study:campaign_create": ("get", lambda w: f"/units/{w.org.A.pk}/campaigns/new/", None, "200 200 403 404 404 r"),

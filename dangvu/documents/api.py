@@ -28,6 +28,11 @@ class DocumentOut(Schema):
     issued_on: datetime.date
     summary: str
     unit_id: Id
+    correspondent: str
+    signer: str
+    incoming_number: int | None
+    received_on: datetime.date | None
+    withdrawn_on: datetime.date | None
 
 
 class DocumentIn(InSchema):
@@ -39,6 +44,10 @@ class DocumentIn(InSchema):
     number: int | None = Field(None, ge=1, le=99_999, description="received documents only")
     issuer_symbol: str = Field("", max_length=20, description="received documents only")
     text: str = Field("", max_length=2_000_000)
+    correspondent: str = Field("", max_length=300, description="received: who sent it; issued: where it is sent")
+    signer: str = Field("", max_length=120)
+    incoming_number: int | None = Field(None, ge=1, le=999_999, description="received documents: incoming book number")
+    received_on: datetime.date | None = None
 
 
 @router.get("/documents", response=list[DocumentOut])
@@ -59,12 +68,14 @@ def get_document(request, doc_id: Id):
 def create_document(request, unit_id: Id, payload: DocumentIn):
     """Register a document. Issued documents get the next number of their series; never send one."""
     unit = get_unit_for_user(request, unit_id, DOCUMENTS_WRITE)
+    register = {name: getattr(payload, name) for name in services.REGISTER_FIELDS}
     if payload.direction == Document.Direction.ISSUED:
         doc = services.document_issue(actor=request.user, unit=unit, doc_type=payload.doc_type,
                                       issued_on=payload.issued_on, summary=payload.summary,
-                                      congress=payload.congress, text=payload.text)
+                                      congress=payload.congress, text=payload.text, **register)
     else:
         doc = services.document_receive(actor=request.user, unit=unit, doc_type=payload.doc_type,
                                         number=payload.number, issuer_symbol=payload.issuer_symbol,
-                                        issued_on=payload.issued_on, summary=payload.summary, text=payload.text)
+                                        issued_on=payload.issued_on, summary=payload.summary, text=payload.text,
+                                        **register)
     return Status(201, doc)

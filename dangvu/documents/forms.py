@@ -15,3 +15,18 @@ class DocumentForm(Form):
     issued_on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
     summary = forms.CharField(label=_("summary"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
     file = forms.FileField(label=_("file (.docx, .odt, .rtf, .pdf or .txt)"), required=False)
+    correspondent = forms.CharField(label=_("sent by or sent to"), max_length=300, required=False,
+                                    help_text=_("Received: the body that sent it. Issued: where it is sent."))
+    signer = forms.CharField(label=_("signed by"), max_length=120, required=False)
+    incoming_number = forms.IntegerField(label=_("incoming number (received documents)"), min_value=1,
+                                         max_value=999_999, required=False)
+    received_on = forms.DateField(label=_("received on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class DocumentEditForm(Form):
+    summary = forms.CharField(label=_("summary"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    correspondent = forms.CharField(label=_("sent by or sent to"), max_length=300, required=False)
+    signer = forms.CharField(label=_("signed by"), max_length=120, required=False)
+    incoming_number = forms.IntegerField(label=_("incoming number (received documents)"), min_value=1,
+                                         max_value=999_999, required=False)
+    received_on = forms.DateField(label=_("received on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

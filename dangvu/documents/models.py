@@ -45,6 +45,15 @@ class Document(models.Model):
     file = models.FileField(_("file"), upload_to="documents/%Y/", blank=True)
     text = models.TextField(_("text"), blank=True, help_text=_("Read in the browser and left out of the copy check"))
     summary_key = models.CharField(max_length=600, editable=False)
+    # what a paper register has: where it came from or went to, who signed, the incoming entry
+    correspondent = models.CharField(_("sent by or sent to"), max_length=300, blank=True,
+                                     help_text=_("Received: the body that sent it. Issued: where it is sent."))
+    signer = models.CharField(_("signed by"), max_length=120, blank=True)
+    incoming_number = models.PositiveIntegerField(_("incoming number"), null=True, blank=True,
+                                                  help_text=_("Received documents: the number in the incoming book"))
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdraw_reason = models.CharField(_("reason for withdrawing"), max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
     created = models.DateTimeField(auto_now_add=True)
 

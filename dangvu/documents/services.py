@@ -51,7 +51,7 @@ def _discard_file(doc: Document) -> None:
 
 def document_issue(*, actor, unit: OrgUnit, doc_type: str, issued_on: datetime.date, summary: str,
                    congress: bool = False, file_name: str | None = None, data: bytes | None = None,
-                   text: str = "") -> Document:
+                   text: str = "", **register) -> Document:
     """A document this committee issues: its number is the next of its series in the current term.
 
     The file is read and stored first, outside any lock; the series counter is locked only
@@ -68,7 +68,7 @@ def document_issue(*, actor, unit: OrgUnit, doc_type: str, issued_on: datetime.d
                                                                             "d": issued_on.strftime("%d/%m/%Y")}})
     doc = Document(unit=unit, direction=Document.Direction.ISSUED, doc_type=doc_type, issuer_symbol=unit.symbol,
                    term=term, congress=congress, issued_on=issued_on, summary=summary.strip(), text=text,
-                   created_by=actor if actor and actor.is_authenticated else None)
+                   created_by=actor if actor and actor.is_authenticated else None, **_register(register))
     _attach(doc, file_name, data, text)
     try:
         with transaction.atomic():
@@ -89,7 +89,7 @@ def document_issue(*, actor, unit: OrgUnit, doc_type: str, issued_on: datetime.d
 
 def document_receive(*, actor, unit: OrgUnit, doc_type: str, number: int | None, issuer_symbol: str,
                      issued_on: datetime.date, summary: str, file_name: str | None = None,
-                     data: bytes | None = None, text: str = "") -> Document:
+                     data: bytes | None = None, text: str = "", **register) -> Document:
     """A document received from another body, recorded with its own number."""
     if doc_type not in DocType.values:
         raise ValidationError({"doc_type": _("Unknown document type “%(t)s”.") % {"t": doc_type}})
@@ -97,7 +97,7 @@ def document_receive(*, actor, unit: OrgUnit, doc_type: str, number: int | None,
         raise ValidationError({"issuer_symbol": _("Give the issuer's symbol, for example TW or TU.")})
     doc = Document(unit=unit, direction=Document.Direction.RECEIVED, doc_type=doc_type, number=number,
                    issuer_symbol=issuer_symbol.strip(), issued_on=issued_on, summary=summary.strip(), text=text,
-                   created_by=actor if actor and actor.is_authenticated else None)
+                   created_by=actor if actor and actor.is_authenticated else None, **_register(register))
     _attach(doc, file_name, data, text)
     try:
         with transaction.atomic():
@@ -107,4 +107,56 @@ def document_receive(*, actor, unit: OrgUnit, doc_type: str, number: int | None,
     except Exception:
         _discard_file(doc)
         raise
+    return doc
+
+
+REGISTER_FIELDS = ("correspondent", "signer", "incoming_number", "received_on")
+
+
+def _register(values: dict) -> dict:
+    """The register's own fields, checked: unknown names are a programming error."""
+    unknown = set(values) - set(REGISTER_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown register fields {sorted(unknown)}")
+    out = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items() if v not in (None, "")}
+    from dangvu.lib.periods import possible_year
+
+    if out.get("received_on") and not possible_year(out["received_on"].year):
+        raise ValidationError({"received_on": _("The year %(year)s is not possible.") % {"year": out["received_on"].year}})
+    return out
+
+
+@transaction.atomic
+def document_update(*, actor, doc: Document, summary: str, text: str | None = None, **register) -> Document:
+    """Correct what a register entry says (its summary, where it came from or went, who signed,
+    the incoming entry); its number, type and date stay as allocated. Audited."""
+    if len(summary.strip()) < 3:
+        raise ValidationError({"summary": _("The summary is too short.")})
+    fields = ("summary",) + REGISTER_FIELDS + (("text",) if text is not None else ())
+    before = {f: getattr(doc, f) for f in fields}
+    doc.summary = summary.strip()
+    for name in REGISTER_FIELDS:
+        value = register.get(name)
+        setattr(doc, name, (value or "").strip() if name in ("correspondent", "signer") else value or None)
+    if text is not None:
+        doc.text = text
+    doc.save()
+    changes = {f: [str(before[f] or ""), str(getattr(doc, f) or "")] for f in fields if before[f] != getattr(doc, f)}
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=doc, unit_path=doc.unit.path, changes=changes)
+    return doc
+
+
+@transaction.atomic
+def document_withdraw(*, actor, doc: Document, reason: str, on: datetime.date | None = None) -> Document:
+    """Withdraw (thu hồi) a document: it stays in the register with its number, marked."""
+    if doc.withdrawn_on is not None:
+        raise ValidationError(_("It was already withdrawn on %(d)s.") % {"d": doc.withdrawn_on.strftime("%d/%m/%Y")})
+    if not reason.strip():
+        raise ValidationError({"withdraw_reason": _("Say why it is withdrawn.")})
+    from django.utils import timezone
+
+    doc.withdrawn_on, doc.withdraw_reason = on or timezone.localdate(), reason.strip()[:300]
+    doc.save(update_fields=["withdrawn_on", "withdraw_reason"])
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=doc, unit_path=doc.unit.path,
+                 changes={"withdrawn_on": [None, doc.withdrawn_on.isoformat()], "withdraw_reason": [None, doc.withdraw_reason]})
     return doc
