@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.accounts.permissions import ALL_KEYS
-from dangvu.lib.forms import Form
+from dangvu.lib.forms import DATE, Form
 from dangvu.orgs.models import RoleKind
 
 
@@ -21,7 +21,7 @@ class TeamForm(Form):
 class RoleForm(Form):
     member = forms.ModelChoiceField(label=_("member"), queryset=None)
     role = forms.ChoiceField(label=_("role"), choices=RoleKind.choices)
-    start = forms.DateField(label=_("from"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("from"), widget=DATE)
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)

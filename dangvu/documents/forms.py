@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.documents.models import DocType, Document
-from dangvu.lib.forms import Form
+from dangvu.lib.forms import DATE, Form
 
 
 class DocumentForm(Form):
@@ -12,7 +12,7 @@ class DocumentForm(Form):
     congress = forms.BooleanField(label=_("congress document (the congress series)"), required=False)
     number = forms.IntegerField(label=_("number (received documents)"), min_value=1, required=False)
     issuer_symbol = forms.CharField(label=_("issuer symbol (received documents)"), max_length=20, required=False)
-    issued_on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    issued_on = forms.DateField(label=_("date"), widget=DATE)
     summary = forms.CharField(label=_("summary"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
     file = forms.FileField(label=_("file (.docx, .odt, .rtf, .pdf or .txt)"), required=False)
     correspondent = forms.CharField(label=_("sent by or sent to"), max_length=300, required=False,
@@ -20,7 +20,7 @@ class DocumentForm(Form):
     signer = forms.CharField(label=_("signed by"), max_length=120, required=False)
     incoming_number = forms.IntegerField(label=_("incoming number (received documents)"), min_value=1,
                                          max_value=999_999, required=False)
-    received_on = forms.DateField(label=_("received on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    received_on = forms.DateField(label=_("received on"), required=False, widget=DATE)
 
 
 class DocumentEditForm(Form):
@@ -29,4 +29,4 @@ class DocumentEditForm(Form):
     signer = forms.CharField(label=_("signed by"), max_length=120, required=False)
     incoming_number = forms.IntegerField(label=_("incoming number (received documents)"), min_value=1,
                                          max_value=999_999, required=False)
-    received_on = forms.DateField(label=_("received on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    received_on = forms.DateField(label=_("received on"), required=False, widget=DATE)

@@ -6,10 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from dangvu.documents.access import documents_offered
 from dangvu.documents.models import DocType, Document
 from dangvu.inspections.models import Area, Conductor, Kind, Mode, Outcome
-from dangvu.lib.forms import Form
+from dangvu.lib.forms import DATE, Form
 from dangvu.orgs.models import ACTIVE_STATUSES, Member, OrgUnit, UnitKind
 
-DATE = forms.DateInput(attrs={"type": "date"})
 MAX_LISTED_MEMBERS = 1000  # above this a committee names a member by their number, not from a list
 
 

@@ -3,6 +3,11 @@ from django.core.exceptions import ValidationError
 
 from dangvu.lib.cleaning import control_character_error
 
+# Dates typed and shown dd/mm/yyyy whatever the browser's own locale (a native date picker
+# shows mm/dd/yyyy in many a browser set up in English); ISO yyyy-mm-dd is accepted too.
+DATE = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric",
+                                                 "autocomplete": "off", "class": "date", "size": "10"})
+
 
 def apply_form_errors(form, exc: ValidationError) -> None:
     """A service's ValidationError shown on the form: per field where the form has it."""

@@ -1,11 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangvu.lib.forms import Form
+from dangvu.lib.forms import DATE, Form
 from dangvu.study.models import ReturnReason, SessionMode
 from dangvu.study.services import PointIn
-
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class CampaignForm(Form):

@@ -1,10 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangvu.lib.forms import Form
+from dangvu.lib.forms import DATE, Form
 from dangvu.orgs.models import UnitKind
-
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class TargetForm(Form):

@@ -256,3 +256,14 @@ def test_a_committee_records_through_its_commission_citing_its_decision(client, 
     assert "Thông báo kết luận kiểm tra" in client.get(f"/inspections/{made.pk}/").content.decode()
     client.force_login(year.users["sec"])  # A's secretary may not attach to G's inspection of B
     assert client.post(f"/inspections/{made.pk}/", {"form": "attach", "document": decision.pk}).status_code == 404
+
+
+def test_dates_are_typed_and_shown_day_first_whatever_the_browser(client, year):
+    client.force_login(year.users["sec"])
+    form = client.get(f"/units/{year.A.pk}/inspections/").content.decode()
+    assert 'placeholder="dd/mm/yyyy"' in form and 'type="date"' not in form.split('id="inspection-form"')[1]
+    client.post(f"/units/{year.A.pk}/inspections/", {
+        "form": "inspection", "kind": "inspection", "area": "dues", "subject_member": year.mem_member.pk,
+        "content": "Thu, nộp đảng phí", "start": "05/03/2026", "end": "2026-03-06"})
+    made = Inspection.objects.latest("id")
+    assert (made.start, made.end) == (D(2026, 3, 5), D(2026, 3, 6))  # 5 March, not 3 May
