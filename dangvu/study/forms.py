@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.lib.forms import DATE, Form
+from dangvu.orgs.widgets import UnitTree
 from dangvu.study.models import ReturnReason, SessionMode
 from dangvu.study.services import PointIn
 
@@ -11,8 +12,9 @@ class CampaignForm(Form):
     documents = forms.ModelMultipleChoiceField(label=_("documents studied"), queryset=None, required=False,
                                                widget=forms.CheckboxSelectMultiple)
     units = forms.ModelMultipleChoiceField(label=_("units taking part"), queryset=None, required=False,
-                                           help_text=_("None ticked: the whole organising unit"),
-                                           widget=forms.SelectMultiple(attrs={"size": 8}))
+                                           help_text=_("Tick a committee to take its whole subtree, or cells one "
+                                                       "by one. None ticked: the whole organising unit."),
+                                           widget=UnitTree)
     start = forms.DateField(label=_("from"), widget=DATE)
     end = forms.DateField(label=_("until"), widget=DATE)
     essay_required = forms.BooleanField(label=_("essay required"), required=False, initial=True)
