@@ -51,6 +51,10 @@ def world(org):
     training.ensure_standard_programmes()
     w.cls = training.class_create(actor=None, unit=org.G, programme=Programme.objects.first(), name="Lớp 1",
                                   start=TODAY - 5 * DAY, end=TODAY + 5 * DAY, place="", online=False)
+    w.enrolment = training.enrol(actor=None, training_class=w.cls, members=[org.mem_member], candidates=[]) and \
+        w.cls.enrolments.get(member=org.mem_member)
+    training.result_record(actor=None, enrolment=w.enrolment, result="completed", score="8.5",
+                           certificate_number="15/CN")
     w.job = ImportJob.objects.create(unit=org.A, user=org.users["sec"], file_name="x.xlsx", content=b"")
     w.token = token_create(user=org.users["sec"], name="máy")[0]
     from dangvu.targets.services import target_create
@@ -113,6 +117,7 @@ ROUTES = {
     "study:scan_pair": ("get", lambda w: f"/scans/{w.scan.pk}/pairs/0/", None, "200 200 403 404 404 r"),
     "study:unit_classes": ("get", lambda w: f"/units/{w.org.G.pk}/classes/", None, "404 200 200 404 404 r"),
     "study:class": ("get", lambda w: f"/classes/{w.cls.pk}/", None, "404 200 200 404 404 r"),
+    "study:certificate": ("get", lambda w: f"/certificates/{w.enrolment.pk}.docx", None, "404 200 200 200 404 r"),
     "study:member_training": ("get", lambda w: f"/members/{w.org.other_member.pk}/training/", None, "200 200 200 404 404 r"),
     "study:notebook": ("get", lambda w: "/so-tay/", None, "200 404 404 200 200 r"),
     "study:my_essay": ("get", lambda w: f"/so-tay/campaigns/{w.campaign.pk}/essay/", None, "200 404 404 200 200 r"),

@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from dangvu.accounts.access import check_path
 from dangvu.accounts.permissions import STUDY_READ, STUDY_WRITE, scope_for
-from dangvu.lib.forms import Form, apply_form_errors
+from dangvu.lib.forms import DATE, Form, apply_form_errors
 from dangvu.lib.ids import resolve_ids
 from dangvu.lib.once import remember, replayed
 from dangvu.lib.xlsx import xlsx_response
@@ -22,7 +23,7 @@ from dangvu.orgs.selectors import member_search
 from dangvu.orgs.views import breadcrumbs
 from dangvu.study import training
 from dangvu.study.access import get_class_for_user
-from dangvu.study.forms import DATE
+from dangvu.study.certificates import certificates_docx
 from dangvu.study.models import AttendanceStatus, Enrolment, Programme, TheoryLevel, TrainingClass
 
 
@@ -63,6 +64,12 @@ def class_detail(request, pk):
     cls = get_class_for_user(request, pk, STUDY_READ)
     can_write = scope_for(request).can(STUDY_WRITE, cls.unit.path)
     enrolments = cls.enrolments.select_related("member__unit", "candidate__unit").order_by("pk")
+    if request.GET.get("format") == "certificates":
+        completed = [e for e in enrolments if e.result == Enrolment.Result.COMPLETED]
+        if not completed:
+            messages.error(request, _("Nobody has completed this class yet: there is no certificate to print."))
+            return redirect("study:class", pk=cls.pk)
+        return _docx_response(certificates_docx(completed), f"chung-nhan-lop-{cls.pk}.docx")
     if request.GET.get("format") == "xlsx":
         headers = [_("Full name"), _("Unit"), _("result"), _("score"), _("certificate number")]
         rows = ([e.person.full_name, e.person.unit.name, e.get_result_display(), e.score, e.certificate_number]
@@ -144,3 +151,26 @@ def member_training(request, pk):
         "levels": member.theory_levels.all(),
         "enrolments": member.enrolments.select_related("training_class__programme"),
         "breadcrumbs": breadcrumbs(request, member.unit) + [member.unit]})
+
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _docx_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=DOCX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def certificate(request, pk):
+    """One person's certificate: for the office that reads the class, or the member themselves."""
+    enrolment = (Enrolment.objects.select_related("training_class__unit", "training_class__programme",
+                                                  "member__unit", "candidate__unit").filter(pk=pk).first())
+    if enrolment is None:
+        raise Http404
+    own = enrolment.member_id and enrolment.member.user_id == request.user.id
+    if not own:
+        check_path(request, enrolment.training_class.unit.path, STUDY_READ)
+    if enrolment.result != Enrolment.Result.COMPLETED:
+        raise Http404
+    return _docx_response(certificates_docx([enrolment]), f"chung-nhan-{enrolment.pk}.docx")
