@@ -425,11 +425,20 @@ def _scan_findings(request, scan: IntegrityScan, root: OrgUnit) -> dict:
         e = essays.get(pk)
         return e is not None and e.member.unit.path.startswith(root.path)
 
+    # a group of more than two (six identical essays) shows once as a group: not as its n² pairs,
+    # and its members not again among the thin essays
+    group_of = {i: n for n, c in enumerate(result.get("clusters", [])) if len(c) > 2 for i in c}
     pairs = [(n, p, essays[p["a"]], essays[p["b"]]) for n, p in enumerate(result.get("pairs", []))
-             if p["a"] in essays and p["b"] in essays and (mine(p["a"]) or mine(p["b"]))]
+             if p["a"] in essays and p["b"] in essays and (mine(p["a"]) or mine(p["b"]))
+             and not (p["a"] in group_of and group_of.get(p["a"]) == group_of.get(p["b"]))]
     clusters = [[essays[i] for i in c if i in essays] for c in result.get("clusters", []) if any(mine(i) for i in c)]
-    thin = [essays[i] for i in result.get("thin", []) if mine(i)]
-    return {"pairs": pairs, "clusters": [c for c in clusters if len(c) > 2], "thin": thin}
+    thin = [essays[i] for i in result.get("thin", []) if mine(i) and i not in group_of]
+    checked_here = scan.essays
+    if root != scan.campaign.unit:  # the user's part: how many of its essays the check read
+        checked_here = Essay.objects.filter(campaign=scan.campaign, member__unit__path__startswith=root.path,
+                                            submitted_at__lte=scan.finished or timezone.now()).count()
+    return {"pairs": pairs, "clusters": [c for c in clusters if len(c) > 2], "thin": thin,
+            "checked_here": checked_here}
 
 
 def scan_pair(request, pk, n):

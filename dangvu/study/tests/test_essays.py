@@ -327,3 +327,24 @@ def test_class_certificates_print_as_one_page_per_person_who_completed(client, o
     assert client.get(f"/certificates/{done.pk}.docx").status_code == 200
     other = cls.enrolments.get(member=org.other_member)
     assert client.get(f"/certificates/{other.pk}.docx").status_code == 404
+
+
+def test_a_group_shows_once_and_a_cells_result_counts_its_own_essays(client, org, campaign):
+    from django.utils import timezone
+
+    text = " ".join(["Tôi nhận thức sâu sắc vai trò của công tác xây dựng Đảng."] * 6)
+    essays = [services.essay_submit(actor=None, campaign=campaign, member=m, text=text, today=TODAY)
+              for m in (org.sec_member, org.mem_member, org.other_member, org.out_member)]
+    a, b, c, d = (e.pk for e in essays)
+    scan = IntegrityScan.objects.create(campaign=campaign, status=IntegrityScan.Status.DONE, essays=4,
+                                        finished=timezone.now(), result={
+        "pairs": [{"a": x, "b": y, "score": 1.0, "passages": []} for x, y in ((a, b), (a, c), (b, c), (a, d))],
+        "clusters": [[a, b, c, d]], "thin": [a, b, c, d]})
+    client.force_login(org.users["off"])
+    page = client.get(f"/scans/{scan.pk}/").content.decode()
+    assert page.count("/pairs/") == 0  # four identical essays: one group, not six pair rows
+    assert "Phạm Thị Dung" in page.split("<h2>")[2] and "Thin" not in page
+    assert 'id="thin"' in page and page.split('id="thin"')[1].count("/essays/") == 0  # not again as thin
+    client.force_login(org.users["sec"])  # cell A's part: its three essays were checked
+    page = client.get(f"/scans/{scan.pk}/").content.decode()
+    assert "Đã kiểm tra 3 bài của Chi bộ thôn Nà Ngoa (trong 4 bài của đợt)" in page
