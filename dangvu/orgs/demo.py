@@ -45,9 +45,13 @@ AGENCIES = ["Sở Giáo dục và Đào tạo", "Sở Y tế", "Sở Tài chính
             "Bệnh viện Đa khoa tỉnh", "Trường Chính trị tỉnh", "Báo và Phát thanh, Truyền hình tỉnh",
             "Văn phòng Tỉnh ủy", "Ban Tuyên giáo và Dân vận Tỉnh ủy", "Ủy ban Kiểm tra Tỉnh ủy",
             "Sở Xây dựng", "Sở Văn hóa, Thể thao và Du lịch"]
-CELL_KINDS = ["thôn {n}", "tổ dân phố {n}", "Trường Tiểu học {place}", "Trường THCS {place}", "Trạm Y tế",
-              "Công an xã", "Quân sự xã", "Hợp tác xã {place}", "Cơ quan Đảng ủy", "Cơ quan UBND"]
-VILLAGES = ["Nà Ngoa", "Bản Mới", "Khuổi Ma", "Thôn Trung", "Làng Cúng", "Nà Sài", "Tân Tiến", "Cốc Táy",
+# The cells a unit of each kind has, as a province names them: a commune its villages (a ward its
+# residential groups) and its own bodies; an agency its offices; police and army their teams.
+COMMUNE_BODIES = ["Cơ quan Đảng ủy - HĐND - UBND {level}", "Công an {level}", "Quân sự {level}", "Trạm Y tế {level}",
+                  "Trường Tiểu học {place}", "Trường THCS {place}", "Trường Mầm non {place}", "Hợp tác xã {place}"]
+AGENCY_OFFICES = ["Văn phòng", "Phòng Tổ chức cán bộ", "Phòng Kế hoạch - Tài chính", "Phòng Nghiệp vụ", "Thanh tra",
+                  "Trung tâm trực thuộc", "Phòng Quản lý chuyên ngành", "Ban Quản lý dự án"]
+VILLAGES = ["Nà Ngoa", "Bản Mới", "Khuổi Ma", "Nà Mèo", "Làng Cúng", "Nà Sài", "Tân Tiến", "Cốc Táy",
             "Nà Khương", "Bản Trang", "Tiến Thành", "Đoàn Kết", "Thống Nhất", "Lùng Chúng"]
 
 
@@ -119,13 +123,31 @@ def _plan_units(rng: random.Random, cells_wanted: int) -> tuple[_TreeBuilder, Or
                                    code=f"{upper.code}-TM", kind=UnitKind.SUB, has_committee=True,
                                    valid_from=founded))
     cells = []
+    names = {id(g): _cell_names(rng, g) for g in grassroots}
     for i in range(cells_wanted):
         parent = grassroots[i % len(grassroots)]
-        pattern = CELL_KINDS[rng.randrange(len(CELL_KINDS))]
-        label = pattern.format(n=rng.choice(VILLAGES), place=parent.name.split(" ", 2)[-1])
+        label = next(names[id(parent)])
         cells.append(tree.add(parent, name=f"Chi bộ {label}", code=f"{parent.code}-C{parent.numchild:03d}",
                               kind=UnitKind.CELL, valid_from=founded))
     return tree, province, cells
+
+
+def _cell_names(rng: random.Random, parent: OrgUnit):
+    """The names of a unit's cells, each once: a commune's villages and bodies, an agency's
+    offices, a police or army sub-committee's teams; numbered when a kind runs out."""
+    if parent.kind == UnitKind.SUB:
+        labels = [f"Đội {n}" for n in range(1, 100)]
+    elif parent.name.startswith(("Đảng bộ xã", "Đảng bộ phường")):
+        level = "phường" if parent.name.startswith("Đảng bộ phường") else "xã"
+        place = parent.name.split(" ", 3)[-1]
+        villages = [f"{'tổ dân phố' if level == 'phường' else 'thôn'} {v}" for v in rng.sample(VILLAGES, len(VILLAGES))]
+        bodies = [b.format(level=level, place=place) for b in COMMUNE_BODIES]
+        labels = [x for pair in zip(villages, bodies + [None] * len(villages), strict=False) for x in pair if x]
+    else:
+        labels = rng.sample(AGENCY_OFFICES, len(AGENCY_OFFICES))
+    yield from labels
+    for n in range(2, 1000):
+        yield from (f"{label} {n}" for label in labels)
 
 
 def build_demo(*, members: int = 8000, seed: int = 2025, progress: bool = True) -> dict:
