@@ -28,3 +28,63 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["model", "object_id"])]
+
+    @property
+    def sentences(self) -> list[str]:
+        return describe(self)
+
+
+# names in change logs that are no model field: what they are called
+_EXTRA_LABELS = {
+    "period": _("period"), "reference": _("number"), "points": _("connection points"), "subject": _("subject"),
+    "thresholds": _("thresholds"), "version": _("submission"), "members": _("members"), "units": _("units"),
+    "documents": _("documents"), "attachments": _("attachments"), "marks": _("attendance"),
+}
+
+
+def _shown(field, value) -> str:
+    """A stored value as a person reads it: a choice's label, yes/no, a Vietnamese date."""
+    import datetime
+
+    if value in (None, "", [], {}):
+        return str(_("(empty)"))
+    if field is not None and getattr(field, "flatchoices", None):
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            pass
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def describe(entry: "AuditEntry") -> list[str]:
+    """The change as sentences ("Đổi loại đơn vị từ Chi bộ thành Đảng bộ cơ sở."), with the
+    fields' labels and displayed values, not field names."""
+    from django.apps import apps
+
+    try:
+        model = apps.get_model(entry.model)
+    except (LookupError, ValueError):
+        model = None
+    out = []
+    for name, pair in (entry.changes or {}).items():
+        before, after = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+        try:
+            field = model._meta.get_field(name) if model is not None else None
+        except Exception:  # a name that is no field (period, reference…)
+            field = None
+        label = str(getattr(field, "verbose_name", None) or _EXTRA_LABELS.get(name, name.replace("_", " ")))
+        old, new = _shown(field, before), _shown(field, after)
+        if before in (None, "", [], {}):
+            out.append(str(_("%(field)s: %(value)s.")) % {"field": label[:1].upper() + label[1:], "value": new})
+        elif after in (None, "", [], {}):
+            out.append(str(_("Cleared %(field)s (was %(before)s).")) % {"field": label, "before": old})
+        else:
+            out.append(str(_("Changed %(field)s from %(before)s to %(after)s.")) % {
+                "field": label, "before": old, "after": new})
+    return out
