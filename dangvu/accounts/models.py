@@ -40,6 +40,8 @@ class ApiToken(models.Model):
     last_used = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
         ordering = ["-created"]
 
     @staticmethod

@@ -26,6 +26,8 @@ class AuditEntry(models.Model):
     changes = models.JSONField(default=dict)
 
     class Meta:
+        verbose_name = _("change log entry")
+        verbose_name_plural = _("change log")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["model", "object_id"])]
 

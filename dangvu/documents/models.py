@@ -90,4 +90,6 @@ class NumberCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("number series")
+        verbose_name_plural = _("number series")
         constraints = [models.UniqueConstraint(fields=["unit", "term", "series"], name="unique_number_series")]

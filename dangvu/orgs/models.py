@@ -91,6 +91,8 @@ class UnitSuccession(models.Model):
     on_date = models.DateField()
 
     class Meta:
+        verbose_name = _("reorganisation link")
+        verbose_name_plural = _("reorganisation history")
         constraints = [models.UniqueConstraint(fields=["predecessor", "successor"], name="unique_succession")]
 
 
@@ -104,6 +106,8 @@ class Term(models.Model):
     end = models.DateField(_("end"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("committee term")
+        verbose_name_plural = _("committee terms")
         ordering = ["-start"]
         constraints = [models.UniqueConstraint(fields=["unit", "name"], name="unique_term_name")]
 
@@ -210,6 +214,8 @@ class MemberSpan(models.Model):
     reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("stretch of membership")
+        verbose_name_plural = _("membership history")
         ordering = ["member", "start", "id"]
         indexes = [models.Index(fields=["start", "end"]), models.Index(fields=["member", "start"])]
 
@@ -256,6 +262,8 @@ class UnitRole(models.Model):
     end = models.DateField(_("until"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
         ordering = ["unit", "role", "start"]
 
     def __str__(self) -> str:
@@ -285,6 +293,8 @@ class ImportJob(models.Model):
     finished = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
         ordering = ["-created"]
 
     @property

@@ -64,6 +64,8 @@ class StudySession(models.Model):
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
 
     class Meta:
+        verbose_name = _("study session")
+        verbose_name_plural = _("study sessions")
         ordering = ["held_on", "id"]
 
     def __str__(self) -> str:
@@ -79,6 +81,8 @@ class ConnectionPoint(models.Model):
     head_count = models.PositiveIntegerField(_("people attending"), default=0)
 
     class Meta:
+        verbose_name = _("connection point")
+        verbose_name_plural = _("connection points")
         ordering = ["id"]
 
 
@@ -88,6 +92,8 @@ class Attendance(models.Model):
     status = models.CharField(_("attendance"), max_length=10, choices=AttendanceStatus.choices)
 
     class Meta:
+        verbose_name = _("attendance mark")
+        verbose_name_plural = _("attendance")
         constraints = [models.UniqueConstraint(fields=["session", "member"], name="unique_session_member")]
         indexes = [models.Index(fields=["member", "session"])]
 
@@ -159,6 +165,8 @@ class IntegrityScan(models.Model):
     on_close = models.BooleanField(default=False)  # queued by itself when submissions closed
 
     class Meta:
+        verbose_name = _("copy check")
+        verbose_name_plural = _("copy checks")
         ordering = ["-created", "-id"]
 
     @property
@@ -184,6 +192,8 @@ class Programme(models.Model):
     final_essay = models.BooleanField(_("ends with an essay or test"), default=True)
 
     class Meta:
+        verbose_name = _("training programme")
+        verbose_name_plural = _("training programmes")
         ordering = ["kind", "name"]
 
     def __str__(self) -> str:
@@ -196,6 +206,8 @@ class Topic(models.Model):
     title = models.CharField(_("topic"), max_length=300)
 
     class Meta:
+        verbose_name = _("programme topic")
+        verbose_name_plural = _("programme topics")
         ordering = ["programme", "order"]
 
 
@@ -231,6 +243,8 @@ class Enrolment(models.Model):
     certificate_number = models.CharField(_("certificate number"), max_length=40, blank=True)
 
     class Meta:
+        verbose_name = _("class enrolment")
+        verbose_name_plural = _("class enrolments")
         constraints = [
             models.CheckConstraint(condition=models.Q(member__isnull=False) ^ models.Q(candidate__isnull=False),
                                    name="enrolment_member_xor_candidate"),
@@ -249,6 +263,8 @@ class ClassSession(models.Model):
     held_on = models.DateField(_("date"))
 
     class Meta:
+        verbose_name = _("class lesson")
+        verbose_name_plural = _("class lessons")
         ordering = ["held_on", "id"]
 
 
@@ -258,6 +274,8 @@ class ClassAttendance(models.Model):
     status = models.CharField(max_length=10, choices=AttendanceStatus.choices)
 
     class Meta:
+        verbose_name = _("lesson attendance mark")
+        verbose_name_plural = _("lesson attendance")
         constraints = [models.UniqueConstraint(fields=["session", "enrolment"], name="unique_class_attendance")]
 
 
@@ -283,5 +301,7 @@ class TheoryLevel(models.Model):
     certificate_number = models.CharField(_("certificate number"), max_length=40, blank=True)
 
     class Meta:
+        verbose_name = _("political theory level")
+        verbose_name_plural = _("political theory levels")
         ordering = ["member", "level"]
         constraints = [models.UniqueConstraint(fields=["member", "level"], name="unique_member_level")]
