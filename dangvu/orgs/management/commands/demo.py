@@ -66,8 +66,9 @@ class Command(BaseCommand):
         grassroots = OrgUnit.objects.filter(kind=UnitKind.GRASSROOTS).order_by("path").first()
         secretary_role = (UnitRole.objects.filter(role=RoleKind.SECRETARY, unit__kind=UnitKind.CELL)
                           .select_related("member", "unit").order_by("unit__path").first())
-        plain = (Member.objects.filter(unit=secretary_role.unit).exclude(pk=secretary_role.member_id)
-                 .order_by("id").first())
+        # a plain member: no role anywhere, so the account shows what a member sees
+        plain = (Member.objects.filter(unit=secretary_role.unit, roles__isnull=True)
+                 .exclude(pk=secretary_role.member_id).order_by("id").first())
         lines = []
 
         def make(username, note, **extra):
