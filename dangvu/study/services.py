@@ -147,7 +147,6 @@ def _point_labels(points) -> list[str]:
 
 
 @transaction.atomic
-@transaction.atomic
 def campaign_cancel(*, actor, campaign: Campaign, reason: str, on: datetime.date | None = None) -> Campaign:
     """Cancel a campaign: it stays, marked, and counts in no figure; nothing more is recorded for it."""
     return _cancel(actor, campaign, reason, on, campaign.unit.path)
@@ -180,6 +179,7 @@ def _not_cancelled(campaign: Campaign, session: StudySession | None = None) -> N
                               % {"d": session.cancelled_on.strftime("%d/%m/%Y")})
 
 
+@transaction.atomic
 def session_update(*, actor, session: StudySession, held_on: datetime.date, mode: str, place: str = "",
                    title: str = "", points: list[PointIn] = ()) -> StudySession:
     """Correct a session (its date, form, place or connection points); attendance
