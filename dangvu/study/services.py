@@ -5,7 +5,6 @@ upload, tasks and the demo all call these.
 """
 
 import datetime
-import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from dangvu.audit.models import AuditEntry
 from dangvu.audit.services import audit_record, diff, snapshot
+from dangvu.integrity.vietnamese import tokens
 from dangvu.lib.files import extract_text
 from dangvu.lib.ids import MAX_ID
 from dangvu.lib.jobs import is_stale
@@ -301,7 +301,7 @@ def essay_submit(*, actor, campaign: Campaign, member: Member, file_name: str | 
     if not returned and campaign.essay_deadline and today > campaign.essay_deadline:
         raise ValidationError(_("The deadline (%(d)s) has passed.") % {"d": campaign.essay_deadline.strftime("%d/%m/%Y")})
     body = _essay_text(file_name, data, text)
-    words = len(_WORDS.findall(body))
+    words = len(tokens(body))  # the copy check's syllables: one meaning of "word" for both
     if own and words < campaign.min_words:
         raise ValidationError({"text": _("Your essay has %(n)s words; this campaign asks for at least %(min)s. "
                                          "Write at least %(more)s more words.")
@@ -324,9 +324,6 @@ def essay_submit(*, actor, campaign: Campaign, member: Member, file_name: str | 
     audit_record(actor=actor, action=action, obj=essay, unit_path=member.unit.path,
                  changes={"status": [None, essay.status], "version": [None, essay.version]})
     return essay
-
-
-_WORDS = re.compile(r"\w+")
 
 
 @transaction.atomic
