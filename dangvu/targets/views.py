@@ -79,7 +79,7 @@ def target_detail(request, pk):
     return render(request, "targets/target_detail.html", {
         "target": target, "measure": measure, "result": result, "noun": target.noun, "within": within,
         "part": part, "missed": missed, "reached": reached, "listed": LISTED, "branches": branches,
-        "chart": len(result.by_branch(target.unit)) > 1,
+        "chart": within.pk == target.unit_id and len(branches) > 1,  # by sub-unit of the setter
         "unit": target.unit, "can_write": scope_for(request).can(TARGETS_WRITE, target.unit.path),
         "next_year": str(target.start.year + 1), "breadcrumbs": breadcrumbs(request, target.unit) + [target.unit]})
 
