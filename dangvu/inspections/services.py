@@ -66,6 +66,19 @@ def _check(*, unit: OrgUnit, kind: str, mode: str, conductor: str, area: str, co
     return errors
 
 
+def _work(*, unit: OrgUnit, kind: str, mode: str, conductor: str, area: str, content: str, start, end,
+          member: Member | None, organisation: OrgUnit | None) -> tuple[dict, dict]:
+    """What a plan item and an inspection share, with the defaults filled in, and what is wrong
+    with it: (fields, errors)."""
+    conductor = conductor or default_conductor(unit)
+    mode = mode or (Mode.REGULAR if kind == Kind.SUPERVISION else "")
+    errors = _check(unit=unit, kind=kind, mode=mode, conductor=conductor, area=area, content=content,
+                    start=start, end=end, member=member, organisation=organisation)
+    fields = dict(unit=unit, kind=kind, mode=mode, conductor=conductor, area=area, content=content.strip(),
+                  start=start, end=end, subject_member=member, subject_unit=organisation)
+    return fields, errors
+
+
 def _outcome_errors(outcome: str, violation: str) -> dict:
     if outcome and outcome not in Outcome.values:
         return {"outcome": _("Unknown outcome.")}
@@ -79,16 +92,11 @@ def plan_item_create(*, actor, unit: OrgUnit, kind: str, area: str, content: str
                      end: datetime.date, member: Member | None = None, organisation: OrgUnit | None = None,
                      mode: str = "", conductor: str = "", plan=None) -> PlanItem:
     """A line of the unit's chương trình kiểm tra, giám sát."""
-    conductor = conductor or default_conductor(unit)
-    mode = mode or (Mode.REGULAR if kind == Kind.SUPERVISION else "")
-    errors = _check(unit=unit, kind=kind, mode=mode, conductor=conductor, area=area, content=content,
-                    start=start, end=end, member=member, organisation=organisation)
+    fields, errors = _work(unit=unit, kind=kind, mode=mode, conductor=conductor, area=area, content=content,
+                           start=start, end=end, member=member, organisation=organisation)
     if errors:
         raise ValidationError(errors)
-    item = PlanItem.objects.create(unit=unit, kind=kind, mode=mode, conductor=conductor, area=area,
-                                   content=content.strip(), start=start, end=end, subject_member=member,
-                                   subject_unit=organisation, plan=plan,
-                                   created_by=actor if actor and actor.is_authenticated else None)
+    item = PlanItem.objects.create(**fields, plan=plan, created_by=actor if actor and actor.is_authenticated else None)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=item, unit_path=unit.path,
                  changes={"kind": [None, kind], "content": [None, item.content],
                           "period": [None, f"{start.isoformat()} – {end.isoformat()}"]})
@@ -102,18 +110,15 @@ def inspection_record(*, actor, unit: OrgUnit, kind: str, start: datetime.date, 
                       conclusion: str = "", violation: str = "", decision=None,
                       plan_item: PlanItem | None = None) -> Inspection:
     """An inspection or a supervision the unit held; it counts in the period of its last day."""
-    conductor = conductor or default_conductor(unit)
-    mode = mode or (Mode.REGULAR if kind == Kind.SUPERVISION else "")
-    errors = _check(unit=unit, kind=kind, mode=mode, conductor=conductor, area=area, content=content,
-                    start=start, end=end, member=member, organisation=organisation)
+    fields, errors = _work(unit=unit, kind=kind, mode=mode, conductor=conductor, area=area, content=content,
+                           start=start, end=end, member=member, organisation=organisation)
     errors |= _outcome_errors(outcome, violation)
     if plan_item is not None and plan_item.unit_id != unit.pk:
         errors["plan_item"] = _("The plan item is not in this unit's plan.")
     if errors:
         raise ValidationError(errors)
     inspection = Inspection.objects.create(
-        unit=unit, kind=kind, mode=mode, conductor=conductor, area=area, content=content.strip(), start=start,
-        end=end, subject_member=member, subject_unit=organisation, outcome=outcome, conclusion=conclusion.strip(),
+        **fields, outcome=outcome, conclusion=conclusion.strip(),
         violation=violation.strip() if outcome == Outcome.VIOLATION else "", decision=decision, plan_item=plan_item,
         created_by=actor if actor and actor.is_authenticated else None)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=inspection, unit_path=unit.path,
