@@ -166,6 +166,7 @@ def _register_routers() -> None:
     from dangvu.figures.api import router as figures_router
     from dangvu.inspections.api import router as inspections_router
     from dangvu.orgs.api import router as orgs_router
+    from dangvu.reports.api import router as reports_router
     from dangvu.study.api import router as study_router
     from dangvu.targets.api import router as targets_router
 
@@ -175,6 +176,7 @@ def _register_routers() -> None:
     api.add_router("/", figures_router)
     api.add_router("/", targets_router)
     api.add_router("/", inspections_router)
+    api.add_router("/", reports_router)
 
 
 _register_routers()

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "dangvu.figures",
     "dangvu.targets",
     "dangvu.inspections",
+    "dangvu.reports",
 ]
 
 MIDDLEWARE = [

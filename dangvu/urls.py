@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("dangvu.figures.urls")),
     path("", include("dangvu.targets.urls")),
     path("", include("dangvu.inspections.urls")),
+    path("", include("dangvu.reports.urls")),
 ]
 
 if settings.DEBUG:

@@ -26,6 +26,8 @@ ACCESS_MANAGE = "access:manage"
 TARGETS_WRITE = "targets:write"
 INSPECTIONS_READ = "inspections:read"
 INSPECTIONS_WRITE = "inspections:write"
+REPORTS_READ = "reports:read"
+REPORTS_WRITE = "reports:write"
 
 ALL_KEYS = {
     UNITS_READ: _("View units"),
@@ -43,8 +45,11 @@ ALL_KEYS = {
     TARGETS_WRITE: _("Set targets for the units below"),
     INSPECTIONS_READ: _("View inspections and supervisions"),
     INSPECTIONS_WRITE: _("Plan and record inspections and supervisions"),
+    REPORTS_READ: _("Read reports"),
+    REPORTS_WRITE: _("Write reports and edit report templates"),
 }
-READ_KEYS = frozenset({UNITS_READ, MEMBERS_READ, AUDIT_READ, DOCUMENTS_READ, STUDY_READ, INSPECTIONS_READ})
+READ_KEYS = frozenset({UNITS_READ, MEMBERS_READ, AUDIT_READ, DOCUMENTS_READ, STUDY_READ, INSPECTIONS_READ,
+                       REPORTS_READ})
 FULL_KEYS = frozenset(ALL_KEYS)
 
 # What a role in a unit grants over that unit's subtree. Data, not branching code.
@@ -52,7 +57,7 @@ ROLE_KEYS = {
     "bi_thu": FULL_KEYS,
     "pho_bi_thu": FULL_KEYS,
     "cap_uy_vien": READ_KEYS | {MEMBERS_WRITE},
-    "tuyen_giao": READ_KEYS | {STUDY_WRITE, ESSAYS_REVIEW},
+    "tuyen_giao": READ_KEYS | {STUDY_WRITE, ESSAYS_REVIEW, REPORTS_WRITE},
 }
 
 

@@ -457,26 +457,15 @@ def _rtf_prepared(text: str) -> str:
 # --- old Word (.doc), through LibreOffice when installed ----------------------------------------
 
 def _read_doc(path: Path, data: bytes) -> str:
-    import shutil
-    import subprocess
-    import tempfile
+    from dangvu.lib.office import convert, office_binary
 
-    office = shutil.which("soffice") or shutil.which("libreoffice")
-    if office is None or not data.startswith(_OLE_MAGIC):
+    if office_binary() is None or not data.startswith(_OLE_MAGIC):
         raise UnreadableFile("Tệp Word định dạng cũ (.doc): hãy mở bằng Word và lưu lại thành .docx.")
-    with tempfile.TemporaryDirectory() as tmp:
-        source = Path(tmp) / "bai.doc"
-        source.write_bytes(data)
-        try:
-            subprocess.run([office, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--norestore",
-                            "--convert-to", "docx", "--outdir", tmp, str(source)],
-                           capture_output=True, timeout=DOC_TIMEOUT, check=False)
-        except (subprocess.TimeoutExpired, OSError) as exc:
-            raise UnreadableFile("Không chuyển được tệp .doc: hãy mở bằng Word và lưu lại thành .docx.") from exc
-        converted = Path(tmp) / "bai.docx"
-        if not converted.exists():
-            raise UnreadableFile("Tệp .doc bị hỏng hoặc có mật khẩu: hãy mở bằng Word và lưu lại thành .docx.")
-        return _read_docx(converted, converted.read_bytes())
+    converted = convert(data, "doc", "docx", timeout=DOC_TIMEOUT)
+    if converted is None:
+        raise UnreadableFile("Không chuyển được tệp .doc (hỏng, có mật khẩu hoặc quá lâu): "
+                             "hãy mở bằng Word và lưu lại thành .docx.")
+    return _read_docx(path, converted)
 
 
 # --- PDF ----------------------------------------------------------------------------------------

@@ -24,3 +24,9 @@ def percent(ratio):
 def once_token():
     """The hidden token that makes a create form safe to submit twice (see dangvu.lib.once)."""
     return format_html('<input type="hidden" name="once" value="{}">', uuid.uuid4().hex)
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template (None when absent)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

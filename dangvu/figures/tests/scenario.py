@@ -1,0 +1,71 @@
+"""The year 2026 the figures tests count, shared with the report tests: admissions,
+transfers during a campaign, an admission after it, a death and a removal, essays
+returned and passed, inspections with a plan, a violation and an overdue recommendation."""
+
+import datetime
+
+from conftest import make_member
+from dangvu.orgs import services as org_services
+from dangvu.orgs.models import UnitKind
+from dangvu.study import services as study
+
+D = datetime.date
+
+
+def record_year(o):
+    """The year 2026 of the conftest tree `o`, plus a second commune H with cell C."""
+    o.H = unit_named(o.P, "Đảng bộ xã Yên Phú", "H", UnitKind.GRASSROOTS)
+    o.C = unit_named(o.H, "Chi bộ thôn Nà Mò", "C", UnitKind.CELL)
+    o.x = make_member(o.A, "Nông Thị Xuân", D(1996, 4, 4), admission_date=D(2026, 2, 1), official_date=None,
+                      status="du_bi")
+    o.f = make_member(o.B, "Lục Văn Phúc", D(1994, 1, 1), admission_date=D(2025, 4, 1), official_date=None,
+                      status="du_bi")
+    o.z = make_member(o.C, "Triệu Văn Zũng", D(1980, 1, 1))
+    o.r = make_member(o.B, "Hà Văn Rơi", D(1960, 1, 1))
+    org_services.member_leave(actor=None, member=o.r, reason="removed", on_date=D(2025, 10, 10))
+    o.campaign = study.campaign_create(actor=None, unit=o.G, title="Học tập Nghị quyết 57", documents=[], units=[o.G],
+                                       start=D(2026, 3, 1), end=D(2026, 3, 31), essay_required=True,
+                                       essay_deadline=D(2026, 3, 31), min_words=5)
+    session = study.session_record(actor=None, campaign=o.campaign, held_on=D(2026, 3, 10))
+    study.attendance_record(actor=None, session=session, unit_path=o.G.path, marks={
+        o.mem_member.pk: "present", o.x.pk: "present", o.other_member.pk: "present", o.sec_member.pk: "absent"})
+    # other_member moves from A to B during the campaign: eligible in both cells, once in G
+    org_services.member_transfer(actor=None, member=o.other_member, to_unit=o.B, on_date=D(2026, 3, 15))
+    text = "Tôi học tập nghị quyết và liên hệ với công việc của chi bộ thôn."
+    for m in (o.mem_member, o.x, o.other_member):
+        study.essay_submit(actor=None, campaign=o.campaign, member=m, text=text, today=D(2026, 3, 20))
+    e_mem = o.mem_member.essays.get()
+    study.essay_review(actor=None, essay=e_mem, accept=False, reason="thin")
+    study.essay_submit(actor=None, campaign=o.campaign, member=o.mem_member, text=text + " Sửa lại.",
+                       today=D(2026, 3, 25))
+    study.essay_review(actor=None, essay=e_mem, accept=True)
+    study.essay_review(actor=None, essay=o.other_member.essays.get(), accept=False, reason="copied")
+    # after the campaign: an admission into B, a member moving in from the other commune, a death
+    o.y = make_member(o.B, "Lý Thị Yến", D(1999, 9, 9), admission_date=D(2026, 5, 1), official_date=None,
+                      status="du_bi")
+    org_services.member_make_full(actor=None, member=o.f, on_date=D(2026, 4, 2))
+    org_services.member_transfer(actor=None, member=o.z, to_unit=o.A, on_date=D(2026, 6, 1))
+    org_services.member_leave(actor=None, member=o.out_member, reason="died", on_date=D(2026, 7, 1))
+    # inspection: A inspects mem and supervises x; G's commission inspects B (a violation, its
+    # recommendation overdue at the year's end) as its plan said; G's plan item for A is not held
+    from dangvu.inspections import services as inspections
+
+    inspections.inspection_record(actor=None, unit=o.A, kind="inspection", member=o.mem_member,
+                                  start=D(2026, 4, 6), end=D(2026, 4, 8), content="Đảng phí", outcome="good")
+    inspections.inspection_record(actor=None, unit=o.A, kind="supervision", member=o.x, start=D(2026, 8, 3),
+                                  end=D(2026, 8, 30), content="Nhiệm vụ đảng viên dự bị")
+    planned = inspections.plan_item_create(actor=None, unit=o.G, kind="inspection", area="resolutions",
+                                           content="Nghị quyết", organisation=o.B, start=D(2026, 5, 1),
+                                           end=D(2026, 5, 31), conductor="commission")
+    inspections.plan_item_create(actor=None, unit=o.G, kind="inspection", area="dues", content="Đảng phí",
+                                 organisation=o.A, start=D(2026, 10, 1), end=D(2026, 10, 31))
+    found = inspections.inspection_record(actor=None, unit=o.G, kind="inspection", organisation=o.B,
+                                          start=D(2026, 5, 4), end=D(2026, 5, 15), content="Nghị quyết",
+                                          conductor="commission", outcome="violation", violation="Chậm triển khai",
+                                          plan_item=planned)
+    inspections.recommendation_add(actor=None, inspection=found, text="Triển khai ngay", due=D(2026, 6, 30))
+    return o
+
+
+def unit_named(parent, name, code, kind):
+    return org_services.unit_create(actor=None, parent=parent, name=name, code=code, kind=kind, valid_from=D(2020, 1, 1))

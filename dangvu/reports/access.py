@@ -1,0 +1,40 @@
+"""Reports and templates for a user. A report is read with reports:read over its unit and
+written with reports:write; issuing also needs documents:write (it takes a number from the
+register). A template is used at its unit and below; the shipped one everywhere. Outside
+the scope: 404, naming nothing."""
+
+from django.db.models import Q
+from django.http import Http404
+
+from dangvu.accounts.access import check_path, fetch_in_scope
+from dangvu.accounts.permissions import REPORTS_READ, REPORTS_WRITE
+from dangvu.orgs.models import OrgUnit, path_prefixes
+from dangvu.reports.models import Report, ReportTemplate
+
+
+def get_report_for_user(request, pk, key: str = REPORTS_READ) -> Report:
+    return fetch_in_scope(request, Report.objects.select_related("unit", "template__template", "document"), pk, key)
+
+
+def templates_for_unit(unit: OrgUnit):
+    """The templates a unit may write from: the shipped one and those of its committee and above."""
+    return ReportTemplate.objects.filter(Q(unit__isnull=True) | Q(unit__path__in=path_prefixes(unit.path)))
+
+
+def get_template_for_unit(unit: OrgUnit, pk) -> ReportTemplate:
+    template = templates_for_unit(unit).filter(pk=pk).first()
+    if template is None:
+        raise Http404
+    return template
+
+
+def get_template_for_user(request, pk, key: str = REPORTS_WRITE) -> ReportTemplate:
+    """A committee's template, to edit (the shipped one is read by everyone and edited by no one)."""
+    template = ReportTemplate.objects.select_related("unit").filter(pk=pk).first()
+    if template is None:
+        raise Http404
+    if template.unit_id is not None:
+        check_path(request, template.unit.path, key)
+    elif key != REPORTS_READ:
+        raise Http404
+    return template

@@ -1,0 +1,155 @@
+"""Building a report: its figures from the measures, its computed sections rendered from
+them, its head worked out from the unit. Narrative text is never touched here."""
+
+import datetime
+import re
+
+from django.db.models import Q
+
+from dangvu.figures.selectors import children_in
+from dangvu.lib import measures
+from dangvu.lib.measures import Value
+from dangvu.lib.periods import Period
+from dangvu.orgs.models import OrgUnit, RoleKind, UnitKind, UnitRole
+from dangvu.reports.wording import Figure, Part, keys_in, plain, render_paragraphs
+
+# what a computed section says when every clause of it was left out (all its figures zero)
+NOTHING_RECORDED = "Trong kỳ chưa có số liệu được ghi nhận về nội dung này."
+
+
+def compute_values(unit: OrgUnit, period: Period, progress=None) -> dict:
+    """Every registered measure for the unit and its sub-units, this period and the one
+    before, as JSON: what a report is written from and what issuing freezes."""
+    children = children_in(unit, period)
+    paths = [unit.path] + [c.path for c in children]
+    out = {"units": [[unit.path, unit.name]] + [[c.path, c.name] for c in children]}
+    for n, (name, span) in enumerate((("current", period), ("previous", period.previous()))):
+        if progress:
+            progress(n, 2)
+        computed = measures.compute_all(unit, span)
+        out[name] = {key: {p: _json(measures.value_at(values, p, measures.get(key))) for p in paths}
+                     for key, values in computed.items()}
+    if progress:
+        progress(2, 2)
+    return out
+
+
+def _json(value: Value) -> list:
+    return [value.value, value.numerator, value.denominator]
+
+
+def figure_of(values: dict, key: str, path: str, previous: bool = False) -> Figure:
+    measure = measures.get(key)
+    found = values.get("previous" if previous else "current", {}).get(key, {}).get(path)
+    if measure is None or found is None:
+        return Figure(0, rate=bool(measure and measure.rate))
+    return Figure(found[0], found[1], found[2], rate=measure.rate)
+
+
+def figures_of(values: dict, path: str) -> dict[str, float]:
+    """The API's "figures": every measure's value for the report's own unit."""
+    return {key: by_path[path][0] for key, by_path in values.get("current", {}).items() if path in by_path}
+
+
+def words_for(unit: OrgUnit, period: Period) -> dict[str, str]:
+    return {"unit": unit.name, "year": str(period.end.year), "next_year": str(period.end.year + 1),
+            "end": f"{period.end:%d/%m/%Y}", "start": f"{period.start:%d/%m/%Y}"}
+
+
+def fill_words(text: str, words: dict[str, str]) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: words.get(m.group(1), m.group(0)), text)
+
+
+def render_sections(template_sections: list[dict], unit: OrgUnit, period: Period, values: dict,
+                    narratives: dict[str, str]) -> list[dict]:
+    """The report's sections in the template's order: computed ones from the figures,
+    narrative ones from people's text (or empty, with the template's hint beside)."""
+    words = words_for(unit, period)
+
+    def figure(key, previous):
+        return figure_of(values, key, unit.path, previous)
+
+    out = []
+    for section in template_sections:
+        kind = section.get("kind", "narrative")
+        rendered = {"key": section["key"], "kind": kind, "level": section.get("level", 2),
+                    "title": fill_words(section.get("title", ""), words), "computed": kind == "computed",
+                    "measures": section.get("measures", [])}
+        if kind == "computed":
+            paragraphs = render_paragraphs(section.get("text", ""), figure, words) or [[Part(NOTHING_RECORDED)]]
+            rendered["paragraphs"] = [[p.as_dict() for p in parts] for parts in paragraphs]
+            rendered["text"] = "\n\n".join(plain(parts) for parts in paragraphs)
+            rendered["keys"] = sorted(set(keys_in(section.get("text", ""))))
+        elif kind == "narrative":
+            rendered["hint"] = section.get("text", "")
+            rendered["text"] = narratives.get(section["key"], "")
+        else:
+            rendered["text"] = ""
+        out.append(rendered)
+    return out
+
+
+# --- the head: who issues, where, who signs -------------------------------------------------
+
+_PREFIXES = ("đảng bộ", "chi bộ", "đảng ủy")
+_PLACE_WORDS = ("thành phố", "thị trấn", "đặc khu", "tổ dân phố", "tỉnh", "xã", "phường", "thôn", "bản",
+                "khu", "ấp", "cơ sở", "bộ phận")
+
+
+def issuer_of(unit: OrgUnit) -> str:
+    """The issuing body: Đảng bộ xã Hùng An → Đảng ủy xã Hùng An, Đảng bộ tỉnh Cao Bằng →
+    Tỉnh ủy Cao Bằng, a cell by its name. (The header prints it in capitals.)"""
+    name = unit.name.strip()
+    if unit.kind == UnitKind.CELL or not name.lower().startswith("đảng bộ"):
+        return name
+    rest = name[len("Đảng bộ"):].strip()
+    if unit.kind == UnitKind.PROVINCE:
+        for word, body in (("tỉnh", "Tỉnh ủy"), ("thành phố", "Thành ủy")):
+            if rest.lower().startswith(word):
+                return f"{body} {rest[len(word):].strip()}"
+    return f"Đảng ủy {rest}"
+
+
+def place_of(unit: OrgUnit) -> str:
+    """The place the date line names: the commune's (or the province's) own name."""
+    place_unit = unit
+    if unit.kind in (UnitKind.CELL, UnitKind.SUB):
+        place_unit = next((a for a in reversed(OrgUnit.objects.get_ancestors(unit))
+                           if a.kind in (UnitKind.GRASSROOTS, UnitKind.UPPER, UnitKind.PROVINCE)), unit)
+    name = place_unit.name.strip()
+    for prefix in _PREFIXES:
+        if name.lower().startswith(prefix):
+            name = name[len(prefix):].strip()
+            break
+    for word in _PLACE_WORDS:
+        if name.lower().startswith(word + " "):
+            return name[len(word):].strip()
+    return name
+
+
+def on_behalf_of(unit: OrgUnit) -> str:
+    if unit.kind == UnitKind.CELL:
+        return "T/M CHI BỘ"
+    if unit.kind == UnitKind.PROVINCE:
+        return "T/M BAN THƯỜNG VỤ"
+    return "T/M ĐẢNG ỦY"
+
+
+def secretary_on(unit: OrgUnit, day: datetime.date) -> str:
+    role = (UnitRole.objects.filter(unit=unit, role=RoleKind.SECRETARY, start__lte=day)
+            .filter(Q(end__isnull=True) | Q(end__gte=day)).select_related("member").order_by("-start").first())
+    return role.member.full_name if role else ""
+
+
+def default_head(unit: OrgUnit, day: datetime.date) -> dict:
+    parent = OrgUnit.objects.get_parent(unit)
+    return {
+        "above": parent.name.upper() if parent else "",
+        "issuer": issuer_of(unit).upper(),
+        "place": place_of(unit),
+        "on_behalf": on_behalf_of(unit),
+        "signer_title": "BÍ THƯ",
+        "signer": secretary_on(unit, day),
+        "recipients": ([f"- {issuer_of(parent)} (b/c);"] if parent else [])
+                      + [f"- Lưu Văn phòng {issuer_of(unit)}."],
+    }

@@ -1,0 +1,76 @@
+"""The template that ships: the standard structure of a year-end summary on political
+education and Party building (../DESIGN.md, the seeds). Committees copy it and edit it in
+the browser; this is only the starting point, loaded as data."""
+
+NAME = "Báo cáo tổng kết công tác xây dựng Đảng, giáo dục chính trị tư tưởng (mẫu chung)"
+TITLE = ("Tổng kết công tác xây dựng Đảng, giáo dục chính trị, tư tưởng năm {year}; "
+         "phương hướng, nhiệm vụ năm {next_year}")
+
+SECTIONS = [
+    {"key": "phan-1", "kind": "heading", "level": 1,
+     "title": "Phần thứ nhất\nKẾT QUẢ THỰC HIỆN NHIỆM VỤ NĂM {year}"},
+    {"key": "boi-canh", "kind": "narrative", "level": 2, "title": "Đặc điểm tình hình",
+     "text": "Thuận lợi, khó khăn chủ yếu trong năm; những yếu tố tác động đến công tác xây dựng Đảng "
+             "và giáo dục chính trị, tư tưởng của đảng bộ."},
+    {"key": "ket-qua", "kind": "heading", "level": 2, "title": "I. KẾT QUẢ ĐẠT ĐƯỢC"},
+    {"key": "to-chuc", "kind": "computed", "level": 3, "title": "1. Công tác tổ chức, đảng viên",
+     "text": "Đến ngày {end}, {unit} có {members.total} đảng viên[, trong đó {members.probationary} đảng viên "
+             "dự bị]. Trong năm, kết nạp {members.admitted} đảng viên mới[; công nhận đảng viên chính thức cho "
+             "{members.made_full} đồng chí][; tiếp nhận {members.transferred_in} đảng viên chuyển sinh hoạt đến]"
+             "[; chuyển sinh hoạt đi {members.transferred_out} đảng viên][; {members.died} đồng chí từ trần]"
+             "[; xóa tên, khai trừ {members.removed} đảng viên]."},
+    {"key": "hoc-tap", "kind": "computed", "level": 3,
+     "title": "2. Học tập, quán triệt, triển khai thực hiện chỉ thị, nghị quyết của Đảng",
+     "text": "Tổ chức {study.campaigns} đợt học tập, quán triệt chỉ thị, nghị quyết với {study.sessions} hội nghị"
+             "[, trong đó {study.online_sessions} hội nghị trực tuyến đến {study.points} điểm cầu], thu hút "
+             "{study.attendances} lượt cán bộ, đảng viên tham dự; {study.participants|ratio} đảng viên tham gia "
+             "học tập, đạt {study.participants}.\n\n"
+             "Sau học tập, cán bộ, đảng viên viết {study.essays_submitted} bài thu hoạch, đạt "
+             "{study.essays_submitted/study.essays_required} kế hoạch[, trong đó có "
+             "{study.essays_returned_thin+study.essays_returned_copied} bài phải làm lại do viết sơ sài, "
+             "sao chép nhau][; {study.essays_not_submitted} bài chưa nộp]."},
+    {"key": "ly-luan", "kind": "computed", "level": 3, "title": "3. Giáo dục lý luận chính trị",
+     "text": "[Mở {training.candidate_classes} lớp bồi dưỡng nhận thức về Đảng cho {training.candidates_enrolled} "
+             "quần chúng ưu tú][, {training.candidates_completed} quần chúng hoàn thành chương trình]"
+             "[; {training.new_member_classes} lớp bồi dưỡng lý luận chính trị cho {training.new_members_enrolled} "
+             "đảng viên mới][, {training.new_members_completed} đồng chí hoàn thành].[ Cử "
+             "{training.theory_sent_so_cap} đồng chí học sơ cấp lý luận chính trị.][ Cử "
+             "{training.theory_sent_trung_cap} đồng chí học trung cấp lý luận chính trị.][ Cử "
+             "{training.theory_sent_cao_cap} đồng chí học cao cấp lý luận chính trị.][ Cử "
+             "{training.theory_sent_cu_nhan} đồng chí học cử nhân chính trị.]"},
+    {"key": "kiem-tra", "kind": "computed", "level": 3, "title": "4. Công tác kiểm tra, giám sát",
+     "text": "Các cấp ủy, tổ chức đảng đã tiến hành {inspections.held} cuộc kiểm tra[, trong đó chi bộ kiểm tra "
+             "{inspections.held_by_cells} cuộc][, cấp ủy kiểm tra {inspections.held_by_committees} cuộc]"
+             "[, ủy ban kiểm tra kiểm tra {inspections.held_by_commissions} cuộc]; {inspections.supervisions} "
+             "cuộc giám sát. Đã kiểm tra {inspections.members_inspected} đảng viên[ và "
+             "{inspections.units_inspected} tổ chức đảng]; giám sát {inspections.members_supervised} đảng viên"
+             "[ và {inspections.units_supervised} tổ chức đảng].[ Qua kiểm tra, giám sát, phát hiện "
+             "{inspections.violations} trường hợp có vi phạm.] Thực hiện chương trình kiểm tra, giám sát đạt "
+             "{inspections.plan_held} kế hoạch[; {inspections.recommendations_done} kiến nghị sau kiểm tra, "
+             "giám sát đã được thực hiện][; còn {inspections.recommendations_overdue} kiến nghị quá hạn chưa "
+             "thực hiện]."},
+    {"key": "van-ban", "kind": "computed", "level": 3, "title": "5. Công tác văn phòng cấp ủy",
+     "text": "Ban hành {documents.issued} văn bản lãnh đạo, chỉ đạo, hướng dẫn và báo cáo theo đúng thể thức."},
+    {"key": "tuyen-truyen", "kind": "narrative", "level": 3,
+     "title": "6. Công tác tuyên truyền; học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
+     "text": "Kết quả tuyên truyền các ngày lễ lớn, sự kiện chính trị; mô hình, điển hình học tập và làm theo "
+             "Bác; các nội dung hệ thống chưa ghi nhận."},
+    {"key": "han-che", "kind": "narrative", "level": 2, "title": "II. HẠN CHẾ, KHUYẾT ĐIỂM VÀ NGUYÊN NHÂN",
+     "text": "Những hạn chế, khuyết điểm trong năm; nguyên nhân khách quan và chủ quan."},
+    {"key": "bai-hoc", "kind": "narrative", "level": 2, "title": "III. BÀI HỌC KINH NGHIỆM",
+     "text": "Những bài học rút ra từ thực tiễn lãnh đạo, chỉ đạo trong năm."},
+    {"key": "phan-2", "kind": "heading", "level": 1,
+     "title": "Phần thứ hai\nPHƯƠNG HƯỚNG, NHIỆM VỤ TRỌNG TÂM NĂM {next_year}"},
+    {"key": "phuong-huong", "kind": "narrative", "level": 2, "title": "I. PHƯƠNG HƯỚNG, NHIỆM VỤ, CHỈ TIÊU",
+     "text": "Phương hướng chung, nhiệm vụ trọng tâm và các chỉ tiêu chủ yếu năm tới."},
+    {"key": "kien-nghi", "kind": "narrative", "level": 2, "title": "II. ĐỀ XUẤT, KIẾN NGHỊ",
+     "text": "Đề xuất, kiến nghị với cấp ủy cấp trên."},
+    {"key": "bieu-do", "kind": "chart", "level": 2, "title": "Biểu đồ: tỷ lệ đảng viên tham gia học tập",
+     "measures": ["study.participants"]},
+    {"key": "phu-luc-1", "kind": "table", "level": 2, "title": "Phụ lục 1: Đảng viên theo đơn vị trực thuộc",
+     "measures": ["members.total", "members.admitted", "members.made_full"]},
+    {"key": "phu-luc-2", "kind": "table", "level": 2, "title": "Phụ lục 2: Học tập và bài thu hoạch theo đơn vị",
+     "measures": ["study.attendances", "study.essays_submitted", "study.participants"]},
+    {"key": "phu-luc-3", "kind": "table", "level": 2, "title": "Phụ lục 3: Kiểm tra, giám sát theo đơn vị",
+     "measures": ["inspections.held", "inspections.supervisions", "inspections.violations"]},
+]

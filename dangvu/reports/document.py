@@ -1,0 +1,188 @@
+"""A report as a .docx (36-HD layout, through lib.partydoc), its appendix as an .xlsx, and
+its PDF through LibreOffice. All read the report's stored sections and figures only, so an
+issued report prints the same whenever it is printed."""
+
+import datetime
+
+from django.utils import timezone
+
+from dangvu.lib import measures, partydoc
+from dangvu.lib.charts import Bars, png
+from dangvu.reports.models import Report
+from dangvu.reports.wording import fmt_count, fmt_percent
+
+
+def number_line(report: Report) -> str:
+    if report.document_id:
+        return f"Số {report.document.reference}"
+    return f"Số    -BC/{report.unit.symbol or '…'}"
+
+
+def report_day(report: Report) -> datetime.date:
+    return report.document.issued_on if report.document_id else timezone.localdate()
+
+
+def _fmt(measure, value: list | None) -> str:
+    if value is None:
+        return "–"
+    return fmt_percent(value[0]) if measure.rate else fmt_count(value[0])
+
+
+def appendix_rows(report: Report, keys: list[str]) -> list[list[str]]:
+    """Header rows, then the unit's own line and one per sub-unit: each measure for the
+    period before and this one, side by side."""
+    chosen = [measures.get(k) for k in keys if measures.get(k)]
+    year, before = str(report.end.year), str(report.period.previous().end.year)
+    if report.period.previous().end.year == report.end.year:  # not whole years: name the spans
+        year, before = "Kỳ này", "Kỳ trước"
+    head = ["Đơn vị"] + [str(m.label) for m in chosen for _ in (0, 1)]
+    sub = [""] + [label for _ in chosen for label in (before, year)]
+    units = report.values.get("units", [])
+    rows = [head, sub]
+    for n, (path, name) in enumerate(units):
+        label = f"Toàn {report.unit.name}" if n == 0 and len(units) > 1 else name
+        row = [label]
+        for m in chosen:
+            for period in ("previous", "current"):
+                row.append(_fmt(m, report.values.get(period, {}).get(m.key, {}).get(path)))
+        rows.append(row)
+    return rows
+
+
+def chart_png(report: Report, key: str) -> bytes | None:
+    measure = measures.get(key)
+    units = report.values.get("units", [])[1:] or report.values.get("units", [])
+    if measure is None or not units:
+        return None
+    current = report.values.get("current", {}).get(key, {})
+    return png(Bars(title=f"{measure.label} · {report.period.label}", labels=[name for _, name in units],
+                    values=[float((current.get(path) or [0])[0]) for path, _ in units], unit=str(measure.unit),
+                    out_of=100 if measure.rate else None))
+
+
+def report_docx(report: Report) -> bytes:
+    head = report.head
+    document = partydoc.new_document()
+    partydoc.header_block(document, partydoc.Head(above=head.get("above", ""), issuer=head.get("issuer", ""),
+                                                  number=number_line(report), place=head.get("place", ""),
+                                                  day=report_day(report)))
+    partydoc.title(document, "Báo cáo", head.get("title", ""))
+    appendix = [s for s in report.sections if s["kind"] in ("table", "chart")]
+    for section in report.sections:
+        if section["kind"] in ("table", "chart"):
+            continue
+        partydoc.heading(document, section["title"], section["level"])
+        if section["kind"] == "computed":
+            for parts in section.get("paragraphs", []):
+                partydoc.body(document, [(p["text"], bool(p.get("keys"))) for p in parts])
+        elif section["kind"] == "narrative":
+            for paragraph in (section.get("text") or "").split("\n"):
+                if paragraph.strip():
+                    partydoc.body(document, [(paragraph.strip(), False)])
+    partydoc.line(document, "")
+    partydoc.signature(document, recipients=head.get("recipients", []), on_behalf=head.get("on_behalf", ""),
+                       signer_title=head.get("signer_title", ""), signer=head.get("signer", ""))
+    if appendix:
+        partydoc.page_break(document)
+        for section in appendix:
+            partydoc.heading(document, section["title"], 1)
+            if section["kind"] == "chart":
+                for key in section.get("measures", []):
+                    picture = chart_png(report, key)
+                    if picture:
+                        partydoc.picture(document, picture)
+            else:
+                partydoc.grid(document, appendix_rows(report, section.get("measures", [])), header_rows=2)
+    partydoc.number_pages_from_two(document)
+    return partydoc.to_bytes(document)
+
+
+def report_xlsx(report: Report) -> bytes:
+    """The appendix tables with real numbers (percentages as numbers formatted 0.00%)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    tables = [s for s in report.sections if s["kind"] == "table"] or [
+        {"title": "Số liệu", "measures": [m.key for m in measures.all_measures()]}]
+    for n, section in enumerate(tables, start=1):
+        sheet = book.create_sheet(f"Phụ lục {n}")
+        sheet.append([section["title"]])
+        sheet["A1"].font = Font(bold=True)
+        text_rows = appendix_rows(report, section.get("measures", []))
+        sheet.append(text_rows[0])
+        sheet.append(text_rows[1])
+        chosen = [measures.get(k) for k in section.get("measures", []) if measures.get(k)]
+        for path, name in report.values.get("units", []):
+            row = [name]
+            for m in chosen:
+                for period in ("previous", "current"):
+                    found = report.values.get(period, {}).get(m.key, {}).get(path)
+                    row.append(None if found is None else (found[0] / 100 if m.rate else found[0]))
+            sheet.append(row)
+            for c, m in enumerate((m for m in chosen for _ in (0, 1)), start=2):
+                if m.rate:
+                    sheet.cell(sheet.max_row, c).number_format = "0.00%"
+        sheet.column_dimensions["A"].width = 48
+    import io
+
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def docx_bytes(report: Report) -> bytes:
+    """An issued report's frozen file; a draft's made now."""
+    return bytes(report.issued_docx) if report.issued_docx else report_docx(report)
+
+
+def pdf_bytes(report: Report) -> bytes | None:
+    """The PDF LibreOffice makes of the .docx (kept in the cache for the same file); None
+    when LibreOffice is not installed or failed."""
+    from django.core.cache import cache
+
+    from dangvu.lib.office import convert
+
+    last = report.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    key = f"report-pdf:{report.pk}:{last}:{report.status}:{timezone.localdate().isoformat()}"
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = convert(docx_bytes(report), "docx", "pdf", timeout=120)
+        if pdf is not None:
+            cache.set(key, pdf, 3600)
+    return pdf
+
+
+def pdf_page_png(report: Report, page: int, scale: float = 1.2) -> bytes | None:
+    """Page `page` (from 1) of the report's PDF as a PNG; None without a PDF or such a page."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    data = pdf_bytes(report)
+    if data is None:
+        return None
+    document = pdfium.PdfDocument(data)
+    try:
+        if not 1 <= page <= len(document):
+            return None
+        image = document[page - 1].render(scale=scale).to_pil()
+        out = io.BytesIO()
+        image.save(out, format="PNG")
+        return out.getvalue()
+    finally:
+        document.close()
+
+
+def pdf_pages(report: Report) -> int:
+    import pypdfium2 as pdfium
+
+    data = pdf_bytes(report)
+    if data is None:
+        return 0
+    document = pdfium.PdfDocument(data)
+    try:
+        return len(document)
+    finally:
+        document.close()

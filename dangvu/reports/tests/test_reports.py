@@ -1,0 +1,290 @@
+"""The year-end report: built from the measures, every figure in the .docx checked against
+rows counted directly (province, commune, cell; this year and the last), the 36-HD layout,
+narrative text kept across rebuilds, issuing with a number and frozen figures, the API's
+contract and its scope."""
+
+import datetime
+import io
+import shutil
+import subprocess
+
+import pytest
+from docx import Document as read_docx
+from docx.shared import Pt
+
+from conftest import make_member, run_worker
+from dangvu.inspections.models import Inspection
+from dangvu.orgs.models import ACTIVE_STATUSES, Member, MemberStatus
+from dangvu.reports import services
+from dangvu.reports.document import report_docx
+from dangvu.reports.models import Report
+from dangvu.study.models import Attendance, Essay
+
+D = datetime.date
+
+
+@pytest.fixture
+def queued(django_capture_on_commit_callbacks):
+    """Run a service (or a request) and then the real worker: a job is queued when its
+    transaction commits, which inside a test's transaction is when the capture ends."""
+
+    def run(action):
+        with django_capture_on_commit_callbacks(execute=True):
+            result = action()
+        run_worker()
+        return result
+
+    return run
+
+
+@pytest.fixture
+def build(queued):
+    def run(unit, year=2026, **extra) -> Report:
+        report = queued(lambda: services.report_create(actor=None, unit=unit, start=D(year, 1, 1),
+                                                       end=D(year, 12, 31), **extra))
+        report.refresh_from_db()
+        assert report.status == Report.Status.DRAFT, report.error
+        return report
+
+    return run
+
+
+def docx_text(data: bytes) -> str:
+    document = read_docx(io.BytesIO(data))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def n(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def direct(unit, year: int) -> dict:
+    """The figures counted straight from the rows (the scenario has no event after 2026's)."""
+    under = {"unit__path__startswith": unit.path}
+    members = Member.objects.filter(**under)
+    return {
+        "members": members.filter(status__in=ACTIVE_STATUSES).count(),
+        "probationary": members.filter(status=MemberStatus.PROBATIONARY).count(),
+        "admitted": members.filter(admission_date__year=year).count(),
+        "attendances": Attendance.objects.filter(status="present", session__held_on__year=year,
+                                                 member__unit__path__startswith=unit.path).count(),
+        "essays": Essay.objects.filter(campaign__end__year=year, member__unit__path__startswith=unit.path).count(),
+        "inspections": Inspection.objects.filter(kind="inspection", end__year=year, **under).count(),
+        "supervisions": Inspection.objects.filter(kind="supervision", end__year=year, **under).count(),
+    }
+
+
+@pytest.mark.parametrize("level", ["P", "G"])
+def test_every_figure_in_the_docx_is_the_rows_counted_directly(year, build, level):
+    unit = getattr(year, level)
+    report = build(unit)
+    text = docx_text(report_docx(report))
+    d = direct(unit, 2026)
+    assert d["members"] == 7 and d["essays"] == 3  # the scenario, so that the checks below check something
+    assert f"{unit.name} có {n(d['members'])} đảng viên, trong đó {n(d['probationary'])} đảng viên dự bị" in text
+    assert f"kết nạp {n(d['admitted'])} đảng viên mới" in text
+    assert f"thu hút {n(d['attendances'])} lượt cán bộ, đảng viên" in text
+    assert f"viết {n(d['essays'])} bài thu hoạch" in text
+    # 3 of the 6 asked for; two returned (one thin, one copied) and three never handed in
+    assert "đạt 50% kế hoạch, trong đó có 2 bài phải làm lại do viết sơ sài, sao chép nhau; 3 bài chưa nộp" in text
+    assert f"tiến hành {n(d['inspections'])} cuộc kiểm tra" in text
+    assert f"{n(d['supervisions'])} cuộc giám sát" in text
+    assert "giám sát đạt 50% kế hoạch" in text
+    # zero figures leave their clause out: nobody was removed, no online conference, no organisation supervised
+    assert "xóa tên" not in text and "trực tuyến" not in text and "tổ chức đảng]" not in text
+    assert "0 tổ chức đảng" not in text and "{" not in text and "[" not in text
+    # the API's figures are the measures of the unit
+    assert report.values["current"]["members.total"][unit.path][0] == d["members"]
+
+
+def test_a_cell_and_a_past_year(year, build):
+    cell = build(year.A)
+    text = docx_text(report_docx(cell))
+    d = direct(year.A, 2026)
+    assert f"{year.A.name} có {n(d['members'])} đảng viên" in text and d["members"] == 4
+    assert "T/M CHI BỘ" in text and "CHI BỘ THÔN NÀ NGOA" in text
+    past = build(year.G, 2025)
+    text = docx_text(report_docx(past))
+    admitted_2025 = Member.objects.filter(unit__path__startswith=year.G.path, admission_date__year=2025).count()
+    assert admitted_2025 == 1 and f"kết nạp {admitted_2025} đảng viên mới" in text
+    assert "Đến ngày 31/12/2025" in text and "viết 0 bài thu hoạch" in text
+    # the appendix puts 2024 beside 2025
+    assert "2024" in text and "2025" in text
+
+
+def test_the_layout_follows_36_hd(year, build):
+    document = read_docx(io.BytesIO(report_docx(build(year.G))))
+    section = document.sections[0]
+    def mm(length):  # Word stores twentieths of a point: 210 mm comes back as 210.01
+        return round(length.mm)
+
+    assert (mm(section.page_width), mm(section.page_height)) == (210, 297)
+    assert [mm(m) for m in (section.top_margin, section.bottom_margin, section.left_margin,
+                            section.right_margin)] == [25, 25, 35, 15]
+    assert document.styles["Normal"].font.name == "Times New Roman"
+    runs = {r.text: r for t in document.tables for row in t.rows for c in row.cells for p in c.paragraphs
+            for r in p.runs}
+    assert runs["ĐẢNG CỘNG SẢN VIỆT NAM"].bold and runs["ĐẢNG CỘNG SẢN VIỆT NAM"].font.size == Pt(15)
+    assert runs["ĐẢNG ỦY XÃ HÙNG AN"].bold and runs["ĐẢNG ỦY XÃ HÙNG AN"].font.size == Pt(14)
+    assert runs["ĐẢNG BỘ TỈNH THỬ"].font.size == Pt(14) and "*" in runs
+    assert runs["Số    -BC/ĐU"]  # no number before it is issued
+    date_line = next(r for text, r in runs.items() if text.startswith("Hùng An, ngày "))
+    assert date_line.italic
+    title = next(p for p in document.paragraphs if p.text == "BÁO CÁO")
+    assert title.runs[0].bold and title.runs[0].font.size == Pt(16)
+    body = next(p for p in document.paragraphs if p.text.startswith("Đến ngày 31/12/2026"))
+    assert body.alignment == 3 and body.paragraph_format.first_line_indent > 0  # justified, indented
+    assert all(r.font.size == Pt(14) for r in body.runs)
+    # page numbers from page 2: a first page of its own with an empty header, the PAGE field
+    # in the others', 10 mm from the top edge
+    assert section.different_first_page_header_footer and mm(section.header_distance) == 10
+    assert "PAGE" in section.header._element.xml and not section.first_page_header.paragraphs[0].text
+    assert any(len(t.rows) > 3 and t.style.name == "Table Grid" for t in document.tables)  # bordered appendix
+    assert "T/M ĐẢNG ỦY" in runs and "BÍ THƯ" in runs and "Nơi nhận:" in runs
+
+
+def test_narrative_text_survives_a_rebuild_and_issuing_freezes_the_figures(year, build, queued):
+    report = build(year.G)
+    services.narrative_update(actor=None, report=report, key="han-che", text="Một số chi bộ sinh hoạt chưa đều.")
+    make_member(year.A, "Đinh Văn Mới", D(1995, 5, 5), admission_date=D(2026, 11, 1), official_date=None,
+                status="du_bi")
+    queued(lambda: services.report_rebuild(actor=None, report=report))
+    report.refresh_from_db()
+    assert report.narratives["han-che"] == "Một số chi bộ sinh hoạt chưa đều."
+    assert next(s for s in report.sections if s["key"] == "han-che")["text"] == "Một số chi bộ sinh hoạt chưa đều."
+    assert report.values["current"]["members.total"][year.G.path][0] == 8  # the new member counted
+    services.report_issue(actor=None, report=report, on=D(2026, 12, 15))
+    report.refresh_from_db()
+    assert report.status == Report.Status.ISSUED and report.document.reference == "01-BC/ĐU"
+    text = docx_text(bytes(report.issued_docx))
+    assert "Số 01-BC/ĐU" in text and "Hùng An, ngày 15 tháng 12 năm 2026" in text and "có 8 đảng viên" in text
+    # later facts change nothing in the issued report; a correction is a new draft
+    make_member(year.A, "Đinh Văn Sau", D(1996, 6, 6), admission_date=D(2026, 12, 1), official_date=None,
+                status="du_bi")
+    with pytest.raises(Exception, match="ban hành|issued"):
+        services.narrative_update(actor=None, report=report, key="han-che", text="Sửa")
+    with pytest.raises(Exception):
+        services.report_rebuild(actor=None, report=report)
+    correction = queued(lambda: services.report_correct(actor=None, report=report))
+    correction.refresh_from_db()
+    report.refresh_from_db()
+    assert report.values["current"]["members.total"][year.G.path][0] == 8
+    assert correction.values["current"]["members.total"][year.G.path][0] == 9
+    assert correction.narratives == report.narratives and correction.replaces == report
+    assert [v.change for v in report.versions.order_by("number")][-1].endswith("01-BC/ĐU.")
+
+
+def test_the_api_keeps_its_contract(client, year, django_capture_on_commit_callbacks):
+    client.force_login(year.users["off"])
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(f"/api/units/{year.G.pk}/reports",
+                             {"from": "2026-01-01", "to": "2026-12-31", "template": None},
+                             content_type="application/json")
+    assert answer.status_code == 201 and set(answer.json()) == {"id"}
+    pk = answer.json()["id"]
+    assert client.get(f"/api/reports/{pk}").json()["status"] == "building"
+    run_worker()
+    body = client.get(f"/api/reports/{pk}").json()
+    assert body["status"] == "draft"
+    assert body["figures"]["members.total"] == direct(year.G, 2026)["members"]
+    assert body["figures"]["study.essays_submitted"] == 3
+    assert {"title", "text", "computed"} <= set(body["sections"][0])
+    computed = [s for s in body["sections"] if s["computed"]]
+    assert computed and all(s["text"] for s in computed)
+    assert any(not s["computed"] and s["title"].startswith("II. HẠN CHẾ") for s in body["sections"])
+    docx = client.get(f"/api/reports/{pk}/docx")
+    assert docx.status_code == 200 and "có 7 đảng viên" in docx_text(docx.content)
+    xlsx = client.get(f"/api/reports/{pk}/xlsx")
+    assert xlsx.status_code == 200
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(xlsx.content)).worksheets[0]
+    numbers = [c.value for row in sheet.iter_rows(min_row=4) for c in row[1:]]
+    assert all(v is None or isinstance(v, int | float) for v in numbers) and 7 in numbers
+
+
+def test_scope_on_every_id(client, year, build):
+    report = build(year.G)
+    client.force_login(year.users["sec"])  # secretary of cell A: G is above her
+    assert client.get(f"/api/reports/{report.pk}").status_code == 404
+    assert client.get(f"/api/reports/{report.pk}/docx").status_code == 404
+    assert client.get(f"/reports/{report.pk}/").status_code == 404
+    assert client.post(f"/api/units/{year.G.pk}/reports", {"from": "2026-01-01", "to": "2026-12-31"},
+                       content_type="application/json").status_code == 404
+    # a template of another branch does not exist for her
+    other = services.template_create(actor=None, unit=year.H, name="Mẫu xã Yên Phú",
+                                     based_on=services.shipped_template())
+    answer = client.post(f"/api/units/{year.A.pk}/reports", {"from": "2026-01-01", "to": "2026-12-31",
+                                                             "template": other.pk}, content_type="application/json")
+    assert answer.status_code == 404 and "Yên Phú" not in answer.content.decode()
+    assert client.get(f"/report-templates/{other.pk}/").status_code == 404
+    # her own cell's report she may write
+    assert client.post(f"/api/units/{year.A.pk}/reports", {"from": "2026-01-01", "to": "2026-12-31"},
+                       content_type="application/json").status_code == 201
+    client.force_login(year.users["view"])  # reads G, writes nothing
+    assert client.get(f"/api/reports/{report.pk}").status_code == 200
+    assert client.post(f"/api/units/{year.G.pk}/reports", {"from": "2026-01-01", "to": "2026-12-31"},
+                       content_type="application/json").status_code == 403
+    assert client.post(f"/reports/{report.pk}/", {"action": "rebuild"}).status_code == 403
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"from": "2026-12-31", "to": "2026-01-01"}, "from"),
+    ({"from": "1800-01-01", "to": "2026-01-01"}, "from"),
+    ({"from": "2026-01-01"}, "to"),
+    ({"from": "2026-01-01", "to": "2026-12-31", "template": 10**30}, "template"),
+])
+def test_bad_input_names_the_field(client, year, body, field):
+    client.force_login(year.users["off"])
+    answer = client.post(f"/api/units/{year.G.pk}/reports", body, content_type="application/json")
+    assert answer.status_code == 422 and field in [e["field"] for e in answer.json()["errors"]]
+    assert not Report.objects.exists()
+
+
+def test_a_committee_edits_its_template_and_reports_keep_their_version(year, build):
+    template = services.template_create(actor=None, unit=year.G, name="Mẫu 2026 của Đảng ủy xã",
+                                        based_on=services.shipped_template())
+    first = template.latest
+    sections = [s for s in first.sections if s["key"] != "van-ban"]
+    sections[3] = {**sections[3], "title": "1. Xây dựng tổ chức đảng và đội ngũ đảng viên"}
+    sections.insert(4, {"key": "", "kind": "computed", "level": 3, "title": "Đảng viên từ trần",
+                        "text": "Có {members.died|02} đồng chí từ trần."})
+    services.template_revise(actor=None, template=template, title=first.title, sections=sections)
+    report = build(year.G, template=template)
+    titles = [s["title"] for s in report.sections]
+    assert "1. Xây dựng tổ chức đảng và đội ngũ đảng viên" in titles and "5. Công tác văn phòng cấp ủy" not in titles
+    assert "Có 01 đồng chí từ trần." in docx_text(report_docx(report))
+    assert report.template.number == 2 and first.number == 1
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="khong.co|không tồn tại|does not exist"):
+        services.template_revise(actor=None, template=template, title=first.title,
+                                 sections=[{"kind": "computed", "title": "Sai", "text": "{khong.co}"}])
+    with pytest.raises(ValidationError, match="Section 1|Mục 1"):
+        services.template_revise(actor=None, template=template, title=first.title,
+                                 sections=[{"kind": "computed", "title": "Sai", "text": "{members.total|lạ}"}])
+
+
+@pytest.mark.skipif(not shutil.which("soffice") or not shutil.which("pdftoppm"),
+                    reason="LibreOffice and poppler make the PDF (.ci/run installs them)")
+def test_the_pdf_has_two_pages_with_ink(client, year, build, tmp_path):
+    report = build(year.G)
+    client.force_login(year.users["off"])
+    answer = client.get(f"/api/reports/{report.pk}/pdf")
+    assert answer.status_code == 200 and answer.content.startswith(b"%PDF")
+    (tmp_path / "r.pdf").write_bytes(answer.content)
+    import os; os.environ.get("KEEP_PDF") and open(os.environ["KEEP_PDF"], "wb").write(answer.content)
+    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "2", str(tmp_path / "r.pdf"),
+                    str(tmp_path / "page")], check=True, timeout=60)
+    from PIL import Image
+
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) == 2
+    for page in pages:
+        image = Image.open(page).convert("L")
+        dark = sum(image.histogram()[:128])
+        assert dark > 0.005 * image.width * image.height, page.name  # text, not a blank page
+    preview = client.get(f"/reports/{report.pk}/preview-1.png")
+    assert preview.status_code == 200 and preview.content.startswith(b"\x89PNG")
+    assert client.get(f"/reports/{report.pk}/preview-99.png").status_code == 404
