@@ -74,7 +74,7 @@ def report_docx(report: Report) -> bytes:
         partydoc.heading(document, section["title"], section["level"])
         if section["kind"] == "computed":
             for parts in section.get("paragraphs", []):
-                partydoc.body(document, [(p["text"], bool(p.get("keys"))) for p in parts])
+                partydoc.body(document, [(p["text"], bool(p.get("measures"))) for p in parts])
         elif section["kind"] == "narrative":
             for paragraph in (section.get("text") or "").split("\n"):
                 if paragraph.strip():

@@ -41,7 +41,8 @@ class Part:
     zero: bool = False
 
     def as_dict(self) -> dict:
-        return {"text": self.text, "keys": self.keys} if self.keys else {"text": self.text}
+        # "measures", not "keys": a template reading part.keys would find the dict's method
+        return {"text": self.text, "measures": self.keys} if self.keys else {"text": self.text}
 
 
 class TemplateError(ValueError):

@@ -4,7 +4,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dangvu.reports.wording import Figure, TemplateError, fmt_count, fmt_percent, keys_in, plain, render_paragraphs
+from dangvu.reports.wording import (
+    Figure,
+    TemplateError,
+    fmt_count,
+    fmt_percent,
+    keys_in,
+    plain,
+    render_paragraphs,
+)
 
 VALUES = {"a.x": Figure(10), "a.y": Figure(739), "a.z": Figure(0), "a.rate": Figure(71.33, 229, 321, rate=True),
           "a.done": Figure(5875), "a.asked": Figure(5875), "a.thin": Figure(6), "a.copied": Figure(7)}
