@@ -3,6 +3,7 @@ through LibreOffice when it is installed. A file that cannot be read becomes an 
 that names what to do (a scan, an unknown format, an empty file); the scan goes on."""
 
 import codecs
+import io
 import os
 import re
 import zipfile
@@ -82,7 +83,7 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def _read_docx(path: Path, data: bytes) -> str:
+def _read_docx(path: Path | io.BytesIO, data: bytes) -> str:
     """Paragraph texts in document order (body and tables), each run converted by its font.
 
     Reads the XML directly: python-docx takes about ten times longer per file.
@@ -465,7 +466,7 @@ def _read_doc(path: Path, data: bytes) -> str:
     if converted is None:
         raise UnreadableFile("Không chuyển được tệp .doc (hỏng, có mật khẩu hoặc quá lâu): "
                              "hãy mở bằng Word và lưu lại thành .docx.")
-    return _read_docx(path, converted)
+    return _read_docx(io.BytesIO(converted), converted)  # the converted package, read from memory
 
 
 # --- PDF ----------------------------------------------------------------------------------------

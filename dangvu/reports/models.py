@@ -131,5 +131,7 @@ class ReportVersion(models.Model):
     narratives = models.JSONField(default=dict)
 
     class Meta:
+        verbose_name = _("report version")
+        verbose_name_plural = _("report versions")
         ordering = ["report", "-number"]
         constraints = [models.UniqueConstraint(fields=["report", "number"], name="unique_report_version")]
