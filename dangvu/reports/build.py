@@ -92,8 +92,7 @@ def render_sections(template_sections: list[dict], unit: OrgUnit, period: Period
 # --- the head: who issues, where, who signs -------------------------------------------------
 
 _PREFIXES = ("đảng bộ", "chi bộ", "đảng ủy")
-_PLACE_WORDS = ("thành phố", "thị trấn", "đặc khu", "tổ dân phố", "tỉnh", "xã", "phường", "thôn", "bản",
-                "khu", "ấp", "cơ sở", "bộ phận")
+_PLACE_WORDS = ("thành phố", "thị trấn", "đặc khu", "tỉnh", "xã", "phường")
 
 
 def issuer_of(unit: OrgUnit) -> str:
@@ -111,20 +110,18 @@ def issuer_of(unit: OrgUnit) -> str:
 
 
 def place_of(unit: OrgUnit) -> str:
-    """The place the date line names: the commune's (or the province's) own name."""
-    place_unit = unit
-    if unit.kind in (UnitKind.CELL, UnitKind.SUB):
-        place_unit = next((a for a in reversed(OrgUnit.objects.get_ancestors(unit))
-                           if a.kind in (UnitKind.GRASSROOTS, UnitKind.UPPER, UnitKind.PROVINCE)), unit)
-    name = place_unit.name.strip()
-    for prefix in _PREFIXES:
-        if name.lower().startswith(prefix):
-            name = name[len(prefix):].strip()
-            break
-    for word in _PLACE_WORDS:
-        if name.lower().startswith(word + " "):
-            return name[len(word):].strip()
-    return name
+    """The place the date line names: the commune's, ward's or province's own name; a cell or
+    an agency's committee (Đảng bộ Sở Y tế) writes the place of the nearest one above it."""
+    for candidate in [unit] + list(reversed(OrgUnit.objects.get_ancestors(unit))):
+        name = candidate.name.strip()
+        for prefix in _PREFIXES:
+            if name.lower().startswith(prefix):
+                name = name[len(prefix):].strip()
+                break
+        for word in _PLACE_WORDS:
+            if name.lower().startswith(word + " "):
+                return name[len(word):].strip()
+    return unit.name
 
 
 def on_behalf_of(unit: OrgUnit) -> str:

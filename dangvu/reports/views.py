@@ -25,6 +25,7 @@ from dangvu.reports.wording import fmt_count, fmt_percent
 def unit_reports(request, pk):
     unit = get_unit_for_user(request, pk, REPORTS_READ)
     can_write = scope_for(request).can(REPORTS_WRITE, unit.path)
+    services.shipped_template()  # made on first use, so that there is always one to write from
     templates = templates_for_unit(unit).select_related("unit")
     which = request.POST.get("form") if request.method == "POST" else None
     if which and not can_write:
@@ -68,7 +69,7 @@ def report_detail(request, pk):
         report.refresh_from_db()
     context = _context(request, report, can_write, scope.can(DOCUMENTS_WRITE, report.unit.path))
     if request.headers.get("HX-Request") and request.GET.get("status"):
-        return render(request, "reports/_status.html", context)
+        return render(request, "reports/_status.html", {**context, "partial": True})
     return render(request, "reports/report_detail.html", context)
 
 

@@ -1,32 +1,19 @@
 """Class certificates (giấy chứng nhận) as a .docx: one page for each person who completed
 the class, for the office to print and sign, or for a member to keep."""
 
-import io
-
 from django.utils import timezone
 
 
 def certificates_docx(enrolments) -> bytes:
     """A4 pages in Times New Roman, one per completed enrolment, in the order given."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-    from docx.shared import Mm, Pt
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin = section.bottom_margin = Mm(25)
-    section.left_margin, section.right_margin = Mm(30), Mm(20)
-    style = document.styles["Normal"]
-    style.font.name, style.font.size = "Times New Roman", Pt(14)
+    from dangvu.lib import partydoc
+
+    document = partydoc.new_document()  # the reports' engine: A4, 36-HD margins, Times New Roman 14
 
     def line(text: str, *, bold=False, size=14, align=WD_ALIGN_PARAGRAPH.LEFT, italic=False, space=6):
-        paragraph = document.add_paragraph()
-        paragraph.alignment = align
-        paragraph.paragraph_format.space_after = Pt(space)
-        run = paragraph.add_run(text)
-        run.bold, run.italic, run.font.size = bold, italic, Pt(size)
-        return paragraph
+        return partydoc.line(document, text, size=size, bold=bold, italic=italic, align=align, after=space)
 
     today = timezone.localdate()
     for n, e in enumerate(enrolments):
@@ -48,7 +35,5 @@ def certificates_docx(enrolments) -> bytes:
         line(f"T/M {cls.unit.name.upper()}", bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT, space=0)
         line("(Ký, ghi rõ họ tên, đóng dấu)", italic=True, size=12, align=WD_ALIGN_PARAGRAPH.RIGHT)
         if n < len(enrolments) - 1:
-            document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+            partydoc.page_break(document)
+    return partydoc.to_bytes(document)

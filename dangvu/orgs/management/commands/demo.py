@@ -45,6 +45,9 @@ class Command(BaseCommand):
         from dangvu.targets.demo import build_targets_demo
 
         targets = build_targets_demo()
+        from dangvu.reports.demo import build_reports_demo
+
+        reports = build_reports_demo()
         if not no_accounts:
             self._accounts()
         self.stdout.write(f"Đã tạo {result['units']} đơn vị, {result['members']} đảng viên "
@@ -58,6 +61,7 @@ class Command(BaseCommand):
                           f"{inspections['held']} cuộc đã tiến hành; {inspections['cells_met']}/{inspections['cells']} "
                           f"chi bộ đạt chỉ tiêu kiểm tra.")
         self.stdout.write(f"Chỉ tiêu năm: {targets} chỉ tiêu của Tỉnh ủy.")
+        self.stdout.write(f"Báo cáo tổng kết: {len(reports)} báo cáo (dự thảo của Tỉnh ủy, một báo cáo xã đã ban hành).")
 
     @transaction.atomic
     def _accounts(self) -> None:
