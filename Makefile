@@ -45,6 +45,8 @@ bench: $(STAMP) bench-essays
 	DB=postgres $(BIN)/python bench/measures.py --members $${BENCH_MEMBERS:-300000}
 	$(BIN)/python bench/attainment.py --members $${BENCH_MEMBERS:-300000}
 	DB=postgres $(BIN)/python bench/attainment.py --members $${BENCH_MEMBERS:-300000}
+	$(BIN)/python bench/report.py --members $${BENCH_MEMBERS:-300000}
+	DB=postgres $(BIN)/python bench/report.py --members $${BENCH_MEMBERS:-300000}
 
 bench-essays: $(STAMP)
 	$(BIN)/python bench/essays.py --essays $${BENCH_ESSAYS:-100000}

@@ -86,25 +86,55 @@ SQL = {
 }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--members", type=int, default=300_000)
-    args = parser.parse_args()
-    setup(args.members)
+KEYS = ["members.total", "members.full", "members.admitted", "members.made_full", "members.died",
+        "members.removed", "members.transferred_in", "members.transferred_out", "study.participants",
+        "study.essays_submitted", "study.essays_passed", "study.essays_returned_thin",
+        "study.essays_returned_copied"]
 
-    from common import best_of, machine
+
+def sql_figures(province, period, campaign) -> dict:
+    """KEYS for the province and every unit below, by hand-written SQL: {key: {path: value}}
+    (a rate as (numerator, denominator))."""
+    from django.db import connection
+
+    from dangvu.orgs.models import OrgUnit
+
+    keys = KEYS
+    params = {"like": province.path + "%", "from": period.start, "to": period.end, "campaign": campaign.pk,
+              "c_start": campaign.start, "c_end": campaign.end}
+    fmt = {"steplen": OrgUnit.steplen, "depths": depth_table()}
+    out: dict[str, dict] = {k: {} for k in keys}
+    with connection.cursor() as cursor:
+        for key in keys[:8]:
+            cursor.execute(SQL[key].format(**fmt), params)
+            out[key] = dict(cursor.fetchall())
+        cursor.execute(SQL["eligible"].format(**fmt), params)
+        eligible = dict(cursor.fetchall())
+        cursor.execute(SQL["attended"].format(**fmt), params)
+        attended = dict(cursor.fetchall())
+        out["study.participants"] = {p: (attended.get(p, 0), n) for p, n in eligible.items()}
+        cursor.execute(SQL["essays"].format(**fmt), params)
+        for prefix, status, was_returned, reason, n in cursor.fetchall():
+            out["study.essays_submitted"][prefix] = out["study.essays_submitted"].get(prefix, 0) + n
+            if status == "passed":
+                out["study.essays_passed"][prefix] = out["study.essays_passed"].get(prefix, 0) + n
+            if was_returned and reason in ("thin", "copied"):
+                key = f"study.essays_returned_{reason}"
+                out[key][prefix] = out[key].get(prefix, 0) + n
+    return out
+
+
+def prepare(members: int):
+    """The bench province with a year of history and one big campaign: (province, campaign)."""
     from django.db import connection, transaction
-    from django.test import Client
     from django.utils import timezone
 
-    from dangvu.lib import measures
-    from dangvu.lib.periods import Period
     from dangvu.orgs.demo import build_history_demo
-    from dangvu.orgs.models import MemberSpan, OrgUnit, UnitKind
+    from dangvu.orgs.models import MemberSpan, OrgUnit
     from dangvu.study import services
-    from dangvu.study.models import Attendance, Campaign, Essay
+    from dangvu.study.models import Campaign
 
-    ensure_demo(args.members)
+    ensure_demo(members)
     today = timezone.localdate()
     province = OrgUnit.objects.get(code="TQ")
     if not MemberSpan.objects.filter(start_change="transfer").exists():
@@ -120,7 +150,7 @@ def main() -> None:
                                                 essay_deadline=start + datetime.timedelta(days=30))
             for n in range(4):
                 services.session_record(actor=None, campaign=campaign, held_on=start + datetime.timedelta(days=n))
-            share = min(100, round(100 * 1_000_000 / (4 * args.members)))
+            share = min(100, round(100 * 1_000_000 / (4 * members)))
             with connection.cursor() as cursor:
                 cursor.execute(FILL_ATTENDANCE, [campaign.pk, share])
                 true, false = ("TRUE", "FALSE") if connection.vendor == "postgresql" else ("1", "0")
@@ -129,15 +159,30 @@ def main() -> None:
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
 
+    return province, campaign
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--members", type=int, default=300_000)
+    args = parser.parse_args()
+    setup(args.members)
+
+    from common import best_of, machine
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from dangvu.lib import measures
+    from dangvu.lib.periods import Period
+    from dangvu.orgs.models import MemberSpan, OrgUnit, UnitKind
+    from dangvu.study.models import Attendance, Essay
+
+    province, campaign = prepare(args.members)
+    today = timezone.localdate()
     period = Period.year(today.year)
-    keys = ["members.total", "members.full", "members.admitted", "members.made_full", "members.died",
-            "members.removed", "members.transferred_in", "members.transferred_out", "study.participants",
-            "study.essays_submitted", "study.essays_passed", "study.essays_returned_thin",
-            "study.essays_returned_copied"]
+    keys = KEYS
     chosen = [measures.get(k) for k in keys]
-    params = {"like": province.path + "%", "from": period.start, "to": period.end, "campaign": campaign.pk,
-              "c_start": campaign.start, "c_end": campaign.end}
-    fmt = {"steplen": OrgUnit.steplen, "depths": depth_table()}
 
     def ours():
         table = measures.compute_all(province, period, chosen)
@@ -145,25 +190,7 @@ def main() -> None:
                 for k, vals in table.items()}
 
     def hand_written():
-        out: dict[str, dict] = {k: {} for k in keys}
-        with connection.cursor() as cursor:
-            for key in keys[:8]:
-                cursor.execute(SQL[key].format(**fmt), params)
-                out[key] = dict(cursor.fetchall())
-            cursor.execute(SQL["eligible"].format(**fmt), params)
-            eligible = dict(cursor.fetchall())
-            cursor.execute(SQL["attended"].format(**fmt), params)
-            attended = dict(cursor.fetchall())
-            out["study.participants"] = {p: (attended.get(p, 0), n) for p, n in eligible.items()}
-            cursor.execute(SQL["essays"].format(**fmt), params)
-            for prefix, status, was_returned, reason, n in cursor.fetchall():
-                out["study.essays_submitted"][prefix] = out["study.essays_submitted"].get(prefix, 0) + n
-                if status == "passed":
-                    out["study.essays_passed"][prefix] = out["study.essays_passed"].get(prefix, 0) + n
-                if was_returned and reason in ("thin", "copied"):
-                    key = f"study.essays_returned_{reason}"
-                    out[key][prefix] = out[key].get(prefix, 0) + n
-        return out
+        return sql_figures(province, period, campaign)
 
     ours_s, mine = best_of(ours, repeat=3)
     peer_s, peer = best_of(hand_written, repeat=3)
