@@ -173,9 +173,17 @@ def body(document, runs: list[tuple[str, bool]]) -> None:
         run.font.size = Pt(14)
 
 
-def picture(document, png: bytes, width_mm: int = 155) -> None:
+def picture(document, png: bytes, width_mm: int = 155, height_mm: int = 215) -> None:
+    """A picture as wide as the text, or less where it would not fit on one page."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        ratio = image.height / image.width
     paragraph = line(document, "")
-    paragraph.add_run().add_picture(io.BytesIO(png), width=Mm(width_mm))
+    if width_mm * ratio > height_mm:
+        paragraph.add_run().add_picture(io.BytesIO(png), height=Mm(height_mm))
+    else:
+        paragraph.add_run().add_picture(io.BytesIO(png), width=Mm(width_mm))
 
 
 def grid(document, rows: list[list[str]], header_rows: int = 1, size: int = 11, first_mm: int = 45) -> None:
@@ -205,6 +213,8 @@ def grid(document, rows: list[list[str]], header_rows: int = 1, size: int = 11, 
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             run = paragraph.add_run(value)
             run.font.size, run.bold = Pt(size), True
+    for row in table.rows:  # the header repeats at the top of each page the table runs onto
+        row._tr.get_or_add_trPr().append(_element("w:tblHeader"))
     for values in rows[header_rows:]:
         table._tbl.append(_body_row(values, widths, size))
     line(document, "")
