@@ -286,3 +286,46 @@ def test_the_pdf_has_two_pages_with_ink(client, year, build, tmp_path):
     preview = client.get(f"/reports/{report.pk}/preview-1.png")
     assert preview.status_code == 200 and preview.content.startswith(b"\x89PNG")
     assert client.get(f"/reports/{report.pk}/preview-99.png").status_code == 404
+
+
+def test_a_build_whose_worker_died_is_queued_again(client, year, queued, settings):
+    """A build claimed by a worker that was killed: no heartbeat any more, so the next look
+    at the report queues it again, and the worker builds it."""
+    from django.core.cache import cache
+
+    report = services.report_create(actor=None, unit=year.G, start=D(2026, 1, 1), end=D(2026, 12, 31))
+    cache.delete(f"heartbeat:{report.progress_key}")  # what a killed worker leaves: no beat at all
+    client.force_login(year.users["off"])
+    queued(lambda: client.get(f"/reports/{report.pk}/"))
+    report.refresh_from_db()
+    assert report.status == Report.Status.DRAFT and report.values["current"]["members.total"][year.G.path][0] == 7
+
+
+def test_the_template_editor_reorders_drops_and_adds(client, year):
+    template = services.template_create(actor=None, unit=year.G, name="Mẫu của xã", based_on=services.shipped_template())
+    sections = template.latest.sections
+    client.force_login(year.users["off"])
+    data = {"title": template.latest.title, "count": str(len(sections))}
+    for i, s in enumerate(sections):
+        data.update({f"key-{i}": s["key"], f"title-{i}": s["title"], f"kind-{i}": s["kind"], f"level-{i}": str(s["level"]),
+                     f"text-{i}": s.get("text", ""), f"measures-{i}": " ".join(s.get("measures", [])),
+                     f"order-{i}": str(i + 1)})
+    data["drop-1"] = "on"  # đặc điểm tình hình goes
+    data["order-2"] = "0.5"  # "I. KẾT QUẢ ĐẠT ĐƯỢC" comes first
+    new = len(sections)
+    data.update({f"title-{new}": "Công tác dân vận", f"kind-{new}": "narrative", f"level-{new}": "3",
+                 f"text-{new}": "Kết quả công tác dân vận trong năm.", f"order-{new}": "9.5"})
+    answer = client.post(f"/report-templates/{template.pk}/", data)
+    assert answer.status_code == 302
+    latest = template.latest
+    keys = [s["title"] for s in latest.sections]
+    assert latest.number == 2 and keys[0] == "I. KẾT QUẢ ĐẠT ĐƯỢC" and "Đặc điểm tình hình" not in keys
+    assert keys.index("Công tác dân vận") == 8
+    # a bad placeholder is refused naming the section, and nothing is saved
+    data[f"text-{new}"] = "Có {members.khong_co} đồng chí."
+    page = client.post(f"/report-templates/{template.pk}/", data).content.decode()
+    assert "members.khong_co" in page and "Công tác dân vận" in page and template.latest.number == 2
+    # the shipped template is read by everyone and changed by no one
+    shipped = services.shipped_template()
+    assert client.get(f"/report-templates/{shipped.pk}/").status_code == 200
+    assert client.post(f"/report-templates/{shipped.pk}/", data).status_code == 403

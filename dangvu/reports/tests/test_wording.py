@@ -31,6 +31,13 @@ def test_the_seeds_sentences():
     assert say("{a.x|02} giải Nhì, {a.thin|02} giải Ba năm {year}") == ["10 giải Nhì, 06 giải Ba năm 2026"]
 
 
+def test_the_period_before():
+    before = {"a.x": Figure(4)}
+    parts = render_paragraphs("{a.x} lớp, năm trước {a.x|prev} lớp",
+                              lambda k, prev: (before if prev else VALUES).get(k, Figure(0)), {})
+    assert [plain(p) for p in parts] == ["10 lớp, năm trước 4 lớp"]
+
+
 def test_a_paragraph_whose_clauses_all_drop_goes_and_the_next_starts_cleanly():
     assert say("[Có {a.z} lớp.]\n\n[{a.z} lớp][; mở {a.x} lớp].") == ["Mở 10 lớp."]
 
