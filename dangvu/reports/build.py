@@ -11,10 +11,11 @@ from dangvu.lib import measures
 from dangvu.lib.measures import Value
 from dangvu.lib.periods import Period
 from dangvu.orgs.models import OrgUnit, RoleKind, UnitKind, UnitRole
-from dangvu.reports.wording import Figure, Part, keys_in, plain, render_paragraphs
+from dangvu.reports.wording import Figure, Part, fmt_count, fmt_percent, keys_in, plain, render_paragraphs
 
 # what a computed section says when every clause of it was left out (all its figures zero)
 NOTHING_RECORDED = "Trong kỳ chưa có số liệu được ghi nhận về nội dung này."
+NO_TARGETS = "Trong kỳ, cấp ủy chưa giao chỉ tiêu cho các đơn vị trực thuộc."
 
 
 def compute_values(unit: OrgUnit, period: Period, progress=None) -> dict:
@@ -29,8 +30,24 @@ def compute_values(unit: OrgUnit, period: Period, progress=None) -> dict:
         computed = measures.compute_all(unit, span)
         out[name] = {key: {p: _json(measures.value_at(values, p, measures.get(key))) for p in paths}
                      for key, values in computed.items()}
+    out["targets"] = targets_attained(unit, period)
     if progress:
         progress(2, 2)
+    return out
+
+
+def targets_attained(unit: OrgUnit, period: Period) -> list[dict]:
+    """The targets the unit set for its subtree over the period, each with how many of the
+    units concerned met it: "229/321 chi bộ, đạt 71,33% kế hoạch"."""
+    from dangvu.targets.models import Target
+    from dangvu.targets.services import attainment
+
+    found = Target.objects.filter(unit=unit, start__lte=period.end, end__gte=period.start).order_by("start", "title")
+    out = []
+    for target in found.select_related("unit"):
+        result = attainment(target)
+        out.append({"id": target.pk, "title": target.title, "measure": target.measure, "noun": str(target.noun),
+                    "met": result.met, "units": result.units, "rate": result.rate})
     return out
 
 
@@ -80,6 +97,15 @@ def render_sections(template_sections: list[dict], unit: OrgUnit, period: Period
             rendered["paragraphs"] = [[p.as_dict() for p in parts] for parts in paragraphs]
             rendered["text"] = "\n\n".join(plain(parts) for parts in paragraphs)
             rendered["keys"] = sorted(set(keys_in(section.get("text", ""))))
+        elif kind == "targets":
+            paragraphs = [[Part(f"Chỉ tiêu “{t['title']}”: "),
+                           Part(f"{fmt_count(t['met'])}/{fmt_count(t['units'])}", [t["measure"]]),
+                           Part(f" {t['noun']}, đạt "), Part(fmt_percent(t["rate"]), [t["measure"]]),
+                           Part(" kế hoạch.")] for t in values.get("targets", [])] or [[Part(NO_TARGETS)]]
+            rendered["paragraphs"] = [[p.as_dict() for p in parts] for parts in paragraphs]
+            rendered["text"] = "\n\n".join(plain(parts) for parts in paragraphs)
+            rendered["keys"] = sorted({t["measure"] for t in values.get("targets", [])})
+            rendered["computed"] = True
         elif kind == "narrative":
             rendered["hint"] = section.get("text", "")
             rendered["text"] = narratives.get(section["key"], "")

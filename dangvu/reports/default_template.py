@@ -55,6 +55,7 @@ SECTIONS = [
      "title": "6. Công tác tuyên truyền; học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
      "text": "Kết quả tuyên truyền các ngày lễ lớn, sự kiện chính trị; mô hình, điển hình học tập và làm theo "
              "Bác; các nội dung hệ thống chưa ghi nhận."},
+    {"key": "chi-tieu", "kind": "targets", "level": 3, "title": "7. Thực hiện các chỉ tiêu đã giao"},
     {"key": "han-che", "kind": "narrative", "level": 2, "title": "II. HẠN CHẾ, KHUYẾT ĐIỂM VÀ NGUYÊN NHÂN",
      "text": "Những hạn chế, khuyết điểm trong năm; nguyên nhân khách quan và chủ quan."},
     {"key": "bai-hoc", "kind": "narrative", "level": 2, "title": "III. BÀI HỌC KINH NGHIỆM",

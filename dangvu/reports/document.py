@@ -72,7 +72,7 @@ def report_docx(report: Report) -> bytes:
         if section["kind"] in ("table", "chart"):
             continue
         partydoc.heading(document, section["title"], section["level"])
-        if section["kind"] == "computed":
+        if section["kind"] in ("computed", "targets"):
             for parts in section.get("paragraphs", []):
                 partydoc.body(document, [(p["text"], bool(p.get("measures"))) for p in parts])
         elif section["kind"] == "narrative":

@@ -21,6 +21,7 @@ class SectionKind(models.TextChoices):
     HEADING = "heading", _("Heading")
     COMPUTED = "computed", _("Computed from the figures")
     NARRATIVE = "narrative", _("Written by people")
+    TARGETS = "targets", _("Targets and how many units met them")
     CHART = "chart", _("Chart")
     TABLE = "table", _("Appendix table")
 

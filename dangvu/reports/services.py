@@ -23,13 +23,19 @@ KINDS = SectionKind.values
 # --- templates ------------------------------------------------------------------------------
 
 def shipped_template() -> ReportTemplate:
-    """The template that ships (no unit): created on first use from default_template."""
-    template = ReportTemplate.objects.filter(unit__isnull=True, name=default_template.NAME).first()
-    if template is None:
-        with transaction.atomic():
+    """The template that ships (no unit), as default_template says: made on first use, and a
+    new version of it when a release changes it (reports keep the version they were built from)."""
+    with transaction.atomic():
+        template = ReportTemplate.objects.select_for_update().filter(unit__isnull=True).order_by("pk").first()
+        if template is None:
             template = ReportTemplate.objects.create(unit=None, name=default_template.NAME)
-            TemplateVersion.objects.create(template=template, number=1, title=default_template.TITLE,
-                                           sections=default_template.SECTIONS)
+        latest = template.latest
+        if latest is None or (latest.title, latest.sections) != (default_template.TITLE, default_template.SECTIONS):
+            TemplateVersion.objects.create(template=template, number=(latest.number if latest else 0) + 1,
+                                           title=default_template.TITLE, sections=default_template.SECTIONS)
+        if template.name != default_template.NAME:
+            template.name = default_template.NAME
+            template.save(update_fields=["name"])
     return template
 
 

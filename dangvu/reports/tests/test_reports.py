@@ -329,3 +329,17 @@ def test_the_template_editor_reorders_drops_and_adds(client, year):
     shipped = services.shipped_template()
     assert client.get(f"/report-templates/{shipped.pk}/").status_code == 200
     assert client.post(f"/report-templates/{shipped.pk}/", data).status_code == 403
+
+
+def test_targets_set_by_the_committee_say_how_many_units_met_them(year, build):
+    from dangvu.targets.services import target_create
+
+    target_create(actor=None, unit=year.G, title="Mỗi chi bộ kiểm tra ít nhất 1 đảng viên", measure="inspections.held",
+                  applies_kind="cell", thresholds=[{"has_committee": None, "min": 1}], start=D(2026, 1, 1),
+                  end=D(2026, 12, 31))
+    met = Inspection.objects.filter(unit__in=[year.A, year.B], kind="inspection", end__year=2026).values(
+        "unit").distinct().count()
+    assert met == 1  # A inspected its member, B nobody
+    text = docx_text(report_docx(build(year.G)))
+    assert "Chỉ tiêu “Mỗi chi bộ kiểm tra ít nhất 1 đảng viên”: 1/2 chi bộ, đạt 50% kế hoạch." in text
+    assert "chưa giao chỉ tiêu" in docx_text(report_docx(build(year.A)))
