@@ -11,23 +11,46 @@ from dangvu.lib import measures
 from dangvu.lib.measures import Value
 from dangvu.lib.periods import Period
 from dangvu.orgs.models import OrgUnit, RoleKind, UnitKind, UnitRole
-from dangvu.reports.wording import Figure, Part, fmt_count, fmt_percent, keys_in, plain, render_paragraphs
+from dangvu.reports.wording import (
+    Figure,
+    Part,
+    fmt_count,
+    fmt_percent,
+    keys_in,
+    plain,
+    previous_keys_in,
+    render_paragraphs,
+)
 
 # what a computed section says when every clause of it was left out (all its figures zero)
 NOTHING_RECORDED = "Trong kỳ chưa có số liệu được ghi nhận về nội dung này."
 NO_TARGETS = "Trong kỳ, cấp ủy chưa giao chỉ tiêu cho các đơn vị trực thuộc."
 
 
-def compute_values(unit: OrgUnit, period: Period, progress=None) -> dict:
-    """Every registered measure for the unit and its sub-units, this period and the one
-    before, as JSON: what a report is written from and what issuing freezes."""
+def previous_keys(template_sections: list[dict]) -> list[str]:
+    """The measures a template needs for the period before: its appendix tables' and those
+    its paragraphs ask with {key|prev}. (Only these: the period before costs as much again.)"""
+    keys = set()
+    for section in template_sections:
+        if section.get("kind") == "table":
+            keys.update(section.get("measures", []))
+        elif section.get("kind") == "computed":
+            keys.update(previous_keys_in(section.get("text", "")))
+    return sorted(k for k in keys if measures.get(k))
+
+
+def compute_values(unit: OrgUnit, period: Period, progress=None, previous: list[str] | None = None) -> dict:
+    """Every registered measure for the unit and its sub-units over the period, and the
+    `previous` ones (all when None) over the period before, as JSON: what a report is
+    written from and what issuing freezes."""
     children = children_in(unit, period)
     paths = [unit.path] + [c.path for c in children]
     out = {"units": [[unit.path, unit.name]] + [[c.path, c.name] for c in children]}
-    for n, (name, span) in enumerate((("current", period), ("previous", period.previous()))):
+    before = None if previous is None else [measures.get(k) for k in previous]
+    for n, (name, span, chosen) in enumerate((("current", period, None), ("previous", period.previous(), before))):
         if progress:
             progress(n, 2)
-        computed = measures.compute_all(unit, span)
+        computed = measures.compute_all(unit, span, chosen) if chosen != [] else {}
         out[name] = {key: {p: _json(measures.value_at(values, p, measures.get(key))) for p in paths}
                      for key, values in computed.items()}
     out["targets"] = targets_attained(unit, period)

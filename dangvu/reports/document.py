@@ -49,15 +49,26 @@ def appendix_rows(report: Report, keys: list[str]) -> list[list[str]]:
     return rows
 
 
+CHART_UNITS = 40  # more bars than this no page can show legibly
+
+
 def chart_png(report: Report, key: str) -> bytes | None:
+    """The figure by sub-unit as bars; a province with hundreds of sub-units shows the lowest
+    and the highest (the full list is in the appendix)."""
     measure = measures.get(key)
     units = report.values.get("units", [])[1:] or report.values.get("units", [])
     if measure is None or not units:
         return None
     current = report.values.get("current", {}).get(key, {})
-    return png(Bars(title=f"{measure.label} · {report.period.label}", labels=[name for _, name in units],
-                    values=[float((current.get(path) or [0])[0]) for path, _ in units], unit=str(measure.unit),
-                    out_of=100 if measure.rate else None))
+    bars = [(name, float((current.get(path) or [0])[0])) for path, name in units]
+    title = f"{measure.label} · {report.period.label}"
+    if len(bars) > CHART_UNITS:
+        ranked = sorted(bars, key=lambda b: b[1])
+        half = CHART_UNITS // 2
+        bars = ranked[:half] + ranked[-half:]
+        title += f" · {half} đơn vị thấp nhất và {half} đơn vị cao nhất trong {len(units)} đơn vị"
+    return png(Bars(title=title, labels=[name for name, _ in bars], values=[v for _, v in bars],
+                    unit=str(measure.unit), out_of=100 if measure.rate else None))
 
 
 def report_docx(report: Report) -> bytes:

@@ -155,9 +155,9 @@ def report_rebuild(*, actor, report: Report) -> Report:
 
 def report_build(report: Report, progress=None) -> Report:
     """The work of the job: figures as of now, computed sections rendered, a version saved."""
-    from dangvu.reports.build import compute_values, render_sections
+    from dangvu.reports.build import compute_values, previous_keys, render_sections
 
-    values = compute_values(report.unit, report.period, progress)
+    values = compute_values(report.unit, report.period, progress, previous=previous_keys(report.template.sections))
     sections = render_sections(report.template.sections, report.unit, report.period, values, report.narratives)
     with transaction.atomic():
         claimed = Report.objects.filter(pk=report.pk, status=Report.Status.BUILDING).update(

@@ -82,6 +82,17 @@ def keys_in(text: str) -> list[str]:
     return found
 
 
+def previous_keys_in(text: str) -> list[str]:
+    """The keys a paragraph asks the period before of ({key|prev})."""
+    found = []
+    for expression in PLACEHOLDER.findall(text):
+        if expression.strip() not in WORDS:
+            sides, fmt = parse(expression)
+            if fmt == "prev":
+                found += [k for side in sides for k in side]
+    return found
+
+
 def render_paragraphs(text: str, figure: Callable[[str, bool], Figure], words: dict[str, str]) -> list[list[Part]]:
     """A section's text (paragraphs apart by a blank line) rendered; a paragraph left with no
     word (every clause of it dropped) goes, and one that now starts with a comma or a
