@@ -87,11 +87,16 @@ def memoised(key, compute: Callable):
     return memo[key]
 
 
-def compute_all(unit, period: Period, measures: list[Measure] | None = None) -> dict[str, dict[str, Value]]:
-    """{key: {path: Value}} for the unit and every unit below it."""
+def compute_all(unit, period: Period, measures: list[Measure] | None = None,
+                levels: int | None = None) -> dict[str, dict[str, Value]]:
+    """{key: {path: Value}} for the unit and every unit below it; with `levels`, for the unit
+    and the units down to that many levels below it (values further down may be missing)."""
+    from dangvu.lib.rollup import levels_below_root
+
     token = _memo.set({})
     try:
-        return {m.key: m.compute(unit, period) for m in (measures or all_measures())}
+        with levels_below_root(levels):
+            return {m.key: m.compute(unit, period) for m in (measures or all_measures())}
     finally:
         _memo.reset(token)
 

@@ -7,8 +7,23 @@ that unit and every ancestor down from `root`.
 
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 STEP = 4
+
+_levels: ContextVar[int | None] = ContextVar("rollup_levels", default=None)
+
+
+@contextmanager
+def levels_below_root(levels: int | None):
+    """Within the block, roll-ups stop `levels` below their root (1: the root and its
+    children): a report of a province needs its sub-units, not its 12,000 cells."""
+    token = _levels.set(levels)
+    try:
+        yield
+    finally:
+        _levels.reset(token)
 
 
 def prefixes(path: str, root: str = "") -> list[str]:
@@ -17,12 +32,22 @@ def prefixes(path: str, root: str = "") -> list[str]:
     return [path[:n] for n in range(start, len(path) + 1, STEP)]
 
 
+def _counted_at(path: str, root: str) -> list[str]:
+    """The units a value counted at `path` counts for: its prefixes at or below `root`, down
+    to the levels asked for (levels_below_root)."""
+    levels = _levels.get()
+    if levels is None:
+        return prefixes(path, root)
+    start = max(len(root), STEP)
+    return [path[:n] for n in range(start, min(len(path), len(root) + levels * STEP) + 1, STEP)]
+
+
 def rollup(counts: Iterable[tuple[str, int]], root: str) -> dict[str, int]:
     """Sum counts made at units (path, n) into every unit at or below `root` above them."""
     out: dict[str, int] = defaultdict(int)
     for path, n in counts:
         if path.startswith(root):
-            for prefix in prefixes(path, root):
+            for prefix in _counted_at(path, root):
                 out[prefix] += n
     return dict(out)
 
@@ -34,7 +59,7 @@ def rollup_crossing(moves: Iterable[tuple[str, str | None, int]], root: str) -> 
     for path, other, n in moves:
         if not path.startswith(root):
             continue
-        for prefix in prefixes(path, root):
+        for prefix in _counted_at(path, root):
             if other is None or not other.startswith(prefix):
                 out[prefix] += n
     return dict(out)
@@ -59,7 +84,7 @@ def group_prefixes(pairs: Iterable[tuple[str, object]], root: str) -> dict[objec
     def of(path: str) -> list[str]:
         found = known.get(path)
         if found is None:
-            found = known[path] = prefixes(path, root)
+            found = known[path] = _counted_at(path, root)
         return found
 
     return {thing: of(path) if thing not in more else sorted({p for other in more[thing] for p in of(other)})

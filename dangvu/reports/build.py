@@ -50,7 +50,8 @@ def compute_values(unit: OrgUnit, period: Period, progress=None, previous: list[
     for n, (name, span, chosen) in enumerate((("current", period, None), ("previous", period.previous(), before))):
         if progress:
             progress(n, 2)
-        computed = measures.compute_all(unit, span, chosen) if chosen != [] else {}
+        # a report shows the unit and its sub-units: the roll-up stops one level down
+        computed = measures.compute_all(unit, span, chosen, levels=1) if chosen != [] else {}
         out[name] = {key: {p: _json(measures.value_at(values, p, measures.get(key))) for p in paths}
                      for key, values in computed.items()}
     out["targets"] = targets_attained(unit, period)

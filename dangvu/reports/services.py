@@ -18,6 +18,7 @@ from dangvu.reports.models import Report, ReportTemplate, ReportVersion, Section
 from dangvu.reports.wording import TemplateError, keys_in
 
 KINDS = SectionKind.values
+MAX_SECTIONS = 100
 
 
 # --- templates ------------------------------------------------------------------------------
@@ -44,6 +45,8 @@ def check_sections(sections: list[dict]) -> list[dict]:
     and what is wrong with it."""
     if not sections:
         raise ValidationError({"sections": _("A template needs at least one section.")})
+    if len(sections) > MAX_SECTIONS:
+        raise ValidationError({"sections": _("A template has at most %(n)s sections.") % {"n": MAX_SECTIONS}})
     seen, out = set(), []
     for n, section in enumerate(sections, start=1):
         title = (section.get("title") or "").strip()

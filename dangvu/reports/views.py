@@ -215,7 +215,11 @@ def template_detail(request, pk):
 def _posted_sections(post) -> list[dict]:
     """The editor's rows in their new order (by the number typed), dropped ones left out."""
     rows = []
-    for n in range(int(post.get("count", "0") or 0) + 1):
+    try:
+        count = min(max(int(post.get("count", "0")), 0), services.MAX_SECTIONS)
+    except ValueError:
+        count = 0
+    for n in range(count + 1):
         title = post.get(f"title-{n}", "").strip()
         if not title or post.get(f"drop-{n}"):
             continue

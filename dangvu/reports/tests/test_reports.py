@@ -343,3 +343,30 @@ def test_targets_set_by_the_committee_say_how_many_units_met_them(year, build):
     text = docx_text(report_docx(build(year.G)))
     assert "Chỉ tiêu “Mỗi chi bộ kiểm tra ít nhất 1 đảng viên”: 1/2 chi bộ, đạt 50% kế hoạch." in text
     assert "chưa giao chỉ tiêu" in docx_text(report_docx(build(year.A)))
+
+
+@pytest.mark.parametrize("count", ["abc", "1000000000", "-5", ""])
+def test_the_template_editor_survives_any_count(client, year, count):
+    template = services.template_create(actor=None, unit=year.G, name="Mẫu", based_on=services.shipped_template())
+    client.force_login(year.users["off"])
+    answer = client.post(f"/report-templates/{template.pk}/", {"title": "Báo cáo tổng kết năm", "count": count,
+                                                               "title-0": "Mục", "kind-0": "narrative"})
+    assert answer.status_code in (200, 302) and template.versions.count() <= 2
+
+
+@pytest.mark.parametrize("level", ["P", "G"])
+def test_a_roll_up_that_stops_below_the_children_gives_the_same_figures(year, level):
+    """The report computes its unit and sub-units only (levels=1): every measure equal to the
+    full roll-up for them, this year and last."""
+    from dangvu.lib import measures
+    from dangvu.lib.periods import Period
+    from dangvu.orgs.models import OrgUnit
+
+    unit = getattr(year, level)
+    paths = [unit.path] + [c.path for c in OrgUnit.objects.get_children(unit)]
+    for period in (Period.year(2026), Period.year(2025)):
+        full = measures.compute_all(unit, period)
+        short = measures.compute_all(unit, period, levels=1)
+        for m in measures.all_measures():
+            for path in paths:
+                assert measures.value_at(short[m.key], path, m) == measures.value_at(full[m.key], path, m), (m.key, path)
