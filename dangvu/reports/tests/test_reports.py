@@ -370,3 +370,16 @@ def test_a_roll_up_that_stops_below_the_children_gives_the_same_figures(year, le
         for m in measures.all_measures():
             for path in paths:
                 assert measures.value_at(short[m.key], path, m) == measures.value_at(full[m.key], path, m), (m.key, path)
+
+
+def test_the_terminal_command_writes_the_files(year, tmp_path):
+    from django.core.management import call_command
+
+    call_command("build_report", "--unit", "G", "--year", "2026", "--out", str(tmp_path), stdout=io.StringIO(),
+                 stderr=io.StringIO())
+    assert "có 7 đảng viên" in docx_text((tmp_path / "bao-cao-G-2026.docx").read_bytes())
+    assert (tmp_path / "bao-cao-G-2026-phu-luc.xlsx").stat().st_size > 0
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="Không có đơn vị"):
+        call_command("build_report", "--unit", "KHONG", stdout=io.StringIO())
