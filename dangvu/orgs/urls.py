@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangvu.orgs import views
+from dangvu.orgs import reorganise, views
 
 app_name = "orgs"
 urlpatterns = [
@@ -11,6 +11,8 @@ urlpatterns = [
     path("units/<int:pk>/members/new/", views.member_create, name="member_create"),
     path("units/<int:pk>/candidates/", views.unit_candidates, name="unit_candidates"),
     path("units/<int:pk>/import/", views.import_start, name="import_start"),
+    path("units/<int:pk>/merge/", reorganise.unit_merge, name="unit_merge"),
+    path("units/<int:pk>/split/", reorganise.unit_split, name="unit_split"),
     path("members/<int:pk>/", views.member_detail, name="member"),
     path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
     path("imports/template.xlsx", views.import_template, name="import_template"),

@@ -19,6 +19,7 @@ from dangvu.accounts.permissions import (
     REPORTS_READ,
     STUDY_READ,
     UNITS_READ,
+    UNITS_WRITE,
     scope_for,
 )
 from dangvu.audit.services import audit_for
@@ -71,6 +72,9 @@ def unit_detail(request, pk):
         "can_documents": scope.can(DOCUMENTS_READ, unit.path),
         "can_inspections": scope.can(INSPECTIONS_READ, unit.path),
         "can_reports": scope.can(REPORTS_READ, unit.path),
+        # merging the units under it, splitting it (its new siblings are the parent's to make)
+        "can_merge": unit.valid_to is None and unit.numchild >= 2 and scope.can(UNITS_WRITE, unit.path),
+        "can_split": unit.valid_to is None and unit.depth > 1 and scope.can(UNITS_WRITE, unit.path[:-OrgUnit.steplen]),
         "can_write_members": scope.can(MEMBERS_WRITE, unit.path),
         "can_add_members": unit.holds_members and scope.can(MEMBERS_WRITE, unit.path),
         "can_manage_access": scope.can(ACCESS_MANAGE, unit.path),
