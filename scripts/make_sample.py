@@ -22,9 +22,13 @@ MEMBERS = [
      "huong.mnhungan@example.vn", "TQ-0001-M02"],
     ["Nông Văn Đức", "30/04/1975", "Nam", "22/12/1998", "22/12/1999", "Chính thức", "", "", "", "TQ-0001-M02"],
 ]
+CANDIDATES = [
+    ["Hoàng Văn Dũng", "14/02/2003", "Nam", "Đang học lớp nhận thức về Đảng", "TQ-0001-M01"],
+    ["Ma Thị Lan", "21/10/2001", "Nữ", "Đang xét kết nạp", "TQ-0001-M02"],
+]
 
 if __name__ == "__main__":
     out = sys.argv[1] if len(sys.argv) > 1 else "dangvu/orgs/samples/mau-nhap-to-chuc.xlsx"
     with open(out, "wb") as f:
-        f.write(build_template(examples=MEMBERS, unit_examples=UNITS))
+        f.write(build_template(examples=MEMBERS, unit_examples=UNITS, candidate_examples=CANDIDATES))
     print(out)

@@ -23,6 +23,7 @@ from dangvu.orgs.services import member_date_errors, unit_create
 
 UNIT_SHEET = "Đơn vị"
 MEMBER_SHEET = "Đảng viên"
+CANDIDATE_SHEET = "Quần chúng ưu tú"
 
 # (header, attribute, required)
 UNIT_COLUMNS = [
@@ -47,6 +48,18 @@ MEMBER_COLUMNS = [
     ("Mã đơn vị", "unit_code", True),
 ]
 
+CANDIDATE_COLUMNS = [
+    ("Họ và tên", "full_name", True),
+    ("Ngày sinh", "date_of_birth", True),
+    ("Giới tính", "sex", True),
+    ("Giai đoạn", "stage", False),
+    ("Mã đơn vị", "unit_code", True),
+]
+STAGES = "Giới thiệu, Đang học lớp nhận thức về Đảng, Đã học lớp nhận thức về Đảng, Đang xét kết nạp"
+STAGE_BY_LABEL = {fold(label): value for label, value in (
+    ("Giới thiệu", "gioi_thieu"), ("Đang học lớp nhận thức về Đảng", "dang_hoc"), ("Đang học", "dang_hoc"),
+    ("Đã học lớp nhận thức về Đảng", "da_hoc"), ("Đã học", "da_hoc"), ("Đang xét kết nạp", "xet_ket_nap"))}
+
 KIND_BY_LABEL = {fold(str(label)): value for value, label in [
     (UnitKind.CELL, "Chi bộ"), (UnitKind.SUB, "Đảng bộ bộ phận"), (UnitKind.GRASSROOTS, "Đảng bộ cơ sở"),
     (UnitKind.UPPER, "Đảng bộ cấp trên trực tiếp cơ sở"), (UnitKind.PROVINCE, "Đảng bộ tỉnh")]}
@@ -70,10 +83,12 @@ class Plan:
 
     units: list[dict] = field(default_factory=list)
     members: list[dict] = field(default_factory=list)
+    candidates: list[dict] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
 
     def summary(self) -> dict:
-        return {"units": len(self.units), "members": len(self.members), "errors": len(self.errors)}
+        return {"units": len(self.units), "members": len(self.members), "candidates": len(self.candidates),
+                "errors": len(self.errors)}
 
 
 class _SheetReader:
@@ -194,8 +209,10 @@ def build_plan(content: bytes, *, root: OrgUnit, progress_job: str | None = None
         return plan
     sheets = {fold(name): wb[name] for name in wb.sheetnames}
     unit_ws, member_ws = sheets.get(fold(UNIT_SHEET)), sheets.get(fold(MEMBER_SHEET))
-    if unit_ws is None and member_ws is None:
-        file_reader.error(0, "", _("The file has no sheet named “%(a)s” or “%(b)s”.") % {"a": UNIT_SHEET, "b": MEMBER_SHEET})
+    candidate_ws = sheets.get(fold(CANDIDATE_SHEET))
+    if unit_ws is None and member_ws is None and candidate_ws is None:
+        file_reader.error(0, "", _("The file has no sheet named “%(a)s”, “%(b)s” or “%(c)s”.")
+                          % {"a": UNIT_SHEET, "b": MEMBER_SHEET, "c": CANDIDATE_SHEET})
         return plan
 
     known = {u.code: u for u in OrgUnit.objects.filter(path__startswith=root.path, valid_to__isnull=True)}
@@ -204,8 +221,42 @@ def build_plan(content: bytes, *, root: OrgUnit, progress_job: str | None = None
         _read_units(plan, unit_ws, root, known, file_codes)
     if member_ws is not None:
         _read_members(plan, member_ws, root, known, file_codes, progress_job)
+    if candidate_ws is not None:
+        _read_candidates(plan, candidate_ws, root, known, file_codes)
     wb.close()
     return plan
+
+
+def _read_candidates(plan, ws, root, known, file_codes) -> None:
+    """Quần chúng ưu tú: each in a cell (or committee) of the file or of `root`'s subtree,
+    once (name and date of birth) in the file and in the system."""
+    from dangvu.orgs.models import Candidate
+
+    r = _SheetReader(plan, CANDIDATE_SHEET, CANDIDATE_COLUMNS, Candidate)
+    t = lambda attr: _title(CANDIDATE_COLUMNS, attr)  # noqa: E731
+    existing = set(Candidate.objects.filter(unit__path__startswith=root.path).values_list("name_key", "date_of_birth"))
+    seen: dict[tuple, int] = {}
+    for row, raw in r.rows(ws):
+        name = r.required(row, t("full_name"), raw["full_name"])
+        dob = r.date(row, t("date_of_birth"), raw["date_of_birth"], required=True)
+        sex = r.choice(row, t("sex"), raw["sex"], SEX_BY_LABEL, "Nam, Nữ")
+        stage = r.choice(row, t("stage"), raw.get("stage"), STAGE_BY_LABEL, STAGES, default="gioi_thieu")
+        unit_code = r.required(row, t("unit_code"), raw["unit_code"])
+        if unit_code and unit_code not in known and unit_code not in file_codes:
+            r.error(row, t("unit_code"), _("No unit with code “%(code)s” in the file or within “%(root)s”.")
+                    % {"code": unit_code, "root": root.name})
+        if dob and not 16 <= (datetime.date.today() - dob).days // 365 <= 70:
+            r.error(row, t("date_of_birth"), _("An admission candidate is between 16 and 70 years old."))
+        person = (search_key(name), dob)
+        if name and dob:
+            if person in seen:
+                r.error(row, t("full_name"), _("Repeats row %(other)d (same name and date of birth).")
+                        % {"other": seen[person]})
+            elif person in existing:
+                r.error(row, t("full_name"), _("Candidate “%(name)s” born %(dob)s already exists in the system.")
+                        % {"name": name, "dob": dob.strftime("%d/%m/%Y")})
+            seen.setdefault(person, row)
+        plan.candidates.append(dict(full_name=name, date_of_birth=dob, sex=sex, stage=stage, unit_code=unit_code))
 
 
 def _read_units(plan, ws, root, known, file_codes) -> None:
@@ -328,7 +379,8 @@ def apply_plan(plan: Plan, *, root: OrgUnit, actor, progress_job: str = "",
     """Write a checked plan. Any failure rolls back everything."""
     if plan.errors:
         raise ValueError("plan has errors")
-    reporter = Reporter(progress_job, len(plan.units) + len(plan.members), stage="apply", bar=bar)
+    reporter = Reporter(progress_job, len(plan.units) + len(plan.members) + len(plan.candidates), stage="apply",
+                        bar=bar)
     units = {u.code: u for u in OrgUnit.objects.filter(path__startswith=root.path, valid_to__isnull=True)}
     for row in plan.units:
         units[row["code"]] = unit_create(
@@ -347,10 +399,18 @@ def apply_plan(plan: Plan, *, root: OrgUnit, actor, progress_job: str = "",
             _save_members(batch, reporter)
             batch = []
     _save_members(batch, reporter)
-    result = {"units": len(plan.units), "members": len(plan.members)}
+    from dangvu.orgs.models import Candidate
+
+    candidates = [Candidate(unit=units[row["unit_code"]], full_name=row["full_name"], date_of_birth=row["date_of_birth"],
+                            sex=row["sex"], stage=row["stage"]) for row in plan.candidates]
+    for candidate in candidates:
+        candidate.prepare()
+    Candidate.objects.bulk_create(candidates, batch_size=500)
+    reporter.step(len(candidates))
+    result = {"units": len(plan.units), "members": len(plan.members), "candidates": len(plan.candidates)}
     audit_record(actor=actor, action=AuditEntry.Action.IMPORT, obj=root, unit_path=root.path,
                  changes={"file": [None, file_name], "units": [None, result["units"]],
-                          "members": [None, result["members"]]})
+                          "members": [None, result["members"]], "candidates": [None, result["candidates"]]})
     return result
 
 
@@ -368,13 +428,15 @@ def errors_as_dicts(plan: Plan) -> list[dict]:
 
 # --- the template and the sample ---------------------------------------------
 
-def build_template(examples: list[list] | None = None, unit_examples: list[list] | None = None) -> bytes:
-    """The downloadable template: both sheets with their headers, required ones bold."""
+def build_template(examples: list[list] | None = None, unit_examples: list[list] | None = None,
+                   candidate_examples: list[list] | None = None) -> bytes:
+    """The downloadable template: the three sheets with their headers, required ones bold."""
     wb = Workbook()
     wb.remove(wb.active)
     fill = PatternFill("solid", fgColor="FFF2CC")
     for title, columns, rows in ((UNIT_SHEET, UNIT_COLUMNS, unit_examples or []),
-                                 (MEMBER_SHEET, MEMBER_COLUMNS, examples or [])):
+                                 (MEMBER_SHEET, MEMBER_COLUMNS, examples or []),
+                                 (CANDIDATE_SHEET, CANDIDATE_COLUMNS, candidate_examples or [])):
         ws = wb.create_sheet(title)
         ws.append([c[0] for c in columns])
         for cell, (_t, _a, required) in zip(ws[1], columns, strict=True):

@@ -8,7 +8,7 @@ from conftest import make_member, run_worker
 from dangvu.audit.models import AuditEntry
 from dangvu.orgs import imports, services
 from dangvu.orgs.imports import build_template
-from dangvu.orgs.models import ImportJob, Member, OrgUnit, UnitKind
+from dangvu.orgs.models import Candidate, ImportJob, Member, OrgUnit, UnitKind
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "mau-nhap-to-chuc.xlsx"
 
@@ -23,7 +23,8 @@ def test_the_committed_sample_imports_cleanly(root, org):
     plan = imports.build_plan(SAMPLE.read_bytes(), root=root)
     assert plan.errors == []
     result = imports.apply_plan(plan, root=root, actor=org.users["off"], file_name=SAMPLE.name)
-    assert result == {"units": 2, "members": 6}
+    assert result == {"units": 2, "members": 6, "candidates": 2}
+    assert Candidate.objects.get(full_name="Ma Thị Lan").stage == "xet_ket_nap"
     cell = OrgUnit.objects.get(code="TQ-0001-M02")
     assert cell.has_committee and cell.path.startswith(root.path)
     hoa = Member.objects.get(full_name="Lý Thị Hòa")
@@ -101,9 +102,9 @@ def test_upload_preview_and_apply_through_the_pages_and_the_real_worker(client, 
     assert response.status_code == 302 and job.status == "queued"
     run_worker()
     job.refresh_from_db()
-    assert job.status == "valid" and job.summary == {"units": 2, "members": 6, "errors": 0}
+    assert job.status == "valid" and job.summary == {"units": 2, "members": 6, "candidates": 2, "errors": 0}
     page = client.get(reverse("orgs:import_job", args=[job.pk]))
-    assert "sẽ tạo 2 đơn vị và 6 đảng viên" in page.content.decode()
+    assert "sẽ tạo 2 đơn vị, 6 đảng viên và 2 quần chúng ưu tú" in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("orgs:import_apply", args=[job.pk]))
     run_worker()
@@ -131,7 +132,7 @@ def test_template_download_has_both_sheets(client, org):
 
     from openpyxl import load_workbook
     wb = load_workbook(BytesIO(client.get(reverse("orgs:import_template")).content))
-    assert wb.sheetnames == ["Đơn vị", "Đảng viên"]
+    assert wb.sheetnames == ["Đơn vị", "Đảng viên", "Quần chúng ưu tú"]
     assert [c.value for c in wb["Đảng viên"][1]][:2] == ["Họ và tên", "Ngày sinh"]
 
 
@@ -146,3 +147,25 @@ def test_command_line_import_checks_then_writes(root, tmp_path, capsys):
     assert not Member.objects.filter(unit__code__startswith="TQ-0001-M").exists()
     call_command("import_org", str(SAMPLE), "--unit", "TQ-0001", verbosity=0)
     assert Member.objects.filter(unit__code__startswith="TQ-0001-M").count() == 6
+
+
+BAD_CANDIDATES = [
+    ["Hoàng Văn Dũng", "14/02/2003", "Nam", "Đang học", "TQ-0001-M01"],
+    ["Hoàng Văn Dũng", "14/02/2003", "Nam", "", "TQ-0001-M01"],  # 3: repeats row 2
+    ["Ma Thị Lan", "21/10/2001", "Nữ", "Đã kết nạp rồi", "TQ-0001-M01"],  # 4: a stage the sheet may not set
+    ["Lục Văn Nhỏ", "01/01/2019", "Nam", "", "TQ-0001-M01"],  # 5: a child
+    ["Vi Thị Xa", "01/01/2000", "Nữ", "", "A"],  # 6: a cell outside the import's root
+]
+
+
+def test_candidates_are_checked_row_by_row_and_written_only_when_all_are_right(root, org):
+    plan = imports.build_plan(build_template([], UNITS[:1], BAD_CANDIDATES), root=root)
+    found = {(e.sheet, e.row, e.column) for e in plan.errors}
+    assert found == {("Quần chúng ưu tú", 3, "Họ và tên"), ("Quần chúng ưu tú", 4, "Giai đoạn"),
+                     ("Quần chúng ưu tú", 5, "Ngày sinh"), ("Quần chúng ưu tú", 6, "Mã đơn vị")}
+    assert not Candidate.objects.exists()
+    plan = imports.build_plan(build_template([], UNITS[:1], BAD_CANDIDATES[:1]), root=root)
+    assert plan.errors == []
+    imports.apply_plan(plan, root=root, actor=None)
+    dung = Candidate.objects.get()
+    assert dung.stage == "dang_hoc" and dung.unit.code == "TQ-0001-M01" and dung.sort_key

@@ -32,4 +32,5 @@ class Command(BaseCommand):
         with tqdm(total=len(plan.units) + len(plan.members), desc="Nhập", unit="dòng",
                   disable=options["verbosity"] == 0) as bar:
             result = imports.apply_plan(plan, root=root, actor=actor, file_name=path.name, bar=bar)
-        self.stdout.write(f"Đã nhập {result['units']} đơn vị và {result['members']} đảng viên vào {root.name}.")
+        self.stdout.write(f"Đã nhập {result['units']} đơn vị, {result['members']} đảng viên và "
+                          f"{result.get('candidates', 0)} quần chúng ưu tú vào {root.name}.")
