@@ -161,18 +161,37 @@ def _sessions_by_units(unit: OrgUnit, period: Period) -> list[tuple[list[str], b
         pairs += list(sessions.filter(unit__isnull=False).values_list("unit__path", "id"))  # make-up sessions
         pairs += list(ConnectionPoint.objects.filter(session__in=sessions, unit__isnull=False)
                       .values_list("unit__path", "session_id"))
-        present = (Attendance.objects.filter(session__in=sessions, status=AttendanceStatus.PRESENT,
-                                             member_id__in=members_under(unit))
-                   .values_list("member_id", "session__campaign_id", "session_id"))
-        places = participation(unit, period).places
-        paths_by_session: dict[int, set] = defaultdict(set)  # the units of the members present
-        for member, campaign, session in present.iterator(chunk_size=10000):
-            where = places.get((campaign, member))
-            if where:
-                paths_by_session[session].update(where)
-        pairs += [(path, session) for session, paths in paths_by_session.items() for path in paths]
+        pairs += _units_of_members_present(sessions, unit)
         return [(units, online[s] == SessionMode.ONLINE) for s, units in group_prefixes(pairs, unit.path).items()]
     return memoised(("sessions", unit.path, period), compute)
+
+
+# The units of the members marked present at each session, by the rule of `participation`
+# (a stretch of membership under `unit`, overlapping the campaign, in one of its units),
+# worked out by the database: a province's million presences come back as its sessions'
+# few thousand (session, unit) pairs instead of a million rows for Python to place.
+_PRESENT_UNITS = """
+SELECT DISTINCT a.session_id, u.path
+FROM study_attendance a
+JOIN study_studysession s ON s.id = a.session_id
+JOIN study_campaign c ON c.id = s.campaign_id
+JOIN orgs_memberspan sp ON sp.member_id = a.member_id
+JOIN orgs_orgunit u ON u.id = sp.unit_id
+WHERE a.session_id IN ({sessions}) AND a.status = %s AND u.path LIKE %s
+  AND sp.start <= c."end" AND (sp."end" IS NULL OR (sp."end" > c.start AND sp."end" <> sp.start))
+  AND EXISTS (SELECT 1 FROM {campaign_units} cu JOIN orgs_orgunit cuu ON cuu.id = cu.orgunit_id
+              WHERE cu.campaign_id = c.id AND u.path LIKE cuu.path || '%%')
+"""
+
+
+def _units_of_members_present(sessions, unit: OrgUnit) -> list[tuple[str, int]]:
+    from django.db import connection
+
+    sql, params = sessions.values("id").query.sql_with_params()
+    query = _PRESENT_UNITS.format(sessions=sql, campaign_units=Campaign.units.through._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(query, [*params, AttendanceStatus.PRESENT, unit.path + "%"])
+        return [(path, session) for session, path in cursor.fetchall()]
 
 
 def _sessions_count(online: bool):
