@@ -99,19 +99,42 @@ def participation(unit: OrgUnit, period: Period) -> Participation:
     return memoised(("participation", unit.path, period), lambda: _participation(unit, period))
 
 
+# Where a member takes part in a campaign, the rule every study figure follows, written once
+# in SQL: a stretch of membership under the unit, overlapping the campaign's days (one of no
+# length never counts), in one of the campaign's units (subtrees included).
+# Campaign c, stretch sp, its unit u:
+_TAKES_PART = """sp.start <= c."end" AND (sp."end" IS NULL OR (sp."end" > c.start AND sp."end" <> sp.start))
+  AND EXISTS (SELECT 1 FROM study_campaign_units cu JOIN orgs_orgunit cuu ON cuu.id = cu.orgunit_id
+              WHERE cu.campaign_id = c.id AND u.path LIKE cuu.path || '%%')"""
+_PLACES = """
+SELECT DISTINCT c.id AS campaign_id, sp.member_id AS member_id, u.path AS path
+FROM study_campaign c
+JOIN orgs_memberspan sp ON sp.start <= c."end"
+JOIN orgs_orgunit u ON u.id = sp.unit_id
+WHERE c.id IN ({campaigns}) AND u.path LIKE %s AND """ + _TAKES_PART
+
+
+def _places_sql(campaign_ids: list[int], unit: OrgUnit) -> tuple[str, list]:
+    """The places query for these campaigns under `unit`, and its parameters."""
+    sql = _PLACES.format(campaigns=", ".join(["%s"] * len(campaign_ids)))
+    return sql, [*campaign_ids, unit.path + "%"]
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _participation(unit: OrgUnit, period: Period) -> Participation:
     campaigns = list(campaigns_reaching(unit, period))
     if not campaigns:
         return Participation([], {})
-    unit_paths = campaign_unit_paths(unit, period)
-    first, last = min(c.start for c in campaigns), max(c.end for c in campaigns)
-    spans = (MemberSpan.objects.filter(unit_id__in=units_under(unit), start__lte=last)
-             .exclude(end__lte=first).exclude(end=F("start")).values_list("member_id", "unit__path", "start", "end"))
     places = defaultdict(set)
-    for member, path, start, end in spans.iterator(chunk_size=5000):
-        for c in campaigns:
-            if start <= c.end and (end is None or end > c.start) and any(path.startswith(p) for p in unit_paths[c.pk]):
-                places[(c.pk, member)].add(path)
+    for campaign, member, path in _fetch(*_places_sql([c.pk for c in campaigns], unit)):
+        places[(campaign, member)].add(path)
     return Participation(campaigns, places)
 
 
@@ -166,10 +189,9 @@ def _sessions_by_units(unit: OrgUnit, period: Period) -> list[tuple[list[str], b
     return memoised(("sessions", unit.path, period), compute)
 
 
-# The units of the members marked present at each session, by the rule of `participation`
-# (a stretch of membership under `unit`, overlapping the campaign, in one of its units),
-# worked out by the database: a province's million presences come back as its sessions'
-# few thousand (session, unit) pairs instead of a million rows for Python to place.
+# The units of the members marked present at each session (where they took part in its
+# campaign), worked out by the database: a province's million presences come back as its
+# sessions' few thousand (session, unit) pairs instead of a million rows for Python to place.
 _PRESENT_UNITS = """
 SELECT DISTINCT a.session_id, u.path
 FROM study_attendance a
@@ -177,21 +199,13 @@ JOIN study_studysession s ON s.id = a.session_id
 JOIN study_campaign c ON c.id = s.campaign_id
 JOIN orgs_memberspan sp ON sp.member_id = a.member_id
 JOIN orgs_orgunit u ON u.id = sp.unit_id
-WHERE a.session_id IN ({sessions}) AND a.status = %s AND u.path LIKE %s
-  AND sp.start <= c."end" AND (sp."end" IS NULL OR (sp."end" > c.start AND sp."end" <> sp.start))
-  AND EXISTS (SELECT 1 FROM {campaign_units} cu JOIN orgs_orgunit cuu ON cuu.id = cu.orgunit_id
-              WHERE cu.campaign_id = c.id AND u.path LIKE cuu.path || '%%')
-"""
+WHERE a.session_id IN ({sessions}) AND a.status = %s AND u.path LIKE %s AND """ + _TAKES_PART
 
 
 def _units_of_members_present(sessions, unit: OrgUnit) -> list[tuple[str, int]]:
-    from django.db import connection
-
     sql, params = sessions.values("id").query.sql_with_params()
-    query = _PRESENT_UNITS.format(sessions=sql, campaign_units=Campaign.units.through._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(query, [*params, AttendanceStatus.PRESENT, unit.path + "%"])
-        return [(path, session) for session, path in cursor.fetchall()]
+    rows = _fetch(_PRESENT_UNITS.format(sessions=sql), [*params, AttendanceStatus.PRESENT, unit.path + "%"])
+    return [(path, session) for session, path in rows]
 
 
 def _sessions_count(online: bool):
@@ -227,6 +241,19 @@ def _points_rows(unit, period):
             .select_related("session__campaign", "unit").order_by("session__held_on", "id"))
 
 
+# Presences per unit where the members took part: counted per (campaign, member) and summed
+# per place by the database.
+_PRESENT_AT = """
+SELECT pl.path, SUM(x.n)
+FROM (SELECT s.campaign_id AS campaign_id, a.member_id AS member_id, COUNT(*) AS n
+      FROM study_attendance a JOIN study_studysession s ON s.id = a.session_id
+      WHERE a.session_id IN ({sessions}) AND a.status = %s
+      GROUP BY s.campaign_id, a.member_id) x
+JOIN ({places}) pl ON pl.campaign_id = x.campaign_id AND pl.member_id = x.member_id
+GROUP BY pl.path
+"""
+
+
 def _attendances(unit, period):
     """Lượt: a point's head count where one was given (at the point's unit, else the
     organiser's); otherwise each member marked present, at the units they belonged to."""
@@ -235,18 +262,34 @@ def _attendances(unit, period):
                  .values_list("session_id", "unit__path", "session__campaign__unit__path", "head_count"))
     counted = rollup(((u or o, n) for _s, u, o, n in heads), unit.path)
     with_heads = {s for s, *_rest in heads}
-    places = participation(unit, period).places
-    # presences counted in the database per member and campaign, then placed: a member who
-    # belonged to two cells of a commune counts in both cells and once in the commune
-    present = (Attendance.objects.filter(session__in=sessions, status=AttendanceStatus.PRESENT,
-                                         member_id__in=members_under(unit))
-               .exclude(session_id__in=with_heads).values_list("session__campaign_id", "member_id")
-               .annotate(n=Count("id")).order_by())
-    units_of = group_prefixes(((path, pair) for pair, paths in places.items() for path in paths), unit.path)
-    for campaign, member, n in present.iterator(chunk_size=10000):
-        for prefix in units_of.get((campaign, member), ()):
-            counted[prefix] = counted.get(prefix, 0) + n
-    return _values(counted)
+    p = participation(unit, period)
+    if not p.campaigns:
+        return _values(counted)
+    counted_here = sessions.exclude(id__in=with_heads)
+    places, place_params = _places_sql([c.pk for c in p.campaigns], unit)
+    sql, params = counted_here.values("id").query.sql_with_params()
+    at_places = _fetch(_PRESENT_AT.format(sessions=sql, places=places),
+                       [*params, AttendanceStatus.PRESENT, *place_params])
+    for prefix, n in rollup(((path, int(n)) for path, n in at_places), unit.path).items():
+        counted[prefix] = counted.get(prefix, 0) + n
+    # a member who belonged to two cells of a commune counts in both cells but once in the
+    # commune: the roll-up above counted them once per cell at every unit above both
+    moved = {pair: paths for pair, paths in p.places.items() if len(paths) > 1}
+    if moved:
+        present = (Attendance.objects.filter(session__in=counted_here, status=AttendanceStatus.PRESENT,
+                                             member_id__in={m for _c, m in moved})
+                   .values_list("session__campaign_id", "member_id").annotate(n=Count("id")).order_by())
+        for campaign, member, n in present:
+            paths = moved.get((campaign, member))
+            if not paths:
+                continue
+            times: dict[str, int] = defaultdict(int)
+            for path in paths:
+                for prefix in rollup([(path, 1)], unit.path):
+                    times[prefix] += 1
+            for prefix, k in times.items():
+                counted[prefix] -= n * (k - 1)
+    return _values({path: n for path, n in counted.items() if n})
 
 
 # --- participation and essays --------------------------------------------------------------

@@ -22,6 +22,9 @@ from dangvu.reports.models import Report
 from dangvu.study.models import Attendance, Essay
 
 D = datetime.date
+# the real task worker runs the builds; on PostgreSQL it closes its connection when it stops,
+# which a test inside one rolled-back transaction would not survive
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
