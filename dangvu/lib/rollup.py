@@ -5,7 +5,7 @@ its path, one step (4 characters) at a time. A value counted at a unit counts fo
 that unit and every ancestor down from `root`.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -68,7 +68,7 @@ def rollup_crossing(moves: Iterable[tuple[str, str | None, int]], root: str) -> 
 def group_prefixes(pairs: Iterable[tuple[str, object]], root: str) -> dict[object, list[str]]:
     """For each distinct thing of (path, thing), the units at or below `root` that hold it
     (its paths and their ancestors), each once: a member of two cells of one commune is
-    in both cells and once in the commune."""
+    in both cells and once in the commune. Things at one unit share that unit's list."""
     first: dict[object, str] = {}  # most things are at one unit: no set for them
     more: dict[object, set] = {}
     for path, thing in pairs:
@@ -92,11 +92,16 @@ def group_prefixes(pairs: Iterable[tuple[str, object]], root: str) -> dict[objec
 
 
 def count_prefixes(groups: Iterable[list[str]]) -> dict[str, int]:
-    """How many of the things (each given by its units) every unit holds."""
+    """How many of the things (each given by its units) every unit holds. Things at the same
+    single unit share one list (group_prefixes makes one per unit), counted together: a
+    province's 300,000 essays sit in 12,000 cells."""
+    groups = list(groups)
+    same = Counter(map(id, groups))
+    lists = {id(units): units for units in groups}
     out: dict[str, int] = defaultdict(int)
-    for units in groups:
-        for prefix in units:
-            out[prefix] += 1
+    for key, n in same.items():
+        for prefix in lists[key]:
+            out[prefix] += n
     return dict(out)
 
 
