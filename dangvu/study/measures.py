@@ -9,7 +9,7 @@ Sessions, connection points and lượt belong to the units whose points and mem
 they are, and to the organiser: a cell never shows the province's conference.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -91,6 +91,15 @@ class Participation:
             if campaign_ids is None or c in campaign_ids:
                 for path in paths:
                     yield path, c, m
+
+
+def pair_units(unit: OrgUnit, period: Period) -> dict[tuple[int, int], list[str]]:
+    """(campaign, member) → the units where the member took part in it, with their ancestors,
+    each once; the same list object for everyone at one unit (once per compute_all)."""
+    def compute():
+        places = participation(unit, period).places
+        return group_prefixes(((path, pair) for pair, paths in places.items() for path in paths), unit.path)
+    return memoised(("pair units", unit.path, period), compute)
 
 
 def participation(unit: OrgUnit, period: Period) -> Participation:
@@ -306,9 +315,14 @@ def _attended(unit, period) -> set:
 
 def _participants(unit, period):
     p = participation(unit, period)
-    eligible = rollup_distinct(((path, m) for path, c, m in p.pairs()), unit.path)
     attended = _attended(unit, period)
-    took_part = rollup_distinct(((path, m) for path, c, m in p.pairs() if (c, m) in attended), unit.path)
+    if len(p.campaigns) == 1:  # a member is one (campaign, member) pair: their units are known
+        units = pair_units(unit, period)
+        eligible = count_prefixes(units.values())
+        took_part = count_prefixes(u for pair, u in units.items() if pair in attended)
+    else:  # a member of several campaigns counts once
+        eligible = rollup_distinct(((path, m) for path, c, m in p.pairs()), unit.path)
+        took_part = rollup_distinct(((path, m) for path, c, m in p.pairs() if (c, m) in attended), unit.path)
     return {path: Value.rate(took_part.get(path, 0), n) for path, n in eligible.items()}
 
 
@@ -343,24 +357,38 @@ def members_under(unit: OrgUnit):
 
 
 def _essays_by_units(unit, period) -> list:
-    """One entry per essay: (the units where its writer was eligible, with their ancestors,
-    each once; status; returned before; reason). Worked out once per compute_all."""
+    """The essays tallied: (the units where their writers took part, with their ancestors,
+    each once; how many; status; returned before; reason), one entry per distinct kind, so
+    that each essay figure reads thousands of entries, not 300,000 essays. An essay is one
+    (campaign, member) pair's. Worked out once per compute_all."""
     def compute():
         p = participation(unit, period)
+        units_of = pair_units(unit, period)
         essays = (Essay.objects.filter(campaign__in=[c for c in p.campaigns if c.essay_required],
                                        member_id__in=members_under(unit))
-                  .values_list("id", "campaign_id", "member_id", "status", "was_returned", "return_reason"))
-        facts, pairs = {}, []
-        for e, c, m, status, was_returned, reason in essays.iterator(chunk_size=5000):
-            facts[e] = (status, was_returned, reason)
-            pairs += [(path, e) for path in p.places.get((c, m), ())]
-        return [(units, *facts[e]) for e, units in group_prefixes(pairs, unit.path).items()]
+                  .values_list("campaign_id", "member_id", "status", "was_returned", "return_reason"))
+        tally, lists = Counter(), {}
+        for c, m, status, was_returned, reason in essays.iterator(chunk_size=5000):
+            units = units_of.get((c, m))
+            if units:
+                lists[id(units)] = units
+                tally[(id(units), status, was_returned, reason)] += 1
+        return [(lists[key], n, *facts) for (key, *facts), n in tally.items()]
     return memoised(("essays", unit.path, period), compute)
+
+
+def _count_weighted(entries) -> dict[str, int]:
+    out: dict[str, int] = defaultdict(int)
+    for units, n in entries:
+        for prefix in units:
+            out[prefix] += n
+    return dict(out)
 
 
 def _essay_measure(test):
     def compute(unit, period):
-        return _values(count_prefixes(units for units, *facts in _essays_by_units(unit, period) if test(*facts)))
+        return _values(_count_weighted((units, n) for units, n, *facts in _essays_by_units(unit, period)
+                                       if test(*facts)))
     return compute
 
 
@@ -368,13 +396,13 @@ def _required_counts(unit, period) -> dict[str, int]:
     def compute():
         p = participation(unit, period)
         required = {c.pk for c in p.campaigns if c.essay_required}
-        return rollup_distinct(((path, (c, m)) for path, c, m in p.pairs(required)), unit.path)
+        return count_prefixes(units for (c, _m), units in pair_units(unit, period).items() if c in required)
     return memoised(("required", unit.path, period), compute)
 
 
 def _submitted_at(unit, period) -> dict[str, int]:
     return memoised(("submitted", unit.path, period),
-                    lambda: count_prefixes(units for units, *_facts in _essays_by_units(unit, period)))
+                    lambda: _count_weighted((units, n) for units, n, *_facts in _essays_by_units(unit, period)))
 
 
 def _not_submitted(unit, period):

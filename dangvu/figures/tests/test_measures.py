@@ -217,3 +217,17 @@ def test_theory_levels_count_in_the_unit_of_that_day(year):
     assert values(year.P, Y2025)["training.theory_sent_trung_cap"].value == 1
     rows = measures.get("training.theory_completed_trung_cap").rows(year.P, Y2026)
     assert [t.member_id for t in rows] == [year.z.pk]
+
+
+def test_a_member_of_two_campaigns_counts_once_among_participants(year):
+    """With one campaign a member is one (campaign, member) pair; with two, once all the same."""
+    second = study.campaign_create(actor=None, unit=year.G, title="Học tập chuyên đề", documents=[], units=[year.G],
+                                   start=D(2026, 4, 1), end=D(2026, 4, 30), essay_required=False)
+    session = study.session_record(actor=None, campaign=second, held_on=D(2026, 4, 10))
+    study.attendance_record(actor=None, session=session, unit_path=year.G.path,
+                            marks={year.sec_member.pk: "present", year.mem_member.pk: "present"})
+    got = values(year.G, Y2026)["study.participants"]
+    # eligible in March or April: sec, mem, other, x (A) and out, f (B); present: mem, x, other, then sec
+    assert (got.numerator, got.denominator) == (4, 6)
+    cell = values(year.A, Y2026)["study.participants"]
+    assert (cell.numerator, cell.denominator) == (4, 4)  # other was in A during the first
