@@ -55,4 +55,5 @@ class Table:
 
 def figures_table(request, unit: OrgUnit, period: Period, keys: list[str] | None = None) -> Table:
     chosen = [m for m in readable_measures(request, unit) if keys is None or m.key in keys]
-    return Table(unit, period, chosen, measures.compute_all(unit, period, chosen), children_in(unit, period))
+    return Table(unit, period, chosen, measures.compute_all(unit, period, chosen, levels=1),
+                 children_in(unit, period))

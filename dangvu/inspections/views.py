@@ -84,7 +84,7 @@ def unit_inspections(request, pk):
     in_year = inspections_visible(request, unit).filter(end__gte=period.start, end__lte=period.end).order_by(
         "-end", "-id")
     summary = [m for m in (measures.get(k) for k in SUMMARY) if m]
-    values = measures.compute_all(unit, period, summary)
+    values = measures.compute_all(unit, period, summary, levels=1)  # the unit and its sub-units
     children = list(OrgUnit.objects.get_children(unit).filter(valid_from__lte=period.end).exclude(
         valid_to__lt=period.start).order_by("path"))
     return render(request, "inspections/unit_inspections.html", {

@@ -179,7 +179,7 @@ def session_figures(campaign: Campaign, unit: OrgUnit) -> SessionFigures:
     keys = ["study.sessions", "study.online_sessions", "study.points", "study.attendances"]
     chosen = [measures.get(k) for k in keys]
     with only_campaign(campaign):
-        table = measures.compute_all(unit, Period(campaign.start, campaign.end), chosen)
+        table = measures.compute_all(unit, Period(campaign.start, campaign.end), chosen, levels=0)
     n = [int(measures.value_at(table[m.key], unit.path, m).value) for m in chosen]
     return SessionFigures(sessions=n[0], online_sessions=n[1], connection_points=n[2], attendances=n[3])
 
@@ -222,7 +222,7 @@ def year_summary(unit: OrgUnit, year: int) -> YearSummary:
             "training.candidates_enrolled", "training.candidates_completed", "training.new_member_classes",
             "training.new_members_enrolled", "training.new_members_completed"]
     chosen = [measures.get(k) for k in keys]
-    table = measures.compute_all(unit, Period.year(year), chosen)
+    table = measures.compute_all(unit, Period.year(year), chosen, levels=0)  # the unit's own figures
     v = {m.key: measures.value_at(table[m.key], unit.path, m) for m in chosen}
     n = {k: int(value.value) for k, value in v.items()}
     figures = CampaignFigures(
