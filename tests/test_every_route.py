@@ -156,6 +156,7 @@ ROUTES = {
     "reports:detail": ("get", lambda w: f"/reports/{w.report.pk}/", None, "200 200 200 404 404 r"),
     "reports:download": ("get", lambda w: f"/reports/{w.report.pk}/docx/download/", None, "200 200 200 404 404 r"),
     "reports:preview": ("get", lambda w: f"/reports/{w.report.pk}/preview-99.png", None, "404 404 404 404 404 r"),
+    "reports:version": ("get", lambda w: f"/reports/{w.report.pk}/versions/1/", None, "200 200 200 404 404 r"),
     "reports:template": ("get", lambda w: f"/report-templates/{w.template.pk}/", None, "404 200 200 404 404 r"),
     "POST /api/units/{unit_id}/reports": ("post", lambda w: f"/api/units/{w.org.A.pk}/reports", {
         "from": "2026-01-01", "to": "2026-12-31"}, "201 201 403 404 404 401"),

@@ -137,8 +137,12 @@ def _context(request, report: Report, can_write: bool, can_issue: bool) -> dict:
         "issue_form": IssueForm(initial={"issued_on": timezone.localdate()}),
         "versions": report.versions.select_related("author")[:20],
         "corrections": report.corrections.all(), "has_pdf": _office_installed(),
+        "pages": range(2, PREVIEW_PAGES + 1),
         "breadcrumbs": breadcrumbs(request, report.unit) + [report.unit],
     }
+
+
+PREVIEW_PAGES = 4  # the first pages, as pictures, in the page's preview
 
 
 def _office_installed() -> bool:
@@ -183,6 +187,20 @@ def report_preview(request, pk, page):
     response = HttpResponse(picture, content_type="image/png")
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+def report_version(request, pk, number):
+    """The report's text as one of its versions left it, beside the text now."""
+    report = get_report_for_user(request, pk)
+    version = report.versions.select_related("author").filter(number=number).first()
+    if version is None:
+        raise Http404
+    now = {s["key"]: s.get("text", "") for s in report.sections}
+    sections = [(s, now.get(s["key"], "")) for s in version.sections if s.get("kind") in ("computed", "targets",
+                                                                                          "narrative")]
+    return render(request, "reports/report_version.html", {
+        "report": report, "unit": report.unit, "version": version, "sections": sections,
+        "breadcrumbs": breadcrumbs(request, report.unit) + [report.unit]})
 
 
 def template_detail(request, pk):

@@ -386,3 +386,16 @@ def test_the_terminal_command_writes_the_files(year, tmp_path):
 
     with pytest.raises(CommandError, match="Không có đơn vị"):
         call_command("build_report", "--unit", "KHONG", stdout=io.StringIO())
+
+
+def test_a_version_shows_the_text_then_beside_the_text_now(client, year, build):
+    report = build(year.G)
+    services.narrative_update(actor=None, report=report, key="han-che", text="Bản đầu.")
+    services.narrative_update(actor=None, report=report, key="han-che", text="Bản sửa lại.")
+    client.force_login(year.users["off"])
+    versions = list(report.versions.order_by("number").values_list("number", flat=True))
+    page = client.get(f"/reports/{report.pk}/versions/{versions[1]}/").content.decode()
+    assert "Bản đầu." in page and "Bản sửa lại." in page
+    assert client.get(f"/reports/{report.pk}/versions/999/").status_code == 404
+    client.force_login(year.users["out"])
+    assert client.get(f"/reports/{report.pk}/versions/{versions[1]}/").status_code == 404
