@@ -53,7 +53,9 @@ class Table:
         return value_at(self.values[measure.key], (unit or self.unit).path, measure)
 
 
-def figures_table(request, unit: OrgUnit, period: Period, keys: list[str] | None = None) -> Table:
+def figures_table(request, unit: OrgUnit, period: Period, keys: list[str] | None = None,
+                  levels: int = 1) -> Table:
+    """The figures the user may read for the unit and (levels=1) its sub-units, or the unit alone."""
     chosen = [m for m in readable_measures(request, unit) if keys is None or m.key in keys]
-    return Table(unit, period, chosen, measures.compute_all(unit, period, chosen, levels=1),
-                 children_in(unit, period))
+    return Table(unit, period, chosen, measures.compute_all(unit, period, chosen, levels=levels),
+                 children_in(unit, period) if levels else [])

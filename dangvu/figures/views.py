@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from dangvu.accounts.permissions import UNITS_READ
 from dangvu.figures.access import get_measure_for_user
-from dangvu.figures.selectors import figures_table, period_from
+from dangvu.figures.selectors import children_in, figures_table, period_from
 from dangvu.lib import measures
 from dangvu.lib.periods import Period, possible_year
 from dangvu.lib.xlsx import xlsx_response
@@ -46,11 +46,20 @@ def _date(text: str | None) -> datetime.date | None:
     raise ValueError(text)
 
 
+# Beyond this many sub-units the page shows the unit's own figures (a province's thousand
+# sub-units as columns help nobody); the table by sub-unit is the .xlsx.
+CHILD_COLUMNS = 40
+
+
 def dashboard(request, pk):
     unit = get_unit_for_user(request, pk, UNITS_READ)
     period, problem = _period(request)
-    table = figures_table(request, unit, period)
-    before = figures_table(request, unit, period.previous())
+    if request.GET.get("format") == "xlsx":
+        return _by_sub_unit_xlsx(request, unit, period)
+    sub_units = len(children_in(unit, period))
+    levels = 1 if sub_units <= CHILD_COLUMNS else 0
+    table = figures_table(request, unit, period, levels=levels)
+    before = figures_table(request, unit, period.previous(), levels=0)
     areas = []
     for area, label in measures.AREAS.items():
         rows = [(m, table.value(m), before.value(m), [(c, table.value(m, c)) for c in table.children])
@@ -65,8 +74,22 @@ def dashboard(request, pk):
         "unit": unit, "period": period, "previous": period.previous(), "areas": areas, "children": table.children,
         "problem": problem, "query": _query(period), "years": range(timezone.localdate().year, 2019, -1),
         "participants": any(m.key == "study.participants" for m in table.measures),
+        "sub_units": sub_units, "too_many": sub_units > CHILD_COLUMNS,
         "quarter": request.GET.get("quarter", ""),
         "breadcrumbs": breadcrumbs(request, unit) + [unit]})
+
+
+def _by_sub_unit_xlsx(request, unit, period: Period):
+    """Every figure the user may read, for the unit and each sub-unit: one row a unit."""
+    table = figures_table(request, unit, period)
+    headers = [_("Unit")] + [f"{m.label} ({m.unit})" for m in table.measures]
+    rows = ([u.name] + [_cell(table.value(m, u), m) for m in table.measures] for u in [unit] + table.children)
+    return xlsx_response(f"so-lieu-{unit.code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx", str(unit.name),
+                         headers, rows)
+
+
+def _cell(value, measure):
+    return float(value.value) if measure.rate else int(value.value)
 
 
 def _query(period: Period) -> str:

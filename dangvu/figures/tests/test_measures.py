@@ -231,3 +231,26 @@ def test_a_member_of_two_campaigns_counts_once_among_participants(year):
     assert (got.numerator, got.denominator) == (4, 6)
     cell = values(year.A, Y2026)["study.participants"]
     assert (cell.numerator, cell.denominator) == (4, 4)  # other was in A during the first
+
+
+def test_a_unit_with_many_sub_units_shows_its_own_figures_and_gives_the_rest_as_xlsx(client, year, monkeypatch):
+    import io
+
+    from openpyxl import load_workbook
+
+    from dangvu.figures import views
+
+    client.force_login(year.users["off"])
+    page = client.get(f"/units/{year.G.pk}/figures/?year=2026").content.decode()
+    assert year.A.name in page and 'id="many-sub-units"' not in page  # two sub-units: columns
+    monkeypatch.setattr(views, "CHILD_COLUMNS", 1)
+    page = client.get(f"/units/{year.G.pk}/figures/?year=2026").content.decode()
+    assert 'id="many-sub-units"' in page and f"<th class=\"num hide-sm\">{year.A.name}" not in page
+    answer = client.get(f"/units/{year.G.pk}/figures/?year=2026&format=xlsx")
+    sheet = load_workbook(io.BytesIO(answer.content)).worksheets[0]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = next(r for r in rows if r and r[0] in ("Đơn vị", "Unit"))
+    column = next(i for i, h in enumerate(header) if h and h.startswith(str(measures.get("members.total").label)))
+    by_unit = {r[0]: r[column] for r in rows[rows.index(header) + 1:]}
+    for unit in (year.G, year.A, year.B):
+        assert by_unit[unit.name] == values(unit, Y2026)["members.total"].value
