@@ -1,10 +1,13 @@
 """Documents the committees issued, counted where they were issued."""
 
+from collections import defaultdict
+
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.accounts.permissions import DOCUMENTS_READ
-from dangvu.documents.models import Document
-from dangvu.lib.measures import Column, Measure, Value, register, register_area
+from dangvu.documents.models import DocType, Document
+from dangvu.lib.measures import Column, Measure, Value, memoised, register, register_area
 from dangvu.lib.rollup import rollup
 
 register_area("documents", _("Documents"))
@@ -15,6 +18,13 @@ def _issued(unit, period):
                                    issued_on__gte=period.start, issued_on__lte=period.end)
 
 
+COLUMNS = [Column("reference", _("Number"), lambda d: d.reference),
+           Column("doc_type", _("document type"), lambda d: d.get_doc_type_display()),
+           Column("issued_on", _("date"), lambda d: d.issued_on),
+           Column("summary", _("summary"), lambda d: d.summary),
+           Column("unit", _("Unit"), lambda d: d.unit.name)]
+
+
 register(Measure(
     key="documents.issued", label=_("Documents issued"),
     definition=_("Documents the unit and the units below it issued, with a number of their register, dated in "
@@ -23,8 +33,37 @@ register(Measure(
     compute=lambda unit, period: {path: Value(n) for path, n in rollup(
         ((p, 1) for p in _issued(unit, period).values_list("unit__path", flat=True)), unit.path).items()},
     rows=lambda unit, period: _issued(unit, period).select_related("unit").order_by("issued_on", "id"),
-    columns=[Column("reference", _("Number"), lambda d: d.reference),
-             Column("doc_type", _("document type"), lambda d: d.get_doc_type_display()),
-             Column("issued_on", _("date"), lambda d: d.issued_on),
-             Column("summary", _("summary"), lambda d: d.summary),
-             Column("unit", _("Unit"), lambda d: d.unit.name)]))
+    columns=COLUMNS))
+
+
+# --- by type: what a report prints ("ban hành 12 nghị quyết, 30 quyết định…") ---------------
+
+SLUG = {"QĐ": "qd", "ĐA": "da"}  # keys are ASCII: documents.issued_qd
+
+
+def _issued_by_type(unit, period) -> dict[str, dict[str, int]]:
+    """{type: {path: n}} in one query, shared by the per-type measures of one computation."""
+    def compute():
+        counts: dict[str, list] = defaultdict(list)
+        for path, doc_type in _issued(unit, period).values_list("unit__path", "doc_type"):
+            counts[doc_type].append((path, 1))
+        return {t: rollup(pairs, unit.path) for t, pairs in counts.items()}
+    return memoised(("documents by type", unit.path, period), compute)
+
+
+def _register_type(doc_type: str, label) -> None:
+    key = "documents.issued_" + SLUG.get(doc_type, doc_type.lower())
+    register(Measure(
+        key=key, label=format_lazy("{}: {}", _("Documents issued"), label),
+        definition=format_lazy("{} {}", _("Documents of this type the unit and the units below it issued, dated in "
+                                          "the period:"), label),
+        unit=_("documents"), area="documents", permission=DOCUMENTS_READ,
+        compute=lambda unit, period: {path: Value(n) for path, n in
+                                      _issued_by_type(unit, period).get(doc_type, {}).items()},
+        rows=lambda unit, period: _issued(unit, period).filter(doc_type=doc_type).select_related("unit")
+        .order_by("issued_on", "id"),
+        columns=COLUMNS))
+
+
+for _type, _label in DocType.choices:
+    _register_type(_type, _label)

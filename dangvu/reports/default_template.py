@@ -50,7 +50,10 @@ SECTIONS = [
              "giám sát đã được thực hiện][; còn {inspections.recommendations_overdue} kiến nghị quá hạn chưa "
              "thực hiện]."},
     {"key": "van-ban", "kind": "computed", "level": 3, "title": "5. Công tác văn phòng cấp ủy",
-     "text": "Ban hành {documents.issued} văn bản lãnh đạo, chỉ đạo, hướng dẫn và báo cáo theo đúng thể thức."},
+     "text": "Ban hành {documents.issued} văn bản theo đúng thể thức[, trong đó {documents.issued_nq} nghị quyết]"
+             "[, {documents.issued_ct} chỉ thị][, {documents.issued_qd} quyết định, quy định]"
+             "[, {documents.issued_kh} kế hoạch][, {documents.issued_hd} hướng dẫn][, {documents.issued_bc} báo cáo]"
+             "[, {documents.issued_tb} thông báo]."},
     {"key": "tuyen-truyen", "kind": "narrative", "level": 3,
      "title": "6. Công tác tuyên truyền; học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
      "text": "Kết quả tuyên truyền các ngày lễ lớn, sự kiện chính trị; mô hình, điển hình học tập và làm theo "
