@@ -152,6 +152,8 @@ ROUTES = {
                                              "200 200 200 200 404 401"),
     "orgs:unit_merge": ("get", lambda w: f"/units/{w.org.G.pk}/merge/", None, "404 200 403 404 404 r"),
     "orgs:unit_split": ("get", lambda w: f"/units/{w.org.A.pk}/split/", None, "404 200 403 404 404 r"),
+    "figures:trend": ("get", lambda w: f"/units/{w.org.A.pk}/figures/members.total/trend.png", None,
+                      "200 200 200 404 404 r"),
     "reports:unit_reports": ("get", lambda w: f"/units/{w.org.A.pk}/reports/", None, "200 200 200 404 404 r"),
     "reports:detail": ("get", lambda w: f"/reports/{w.report.pk}/", None, "200 200 200 404 404 r"),
     "reports:download": ("get", lambda w: f"/reports/{w.report.pk}/docx/download/", None, "200 200 200 404 404 r"),

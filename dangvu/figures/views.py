@@ -131,3 +131,31 @@ def figure_chart(request, pk, key):
     response = HttpResponse(png(chart), content_type="image/png")
     response["Cache-Control"] = "private, max-age=60"
     return response
+
+
+TREND_YEARS = 5
+
+
+def trend(unit, measure, last_year: int) -> list[tuple[int, float]]:
+    """The unit's figure for each of the TREND_YEARS whole years up to `last_year`."""
+    out = []
+    for year in range(last_year - TREND_YEARS + 1, last_year + 1):
+        values = measures.compute_all(unit, Period.year(year), [measure], levels=0)[measure.key]
+        out.append((year, float(measures.value_at(values, unit.path, measure).value)))
+    return out
+
+
+def figure_trend(request, pk, key):
+    """The unit's figure over the last five years (to the year asked for), as bars."""
+    from django.http import HttpResponse
+
+    from dangvu.lib.charts import Bars, png
+
+    unit, measure = get_measure_for_user(request, pk, key)
+    period, _problem = _period(request)
+    points = trend(unit, measure, period.end.year)
+    chart = Bars(title=f"{measure.label} · {unit.name}", labels=[str(y) for y, _v in points],
+                 values=[v for _y, v in points], unit=str(measure.unit), out_of=100 if measure.rate else None)
+    response = HttpResponse(png(chart), content_type="image/png")
+    response["Cache-Control"] = "private, max-age=300"
+    return response

@@ -254,3 +254,17 @@ def test_a_unit_with_many_sub_units_shows_its_own_figures_and_gives_the_rest_as_
     by_unit = {r[0]: r[column] for r in rows[rows.index(header) + 1:]}
     for unit in (year.G, year.A, year.B):
         assert by_unit[unit.name] == values(unit, Y2026)["members.total"].value
+
+
+def test_a_figure_over_five_years(client, year):
+    from dangvu.figures.views import trend
+
+    points = dict(trend(year.G, measures.get("members.total"), 2026))
+    assert list(points) == [2022, 2023, 2024, 2025, 2026]
+    assert points[2026] == values(year.G, Y2026)["members.total"].value == 7
+    assert points[2025] == values(year.G, Y2025)["members.total"].value
+    client.force_login(year.users["off"])
+    answer = client.get(f"/units/{year.G.pk}/figures/members.total/trend.png?year=2026")
+    assert answer.status_code == 200 and answer.content.startswith(b"\x89PNG")
+    client.force_login(year.users["out"])  # a sibling cell's secretary: the commune is not hers
+    assert client.get(f"/units/{year.G.pk}/figures/members.total/trend.png").status_code == 404
