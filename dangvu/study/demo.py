@@ -28,6 +28,7 @@ from dangvu.orgs.models import (
     path_prefixes,
 )
 from dangvu.study import services, training
+from dangvu.study.demo_essays import essay as member_essay
 from dangvu.study.models import (
     Attendance,
     AttendanceStatus,
@@ -100,7 +101,7 @@ def build_study_demo(*, seed: int = 2025, today: datetime.date | None = None, pr
             # members of the province while the campaign runs: not those admitted after it, nor the dead
             eligible = list(services.eligible_members(campaign).select_related("unit").order_by("pk"))
             counts["attendance"] += _attend(rng, session, eligible, grassroots, rate=0.985)
-            counts["essays"] += _essays(rng, campaign, eligible, open_=is_open, today=today, progress=progress)
+            counts["essays"] += _essays(rng, campaign, doc, eligible, open_=is_open, today=today, progress=progress)
 
         counts["classes"] += _classes(rng, grassroots, today)
         _theory(rng, members)
@@ -127,18 +128,25 @@ def _attend(rng, session, members, grassroots, rate: float) -> int:
     return len(rows)
 
 
-def _essays(rng, campaign, members, *, open_: bool, today, progress: bool) -> int:
+def _essays(rng, campaign, doc, members, *, open_: bool, today, progress: bool) -> int:
     """~99.5% submit a closed campaign (60% so far for the open one); about 2 in 1,000
     are returned as thin or copied and reworked, as in the district's 13 of 5,875."""
     submit_rate = 0.6 if open_ else 0.995
     now = timezone.now()
-    rows, previous = [], None
+    # one planted pair a campaign is readable Vietnamese, so that its side-by-side view shows
+    # what a copy looks like; more would pair with each other, sharing their frames' wording
+    rows, previous, readable = [], None, False
     for m in tqdm(members, desc=campaign.title[:40], disable=not progress, leave=False):
         if rng.random() >= submit_rate:
             continue
         roll = rng.random()
-        if roll < 0.0012 and previous is not None:
-            text = previous[: len(previous) * 4 // 5]  # a copy of the essay before it
+        if roll < 0.0012 and previous is not None and rows:
+            if not readable:  # the first copy of the campaign copies an essay written to be read
+                rows[-1].text = previous = member_essay(rng, doc=f"Nghị quyết số {doc.reference}",
+                                                        number=str(doc.number), place=rows[-1].member.unit.name,
+                                                        year=today.year)
+                readable = True
+            text = previous[: len(previous) * 4 // 5].rsplit(" ", 1)[0]  # a copy of the essay before it
             kind = ReturnReason.COPIED
         elif roll < 0.0022:
             text = campaign.documents.first().text + " Bản thân tôi nhất trí cao."
