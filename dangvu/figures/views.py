@@ -119,14 +119,15 @@ def figure_chart(request, pk, key):
     picture the report will carry."""
     from django.http import HttpResponse
 
-    from dangvu.lib.charts import Bars, png
+    from dangvu.lib.charts import Bars, lowest_and_highest, png
 
     unit, measure = get_measure_for_user(request, pk, key)
     period, _problem = _period(request)
     table = figures_table(request, unit, period, [key])
-    units = [unit] + table.children
-    chart = Bars(title=f"{measure.label} · {period.label}", labels=[u.name for u in units],
-                 values=[float(table.value(measure, u).value) for u in units], unit=str(measure.unit),
+    children, note = lowest_and_highest([(u.name, float(table.value(measure, u).value)) for u in table.children])
+    bars = [(unit.name, float(table.value(measure).value))] + children
+    chart = Bars(title=f"{measure.label} · {period.label}" + (f" · {note}" if note else ""),
+                 labels=[name for name, _ in bars], values=[v for _, v in bars], unit=str(measure.unit),
                  out_of=100 if measure.rate else None)
     response = HttpResponse(png(chart), content_type="image/png")
     response["Cache-Control"] = "private, max-age=60"

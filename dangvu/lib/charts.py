@@ -36,6 +36,19 @@ def _number(value: float) -> str:
     return f"{value:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
+MOST_BARS = 40  # more than this no page or printed report shows legibly
+
+
+def lowest_and_highest(bars: list[tuple[str, float]], most: int = MOST_BARS) -> tuple[list[tuple[str, float]], str]:
+    """At most `most` bars: for a province's thousand sub-units, the lowest and the highest
+    half each (the full list is in the table), with a note for the title; else all, no note."""
+    if len(bars) <= most:
+        return bars, ""
+    ranked = sorted(bars, key=lambda b: b[1])
+    half = most // 2
+    return ranked[:half] + ranked[-half:], f"{half} đơn vị thấp nhất và {half} đơn vị cao nhất trong {len(bars)} đơn vị"
+
+
 def png(chart: Bars, width: float = 7.0) -> bytes:
     rows = max(len(chart.labels), 1)
     figure = Figure(figsize=(width, 0.9 + 0.38 * rows), dpi=150)

@@ -7,7 +7,7 @@ import datetime
 from django.utils import timezone
 
 from dangvu.lib import measures, partydoc
-from dangvu.lib.charts import Bars, png
+from dangvu.lib.charts import Bars, lowest_and_highest, png
 from dangvu.reports.models import Report
 from dangvu.reports.wording import fmt_count, fmt_percent
 
@@ -49,24 +49,15 @@ def appendix_rows(report: Report, keys: list[str]) -> list[list[str]]:
     return rows
 
 
-CHART_UNITS = 40  # more bars than this no page can show legibly
-
-
 def chart_png(report: Report, key: str) -> bytes | None:
-    """The figure by sub-unit as bars; a province with hundreds of sub-units shows the lowest
-    and the highest (the full list is in the appendix)."""
+    """The figure by sub-unit as bars (a province's lowest and highest; the appendix has all)."""
     measure = measures.get(key)
     units = report.values.get("units", [])[1:] or report.values.get("units", [])
     if measure is None or not units:
         return None
     current = report.values.get("current", {}).get(key, {})
-    bars = [(name, float((current.get(path) or [0])[0])) for path, name in units]
-    title = f"{measure.label} · {report.period.label}"
-    if len(bars) > CHART_UNITS:
-        ranked = sorted(bars, key=lambda b: b[1])
-        half = CHART_UNITS // 2
-        bars = ranked[:half] + ranked[-half:]
-        title += f" · {half} đơn vị thấp nhất và {half} đơn vị cao nhất trong {len(units)} đơn vị"
+    bars, note = lowest_and_highest([(name, float((current.get(path) or [0])[0])) for path, name in units])
+    title = f"{measure.label} · {report.period.label}" + (f" · {note}" if note else "")
     return png(Bars(title=title, labels=[name for name, _ in bars], values=[v for _, v in bars],
                     unit=str(measure.unit), out_of=100 if measure.rate else None))
 

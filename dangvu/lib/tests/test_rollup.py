@@ -32,3 +32,4 @@ def test_counts_and_groups_agree(pairs):
     assert count_prefixes(groups.values()) == brute(pairs, "0001")
     counted = rollup([(p, 1) for p, _ in set(pairs)], "0001")
     assert all(counted[u] >= n for u, n in brute(pairs, "0001").items())
+
