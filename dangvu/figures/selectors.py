@@ -54,8 +54,11 @@ class Table:
 
 
 def figures_table(request, unit: OrgUnit, period: Period, keys: list[str] | None = None,
-                  levels: int = 1) -> Table:
-    """The figures the user may read for the unit and (levels=1) its sub-units, or the unit alone."""
+                  levels: int = 1, children: list[OrgUnit] | None = None) -> Table:
+    """The figures the user may read for the unit and (levels=1) its sub-units (`children`
+    when the caller already has them), or the unit alone."""
     chosen = [m for m in readable_measures(request, unit) if keys is None or m.key in keys]
+    if levels and children is None:
+        children = children_in(unit, period)
     return Table(unit, period, chosen, measures.compute_all(unit, period, chosen, levels=levels),
-                 children_in(unit, period) if levels else [])
+                 children if levels else [])

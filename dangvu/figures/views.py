@@ -56,9 +56,10 @@ def dashboard(request, pk):
     period, problem = _period(request)
     if request.GET.get("format") == "xlsx":
         return _by_sub_unit_xlsx(request, unit, period)
-    sub_units = len(children_in(unit, period))
+    children = children_in(unit, period)
+    sub_units = len(children)
     levels = 1 if sub_units <= CHILD_COLUMNS else 0
-    table = figures_table(request, unit, period, levels=levels)
+    table = figures_table(request, unit, period, levels=levels, children=children)
     before = figures_table(request, unit, period.previous(), levels=0)
     areas = []
     for area, label in measures.AREAS.items():

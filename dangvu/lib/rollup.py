@@ -96,11 +96,15 @@ def count_prefixes(groups: Iterable[list[str]]) -> dict[str, int]:
     single unit share one list (group_prefixes makes one per unit), counted together: a
     province's 300,000 essays sit in 12,000 cells."""
     groups = list(groups)
-    same = Counter(map(id, groups))
     lists = {id(units): units for units in groups}
+    return count_weighted((lists[key], n) for key, n in Counter(map(id, groups)).items())
+
+
+def count_weighted(entries: Iterable[tuple[list[str], int]]) -> dict[str, int]:
+    """How many things every unit holds, given (units, how many things hold exactly these)."""
     out: dict[str, int] = defaultdict(int)
-    for key, n in same.items():
-        for prefix in lists[key]:
+    for units, n in entries:
+        for prefix in units:
             out[prefix] += n
     return dict(out)
 

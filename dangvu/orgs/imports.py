@@ -18,7 +18,7 @@ from dangvu.lib.cleaning import control_character_error
 from dangvu.lib.progress import Reporter
 from dangvu.lib.vntext import fold, nfc, search_key
 from dangvu.orgs.history import first_spans
-from dangvu.orgs.models import Member, MemberSpan, MemberStatus, OrgUnit, UnitKind
+from dangvu.orgs.models import Candidate, Member, MemberSpan, MemberStatus, OrgUnit, UnitKind
 from dangvu.orgs.services import member_date_errors, unit_create
 
 UNIT_SHEET = "Đơn vị"
@@ -230,8 +230,6 @@ def build_plan(content: bytes, *, root: OrgUnit, progress_job: str | None = None
 def _read_candidates(plan, ws, root, known, file_codes) -> None:
     """Quần chúng ưu tú: each in a cell (or committee) of the file or of `root`'s subtree,
     once (name and date of birth) in the file and in the system."""
-    from dangvu.orgs.models import Candidate
-
     r = _SheetReader(plan, CANDIDATE_SHEET, CANDIDATE_COLUMNS, Candidate)
     t = lambda attr: _title(CANDIDATE_COLUMNS, attr)  # noqa: E731
     existing = set(Candidate.objects.filter(unit__path__startswith=root.path).values_list("name_key", "date_of_birth"))
@@ -247,16 +245,21 @@ def _read_candidates(plan, ws, root, known, file_codes) -> None:
                     % {"code": unit_code, "root": root.name})
         if dob and not 16 <= (datetime.date.today() - dob).days // 365 <= 70:
             r.error(row, t("date_of_birth"), _("An admission candidate is between 16 and 70 years old."))
-        person = (search_key(name), dob)
-        if name and dob:
-            if person in seen:
-                r.error(row, t("full_name"), _("Repeats row %(other)d (same name and date of birth).")
-                        % {"other": seen[person]})
-            elif person in existing:
-                r.error(row, t("full_name"), _("Candidate “%(name)s” born %(dob)s already exists in the system.")
-                        % {"name": name, "dob": dob.strftime("%d/%m/%Y")})
-            seen.setdefault(person, row)
+        _check_person(r, row, t("full_name"), name, dob, seen, existing,
+                      _("Candidate “%(name)s” born %(dob)s already exists in the system."))
         plan.candidates.append(dict(full_name=name, date_of_birth=dob, sex=sex, stage=stage, unit_code=unit_code))
+
+
+def _check_person(r, row: int, column: str, name, dob, seen: dict, existing: set, exists_message: str) -> None:
+    """A person (name and date of birth) once in the file and not already in the system."""
+    person = (search_key(name), dob)
+    if not (name and dob):
+        return
+    if person in seen:
+        r.error(row, column, _("Repeats row %(other)d (same name and date of birth).") % {"other": seen[person]})
+    elif person in existing:
+        r.error(row, column, exists_message % {"name": name, "dob": dob.strftime("%d/%m/%Y")})
+    seen.setdefault(person, row)
 
 
 def _read_units(plan, ws, root, known, file_codes) -> None:
@@ -350,15 +353,8 @@ def _read_members(plan, ws, root, known, file_codes, progress_job) -> None:
             r.error(row, t(attr), message)
         if email and "@" not in email:
             r.error(row, t("email"), _("E-mail address “%(value)s” is not valid.") % {"value": email})
-        person = (search_key(name), dob)
-        if name and dob:
-            if person in seen_people:
-                r.error(row, t("full_name"), _("Repeats row %(other)d (same name and date of birth).")
-                        % {"other": seen_people[person]})
-            elif person in existing_people:
-                r.error(row, t("full_name"), _("Member “%(name)s” born %(dob)s already exists in the system.")
-                        % {"name": name, "dob": dob.strftime("%d/%m/%Y")})
-            seen_people.setdefault(person, row)
+        _check_person(r, row, t("full_name"), name, dob, seen_people, existing_people,
+                      _("Member “%(name)s” born %(dob)s already exists in the system."))
         if card:
             if card in seen_cards:
                 r.error(row, t("card_number"), _("Card number “%(card)s” repeats row %(other)d.")
@@ -399,8 +395,6 @@ def apply_plan(plan: Plan, *, root: OrgUnit, actor, progress_job: str = "",
             _save_members(batch, reporter)
             batch = []
     _save_members(batch, reporter)
-    from dangvu.orgs.models import Candidate
-
     candidates = [Candidate(unit=units[row["unit_code"]], full_name=row["full_name"], date_of_birth=row["date_of_birth"],
                             sex=row["sex"], stage=row["stage"]) for row in plan.candidates]
     for candidate in candidates:

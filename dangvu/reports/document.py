@@ -28,9 +28,10 @@ def _fmt(measure, value: list | None) -> str:
     return fmt_percent(value[0]) if measure.rate else fmt_count(value[0])
 
 
-def appendix_rows(report: Report, keys: list[str]) -> list[list[str]]:
-    """Header rows, then the unit's own line and one per sub-unit: each measure for the
-    period before and this one, side by side."""
+def _appendix(report: Report, keys: list[str]):
+    """The column of each value, the two header rows, and for the unit and each sub-unit its
+    name, its label in the document and each measure's stored value ([value, numerator, denominator] or None), the period
+    before and this one side by side."""
     chosen = [measures.get(k) for k in keys if measures.get(k)]
     year, before = str(report.end.year), str(report.period.previous().end.year)
     if report.period.previous().end.year == report.end.year:  # not whole years: name the spans
@@ -38,15 +39,18 @@ def appendix_rows(report: Report, keys: list[str]) -> list[list[str]]:
     head = ["Đơn vị"] + [str(m.label) for m in chosen for _ in (0, 1)]
     sub = [""] + [label for _ in chosen for label in (before, year)]
     units = report.values.get("units", [])
-    rows = [head, sub]
-    for n, (path, name) in enumerate(units):
-        label = f"Toàn {report.unit.name}" if n == 0 and len(units) > 1 else name
-        row = [label]
-        for m in chosen:
-            for period in ("previous", "current"):
-                row.append(_fmt(m, report.values.get(period, {}).get(m.key, {}).get(path)))
-        rows.append(row)
-    return rows
+    lines = [(name, f"Toàn {report.unit.name}" if n == 0 and len(units) > 1 else name,
+              [report.values.get(period, {}).get(m.key, {}).get(path) for m in chosen
+               for period in ("previous", "current")])
+             for n, (path, name) in enumerate(units)]
+    return [m for m in chosen for _ in (0, 1)], head, sub, lines
+
+
+def appendix_rows(report: Report, keys: list[str]) -> list[list[str]]:
+    """The appendix table as text: header rows, then the unit's own line and one per sub-unit."""
+    columns, head, sub, lines = _appendix(report, keys)
+    return [head, sub] + [[label] + [_fmt(m, v) for m, v in zip(columns, values, strict=True)]
+                          for _name, label, values in lines]
 
 
 def chart_png(report: Report, key: str) -> bytes | None:
@@ -101,6 +105,8 @@ def report_docx(report: Report) -> bytes:
 
 def report_xlsx(report: Report) -> bytes:
     """The appendix tables with real numbers (percentages as numbers formatted 0.00%)."""
+    import io
+
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -112,23 +118,16 @@ def report_xlsx(report: Report) -> bytes:
         sheet = book.create_sheet(f"Phụ lục {n}")
         sheet.append([section["title"]])
         sheet["A1"].font = Font(bold=True)
-        text_rows = appendix_rows(report, section.get("measures", []))
-        sheet.append(text_rows[0])
-        sheet.append(text_rows[1])
-        chosen = [measures.get(k) for k in section.get("measures", []) if measures.get(k)]
-        for path, name in report.values.get("units", []):
-            row = [name]
-            for m in chosen:
-                for period in ("previous", "current"):
-                    found = report.values.get(period, {}).get(m.key, {}).get(path)
-                    row.append(None if found is None else (found[0] / 100 if m.rate else found[0]))
-            sheet.append(row)
-            for c, m in enumerate((m for m in chosen for _ in (0, 1)), start=2):
+        columns, head, sub, lines = _appendix(report, section.get("measures", []))
+        sheet.append(head)
+        sheet.append(sub)
+        for name, _label, values in lines:
+            sheet.append([name] + [None if v is None else (v[0] / 100 if m.rate else v[0])
+                                    for m, v in zip(columns, values, strict=True)])
+            for c, m in enumerate(columns, start=2):
                 if m.rate:
                     sheet.cell(sheet.max_row, c).number_format = "0.00%"
         sheet.column_dimensions["A"].width = 48
-    import io
-
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -173,18 +172,5 @@ def pdf_page_png(report: Report, page: int, scale: float = 1.2) -> bytes | None:
         out = io.BytesIO()
         image.save(out, format="PNG")
         return out.getvalue()
-    finally:
-        document.close()
-
-
-def pdf_pages(report: Report) -> int:
-    import pypdfium2 as pdfium
-
-    data = pdf_bytes(report)
-    if data is None:
-        return 0
-    document = pdfium.PdfDocument(data)
-    try:
-        return len(document)
     finally:
         document.close()

@@ -84,7 +84,7 @@ def _act(request, report: Report):
                                           text=form.cleaned_data["text"])
                 messages.success(request, _("Saved."))
                 return redirect(f"{request.path}#section-{form.cleaned_data['key']}")
-            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            _form_errors(request, form)
         elif action == "head":
             form = HeadForm(request.POST)
             if form.is_valid():
@@ -93,7 +93,7 @@ def _act(request, report: Report):
                 services.head_update(actor=request.user, report=report, recipients=recipients, **data)
                 messages.success(request, _("Saved."))
                 return redirect(request.path)
-            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            _form_errors(request, form)
         elif action == "rebuild":
             services.report_rebuild(actor=request.user, report=report)
             return redirect(request.path)
@@ -102,10 +102,10 @@ def _act(request, report: Report):
                 raise PermissionDenied
             form = IssueForm(request.POST)
             if form.is_valid():
-                services.report_issue(actor=request.user, report=report, on=form.cleaned_data["issued_on"])
-                messages.success(request, _("Issued as %(ref)s.") % {"ref": Report.objects.get(pk=report.pk).document.reference})
+                issued = services.report_issue(actor=request.user, report=report, on=form.cleaned_data["issued_on"])
+                messages.success(request, _("Issued as %(ref)s.") % {"ref": issued.document.reference})
                 return redirect(request.path)
-            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            _form_errors(request, form)
         elif action == "correct":
             correction = services.report_correct(actor=request.user, report=report)
             return redirect("reports:detail", correction.pk)
@@ -114,6 +114,11 @@ def _act(request, report: Report):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return None
+
+
+def _form_errors(request, form) -> None:
+    """A form posted from the report page that did not validate: its errors, as a message."""
+    messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
 
 
 def _context(request, report: Report, can_write: bool, can_issue: bool) -> dict:

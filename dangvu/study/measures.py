@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from dangvu.accounts.permissions import STUDY_READ
 from dangvu.lib.measures import Column, Measure, Value, memoised, register, register_area
 from dangvu.lib.periods import Period
-from dangvu.lib.rollup import count_prefixes, group_prefixes, rollup, rollup_distinct
+from dangvu.lib.rollup import count_prefixes, count_weighted, group_prefixes, rollup, rollup_distinct
 from dangvu.orgs.models import MemberSpan, OrgUnit, units_under
 from dangvu.study.models import (
     Attendance,
@@ -103,8 +103,8 @@ def pair_units(unit: OrgUnit, period: Period) -> dict[tuple[int, int], list[str]
 
 
 def participation(unit: OrgUnit, period: Period) -> Participation:
-    """Three queries whatever the number of campaigns: the campaigns, their units, and the
-    stretches of membership under `unit` that overlap any of them (once per compute_all)."""
+    """Two queries whatever the number of campaigns: the campaigns, and where their members
+    took part (_PLACES) under `unit` (once per compute_all)."""
     return memoised(("participation", unit.path, period), lambda: _participation(unit, period))
 
 
@@ -377,17 +377,9 @@ def _essays_by_units(unit, period) -> list:
     return memoised(("essays", unit.path, period), compute)
 
 
-def _count_weighted(entries) -> dict[str, int]:
-    out: dict[str, int] = defaultdict(int)
-    for units, n in entries:
-        for prefix in units:
-            out[prefix] += n
-    return dict(out)
-
-
 def _essay_measure(test):
     def compute(unit, period):
-        return _values(_count_weighted((units, n) for units, n, *facts in _essays_by_units(unit, period)
+        return _values(count_weighted((units, n) for units, n, *facts in _essays_by_units(unit, period)
                                        if test(*facts)))
     return compute
 
@@ -402,7 +394,7 @@ def _required_counts(unit, period) -> dict[str, int]:
 
 def _submitted_at(unit, period) -> dict[str, int]:
     return memoised(("submitted", unit.path, period),
-                    lambda: _count_weighted((units, n) for units, n, *_facts in _essays_by_units(unit, period)))
+                    lambda: count_weighted((units, n) for units, n, *_facts in _essays_by_units(unit, period)))
 
 
 def _not_submitted(unit, period):
