@@ -228,7 +228,7 @@ def template_detail(request, pk):
             return redirect("reports:template", template.pk)
     return render(request, "reports/template_detail.html", {
         "template": template, "latest": latest, "sections": sections, "error": error, "can_write": can_write,
-        "kinds": SectionKind.choices, "levels": (1, 2, 3),
+        "kinds": SectionKind.choices, "kind_labels": dict(SectionKind.choices), "levels": (1, 2, 3),
         "title": request.POST.get("title", latest.title) if request.method == "POST" else latest.title,
         "versions": template.versions.select_related("author"), "measures": measures.all_measures(),
         "unit": template.unit,

@@ -399,3 +399,10 @@ def test_a_version_shows_the_text_then_beside_the_text_now(client, year, build):
     assert client.get(f"/reports/{report.pk}/versions/999/").status_code == 404
     client.force_login(year.users["out"])
     assert client.get(f"/reports/{report.pk}/versions/{versions[1]}/").status_code == 404
+
+
+def test_the_shipped_template_reads_in_vietnamese(client, year):
+    template = services.shipped_template()
+    client.force_login(year.users["view"])
+    page = client.get(f"/report-templates/{template.pk}/").content.decode()
+    assert "Do người viết" in page and ">narrative<" not in page and ">heading<" not in page
