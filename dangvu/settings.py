@@ -167,8 +167,9 @@ if os.getenv("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": os.environ["REDIS_URL"]}}
 else:
+    # kept figures are one entry a measure, unit and period: room for a province's pages
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                          "LOCATION": str(VAR_DIR / "cache")}}
+                          "LOCATION": str(VAR_DIR / "cache"), "OPTIONS": {"MAX_ENTRIES": 5000}}}
 
 TASKS = {
     "default": {
@@ -197,6 +198,13 @@ if not EMAIL_CONFIGURED:  # no e-mail server given: reminders are printed, which
 # JOB_HEARTBEAT_SECONDS; after JOB_STALE_SECONDS without one the job is recovered.
 JOB_HEARTBEAT_SECONDS = float(os.getenv("JOB_HEARTBEAT_SECONDS", "10"))
 JOB_STALE_SECONDS = float(os.getenv("JOB_STALE_SECONDS", "120"))
+
+# Figures are kept in the cache until a committed change to the rows they count
+# (dangvu/lib/figure_cache.py); after a change the worker counts the top units' figures
+# again (dangvu/figures/warm.py). FIGURE_CACHE=0 counts every time.
+FIGURE_CACHE = os.getenv("FIGURE_CACHE", "1") != "0"
+FIGURE_WARM = os.getenv("FIGURE_WARM", "1") != "0"
+FIGURE_WARM_DELAY = float(os.getenv("FIGURE_WARM_DELAY", "20"))  # seconds after a change
 
 # The copy check: local processes (0 = two per core), or a Dask scheduler address.
 ESSAY_SCAN_WORKERS = int(os.getenv("ESSAY_SCAN_WORKERS", "0"))

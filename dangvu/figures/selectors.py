@@ -41,6 +41,16 @@ def children_in(unit: OrgUnit, period: Period) -> list[OrgUnit]:
             if c.valid_from <= period.end and (c.valid_to is None or c.valid_to >= period.start)]
 
 
+# Beyond this many sub-units the dashboard shows the unit's own figures (a province's thousand
+# sub-units as columns help nobody); the table by sub-unit is the .xlsx.
+CHILD_COLUMNS = 40
+
+
+def dashboard_levels(children: list[OrgUnit]) -> int:
+    """1: the unit and its sub-units as columns; 0: the unit alone."""
+    return 1 if len(children) <= CHILD_COLUMNS else 0
+
+
 @dataclass
 class Table:
     unit: OrgUnit

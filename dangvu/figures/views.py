@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from dangvu.accounts.permissions import UNITS_READ
 from dangvu.figures.access import get_measure_for_user
-from dangvu.figures.selectors import children_in, figures_table, period_from
+from dangvu.figures.selectors import children_in, dashboard_levels, figures_table, period_from
 from dangvu.lib import measures
 from dangvu.lib.periods import Period, possible_year
 from dangvu.lib.xlsx import xlsx_response
@@ -46,9 +46,6 @@ def _date(text: str | None) -> datetime.date | None:
     raise ValueError(text)
 
 
-# Beyond this many sub-units the page shows the unit's own figures (a province's thousand
-# sub-units as columns help nobody); the table by sub-unit is the .xlsx.
-CHILD_COLUMNS = 40
 
 
 def dashboard(request, pk):
@@ -58,7 +55,7 @@ def dashboard(request, pk):
         return _by_sub_unit_xlsx(request, unit, period)
     children = children_in(unit, period)
     sub_units = len(children)
-    levels = 1 if sub_units <= CHILD_COLUMNS else 0
+    levels = dashboard_levels(children)
     table = figures_table(request, unit, period, levels=levels, children=children)
     before = figures_table(request, unit, period.previous(), levels=0)
     areas = []
@@ -75,7 +72,7 @@ def dashboard(request, pk):
         "unit": unit, "period": period, "previous": period.previous(), "areas": areas, "children": table.children,
         "problem": problem, "query": _query(period), "years": range(timezone.localdate().year, 2019, -1),
         "participants": any(m.key == "study.participants" for m in table.measures),
-        "sub_units": sub_units, "too_many": sub_units > CHILD_COLUMNS,
+        "sub_units": sub_units, "too_many": not levels,
         "quarter": request.GET.get("quarter", ""),
         "breadcrumbs": breadcrumbs(request, unit) + [unit]})
 

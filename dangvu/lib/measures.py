@@ -8,6 +8,7 @@ and it gives the rows behind a value. Apps register their measures in their
 the report read them from here only, so a measure added later appears everywhere.
 """
 
+import functools
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -87,16 +88,30 @@ def memoised(key, compute: Callable):
     return memo[key]
 
 
+_narrowing: list[ContextVar] = []
+
+
+def register_narrowing(variable: ContextVar) -> None:
+    """A context variable that changes what measures count (one campaign only…): its value is
+    part of what a kept figure is kept under."""
+    _narrowing.append(variable)
+
+
 def compute_all(unit, period: Period, measures: list[Measure] | None = None,
                 levels: int | None = None) -> dict[str, dict[str, Value]]:
     """{key: {path: Value}} for the unit and every unit below it; with `levels`, for the unit
-    and the units down to that many levels below it (values further down may be missing)."""
+    and the units down to that many levels below it (values further down may be missing).
+    Each measure's values are kept until the rows change (lib/figure_cache.py)."""
+    from dangvu.lib.figure_cache import remembered, version
     from dangvu.lib.rollup import levels_below_root
 
+    current = version()
+    where = (unit.pk, unit.path, period.start, period.end, levels, *(v.get() for v in _narrowing))
     token = _memo.set({})
     try:
         with levels_below_root(levels):
-            return {m.key: m.compute(unit, period) for m in (measures or all_measures())}
+            return {m.key: remembered(("measure", m.key, *where), functools.partial(m.compute, unit, period), current)
+                    for m in (measures or all_measures())}
     finally:
         _memo.reset(token)
 

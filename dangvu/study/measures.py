@@ -19,7 +19,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.accounts.permissions import STUDY_READ
-from dangvu.lib.measures import Column, Measure, Value, memoised, register, register_area
+from dangvu.lib.measures import Column, Measure, Value, memoised, register, register_area, register_narrowing
 from dangvu.lib.periods import Period
 from dangvu.lib.rollup import count_prefixes, count_weighted, group_prefixes, rollup, rollup_distinct
 from dangvu.orgs.models import MemberSpan, OrgUnit, units_under
@@ -46,6 +46,7 @@ register_area("training", _("Political theory training"))
 # --- who takes part, where --------------------------------------------------------------------
 
 _only: ContextVar[int | None] = ContextVar("only_campaign", default=None)
+register_narrowing(_only)
 
 
 @contextmanager

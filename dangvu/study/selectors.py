@@ -76,10 +76,11 @@ STUDY_KEYS = {"eligible": "study.participants", "required": "study.essays_requir
               ReturnReason.OTHER: "study.essays_returned_other"}
 
 
-def campaign_rollup(campaign: Campaign, root: OrgUnit | None = None) -> dict[str, CampaignFigures]:
+def campaign_rollup(campaign: Campaign, root: OrgUnit | None = None, levels: int | None = None) -> dict[str, CampaignFigures]:
     """Figures of one campaign for every unit under `root` (the organiser when None), each
     including its subtree, from the measure layer: members eligible by their dates, each
-    counted in the units they belonged to during the campaign."""
+    counted in the units they belonged to during the campaign. With `levels`, for the units
+    down to that many levels below `root` only."""
     from dangvu.lib import measures
     from dangvu.lib.periods import Period
     from dangvu.study.measures import only_campaign
@@ -87,7 +88,7 @@ def campaign_rollup(campaign: Campaign, root: OrgUnit | None = None) -> dict[str
     root = root or campaign.unit
     chosen = [measures.get(k) for k in STUDY_KEYS.values()]
     with only_campaign(campaign):
-        table = measures.compute_all(root, Period(campaign.start, campaign.end), chosen)
+        table = measures.compute_all(root, Period(campaign.start, campaign.end), chosen, levels=levels)
     out: dict[str, CampaignFigures] = {}
     for path in {p for values in table.values() for p in values}:
         v = {name: table[key].get(path) for name, key in STUDY_KEYS.items()}
@@ -104,7 +105,7 @@ def campaign_rollup(campaign: Campaign, root: OrgUnit | None = None) -> dict[str
 def campaign_by_unit(campaign: Campaign, root: OrgUnit) -> tuple[CampaignFigures, list[tuple[OrgUnit, CampaignFigures]]]:
     """The figures of `root` and of each of its sub-units that takes part, as the campaign
     page, its Excel export and the API show them."""
-    rollup = campaign_rollup(campaign, root)
+    rollup = campaign_rollup(campaign, root, levels=1)
     children = [(c, rollup[c.path]) for c in OrgUnit.objects.get_children(root).order_by("path") if c.path in rollup]
     return rollup.get(root.path, CampaignFigures()), children
 
@@ -112,12 +113,21 @@ def campaign_by_unit(campaign: Campaign, root: OrgUnit) -> tuple[CampaignFigures
 def campaign_list_figures(campaigns: list[Campaign], unit: OrgUnit) -> list[tuple[Campaign, CampaignFigures]]:
     """Each campaign's figures as the list page shows them (the unit's part, or the whole campaign
     when it is organised below the unit), in a fixed number of queries whatever the number of
-    campaigns: the same rule as campaign_rollup, one pass over who took part where."""
-    from dangvu.lib.periods import Period
-    from dangvu.study.measures import _attended, members_under, participation
+    campaigns: the same rule as campaign_rollup, one pass over who took part where. Kept
+    until the rows change (lib/figure_cache.py)."""
+    from dangvu.lib.figure_cache import remembered, version
 
     if not campaigns:
         return []
+    figures = remembered(("campaign-list", unit.pk, unit.path, *(c.pk for c in campaigns)),
+                         lambda: _campaign_list_figures(campaigns, unit), version())
+    return list(zip(campaigns, figures, strict=True))
+
+
+def _campaign_list_figures(campaigns: list[Campaign], unit: OrgUnit) -> list[CampaignFigures]:
+    from dangvu.lib.periods import Period
+    from dangvu.study.measures import _attended, members_under, participation
+
     period = Period(min(c.start for c in campaigns), max(c.end for c in campaigns))
     p = participation(unit, period)
     attended = _attended(unit, period)
@@ -144,14 +154,14 @@ def campaign_list_figures(campaigns: list[Campaign], unit: OrgUnit) -> list[tupl
             f.awaiting += status in (EssayStatus.SUBMITTED, EssayStatus.RESUBMITTED)
             if was_returned and reason:
                 f.returned[reason] += 1
-        out.append((campaign, f))
+        out.append(f)
     return out
 
 
 def campaign_figures(campaign: Campaign, unit: OrgUnit | None = None) -> CampaignFigures:
     """One unit's figures for a campaign (its subtree included)."""
     unit = unit or campaign.unit
-    return campaign_rollup(campaign, unit).get(unit.path, CampaignFigures())
+    return campaign_rollup(campaign, unit, levels=0).get(unit.path, CampaignFigures())
 
 
 def missing_members(campaign: Campaign, unit: OrgUnit) -> QuerySet:

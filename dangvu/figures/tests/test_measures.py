@@ -238,12 +238,12 @@ def test_a_unit_with_many_sub_units_shows_its_own_figures_and_gives_the_rest_as_
 
     from openpyxl import load_workbook
 
-    from dangvu.figures import views
+    from dangvu.figures import selectors
 
     client.force_login(year.users["off"])
     page = client.get(f"/units/{year.G.pk}/figures/?year=2026").content.decode()
     assert year.A.name in page and 'id="many-sub-units"' not in page  # two sub-units: columns
-    monkeypatch.setattr(views, "CHILD_COLUMNS", 1)
+    monkeypatch.setattr(selectors, "CHILD_COLUMNS", 1)
     page = client.get(f"/units/{year.G.pk}/figures/?year=2026").content.decode()
     assert 'id="many-sub-units"' in page and f"<th class=\"num hide-sm\">{year.A.name}" not in page
     answer = client.get(f"/units/{year.G.pk}/figures/?year=2026&format=xlsx")

@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand
+
+from dangvu.figures.warm import warm_top_units
+from dangvu.lib import figure_cache
+
+
+class Command(BaseCommand):
+    help = "Quên mọi số liệu đã lưu (sau khi dữ liệu được sửa ngoài dangvu: psql, khôi phục bản sao lưu) và tính lại số liệu của các đơn vị cấp trên cùng."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-warm", action="store_true", help="Chỉ quên số liệu đã lưu, không tính lại ngay.")
+
+    def handle(self, *args, **options):
+        number = figure_cache.refresh()
+        self.stdout.write(f"Đã quên số liệu đã lưu (phiên bản dữ liệu {number}).")
+        if not options["no_warm"]:
+            units = warm_top_units()
+            self.stdout.write(f"Đã tính lại số liệu của {units} đơn vị cấp trên cùng.")
