@@ -253,13 +253,12 @@ def _points_rows(unit, period):
 
 # Presences per unit where the members took part: counted per (campaign, member) and summed
 # per place by the database.
+# joined before grouping, so that a cell's count reads its members' rows, not the campaign's
 _PRESENT_AT = """
-SELECT pl.path, SUM(x.n)
-FROM (SELECT s.campaign_id AS campaign_id, a.member_id AS member_id, COUNT(*) AS n
-      FROM study_attendance a JOIN study_studysession s ON s.id = a.session_id
-      WHERE a.session_id IN ({sessions}) AND a.status = %s
-      GROUP BY s.campaign_id, a.member_id) x
-JOIN ({places}) pl ON pl.campaign_id = x.campaign_id AND pl.member_id = x.member_id
+SELECT pl.path, COUNT(*)
+FROM study_attendance a JOIN study_studysession s ON s.id = a.session_id
+JOIN ({places}) pl ON pl.campaign_id = s.campaign_id AND pl.member_id = a.member_id
+WHERE a.session_id IN ({sessions}) AND a.status = %s
 GROUP BY pl.path
 """
 
@@ -279,7 +278,7 @@ def _attendances(unit, period):
     places, place_params = _places_sql([c.pk for c in p.campaigns], unit)
     sql, params = counted_here.values("id").query.sql_with_params()
     at_places = _fetch(_PRESENT_AT.format(sessions=sql, places=places),
-                       [*params, AttendanceStatus.PRESENT, *place_params])
+                       [*place_params, *params, AttendanceStatus.PRESENT])
     for prefix, n in rollup(((path, int(n)) for path, n in at_places), unit.path).items():
         counted[prefix] = counted.get(prefix, 0) + n
     # a member who belonged to two cells of a commune counts in both cells but once in the
