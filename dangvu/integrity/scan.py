@@ -5,7 +5,8 @@
 2. Shingles found in more than `max_df` essays are "common": they come from a
    circulating template or stock phrases. Like the shingles of excluded texts they
    make no candidates, count in no score and are not the writer's own words;
-   essays built largely on them are grouped as a common-source cluster.
+   essays built largely on stretches of them (a circulating text, not stock phrases
+   scattered through the essay) are grouped as a common-source cluster.
 3. Candidates: essays sharing at least two sampled rare shingles (every shingle
    when the corpus is small, one in eight when large). Sampling only decides
    which pairs are checked, never a score.
@@ -50,7 +51,7 @@ class Options:
     threshold: float = 0.3
     min_words: int = 150
     max_df: int = 50
-    common_share: float = 0.2  # an essay this much made of common text is grouped by that source
+    common_share: float = 0.2  # an essay this much made of stretches of common text is grouped by that source
     exclude: list[Path] = field(default_factory=list)
     workers: int = 0  # 0: two per core
     dask: str | None = None
@@ -289,10 +290,35 @@ def _covered_tokens(chunk: Batch, is_dropped: np.ndarray, essays: np.ndarray) ->
 _SALTS = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9], dtype=np.uint64)
 
 
+# Common shingles standing this many positions in a row (a stretch of 24 syllables: a whole sentence
+# taken from a circulating text) make a common source; a stock phrase is shorter.
+SOURCE_RUN = 20
+
+
+def _in_long_runs(chunk: Batch, where: np.ndarray) -> np.ndarray:
+    """Of the common shingles at `where`, those standing somewhere in a run of SOURCE_RUN
+    common positions in a row within one essay (indices into the chunk's shingles, sorted)."""
+    if not where.size:
+        return where
+    is_common = np.zeros(chunk.shingles.size, dtype=bool)
+    is_common[where] = True
+    positions = chunk.positions.astype(np.int64)
+    essay = np.repeat(np.arange(len(chunk)), positions)
+    shingle = chunk.order.astype(np.int64) + chunk.offsets[essay]
+    common_at = is_common[shingle]
+    # runs of common positions, cut where an essay ends
+    starts = np.r_[True, (common_at[1:] != common_at[:-1]) | (essay[1:] != essay[:-1])]
+    run = np.cumsum(starts) - 1
+    length = np.bincount(run)
+    long_run = common_at & (length[run] >= SOURCE_RUN)
+    return np.unique(shingle[long_run])
+
+
 def _common_source_keys(chunk: Batch, where: np.ndarray, kept: np.ndarray,
                         share: float) -> tuple[np.ndarray, np.ndarray]:
-    """Essays at least `share` made of common text (its shingles at `where`), with
-    min-hash keys of which text."""
+    """Essays at least `share` made of stretches of common text (its shingles at `where`),
+    with min-hash keys of which text."""
+    where = _in_long_runs(chunk, where)
     essay = _segment_of(where, chunk.offsets)
     n_common = np.bincount(essay, minlength=len(chunk))
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -17,7 +17,6 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from dangvu.documents import services as doc_services
-from dangvu.integrity.synthetic import essay as synthetic_essay
 from dangvu.orgs.models import (
     ACTIVE_STATUSES,
     Candidate,
@@ -28,7 +27,7 @@ from dangvu.orgs.models import (
     path_prefixes,
 )
 from dangvu.study import services, training
-from dangvu.study.demo_essays import essay as member_essay
+from dangvu.study.demo_writing import RESOLUTIONS, reflection_essay
 from dangvu.study.models import (
     Attendance,
     AttendanceStatus,
@@ -41,23 +40,6 @@ from dangvu.study.models import (
     SessionMode,
     TheoryLevel,
 )
-
-RESOLUTIONS = [
-    (57, datetime.date(2024, 12, 22), "Nghị quyết về đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và "
-     "chuyển đổi số quốc gia",
-     "Phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số là đột phá quan trọng hàng đầu, là động "
-     "lực chính để phát triển nhanh lực lượng sản xuất hiện đại, hoàn thiện quan hệ sản xuất."),
-    (59, datetime.date(2025, 1, 24), "Nghị quyết về hội nhập quốc tế trong tình hình mới",
-     "Hội nhập quốc tế là sự nghiệp của toàn dân và của cả hệ thống chính trị dưới sự lãnh đạo của Đảng, "
-     "quản lý của Nhà nước; nhân dân là chủ thể, là trung tâm."),
-    (66, datetime.date(2025, 4, 30), "Nghị quyết về đổi mới công tác xây dựng và thi hành pháp luật đáp ứng yêu cầu "
-     "phát triển đất nước trong kỷ nguyên mới",
-     "Pháp luật vừa là nền tảng vừa là động lực phát triển; đổi mới tư duy xây dựng pháp luật theo hướng vừa quản "
-     "lý nhà nước hiệu quả vừa khuyến khích sáng tạo, giải phóng toàn bộ sức sản xuất."),
-    (68, datetime.date(2025, 5, 4), "Nghị quyết về phát triển kinh tế tư nhân",
-     "Kinh tế tư nhân là một động lực quan trọng nhất của nền kinh tế quốc gia, là lực lượng tiên phong thúc đẩy "
-     "tăng trưởng, tạo việc làm, nâng cao năng suất lao động."),
-]
 
 
 def _days(n: int) -> datetime.timedelta:
@@ -133,26 +115,24 @@ def _essays(rng, campaign, doc, members, *, open_: bool, today, progress: bool) 
     are returned as thin or copied and reworked, as in the district's 13 of 5,875."""
     submit_rate = 0.6 if open_ else 0.995
     now = timezone.now()
-    # one planted pair a campaign is readable Vietnamese, so that its side-by-side view shows
-    # what a copy looks like; more would pair with each other, sharing their frames' wording
-    rows, previous, readable = [], None, False
+
+    def written(member) -> str:
+        return reflection_essay(rng, doc=f"Nghị quyết số {doc.reference}", number=str(doc.number),
+                                place=member.unit.name, year=campaign.start.year, held=campaign.start + _days(2))
+
+    rows, previous = [], None
     for m in tqdm(members, desc=campaign.title[:40], disable=not progress, leave=False):
         if rng.random() >= submit_rate:
             continue
         roll = rng.random()
         if roll < 0.0012 and previous is not None and rows:
-            if not readable:  # the first copy of the campaign copies an essay written to be read
-                rows[-1].text = previous = member_essay(rng, doc=f"Nghị quyết số {doc.reference}",
-                                                        number=str(doc.number), place=rows[-1].member.unit.name,
-                                                        year=today.year)
-                readable = True
-            text = previous[: len(previous) * 4 // 5].rsplit(" ", 1)[0]  # a copy of the essay before it
+            text = previous[: len(previous) * 4 // 5].rsplit(" ", 1)[0]  # most of the essay before it
             kind = ReturnReason.COPIED
         elif roll < 0.0022:
             text = campaign.documents.first().text + " Bản thân tôi nhất trí cao."
             kind = ReturnReason.THIN
         else:
-            text = synthetic_essay(rng, rng.randrange(260, 420))
+            text = written(m)
             kind = None
         previous = text
         # handed in 3 to 28 days into the campaign, never after today
@@ -163,7 +143,7 @@ def _essays(rng, campaign, doc, members, *, open_: bool, today, progress: bool) 
                 essay.was_returned, essay.return_reason, essay.version = True, kind, 2
                 essay.reviewer_note = "Bài sao chép, đề nghị tự viết lại" if kind == ReturnReason.COPIED else \
                     "Bài viết sơ sài, chưa liên hệ bản thân"
-                essay.text = synthetic_essay(rng, 240)
+                essay.text = written(m)
             essay.status = EssayStatus.PASSED
         rows.append(essay)
     Essay.objects.bulk_create(rows, batch_size=2000)

@@ -27,9 +27,9 @@ def scan_campaign(campaign: Campaign, progress=None, threshold: float = 0.3) -> 
             (root / f"{pk}.txt").write_text(text, encoding="utf-8")
             count += 1
         exclude = []
-        for doc in campaign.documents.exclude(text=""):
+        for doc in campaign.documents.all():  # naming or quoting what was studied is not copying
             path = Path(tmp) / f"document-{doc.pk}.txt"
-            path.write_text(doc.text, encoding="utf-8")
+            path.write_text(f"{doc.get_doc_type_display()} số {doc.reference}\n{doc.summary}\n{doc.text}", encoding="utf-8")
             exclude.append(path)
         options = Options(threshold=threshold, min_words=campaign.min_words, exclude=exclude,
                           workers=settings.ESSAY_SCAN_WORKERS, dask=settings.ESSAY_SCAN_DASK or None)

@@ -125,6 +125,18 @@ def test_text_in_very_many_essays_is_a_common_source_not_a_flood_of_pairs(tmp_pa
     assert [f"mau-{i:02d}.txt" for i in range(30)] in result["clusters"]
 
 
+def test_stock_phrases_scattered_through_essays_are_no_common_source(tmp_path, rng):
+    """Phrases every member writes (short, each in every essay) are left out of the scores, but
+    they are no circulating text: only stretches of 24 syllables or more make a source."""
+    stock = [essay(random.Random(i), 6) for i in range(40)]  # forty six-syllable stock phrases
+    for i in range(30):
+        own = essay(random.Random(100 + i), 400).split()
+        parts = [" ".join(own[k * 10:(k + 1) * 10]) + " " + phrase for k, phrase in enumerate(stock)]
+        write(tmp_path, f"bai-{i:02d}.txt", " ".join(parts))
+    result = scan(tmp_path, Options(workers=1, max_df=10))
+    assert result["pairs"] == [] and result["clusters"] == [] and result["thin"] == []
+
+
 def test_a_big_group_is_one_cluster_not_n_squared_pairs(tmp_path, rng):
     source = essay(rng)
     for i in range(14):
