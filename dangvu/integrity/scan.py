@@ -295,22 +295,21 @@ _SALTS = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9], 
 SOURCE_RUN = 20
 
 
-def _in_long_runs(chunk: Batch, where: np.ndarray) -> np.ndarray:
+def _in_long_runs(chunk: Batch, where: np.ndarray, essays: np.ndarray) -> np.ndarray:
     """Of the common shingles at `where`, those standing somewhere in a run of SOURCE_RUN
-    common positions in a row within one essay (indices into the chunk's shingles, sorted)."""
-    if not where.size:
-        return where
+    common positions in a row within one of `essays` (indices into the chunk's shingles)."""
     is_common = np.zeros(chunk.shingles.size, dtype=bool)
     is_common[where] = True
-    positions = chunk.positions.astype(np.int64)
-    essay = np.repeat(np.arange(len(chunk)), positions)
-    shingle = chunk.order.astype(np.int64) + chunk.offsets[essay]
+    lengths = chunk.positions.astype(np.int64)[essays]
+    ends = np.cumsum(lengths)
+    positions = np.arange(ends[-1]) + np.repeat(chunk.position_offsets[essays] - (ends - lengths), lengths)
+    essay = np.repeat(essays, lengths)
+    shingle = chunk.order[positions].astype(np.int64) + chunk.offsets[essay]
     common_at = is_common[shingle]
     # runs of common positions, cut where an essay ends
     starts = np.r_[True, (common_at[1:] != common_at[:-1]) | (essay[1:] != essay[:-1])]
     run = np.cumsum(starts) - 1
-    length = np.bincount(run)
-    long_run = common_at & (length[run] >= SOURCE_RUN)
+    long_run = common_at & (np.bincount(run)[run] >= SOURCE_RUN)
     return np.unique(shingle[long_run])
 
 
@@ -318,11 +317,11 @@ def _common_source_keys(chunk: Batch, where: np.ndarray, kept: np.ndarray,
                         share: float) -> tuple[np.ndarray, np.ndarray]:
     """Essays at least `share` made of stretches of common text (its shingles at `where`),
     with min-hash keys of which text."""
-    where = _in_long_runs(chunk, where)
+    heavy = _heavy(chunk, where, kept, share)  # with every common shingle: an upper bound
+    if heavy.any():
+        where = _in_long_runs(chunk, where, np.flatnonzero(heavy))
+        heavy = _heavy(chunk, where, kept, share)
     essay = _segment_of(where, chunk.offsets)
-    n_common = np.bincount(essay, minlength=len(chunk))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        heavy = (n_common > 0) & (n_common / (n_common + kept) >= share)
     chosen = heavy[essay]
     values, essay = chunk.shingles[where[chosen]], essay[chosen]
     if not values.size:
@@ -331,6 +330,13 @@ def _common_source_keys(chunk: Batch, where: np.ndarray, kept: np.ndarray,
     with np.errstate(over="ignore"):
         keys = np.stack([np.minimum.reduceat(values * salt, starts) for salt in _SALTS], axis=1)
     return essay[starts] + chunk.first, keys
+
+
+def _heavy(chunk: Batch, where: np.ndarray, kept: np.ndarray, share: float) -> np.ndarray:
+    """Per essay: made at least `share` of the common shingles at `where`."""
+    n_common = np.bincount(_segment_of(where, chunk.offsets), minlength=len(chunk))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (n_common > 0) & (n_common / (n_common + kept) >= share)
 
 
 # --- step 3 and 4: candidates and exact scores --------------------------------------
