@@ -297,20 +297,28 @@ SOURCE_RUN = 20
 
 def _in_long_runs(chunk: Batch, where: np.ndarray, essays: np.ndarray) -> np.ndarray:
     """Of the common shingles at `where`, those standing somewhere in a run of SOURCE_RUN
-    common positions in a row within one of `essays` (indices into the chunk's shingles)."""
+    common positions in a row within one of `essays` (indices into the chunk's shingles).
+    Positions end to end in 32-bit arithmetic: a template-heavy chunk has tens of millions."""
     is_common = np.zeros(chunk.shingles.size, dtype=bool)
     is_common[where] = True
-    lengths = chunk.positions.astype(np.int64)[essays]
+    lengths = chunk.positions[essays].astype(np.int64)
     ends = np.cumsum(lengths)
-    positions = np.arange(ends[-1]) + np.repeat(chunk.position_offsets[essays] - (ends - lengths), lengths)
-    essay = np.repeat(essays, lengths)
-    shingle = chunk.order[positions].astype(np.int64) + chunk.offsets[essay]
+    begins = ends - lengths
+    positions = np.arange(ends[-1], dtype=np.int64)
+    positions += np.repeat(chunk.position_offsets[essays] - begins, lengths)
+    shingle = chunk.order[positions].astype(np.int32) + np.repeat(chunk.offsets[essays].astype(np.int32), lengths)
+    del positions
     common_at = is_common[shingle]
     # runs of common positions, cut where an essay ends
-    starts = np.r_[True, (common_at[1:] != common_at[:-1]) | (essay[1:] != essay[:-1])]
-    run = np.cumsum(starts) - 1
+    starts = np.empty(common_at.size, dtype=bool)
+    starts[0] = True
+    np.not_equal(common_at[1:], common_at[:-1], out=starts[1:])
+    starts[begins[begins > 0]] = True
+    run = np.cumsum(starts, dtype=np.int32) - 1
     long_run = common_at & (np.bincount(run)[run] >= SOURCE_RUN)
-    return np.unique(shingle[long_run])
+    in_run = np.zeros(chunk.shingles.size, dtype=bool)  # a mask, not np.unique: no sort of millions
+    in_run[shingle[long_run]] = True
+    return np.flatnonzero(in_run)
 
 
 def _common_source_keys(chunk: Batch, where: np.ndarray, kept: np.ndarray,
