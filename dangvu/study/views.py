@@ -124,30 +124,36 @@ def campaign_edit(request, pk):
         "breadcrumbs": breadcrumbs(request, campaign.unit) + [campaign.unit]})
 
 
+def _cancelled(request, cancel, done: str, back: str, shown: str):
+    """Cancel through `cancel(reason)`: back to the edit page naming what stopped it, or on
+    to the page that shows the thing cancelled."""
+    try:
+        cancel(request.POST.get("cancel_reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(back)
+    messages.success(request, done)
+    return redirect(shown)
+
+
 @require_POST
 def campaign_cancel(request, pk):
     """Cancel a campaign (organisers only): kept and marked, counted in no figure."""
     campaign, _root = get_campaign_for_user(request, pk, STUDY_WRITE, organiser=True)
-    try:
-        services.campaign_cancel(actor=request.user, campaign=campaign, reason=request.POST.get("cancel_reason", ""))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("study:campaign_edit", pk=campaign.pk)
-    messages.success(request, _("The campaign was cancelled; it is kept and counted in no figure."))
-    return redirect("study:campaign", pk=campaign.pk)
+    return _cancelled(
+        request, lambda reason: services.campaign_cancel(actor=request.user, campaign=campaign, reason=reason),
+        _("The campaign was cancelled; it is kept and counted in no figure."),
+        back=reverse("study:campaign_edit", args=[campaign.pk]), shown=reverse("study:campaign", args=[campaign.pk]))
 
 
 @require_POST
 def session_cancel(request, pk):
     """Cancel a session (its organiser, or the unit that held a make-up session)."""
     session, _root = get_session_for_user(request, pk, STUDY_WRITE, organiser=True)
-    try:
-        services.session_cancel(actor=request.user, session=session, reason=request.POST.get("cancel_reason", ""))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("study:session_edit", pk=session.pk)
-    messages.success(request, _("The session was cancelled; its attendance is counted in no figure."))
-    return redirect("study:campaign", pk=session.campaign_id)
+    return _cancelled(
+        request, lambda reason: services.session_cancel(actor=request.user, session=session, reason=reason),
+        _("The session was cancelled; its attendance is counted in no figure."),
+        back=reverse("study:session_edit", args=[session.pk]), shown=reverse("study:campaign", args=[session.campaign_id]))
 
 
 def campaign_detail(request, pk):
