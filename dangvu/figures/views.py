@@ -13,7 +13,7 @@ from dangvu.accounts.permissions import UNITS_READ
 from dangvu.figures.access import get_measure_for_user
 from dangvu.figures.selectors import children_in, dashboard_levels, figures_table, period_from
 from dangvu.lib import measures
-from dangvu.lib.periods import Period, possible_year
+from dangvu.lib.periods import Period, year_asked
 from dangvu.lib.xlsx import xlsx_response
 from dangvu.orgs.access import get_unit_for_user
 from dangvu.orgs.views import breadcrumbs
@@ -25,12 +25,10 @@ def _period(request) -> tuple[Period, str]:
     try:
         if get.get("from") or get.get("to"):
             return period_from(_date(get.get("from")), _date(get.get("to"))), ""
-        year = int(get.get("year") or timezone.localdate().year)
-        if not possible_year(year):
-            raise ValueError
+        year, problem = year_asked(get.get("year"), timezone.localdate().year)
         if get.get("quarter") in ("1", "2", "3", "4"):
-            return Period.quarter(year, int(get["quarter"])), ""
-        return Period.year(year), ""
+            return Period.quarter(year, int(get["quarter"])), problem
+        return Period.year(year), problem
     except (ValueError, ValidationError):
         return Period.year(timezone.localdate().year), _("The period asked for is not valid; this year is shown.")
 

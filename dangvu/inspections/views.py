@@ -27,7 +27,7 @@ from dangvu.inspections.models import PlanItem
 from dangvu.lib import measures
 from dangvu.lib.forms import apply_form_errors
 from dangvu.lib.ids import parse_ids
-from dangvu.lib.periods import Period, possible_year
+from dangvu.lib.periods import Period, year_asked
 from dangvu.orgs.access import get_unit_for_user
 from dangvu.orgs.models import OrgUnit
 from dangvu.orgs.views import breadcrumbs
@@ -37,11 +37,10 @@ SUMMARY = ["inspections.held", "inspections.supervisions", "inspections.violatio
 
 
 def _year(request) -> int:
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        return timezone.localdate().year
-    return year if possible_year(year) else timezone.localdate().year
+    year, problem = year_asked(request.GET.get("year"), timezone.localdate().year)
+    if problem:
+        messages.error(request, problem)
+    return year
 
 
 def _subject(data) -> dict:

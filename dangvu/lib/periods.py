@@ -13,6 +13,20 @@ def possible_year(year: int) -> bool:
     return FIRST_YEAR <= year <= LAST_YEAR
 
 
+def year_asked(text: str | None, default: int) -> tuple[int, str]:
+    """The year a page was asked for (?year=…), else `default`; with a message naming what was
+    asked when it cannot be a year (every page that takes ?year= reads it here)."""
+    if not text:
+        return default, ""
+    try:
+        year = int(text)
+    except ValueError:
+        year = None
+    if year is None or not possible_year(year):
+        return default, _("The year %(year)s is not possible; showing %(shown)s.") % {"year": text[:12], "shown": default}
+    return year, ""
+
+
 @dataclass(frozen=True)
 class Period:
     """From `start` to `end`, both days included. Figures "as of" a day use `end`."""

@@ -22,7 +22,7 @@ from dangvu.documents.access import documents_offered
 from dangvu.documents.models import Document
 from dangvu.lib.forms import apply_form_errors
 from dangvu.lib.once import remember, replayed
-from dangvu.lib.periods import possible_year
+from dangvu.lib.periods import year_asked
 from dangvu.lib.progress import progress_get
 from dangvu.lib.xlsx import xlsx_response
 from dangvu.orgs.access import get_unit_for_user
@@ -67,13 +67,9 @@ def unit_campaigns(request, pk):
     campaigns = list(campaigns_for_unit(unit).order_by("-start", "-id")[:100])
     rows = campaign_list_figures(campaigns, unit)
     years = sorted({c.start.year for c in campaigns} | {timezone.localdate().year}, reverse=True)
-    try:
-        year = int(request.GET.get("year") or years[0])
-    except ValueError:
-        year = years[0]
-    if not possible_year(year):  # an impossible year shows this one
-        messages.error(request, _("The year %(year)s is not possible; showing %(shown)s.") % {"year": year, "shown": years[0]})
-        year = years[0]
+    year, problem = year_asked(request.GET.get("year"), years[0])
+    if problem:
+        messages.error(request, problem)
     return render(request, "study/campaign_list.html", {
         "unit": unit, "rows": rows, "summary": year_summary(unit, year), "years": years, "can_write": scope_for(request).can(STUDY_WRITE, unit.path),
         "breadcrumbs": breadcrumbs(request, unit) + [unit]})

@@ -61,3 +61,14 @@ def test_the_campaign_list_agrees_with_each_campaign(org):
     assert listed[a] == campaign_figures(a, org.G)
     assert listed[b] == campaign_figures(b, org.A)
     assert (listed[a].eligible, listed[a].submitted, listed[b].eligible, listed[b].submitted) == (4, 2, 3, 1)
+
+
+@pytest.mark.parametrize("url", ["/units/{G}/figures/", "/units/{G}/campaigns/", "/units/{G}/inspections/"])
+@pytest.mark.parametrize("asked", ["abc", "99999", "-5"])
+def test_a_year_that_cannot_be_is_named_and_this_year_shown(client, org, url, asked):
+    """Every page that takes ?year= reads it one way: it says what was asked and shows a year."""
+    client.force_login(org.users["off"])
+    page = client.get(url.format(G=org.G.pk) + f"?year={asked}")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert f"Năm {asked} không hợp lệ; đang hiển thị năm {TODAY.year}." in text
