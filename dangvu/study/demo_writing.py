@@ -59,13 +59,17 @@ WORK = ["giáo viên", "y sĩ", "công an viên", "cán bộ khuyến nông", "k
         "cựu chiến binh", "kiểm lâm viên", "nhân viên bưu điện văn hóa xã"]
 
 
+PROPER = ("Nhà nước", "Đảng", "Chính phủ", "Quốc hội")  # kept capitalised inside a sentence
+
+
 @functools.cache
 def points_of(number: str) -> list[str]:
     """What members quote of a resolution: its own sentences, word for word (the copy check
     leaves the studied text out, so quoting it is neither copying nor the member's own words)."""
     text = next((r[3] for r in RESOLUTIONS if str(r[0]) == number), RESOLUTIONS[0][3])
     sentences = [p.strip().rstrip(".") for p in re.split(r"[.;]\s+", text) if p.strip()]
-    return [p[:1].lower() + p[1:] for p in sentences]
+    return [p if p.startswith(PROPER) else p[:1].lower() + p[1:] for p in sentences]
+
 
 # Word banks: <@name> is one of them, itself a template. Dense choices keep any five syllables
 # of the frame rare across thousands of essays.
@@ -116,7 +120,7 @@ SELF = [
     "làm thủ tục cấp sổ đỏ|làm hồ sơ bảo hiểm y tế} và <n:3-40> {người|bà con|thanh niên|hội viên} "
     "{cài ứng dụng VNeID|nộp hồ sơ trên mạng|thanh toán qua điện thoại|đăng ký tài khoản định danh}.",
     "{Trong năm|Năm <year>|Từ tháng <month> đến nay|Từ đầu năm|Mấy tháng qua}, {tôi|bản thân tôi|tôi cũng} "
-    "{đã đến|đã tới|lần lượt đến|đi} {nhà|gia đình|từng nhà} {các hộ|} <households> "
+    "{đã đến|đã tới|lần lượt đến|đi đến} {nhà|gia đình|từng nhà} {các hộ|} <households> "
     "{để tuyên truyền|để nói chuyện về|để trao đổi về|phổ biến|nói về} <@studied>.",
     "{{Chi bộ|Chi ủy|Tổ đảng|Đồng chí bí thư} {phân công|giao|cử} {tôi|cho tôi}|Tôi {nhận|được giao|đăng ký|xung phong}} {giúp đỡ|theo dõi|kèm cặp|giúp} <helps>.",
     "{Kết quả|Về kinh tế,|Riêng} {sản xuất|làm ăn|trồng trọt, chăn nuôi|} "
