@@ -169,10 +169,12 @@ def _register_routers() -> None:
     from dangvu.reports.api import router as reports_router
     from dangvu.study.api import router as study_router
     from dangvu.targets.api import router as targets_router
+    from dangvu.training.api import router as training_router
 
     api.add_router("/", orgs_router)
     api.add_router("/", documents_router)
     api.add_router("/", study_router)
+    api.add_router("/", training_router)
     api.add_router("/", figures_router)
     api.add_router("/", targets_router)
     api.add_router("/", inspections_router)

@@ -17,8 +17,10 @@ from dangvu.accounts.services import token_create
 from dangvu.documents import services as doc_services
 from dangvu.orgs import services as org_services
 from dangvu.orgs.models import ImportJob
-from dangvu.study import services, training
-from dangvu.study.models import IntegrityScan, Programme
+from dangvu.study import services
+from dangvu.study.models import IntegrityScan
+from dangvu.training import services as training
+from dangvu.training.models import Programme
 
 PERSONAS = ("sec", "off", "view", "mem", "out", "anon")
 TODAY = datetime.date.today()
@@ -121,10 +123,10 @@ ROUTES = {
     "study:essay_file": ("get", lambda w: f"/essays/{w.essay.pk}/file/", None, "200 200 200 200 404 r"),
     "study:scan": ("get", lambda w: f"/scans/{w.scan.pk}/", None, "200 200 403 404 200 r"),
     "study:scan_pair": ("get", lambda w: f"/scans/{w.scan.pk}/pairs/0/", None, "200 200 403 404 404 r"),
-    "study:unit_classes": ("get", lambda w: f"/units/{w.org.G.pk}/classes/", None, "404 200 200 404 404 r"),
-    "study:class": ("get", lambda w: f"/classes/{w.cls.pk}/", None, "404 200 200 404 404 r"),
-    "study:certificate": ("get", lambda w: f"/certificates/{w.enrolment.pk}.docx", None, "404 200 200 200 404 r"),
-    "study:member_training": ("get", lambda w: f"/members/{w.org.other_member.pk}/training/", None, "200 200 200 404 404 r"),
+    "training:unit_classes": ("get", lambda w: f"/units/{w.org.G.pk}/classes/", None, "404 200 200 404 404 r"),
+    "training:class": ("get", lambda w: f"/classes/{w.cls.pk}/", None, "404 200 200 404 404 r"),
+    "training:certificate": ("get", lambda w: f"/certificates/{w.enrolment.pk}.docx", None, "404 200 200 200 404 r"),
+    "training:member_training": ("get", lambda w: f"/members/{w.org.other_member.pk}/training/", None, "200 200 200 404 404 r"),
     "study:notebook": ("get", lambda w: "/so-tay/", None, "200 404 404 200 200 r"),
     "study:my_essay": ("get", lambda w: f"/so-tay/campaigns/{w.campaign.pk}/essay/", None, "200 404 404 200 200 r"),
     "figures:dashboard": ("get", lambda w: f"/units/{w.org.A.pk}/figures/", None, "200 200 200 404 404 r"),

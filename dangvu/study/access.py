@@ -7,10 +7,10 @@ secretary sees the campaign but only their own cell's members, figures and essay
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from dangvu.accounts.access import check_path, fetch_in_scope
+from dangvu.accounts.access import check_path
 from dangvu.accounts.permissions import ESSAYS_REVIEW, STUDY_READ, scope_for
 from dangvu.orgs.models import OrgUnit
-from dangvu.study.models import Campaign, Essay, IntegrityScan, StudySession, TrainingClass
+from dangvu.study.models import Campaign, Essay, IntegrityScan, StudySession
 
 
 def view_root(request, campaign: Campaign, key: str = STUDY_READ) -> OrgUnit | None:
@@ -99,10 +99,6 @@ def get_own_campaign(member, pk) -> Campaign:
     if campaign is None or member is None or not eligible_members(campaign).filter(pk=member.pk).exists():
         raise Http404
     return campaign
-
-
-def get_class_for_user(request, pk, key: str = STUDY_READ) -> TrainingClass:
-    return fetch_in_scope(request, TrainingClass.objects.select_related("unit", "programme"), pk, key)
 
 
 def may_read_essay(request, essay: Essay) -> bool:

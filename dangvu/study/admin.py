@@ -1,27 +1,7 @@
 from django.contrib import admin
 
-from dangvu.lib.admin import ReadOnlyAdmin, ReadOnlyInline
-from dangvu.study.models import (
-    Campaign,
-    Enrolment,
-    Essay,
-    IntegrityScan,
-    Programme,
-    StudySession,
-    TheoryLevel,
-    Topic,
-    TrainingClass,
-)
-
-
-class TopicInline(ReadOnlyInline):
-    model = Topic
-
-
-@admin.register(Programme)
-class ProgrammeAdmin(ReadOnlyAdmin):
-    list_display = ["name", "kind"]
-    inlines = [TopicInline]
+from dangvu.lib.admin import ReadOnlyAdmin
+from dangvu.study.models import Campaign, Essay, IntegrityScan, StudySession
 
 
 @admin.register(Campaign)
@@ -30,14 +10,7 @@ class CampaignAdmin(ReadOnlyAdmin):
     raw_id_fields = ["unit", "units", "documents"]
 
 
-@admin.register(TheoryLevel)
-class TheoryLevelAdmin(ReadOnlyAdmin):
-    list_display = ["member", "level", "status", "certificate_number"]
-    raw_id_fields = ["member"]
-    list_filter = ["level", "status"]
-
-
-admin.site.register([StudySession, IntegrityScan, TrainingClass], ReadOnlyAdmin)
+admin.site.register([StudySession, IntegrityScan], ReadOnlyAdmin)
 
 
 @admin.register(Essay)
@@ -45,8 +18,3 @@ class EssayAdmin(ReadOnlyAdmin):
     list_display = ["member", "campaign", "status", "return_reason"]
     raw_id_fields = ["member", "campaign", "reviewed_by"]
     list_filter = ["status", "return_reason"]
-
-
-@admin.register(Enrolment)
-class EnrolmentAdmin(ReadOnlyAdmin):
-    raw_id_fields = ["member", "candidate", "training_class"]

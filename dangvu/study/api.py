@@ -6,14 +6,13 @@ from the same selectors."""
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
 from dangvu.accounts.access import check_path
-from dangvu.accounts.permissions import ESSAYS_REVIEW, STUDY_READ, STUDY_WRITE, scope_for
+from dangvu.accounts.permissions import ESSAYS_REVIEW, STUDY_READ, STUDY_WRITE
 from dangvu.documents.access import documents_offered
 from dangvu.lib.api import Count, Id, InSchema, Paginated, Year
 from dangvu.lib.ids import resolve_ids
@@ -28,15 +27,7 @@ from dangvu.study.access import (
     get_session_for_user,
     sessions_seen_from,
 )
-from dangvu.study.models import (
-    AttendanceStatus,
-    Essay,
-    EssayStatus,
-    IntegrityScan,
-    ReturnReason,
-    SessionMode,
-    TrainingClass,
-)
+from dangvu.study.models import AttendanceStatus, Essay, EssayStatus, IntegrityScan, ReturnReason, SessionMode
 from dangvu.study.selectors import CampaignFigures, campaign_by_unit, campaigns_for_unit, year_summary
 from dangvu.study.services import MAX_ESSAY_CHARS, MAX_POINTS
 
@@ -175,17 +166,6 @@ class ScanOut(Schema):
     @staticmethod
     def resolve_clusters(obj):
         return (obj.result or {}).get("clusters", [])
-
-
-class ClassOut(Schema):
-    id: int
-    name: str
-    programme: str = Field(..., alias="programme.name")
-    unit_id: Id
-    start: datetime.date
-    end: datetime.date
-    enrolled: int
-    completed: int
 
 
 @router.get("/campaigns", response=list[CampaignOut])
@@ -328,17 +308,3 @@ def study_summary(request, unit_id: Id, year: Year):
                 awareness_classes=s.awareness.classes, awareness_enrolled=s.awareness.enrolled,
                 awareness_completed=s.awareness.completed, new_member_classes=s.new_members.classes,
                 new_member_enrolled=s.new_members.enrolled, new_member_completed=s.new_members.completed)
-
-
-@router.get("/classes", response=list[ClassOut])
-@paginate(Paginated)
-def list_classes(request, unit: Id | None = None):
-    from django.db.models import Count
-
-    classes = TrainingClass.objects.filter(scope_for(request).path_q(STUDY_READ, "unit__path"))
-    if unit is not None:
-        classes = classes.filter(unit__path__startswith=get_unit_for_user(request, unit, STUDY_READ).path)
-    return (classes.select_related("programme")
-            .annotate(enrolled=Count("enrolments"),
-                      completed=Count("enrolments", filter=Q(enrolments__result="completed")))
-            .order_by("-start", "-id"))

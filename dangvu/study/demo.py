@@ -19,27 +19,23 @@ from tqdm import tqdm
 from dangvu.documents import services as doc_services
 from dangvu.orgs.models import (
     ACTIVE_STATUSES,
-    Candidate,
     Member,
-    MemberStatus,
     OrgUnit,
     UnitKind,
     path_prefixes,
 )
-from dangvu.study import services, training
+from dangvu.study import services
 from dangvu.study.demo_writing import RESOLUTIONS, reflection_essay
 from dangvu.study.models import (
     Attendance,
     AttendanceStatus,
     ConnectionPoint,
-    Enrolment,
     Essay,
     EssayStatus,
-    Programme,
     ReturnReason,
     SessionMode,
-    TheoryLevel,
 )
+from dangvu.training.demo import build_training_demo
 
 
 def _days(n: int) -> datetime.timedelta:
@@ -85,8 +81,7 @@ def build_study_demo(*, seed: int = 2025, today: datetime.date | None = None, pr
             counts["attendance"] += _attend(rng, session, eligible, grassroots, rate=0.985)
             counts["essays"] += _essays(rng, campaign, doc, eligible, open_=is_open, today=today, progress=progress)
 
-        counts["classes"] += _classes(rng, grassroots, today)
-        _theory(rng, members)
+        counts["classes"] += build_training_demo(rng, grassroots, members, today)
     return counts
 
 
@@ -148,42 +143,3 @@ def _essays(rng, campaign, doc, members, *, open_: bool, today, progress: bool) 
         rows.append(essay)
     Essay.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
-
-
-def _classes(rng, grassroots, today) -> int:
-    awareness, new_member, _skills = training.ensure_standard_programmes()
-    made = 0
-    for g in grassroots[: max(1, len(grassroots) // 2)]:
-        start = today - _days(rng.randrange(60, 300))
-        cls = training.class_create(actor=None, unit=g, programme=awareness, name=f"Lớp nhận thức về Đảng {g.name}",
-                                    start=start, end=start + _days(5), place=f"Hội trường {g.name}")
-        candidates = list(Candidate.objects.filter(unit__path__startswith=g.path)[:25])
-        training.enrol(actor=None, training_class=cls, candidates=candidates)
-        for n, e in enumerate(cls.enrolments.select_related("training_class__unit", "candidate"), start=1):
-            done = rng.random() < 0.97  # the service also moves the candidate to "đã học"
-            training.result_record(actor=None, enrolment=e,
-                                   result=Enrolment.Result.COMPLETED if done else Enrolment.Result.NOT_COMPLETED,
-                                   certificate_number=f"{start.year}/{g.code}/{n:03d}" if done else "")
-        probationers = list(Member.objects.filter(unit__path__startswith=g.path, status=MemberStatus.PROBATIONARY)[:30])
-        if probationers:
-            cls2 = training.class_create(actor=None, unit=g, programme=new_member,
-                                         name=f"Lớp lý luận chính trị cho đảng viên mới {g.name}",
-                                         start=start + _days(20), end=start + _days(30))
-            training.enrol(actor=None, training_class=cls2, members=probationers)
-            made += 1
-        made += 1
-    Programme.objects.get_or_create(kind=Programme.Kind.LOCAL, name="Bồi dưỡng chuyên đề lịch sử Đảng bộ tỉnh")
-    return made
-
-
-def _theory(rng, members) -> None:
-    rows = []
-    for m in members:
-        roll = rng.random()
-        level = (TheoryLevel.Level.ELEMENTARY if roll < 0.35 else TheoryLevel.Level.INTERMEDIATE if roll < 0.42
-                 else TheoryLevel.Level.ADVANCED if roll < 0.44 else None)
-        if level:
-            rows.append(TheoryLevel(member=m, level=level, status=TheoryLevel.Status.COMPLETED,
-                                    completed_on=datetime.date(rng.randrange(2005, 2025), rng.randrange(1, 13), 1),
-                                    certificate_number=f"{level.upper()}-{m.pk:06d}"))
-    TheoryLevel.objects.bulk_create(rows, batch_size=5000)

@@ -1,4 +1,4 @@
-"""Study and training figures, dated and clipped to the unit.
+"""Study figures, dated and clipped to the unit (training's are in dangvu/training/measures.py).
 
 Who takes part in a campaign is a question about dates: the members of its units
 (subtrees included) at some time between its first and last day, each counted in
@@ -15,7 +15,6 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.accounts.permissions import STUDY_READ
@@ -28,19 +27,14 @@ from dangvu.study.models import (
     AttendanceStatus,
     Campaign,
     ConnectionPoint,
-    Enrolment,
     Essay,
     EssayStatus,
-    Programme,
     ReturnReason,
     SessionMode,
     StudySession,
-    TheoryLevel,
-    TrainingClass,
 )
 
 register_area("study", _("Study and dissemination of resolutions"))
-register_area("training", _("Political theory training"))
 
 
 # --- who takes part, where --------------------------------------------------------------------
@@ -158,7 +152,7 @@ def eligible_during_q(unit_path: str, member: str = "member", campaign: str = "c
                | Q(**{f"{member}__spans__end__gt": F(f"{campaign}__start")})))
 
 
-def _values(counts: dict[str, int]) -> dict[str, Value]:
+def as_values(counts: dict[str, int]) -> dict[str, Value]:
     return {path: Value(n) for path, n in counts.items()}
 
 
@@ -220,7 +214,7 @@ def _units_of_members_present(sessions, unit: OrgUnit) -> list[tuple[str, int]]:
 
 def _sessions_count(online: bool):
     def compute(unit, period):
-        return _values(count_prefixes(units for units, is_online in _sessions_by_units(unit, period)
+        return as_values(count_prefixes(units for units, is_online in _sessions_by_units(unit, period)
                                       if is_online or not online))
     return compute
 
@@ -241,7 +235,7 @@ def _points(unit, period):
     points = ConnectionPoint.objects.filter(session__in=_sessions_in(period, unit))
     counts = [(unit_path or organiser, 1) for unit_path, organiser in
               points.values_list("unit__path", "session__campaign__unit__path")]
-    return _values(rollup(counts, unit.path))
+    return as_values(rollup(counts, unit.path))
 
 
 def _points_rows(unit, period):
@@ -273,7 +267,7 @@ def _attendances(unit, period):
     with_heads = {s for s, *_rest in heads}
     p = participation(unit, period)
     if not p.campaigns:
-        return _values(counted)
+        return as_values(counted)
     counted_here = sessions.exclude(id__in=with_heads)
     places, place_params = _places_sql([c.pk for c in p.campaigns], unit)
     sql, params = counted_here.values("id").query.sql_with_params()
@@ -298,7 +292,7 @@ def _attendances(unit, period):
                     times[prefix] += 1
             for prefix, k in times.items():
                 counted[prefix] -= n * (k - 1)
-    return _values({path: n for path, n in counted.items() if n})
+    return as_values({path: n for path, n in counted.items() if n})
 
 
 # --- participation and essays --------------------------------------------------------------
@@ -379,7 +373,7 @@ def _essays_by_units(unit, period) -> list:
 
 def _essay_measure(test):
     def compute(unit, period):
-        return _values(count_weighted((units, n) for units, n, *facts in _essays_by_units(unit, period)
+        return as_values(count_weighted((units, n) for units, n, *facts in _essays_by_units(unit, period)
                                        if test(*facts)))
     return compute
 
@@ -400,11 +394,11 @@ def _submitted_at(unit, period) -> dict[str, int]:
 def _not_submitted(unit, period):
     submitted = _submitted_at(unit, period)
     missing = {path: n - submitted.get(path, 0) for path, n in _required_counts(unit, period).items()}
-    return _values({path: n for path, n in missing.items() if n})
+    return as_values({path: n for path, n in missing.items() if n})
 
 
 def _required(unit, period):
-    return _values(_required_counts(unit, period))
+    return as_values(_required_counts(unit, period))
 
 
 def _essay_rows(filter_q: Q):
@@ -454,31 +448,31 @@ ESSAY_COLUMNS = [Column("member_id", _("member id"), lambda e: e.member_id),
                  Column("reason", _("reason"), lambda e: e.get_return_reason_display() if e.was_returned else "")]
 
 
-def _study(key, label, definition, unit, compute, rows, columns, **extra):
+def study_measure(key, label, definition, unit, compute, rows, columns, **extra):
     register(Measure(key=key, label=label, definition=definition, unit=unit, area=extra.pop("area", "study"),
                      permission=STUDY_READ, compute=compute, rows=rows, columns=columns, **extra))
 
 
-_study("study.campaigns", _("Study campaigns"),
+study_measure("study.campaigns", _("Study campaigns"),
        _("Campaigns (học tập, quán triệt) running at some time in the period that reach the unit's members or that "
          "the unit organises."), CAMPAIGNS, _campaigns,
        lambda u, p: campaigns_reaching(u, p).order_by("start", "id"), CAMPAIGN_COLUMNS)
-_study("study.sessions", _("Sessions and conferences"),
+study_measure("study.sessions", _("Sessions and conferences"),
        _("Sessions held in the period that the unit organised, reached with a connection point, or attended."),
        SESSIONS, _sessions_count(online=False), _sessions_rows(False),
        SESSION_COLUMNS)
-_study("study.online_sessions", _("Online conferences"),
+study_measure("study.online_sessions", _("Online conferences"),
        _("Of the sessions, those held online to connection points."),
        SESSIONS, _sessions_count(online=True),
        _sessions_rows(True), SESSION_COLUMNS)
-_study("study.points", _("Connection points"),
+study_measure("study.points", _("Connection points"),
        _("Connection points (điểm cầu) of sessions held in the period, at the unit where each point is."),
        POINTS, _points, _points_rows, POINT_COLUMNS)
-_study("study.attendances", _("Attendances (lượt)"),
+study_measure("study.attendances", _("Attendances (lượt)"),
        _("Lượt người học: the head count at each connection point where one was given, otherwise each member "
          "marked present at a session held in the period."),
        TIMES, _attendances, _sessions_rows(False), SESSION_COLUMNS)
-_study("study.participants", _("Members who took part in study"),
+study_measure("study.participants", _("Members who took part in study"),
        _("Members who attended at least one session of a campaign running in the period, out of the members "
          "eligible for one (members of its units at some time during it)."),
        "%", _participants, _participants_rows,
@@ -486,7 +480,7 @@ _study("study.participants", _("Members who took part in study"),
         Column("unit", _("Unit"), lambda m: m.unit.name),
         Column("took_part", _("took part"), lambda m: _("yes") if m.took_part else _("no"))],
        rate=True, numerator=_("members who attended"), denominator=_("members eligible"), row_id=lambda m: m.pk)
-_study("study.essays_required", _("Essays asked for"),
+study_measure("study.essays_required", _("Essays asked for"),
        _("One essay (bài thu hoạch) for each eligible member of each campaign in the period that asks for one."),
        ESSAYS, _required, _required_rows,
        [Column("member_id", _("member id"), lambda r: r.pk),
@@ -494,30 +488,30 @@ _study("study.essays_required", _("Essays asked for"),
         Column("campaign", _("study campaign"), lambda r: r.campaign),
         Column("status", _("status"), lambda r: str(EssayStatus(r.status).label) if r.status else _("Not submitted"))],
        row_id=lambda r: r.pk)
-_study("study.essays_submitted", _("Essays submitted"),
+study_measure("study.essays_submitted", _("Essays submitted"),
        _("Essays handed in (passed, awaiting review or returned now); submitted plus not submitted is asked for."),
        ESSAYS, _essay_measure(lambda status, was_returned, reason: True), _essay_rows(Q()), ESSAY_COLUMNS)
-_study("study.essays_not_submitted", _("Essays not submitted"),
+study_measure("study.essays_not_submitted", _("Essays not submitted"),
        _("Essays asked for and not handed in; asked for = submitted + not submitted."),
        ESSAYS, lambda u, p: _not_submitted(u, p),
        lambda u, p: [r for r in _required_rows(u, p) if r.status is None],
        [Column("member_id", _("member id"), lambda r: r.pk),
         Column("full_name", _("Full name"), lambda r: r.member.full_name if r.member else ""),
         Column("campaign", _("study campaign"), lambda r: r.campaign)], row_id=lambda r: r.pk)
-_study("study.essays_awaiting", _("Essays awaiting review"),
+study_measure("study.essays_awaiting", _("Essays awaiting review"),
        _("Essays submitted or resubmitted and not yet decided; submitted = passed + awaiting + returned now."),
        ESSAYS, _essay_measure(lambda status, was_returned, reason: status in (EssayStatus.SUBMITTED,
                                                                              EssayStatus.RESUBMITTED)),
        _essay_rows(Q(status__in=[EssayStatus.SUBMITTED, EssayStatus.RESUBMITTED])), ESSAY_COLUMNS)
-_study("study.essays_returned_now", _("Essays returned, not yet resubmitted"),
+study_measure("study.essays_returned_now", _("Essays returned, not yet resubmitted"),
        _("Essays returned for rework and not handed in again yet."),
        ESSAYS, _essay_measure(lambda status, was_returned, reason: status == EssayStatus.RETURNED),
        _essay_rows(Q(status=EssayStatus.RETURNED)), ESSAY_COLUMNS)
-_study("study.essays_passed", _("Essays passed"),
+study_measure("study.essays_passed", _("Essays passed"),
        _("Essays accepted (đạt), those passed after rework included."),
        ESSAYS, _essay_measure(lambda status, was_returned, reason: status == EssayStatus.PASSED),
        _essay_rows(Q(status=EssayStatus.PASSED)), ESSAY_COLUMNS)
-_study("study.essays_passed_after_rework", _("Essays passed after rework"),
+study_measure("study.essays_passed_after_rework", _("Essays passed after rework"),
        _("Of the essays passed, those that had been returned for rework first."),
        ESSAYS, _essay_measure(lambda status, was_returned, reason: status == EssayStatus.PASSED and was_returned),
        _essay_rows(Q(status=EssayStatus.PASSED, was_returned=True)), ESSAY_COLUMNS)
@@ -528,102 +522,5 @@ for reason, name, label, definition in (
          _("Essays returned for rework at least once as copied (sao chép), whatever their status now.")),
         (ReturnReason.OTHER, "other", _("Essays returned for another reason"),
          _("Essays returned for rework at least once for another reason, whatever their status now."))):
-    _study(f"study.essays_returned_{name}", label, definition, ESSAYS, _essay_measure(lambda status, was_returned, r, reason=reason: was_returned and r == reason),
+    study_measure(f"study.essays_returned_{name}", label, definition, ESSAYS, _essay_measure(lambda status, was_returned, r, reason=reason: was_returned and r == reason),
            _essay_rows(Q(was_returned=True, return_reason=reason)), ESSAY_COLUMNS)
-
-
-# --- training -------------------------------------------------------------------------------
-
-def _classes(kind):
-    def query(unit, period):
-        return TrainingClass.objects.filter(programme__kind=kind, unit__path__startswith=unit.path,
-                                            start__gte=period.start, start__lte=period.end)
-    return query
-
-
-def _class_counts(kind):
-    def compute(unit, period):
-        paths = _classes(kind)(unit, period).values_list("unit__path", flat=True)
-        return _values(rollup(((path, 1) for path in paths), unit.path))
-    return compute
-
-
-def _enrolments(kind, completed: bool):
-    def query(unit, period):
-        rows = Enrolment.objects.filter(training_class__in=_classes(kind)(unit, period))
-        if kind == Programme.Kind.AWARENESS:
-            rows = rows.filter(candidate__isnull=False)
-        else:
-            rows = rows.filter(member__isnull=False)
-        return rows.filter(result=Enrolment.Result.COMPLETED) if completed else rows
-    return query
-
-
-def _enrolment_counts(kind, completed):
-    def compute(unit, period):
-        paths = _enrolments(kind, completed)(unit, period).values_list("training_class__unit__path", flat=True)
-        return _values(rollup(((p, 1) for p in paths), unit.path))
-    return compute
-
-
-CLASS_COLUMNS = [Column("name", _("class"), lambda c: c.name), Column("unit", _("organised by"), lambda c: c.unit.name),
-                 Column("start", _("from"), lambda c: c.start), Column("end", _("until"), lambda c: c.end)]
-ENROLMENT_COLUMNS = [Column("full_name", _("Full name"), lambda e: e.person.full_name),
-                     Column("class", _("class"), lambda e: e.training_class.name),
-                     Column("result", _("result"), lambda e: e.get_result_display())]
-for kind, name in ((Programme.Kind.AWARENESS, "candidate"), (Programme.Kind.NEW_MEMBER, "new_member")):
-    title = {"candidate": _("Classes on the Party for admission candidates"),
-             "new_member": _("Political theory classes for new members")}[name]
-    _study(f"training.{name}_classes", title,
-           _("Classes of this programme that began in the period, organised by the unit or a unit below it."),
-           _("classes"), _class_counts(kind),
-           lambda u, p, kind=kind: _classes(kind)(u, p).select_related("unit").order_by("start", "id"),
-           CLASS_COLUMNS, area="training")
-    _study(f"training.{name}s_enrolled",
-           {"candidate": _("Admission candidates enrolled"), "new_member": _("New members enrolled")}[name],
-           _("People enrolled in those classes."), PEOPLE, _enrolment_counts(kind, False),
-           lambda u, p, kind=kind: _enrolments(kind, False)(u, p).select_related(
-               "member", "candidate", "training_class").order_by("training_class_id", "id"),
-           ENROLMENT_COLUMNS, area="training")
-    _study(f"training.{name}s_completed",
-           {"candidate": _("Admission candidates who completed"), "new_member": _("New members who completed")}[name],
-           _("Of the people enrolled, those who completed the class."), PEOPLE, _enrolment_counts(kind, True),
-           lambda u, p, kind=kind: _enrolments(kind, True)(u, p).select_related(
-               "member", "candidate", "training_class").order_by("training_class_id", "id"),
-           ENROLMENT_COLUMNS, area="training")
-
-
-# --- political theory levels (Quy định 57-QĐ/TW) --------------------------------------------------
-
-def _theory(level: str, date_field: str):
-    """Members sent to (or completing) a level in the period, counted in the unit they belonged
-    to on that day."""
-    def query(unit, period):
-        on_day = (Q(member__spans__unit__path__startswith=unit.path)
-                  & Q(**{"member__spans__start__lte": F(date_field)})
-                  & (Q(member__spans__end__isnull=True) | Q(**{"member__spans__end__gt": F(date_field)})))
-        return TheoryLevel.objects.filter(on_day, level=level, **{f"{date_field}__gte": period.start,
-                                                                  f"{date_field}__lte": period.end})
-    return query
-
-
-THEORY_COLUMNS = [Column("member_id", _("member id"), lambda t: t.member_id),
-                  Column("full_name", _("Full name"), lambda t: t.member.full_name),
-                  Column("level", _("level"), lambda t: t.get_level_display()),
-                  Column("sent_on", _("sent on"), lambda t: t.sent_on),
-                  Column("completed_on", _("completed on"), lambda t: t.completed_on)]
-for level, level_label in TheoryLevel.Level.choices:
-    for date_field, verb, definition in (
-            ("sent_on", "sent", _("Members sent to study political theory at this level during the period, counted "
-                                  "in the unit they belonged to that day.")),
-            ("completed_on", "completed", _("Members who completed political theory at this level during the "
-                                            "period, counted in the unit they belonged to that day."))):
-        query = _theory(level, date_field)
-        _study(f"training.theory_{verb}_{level}",
-               format_lazy("{}: {}", _("Sent to study political theory") if verb == "sent"
-                           else _("Completed political theory"), level_label),
-               definition, PEOPLE,
-               lambda u, p, query=query: _values(rollup(
-                   ((path, 1) for path in query(u, p).values_list("member__spans__unit__path", flat=True)), u.path)),
-               lambda u, p, query=query: query(u, p).select_related("member").order_by("member__sort_key", "pk"),
-               THEORY_COLUMNS, area="training", row_id=lambda t: t.member_id)

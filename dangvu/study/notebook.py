@@ -3,7 +3,8 @@
 import datetime
 
 from dangvu.orgs.models import Member, path_prefixes
-from dangvu.study.models import Attendance, Campaign, Enrolment, Essay, EssayStatus, StudySession, TheoryLevel
+from dangvu.study.models import Attendance, Campaign, Essay, EssayStatus, StudySession
+from dangvu.training.models import Enrolment, TheoryLevel
 
 
 def member_campaigns(member: Member):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangvu.study import class_views, views
+from dangvu.study import views
 
 app_name = "study"
 urlpatterns = [
@@ -22,10 +22,6 @@ urlpatterns = [
     path("essays/<int:pk>/file/", views.essay_file, name="essay_file"),
     path("scans/<int:pk>/", views.scan_detail, name="scan"),
     path("scans/<int:pk>/pairs/<int:n>/", views.scan_pair, name="scan_pair"),
-    path("units/<int:pk>/classes/", class_views.unit_classes, name="unit_classes"),
-    path("classes/<int:pk>/", class_views.class_detail, name="class"),
-    path("certificates/<int:pk>.docx", class_views.certificate, name="certificate"),
-    path("members/<int:pk>/training/", class_views.member_training, name="member_training"),
     path("so-tay/", views.notebook, name="notebook"),
     path("so-tay/campaigns/<int:pk>/essay/", views.my_essay, name="my_essay"),
 ]

@@ -204,7 +204,7 @@ def test_a_figure_by_sub_unit_is_drawn_as_a_chart(client, year):
 
 
 def test_theory_levels_count_in_the_unit_of_that_day(year):
-    from dangvu.study.models import TheoryLevel
+    from dangvu.training.models import TheoryLevel
 
     # z completed trung cấp in May while still in the other commune, then moved into A in June
     TheoryLevel.objects.create(member=year.z, level="trung_cap", status="completed", sent_on=D(2025, 9, 1),

@@ -303,32 +303,6 @@ def test_a_cancelled_session_and_campaign_are_kept_marked_and_counted_nowhere(cl
     assert refused.status_code == 200 and "Đợt học tập đã bị hủy ngày" in refused.content.decode()
 
 
-def test_class_certificates_print_as_one_page_per_person_who_completed(client, org):
-    import io
-
-    import docx
-
-    from dangvu.study import training
-    from dangvu.study.models import Programme
-
-    training.ensure_standard_programmes()
-    cls = training.class_create(actor=None, unit=org.G, programme=Programme.objects.first(), name="Lớp khóa I/2026",
-                                start=TODAY - 20 * DAY, end=TODAY - 10 * DAY, place="Hội trường xã", online=False)
-    training.enrol(actor=None, training_class=cls, members=[org.mem_member, org.other_member], candidates=[])
-    done = cls.enrolments.get(member=org.mem_member)
-    training.result_record(actor=None, enrolment=done, result="completed", score="8.5", certificate_number="15/CN")
-    client.force_login(org.users["off"])
-    answer = client.get(f"/classes/{cls.pk}/?format=certificates")
-    text = "\n".join(p.text for p in docx.Document(io.BytesIO(answer.content)).paragraphs)
-    assert "GIẤY CHỨNG NHẬN" in text and "Lê Văn Cường" in text and "15/CN" in text and "8,5" in text
-    assert text.count("GIẤY CHỨNG NHẬN") == 1 and "Phạm Thị Dung" not in text  # only who completed
-    client.force_login(org.users["mem"])  # the member downloads their own from the sổ tay
-    assert f"/certificates/{done.pk}.docx" in client.get("/so-tay/").content.decode()
-    assert client.get(f"/certificates/{done.pk}.docx").status_code == 200
-    other = cls.enrolments.get(member=org.other_member)
-    assert client.get(f"/certificates/{other.pk}.docx").status_code == 404
-
-
 def test_a_group_shows_once_and_a_cells_result_counts_its_own_essays(client, org, campaign):
     from django.utils import timezone
 

@@ -89,9 +89,10 @@ def test_unit_page_api_and_campaign_page_show_the_selector_figures(client, org, 
 
 
 def test_year_summary_counts_as_the_report_does(client, org, activity):
-    from dangvu.study.models import ConnectionPoint, Enrolment, Programme, StudySession
+    from dangvu.study.models import ConnectionPoint, StudySession
     from dangvu.study.selectors import year_summary
-    from dangvu.study.training import class_create, enrol, ensure_standard_programmes, result_record
+    from dangvu.training.models import Enrolment, Programme
+    from dangvu.training.services import class_create, enrol, ensure_standard_programmes, result_record
 
     awareness = ensure_standard_programmes()[0]
     cls = class_create(actor=None, unit=org.A, programme=awareness, name="Lớp nhận thức", start=TODAY, end=TODAY)
@@ -124,33 +125,6 @@ def test_year_summary_api_uses_the_same_selector_and_scope(client, org, activity
     assert client.get(f"/api/units/{org.B.pk}/study-summary?year={s.year}").status_code == 404
 
 
-def test_class_pages_enrol_record_lessons_and_results(client, org):
-    from dangvu.study.models import ClassAttendance, Enrolment, TrainingClass
-
-    client.force_login(org.users["off"])
-    client.get(f"/units/{org.G.pk}/classes/")  # the standard programmes exist from the first visit
-    from dangvu.study.models import Programme
-
-    programme = Programme.objects.get(kind=Programme.Kind.NEW_MEMBER)
-    client.post(f"/units/{org.G.pk}/classes/", {"programme": programme.pk, "name": "Lớp đảng viên mới 2026",
-                                                "start": "2026-05-04", "end": "2026-05-15", "once": "t1"})
-    cls = TrainingClass.objects.get()
-    client.post(f"/classes/{cls.pk}/", {"enrol": "1", "member": [org.mem_member.pk, org.out_member.pk]})
-    assert Enrolment.objects.count() == 2
-    e1, e2 = Enrolment.objects.order_by("pk")
-    client.post(f"/classes/{cls.pk}/", {"lesson": "1", "held_on": "2026-05-04", "topic": "",
-                                        f"e{e1.pk}": "present", f"e{e2.pk}": "excused"})
-    assert dict(ClassAttendance.objects.values_list("enrolment_id", "status")) == {e1.pk: "present", e2.pk: "excused"}
-    client.post(f"/classes/{cls.pk}/", {"enrolment": e1.pk, "result": "completed", "certificate_number": ""})
-    e1.refresh_from_db()
-    assert e1.result == "studying"  # refused: a completed course needs its certificate number
-    client.post(f"/classes/{cls.pk}/", {"enrolment": e1.pk, "result": "completed", "certificate_number": "05/2026"})
-    e1.refresh_from_db()
-    assert (e1.result, e1.certificate_number) == ("completed", "05/2026")
-    client.force_login(org.users["sec"])  # a cell secretary cannot open the committee's class
-    assert client.get(f"/classes/{cls.pk}/").status_code == 404
-
-
 def test_figures_by_unit_export_matches_the_page(client, org, activity):
     import io
 
@@ -164,21 +138,3 @@ def test_figures_by_unit_export_matches_the_page(client, org, activity):
     for unit in (org.G, org.A, org.B):
         f = rollup[unit.path]
         assert by_name[unit.name][1:7] == (f.eligible, f.attended, f.required, f.submitted, f.passed, f.returned_total)
-
-
-def test_theory_levels_are_recorded_by_officers_only(client, org):
-    from dangvu.study.models import TheoryLevel
-
-    form = {"level": "trung_cap", "status": "completed", "decision": "Quyết định số 15-QĐ/TU",
-            "completed_on": "2024-06-30", "certificate_number": ""}
-    client.force_login(org.users["off"])
-    client.post(f"/members/{org.mem_member.pk}/training/", form)
-    assert not TheoryLevel.objects.exists()  # completed without a certificate number is refused
-    client.post(f"/members/{org.mem_member.pk}/training/", form | {"certificate_number": "TC-2024-118"})
-    assert TheoryLevel.objects.get().certificate_number == "TC-2024-118"
-    client.force_login(org.users["mem"])  # members read their own, and change nothing
-    assert client.get(f"/members/{org.mem_member.pk}/training/").status_code == 200
-    assert client.post(f"/members/{org.mem_member.pk}/training/", form | {"level": "cao_cap"}).status_code == 404
-    assert TheoryLevel.objects.count() == 1
-    client.force_login(org.users["out"])
-    assert client.get(f"/members/{org.mem_member.pk}/training/").status_code == 404

@@ -21,10 +21,11 @@ from dangvu.orgs.access import get_member_for_user, get_unit_for_user
 from dangvu.orgs.models import ACTIVE_STATUSES, Candidate, Member
 from dangvu.orgs.selectors import member_search
 from dangvu.orgs.views import breadcrumbs
-from dangvu.study import training
-from dangvu.study.access import get_class_for_user
-from dangvu.study.certificates import certificates_docx
-from dangvu.study.models import AttendanceStatus, Enrolment, Programme, TheoryLevel, TrainingClass
+from dangvu.study.models import AttendanceStatus
+from dangvu.training import services as training
+from dangvu.training.access import get_class_for_user
+from dangvu.training.certificates import certificates_docx
+from dangvu.training.models import Enrolment, Programme, TheoryLevel, TrainingClass
 
 
 class ClassForm(Form):
@@ -51,11 +52,11 @@ def unit_classes(request, pk):
             except ValidationError as exc:
                 apply_form_errors(form, exc)
             else:
-                remember(request, url := reverse("study:class", args=[cls.pk]))
+                remember(request, url := reverse("training:class", args=[cls.pk]))
                 return redirect(url)
     classes = (TrainingClass.objects.filter(unit__path__startswith=unit.path).select_related("programme", "unit")
                .order_by("-start")[:200])
-    return render(request, "study/class_list.html", {"unit": unit, "classes": classes, "form": form,
+    return render(request, "training/class_list.html", {"unit": unit, "classes": classes, "form": form,
                                                      "can_write": can_write,
                                                      "breadcrumbs": breadcrumbs(request, unit) + [unit]})
 
@@ -68,7 +69,7 @@ def class_detail(request, pk):
         completed = [e for e in enrolments if e.result == Enrolment.Result.COMPLETED]
         if not completed:
             messages.error(request, _("Nobody has completed this class yet: there is no certificate to print."))
-            return redirect("study:class", pk=cls.pk)
+            return redirect("training:class", pk=cls.pk)
         return _docx_response(certificates_docx(completed), f"chung-nhan-lop-{cls.pk}.docx")
     if request.GET.get("format") == "xlsx":
         headers = [_("Full name"), _("Unit"), _("result"), _("score"), _("certificate number")]
@@ -105,7 +106,7 @@ def class_detail(request, pk):
                 messages.success(request, _("The result was saved."))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-        return redirect("study:class", pk=cls.pk)
+        return redirect("training:class", pk=cls.pk)
     q = request.GET.get("q", "")
     pickable_members = pickable_candidates = []
     if can_write and q:
@@ -114,7 +115,7 @@ def class_detail(request, pk):
         pickable_candidates = member_search(Candidate.objects.filter(unit__path__startswith=cls.unit.path)
                                             .select_related("unit"), q)[:30]
     lessons = cls.sessions.select_related("topic").prefetch_related("attendance")
-    return render(request, "study/class_detail.html", {
+    return render(request, "training/class_detail.html", {
         "lessons": [(lesson, sum(a.status == "present" for a in lesson.attendance.all())) for lesson in lessons],
         "topics": cls.programme.topics.all(), "attendance_choices": AttendanceStatus.choices,
         "cls": cls, "enrolments": enrolments, "can_write": can_write, "q": q, "results": Enrolment.Result.choices,
@@ -145,8 +146,8 @@ def member_training(request, pk):
                 apply_form_errors(form, exc)
             else:
                 messages.success(request, _("The political theory level was saved."))
-                return redirect("study:member_training", pk=member.pk)
-    return render(request, "study/member_training.html", {
+                return redirect("training:member_training", pk=member.pk)
+    return render(request, "training/member_training.html", {
         "member": member, "form": form, "can_write": can_write,
         "levels": member.theory_levels.all(),
         "enrolments": member.enrolments.select_related("training_class__programme"),

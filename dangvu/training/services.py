@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from dangvu.audit.models import AuditEntry
 from dangvu.audit.services import audit_record
 from dangvu.orgs.models import Candidate, Member, OrgUnit
-from dangvu.study.models import (
+from dangvu.training.models import (
     ClassAttendance,
     ClassSession,
     Enrolment,

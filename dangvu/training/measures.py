@@ -1,0 +1,109 @@
+"""Training figures: classes on the Party for admission candidates and political theory
+classes for new members (classes begun in the period, people enrolled, people completing), and
+members sent to or completing each political theory level, counted where they belonged that day."""
+
+from django.db.models import F, Q
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from dangvu.lib.measures import Column, register_area
+from dangvu.lib.rollup import rollup
+from dangvu.study.measures import PEOPLE, as_values, study_measure
+from dangvu.training.models import Enrolment, Programme, TheoryLevel, TrainingClass
+
+register_area("training", _("Political theory training"))
+
+
+def _classes(kind):
+    def query(unit, period):
+        return TrainingClass.objects.filter(programme__kind=kind, unit__path__startswith=unit.path,
+                                            start__gte=period.start, start__lte=period.end)
+    return query
+
+
+def _class_counts(kind):
+    def compute(unit, period):
+        paths = _classes(kind)(unit, period).values_list("unit__path", flat=True)
+        return as_values(rollup(((path, 1) for path in paths), unit.path))
+    return compute
+
+
+def _enrolments(kind, completed: bool):
+    def query(unit, period):
+        rows = Enrolment.objects.filter(training_class__in=_classes(kind)(unit, period))
+        if kind == Programme.Kind.AWARENESS:
+            rows = rows.filter(candidate__isnull=False)
+        else:
+            rows = rows.filter(member__isnull=False)
+        return rows.filter(result=Enrolment.Result.COMPLETED) if completed else rows
+    return query
+
+
+def _enrolment_counts(kind, completed):
+    def compute(unit, period):
+        paths = _enrolments(kind, completed)(unit, period).values_list("training_class__unit__path", flat=True)
+        return as_values(rollup(((p, 1) for p in paths), unit.path))
+    return compute
+
+
+CLASS_COLUMNS = [Column("name", _("class"), lambda c: c.name), Column("unit", _("organised by"), lambda c: c.unit.name),
+                 Column("start", _("from"), lambda c: c.start), Column("end", _("until"), lambda c: c.end)]
+ENROLMENT_COLUMNS = [Column("full_name", _("Full name"), lambda e: e.person.full_name),
+                     Column("class", _("class"), lambda e: e.training_class.name),
+                     Column("result", _("result"), lambda e: e.get_result_display())]
+for kind, name in ((Programme.Kind.AWARENESS, "candidate"), (Programme.Kind.NEW_MEMBER, "new_member")):
+    title = {"candidate": _("Classes on the Party for admission candidates"),
+             "new_member": _("Political theory classes for new members")}[name]
+    study_measure(f"training.{name}_classes", title,
+           _("Classes of this programme that began in the period, organised by the unit or a unit below it."),
+           _("classes"), _class_counts(kind),
+           lambda u, p, kind=kind: _classes(kind)(u, p).select_related("unit").order_by("start", "id"),
+           CLASS_COLUMNS, area="training")
+    study_measure(f"training.{name}s_enrolled",
+           {"candidate": _("Admission candidates enrolled"), "new_member": _("New members enrolled")}[name],
+           _("People enrolled in those classes."), PEOPLE, _enrolment_counts(kind, False),
+           lambda u, p, kind=kind: _enrolments(kind, False)(u, p).select_related(
+               "member", "candidate", "training_class").order_by("training_class_id", "id"),
+           ENROLMENT_COLUMNS, area="training")
+    study_measure(f"training.{name}s_completed",
+           {"candidate": _("Admission candidates who completed"), "new_member": _("New members who completed")}[name],
+           _("Of the people enrolled, those who completed the class."), PEOPLE, _enrolment_counts(kind, True),
+           lambda u, p, kind=kind: _enrolments(kind, True)(u, p).select_related(
+               "member", "candidate", "training_class").order_by("training_class_id", "id"),
+           ENROLMENT_COLUMNS, area="training")
+
+
+# --- political theory levels (Quy định 57-QĐ/TW) --------------------------------------------------
+
+def _theory(level: str, date_field: str):
+    """Members sent to (or completing) a level in the period, counted in the unit they belonged
+    to on that day."""
+    def query(unit, period):
+        on_day = (Q(member__spans__unit__path__startswith=unit.path)
+                  & Q(**{"member__spans__start__lte": F(date_field)})
+                  & (Q(member__spans__end__isnull=True) | Q(**{"member__spans__end__gt": F(date_field)})))
+        return TheoryLevel.objects.filter(on_day, level=level, **{f"{date_field}__gte": period.start,
+                                                                  f"{date_field}__lte": period.end})
+    return query
+
+
+THEORY_COLUMNS = [Column("member_id", _("member id"), lambda t: t.member_id),
+                  Column("full_name", _("Full name"), lambda t: t.member.full_name),
+                  Column("level", _("level"), lambda t: t.get_level_display()),
+                  Column("sent_on", _("sent on"), lambda t: t.sent_on),
+                  Column("completed_on", _("completed on"), lambda t: t.completed_on)]
+for level, level_label in TheoryLevel.Level.choices:
+    for date_field, verb, definition in (
+            ("sent_on", "sent", _("Members sent to study political theory at this level during the period, counted "
+                                  "in the unit they belonged to that day.")),
+            ("completed_on", "completed", _("Members who completed political theory at this level during the "
+                                            "period, counted in the unit they belonged to that day."))):
+        query = _theory(level, date_field)
+        study_measure(f"training.theory_{verb}_{level}",
+               format_lazy("{}: {}", _("Sent to study political theory") if verb == "sent"
+                           else _("Completed political theory"), level_label),
+               definition, PEOPLE,
+               lambda u, p, query=query: as_values(rollup(
+                   ((path, 1) for path in query(u, p).values_list("member__spans__unit__path", flat=True)), u.path)),
+               lambda u, p, query=query: query(u, p).select_related("member").order_by("member__sort_key", "pk"),
+               THEORY_COLUMNS, area="training", row_id=lambda t: t.member_id)
