@@ -108,3 +108,28 @@ def test_the_dashboard_asked_again_counts_nothing_again(org, client):
         page = client.get(url)
     print([q["sql"][:120] for q in again.captured_queries])
     assert page.status_code == 200 and len(again) < len(first) / 2
+
+
+def test_a_page_shows_a_mark_saved_on_another_page_at_once(org, client):
+    """The officer's campaign page is kept; the cell secretary marks a member present and
+    submits nothing else; the officer's next look counts the mark (real commits, two users)."""
+    import re
+
+    from dangvu.study import services as study
+
+    campaign = study.campaign_create(actor=None, unit=org.G, title="Học tập Nghị quyết 66-NQ/TW", documents=[],
+                                     units=[org.G], start=timezone.localdate() - datetime.timedelta(days=5),
+                                     end=timezone.localdate() + datetime.timedelta(days=30), essay_required=False)
+    session = study.session_record(actor=None, campaign=campaign, held_on=campaign.start)
+
+    def attended() -> str:
+        client.force_login(org.users["off"])
+        page = client.get(f"/campaigns/{campaign.pk}/").content.decode()
+        return re.search(r'id="fig-attended">([^<]*)<', page).group(1)
+
+    assert attended() == "0/4"
+    assert attended() == "0/4"  # asked again: from the cache
+    client.force_login(org.users["sec"])
+    answer = client.post(f"/sessions/{session.pk}/", {f"m{org.mem_member.pk}": "present"})
+    assert answer.status_code in (200, 302)
+    assert attended() == "1/4"
