@@ -133,3 +133,24 @@ def test_a_page_shows_a_mark_saved_on_another_page_at_once(org, client):
     answer = client.post(f"/sessions/{session.pk}/", {f"m{org.mem_member.pk}": "present"})
     assert answer.status_code in (200, 302)
     assert attended() == "1/4"
+
+
+def test_refresh_figures_forgets_what_was_kept(org):
+    """After a change made outside dangvu (here a write the wrapper does not see), the command
+    makes the next figure count again."""
+    import io
+
+    from django.core.management import call_command
+
+    figure_cache.refresh()
+    assert total(org.G) == 4
+    connection.execute_wrappers.clear()  # as psql would: no version raised
+    try:
+        MemberSpan.objects.filter(unit=org.B).delete()
+    finally:
+        figure_cache.install(None, connection)
+    assert total(org.G) == 4  # still the kept figure
+    out = io.StringIO()
+    call_command("refresh_figures", "--no-warm", stdout=out)
+    assert "Đã quên số liệu đã lưu" in out.getvalue()
+    assert total(org.G) == counted(org.G) == 3
