@@ -190,10 +190,11 @@ def main() -> None:
     from django.db import connection
     from django.utils import timezone
 
+    from dangvu.essays.models import Essay
     from dangvu.lib import measures
     from dangvu.lib.periods import Period
     from dangvu.orgs.models import MemberSpan, OrgUnit, UnitKind
-    from dangvu.study.models import Attendance, Essay
+    from dangvu.study.models import Attendance
 
     province, campaign = prepare(args.members)
     settings.FIGURE_WARM = False  # the bench warms the cache itself below, as the worker would

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "dangvu.orgs",
     "dangvu.documents",
     "dangvu.study",
+    "dangvu.essays",
     "dangvu.training",
     "dangvu.figures",
     "dangvu.targets",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("dangvu.orgs.urls")),
     path("", include("dangvu.documents.urls")),
     path("", include("dangvu.study.urls")),
+    path("", include("dangvu.essays.urls")),
     path("", include("dangvu.training.urls")),
     path("", include("dangvu.figures.urls")),
     path("", include("dangvu.targets.urls")),

@@ -7,9 +7,11 @@ import random
 
 import pytest
 
+from dangvu.essays import services as essay_services
+from dangvu.essays.demo_writing import reflection_essay
+from dangvu.essays.models import Essay, EssayStatus
 from dangvu.study import services as study
-from dangvu.study.demo_writing import reflection_essay
-from dangvu.study.models import Attendance, Essay, EssayStatus, StudySession
+from dangvu.study.models import Attendance, StudySession
 from tests.conftest import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -50,7 +52,7 @@ def test_a_member_writes_is_returned_and_reworks_the_essay_on_a_phone(page, live
     essay = Essay.objects.get(member=org.mem_member)
     assert essay.status == EssayStatus.SUBMITTED and essay.text.split() == text.split()
 
-    study.essay_review(actor=None, essay=essay, accept=False, reason="thin", note="Cần liên hệ bản thân rõ hơn")
+    essay_services.essay_review(actor=None, essay=essay, accept=False, reason="thin", note="Cần liên hệ bản thân rõ hơn")
     page.goto(base + "/so-tay/")
     page.locator("#my-essays").get_by_role("link", name="Nộp lại").click()
     assert "Cần liên hệ bản thân rõ hơn" in page.inner_text("#essay-status")

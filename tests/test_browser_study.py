@@ -10,9 +10,10 @@ import pytest
 
 from conftest import run_worker
 from dangvu.documents import services as doc_services
+from dangvu.essays.models import Essay, EssayStatus
 from dangvu.integrity.synthetic import essay as synthetic_essay
 from dangvu.orgs import services as org_services
-from dangvu.study.models import Attendance, Essay, EssayStatus, StudySession
+from dangvu.study.models import Attendance, StudySession
 from tests.conftest import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

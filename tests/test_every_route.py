@@ -15,10 +15,11 @@ from django.urls import URLResolver, get_resolver
 
 from dangvu.accounts.services import token_create
 from dangvu.documents import services as doc_services
+from dangvu.essays import services as essay_services
+from dangvu.essays.models import IntegrityScan
 from dangvu.orgs import services as org_services
 from dangvu.orgs.models import ImportJob
 from dangvu.study import services
-from dangvu.study.models import IntegrityScan
 from dangvu.training import services as training
 from dangvu.training.models import Programme
 
@@ -44,9 +45,9 @@ def world(org):
                                           units=[org.G], start=TODAY - 10 * DAY, end=TODAY + 20 * DAY,
                                           essay_required=True, essay_deadline=TODAY + 10 * DAY, min_words=10)
     w.session = services.session_record(actor=None, campaign=w.campaign, held_on=TODAY - DAY)
-    w.essay = services.essay_submit(actor=None, campaign=w.campaign, member=org.mem_member,
+    w.essay = essay_services.essay_submit(actor=None, campaign=w.campaign, member=org.mem_member,
                                     file_name="bai.txt", data="Bài thu hoạch của tôi về nghị quyết.".encode())
-    services.essay_submit(actor=None, campaign=w.campaign, member=org.other_member,
+    essay_services.essay_submit(actor=None, campaign=w.campaign, member=org.other_member,
                           text="Bài thu hoạch của tôi về nghị quyết.")
     w.scan = IntegrityScan.objects.create(campaign=w.campaign, status=IntegrityScan.Status.DONE, essays=2, result={
         "pairs": [{"a": w.essay.pk, "b": w.essay.pk + 1, "score": 1.0, "passages": []}], "clusters": [], "thin": []})
@@ -111,24 +112,24 @@ ROUTES = {
     "study:campaign_edit": ("get", lambda w: f"/campaigns/{w.campaign.pk}/edit/", None, "403 200 403 404 403 r"),
     "study:session_create": ("get", lambda w: f"/campaigns/{w.campaign.pk}/sessions/new/", None, "200 200 403 404 200 r"),
     "study:missing": ("get", lambda w: f"/campaigns/{w.campaign.pk}/missing/?format=xlsx", None, "200 200 200 404 200 r"),
-    "study:essays": ("get", lambda w: f"/campaigns/{w.campaign.pk}/essays/?format=xlsx", None, "200 200 200 404 200 r"),
-    "study:bulk_upload": ("get", lambda w: f"/campaigns/{w.campaign.pk}/essays/upload/", None, "200 200 403 404 200 r"),
-    "study:bulk_preview": ("get", lambda w: f"/campaigns/{w.campaign.pk}/essays/upload/{'0' * 32}/", None, "404 404 403 404 404 r"),
-    "study:scan_start": ("post", lambda w: f"/campaigns/{w.campaign.pk}/scan/", None, "403 r 403 404 403 r"),
+    "essays:essays": ("get", lambda w: f"/campaigns/{w.campaign.pk}/essays/?format=xlsx", None, "200 200 200 404 200 r"),
+    "essays:bulk_upload": ("get", lambda w: f"/campaigns/{w.campaign.pk}/essays/upload/", None, "200 200 403 404 200 r"),
+    "essays:bulk_preview": ("get", lambda w: f"/campaigns/{w.campaign.pk}/essays/upload/{'0' * 32}/", None, "404 404 403 404 404 r"),
+    "essays:scan_start": ("post", lambda w: f"/campaigns/{w.campaign.pk}/scan/", None, "403 r 403 404 403 r"),
     "study:attendance": ("get", lambda w: f"/sessions/{w.session.pk}/?format=xlsx", None, "200 200 200 404 200 r"),
     "study:campaign_cancel": ("post", lambda w: f"/campaigns/{w.campaign.pk}/cancel/", {}, "403 r 403 404 403 r"),
     "study:session_cancel": ("post", lambda w: f"/sessions/{w.session.pk}/cancel/", {}, "403 r 403 404 403 r"),
     "study:session_edit": ("get", lambda w: f"/sessions/{w.session.pk}/edit/", None, "403 200 403 404 403 r"),
-    "study:essay": ("get", lambda w: f"/essays/{w.essay.pk}/", None, "200 200 200 200 404 r"),
-    "study:essay_file": ("get", lambda w: f"/essays/{w.essay.pk}/file/", None, "200 200 200 200 404 r"),
-    "study:scan": ("get", lambda w: f"/scans/{w.scan.pk}/", None, "200 200 403 404 200 r"),
-    "study:scan_pair": ("get", lambda w: f"/scans/{w.scan.pk}/pairs/0/", None, "200 200 403 404 404 r"),
+    "essays:essay": ("get", lambda w: f"/essays/{w.essay.pk}/", None, "200 200 200 200 404 r"),
+    "essays:essay_file": ("get", lambda w: f"/essays/{w.essay.pk}/file/", None, "200 200 200 200 404 r"),
+    "essays:scan": ("get", lambda w: f"/scans/{w.scan.pk}/", None, "200 200 403 404 200 r"),
+    "essays:scan_pair": ("get", lambda w: f"/scans/{w.scan.pk}/pairs/0/", None, "200 200 403 404 404 r"),
     "training:unit_classes": ("get", lambda w: f"/units/{w.org.G.pk}/classes/", None, "404 200 200 404 404 r"),
     "training:class": ("get", lambda w: f"/classes/{w.cls.pk}/", None, "404 200 200 404 404 r"),
     "training:certificate": ("get", lambda w: f"/certificates/{w.enrolment.pk}.docx", None, "404 200 200 200 404 r"),
     "training:member_training": ("get", lambda w: f"/members/{w.org.other_member.pk}/training/", None, "200 200 200 404 404 r"),
-    "study:notebook": ("get", lambda w: "/so-tay/", None, "200 404 404 200 200 r"),
-    "study:my_essay": ("get", lambda w: f"/so-tay/campaigns/{w.campaign.pk}/essay/", None, "200 404 404 200 200 r"),
+    "essays:notebook": ("get", lambda w: "/so-tay/", None, "200 404 404 200 200 r"),
+    "essays:my_essay": ("get", lambda w: f"/so-tay/campaigns/{w.campaign.pk}/essay/", None, "200 404 404 200 200 r"),
     "figures:dashboard": ("get", lambda w: f"/units/{w.org.A.pk}/figures/", None, "200 200 200 404 404 r"),
     "figures:rows": ("get", lambda w: f"/units/{w.org.A.pk}/figures/members.total/?format=xlsx", None, "200 200 200 404 404 r"),
     "figures:chart": ("get", lambda w: f"/units/{w.org.G.pk}/figures/study.participants/chart.png", None,

@@ -44,7 +44,7 @@ def home(request):
     if len(roots) == 1:
         return redirect("orgs:unit", pk=roots[0].pk)
     if not roots and hasattr(request.user, "member"):
-        return redirect("study:notebook")
+        return redirect("essays:notebook")
     return render(request, "orgs/home.html", {"roots": roots})
 
 

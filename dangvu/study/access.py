@@ -7,10 +7,9 @@ secretary sees the campaign but only their own cell's members, figures and essay
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from dangvu.accounts.access import check_path
-from dangvu.accounts.permissions import ESSAYS_REVIEW, STUDY_READ, scope_for
+from dangvu.accounts.permissions import STUDY_READ, scope_for
 from dangvu.orgs.models import OrgUnit
-from dangvu.study.models import Campaign, Essay, IntegrityScan, StudySession
+from dangvu.study.models import Campaign, StudySession
 
 
 def view_root(request, campaign: Campaign, key: str = STUDY_READ) -> OrgUnit | None:
@@ -46,17 +45,6 @@ def get_campaign_for_user(request, pk, key: str = STUDY_READ, *, organiser: bool
     return campaign, root
 
 
-def get_essay_for_user(request, pk, key: str = STUDY_READ) -> Essay:
-    """Members read their own essays; otherwise the key over the member's unit."""
-    essay = Essay.objects.select_related("member__unit", "campaign__unit").filter(pk=pk).first()
-    if essay is None:
-        raise Http404
-    if key == STUDY_READ and essay.member.user_id and essay.member.user_id == request.user.id:
-        return essay
-    check_path(request, essay.member.unit.path, key)
-    return essay
-
-
 def get_session_for_user(request, pk, key: str = STUDY_READ, *, organiser: bool = False
                          ) -> tuple[StudySession, OrgUnit]:
     """A session through its campaign, and the unit the user sees it from. A make-up session
@@ -80,30 +68,3 @@ def sessions_seen_from(campaign: Campaign, root: OrgUnit):
 
     return campaign.sessions.filter(Q(unit__isnull=True) | Q(unit__path__startswith=root.path)
                                     | Q(unit__path__in=[root.path[:n] for n in range(4, len(root.path) + 1, 4)]))
-
-
-def get_scan_for_user(request, pk, *, organiser: bool = False) -> tuple[IntegrityScan, OrgUnit]:
-    """A copy check, for those who may review the campaign's essays (organisers: all of it)."""
-    scan = IntegrityScan.objects.select_related("campaign__unit").filter(pk=pk).first()
-    if scan is None:
-        raise Http404
-    _campaign, root = get_campaign_for_user(request, scan.campaign_id, ESSAYS_REVIEW, organiser=organiser)
-    return scan, root
-
-
-def get_own_campaign(member, pk) -> Campaign:
-    """A campaign the member takes part in (their essay page); 404 otherwise."""
-    from dangvu.study.services import eligible_members
-
-    campaign = Campaign.objects.select_related("unit").filter(pk=pk).first()
-    if campaign is None or member is None or not eligible_members(campaign).filter(pk=member.pk).exists():
-        raise Http404
-    return campaign
-
-
-def may_read_essay(request, essay: Essay) -> bool:
-    """The same rule as get_essay_for_user, as a yes or no: for showing the other side of a
-    copied pair (a writer outside the user's part shows as their unit, without name or text)."""
-    if essay.member.user_id and essay.member.user_id == request.user.id:
-        return True
-    return scope_for(request).can(STUDY_READ, essay.member.unit.path)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from dangvu.lib.admin import ReadOnlyAdmin
-from dangvu.study.models import Campaign, Essay, IntegrityScan, StudySession
+from dangvu.study.models import Campaign, StudySession
 
 
 @admin.register(Campaign)
@@ -10,11 +10,4 @@ class CampaignAdmin(ReadOnlyAdmin):
     raw_id_fields = ["unit", "units", "documents"]
 
 
-admin.site.register([StudySession, IntegrityScan], ReadOnlyAdmin)
-
-
-@admin.register(Essay)
-class EssayAdmin(ReadOnlyAdmin):
-    list_display = ["member", "campaign", "status", "return_reason"]
-    raw_id_fields = ["member", "campaign", "reviewed_by"]
-    list_filter = ["status", "return_reason"]
+admin.site.register(StudySession, ReadOnlyAdmin)

@@ -5,31 +5,22 @@ from the same selectors."""
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from dangvu.accounts.access import check_path
-from dangvu.accounts.permissions import ESSAYS_REVIEW, STUDY_READ, STUDY_WRITE
+from dangvu.accounts.permissions import STUDY_READ, STUDY_WRITE
 from dangvu.documents.access import documents_offered
+from dangvu.essays.models import ReturnReason
 from dangvu.lib.api import Count, Id, InSchema, Paginated, Year
 from dangvu.lib.ids import resolve_ids
-from dangvu.orgs.access import get_member_for_user, get_unit_for_user
+from dangvu.orgs.access import get_unit_for_user
 from dangvu.orgs.models import OrgUnit
 from dangvu.study import services
-from dangvu.study.access import (
-    get_campaign_for_user,
-    get_essay_for_user,
-    get_own_campaign,
-    get_scan_for_user,
-    get_session_for_user,
-    sessions_seen_from,
-)
-from dangvu.study.models import AttendanceStatus, Essay, EssayStatus, IntegrityScan, ReturnReason, SessionMode
+from dangvu.study.access import get_campaign_for_user, get_session_for_user, sessions_seen_from
+from dangvu.study.models import AttendanceStatus, SessionMode
 from dangvu.study.selectors import CampaignFigures, campaign_by_unit, campaigns_for_unit, year_summary
-from dangvu.study.services import MAX_ESSAY_CHARS, MAX_POINTS
+from dangvu.study.services import MAX_POINTS
 
 router = Router(tags=["study"])
 
@@ -123,51 +114,6 @@ class AttendanceIn(InSchema):
                                               description="member id → present, absent or excused")
 
 
-class EssayOut(Schema):
-    id: int
-    campaign_id: Id
-    member_id: Id
-    member_name: str = Field(..., alias="member.full_name")
-    status: EssayStatus
-    version: int
-    return_reason: str
-    reviewer_note: str
-    submitted_at: datetime.datetime
-
-
-class EssayIn(InSchema):
-    member_id: Id | None = Field(None, description="leave out to submit your own essay")
-    text: str = Field(..., min_length=1, max_length=MAX_ESSAY_CHARS)
-
-
-class ReviewIn(InSchema):
-    accept: bool
-    reason: ReturnReason | None = None
-    note: str = Field("", max_length=500)
-
-
-class ScanOut(Schema):
-    id: int
-    campaign_id: Id
-    status: IntegrityScan.Status
-    essays: int
-    pairs: list[dict]
-    thin: list[int]
-    clusters: list[list[int]]
-
-    @staticmethod
-    def resolve_pairs(obj):
-        return (obj.result or {}).get("pairs", [])
-
-    @staticmethod
-    def resolve_thin(obj):
-        return (obj.result or {}).get("thin", [])
-
-    @staticmethod
-    def resolve_clusters(obj):
-        return (obj.result or {}).get("clusters", [])
-
-
 @router.get("/campaigns", response=list[CampaignOut])
 @paginate(Paginated)
 def list_campaigns(request, unit: Id):
@@ -224,60 +170,6 @@ def put_attendance(request, session_id: Id, payload: AttendanceIn):
     changed = services.attendance_record(actor=request.user, session=session, unit_path=root.path,
                                          marks={k: str(v) for k, v in payload.marks.items()})
     return {"changed": changed}
-
-
-@router.get("/campaigns/{campaign_id}/essays", response=list[EssayOut])
-@paginate(Paginated)
-def list_essays(request, campaign_id: Id, status: EssayStatus | None = None):
-    campaign, root = get_campaign_for_user(request, campaign_id)
-    essays = Essay.objects.filter(campaign=campaign, member__unit__path__startswith=root.path).select_related("member")
-    if status:
-        essays = essays.filter(status=status)
-    return essays.order_by("member__sort_key", "pk")
-
-
-@router.post("/campaigns/{campaign_id}/essays", response={201: EssayOut})
-def submit_essay(request, campaign_id: Id, payload: EssayIn):
-    """A member submits their own essay; someone with study:write over the member may submit for them."""
-    own = getattr(request.user, "member", None)
-    if payload.member_id is None or (own is not None and own.pk == payload.member_id):
-        try:
-            campaign, member = get_own_campaign(own, campaign_id), own
-        except Http404:
-            get_campaign_for_user(request, campaign_id)  # 404 for strangers, 403 for those who only read it
-            raise PermissionDenied from None
-    else:
-        campaign, _root = get_campaign_for_user(request, campaign_id)
-        member = get_member_for_user(request, payload.member_id)
-        check_path(request, member.unit.path, STUDY_WRITE)
-    essay = services.essay_submit(actor=request.user, campaign=campaign, member=member, text=payload.text,
-                                  own=member == own)
-    return Status(201, Essay.objects.select_related("member").get(pk=essay.pk))
-
-
-@router.get("/essays/{essay_id}", response=EssayOut)
-def get_essay(request, essay_id: Id):
-    return get_essay_for_user(request, essay_id)
-
-
-@router.post("/essays/{essay_id}/review", response=EssayOut)
-def review_essay(request, essay_id: Id, payload: ReviewIn):
-    essay = get_essay_for_user(request, essay_id, ESSAYS_REVIEW)
-    services.essay_review(actor=request.user, essay=essay, accept=payload.accept,
-                          reason=payload.reason or "", note=payload.note)
-    return Essay.objects.select_related("member").get(pk=essay.pk)
-
-
-@router.post("/campaigns/{campaign_id}/scans", response={202: ScanOut})
-def start_scan(request, campaign_id: Id):
-    campaign, _root = get_campaign_for_user(request, campaign_id, ESSAYS_REVIEW, organiser=True)
-    return Status(202, services.scan_request(actor=request.user, campaign=campaign))
-
-
-@router.get("/scans/{scan_id}", response=ScanOut)
-def get_scan(request, scan_id: Id):
-    scan, _root = get_scan_for_user(request, scan_id, organiser=True)
-    return scan
 
 
 class YearSummaryOut(Schema):

@@ -14,9 +14,10 @@ import random
 
 from django.db import transaction
 from django.utils import timezone
-from tqdm import tqdm
 
 from dangvu.documents import services as doc_services
+from dangvu.essays.demo import campaign_essays
+from dangvu.essays.demo_writing import RESOLUTIONS
 from dangvu.orgs.models import (
     ACTIVE_STATUSES,
     Member,
@@ -25,16 +26,7 @@ from dangvu.orgs.models import (
     path_prefixes,
 )
 from dangvu.study import services
-from dangvu.study.demo_writing import RESOLUTIONS, reflection_essay
-from dangvu.study.models import (
-    Attendance,
-    AttendanceStatus,
-    ConnectionPoint,
-    Essay,
-    EssayStatus,
-    ReturnReason,
-    SessionMode,
-)
+from dangvu.study.models import Attendance, AttendanceStatus, ConnectionPoint, SessionMode
 from dangvu.training.demo import build_training_demo
 
 
@@ -79,7 +71,7 @@ def build_study_demo(*, seed: int = 2025, today: datetime.date | None = None, pr
             # members of the province while the campaign runs: not those admitted after it, nor the dead
             eligible = list(services.eligible_members(campaign).select_related("unit").order_by("pk"))
             counts["attendance"] += _attend(rng, session, eligible, grassroots, rate=0.985)
-            counts["essays"] += _essays(rng, campaign, doc, eligible, open_=is_open, today=today, progress=progress)
+            counts["essays"] += campaign_essays(rng, campaign, doc, eligible, open_=is_open, today=today, progress=progress)
 
         counts["classes"] += build_training_demo(rng, grassroots, members, today)
     return counts
@@ -102,44 +94,4 @@ def _attend(rng, session, members, grassroots, rate: float) -> int:
     for point in points:
         point.head_count = heads.get(point.unit.path, 0) + rng.randrange(5, 25)
     ConnectionPoint.objects.bulk_update(points, ["head_count"])
-    return len(rows)
-
-
-def _essays(rng, campaign, doc, members, *, open_: bool, today, progress: bool) -> int:
-    """~99.5% submit a closed campaign (60% so far for the open one); about 2 in 1,000
-    are returned as thin or copied and reworked, as in the district's 13 of 5,875."""
-    submit_rate = 0.6 if open_ else 0.995
-    now = timezone.now()
-
-    def written(member) -> str:
-        return reflection_essay(rng, doc=f"Nghị quyết số {doc.reference}", number=str(doc.number),
-                                place=member.unit.name, year=campaign.start.year, held=campaign.start + _days(2))
-
-    rows, previous = [], None
-    for m in tqdm(members, desc=campaign.title[:40], disable=not progress, leave=False):
-        if rng.random() >= submit_rate:
-            continue
-        roll = rng.random()
-        if roll < 0.0012 and previous is not None and rows:
-            text = previous[: len(previous) * 4 // 5].rsplit(" ", 1)[0]  # most of the essay before it
-            kind = ReturnReason.COPIED
-        elif roll < 0.0022:
-            text = campaign.documents.first().text + " Bản thân tôi nhất trí cao."
-            kind = ReturnReason.THIN
-        else:
-            text = written(m)
-            kind = None
-        previous = text
-        # handed in 3 to 28 days into the campaign, never after today
-        submitted = min(now, now - datetime.timedelta(days=(today - campaign.start).days - rng.randrange(3, 28)))
-        essay = Essay(campaign=campaign, member=m, text=text, submitted_at=submitted, status=EssayStatus.SUBMITTED)
-        if not open_:
-            if kind is not None:  # returned, then reworked and accepted
-                essay.was_returned, essay.return_reason, essay.version = True, kind, 2
-                essay.reviewer_note = "Bài sao chép, đề nghị tự viết lại" if kind == ReturnReason.COPIED else \
-                    "Bài viết sơ sài, chưa liên hệ bản thân"
-                essay.text = written(m)
-            essay.status = EssayStatus.PASSED
-        rows.append(essay)
-    Essay.objects.bulk_create(rows, batch_size=2000)
     return len(rows)

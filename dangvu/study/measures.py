@@ -9,7 +9,7 @@ Sessions, connection points and lượt belong to the units whose points and mem
 they are, and to the organiser: a cell never shows the province's conference.
 """
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -20,16 +20,13 @@ from django.utils.translation import gettext_lazy as _
 from dangvu.accounts.permissions import STUDY_READ
 from dangvu.lib.measures import Column, Measure, Value, memoised, register, register_area, register_narrowing
 from dangvu.lib.periods import Period
-from dangvu.lib.rollup import count_prefixes, count_weighted, group_prefixes, rollup, rollup_distinct
+from dangvu.lib.rollup import count_prefixes, group_prefixes, rollup, rollup_distinct
 from dangvu.orgs.models import MemberSpan, OrgUnit, units_under
 from dangvu.study.models import (
     Attendance,
     AttendanceStatus,
     Campaign,
     ConnectionPoint,
-    Essay,
-    EssayStatus,
-    ReturnReason,
     SessionMode,
     StudySession,
 )
@@ -320,7 +317,7 @@ def _participants(unit, period):
     return {path: Value.rate(took_part.get(path, 0), n) for path, n in eligible.items()}
 
 
-def _members_by_id(ids) -> list:
+def members_by_id(ids) -> list:
     """Members of these ids, in name order, fetched a chunk at a time (a province has 300,000)."""
     from dangvu.orgs.models import Member
 
@@ -339,7 +336,7 @@ def _participants_rows(unit, period):
         eligible.add(m)
         if (c, m) in attended:
             took_part.add(m)
-    rows = _members_by_id(eligible)
+    rows = members_by_id(eligible)
     for m in rows:
         m.took_part = m.pk in took_part
     return rows
@@ -348,86 +345,6 @@ def _participants_rows(unit, period):
 def members_under(unit: OrgUnit):
     """A subquery: members who were ever under `unit` (rows of a cell never read the province's)."""
     return MemberSpan.objects.filter(unit_id__in=units_under(unit)).values("member_id")
-
-
-def _essays_by_units(unit, period) -> list:
-    """The essays tallied: (the units where their writers took part, with their ancestors,
-    each once; how many; status; returned before; reason), one entry per distinct kind, so
-    that each essay figure reads thousands of entries, not 300,000 essays. An essay is one
-    (campaign, member) pair's. Worked out once per compute_all."""
-    def compute():
-        p = participation(unit, period)
-        units_of = pair_units(unit, period)
-        essays = (Essay.objects.filter(campaign__in=[c for c in p.campaigns if c.essay_required],
-                                       member_id__in=members_under(unit))
-                  .values_list("campaign_id", "member_id", "status", "was_returned", "return_reason"))
-        tally, lists = Counter(), {}
-        for c, m, status, was_returned, reason in essays.iterator(chunk_size=5000):
-            units = units_of.get((c, m))
-            if units:
-                lists[id(units)] = units
-                tally[(id(units), status, was_returned, reason)] += 1
-        return [(lists[key], n, *facts) for (key, *facts), n in tally.items()]
-    return memoised(("essays", unit.path, period), compute)
-
-
-def _essay_measure(test):
-    def compute(unit, period):
-        return as_values(count_weighted((units, n) for units, n, *facts in _essays_by_units(unit, period)
-                                       if test(*facts)))
-    return compute
-
-
-def _required_counts(unit, period) -> dict[str, int]:
-    def compute():
-        p = participation(unit, period)
-        required = {c.pk for c in p.campaigns if c.essay_required}
-        return count_prefixes(units for (c, _m), units in pair_units(unit, period).items() if c in required)
-    return memoised(("required", unit.path, period), compute)
-
-
-def _submitted_at(unit, period) -> dict[str, int]:
-    return memoised(("submitted", unit.path, period),
-                    lambda: count_weighted((units, n) for units, n, *_facts in _essays_by_units(unit, period)))
-
-
-def _not_submitted(unit, period):
-    submitted = _submitted_at(unit, period)
-    missing = {path: n - submitted.get(path, 0) for path, n in _required_counts(unit, period).items()}
-    return as_values({path: n for path, n in missing.items() if n})
-
-
-def _required(unit, period):
-    return as_values(_required_counts(unit, period))
-
-
-def _essay_rows(filter_q: Q):
-    def rows(unit, period):
-        campaigns = campaigns_reaching(unit, period).filter(essay_required=True)
-        return (Essay.objects.filter(campaign__in=campaigns).filter(filter_q).filter(eligible_during_q(unit.path))
-                .distinct().select_related("member", "campaign").order_by("campaign_id", "member__sort_key", "id"))
-    return rows
-
-
-def _required_rows(unit, period):
-
-    p = participation(unit, period)
-    required = {c.pk for c in p.campaigns if c.essay_required}
-    pairs = sorted({(c, m) for _path, c, m in p.pairs(required)})
-    members = {m.pk: m for m in _members_by_id({m for _c, m in pairs})}
-    essays = dict(((c, m), s) for c, m, s in Essay.objects.filter(campaign_id__in=required,
-                                                                   member_id__in=members_under(unit))
-                  .values_list("campaign_id", "member_id", "status"))
-    titles = {c.pk: c.title for c in p.campaigns}
-    return [_RequiredRow(members.get(m), titles[c], essays.get((c, m)), m) for c, m in pairs]
-
-
-@dataclass
-class _RequiredRow:
-    member: object
-    campaign: str
-    status: str | None
-    pk: int
 
 
 # --- registration ---------------------------------------------------------------------------
@@ -441,13 +358,6 @@ SESSION_COLUMNS = [Column("held_on", _("date"), lambda s: s.held_on),
 POINT_COLUMNS = [Column("held_on", _("date"), lambda p: p.session.held_on), Column("name", _("connection point"), lambda p: p.name),
                  Column("unit", _("Unit"), lambda p: p.unit.name if p.unit else ""),
                  Column("head_count", _("people attending"), lambda p: p.head_count)]
-ESSAY_COLUMNS = [Column("member_id", _("member id"), lambda e: e.member_id),
-                 Column("full_name", _("Full name"), lambda e: e.member.full_name),
-                 Column("campaign", _("study campaign"), lambda e: e.campaign.title),
-                 Column("status", _("status"), lambda e: e.get_status_display()),
-                 Column("reason", _("reason"), lambda e: e.get_return_reason_display() if e.was_returned else "")]
-
-
 def study_measure(key, label, definition, unit, compute, rows, columns, **extra):
     register(Measure(key=key, label=label, definition=definition, unit=unit, area=extra.pop("area", "study"),
                      permission=STUDY_READ, compute=compute, rows=rows, columns=columns, **extra))
@@ -480,47 +390,3 @@ study_measure("study.participants", _("Members who took part in study"),
         Column("unit", _("Unit"), lambda m: m.unit.name),
         Column("took_part", _("took part"), lambda m: _("yes") if m.took_part else _("no"))],
        rate=True, numerator=_("members who attended"), denominator=_("members eligible"), row_id=lambda m: m.pk)
-study_measure("study.essays_required", _("Essays asked for"),
-       _("One essay (bài thu hoạch) for each eligible member of each campaign in the period that asks for one."),
-       ESSAYS, _required, _required_rows,
-       [Column("member_id", _("member id"), lambda r: r.pk),
-        Column("full_name", _("Full name"), lambda r: r.member.full_name if r.member else ""),
-        Column("campaign", _("study campaign"), lambda r: r.campaign),
-        Column("status", _("status"), lambda r: str(EssayStatus(r.status).label) if r.status else _("Not submitted"))],
-       row_id=lambda r: r.pk)
-study_measure("study.essays_submitted", _("Essays submitted"),
-       _("Essays handed in (passed, awaiting review or returned now); submitted plus not submitted is asked for."),
-       ESSAYS, _essay_measure(lambda status, was_returned, reason: True), _essay_rows(Q()), ESSAY_COLUMNS)
-study_measure("study.essays_not_submitted", _("Essays not submitted"),
-       _("Essays asked for and not handed in; asked for = submitted + not submitted."),
-       ESSAYS, lambda u, p: _not_submitted(u, p),
-       lambda u, p: [r for r in _required_rows(u, p) if r.status is None],
-       [Column("member_id", _("member id"), lambda r: r.pk),
-        Column("full_name", _("Full name"), lambda r: r.member.full_name if r.member else ""),
-        Column("campaign", _("study campaign"), lambda r: r.campaign)], row_id=lambda r: r.pk)
-study_measure("study.essays_awaiting", _("Essays awaiting review"),
-       _("Essays submitted or resubmitted and not yet decided; submitted = passed + awaiting + returned now."),
-       ESSAYS, _essay_measure(lambda status, was_returned, reason: status in (EssayStatus.SUBMITTED,
-                                                                             EssayStatus.RESUBMITTED)),
-       _essay_rows(Q(status__in=[EssayStatus.SUBMITTED, EssayStatus.RESUBMITTED])), ESSAY_COLUMNS)
-study_measure("study.essays_returned_now", _("Essays returned, not yet resubmitted"),
-       _("Essays returned for rework and not handed in again yet."),
-       ESSAYS, _essay_measure(lambda status, was_returned, reason: status == EssayStatus.RETURNED),
-       _essay_rows(Q(status=EssayStatus.RETURNED)), ESSAY_COLUMNS)
-study_measure("study.essays_passed", _("Essays passed"),
-       _("Essays accepted (đạt), those passed after rework included."),
-       ESSAYS, _essay_measure(lambda status, was_returned, reason: status == EssayStatus.PASSED),
-       _essay_rows(Q(status=EssayStatus.PASSED)), ESSAY_COLUMNS)
-study_measure("study.essays_passed_after_rework", _("Essays passed after rework"),
-       _("Of the essays passed, those that had been returned for rework first."),
-       ESSAYS, _essay_measure(lambda status, was_returned, reason: status == EssayStatus.PASSED and was_returned),
-       _essay_rows(Q(status=EssayStatus.PASSED, was_returned=True)), ESSAY_COLUMNS)
-for reason, name, label, definition in (
-        (ReturnReason.THIN, "thin", _("Essays returned as thin"),
-         _("Essays returned for rework at least once as written too thinly (sơ sài), whatever their status now.")),
-        (ReturnReason.COPIED, "copied", _("Essays returned as copied"),
-         _("Essays returned for rework at least once as copied (sao chép), whatever their status now.")),
-        (ReturnReason.OTHER, "other", _("Essays returned for another reason"),
-         _("Essays returned for rework at least once for another reason, whatever their status now."))):
-    study_measure(f"study.essays_returned_{name}", label, definition, ESSAYS, _essay_measure(lambda status, was_returned, r, reason=reason: was_returned and r == reason),
-           _essay_rows(Q(was_returned=True, return_reason=reason)), ESSAY_COLUMNS)

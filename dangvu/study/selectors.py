@@ -9,15 +9,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
+from dangvu.essays.models import Essay, EssayStatus, ReturnReason
 from dangvu.orgs.models import Member, MemberSpan, OrgUnit, path_prefixes
-from dangvu.study.models import (
-    Attendance,
-    AttendanceStatus,
-    Campaign,
-    Essay,
-    EssayStatus,
-    ReturnReason,
-)
+from dangvu.study.models import Attendance, AttendanceStatus, Campaign
 
 
 def _ratio(part: int, whole: int) -> float | None:

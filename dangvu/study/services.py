@@ -8,27 +8,19 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangvu.audit.models import AuditEntry
 from dangvu.audit.services import audit_record, diff, snapshot
-from dangvu.integrity.vietnamese import tokens
-from dangvu.lib.files import extract_text
 from dangvu.lib.ids import MAX_ID
-from dangvu.lib.jobs import is_stale
 from dangvu.orgs.models import Member, OrgUnit
 from dangvu.study.models import (
     Attendance,
     AttendanceStatus,
     Campaign,
     ConnectionPoint,
-    Essay,
-    EssayStatus,
-    IntegrityScan,
-    ReturnReason,
     SessionMode,
     StudySession,
 )
@@ -38,10 +30,9 @@ CAMPAIGN_FIELDS = ["title", "start", "end", "essay_required", "essay_deadline", 
 # A province conference reaches a few hundred points at most (the seeds: 164).
 MAX_POINTS = 300
 # An essay of 25,000 words; a longer text is a wrong file, not an essay.
-MAX_ESSAY_CHARS = 200_000
 
 
-def _user(actor):
+def acting_user(actor):
     return actor if actor is not None and actor.is_authenticated else None
 
 
@@ -79,7 +70,7 @@ def campaign_create(*, actor, unit: OrgUnit, title: str, documents, units, start
         raise ValidationError(errors)
     campaign = Campaign.objects.create(unit=unit, title=title.strip(), start=start, end=end,
                                        essay_required=essay_required, essay_deadline=essay_deadline,
-                                       min_words=min_words, created_by=_user(actor))
+                                       min_words=min_words, created_by=acting_user(actor))
     campaign.documents.set(documents)
     campaign.units.set(units)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=campaign, unit_path=unit.path,
@@ -170,7 +161,7 @@ def _cancel(actor, obj, reason: str, on, unit_path: str):
     return obj
 
 
-def _not_cancelled(campaign: Campaign, session: StudySession | None = None) -> None:
+def not_cancelled(campaign: Campaign, session: StudySession | None = None) -> None:
     if campaign.cancelled_on is not None:
         raise ValidationError(_("The campaign was cancelled on %(d)s; nothing more is recorded for it.")
                               % {"d": campaign.cancelled_on.strftime("%d/%m/%Y")})
@@ -210,7 +201,7 @@ def session_record(*, actor, campaign: Campaign, held_on: datetime.date, mode: s
                    unit: OrgUnit | None = None) -> StudySession:
     """A session of the campaign: by its organiser, or (`unit`) a make-up session a unit taking
     part holds for its own members."""
-    _not_cancelled(campaign)
+    not_cancelled(campaign)
     errors = _session_errors(campaign, held_on, mode, points)
     if unit is not None and unit.pk != campaign.unit_id:
         if not any(unit.path.startswith(u.path) for u in campaign.units.all()):
@@ -235,7 +226,7 @@ def session_record(*, actor, campaign: Campaign, held_on: datetime.date, mode: s
 def attendance_record(*, actor, session: StudySession, marks: dict[int, str], unit_path: str) -> int:
     """Set attendance for members (id → status) of the subtree at unit_path. Unmarked members
     keep what they had. Everyone named must be taking part in the campaign."""
-    _not_cancelled(session.campaign, session)
+    not_cancelled(session.campaign, session)
     bad = [s for s in marks.values() if s not in AttendanceStatus.values]
     if bad:
         raise ValidationError({"status": _("Unknown attendance status “%(s)s”.") % {"s": bad[0]}})
@@ -260,134 +251,3 @@ def attendance_record(*, actor, session: StudySession, marks: dict[int, str], un
         audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=session, unit_path=unit_path,
                      changes={"attendance": [None, {str(k): v for k, v in marks.items()}]})
     return len(new) + len(changed)
-
-
-# --- essays ----------------------------------------------------------------------------
-
-def _essay_text(file_name: str | None, data: bytes | None, text: str) -> str:
-    if data is not None:
-        body, field = extract_text(file_name, data), "file"
-    else:
-        body, field = (text or "").strip(), "text"
-        if not body:
-            raise ValidationError({"text": _("The essay is empty: upload a file or type the text.")})
-        from dangvu.integrity.vietnamese import to_unicode
-
-        body = to_unicode(body)
-    if len(body) > MAX_ESSAY_CHARS:
-        raise ValidationError({field: _("The essay is longer than %(max)s characters: check that this is the right text.")
-                               % {"max": f"{MAX_ESSAY_CHARS:,}".replace(",", ".")}})
-    return body
-
-
-@transaction.atomic
-def essay_submit(*, actor, campaign: Campaign, member: Member, file_name: str | None = None,
-                 data: bytes | None = None, text: str = "", today: datetime.date | None = None,
-                 own: bool = False) -> Essay:
-    """First submission, a replacement before review, or the rework of a returned essay; each
-    after the first counts as a new submission (version). A member handing in their own essay
-    (`own`) must reach the campaign's minimum number of words; an office uploading what members
-    handed in on paper may not refuse it (the copy check then reports it as thin)."""
-    today = today or timezone.localdate()
-    _not_cancelled(campaign)
-    if not campaign.essay_required:
-        raise ValidationError(_("This campaign does not ask for an essay."))
-    if not eligible_members(campaign).filter(pk=member.pk).exists():
-        raise ValidationError(_("%(name)s is not taking part in this campaign.") % {"name": member.full_name})
-    essay = Essay.objects.select_for_update().filter(campaign=campaign, member=member).first()
-    if essay is not None and essay.status == EssayStatus.PASSED:
-        raise ValidationError(_("This essay has already been accepted; it cannot be replaced."))
-    returned = essay is not None and essay.status == EssayStatus.RETURNED
-    if not returned and campaign.essay_deadline and today > campaign.essay_deadline:
-        raise ValidationError(_("The deadline (%(d)s) has passed.") % {"d": campaign.essay_deadline.strftime("%d/%m/%Y")})
-    body = _essay_text(file_name, data, text)
-    words = len(tokens(body))  # the copy check's syllables: one meaning of "word" for both
-    if own and words < campaign.min_words:
-        raise ValidationError({"text": _("Your essay has %(n)s words; this campaign asks for at least %(min)s. "
-                                         "Write at least %(more)s more words.")
-                               % {"n": words, "min": campaign.min_words, "more": campaign.min_words - words}})
-    now = timezone.now()
-    if essay is None:
-        essay = Essay(campaign=campaign, member=member, status=EssayStatus.SUBMITTED, text=body, submitted_at=now)
-        action = AuditEntry.Action.CREATE
-    else:
-        essay.text, essay.submitted_at, essay.version = body, now, essay.version + 1
-        if returned:
-            essay.status = EssayStatus.RESUBMITTED
-        action = AuditEntry.Action.UPDATE
-    if data is not None:
-        essay.file.save(file_name, ContentFile(data), save=False)
-        essay.file_name = file_name
-    else:
-        essay.file, essay.file_name = None, ""
-    essay.save()
-    audit_record(actor=actor, action=action, obj=essay, unit_path=member.unit.path,
-                 changes={"status": [None, essay.status], "version": [None, essay.version]})
-    return essay
-
-
-@transaction.atomic
-def essay_review(*, actor, essay: Essay, accept: bool, reason: str = "", note: str = "") -> Essay:
-    """Accept, or return for rework with a reason (thin, copied, other); kept with the essay."""
-    essay = Essay.objects.select_for_update().select_related("member__unit").get(pk=essay.pk)
-    if not essay.awaiting_review:
-        raise ValidationError(_("This essay has already been decided (%(status)s); it waits for no review.")
-                              % {"status": essay.get_status_display()})
-    before = snapshot(essay, ["status", "return_reason", "reviewer_note"])
-    if accept:  # a reworked essay keeps why it was returned: the year's figures count it
-        essay.status = EssayStatus.PASSED
-    else:
-        if reason not in ReturnReason.values:
-            raise ValidationError({"reason": _("Say why the essay is returned: thin, copied or other.")})
-        if reason == ReturnReason.OTHER and not note.strip():
-            raise ValidationError({"note": _("Write a note saying what to rework.")})
-        essay.status, essay.return_reason, essay.was_returned = EssayStatus.RETURNED, reason, True
-    essay.reviewer_note = note.strip()
-    essay.reviewed_by, essay.reviewed_at = _user(actor), timezone.now()
-    essay.save()
-    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=essay, unit_path=essay.member.unit.path,
-                 changes=diff(before, snapshot(essay, ["status", "return_reason", "reviewer_note"])))
-    return essay
-
-
-# --- the copy check ----------------------------------------------------------------------
-
-@transaction.atomic
-def scan_request(*, actor, campaign: Campaign, on_close: bool = False) -> IntegrityScan:
-    """Queue a copy check, unless one is already waiting or running for the campaign."""
-    scans_recover_stale(campaign=campaign)
-    running = campaign.scans.select_for_update().filter(status__in=[IntegrityScan.Status.QUEUED,
-                                                                      IntegrityScan.Status.RUNNING]).first()
-    if running is not None:
-        if on_close and not running.on_close:
-            running.on_close = True
-            running.save(update_fields=["on_close"])
-        return running
-    scan = IntegrityScan.objects.create(campaign=campaign, requested_by=_user(actor), on_close=on_close)
-    from dangvu.study.tasks import run_scan
-
-    transaction.on_commit(lambda: run_scan.enqueue(scan.pk))
-    return scan
-
-
-def scans_recover_stale(*, campaign: Campaign | None = None) -> int:
-    """Mark failed the running copy checks whose worker stopped beating (killed, out of
-    memory): the essays were only read, so nothing else needs undoing, and the next
-    request starts a new check."""
-    running = IntegrityScan.objects.filter(status=IntegrityScan.Status.RUNNING)
-    if campaign is not None:
-        running = running.filter(campaign=campaign)
-    stale = [s.pk for s in running if is_stale(s.progress_key)]
-    if not stale:
-        return 0
-    return IntegrityScan.objects.filter(pk__in=stale, status=IntegrityScan.Status.RUNNING).update(
-        status=IntegrityScan.Status.FAILED, finished=timezone.now(),
-        error=_("The worker doing this check stopped (it was killed or the server restarted). "
-                "Nothing was changed; start the check again."))
-
-
-def scan_closed_campaigns(today: datetime.date) -> list[IntegrityScan]:
-    """When submissions close: one copy check per campaign whose deadline has passed."""
-    due = (Campaign.objects.filter(essay_required=True, essay_deadline__lt=today, essays__isnull=False)
-           .exclude(scans__on_close=True).distinct())
-    return [scan_request(actor=None, campaign=c, on_close=True) for c in due]

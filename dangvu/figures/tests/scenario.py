@@ -5,6 +5,7 @@ returned and passed, inspections with a plan, a violation and an overdue recomme
 import datetime
 
 from conftest import make_member
+from dangvu.essays import services as essay_services
 from dangvu.orgs import services as org_services
 from dangvu.orgs.models import UnitKind
 from dangvu.study import services as study
@@ -33,13 +34,13 @@ def record_year(o):
     org_services.member_transfer(actor=None, member=o.other_member, to_unit=o.B, on_date=D(2026, 3, 15))
     text = "Tôi học tập nghị quyết và liên hệ với công việc của chi bộ thôn."
     for m in (o.mem_member, o.x, o.other_member):
-        study.essay_submit(actor=None, campaign=o.campaign, member=m, text=text, today=D(2026, 3, 20))
+        essay_services.essay_submit(actor=None, campaign=o.campaign, member=m, text=text, today=D(2026, 3, 20))
     e_mem = o.mem_member.essays.get()
-    study.essay_review(actor=None, essay=e_mem, accept=False, reason="thin")
-    study.essay_submit(actor=None, campaign=o.campaign, member=o.mem_member, text=text + " Sửa lại.",
+    essay_services.essay_review(actor=None, essay=e_mem, accept=False, reason="thin")
+    essay_services.essay_submit(actor=None, campaign=o.campaign, member=o.mem_member, text=text + " Sửa lại.",
                        today=D(2026, 3, 25))
-    study.essay_review(actor=None, essay=e_mem, accept=True)
-    study.essay_review(actor=None, essay=o.other_member.essays.get(), accept=False, reason="copied")
+    essay_services.essay_review(actor=None, essay=e_mem, accept=True)
+    essay_services.essay_review(actor=None, essay=o.other_member.essays.get(), accept=False, reason="copied")
     # after the campaign: an admission into B, a member moving in from the other commune, a death
     o.y = make_member(o.B, "Lý Thị Yến", D(1999, 9, 9), admission_date=D(2026, 5, 1), official_date=None,
                       status="du_bi")

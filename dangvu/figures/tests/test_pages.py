@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from conftest import make_member
+from dangvu.essays import services as essay_services
 from dangvu.orgs import services as org_services
 from dangvu.orgs.models import UnitKind
 from dangvu.study import services as study
@@ -29,7 +30,7 @@ def _grow(org, n):
                                         kind=UnitKind.CELL, valid_from=D(2020, 1, 1))
         member = make_member(cell, f"Đảng viên Mới {n}{i}", D(1985, 1, 1))
         campaign = _campaign(org.G, 10 * n + i)
-        study.essay_submit(actor=None, campaign=campaign, member=member, text="Bài viết của tôi.",
+        essay_services.essay_submit(actor=None, campaign=campaign, member=member, text="Bài viết của tôi.",
                            today=campaign.start)
 
 
@@ -55,8 +56,8 @@ def test_the_campaign_list_agrees_with_each_campaign(org):
     a = _campaign(org.G, 1)
     b = _campaign(org.A, 2)  # organised by a cell: the commune's list shows the whole of it
     for m in (org.mem_member, org.other_member):
-        study.essay_submit(actor=None, campaign=a, member=m, text="Bài thu hoạch.", today=a.start)
-    study.essay_submit(actor=None, campaign=b, member=org.sec_member, text="Bài thu hoạch.", today=b.start)
+        essay_services.essay_submit(actor=None, campaign=a, member=m, text="Bài thu hoạch.", today=a.start)
+    essay_services.essay_submit(actor=None, campaign=b, member=org.sec_member, text="Bài thu hoạch.", today=b.start)
     listed = dict(campaign_list_figures([a, b], org.G))
     assert listed[a] == campaign_figures(a, org.G)
     assert listed[b] == campaign_figures(b, org.A)

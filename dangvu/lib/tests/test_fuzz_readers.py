@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dangvu.essays import bulk
 from dangvu.lib.files import extract_text
 from dangvu.orgs import imports
-from dangvu.study import bulk
 
 SAMPLE_XLSX = (Path(imports.__file__).parent / "samples" / "mau-nhap-to-chuc.xlsx").read_bytes()
 

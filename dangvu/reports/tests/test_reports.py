@@ -14,12 +14,13 @@ from docx import Document as read_docx
 from docx.shared import Pt
 
 from conftest import make_member, run_worker
+from dangvu.essays.models import Essay
 from dangvu.inspections.models import Inspection
 from dangvu.orgs.models import ACTIVE_STATUSES, Member, MemberStatus
 from dangvu.reports import services
 from dangvu.reports.document import report_docx
 from dangvu.reports.models import Report
-from dangvu.study.models import Attendance, Essay
+from dangvu.study.models import Attendance
 
 D = datetime.date
 # the real task worker runs the builds; on PostgreSQL it closes its connection when it stops,

@@ -2,15 +2,17 @@
 
 import pytest
 
+from dangvu.essays import services as essay_services
+from dangvu.essays.models import Essay, EssayStatus
 from dangvu.study import services
-from dangvu.study.models import Attendance, Essay, EssayStatus
+from dangvu.study.models import Attendance
 
 from .conftest import DAY, TODAY
 
 
 @pytest.fixture
 def essays(org, campaign):
-    return {name: services.essay_submit(actor=None, campaign=campaign, member=getattr(org, name), text=f"Bài {name}.",
+    return {name: essay_services.essay_submit(actor=None, campaign=campaign, member=getattr(org, name), text=f"Bài {name}.",
                                         today=TODAY)
             for name in ("sec_member", "mem_member", "out_member")}
 
@@ -157,7 +159,8 @@ def test_ids_and_years_in_forms_are_never_written_with_thousand_separators(clien
 
 
 def test_only_the_organisers_record_sessions_and_check_the_whole_campaign(client, org, campaign):
-    from dangvu.study.models import IntegrityScan, StudySession
+    from dangvu.essays.models import IntegrityScan
+    from dangvu.study.models import StudySession
 
     login(client, org, "sec")  # sees the campaign from cell A, holds study:write over A only
     body = {"held_on": (TODAY - DAY).isoformat(), "mode": "in_person"}

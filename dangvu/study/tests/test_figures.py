@@ -6,9 +6,11 @@ import random
 import pytest
 
 from conftest import make_member
+from dangvu.essays import services as essay_services
+from dangvu.essays.models import Essay, EssayStatus, ReturnReason
 from dangvu.orgs.models import ACTIVE_STATUSES, Member
 from dangvu.study import services
-from dangvu.study.models import Attendance, Essay, EssayStatus, ReturnReason, SessionMode
+from dangvu.study.models import Attendance, SessionMode
 from dangvu.study.selectors import campaign_figures, campaign_rollup, missing_members, session_figures
 
 from .conftest import DAY, TODAY
@@ -30,16 +32,16 @@ def activity(org, campaign):
                                    marks={m.pk: rng.choice(["present", "present", "absent", "excused"]) for m in members})
     for m in members:
         if rng.random() < 0.7:
-            essay = services.essay_submit(actor=None, campaign=campaign, member=m, text=f"Bài viết của {m.full_name}.",
+            essay = essay_services.essay_submit(actor=None, campaign=campaign, member=m, text=f"Bài viết của {m.full_name}.",
                                           today=TODAY)
             roll = rng.random()
             if roll < 0.3:
-                services.essay_review(actor=None, essay=essay, accept=False,
+                essay_services.essay_review(actor=None, essay=essay, accept=False,
                                       reason=rng.choice([ReturnReason.THIN, ReturnReason.COPIED]))
                 if rng.random() < 0.5:
-                    services.essay_submit(actor=None, campaign=campaign, member=m, text="Bài viết lại, đầy đủ hơn.")
+                    essay_services.essay_submit(actor=None, campaign=campaign, member=m, text="Bài viết lại, đầy đủ hơn.")
             elif roll < 0.8:
-                services.essay_review(actor=None, essay=essay, accept=True)
+                essay_services.essay_review(actor=None, essay=essay, accept=True)
     return campaign
 
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from dangvu.documents import services as doc_services
+from dangvu.essays import services as essay_services
 from dangvu.lib.forms import CleanTextMixin
 from dangvu.orgs.models import Member
 from dangvu.study.models import Attendance, Campaign
@@ -230,12 +231,11 @@ def test_error_pages_are_vietnamese_in_the_site_layout(client, org, settings):
 
 
 def test_a_copied_pair_across_cells_shows_the_other_side_as_its_unit_only(client, org, campaign):
-    from dangvu.study import services
-    from dangvu.study.models import IntegrityScan
+    from dangvu.essays.models import IntegrityScan
 
-    mine = services.essay_submit(actor=None, campaign=campaign, member=org.mem_member, today=TODAY,
+    mine = essay_services.essay_submit(actor=None, campaign=campaign, member=org.mem_member, today=TODAY,
                                  text="Tôi học tập nghị quyết và liên hệ bản thân trong công tác ở thôn.")
-    theirs = services.essay_submit(actor=None, campaign=campaign, member=org.out_member, today=TODAY,
+    theirs = essay_services.essay_submit(actor=None, campaign=campaign, member=org.out_member, today=TODAY,
                                    text="Bí mật riêng của chi bộ Bản Mới: tôi học tập nghị quyết và liên hệ bản thân.")
     scan = IntegrityScan.objects.create(campaign=campaign, status=IntegrityScan.Status.DONE, essays=2, result={
         "pairs": [{"a": mine.pk, "b": theirs.pk, "score": 0.8, "passages": []}],

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from django.conf import settings
 
+from dangvu.essays.models import Essay, EssayStatus
 from dangvu.integrity.scan import Options, scan
-from dangvu.study.models import Campaign, Essay, EssayStatus
+from dangvu.study.models import Campaign
 
 # Essays that are still in play: a passed essay stays in, so that a copy of it is found.
 SCANNED = (EssayStatus.SUBMITTED, EssayStatus.RESUBMITTED, EssayStatus.PASSED)

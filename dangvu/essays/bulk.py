@@ -12,10 +12,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from dangvu.essays import services as essay_services
 from dangvu.lib.files import ACCEPTED
 from dangvu.lib.vntext import fold
 from dangvu.orgs.models import Member
-from dangvu.study import services
 
 
 @dataclass
@@ -156,7 +156,7 @@ def apply(*, actor, campaign, archive, matches: list[Match]) -> int:
         if m.member is None:
             continue
         try:
-            services.essay_submit(actor=actor, campaign=campaign, member=m.member,
+            essay_services.essay_submit(actor=actor, campaign=campaign, member=m.member,
                                   file_name=PurePosixPath(m.name).name, data=read_member(archive, entries[m.name]))
             count += 1
         except ValidationError as exc:

@@ -5,8 +5,8 @@ of one of them is found."""
 import random
 import re
 
+from dangvu.essays.demo_writing import RESOLUTIONS, reflection_essay
 from dangvu.integrity.scan import Options, scan
-from dangvu.study.demo_writing import RESOLUTIONS, reflection_essay
 
 CAMPAIGN = 7900  # the essays of the demo province's largest campaign
 ESSAYS = 1200

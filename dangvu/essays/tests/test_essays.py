@@ -8,11 +8,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from docx import Document as Docx
 
 from conftest import run_worker
+from dangvu.essays import bulk
+from dangvu.essays import services as essay_services
+from dangvu.essays.highlight import pieces
+from dangvu.essays.models import Essay, EssayStatus, IntegrityScan
 from dangvu.integrity.synthetic import essay as synthetic_essay
 from dangvu.integrity.synthetic import to_tcvn3
-from dangvu.study import bulk, services
-from dangvu.study.highlight import pieces
-from dangvu.study.models import Essay, EssayStatus, IntegrityScan
+from dangvu.study import services
 from dangvu.study.selectors import campaign_figures
 
 from .conftest import DAY, TODAY
@@ -29,25 +31,25 @@ def docx_bytes(text: str, font: str | None = None) -> bytes:
 
 
 def test_submit_review_resubmit_and_the_figures(org, campaign):
-    essay = services.essay_submit(actor=None, campaign=campaign, member=org.mem_member, text="Bài viết ngắn.", today=TODAY)
+    essay = essay_services.essay_submit(actor=None, campaign=campaign, member=org.mem_member, text="Bài viết ngắn.", today=TODAY)
     assert essay.status == EssayStatus.SUBMITTED
-    services.essay_review(actor=None, essay=essay, accept=False, reason="thin", note="Viết sơ sài, cần liên hệ bản thân")
+    essay_services.essay_review(actor=None, essay=essay, accept=False, reason="thin", note="Viết sơ sài, cần liên hệ bản thân")
     f = campaign_figures(campaign)
     assert (f.submitted, f.returned_now, f.returned["thin"]) == (1, 1, 1)
     # Rework is allowed after the deadline; the reason stays counted once accepted.
-    again = services.essay_submit(actor=None, campaign=campaign, member=org.mem_member, text="Bài viết lại.",
+    again = essay_services.essay_submit(actor=None, campaign=campaign, member=org.mem_member, text="Bài viết lại.",
                                   today=campaign.essay_deadline + 5 * DAY)
     assert (again.status, again.version) == (EssayStatus.RESUBMITTED, 2)
-    services.essay_review(actor=None, essay=again, accept=True)
+    essay_services.essay_review(actor=None, essay=again, accept=True)
     f = campaign_figures(campaign)
     assert (f.submitted, f.passed, f.returned_total, f.returned["thin"]) == (1, 1, 1, 1)
     with pytest.raises(ValidationError):
-        services.essay_submit(actor=None, campaign=campaign, member=org.mem_member, text="x", today=TODAY)
+        essay_services.essay_submit(actor=None, campaign=campaign, member=org.mem_member, text="x", today=TODAY)
 
 
 def test_first_submission_after_the_deadline_is_refused(org, campaign):
     with pytest.raises(ValidationError) as exc:
-        services.essay_submit(actor=None, campaign=campaign, member=org.mem_member, text="Muộn.",
+        essay_services.essay_submit(actor=None, campaign=campaign, member=org.mem_member, text="Muộn.",
                               today=campaign.essay_deadline + DAY)
     assert campaign.essay_deadline.strftime("%d/%m/%Y") in str(exc.value)
     assert not Essay.objects.exists()
@@ -55,14 +57,14 @@ def test_first_submission_after_the_deadline_is_refused(org, campaign):
 
 def test_a_tcvn3_docx_is_stored_as_unicode(org, campaign):
     text = "Đảng bộ xã lãnh đạo toàn diện công tác học tập nghị quyết."
-    essay = services.essay_submit(actor=None, campaign=campaign, member=org.mem_member, file_name="bai.docx",
+    essay = essay_services.essay_submit(actor=None, campaign=campaign, member=org.mem_member, file_name="bai.docx",
                                   data=docx_bytes(to_tcvn3(text), ".VnTime"), today=TODAY)
     assert essay.text == text
 
 
 def test_an_unreadable_upload_names_the_file_and_writes_nothing(org, campaign):
     with pytest.raises(ValidationError) as exc:
-        services.essay_submit(actor=None, campaign=campaign, member=org.mem_member, file_name="bai cu.doc",
+        essay_services.essay_submit(actor=None, campaign=campaign, member=org.mem_member, file_name="bai cu.doc",
                               data=b"\xd0\xcf\x11\xe0old word", today=TODAY)
     assert "bai cu.doc" in str(exc.value) and ".docx" in str(exc.value)
     assert not Essay.objects.exists()
@@ -145,12 +147,12 @@ def test_scan_runs_on_the_worker_and_finds_the_copy_and_the_thin_one(client, org
     rng = random.Random(3)
     original = synthetic_essay(rng, 300)
     doc_text = campaign.documents.get().text
-    services.essay_submit(actor=None, campaign=campaign, member=org.sec_member, text=original, today=TODAY)
-    copy = services.essay_submit(actor=None, campaign=campaign, member=org.mem_member,
+    essay_services.essay_submit(actor=None, campaign=campaign, member=org.sec_member, text=original, today=TODAY)
+    copy = essay_services.essay_submit(actor=None, campaign=campaign, member=org.mem_member,
                                  text="Tôi xin trình bày. " + original[: len(original) * 2 // 3], today=TODAY)
-    thin = services.essay_submit(actor=None, campaign=campaign, member=org.other_member,
+    thin = essay_services.essay_submit(actor=None, campaign=campaign, member=org.other_member,
                                  text=doc_text + " Tôi nhất trí.", today=TODAY)
-    services.essay_submit(actor=None, campaign=campaign, member=org.out_member, text=synthetic_essay(rng, 300),
+    essay_services.essay_submit(actor=None, campaign=campaign, member=org.out_member, text=synthetic_essay(rng, 300),
                           today=TODAY)
     client.force_login(org.users["off"])
     response = client.post(f"/campaigns/{campaign.pk}/scan/")
@@ -184,23 +186,22 @@ def test_highlight_pieces_cover_the_text_once():
 def test_campaigns_are_checked_once_when_submissions_close(org, campaign):
     from django.core.management import call_command
 
-    services.essay_submit(actor=None, campaign=campaign, member=org.mem_member, text=synthetic_essay(random.Random(1)),
+    essay_services.essay_submit(actor=None, campaign=campaign, member=org.mem_member, text=synthetic_essay(random.Random(1)),
                           today=TODAY)
-    assert services.scan_closed_campaigns(campaign.essay_deadline) == []  # still open on the deadline day
+    assert essay_services.scan_closed_campaigns(campaign.essay_deadline) == []  # still open on the deadline day
     call_command("scan_closed_campaigns", verbosity=0)  # today: still before the deadline
     assert not IntegrityScan.objects.exists()
-    [scan] = services.scan_closed_campaigns(campaign.essay_deadline + DAY)
+    [scan] = essay_services.scan_closed_campaigns(campaign.essay_deadline + DAY)
     run_worker()
     scan.refresh_from_db()
     assert (scan.status, scan.essays) == (IntegrityScan.Status.DONE, 1)
-    assert services.scan_closed_campaigns(campaign.essay_deadline + 2 * DAY) == []  # not twice
+    assert essay_services.scan_closed_campaigns(campaign.essay_deadline + 2 * DAY) == []  # not twice
 
 
 def test_the_members_essay_flow_too_short_returned_edited_resubmitted(client, org, campaign):
     """Sổ tay: a too-short essay is refused saying how many words are missing and replaces
     nothing; a returned essay opens with its text; each submission counts and shows in the history."""
-    from dangvu.study import services as study
-    from dangvu.study.models import Essay, EssayStatus
+    from dangvu.essays.models import Essay, EssayStatus
 
     client.force_login(org.users["mem"])
     url = f"/so-tay/campaigns/{campaign.pk}/essay/"
@@ -210,7 +211,7 @@ def test_the_members_essay_flow_too_short_returned_edited_resubmitted(client, or
     assert "có 7 chữ" in short and "ít nhất 60" in short and "thêm ít nhất 53 chữ" in short
     essay = Essay.objects.get(member=org.mem_member)
     assert (essay.text, essay.version) == (full, 1)  # the short one replaced nothing
-    study.essay_review(actor=org.users["sec"], essay=essay, accept=False, reason="thin", note="Liên hệ thêm")
+    essay_services.essay_review(actor=org.users["sec"], essay=essay, accept=False, reason="thin", note="Liên hệ thêm")
     page = client.get(url).content.decode()
     assert "Tôi nhận thức sâu sắc vai trò" in page.split('id="essay-form"')[1]  # opens with its text to edit
     client.post(url, {"text": full + " Bản thân tôi sẽ gương mẫu thực hiện."})
@@ -307,7 +308,7 @@ def test_a_group_shows_once_and_a_cells_result_counts_its_own_essays(client, org
     from django.utils import timezone
 
     text = " ".join(["Tôi nhận thức sâu sắc vai trò của công tác xây dựng Đảng."] * 6)
-    essays = [services.essay_submit(actor=None, campaign=campaign, member=m, text=text, today=TODAY)
+    essays = [essay_services.essay_submit(actor=None, campaign=campaign, member=m, text=text, today=TODAY)
               for m in (org.sec_member, org.mem_member, org.other_member, org.out_member)]
     a, b, c, d = (e.pk for e in essays)
     scan = IntegrityScan.objects.create(campaign=campaign, status=IntegrityScan.Status.DONE, essays=4,

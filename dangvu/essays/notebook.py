@@ -2,8 +2,9 @@
 
 import datetime
 
+from dangvu.essays.models import Essay, EssayStatus
 from dangvu.orgs.models import Member, path_prefixes
-from dangvu.study.models import Attendance, Campaign, Essay, EssayStatus, StudySession
+from dangvu.study.models import Attendance, Campaign, StudySession
 from dangvu.training.models import Enrolment, TheoryLevel
 
 
@@ -50,7 +51,7 @@ def essay_history(essay) -> list[tuple]:
     from django.utils.translation import gettext as _
 
     from dangvu.audit.services import audit_for
-    from dangvu.study.models import EssayStatus, ReturnReason
+    from dangvu.essays.models import EssayStatus, ReturnReason
 
     out = []
     for entry in audit_for(essay).order_by("at", "id"):

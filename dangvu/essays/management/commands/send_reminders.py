@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from dangvu.study.reminders import send_reminders
+from dangvu.essays.reminders import send_reminders
 
 
 class Command(BaseCommand):

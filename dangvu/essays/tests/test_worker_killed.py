@@ -14,8 +14,8 @@ import pytest
 from django.db import connection
 
 from conftest import make_member, run_worker
-from dangvu.study import services
-from dangvu.study.models import Essay, IntegrityScan
+from dangvu.essays import services as essay_services
+from dangvu.essays.models import Essay, IntegrityScan
 
 from .conftest import TODAY
 
@@ -36,9 +36,9 @@ def test_a_killed_worker_leaves_no_stuck_check(transactional_db, org, campaign, 
 
     text = "Bài thu hoạch của tôi về việc học tập nghị quyết, liên hệ với công việc ở chi bộ thôn. " * 8
     for member in (org.mem_member, org.other_member, make_member(org.B, "Vũ Thị Hoa")):
-        services.essay_submit(actor=None, campaign=campaign, member=member, text=text, today=TODAY)
+        essay_services.essay_submit(actor=None, campaign=campaign, member=member, text=text, today=TODAY)
     settings.JOB_STALE_SECONDS = 1.0
-    scan = services.scan_request(actor=None, campaign=campaign)
+    scan = essay_services.scan_request(actor=None, campaign=campaign)
 
     db = connection.settings_dict
     env = dict(os.environ, DB="postgres", PGDATABASE=db["NAME"], DANGVU_VAR_DIR=str(tmp_path),
@@ -60,7 +60,7 @@ def test_a_killed_worker_leaves_no_stuck_check(transactional_db, org, campaign, 
 
     # still "running" until its heartbeat is old; then the next request recovers it
     time.sleep(1.5)
-    again = services.scan_request(actor=None, campaign=campaign)
+    again = essay_services.scan_request(actor=None, campaign=campaign)
     scan.refresh_from_db()
     assert scan.status == IntegrityScan.Status.FAILED and ("dừng" in scan.error or "stopped" in scan.error)
     assert again.pk != scan.pk and again.status == IntegrityScan.Status.QUEUED

@@ -7,8 +7,8 @@ from django.core.mail import send_mail
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from dangvu.essays.notebook import notebook_for
 from dangvu.orgs.models import Member
-from dangvu.study.notebook import notebook_for
 
 
 def due_reminders(member: Member, today: datetime.date) -> list[str]:

@@ -5,7 +5,7 @@ task worker does the checking."""
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from dangvu.study.services import scan_closed_campaigns
+from dangvu.essays.services import scan_closed_campaigns
 
 
 class Command(BaseCommand):

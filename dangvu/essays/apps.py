@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EssaysConfig(AppConfig):
+    name = "dangvu.essays"
+    verbose_name = _("Essays and the copy check")
+
+    def ready(self):
+        from dangvu.essays import measures  # noqa: F401  (registers the app's figures)

@@ -1,0 +1,157 @@
+"""Essay figures (study.essays_*): asked for, handed in, awaiting review, passed, returned by reason, counted where the writer took part in the campaign, from the same participation map as the campaign figures."""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from dangvu.essays.models import Essay, EssayStatus, ReturnReason
+from dangvu.lib.measures import Column, memoised
+from dangvu.lib.rollup import count_prefixes, count_weighted
+from dangvu.study.measures import (
+    ESSAYS,
+    as_values,
+    campaigns_reaching,
+    eligible_during_q,
+    members_by_id,
+    members_under,
+    pair_units,
+    participation,
+    study_measure,
+)
+
+
+@dataclass
+class _RequiredRow:
+    member: object
+    campaign: str
+    status: str | None
+    pk: int
+
+
+
+
+def _essays_by_units(unit, period) -> list:
+    """The essays tallied: (the units where their writers took part, with their ancestors,
+    each once; how many; status; returned before; reason), one entry per distinct kind, so
+    that each essay figure reads thousands of entries, not 300,000 essays. An essay is one
+    (campaign, member) pair's. Worked out once per compute_all."""
+    def compute():
+        p = participation(unit, period)
+        units_of = pair_units(unit, period)
+        essays = (Essay.objects.filter(campaign__in=[c for c in p.campaigns if c.essay_required],
+                                       member_id__in=members_under(unit))
+                  .values_list("campaign_id", "member_id", "status", "was_returned", "return_reason"))
+        tally, lists = Counter(), {}
+        for c, m, status, was_returned, reason in essays.iterator(chunk_size=5000):
+            units = units_of.get((c, m))
+            if units:
+                lists[id(units)] = units
+                tally[(id(units), status, was_returned, reason)] += 1
+        return [(lists[key], n, *facts) for (key, *facts), n in tally.items()]
+    return memoised(("essays", unit.path, period), compute)
+
+
+def _essay_measure(test):
+    def compute(unit, period):
+        return as_values(count_weighted((units, n) for units, n, *facts in _essays_by_units(unit, period)
+                                       if test(*facts)))
+    return compute
+
+
+def _required_counts(unit, period) -> dict[str, int]:
+    def compute():
+        p = participation(unit, period)
+        required = {c.pk for c in p.campaigns if c.essay_required}
+        return count_prefixes(units for (c, _m), units in pair_units(unit, period).items() if c in required)
+    return memoised(("required", unit.path, period), compute)
+
+
+def _submitted_at(unit, period) -> dict[str, int]:
+    return memoised(("submitted", unit.path, period),
+                    lambda: count_weighted((units, n) for units, n, *_facts in _essays_by_units(unit, period)))
+
+
+def _not_submitted(unit, period):
+    submitted = _submitted_at(unit, period)
+    missing = {path: n - submitted.get(path, 0) for path, n in _required_counts(unit, period).items()}
+    return as_values({path: n for path, n in missing.items() if n})
+
+
+def _required(unit, period):
+    return as_values(_required_counts(unit, period))
+
+
+def _essay_rows(filter_q: Q):
+    def rows(unit, period):
+        campaigns = campaigns_reaching(unit, period).filter(essay_required=True)
+        return (Essay.objects.filter(campaign__in=campaigns).filter(filter_q).filter(eligible_during_q(unit.path))
+                .distinct().select_related("member", "campaign").order_by("campaign_id", "member__sort_key", "id"))
+    return rows
+
+
+def _required_rows(unit, period):
+
+    p = participation(unit, period)
+    required = {c.pk for c in p.campaigns if c.essay_required}
+    pairs = sorted({(c, m) for _path, c, m in p.pairs(required)})
+    members = {m.pk: m for m in members_by_id({m for _c, m in pairs})}
+    essays = dict(((c, m), s) for c, m, s in Essay.objects.filter(campaign_id__in=required,
+                                                                   member_id__in=members_under(unit))
+                  .values_list("campaign_id", "member_id", "status"))
+    titles = {c.pk: c.title for c in p.campaigns}
+    return [_RequiredRow(members.get(m), titles[c], essays.get((c, m)), m) for c, m in pairs]
+
+
+ESSAY_COLUMNS = [Column("member_id", _("member id"), lambda e: e.member_id),
+                 Column("full_name", _("Full name"), lambda e: e.member.full_name),
+                 Column("campaign", _("study campaign"), lambda e: e.campaign.title),
+                 Column("status", _("status"), lambda e: e.get_status_display()),
+                 Column("reason", _("reason"), lambda e: e.get_return_reason_display() if e.was_returned else "")]
+
+
+study_measure("study.essays_required", _("Essays asked for"),
+       _("One essay (bài thu hoạch) for each eligible member of each campaign in the period that asks for one."),
+       ESSAYS, _required, _required_rows,
+       [Column("member_id", _("member id"), lambda r: r.pk),
+        Column("full_name", _("Full name"), lambda r: r.member.full_name if r.member else ""),
+        Column("campaign", _("study campaign"), lambda r: r.campaign),
+        Column("status", _("status"), lambda r: str(EssayStatus(r.status).label) if r.status else _("Not submitted"))],
+       row_id=lambda r: r.pk)
+study_measure("study.essays_submitted", _("Essays submitted"),
+       _("Essays handed in (passed, awaiting review or returned now); submitted plus not submitted is asked for."),
+       ESSAYS, _essay_measure(lambda status, was_returned, reason: True), _essay_rows(Q()), ESSAY_COLUMNS)
+study_measure("study.essays_not_submitted", _("Essays not submitted"),
+       _("Essays asked for and not handed in; asked for = submitted + not submitted."),
+       ESSAYS, lambda u, p: _not_submitted(u, p),
+       lambda u, p: [r for r in _required_rows(u, p) if r.status is None],
+       [Column("member_id", _("member id"), lambda r: r.pk),
+        Column("full_name", _("Full name"), lambda r: r.member.full_name if r.member else ""),
+        Column("campaign", _("study campaign"), lambda r: r.campaign)], row_id=lambda r: r.pk)
+study_measure("study.essays_awaiting", _("Essays awaiting review"),
+       _("Essays submitted or resubmitted and not yet decided; submitted = passed + awaiting + returned now."),
+       ESSAYS, _essay_measure(lambda status, was_returned, reason: status in (EssayStatus.SUBMITTED,
+                                                                             EssayStatus.RESUBMITTED)),
+       _essay_rows(Q(status__in=[EssayStatus.SUBMITTED, EssayStatus.RESUBMITTED])), ESSAY_COLUMNS)
+study_measure("study.essays_returned_now", _("Essays returned, not yet resubmitted"),
+       _("Essays returned for rework and not handed in again yet."),
+       ESSAYS, _essay_measure(lambda status, was_returned, reason: status == EssayStatus.RETURNED),
+       _essay_rows(Q(status=EssayStatus.RETURNED)), ESSAY_COLUMNS)
+study_measure("study.essays_passed", _("Essays passed"),
+       _("Essays accepted (đạt), those passed after rework included."),
+       ESSAYS, _essay_measure(lambda status, was_returned, reason: status == EssayStatus.PASSED),
+       _essay_rows(Q(status=EssayStatus.PASSED)), ESSAY_COLUMNS)
+study_measure("study.essays_passed_after_rework", _("Essays passed after rework"),
+       _("Of the essays passed, those that had been returned for rework first."),
+       ESSAYS, _essay_measure(lambda status, was_returned, reason: status == EssayStatus.PASSED and was_returned),
+       _essay_rows(Q(status=EssayStatus.PASSED, was_returned=True)), ESSAY_COLUMNS)
+for reason, name, label, definition in (
+        (ReturnReason.THIN, "thin", _("Essays returned as thin"),
+         _("Essays returned for rework at least once as written too thinly (sơ sài), whatever their status now.")),
+        (ReturnReason.COPIED, "copied", _("Essays returned as copied"),
+         _("Essays returned for rework at least once as copied (sao chép), whatever their status now.")),
+        (ReturnReason.OTHER, "other", _("Essays returned for another reason"),
+         _("Essays returned for rework at least once for another reason, whatever their status now."))):
+    study_measure(f"study.essays_returned_{name}", label, definition, ESSAYS, _essay_measure(lambda status, was_returned, r, reason=reason: was_returned and r == reason),
+           _essay_rows(Q(was_returned=True, return_reason=reason)), ESSAY_COLUMNS)

@@ -1,0 +1,91 @@
+"""Reflection essays (bài thu hoạch) handed in for a campaign, their review, and the copy
+check's runs. Split out of study, keeping study's tables."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dangvu.orgs.models import Member
+from dangvu.study.models import Campaign
+
+
+class EssayStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    PASSED = "passed", _("Passed")
+    RETURNED = "returned", _("Returned for rework")
+    RESUBMITTED = "resubmitted", _("Resubmitted")
+
+
+class ReturnReason(models.TextChoices):
+    THIN = "thin", _("Too thin")
+    COPIED = "copied", _("Copied")
+    OTHER = "other", _("Other")
+
+
+class Essay(models.Model):
+    """A member's reflection essay (bài thu hoạch) in a campaign; one per member,
+    the text of the latest version kept. Returned essays keep their reason."""
+
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="essays")
+    member = models.ForeignKey(Member, models.CASCADE, related_name="essays")
+    status = models.CharField(_("status"), max_length=12, choices=EssayStatus.choices, default=EssayStatus.SUBMITTED)
+    text = models.TextField(_("text"))
+    file = models.FileField(upload_to="essays/%Y/", blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"))
+    version = models.PositiveIntegerField(default=1)
+    was_returned = models.BooleanField(default=False)  # returned at least once: counted in the year's figures
+    return_reason = models.CharField(_("reason"), max_length=10, choices=ReturnReason.choices, blank=True)
+    reviewer_note = models.CharField(_("reviewer's note"), max_length=500, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "study_essay"  # the table it had in study: no row moved
+        verbose_name = _("essay")
+        verbose_name_plural = _("essays")
+        constraints = [models.UniqueConstraint(fields=["campaign", "member"], name="unique_campaign_essay")]
+        indexes = [models.Index(fields=["campaign", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.campaign}"[:200]
+
+    @property
+    def awaiting_review(self) -> bool:
+        """Submitted or resubmitted, not yet accepted or returned: the only essays a reviewer decides on."""
+        return self.status in (EssayStatus.SUBMITTED, EssayStatus.RESUBMITTED)
+
+
+class IntegrityScan(models.Model):
+    """One run of the copy check over a campaign's essays, and what it found."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Checking")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="scans")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    essays = models.PositiveIntegerField(default=0)
+    # Engine output with essay ids in place of paths: pairs (with passages), clusters, thin.
+    result = models.JSONField(default=dict)
+    error = models.TextField(blank=True)
+    on_close = models.BooleanField(default=False)  # queued by itself when submissions closed
+
+    class Meta:
+        db_table = "study_integrityscan"  # the table it had in study: no row moved
+        verbose_name = _("copy check")
+        verbose_name_plural = _("copy checks")
+        ordering = ["-created", "-id"]
+
+    @property
+    def progress_key(self) -> str:
+        return f"scan-{self.pk}"
+
+    @property
+    def running(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

@@ -1,0 +1,153 @@
+"""Essays: handing in (by the member, or by an office for the paper ones), review, and the copy check's runs; each write atomic and audited."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dangvu.audit.models import AuditEntry
+from dangvu.audit.services import audit_record, diff, snapshot
+from dangvu.essays.models import Essay, EssayStatus, IntegrityScan, ReturnReason
+from dangvu.integrity.vietnamese import tokens
+from dangvu.lib.files import extract_text
+from dangvu.lib.jobs import is_stale
+from dangvu.orgs.models import Member
+from dangvu.study.models import (
+    Campaign,
+)
+from dangvu.study.services import acting_user, eligible_members, not_cancelled
+
+# a member's essay as text: a long book pasted by mistake is refused, not stored
+MAX_ESSAY_CHARS = 200_000
+
+
+def _essay_text(file_name: str | None, data: bytes | None, text: str) -> str:
+    if data is not None:
+        body, field = extract_text(file_name, data), "file"
+    else:
+        body, field = (text or "").strip(), "text"
+        if not body:
+            raise ValidationError({"text": _("The essay is empty: upload a file or type the text.")})
+        from dangvu.integrity.vietnamese import to_unicode
+
+        body = to_unicode(body)
+    if len(body) > MAX_ESSAY_CHARS:
+        raise ValidationError({field: _("The essay is longer than %(max)s characters: check that this is the right text.")
+                               % {"max": f"{MAX_ESSAY_CHARS:,}".replace(",", ".")}})
+    return body
+
+
+@transaction.atomic
+def essay_submit(*, actor, campaign: Campaign, member: Member, file_name: str | None = None,
+                 data: bytes | None = None, text: str = "", today: datetime.date | None = None,
+                 own: bool = False) -> Essay:
+    """First submission, a replacement before review, or the rework of a returned essay; each
+    after the first counts as a new submission (version). A member handing in their own essay
+    (`own`) must reach the campaign's minimum number of words; an office uploading what members
+    handed in on paper may not refuse it (the copy check then reports it as thin)."""
+    today = today or timezone.localdate()
+    not_cancelled(campaign)
+    if not campaign.essay_required:
+        raise ValidationError(_("This campaign does not ask for an essay."))
+    if not eligible_members(campaign).filter(pk=member.pk).exists():
+        raise ValidationError(_("%(name)s is not taking part in this campaign.") % {"name": member.full_name})
+    essay = Essay.objects.select_for_update().filter(campaign=campaign, member=member).first()
+    if essay is not None and essay.status == EssayStatus.PASSED:
+        raise ValidationError(_("This essay has already been accepted; it cannot be replaced."))
+    returned = essay is not None and essay.status == EssayStatus.RETURNED
+    if not returned and campaign.essay_deadline and today > campaign.essay_deadline:
+        raise ValidationError(_("The deadline (%(d)s) has passed.") % {"d": campaign.essay_deadline.strftime("%d/%m/%Y")})
+    body = _essay_text(file_name, data, text)
+    words = len(tokens(body))  # the copy check's syllables: one meaning of "word" for both
+    if own and words < campaign.min_words:
+        raise ValidationError({"text": _("Your essay has %(n)s words; this campaign asks for at least %(min)s. "
+                                         "Write at least %(more)s more words.")
+                               % {"n": words, "min": campaign.min_words, "more": campaign.min_words - words}})
+    now = timezone.now()
+    if essay is None:
+        essay = Essay(campaign=campaign, member=member, status=EssayStatus.SUBMITTED, text=body, submitted_at=now)
+        action = AuditEntry.Action.CREATE
+    else:
+        essay.text, essay.submitted_at, essay.version = body, now, essay.version + 1
+        if returned:
+            essay.status = EssayStatus.RESUBMITTED
+        action = AuditEntry.Action.UPDATE
+    if data is not None:
+        essay.file.save(file_name, ContentFile(data), save=False)
+        essay.file_name = file_name
+    else:
+        essay.file, essay.file_name = None, ""
+    essay.save()
+    audit_record(actor=actor, action=action, obj=essay, unit_path=member.unit.path,
+                 changes={"status": [None, essay.status], "version": [None, essay.version]})
+    return essay
+
+
+@transaction.atomic
+def essay_review(*, actor, essay: Essay, accept: bool, reason: str = "", note: str = "") -> Essay:
+    """Accept, or return for rework with a reason (thin, copied, other); kept with the essay."""
+    essay = Essay.objects.select_for_update().select_related("member__unit").get(pk=essay.pk)
+    if not essay.awaiting_review:
+        raise ValidationError(_("This essay has already been decided (%(status)s); it waits for no review.")
+                              % {"status": essay.get_status_display()})
+    before = snapshot(essay, ["status", "return_reason", "reviewer_note"])
+    if accept:  # a reworked essay keeps why it was returned: the year's figures count it
+        essay.status = EssayStatus.PASSED
+    else:
+        if reason not in ReturnReason.values:
+            raise ValidationError({"reason": _("Say why the essay is returned: thin, copied or other.")})
+        if reason == ReturnReason.OTHER and not note.strip():
+            raise ValidationError({"note": _("Write a note saying what to rework.")})
+        essay.status, essay.return_reason, essay.was_returned = EssayStatus.RETURNED, reason, True
+    essay.reviewer_note = note.strip()
+    essay.reviewed_by, essay.reviewed_at = acting_user(actor), timezone.now()
+    essay.save()
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=essay, unit_path=essay.member.unit.path,
+                 changes=diff(before, snapshot(essay, ["status", "return_reason", "reviewer_note"])))
+    return essay
+
+
+# --- the copy check ----------------------------------------------------------------------
+
+@transaction.atomic
+def scan_request(*, actor, campaign: Campaign, on_close: bool = False) -> IntegrityScan:
+    """Queue a copy check, unless one is already waiting or running for the campaign."""
+    scans_recover_stale(campaign=campaign)
+    running = campaign.scans.select_for_update().filter(status__in=[IntegrityScan.Status.QUEUED,
+                                                                      IntegrityScan.Status.RUNNING]).first()
+    if running is not None:
+        if on_close and not running.on_close:
+            running.on_close = True
+            running.save(update_fields=["on_close"])
+        return running
+    scan = IntegrityScan.objects.create(campaign=campaign, requested_by=acting_user(actor), on_close=on_close)
+    from dangvu.essays.tasks import run_scan
+
+    transaction.on_commit(lambda: run_scan.enqueue(scan.pk))
+    return scan
+
+
+def scans_recover_stale(*, campaign: Campaign | None = None) -> int:
+    """Mark failed the running copy checks whose worker stopped beating (killed, out of
+    memory): the essays were only read, so nothing else needs undoing, and the next
+    request starts a new check."""
+    running = IntegrityScan.objects.filter(status=IntegrityScan.Status.RUNNING)
+    if campaign is not None:
+        running = running.filter(campaign=campaign)
+    stale = [s.pk for s in running if is_stale(s.progress_key)]
+    if not stale:
+        return 0
+    return IntegrityScan.objects.filter(pk__in=stale, status=IntegrityScan.Status.RUNNING).update(
+        status=IntegrityScan.Status.FAILED, finished=timezone.now(),
+        error=_("The worker doing this check stopped (it was killed or the server restarted). "
+                "Nothing was changed; start the check again."))
+
+
+def scan_closed_campaigns(today: datetime.date) -> list[IntegrityScan]:
+    """When submissions close: one copy check per campaign whose deadline has passed."""
+    due = (Campaign.objects.filter(essay_required=True, essay_deadline__lt=today, essays__isnull=False)
+           .exclude(scans__on_close=True).distinct())
+    return [scan_request(actor=None, campaign=c, on_close=True) for c in due]
