@@ -3,25 +3,11 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from dangvu.lib.moved_models import relabel
+
 
 MODELS = ["programme", "topic", "trainingclass", "enrolment", "classsession", "classattendance", "theorylevel"]
 
-
-def moved_from_study(apps, schema_editor):
-    """Every row stays where it was; what named the models by their app follows them."""
-    content_types = apps.get_model("contenttypes", "ContentType")
-    content_types.objects.filter(app_label="study", model__in=MODELS).update(app_label="training")
-    audit = apps.get_model("audit", "AuditEntry")
-    for model in MODELS:
-        audit.objects.filter(model=f"study.{model}").update(model=f"training.{model}")
-
-
-def moved_back(apps, schema_editor):
-    content_types = apps.get_model("contenttypes", "ContentType")
-    content_types.objects.filter(app_label="training", model__in=MODELS).update(app_label="study")
-    audit = apps.get_model("audit", "AuditEntry")
-    for model in MODELS:
-        audit.objects.filter(model=f"training.{model}").update(model=f"study.{model}")
 
 class Migration(migrations.Migration):
 
@@ -169,5 +155,5 @@ class Migration(migrations.Migration):
             ],
             database_operations=[],
         ),
-        migrations.RunPython(moved_from_study, moved_back),
+        migrations.RunPython(relabel(MODELS, "study", "training"), relabel(MODELS, "training", "study")),
     ]
