@@ -1,4 +1,6 @@
-"""Fetching essays and copy checks for a user, clipped to what their scope covers: a cell secretary reads their own members' essays of a province campaign, a reviewer the essays of the part they review."""
+"""Fetching essays and copy checks for a user, clipped to what their scope covers: a cell
+secretary reads their own members' essays of a province campaign, a reviewer the essays of the
+part they review."""
 
 from django.http import Http404
 

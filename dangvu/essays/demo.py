@@ -1,4 +1,5 @@
-"""The demo's essays for a campaign: nearly all handed in, written to be read (demo_writing.py), with a few planted copies and thin ones returned and reworked in the closed campaigns."""
+"""The demo's essays for a campaign: nearly all handed in, written to be read (demo_writing.py),
+with a few planted copies and thin ones returned and reworked in the closed campaigns."""
 
 import datetime
 

@@ -1,4 +1,6 @@
-"""Essay figures (study.essays_*): asked for, handed in, awaiting review, passed, returned by reason, counted where the writer took part in the campaign, from the same participation map as the campaign figures."""
+"""Essay figures (study.essays_*): asked for, handed in, awaiting review, passed, returned by
+reason, counted where the writer took part in the campaign, from the same participation map as
+the campaign figures."""
 
 from collections import Counter
 from dataclasses import dataclass

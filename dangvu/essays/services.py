@@ -1,4 +1,5 @@
-"""Essays: handing in (by the member, or by an office for the paper ones), review, and the copy check's runs; each write atomic and audited."""
+"""Essays: handing in (by the member, or by an office for the paper ones), review, and the copy
+check's runs; each write atomic and audited."""
 
 import datetime
 

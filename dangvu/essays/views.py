@@ -1,4 +1,5 @@
-"""Essay pages: a campaign's essays, one essay and its review, the office's bulk upload, the copy check's runs and the side-by-side view, and the member's sổ tay."""
+"""Essay pages: a campaign's essays, one essay and its review, the office's bulk upload, the copy
+check's runs and the side-by-side view, and the member's sổ tay."""
 
 import uuid
 
