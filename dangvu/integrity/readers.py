@@ -94,28 +94,18 @@ def _read_docx(path: Path | io.BytesIO, data: bytes) -> str:
     if data.startswith(_OLE_MAGIC):
         raise UnreadableFile("Tệp Word định dạng cũ (.doc) hoặc có mật khẩu: hãy mở bằng Word và lưu lại thành .docx.")
     members = _zip_members(data, (DOCUMENT, STYLES))
-    if members is not None and DOCUMENT in members:
-        fast = _plain_docx_text(members[DOCUMENT], members.get(STYLES))
-        if fast is not None:
-            return fast
+    if members is None or DOCUMENT not in members:  # anything unusual: zipfile reads it, or says why not
+        members = _members_by_zipfile(path)
+    raw, styles = members[DOCUMENT], members.get(STYLES)
+    fast = _plain_docx_text(raw, styles)
+    if fast is not None:
+        return fast
     from lxml import etree
 
     try:
-        with zipfile.ZipFile(path) as package:
-            names = set(package.namelist())
-            parts = ["word/document.xml"] + (["word/styles.xml"] if "word/styles.xml" in names else [])
-            if sum(package.getinfo(p).file_size for p in parts) > MAX_XML_BYTES:
-                raise UnreadableFile(f"Tệp .docx quá lớn khi giải nén (trên {MAX_XML_BYTES // 2**20} MB chữ): "
-                                     "đây không phải một bài thu hoạch; hãy kiểm tra lại tệp.")
-            raw = _read_part(package, parts[0])
-            styles = _read_part(package, "word/styles.xml") if len(parts) > 1 else None
-            fast = _plain_docx_text(raw, styles)
-            if fast is not None:
-                return fast
-            body = etree.fromstring(raw)
-    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, OSError, EOFError, zlib.error,
-            NotImplementedError, RuntimeError) as exc:  # damaged, or packed in a way Python cannot unpack
-        raise UnreadableFile("Tệp .docx bị hỏng (không phải tệp Word hợp lệ): hãy mở bằng Word và lưu lại.") from exc
+        body = etree.fromstring(raw)
+    except etree.XMLSyntaxError as exc:
+        raise UnreadableFile(DAMAGED_DOCX) from exc
     fonts = _StyleFonts(styles)
     paragraphs: list[str] = []
     _paragraphs_of(body, fonts, paragraphs)
@@ -150,6 +140,24 @@ def _entity(m: re.Match) -> str:
         return _NAMED[name]
     code = int(name[2:], 16) if name[1] == "x" else int(name[1:])
     return chr(code) if 0 < code < 0x110000 else ""
+
+
+DAMAGED_DOCX = "Tệp .docx bị hỏng (không phải tệp Word hợp lệ): hãy mở bằng Word và lưu lại."
+
+
+def _members_by_zipfile(path: Path | io.BytesIO) -> dict[str, bytes]:
+    """The document and its styles through zipfile, for packages _zip_members leaves to it."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            names = set(package.namelist())
+            parts = [DOCUMENT] + ([STYLES] if STYLES in names else [])
+            if sum(package.getinfo(p).file_size for p in parts) > MAX_XML_BYTES:
+                raise UnreadableFile(f"Tệp .docx quá lớn khi giải nén (trên {MAX_XML_BYTES // 2**20} MB chữ): "
+                                     "đây không phải một bài thu hoạch; hãy kiểm tra lại tệp.")
+            return {part: _read_part(package, part) for part in parts}
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error,
+            NotImplementedError, RuntimeError) as exc:  # damaged, or packed in a way Python cannot unpack
+        raise UnreadableFile(DAMAGED_DOCX) from exc
 
 
 def _plain_docx_text(body: bytes, styles: bytes | None) -> str | None:
