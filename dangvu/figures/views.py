@@ -44,8 +44,6 @@ def _date(text: str | None) -> datetime.date | None:
     raise ValueError(text)
 
 
-
-
 def dashboard(request, pk):
     unit = get_unit_for_user(request, pk, UNITS_READ)
     period, problem = _period(request)

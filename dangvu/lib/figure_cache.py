@@ -53,10 +53,11 @@ def _pause(sender, **kwargs) -> None:
 
 @receiver(post_migrate)
 def _resume(sender, using="default", **kwargs) -> None:
+    """Sent once per app after every migration ran: the version is raised once, for the figures app."""
     global _migrating
     _migrating = False
     connection = connections[using]
-    if TABLE in connection.introspection.table_names():
+    if sender.label == "figures" and TABLE in connection.introspection.table_names():
         _raise_version(connection)
 
 
