@@ -154,3 +154,23 @@ def test_refresh_figures_forgets_what_was_kept(org):
     call_command("refresh_figures", "--no-warm", stdout=out)
     assert "Đã quên số liệu đã lưu" in out.getvalue()
     assert total(org.G) == counted(org.G) == 3
+
+
+@pytest.mark.parametrize("year_", [2025, 2026])
+def test_kept_figures_equal_counted_ones_at_every_level_this_year_and_last(org, settings, year_):
+    """Every registered measure, kept and then read back, equals the same measure counted with
+    the cache off: at a cell, the commune and the province, for the scenario's two years."""
+    from dangvu.figures.tests.scenario import record_year
+
+    record_year(org)
+    figure_cache.refresh()
+    period = Period.year(year_)
+    for unit in (org.A, org.G, org.P):
+        measures.compute_all(unit, period)  # counted and kept
+        kept = measures.compute_all(unit, period)  # read back
+        settings.FIGURE_CACHE = False
+        counted = measures.compute_all(unit, period)
+        settings.FIGURE_CACHE = True
+        for m in measures.all_measures():
+            assert measures.value_at(kept[m.key], unit.path, m) == measures.value_at(counted[m.key], unit.path, m), \
+                (m.key, unit.name, year_)
