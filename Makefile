@@ -51,6 +51,7 @@ bench: $(STAMP) bench-essays
 bench-essays: $(STAMP)
 	$(BIN)/python bench/essays.py --essays $${BENCH_ESSAYS:-100000}
 	$(BIN)/python bench/essays.py --formats $${BENCH_FORMATS:-2000}
+	$(BIN)/python bench/essays.py --mixed $${BENCH_MIXED:-300000}
 
 clean:
 	rm -rf $(VENV) var

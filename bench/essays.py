@@ -170,7 +170,14 @@ def main() -> None:
     parser.add_argument("--no-truth", action="store_true", help="skip recall and precision (a scale run)")
     parser.add_argument("--formats", type=int, default=0, metavar="N",
                         help="instead: N essays as .txt, .docx and .pdf, read and fingerprinted (bench/formats.py)")
+    parser.add_argument("--mixed", type=int, default=0, metavar="N",
+                        help="instead: N essays, 40/30/30 %% .docx/.pdf/.txt, scanned against all .txt (bench/mixed.py)")
     args = parser.parse_args()
+    if args.mixed:
+        import mixed
+
+        mixed.main(["--essays", str(args.mixed)])
+        return
     if args.formats:
         import formats
 

@@ -1,14 +1,17 @@
 """Reading essays in the formats members hand in: the same essays as .txt, as .docx and as
-.pdf (made by LibreOffice when installed, else by python-docx and pypdf's peer reportlab-free
-writer below), read and fingerprinted one after another in one process. Prints essays/s for
+.pdf (saved by LibreOffice; without it the .docx by python-docx and no PDFs), read and
+fingerprinted one after another in one process. Prints essays/s for
 each and the time of each format against .txt (goals: .docx ≤ 1.5×, .pdf ≤ 3×), and checks
-that every format gives the same syllables as the .txt. Also the same PDFs through pypdf,
-the reader used before, for the speed-up.
+that every format gives the same syllables as the .txt. Also the first 200 PDFs through the
+other PDF readers on PyPI that are installed (pypdf, the reader before; PyMuPDF, pdf_oxide,
+pdf-inspector), each for its speed and how many of its texts give the .txt's shingles.
 
     python bench/essays.py --formats 2000     (or python bench/formats.py --essays 2000)
 """
 
 import argparse
+import importlib.util
+import io
 import json
 import random
 import shutil
@@ -27,7 +30,7 @@ from common import machine  # noqa: E402
 from dangvu.integrity import synthetic  # noqa: E402
 from dangvu.integrity.readers import read  # noqa: E402
 from dangvu.integrity.shingles import shingles_of, text_word_hashes  # noqa: E402
-from dangvu.integrity.vietnamese import tokens  # noqa: E402
+from dangvu.integrity.vietnamese import join_split_syllables, tokens  # noqa: E402
 
 FODT = """<?xml version="1.0" encoding="UTF-8"?>
 <office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
@@ -104,14 +107,46 @@ def read_all(paths: list[Path]) -> tuple[float, list]:
     return time.perf_counter() - started, out
 
 
-def pypdf_all(paths: list[Path]) -> float:
+def _pypdf(data: bytes) -> str:
     from pypdf import PdfReader
 
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def _pymupdf(data: bytes) -> str:
+    import pymupdf
+
+    with pymupdf.open(stream=data, filetype="pdf") as document:
+        return "\n".join(page.get_text() for page in document)
+
+
+def _pdf_oxide(data: bytes) -> str:
+    from pdf_oxide import PdfDocument
+
+    document = PdfDocument.from_bytes(data)
+    return "\n".join(document.extract_text(i) for i in range(document.page_count()))
+
+
+def _pdf_inspector(data: bytes) -> str:
+    from pdf_inspector import extract_text_bytes
+
+    return extract_text_bytes(data)
+
+
+# Other PDF readers on PyPI, measured when installed: pypdf (the reader before) is a dependency;
+# PyMuPDF (AGPL), pdf_oxide and pdf-inspector are not, install them to compare.
+PDF_PEERS = {"pypdf": ("pypdf", _pypdf), "PyMuPDF": ("pymupdf", _pymupdf),
+             "pdf_oxide": ("pdf_oxide", _pdf_oxide), "pdf-inspector": ("pdf_inspector", _pdf_inspector)}
+
+
+def peer_pdf(extract, paths: list[Path], expected: list) -> tuple[float, int]:
+    """A peer's time for `paths` (read and fingerprinted like ours) and how many of them give
+    exactly the shingles of their .txt."""
+    datas = [path.read_bytes() for path in paths]
     started = time.perf_counter()
-    for path in paths:
-        text = "\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
-        shingles_of(text_word_hashes(text, "auto"))
-    return time.perf_counter() - started
+    prints = [shingles_of(text_word_hashes(join_split_syllables(extract(data)), "auto")) for data in datas]
+    took = time.perf_counter() - started
+    return took, sum(len(a) == len(b) and bool((a == b).all()) for a, b in zip(prints, expected, strict=True))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -139,7 +174,12 @@ def main(argv: list[str] | None = None) -> None:
     same = {s: int(sum(len(a) == len(b) and bool((a == b).all()) for a, b in zip(prints["txt"], prints[s], strict=True)))
             for s in ("docx", "pdf")}
     syllables = sum(len(tokens(read(root / "txt" / f"{n}.txt").original)) for n in names[:200]) / min(200, len(names))
-    pypdf_s = pypdf_all([root / "pdf" / f"{name}.pdf" for name in names[:200]]) * len(names) / min(200, len(names))
+    sample = names[:200]
+    peers = {}
+    for peer, (module, extract) in PDF_PEERS.items():
+        if importlib.util.find_spec(module) is not None:
+            took, same_peer = peer_pdf(extract, [root / "pdf" / f"{n}.pdf" for n in sample], prints["txt"][:len(sample)])
+            peers[peer] = (len(sample) / took, same_peer)
     print(f"machine: {machine()}")
     print(f"{len(names):,} essays of about {syllables:.0f} syllables; .docx and .pdf made by {producer}")
     for suffix in ("txt", "docx", "pdf"):
@@ -149,12 +189,15 @@ def main(argv: list[str] | None = None) -> None:
         print(f".{suffix:<4} {rate:9.0f} essays/s  {ratio:5.2f}× the time of .txt{goal}")
     for suffix in ("docx", "pdf"):
         print(f".{suffix}: {same[suffix]:,}/{len(names):,} essays give exactly the shingles of their .txt")
-    print(f".pdf through pypdf (the reader before): {len(names) / pypdf_s:9.0f} essays/s; "
-          f"PDFium is {pypdf_s / times['pdf']:.1f}× faster")
+    pdfium_rate = len(names) / times["pdf"]
+    for peer, (rate, same_peer) in peers.items():
+        print(f".pdf through {peer:<13} {rate:9.0f} essays/s, PDFium {pdfium_rate / rate:5.1f}× as fast; "
+              f"{same_peer}/{len(sample)} give the shingles of their .txt")
     print(json.dumps({"bench": "formats", "essays": len(names), "producer": producer,
                       "essays_per_s": {s: round(len(names) / times[s]) for s in ("txt", "docx", "pdf")},
                       "ratio_to_txt": {s: round(times[s] / times["txt"], 2) for s in ("docx", "pdf")},
-                      "same_shingles": same, "pypdf_essays_per_s": round(len(names) / pypdf_s)}))
+                      "same_shingles": same,
+                      "pdf_peers_essays_per_s": {p: round(rate) for p, (rate, _same) in peers.items()}}))
 
 
 if __name__ == "__main__":

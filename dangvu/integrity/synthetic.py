@@ -54,6 +54,7 @@ class Corpus:
     thin: list[str] = field(default_factory=list)
     template: str = ""
     template_users: list[str] = field(default_factory=list)
+    styles: dict[str, str] = field(default_factory=dict)  # how each file was written: plain, tcvn3, utf16…
 
 
 WORDS = sorted({w for group in (SUBJECTS, VERBS, OBJECTS, PLACES, LINKS, EXTRAS) for phrase in group
@@ -205,6 +206,7 @@ def build(root: Path, n: int, seed: int = 1, template_share: float = 0.0, write:
         rel = rename[name] = name + suffix
         corpus.files.append(rel)
         corpus.texts[rel] = texts[name]
+        corpus.styles[rel] = style
         if write:
             _write(corpus.root, rel, texts[name], style)
     corpus.planted = [(rename[a], rename[b], kind) for a, b, kind in corpus.planted]

@@ -206,3 +206,39 @@ def _locked_pdf(path):
     writer.add_blank_page(200, 200)
     writer.encrypt("mat-khau")
     writer.write(str(path))
+
+
+def _docx_with_body(path: Path, paragraphs: int) -> Path:
+    document = docx.Document()
+    for i in range(paragraphs):
+        document.add_paragraph(f"Đoạn {i}: chi bộ học tập nghị quyết, liên hệ thực tiễn ở thôn.")
+    document.save(str(path))
+    return path
+
+
+def test_a_docx_body_over_the_limit_is_refused_with_its_size(tmp_path, monkeypatch):
+    from dangvu.integrity import readers
+
+    path = _docx_with_body(tmp_path / "dai.docx", 400)  # about 60 kB of XML
+    assert "Đoạn 399" in read(path).original
+    monkeypatch.setattr(readers, "MAX_XML_BYTES", 20_000)
+    with pytest.raises(UnreadableFile, match="quá lớn khi giải nén"):
+        read(path)
+
+
+def test_a_docx_that_understates_its_body_is_never_inflated_past_what_it_claims(tmp_path):
+    """The zip directory says 2 kB; the part holds 60 kB: libdeflate stops at the 2 kB it was
+    promised, zipfile then finds the size wrong, and the member is told the file is damaged."""
+    import struct
+    import zipfile
+
+    path = _docx_with_body(tmp_path / "doi.docx", 400)
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as package:
+        info = package.getinfo("word/document.xml")
+    entry = data.rfind(b"PK\x01\x02", 0, data.rfind(b"word/document.xml"))
+    assert struct.unpack_from("<L", data, entry + 24)[0] == info.file_size
+    struct.pack_into("<L", data, entry + 24, 2000)  # the central directory's uncompressed size
+    path.write_bytes(bytes(data))
+    with pytest.raises(UnreadableFile, match="bị hỏng"):
+        read(path)

@@ -19,7 +19,7 @@ PARAGRAPHS = [p for p in ESSAY.splitlines() if p.strip()]
 BOX = PARAGRAPHS[0]  # the text frame / text box of the styled document
 DELETED = "câu đã xóa không được đọc"
 
-STYLED = ["lo-styled.docx", "lo-styled.odt", "lo-styled.rtf", "lo-styled.doc", "lo-styled.pdf"]
+STYLED = ["lo-styled.docx", "lo-styled.odt", "lo-styled.rtf", "lo-styled.doc", "lo-styled.pdf", "lo-fallback.pdf"]
 LEGACY = ["lo-tcvn3.docx", "lo-tcvn3.rtf", "lo-vni.docx", "lo-vni.rtf", "tcvn3-8bit.txt", "vni-8bit.txt",
           "vni-utf8.txt"]
 
@@ -58,6 +58,13 @@ def test_the_cases_the_files_stand_for():
     assert "mc:Fallback" in body and body.count("<w:txbxContent>") == 2  # the box and its fallback
     assert "<w:del " in body and "<w:ins " in body  # tracked changes
     assert (FILES / "lo-styled.doc").read_bytes().startswith(b"\xd0\xcf\x11\xe0")
+    # letters the font lacks come from a fallback font, drawn after the rest of their line
+    fallback = (FILES / "lo-fallback.pdf").read_bytes()
+    assert b"+LiberationSansNarrow" in fallback and b"+DejaVuSans" in fallback
+    import pypdfium2 as pdfium
+
+    drawn = pdfium.PdfDocument(fallback)[0].get_textpage().get_text_range()
+    assert normalise(PARAGRAPHS[-1]) not in normalise(drawn.replace("\r\n", " "))
 
 
 def test_runs_split_mid_word_by_python_docx(tmp_path):
@@ -95,3 +102,19 @@ def test_syllables_split_by_formatting_are_joined_and_abbreviations_stay(split, 
     from dangvu.integrity.vietnamese import join_split_syllables
 
     assert join_split_syllables(split) == whole
+
+
+@pytest.mark.parametrize("name, out_of_order", [("lo-styled.pdf", False), ("lo-fallback.pdf", True)])
+def test_only_pages_drawn_out_of_order_are_put_in_order(name, out_of_order):
+    """Ordering by position is for pages where a run is drawn back inside its line; on any
+    other page it would give exactly what PDFium reads, and it is not used."""
+    import pypdfium2 as pdfium
+
+    from dangvu.integrity.readers import _drawn_out_of_order, _positioned_text
+
+    document = pdfium.PdfDocument(FILES / name)
+    pages = [document[i].get_textpage() for i in range(len(document))]
+    assert any(_drawn_out_of_order(page) for page in pages) is out_of_order
+    for page in pages:
+        if not _drawn_out_of_order(page):
+            assert _positioned_text(page) == page.get_text_range().replace("\r\n", "\n")

@@ -4,7 +4,8 @@
 
 The outputs are committed: the tests need neither LibreOffice nor iconv. Sources are flat
 OpenDocument (.fodt) written here, so every case is visible: justified and styled text,
-bold switching inside words, a table, a text frame, tracked changes; a TCVN3 document whose
+bold switching inside words, a table, a text frame, tracked changes (and the same in a font
+lacking Vietnamese letters, as a PDF); a TCVN3 document whose
 font is named only by its default paragraph style; a VNI document whose font is on the runs.
 """
 
@@ -43,6 +44,7 @@ HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <office:font-face-decls>
  <style:font-face style:name="Times New Roman" svg:font-family="'Times New Roman'"/>
  <style:font-face style:name="DejaVu Serif" svg:font-family="'DejaVu Serif'"/>
+ <style:font-face style:name="Liberation Sans Narrow" svg:font-family="'Liberation Sans Narrow'"/>
  <style:font-face style:name=".VnTime" svg:font-family=".VnTime"/>
  <style:font-face style:name="VNI-Times" svg:font-family="VNI-Times"/>
 </office:font-face-decls>
@@ -74,7 +76,7 @@ def _styled(sentence: str) -> str:
     return " ".join(out)
 
 
-def styled_fodt() -> str:
+def styled_fodt(font: str = "DejaVu Serif") -> str:
     body = ['<text:tracked-changes>'
             '<text:changed-region text:id="del1"><text:deletion><office:change-info><dc:creator>A</dc:creator>'
             '<dc:date>2026-01-01T00:00:00</dc:date></office:change-info>'
@@ -95,9 +97,14 @@ def styled_fodt() -> str:
     body.append(f'<text:p text:style-name="Standard">{escape(first)} <text:change-start text:change-id="ins1"/>'
                 f'{_styled(rest)}<text:change-end text:change-id="ins1"/></text:p>')
     body.append(f'<text:p text:style-name="Standard">{_styled(ESSAY[3])}</text:p>')
-    # DejaVu Serif: every Vietnamese letter in one font (a font lacking some makes LibreOffice draw
-    # them from another, out of reading order, which no member's Times New Roman does)
-    return HEAD.replace("{default_font}", "DejaVu Serif") + "\n".join(body) + "</office:text></office:body></office:document>"
+    # DejaVu Serif: every Vietnamese letter in one font; fallback_fodt() is the other case
+    return HEAD.replace("{default_font}", font) + "\n".join(body) + "</office:text></office:body></office:document>"
+
+
+def fallback_fodt() -> str:
+    """The styled essay in Liberation Sans Narrow, which lacks most Vietnamese letters:
+    LibreOffice draws those from a fallback font after the rest of each line."""
+    return styled_fodt("Liberation Sans Narrow")
 
 
 def iconv(text: str, charset: str) -> str:
@@ -136,12 +143,15 @@ def main() -> None:
     (HERE / "essay.txt").write_text("\n".join([BOX] + ESSAY[:2] + [" ".join(c for row in TABLE for c in row)]
                                               + ESSAY[2:]) + "\n", encoding="utf-8")
     with tempfile.TemporaryDirectory() as tmp:
-        for name, make in (("lo-styled", styled_fodt), ("lo-tcvn3", tcvn3_fodt), ("lo-vni", vni_fodt)):
+        for name, make in (("lo-styled", styled_fodt), ("lo-tcvn3", tcvn3_fodt), ("lo-vni", vni_fodt),
+                           ("lo-fallback", fallback_fodt)):
             source = Path(tmp) / f"{name}.fodt"
             source.write_text(make(), encoding="utf-8")
             for target, suffix in (("docx:MS Word 2007 XML", "docx"), ("odt", "odt"), ("rtf", "rtf"),
                                    ("doc:MS Word 97", "doc"), ("pdf:writer_pdf_Export", "pdf")):
-                if name != "lo-styled" and suffix in ("odt", "pdf", "doc"):
+                if name == "lo-fallback" and suffix != "pdf":
+                    continue  # a fallback font changes only how the PDF is drawn
+                if name in ("lo-tcvn3", "lo-vni") and suffix in ("odt", "pdf", "doc"):
                     continue  # the legacy cases are about .docx and .rtf
                 convert(source, target, HERE / f"{name}.{suffix}")
     # 8-bit text files, as Notepad or an old editor saved them
