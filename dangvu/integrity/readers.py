@@ -2,12 +2,14 @@
 through LibreOffice when it is installed. A file that cannot be read becomes an error
 that names what to do (a scan, an unknown format, an empty file); the scan goes on."""
 
+import bisect
 import codecs
 import io
 import itertools
 import os
 import re
 import struct
+import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -563,8 +565,8 @@ def _read_pdf(path: Path, data: bytes) -> str:
         for index in range(len(document)):
             page = document[index]
             text_page = page.get_textpage()
-            pages.append(_positioned_text(text_page) if not one_font and _drawn_out_of_order(text_page)
-                         else text_page.get_text_range())
+            reordered = None if one_font or not _drawn_out_of_order(text_page) else _positioned_text(text_page)
+            pages.append(reordered or text_page.get_text_range())
             text_page.close()
             page.close()
     except UnreadableFile:
@@ -592,47 +594,50 @@ def _drawn_out_of_order(text_page) -> bool:
     return False
 
 
-def _positioned_text(text_page) -> str:
-    """The page's text with runs drawn back inside their line put where they stand.
+def _positioned_text(text_page) -> str | None:
+    """The page's text with runs drawn back inside their line put where they stand; None if
+    no line needs it (the page is then read as PDFium reads it).
 
     PDFium's lines (in drawing order) are kept as PDFium reads them, except a line whose
-    characters go back to the left, or that a later line is drawn inside (same baseline,
-    overlapping from left to right): those characters are ordered by position, PDFium's own
-    spaces dropped and re-made where a letter starts a tenth of the font size or more after
-    the previous one's advance ends (a letter's own spacing is a few hundredths; a space is a
-    fifth or more). Text beside a line (a frame, a table's next cell) never overlaps it and
-    keeps its place."""
+    letters go back to the left, or that a later line is drawn inside (same baseline, within
+    its width), where the letters drawn later fill the holes the others left (_fills_holes):
+    those are read in order of position, PDFium's own spaces dropped and re-made where a
+    letter starts a tenth of the line's height or more after the previous one's advance
+    ends (a letter's own spacing is a few hundredths; a space a fifth or more)."""
     import ctypes
 
     import pypdfium2.raw as pdfium_c
 
     handle = text_page.raw
     x, y, box = ctypes.c_double(), ctypes.c_double(), pdfium_c.FS_RECTF()
-    lines: list[list[_Char]] = []
-    line: list[_Char] = []
+    lines: list[list[_Char]] = [[]]
+    previous = 0
     for i in range(pdfium_c.FPDFText_CountChars(handle)):
         code = pdfium_c.FPDFText_GetUnicode(handle, i)
-        if code in (0x0A, 0x0D):
-            if line:
-                lines.append(line)
-            line = []
+        if code in (0x0A, 0x0D):  # a line ends at \r\n, \r or \n, as PDFium's own text has it
+            if not (code == 0x0A and previous == 0x0D):
+                lines.append([])
+            previous = code
             continue
-        if not code or code == 0xFFFE:
+        previous = code
+        if code == 0x02:  # PDFium's mark for a word hyphenated at the end of a line
+            lines[-1].append(_Char("\ufffe", True, 0, 0, 0, 1))
             continue
-        generated = pdfium_c.FPDFText_IsGenerated(handle, i) == 1
         pdfium_c.FPDFText_GetCharOrigin(handle, i, x, y)
         pdfium_c.FPDFText_GetLooseCharBox(handle, i, box)
-        line.append(_Char(chr(code), generated, x.value, max(box.right, x.value), y.value,
-                          pdfium_c.FPDFText_GetFontSize(handle, i) or 1))
-    if line:
-        lines.append(line)
+        lines[-1].append(_Char(chr(code), pdfium_c.FPDFText_IsGenerated(handle, i) == 1, x.value,
+                               max(box.right, x.value), y.value, max(abs(box.top - box.bottom), 0.1)))
     merged: list[list[_Char]] = []
     for line in lines:
-        if merged and _drawn_inside(merged[-1], line):
+        if merged and _drawn_inside(merged[-1], line) and _fills_holes(merged[-1] + line):
             merged[-1] = merged[-1] + line
         else:
             merged.append(line)
-    return "\n".join(_line_text(line) for line in merged)
+    if not any(_fills_holes(line) for line in merged):
+        return None
+    text = "\n".join(_line_text(line) for line in merged)
+    # PDFium gives UTF-16 units: a character beyond the BMP comes as two halves
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 class _Char(NamedTuple):
@@ -641,25 +646,62 @@ class _Char(NamedTuple):
     x: float  # where the letter starts on its baseline
     end: float  # where its advance ends
     baseline: float
-    size: float
+    height: float  # of the line the font makes: ascent to descent, on the page
+
+
+def _drawn(line: list[_Char]) -> list[_Char]:
+    return [c for c in line if not c.generated]
 
 
 def _drawn_inside(line: list[_Char], later: list[_Char]) -> bool:
-    drawn, after = [c for c in line if not c.generated], [c for c in later if not c.generated]
+    drawn, after = _drawn(line), _drawn(later)
     if not drawn or not after:
         return False
-    same_baseline = abs(drawn[0].baseline - after[0].baseline) < 0.5 * max(c.size for c in drawn)
-    return same_baseline and min(c.x for c in after) < max(c.end for c in drawn) - 1 \
-        and max(c.end for c in after) > min(c.x for c in drawn) + 1
+    same_baseline = abs(drawn[0].baseline - after[0].baseline) < 0.3 * drawn[0].height
+    return same_baseline and min(c.x for c in drawn) - 1 < min(c.x for c in after) \
+        and max(c.end for c in after) < max(c.end for c in drawn) + 1
+
+
+def _keeps_order(char: str) -> bool:
+    """Right-to-left letters, marks drawn over their letter, halves of a character beyond
+    the BMP: text whose order is not its letters' order on the line."""
+    return unicodedata.bidirectional(char) in ("R", "AL") or unicodedata.category(char)[0] == "M" \
+        or "\ud800" <= char <= "\udfff"
+
+
+def _fills_holes(line: list[_Char]) -> bool:
+    """Whether the line goes back to the left, and every letter drawn back stands in a hole
+    the letters drawn before it left: a fallback font's letters in the gaps of the main
+    font's words, run after run. Columns, tables drawn column by column, sub- and
+    superscripts, text over text and right-to-left script do not look like that and keep
+    PDFium's order."""
+    drawn = _drawn(line)
+    if not drawn or any(_keeps_order(c.text) for c in drawn):
+        return False
+    placed = [drawn[0]]  # the letters so far, by position
+    went_back = False
+    for char in drawn[1:]:
+        overhang = (char.end - char.x) / 4  # a fallback letter may be a little wider than its hole
+        if char.x >= placed[-1].x - 1:  # the line goes on to the right
+            placed.append(char)
+            continue
+        at = bisect.bisect([c.x for c in placed], char.x)
+        before, after = placed[at - 1] if at else None, placed[at]
+        if before is None or char.x < before.end - overhang or char.end > after.x + overhang \
+                or abs(char.baseline - before.baseline) >= 0.3 * char.height:
+            return False
+        placed.insert(at, char)
+        went_back = True
+    return went_back
 
 
 def _line_text(line: list[_Char]) -> str:
-    drawn = [c for c in line if not c.generated]
-    if all(b.x >= a.x - 1 for a, b in itertools.pairwise(drawn)):
-        return "".join(c.text for c in line)  # in order: as PDFium reads it
+    if not _fills_holes(line):
+        return "".join(c.text for c in line)  # as PDFium reads it
+    drawn = _drawn(line)
     text, last = [], None
     for char in sorted(drawn, key=lambda c: c.x):
-        if last and " " not in (char.text, last.text) and char.x - last.end >= 0.1 * char.size:
+        if last and " " not in (char.text, last.text) and char.x - last.end >= 0.1 * char.height:
             text.append(" ")
         text.append(char.text)
         last = char

@@ -242,3 +242,42 @@ def test_a_docx_that_understates_its_body_is_never_inflated_past_what_it_claims(
     path.write_bytes(bytes(data))
     with pytest.raises(UnreadableFile, match="bị hỏng"):
         read(path)
+
+
+def _two_font_pdf(content: bytes) -> bytes:
+    """One page whose text is drawn by `content` in Helvetica (F1) and Times (F2)."""
+    objects = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+               b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 600 400]/Contents 4 0 R"
+               b"/Resources<</Font<</F1<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>"
+               b"/F2<</Type/Font/Subtype/Type1/BaseFont/Times-Roman>>>>>>>>",
+               b"<</Length %d>>stream\n%s\nendstream" % (len(content), content)]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+# Helvetica at 12 pt: C is 8.664 wide, o 6.672: one run "C", a hole for the "o" (as LibreOffice
+# leaves one for a letter its font lacks), "ng tac"
+_HOLE = b"BT /F1 12 Tf 50 300 Td [(C) -556 (ng tac)] TJ ET "
+
+
+@pytest.mark.parametrize("late, reads", [
+    (b"BT /F2 12 Tf 58.664 300 Td (o) Tj ET", "Cong tac"),  # a fallback font's letter in its hole
+    (b"BT /F2 12 Tf 60 300 Td (ong) Tj ET", None),  # drawn over letters, not in a hole
+    (b"BT /F2 12 Tf 20 300 Td (Xin) Tj ET", None),  # to the left of the line: another column
+    (b"BT /F2 12 Tf 58.664 306 Td (o) Tj ET", None),  # in the hole but raised: a superscript
+])
+def test_letters_drawn_back_into_their_line_are_read_where_they_stand(tmp_path, late, reads):
+    import pypdfium2 as pdfium
+
+    data = _two_font_pdf(_HOLE + late)
+    (tmp_path / "a.pdf").write_bytes(data)
+    as_drawn = pdfium.PdfDocument(data)[0].get_textpage().get_text_range().replace("\r\n", "\n")
+    assert read(tmp_path / "a.pdf").original.strip() == (reads or as_drawn.strip())
+    assert reads is None or reads not in as_drawn  # PDFium alone reads the letters as drawn
