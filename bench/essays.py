@@ -190,7 +190,7 @@ def main() -> None:
     plain, heavy = base / f"plain-{args.essays}", base / f"template-{args.essays}"
     corpora = {}
     for path, share in ((plain, 0.0), (heavy, 0.5)):
-        marker = path / ".complete"
+        marker = path.parent / f"{path.name}.complete"  # beside the tree: the scan would list it as unreadable
         corpus = synthetic.build(path, args.essays, seed=3, template_share=share, docx_every=500,
                                  write=not marker.exists())
         if not marker.exists():

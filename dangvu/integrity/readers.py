@@ -262,9 +262,12 @@ def _zip_members(data: bytes, names: tuple[str, ...]) -> dict[str, bytes] | None
             continue
         if data[at:at + 4] != b"PK\x01\x02":
             return None
-        (_sig, _made, _need, flags, method, _time, _date, crc, packed, unpacked, name_length, _extra_length,
+        (_sig, _made, _need, flags, method, _time, _date, crc, packed, unpacked, name_length, extra_length,
          _comment_length, _disk, _internal, _external, local) = _DIRECTORY_ENTRY.unpack_from(data, at)
         if name_length != len(name) or flags & 1 or method not in (0, 8) or 0xFFFFFFFF in (packed, unpacked, local):
+            return None
+        extra = data[at + _DIRECTORY_ENTRY.size + name_length:at + _DIRECTORY_ENTRY.size + name_length + extra_length]
+        if b"up" in extra:  # an Info-ZIP Unicode Path field may give the entry another name: zipfile decides
             return None
         if unpacked > MAX_XML_BYTES:
             raise UnreadableFile(f"Tệp .docx quá lớn khi giải nén (trên {MAX_XML_BYTES // 2**20} MB chữ): "
@@ -272,6 +275,8 @@ def _zip_members(data: bytes, names: tuple[str, ...]) -> dict[str, bytes] | None
         if data[local:local + 4] != b"PK\x03\x04" or local + _LOCAL_HEADER.size > len(data):
             return None
         *_head, local_name, local_extra = _LOCAL_HEADER.unpack_from(data, local)
+        if data[local + _LOCAL_HEADER.size:local + _LOCAL_HEADER.size + local_name] != name:
+            return None  # the entry and its data disagree on the name: zipfile decides
         start = local + _LOCAL_HEADER.size + local_name + local_extra
         raw = data[start:start + packed]
         try:

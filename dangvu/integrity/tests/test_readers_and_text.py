@@ -281,3 +281,35 @@ def test_letters_drawn_back_into_their_line_are_read_where_they_stand(tmp_path, 
     as_drawn = pdfium.PdfDocument(data)[0].get_textpage().get_text_range().replace("\r\n", "\n")
     assert read(tmp_path / "a.pdf").original.strip() == (reads or as_drawn.strip())
     assert reads is None or reads not in as_drawn  # PDFium alone reads the letters as drawn
+
+
+def test_a_docx_whose_zip_renames_its_parts_is_read_as_zipfile_reads_it(tmp_path):
+    """An Info-ZIP Unicode Path field gives an entry another name: the entry written as
+    word/document.xml is then some other file, and the body is the entry renamed to it."""
+    import struct
+    import zipfile
+    import zlib
+
+    real = _docx_with_body(tmp_path / "that.docx", 1)
+    with zipfile.ZipFile(real) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    decoy = parts["word/document.xml"].replace("Đoạn 0".encode(), "Bản khác".encode())
+
+    def renamed(raw: str, name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(raw)
+        field = b"\x01" + struct.pack("<L", zlib.crc32(raw.encode())) + name.encode()
+        info.extra = struct.pack("<HH", 0x7075, len(field)) + field
+        return info
+
+    path = tmp_path / "doi-ten.docx"
+    with zipfile.ZipFile(path, "w") as package:
+        for name, data in parts.items():
+            if name == "word/document.xml":
+                package.writestr(renamed("word/document.xml", "khac.xml"), decoy)
+                package.writestr(renamed("body.xml", "word/document.xml"), data)
+            else:
+                package.writestr(name, data)
+    with zipfile.ZipFile(path) as package:
+        assert "Đoạn 0".encode() in package.read("word/document.xml")
+    text = read(path).original
+    assert "Đoạn 0" in text and "Bản khác" not in text
