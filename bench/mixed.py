@@ -256,6 +256,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"peak memory of the engine: {peak_mb():.0f} MB")
     print(json.dumps({"bench": "mixed", "essays": args.essays, "mix": mix, "mixed_s": round(mixed_s, 1),
                       "txt_s": round(plain_s, 1), "ratio": round(mixed_s / plain_s, 2), "same_answer": same}))
+    if os.getenv("BENCH_CLEAN"):
+        shutil.rmtree(base)
     if not same:
         raise SystemExit("the mixed run and the .txt run disagree")
 
