@@ -632,15 +632,18 @@ def _positioned_text(text_page) -> str | None:
         pdfium_c.FPDFText_GetLooseCharBox(handle, i, box)
         lines[-1].append(_Char(chr(code), pdfium_c.FPDFText_IsGenerated(handle, i) == 1, x.value,
                                max(box.right, x.value), y.value, max(abs(box.top - box.bottom), 0.1)))
-    merged: list[list[_Char]] = []
+    merged: list[list[_Char]] = []  # with whether each line is read in order of position
+    filled: list[bool] = []
     for line in lines:
         if merged and _drawn_inside(merged[-1], line) and _fills_holes(merged[-1] + line):
-            merged[-1] = merged[-1] + line
+            merged[-1], filled[-1] = merged[-1] + line, True
         else:
             merged.append(line)
-    if not any(_fills_holes(line) for line in merged):
+            filled.append(_fills_holes(line))
+    if not any(filled):
         return None
-    text = "\n".join(_line_text(line) for line in merged)
+    text = "\n".join(_in_order_of_position(line) if fill else "".join(c.text for c in line)
+                     for line, fill in zip(merged, filled, strict=True))
     # PDFium gives UTF-16 units: a character beyond the BMP comes as two halves
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
@@ -700,12 +703,9 @@ def _fills_holes(line: list[_Char]) -> bool:
     return went_back
 
 
-def _line_text(line: list[_Char]) -> str:
-    if not _fills_holes(line):
-        return "".join(c.text for c in line)  # as PDFium reads it
-    drawn = _drawn(line)
+def _in_order_of_position(line: list[_Char]) -> str:
     text, last = [], None
-    for char in sorted(drawn, key=lambda c: c.x):
+    for char in sorted(_drawn(line), key=lambda c: c.x):
         if last and " " not in (char.text, last.text) and char.x - last.end >= 0.1 * char.height:
             text.append(" ")
         text.append(char.text)

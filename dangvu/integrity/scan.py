@@ -325,11 +325,10 @@ def _common_source_keys(chunk: Batch, where: np.ndarray, kept: np.ndarray,
                         share: float) -> tuple[np.ndarray, np.ndarray]:
     """Essays at least `share` made of stretches of common text (its shingles at `where`),
     with min-hash keys of which text."""
-    heavy = _heavy(chunk, where, kept, share)  # with every common shingle: an upper bound
+    heavy, essay = _heavy(chunk, where, kept, share)  # with every common shingle: an upper bound
     if heavy.any():
         where = _in_long_runs(chunk, where, np.flatnonzero(heavy))
-        heavy = _heavy(chunk, where, kept, share)
-    essay = _segment_of(where, chunk.offsets)
+        heavy, essay = _heavy(chunk, where, kept, share)
     chosen = heavy[essay]
     values, essay = chunk.shingles[where[chosen]], essay[chosen]
     if not values.size:
@@ -340,11 +339,13 @@ def _common_source_keys(chunk: Batch, where: np.ndarray, kept: np.ndarray,
     return essay[starts] + chunk.first, keys
 
 
-def _heavy(chunk: Batch, where: np.ndarray, kept: np.ndarray, share: float) -> np.ndarray:
-    """Per essay: made at least `share` of the common shingles at `where`."""
-    n_common = np.bincount(_segment_of(where, chunk.offsets), minlength=len(chunk))
+def _heavy(chunk: Batch, where: np.ndarray, kept: np.ndarray, share: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per essay: made at least `share` of the common shingles at `where`; and the essay of
+    each of those shingles."""
+    essay = _segment_of(where, chunk.offsets)
+    n_common = np.bincount(essay, minlength=len(chunk))
     with np.errstate(divide="ignore", invalid="ignore"):
-        return (n_common > 0) & (n_common / (n_common + kept) >= share)
+        return (n_common > 0) & (n_common / (n_common + kept) >= share), essay
 
 
 # --- step 3 and 4: candidates and exact scores --------------------------------------
