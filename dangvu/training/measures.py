@@ -55,22 +55,22 @@ for kind, name in ((Programme.Kind.AWARENESS, "candidate"), (Programme.Kind.NEW_
     title = {"candidate": _("Classes on the Party for admission candidates"),
              "new_member": _("Political theory classes for new members")}[name]
     study_measure(f"training.{name}_classes", title,
-           _("Classes of this programme that began in the period, organised by the unit or a unit below it."),
-           _("classes"), _class_counts(kind),
-           lambda u, p, kind=kind: _classes(kind)(u, p).select_related("unit").order_by("start", "id"),
-           CLASS_COLUMNS, area="training")
-    study_measure(f"training.{name}s_enrolled",
-           {"candidate": _("Admission candidates enrolled"), "new_member": _("New members enrolled")}[name],
-           _("People enrolled in those classes."), PEOPLE, _enrolment_counts(kind, False),
-           lambda u, p, kind=kind: _enrolments(kind, False)(u, p).select_related(
-               "member", "candidate", "training_class").order_by("training_class_id", "id"),
-           ENROLMENT_COLUMNS, area="training")
-    study_measure(f"training.{name}s_completed",
-           {"candidate": _("Admission candidates who completed"), "new_member": _("New members who completed")}[name],
-           _("Of the people enrolled, those who completed the class."), PEOPLE, _enrolment_counts(kind, True),
-           lambda u, p, kind=kind: _enrolments(kind, True)(u, p).select_related(
-               "member", "candidate", "training_class").order_by("training_class_id", "id"),
-           ENROLMENT_COLUMNS, area="training")
+                  _("Classes of this programme that began in the period, organised by the unit or a unit below it."),
+                  _("classes"), _class_counts(kind),
+                  lambda u, p, kind=kind: _classes(kind)(u, p).select_related("unit").order_by("start", "id"),
+                  CLASS_COLUMNS, area="training")
+    for completed, suffix, titles, description in (
+            (False, "enrolled", {"candidate": _("Admission candidates enrolled"),
+                                 "new_member": _("New members enrolled")},
+             _("People enrolled in those classes.")),
+            (True, "completed", {"candidate": _("Admission candidates who completed"),
+                                 "new_member": _("New members who completed")},
+             _("Of the people enrolled, those who completed the class."))):
+        study_measure(f"training.{name}s_{suffix}", titles[name], description, PEOPLE,
+                      _enrolment_counts(kind, completed),
+                      lambda u, p, kind=kind, completed=completed: _enrolments(kind, completed)(u, p).select_related(
+                          "member", "candidate", "training_class").order_by("training_class_id", "id"),
+                      ENROLMENT_COLUMNS, area="training")
 
 
 # --- political theory levels (Quy định 57-QĐ/TW) --------------------------------------------------
