@@ -4,7 +4,9 @@ fingerprinted one after another in one process. Prints essays/s for
 each and the time of each format against .txt (goals: .docx ≤ 1.5×, .pdf ≤ 3×), and checks
 that every format gives the same syllables as the .txt. Also the first 200 PDFs through the
 other PDF readers on PyPI that are installed (pypdf, the reader before; PyMuPDF, pdf_oxide,
-pdf-inspector), each for its speed and how many of its texts give the .txt's shingles.
+pdf-inspector), each for its speed and how many of its texts give the .txt's shingles; and
+two floors under the PDF goal: PDFium only loading the pages, and the least a reader of
+LibreOffice's own layout can do.
 
     python bench/essays.py --formats 2000     (or python bench/formats.py --essays 2000)
 """
@@ -14,11 +16,13 @@ import importlib.util
 import io
 import json
 import random
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -149,6 +153,78 @@ def peer_pdf(extract, paths: list[Path], expected: list) -> tuple[float, int]:
     return took, sum(len(a) == len(b) and bool((a == b).all()) for a, b in zip(prints, expected, strict=True))
 
 
+def pdfium_pages_only(paths: list[Path]) -> float:
+    """Seconds PDFium takes to open each PDF and load its pages (content parsed, fonts loaded)
+    before any text is asked for: a floor under any reader built on it."""
+    import pypdfium2.raw as pdfium_c
+
+    datas = [path.read_bytes() for path in paths]
+    started = time.perf_counter()
+    for data in datas:
+        document = pdfium_c.FPDF_LoadMemDocument64(data, len(data), None)
+        for index in range(pdfium_c.FPDF_GetPageCount(document)):
+            pdfium_c.FPDF_ClosePage(pdfium_c.FPDF_LoadPage(document, index))
+        pdfium_c.FPDF_CloseDocument(document)
+    return time.perf_counter() - started
+
+
+_OBJECT = re.compile(rb"(\d+) 0 obj\s*<<(.*?)>>\s*(?:stream\r?\n)?", re.S)
+_LINE_RUN = re.compile(rb"([\d.-]+) ([\d.-]+) Td /F(\d+) [\d.]+ Tf\[([^\]]*)\]TJ")
+_HEX = re.compile(rb"<([0-9A-Fa-f]*)>")
+_BFCHAR = re.compile(rb"<([0-9A-Fa-f]{2})>\s*<([0-9A-Fa-f]{4})>")
+
+
+def layout_only_text(data: bytes) -> str | None:
+    """The least a reader can do on LibreOffice's own PDFs, to show the floor under the 3× goal:
+    the page tree from the xref table, each simple font's ToUnicode pairs, each line's
+    `x y Td /Fn s Tf[<hex>k<hex>…]TJ` decoded, a new line where the baseline changes. It knows
+    only this layout and checks nothing (no fallback letters, columns, encryption, other
+    producers): None for anything else. Not a reader for members' files."""
+    try:
+        xref = int(data[data.rindex(b"startxref") + 9:].split()[0])
+        offsets, rows = {}, data[xref:data.index(b"trailer", xref)].split(b"\n")[1:]
+        while rows and len(rows[0].split()) == 2:
+            first, count = map(int, rows[0].split())
+            offsets.update({first + k: int(row[:10]) for k, row in enumerate(rows[1:count + 1]) if row[17:18] == b"n"})
+            rows = rows[count + 1:]
+
+        def dictionary(number: int) -> bytes:
+            return _OBJECT.match(data, offsets[number]).group(2)
+
+        def stream(number: int) -> bytes:
+            match = _OBJECT.match(data, offsets[number])
+            length = re.search(rb"/Length (\d+)( 0 R)?", match.group(2))
+            size = int(length.group(1)) if not length.group(2) else \
+                int(data[offsets[int(length.group(1))]:].split(b"obj", 1)[1].split()[0])
+            return zlib.decompress(data[match.end():match.end() + size])
+
+        def ref(body: bytes, key: bytes) -> int:
+            return int(re.search(rb"/" + key + rb"\s*(\d+) 0 R", body).group(1))
+
+        pages = dictionary(ref(data[xref:], b"Root"))
+        kids = re.search(rb"/Kids\s*\[(.*?)\]", dictionary(ref(pages, b"Pages")), re.S).group(1)
+        maps: dict[int, dict[int, str]] = {}
+        out = []
+        for page in map(int, re.findall(rb"(\d+) 0 R", kids)):
+            body = dictionary(page)
+            fonts = dictionary(ref(dictionary(ref(body, b"Resources")), b"Font"))
+            tables = {}
+            for name, font in re.findall(rb"/F(\d+) (\d+) 0 R", fonts):
+                font = int(font)
+                if font not in maps:
+                    pairs = _BFCHAR.findall(stream(ref(dictionary(font), b"ToUnicode")))
+                    maps[font] = {int(code, 16): chr(int(char, 16)) for code, char in pairs}
+                tables[name] = maps[font]
+            baseline = None
+            for _x, y, font, array in _LINE_RUN.findall(stream(ref(body, b"Contents"))):
+                run = bytes.fromhex(b"".join(_HEX.findall(array)).decode()).decode("latin-1").translate(tables[font])
+                out.append(run if y == baseline else "\n" + run)
+                baseline = y
+        return "".join(out)
+    except (ValueError, KeyError, AttributeError, IndexError, zlib.error):
+        return None
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--essays", type=int, default=2000)
@@ -180,6 +256,11 @@ def main(argv: list[str] | None = None) -> None:
         if importlib.util.find_spec(module) is not None:
             took, same_peer = peer_pdf(extract, [root / "pdf" / f"{n}.pdf" for n in sample], prints["txt"][:len(sample)])
             peers[peer] = (len(sample) / took, same_peer)
+    # floors under the 3× goal: PDFium's page loading alone, and the least any reader can do
+    pdf_paths = [root / "pdf" / f"{n}.pdf" for n in names]
+    pages_only = min(pdfium_pages_only(pdf_paths) for _round in range(3))
+    layout_runs = [peer_pdf(lambda data: layout_only_text(data) or "", pdf_paths, prints["txt"]) for _round in range(3)]
+    layout_only, layout_same = min(layout_runs)[0], layout_runs[0][1]
     print(f"machine: {machine()}")
     print(f"{len(names):,} essays of about {syllables:.0f} syllables; .docx and .pdf made by {producer}")
     for suffix in ("txt", "docx", "pdf"):
@@ -193,11 +274,17 @@ def main(argv: list[str] | None = None) -> None:
     for peer, (rate, same_peer) in peers.items():
         print(f".pdf through {peer:<13} {rate:9.0f} essays/s, PDFium {pdfium_rate / rate:5.1f}× as fast; "
               f"{same_peer}/{len(sample)} give the shingles of their .txt")
+    print(f".pdf floors: PDFium only loading the pages {pages_only / times['txt']:5.2f}× the time of .txt "
+          f"(before any text is taken or fingerprinted); a reader of LibreOffice's layout alone, checking nothing, "
+          f"read and fingerprinted {layout_only / times['txt']:5.2f}× ({layout_same}/{len(names)} give the .txt's shingles)")
     print(json.dumps({"bench": "formats", "essays": len(names), "producer": producer,
                       "essays_per_s": {s: round(len(names) / times[s]) for s in ("txt", "docx", "pdf")},
                       "ratio_to_txt": {s: round(times[s] / times["txt"], 2) for s in ("docx", "pdf")},
                       "same_shingles": same,
-                      "pdf_peers_essays_per_s": {p: round(rate) for p, (rate, _same) in peers.items()}}))
+                      "pdf_peers_essays_per_s": {p: round(rate) for p, (rate, _same) in peers.items()},
+                      "pdf_floors_ratio_to_txt": {"pdfium_pages_only": round(pages_only / times["txt"], 2),
+                                                  "layout_only_reader": round(layout_only / times["txt"], 2)},
+                      "layout_only_same_shingles": layout_same}))
 
 
 if __name__ == "__main__":
