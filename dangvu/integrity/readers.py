@@ -18,7 +18,14 @@ from typing import NamedTuple
 
 from deflate import DeflateError, deflate_decompress
 
-from dangvu.integrity.vietnamese import decode_8bit, join_split_syllables, tcvn3_to_unicode, vni_to_unicode
+from dangvu.integrity.vietnamese import (
+    HYPHEN_MARK,
+    decode_8bit,
+    join_split_syllables,
+    pdf_text_to_unicode,
+    tcvn3_to_unicode,
+    vni_to_unicode,
+)
 
 SUFFIXES = (".txt", ".docx", ".odt", ".rtf", ".pdf", ".doc")
 IMAGES = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".heif", ".webp")
@@ -582,10 +589,11 @@ def _read_pdf(path: Path, data: bytes) -> str:
         raise UnreadableFile("Tệp PDF bị hỏng, không đọc được: hãy xuất lại PDF hoặc nộp bản .docx.") from exc
     finally:
         document.close()
-    text = "\n".join(pages).replace("\r\n", "\n").replace("\r", "\n").replace("\ufffe", "")
-    if not text.strip():
+    text = "\n".join(pages).replace("\r\n", "\n").replace("\r", "\n")
+    if not text.replace(HYPHEN_MARK, "").strip():
         raise UnreadableFile("PDF là bản quét, không có lớp chữ. " + SCANNED)
-    return join_split_syllables(text)
+    # legacy lines converted first: joining split syllables needs Vietnamese letters
+    return join_split_syllables(pdf_text_to_unicode(text))
 
 
 def _drawn_out_of_order(text_page) -> bool:
@@ -628,7 +636,7 @@ def _positioned_text(text_page) -> str | None:
             continue
         previous = code
         if code == 0x02:  # PDFium's mark for a word hyphenated at the end of a line
-            lines[-1].append(_Char("\ufffe", True, 0, 0, 0, 1))
+            lines[-1].append(_Char(HYPHEN_MARK, True, 0, 0, 0, 1))
             continue
         pdfium_c.FPDFText_GetCharOrigin(handle, i, x, y)
         pdfium_c.FPDFText_GetLooseCharBox(handle, i, box)

@@ -196,6 +196,42 @@ def join_split_syllables(text: str) -> str:
     return "".join(out)
 
 
+HYPHEN_MARK = "\ufffe"  # PDFium's mark for a word hyphenated at the end of a line, the line end taken away
+_WORD_PART = "[^\\s.,;:!?\"'()\\[\\]{}…–—“”‘’/\\-\ufffe]*"
+# the letters after the hyphen are looked at, not taken: they may hold the next ư
+_HYPHEN_IN_WORD = re.compile(f"({_WORD_PART})([-\ufffe])(?=({_WORD_PART}))")
+
+
+def pdf_text_to_unicode(text: str) -> str:
+    """A PDF's text with its TCVN3 and VNI lines converted and hyphenation marks resolved,
+    ready for join_split_syllables (which needs Vietnamese letters: on TCVN3's "ph¸t huy" it
+    took "t huy" for a split "thuy").
+
+    TCVN3 writes ư as the soft hyphen's code (0xAD), which PDFium takes for a hyphen: "-" when
+    the font has no ToUnicode map, and at the end of a line its hyphenation mark, joining the
+    next line on ("nh" mark "vËy" for "như / vậy"). In a TCVN3 line, either is read as ư where
+    that makes a syllable of the letters around it (before it, for the mark); elsewhere the
+    mark only joins the hyphenated word, as PDFium means."""
+    lines = []
+    for line in text.split("\n"):
+        if ("-" in line or HYPHEN_MARK in line) and detect_encoding(line) == "tcvn3":
+            line = _HYPHEN_IN_WORD.sub(_tcvn3_u_horn, line)
+        lines.append(line.replace(HYPHEN_MARK, ""))
+    return to_unicode("\n".join(lines))
+
+
+def _tcvn3_u_horn(m: re.Match) -> str:
+    before, hyphen, after = m.groups()
+    if hyphen == HYPHEN_MARK:  # the line ended after the hyphen: the word is the letters before it
+        u_horn = before and _is_syllable(tcvn3_to_unicode(before + "\u00ad"))
+        return before + ("\u00ad\n" if u_horn else HYPHEN_MARK)
+    # inside a word, or starting one ("-u tiªn" for "ưu tiên"); a dash alone, or one between
+    # words ("M¸c-Lªnin", "2020-2025"), makes no syllable and stays
+    if (before or after) and _is_syllable(tcvn3_to_unicode(before + "\u00ad" + after)):
+        return before + "\u00ad"
+    return m.group()
+
+
 # --- tone placement ------------------------------------------------------------
 
 _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"

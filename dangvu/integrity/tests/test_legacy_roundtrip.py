@@ -131,3 +131,30 @@ def test_eight_bit_text_is_told_apart_from_its_bytes(words):
     assert decode_8bit(vni_encode(text).encode("latin-1")) == (text, "vni")
     if _has_iconv_tcvn():
         assert decode_8bit(tcvn_encode(text).encode("latin-1")) == (text, "tcvn3")
+
+
+U_HORN_WORDS = ["ưu tiên", "mong ước", "như", "thư", "lưu ý", "chưa", "trường", "cư trú", "tư tưởng", "người",
+                "Mác-Lênin", "2021-2025"]  # a bare ư is TCVN3's soft-hyphen code; two real hyphens
+
+
+def as_pdfium_reads(lines: list[str], to_unicode_map: bool) -> str:
+    """TCVN3 lines as PDFium gives them: ư (the soft hyphen's code) kept where the font maps
+    codes to themselves, else a hyphen; and one ending a line taken for a word hyphenated at
+    the line end: its mark, the next line joined on."""
+    hyphen = "\u00ad" if to_unicode_map else "-"
+    encoded = [tcvn_encode(line).replace("\u00ad", hyphen) for line in lines]
+    out = encoded[0]
+    for line in encoded[1:]:
+        out = out[:-1] + "\ufffe" + line if out.endswith(hyphen) else out + "\n" + line
+    return out
+
+
+@pytest.mark.skipif(not _has_iconv_tcvn(), reason="glibc iconv with TCVN5712-1 is not installed")
+@given(st.lists(st.lists(st.sampled_from(U_HORN_WORDS + ["học tập", "đạo đức", "chi bộ"]), min_size=1, max_size=8),
+                min_size=1, max_size=6), st.booleans())
+@settings(max_examples=150, deadline=None)
+def test_tcvn3_pdf_text_gets_every_u_horn_back(words, to_unicode_map):
+    from dangvu.integrity.vietnamese import pdf_text_to_unicode
+
+    lines = ["Đảng bộ " + " ".join(line) for line in words]  # a TCVN3 line has TCVN3's own symbols
+    assert pdf_text_to_unicode(as_pdfium_reads(lines, to_unicode_map)) == "\n".join(lines)

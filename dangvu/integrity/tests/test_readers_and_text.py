@@ -16,6 +16,7 @@ from dangvu.integrity.vietnamese import (
     canonical_syllable,
     detect_encoding,
     normalise,
+    pdf_text_to_unicode,
     tokens,
     tokens_with_spans,
 )
@@ -34,8 +35,12 @@ def text_pdf(text: str) -> bytes:
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
+    return pdf_of(objects)
+
+
+def pdf_of(objects: list[bytes]) -> bytes:
+    """A PDF of these objects, numbered from 1 (the first is the catalogue), with its xref table."""
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))
         out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
@@ -251,15 +256,7 @@ def _two_font_pdf(content: bytes) -> bytes:
                b"/Resources<</Font<</F1<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>"
                b"/F2<</Type/Font/Subtype/Type1/BaseFont/Times-Roman>>>>>>>>",
                b"<</Length %d>>stream\n%s\nendstream" % (len(content), content)]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_of(objects)
 
 
 # Helvetica at 12 pt: C is 8.664 wide, o 6.672: one run "C", a hole for the "o" (as LibreOffice
@@ -313,3 +310,51 @@ def test_a_docx_whose_zip_renames_its_parts_is_read_as_zipfile_reads_it(tmp_path
         assert "Đoạn 0".encode() in package.read("word/document.xml")
     text = read(path).original
     assert "Đoạn 0" in text and "Bản khác" not in text
+
+
+def _tcvn3_pdf(lines: list[str], to_unicode_map: bool) -> bytes:
+    """Lines of TCVN3 text in a ".VnTime" font, as Word exports one: a simple TrueType font in
+    WinAnsi encoding with a ToUnicode map of each code to itself, or with none (PDFium then
+    reads the code 0xAD, TCVN3's ư, as a hyphen)."""
+    shown = b" ".join(b"(%s) Tj T*" % to_tcvn3(line).encode("latin-1") for line in lines)
+    content = b"BT /F1 12 Tf 14 TL 50 300 Td " + shown + b" ET"
+    cmap = (b"/CIDInit/ProcSet findresource begin 12 dict begin begincmap /CMapName/VnTime def "
+            b"1 begincodespacerange <00> <FF> endcodespacerange 224 beginbfchar\n"
+            + b"".join(b"<%02X> <%04X>\n" % (code, code) for code in range(32, 256))
+            + b"endbfchar endcmap CMapName currentdict /CMap defineresource pop end end")
+    font = b"<</Type/Font/Subtype/TrueType/BaseFont/.VnTime/FirstChar 32/LastChar 255/Widths[%s]" \
+           b"/Encoding/WinAnsiEncoding%s>>" % (b" ".join([b"500"] * 224), b"/ToUnicode 6 0 R" if to_unicode_map else b"")
+    return pdf_of([b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+                   b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 600 400]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>",
+                   b"<</Length %d>>stream\n%s\nendstream" % (len(content), content), font,
+                   b"<</Length %d>>stream\n%s\nendstream" % (len(cmap), cmap)])
+
+
+TCVN3_PDF_LINES = ["Mỗi đảng viên phải thường xuyên tu dưỡng, như",  # ư inside words, and ending the line
+                   "vậy chưa phát huy chủ nghĩa Mác-Lênin, tư",  # a hyphen between two words stays
+                   "tưởng và lưu ý nơi cư trú - nhà ở, thư"]
+
+
+@pytest.mark.parametrize("to_unicode_map", [True, False])
+def test_a_tcvn3_pdf_keeps_every_u_horn_and_its_syllables_apart(tmp_path, to_unicode_map):
+    """TCVN3's ư is the soft hyphen's code: PDFium reads it as a hyphen where the font has no
+    ToUnicode map, and at the end of a line as its hyphenation mark, joining the next line
+    ("nh" + "vËy"); joining split syllables before converting took "ph¸t huy" for "thuy"."""
+    import pypdfium2 as pdfium
+
+    data = _tcvn3_pdf(TCVN3_PDF_LINES, to_unicode_map)
+    (tmp_path / "a.pdf").write_bytes(data)
+    assert read(tmp_path / "a.pdf").original == "\n".join(TCVN3_PDF_LINES)
+    as_drawn = pdfium.PdfDocument(data)[0].get_textpage().get_text_range()
+    assert "nh\ufffevËy" in as_drawn and "ph¸t huy" in as_drawn  # the cases are really there
+    assert ("th-êng" in as_drawn) is not to_unicode_map
+
+
+@pytest.mark.parametrize("drawn, reads", [
+    (to_tcvn3("chủ nghĩa Mác") + "\ufffe" + to_tcvn3("Lênin"), "chủ nghĩa MácLênin"),  # a word hyphenated
+    ("chủ nghĩa Mác-Lênin, 2020-2025\n- gạch đầu dòng", "chủ nghĩa Mác-Lênin, 2020-2025\n- gạch đầu dòng"),
+    ("infor\ufffemation", "information"),  # a hyphenated word of Unicode text joined, as PDFium means
+    (to_tcvn3("Quảng Ninh") + "-" + to_tcvn3("Hà Nội 2020") + "-2025", "Quảng Ninh-Hà Nội 2020-2025"),
+])
+def test_only_tcvn3_u_horns_read_as_hyphens_are_taken_back(drawn, reads):
+    assert pdf_text_to_unicode(drawn) == reads
