@@ -132,16 +132,10 @@ _LEGACY_FONT_NAME = rb'w:rFonts\b[^>]*="(?:\.Vn|[Vv][Nn][Ii])'  # a run font nam
 _LEGACY_FONT = re.compile(b"<" + _LEGACY_FONT_NAME)
 # the body is searched once for both (two searches took 2 µs more of a 5 kB part)
 _NEEDS_TREE = re.compile(rb"<(?:mc:|w:(?:txbxContent|del\b|moveFrom\b|softHyphen|sym\b|pict\b)|" + _LEGACY_FONT_NAME + b")")
-_PLAIN_TEXT = re.compile(rb"<w:t(?:\s[^>]*)?>([^<]*)</w:t>")
-_PLAIN_MARKS = re.compile(rb"<w:tab/>|<w:(?:br|cr)\b[^>]*/>|<w:noBreakHyphen/>|<w:p(?:\s[^>]*)?/>")
-_MARK_TEXT = {b"<w:tab/>": b"<w:t>\t</w:t>", b"<w:noBreakHyphen/>": b"<w:t>-</w:t>"}
-
-
-def _mark(m: re.Match) -> bytes:
-    mark = m.group()
-    if mark.startswith(b"<w:p"):
-        return b"</w:p>"  # an empty paragraph
-    return _MARK_TEXT.get(mark, b"<w:t>\n</w:t>")  # a tab, a hyphen, a line break
+# a run's text, a tab or a non-breaking hyphen, a line break, an empty paragraph, a paragraph's end
+_PLAIN_PIECE = re.compile(rb"<w:t(?:\s[^>]*)?>([^<]*)</w:t>|<w:(tab|noBreakHyphen)/>|<w:(?:br|cr)\b[^>]*/>"
+                          rb"|<w:p(?:\s[^>]*)?/>|</w:p>")
+_MARK_TEXT = {b"tab": b"\t", b"noBreakHyphen": b"-"}
 
 
 _ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);")
@@ -180,10 +174,12 @@ def _plain_docx_text(body: bytes, styles: bytes | None) -> str | None:
     None when the document needs the full reading."""
     if _NEEDS_TREE.search(body) or (styles and _LEGACY_FONT.search(styles)):
         return None
-    body = _PLAIN_MARKS.sub(_mark, body)  # tabs, breaks and empty paragraphs as text and ends
-    paragraphs = [b"".join(_PLAIN_TEXT.findall(part)) for part in body.split(b"</w:p>")[:-1]]
+    pieces = []
+    for text, mark in map(re.Match.groups, _PLAIN_PIECE.finditer(body)):  # one pass, 2 µs less than three
+        pieces.append(text if text is not None else _MARK_TEXT.get(mark, b"\n"))
+    joined = b"".join(pieces)
     try:
-        text = b"\n".join(paragraphs).decode("utf-8")
+        text = (joined[:-1] if joined.endswith(b"\n") else joined).decode("utf-8")  # no end after the last paragraph
     except UnicodeDecodeError:
         return None  # not UTF-8 as a .docx must be: the full reading says it is damaged
     return _ENTITY.sub(_entity, text) if "&" in text else text
