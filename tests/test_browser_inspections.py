@@ -30,7 +30,7 @@ def _record(page, base, unit, member_name, day):
 
 def test_a_year_of_inspections_meets_the_two_one_target(page, live_server, org):
     base = live_server.url
-    org.A = org_services.unit_update(actor=None, unit=org.A, has_committee=True)
+    org.A = org_services.unit_update(actor=None, unit=org.A, has_committee=True, on_date=org.A.valid_from)
     org.C = org_services.unit_create(actor=None, parent=org.G, name="Chi bộ thôn Khuổi Nạc", code="C",
                                      kind=UnitKind.CELL, valid_from=datetime.date(2020, 1, 1))
     login(page, base, "off")  # the commune's office sets the target

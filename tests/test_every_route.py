@@ -178,6 +178,16 @@ ROUTES = {
         "get", lambda w: f"/api/units/{w.org.A.pk}/figures/study.essays_submitted/rows", None, "200 200 200 404 404 401"),
     "POST /api/members/{member_id}/transfer": (
         "post", lambda w: f"/api/members/{w.org.other_member.pk}/transfer", "B", "422 200 403 404 422 401"),
+    "POST /api/units/{parent_id}/merge": ("post", lambda w: f"/api/units/{w.org.G.pk}/merge", lambda w: {
+        "unit_ids": [w.org.A.pk, w.org.B.pk], "name": "Chi bộ thôn Nà Ngoa - Bản Mới", "code": "AB",
+        "date": str(TODAY - 30 * DAY)}, "404 201 403 404 404 401"),
+    "POST /api/units/{unit_id}/split": ("post", lambda w: f"/api/units/{w.org.A.pk}/split", lambda w: {
+        "date": str(TODAY - 30 * DAY), "parts": [
+            {"name": "Chi bộ thôn Nà Ngoa 1", "code": "A1", "member_ids": [w.org.sec_member.pk]},
+            {"name": "Chi bộ thôn Nà Ngoa 2", "code": "A2",
+             "member_ids": [w.org.mem_member.pk, w.org.other_member.pk]}]}, "404 201 403 404 404 401"),
+    "POST /api/units/{unit_id}/move": ("post", lambda w: f"/api/units/{w.org.A.pk}/move", lambda w: {
+        "parent_id": w.org.G.pk, "date": str(TODAY - 30 * DAY)}, "404 422 403 404 404 401"),
     "POST /api/members/{member_id}/leave": ("post", lambda w: f"/api/members/{w.org.other_member.pk}/leave", {
         "reason": "died", "date": str(TODAY)}, "200 422 403 404 404 401"),
     "POST /api/members/{member_id}/full": ("post", lambda w: f"/api/members/{w.org.other_member.pk}/full", {

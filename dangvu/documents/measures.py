@@ -9,13 +9,14 @@ from dangvu.accounts.permissions import DOCUMENTS_READ
 from dangvu.documents.models import DocType, Document
 from dangvu.lib.measures import Column, Measure, Value, memoised, register, register_area
 from dangvu.lib.rollup import rollup
+from dangvu.orgs.placements import placed
 
 register_area("documents", _("Documents"))
 
 
 def _issued(unit, period):
-    return Document.objects.filter(direction=Document.Direction.ISSUED, unit__path__startswith=unit.path,
-                                   issued_on__gte=period.start, issued_on__lte=period.end)
+    return placed(Document.objects.filter(direction=Document.Direction.ISSUED, issued_on__gte=period.start,
+                                          issued_on__lte=period.end), unit, "unit", "issued_on")
 
 
 COLUMNS = [Column("reference", _("Number"), lambda d: d.reference),
@@ -31,7 +32,7 @@ register(Measure(
                  "the period."),
     unit=_("documents"), area="documents", permission=DOCUMENTS_READ,
     compute=lambda unit, period: {path: Value(n) for path, n in rollup(
-        ((p, 1) for p in _issued(unit, period).values_list("unit__path", flat=True)), unit.path).items()},
+        ((p, 1) for p in _issued(unit, period).values_list("at", flat=True)), unit.path).items()},
     rows=lambda unit, period: _issued(unit, period).select_related("unit").order_by("issued_on", "id"),
     columns=COLUMNS))
 
@@ -45,7 +46,7 @@ def _issued_by_type(unit, period) -> dict[str, dict[str, int]]:
     """{type: {path: n}} in one query, shared by the per-type measures of one computation."""
     def compute():
         counts: dict[str, list] = defaultdict(list)
-        for path, doc_type in _issued(unit, period).values_list("unit__path", "doc_type"):
+        for path, doc_type in _issued(unit, period).values_list("at", "doc_type"):
             counts[doc_type].append((path, 1))
         return {t: rollup(pairs, unit.path) for t, pairs in counts.items()}
     return memoised(("documents by type", unit.path, period), compute)

@@ -88,8 +88,8 @@ def _required(unit, period):
 def _essay_rows(filter_q: Q):
     def rows(unit, period):
         campaigns = campaigns_reaching(unit, period).filter(essay_required=True)
-        return (Essay.objects.filter(campaign__in=campaigns).filter(filter_q).filter(eligible_during_q(unit.path))
-                .distinct().select_related("member", "campaign").order_by("campaign_id", "member__sort_key", "id"))
+        return (Essay.objects.filter(campaign__in=campaigns).filter(filter_q).filter(eligible_during_q(unit))
+                .select_related("member", "campaign").order_by("campaign_id", "member__sort_key", "id"))
     return rows
 
 

@@ -11,6 +11,7 @@ from dangvu.lib.measures import Column, Measure, Value, register, register_area
 from dangvu.lib.periods import Period
 from dangvu.lib.rollup import rollup, rollup_distinct
 from dangvu.orgs.models import Member, OrgUnit
+from dangvu.orgs.placements import placed, placed_field
 
 register_area("inspections", _("Inspection and supervision"))
 
@@ -31,13 +32,15 @@ INSPECTION_COLUMNS = [
 
 
 def held(unit: OrgUnit, period: Period, **filters):
-    """Inspections and supervisions the unit and the units below it ended in the period."""
-    return Inspection.objects.filter(unit__path__startswith=unit.path, end__gte=period.start, end__lte=period.end,
-                                     **filters)
+    """Inspections and supervisions the unit and the units below it (as they stood on the last
+    day of each) ended in the period; `committee_then`: whether the conducting unit had a chi ủy
+    that day."""
+    rows = placed(Inspection.objects.filter(end__gte=period.start, end__lte=period.end), unit, "unit", "end")
+    return rows.annotate(committee_then=placed_field("unit", "end", "has_committee")).filter(**filters)
 
 
 def _counted(queryset, unit: OrgUnit) -> dict[str, Value]:
-    counts = queryset.values_list("unit__path").annotate(n=Count("id")).order_by()
+    counts = queryset.values_list("at").annotate(n=Count("id")).order_by()
     return {path: Value(n) for path, n in rollup(counts, unit.path).items()}
 
 
@@ -60,10 +63,10 @@ _held_measure("inspections.held_by_cells", _("Inspections held by party cells"),
               kind=Kind.INSPECTION, conductor=Conductor.CELL)
 _held_measure("inspections.held_by_cells_with_committee", _("Inspections held by cells with a cell committee"),
               _("Inspections conducted by party cells that have a cell committee, ending in the period."),
-              kind=Kind.INSPECTION, conductor=Conductor.CELL, unit__has_committee=True)
+              kind=Kind.INSPECTION, conductor=Conductor.CELL, committee_then=True)
 _held_measure("inspections.held_by_cells_without_committee", _("Inspections held by cells without a cell committee"),
               _("Inspections conducted by party cells that have no cell committee, ending in the period."),
-              kind=Kind.INSPECTION, conductor=Conductor.CELL, unit__has_committee=False)
+              kind=Kind.INSPECTION, conductor=Conductor.CELL, committee_then=False)
 _held_measure("inspections.held_by_committees", _("Inspections held by party committees"),
               _("Inspections party committees (not their inspection commissions) conducted, ending in the period."),
               kind=Kind.INSPECTION, conductor=Conductor.COMMITTEE)
@@ -81,7 +84,7 @@ _held_measure("inspections.violations", _("Inspections and supervisions that fou
 def _subjects_measure(key: str, label, definition, kind: str, field: str) -> None:
     def compute(unit, period):
         pairs = held(unit, period, kind=kind).filter(**{f"{field}__isnull": False}).values_list(
-            "unit__path", field).distinct()
+            "at", field).distinct()
         return {path: Value(n) for path, n in rollup_distinct(pairs, unit.path).items()}
 
     def rows(unit, period):
@@ -123,7 +126,9 @@ RECOMMENDATION_COLUMNS = [
 
 
 def _recommendations(unit: OrgUnit):
-    return Recommendation.objects.filter(inspection__unit__path__startswith=unit.path)
+    """Recommendations made by the unit and the units below it, as they stood when each
+    inspection ended."""
+    return placed(Recommendation.objects.all(), unit, "inspection__unit", "inspection__end")
 
 
 def _done(unit, period):
@@ -137,7 +142,7 @@ def _overdue(unit, period):
 
 
 def _recommendation_counts(queryset, unit) -> dict[str, Value]:
-    counts = queryset.values_list("inspection__unit__path").annotate(n=Count("id")).order_by()
+    counts = queryset.values_list("at").annotate(n=Count("id")).order_by()
     return {path: Value(n) for path, n in rollup(counts, unit.path).items()}
 
 
@@ -164,12 +169,12 @@ register(Measure(
 def _planned(unit, period):
     """Plan items due to end in the period, marked with whether one was held by its last day."""
     held_by_end = Inspection.objects.filter(plan_item=OuterRef("pk"), end__lte=period.end)
-    return (PlanItem.objects.filter(unit__path__startswith=unit.path, end__gte=period.start, end__lte=period.end)
+    return (placed(PlanItem.objects.filter(end__gte=period.start, end__lte=period.end), unit, "unit", "end")
             .annotate(was_held=Exists(held_by_end)))
 
 
 def _plan_rate(unit, period) -> dict[str, Value]:
-    rows = list(_planned(unit, period).values_list("unit__path", "was_held").annotate(n=Count("id")).order_by())
+    rows = list(_planned(unit, period).values_list("at", "was_held").annotate(n=Count("id")).order_by())
     planned = rollup(((p, n) for p, _held, n in rows), unit.path)
     done = rollup(((p, n) for p, was_held, n in rows if was_held), unit.path)
     return {path: Value.rate(done.get(path, 0), total) for path, total in planned.items()}

@@ -10,6 +10,7 @@ the report read them from here only, so a measure added later appears everywhere
 
 import functools
 from collections.abc import Callable
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
@@ -55,9 +56,38 @@ _REGISTRY: dict[str, Measure] = {}
 AREAS: dict[str, str] = {}  # area key → label, in the order areas were registered
 
 
+# The dated tree the roll-ups read (orgs/placements.placed_tree, set by the orgs app: lib
+# imports no app): a context manager taking the root unit.
+_tree_context: Callable | None = None
+
+
+def use_tree(context: Callable) -> None:
+    global _tree_context
+    _tree_context = context
+
+
+@contextmanager
+def dated_tree(unit):
+    if _tree_context is None:
+        yield None
+        return
+    with _tree_context(unit) as tree:
+        yield tree
+
+
+def _dated(compute: Callable) -> Callable:
+    """A measure's compute always rolls up the tree as it stood on each fact's day."""
+    @functools.wraps(compute)
+    def run(unit, period):
+        with dated_tree(unit):
+            return compute(unit, period)
+    return run
+
+
 def register(measure: Measure) -> Measure:
     if measure.key in _REGISTRY:
         raise ValueError(f"measure {measure.key} registered twice")
+    measure.compute = _dated(measure.compute)
     _REGISTRY[measure.key] = measure
     return measure
 
@@ -109,7 +139,7 @@ def compute_all(unit, period: Period, measures: list[Measure] | None = None,
     where = (unit.pk, unit.path, period.start, period.end, levels, *(v.get() for v in _narrowing))
     token = _memo.set({})
     try:
-        with levels_below_root(levels):
+        with levels_below_root(levels), dated_tree(unit):
             return {m.key: remembered(("measure", m.key, *where), functools.partial(m.compute, unit, period), current)
                     for m in (measures or all_measures())}
     finally:

@@ -1,20 +1,25 @@
 """Units and members over JSON, scoped by the same access helper as the pages."""
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.http import Http404
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
+from pydantic import StringConstraints
 
-from dangvu.accounts.permissions import MEMBERS_WRITE
+from dangvu.accounts.access import check_path
+from dangvu.accounts.permissions import MEMBERS_WRITE, UNITS_WRITE
 from dangvu.lib.api import Id, InSchema, Paginated
 from dangvu.lib.ids import resolve_ids
 from dangvu.lib.vntext import fold
 from dangvu.orgs import services
 from dangvu.orgs.access import get_member_for_user, get_unit_for_user, scoped_members, scoped_units
-from dangvu.orgs.models import Member, MemberStatus, OrgUnit, PersonName, UnitKind
+from dangvu.orgs.models import ACTIVE_STATUSES, Member, MemberStatus, OrgUnit, PersonName, UnitKind
+from dangvu.orgs.reorganise import MAX_PARTS
 from dangvu.orgs.selectors import member_rollup, member_search
 
 router = Router(tags=["orgs"])
@@ -180,3 +185,104 @@ def member_full(request, member_id: Id, payload: FullIn):
     """Recognised as a full member (chuyển chính thức) on a date."""
     member = get_member_for_user(request, member_id, MEMBERS_WRITE)
     return _member_out(services.member_make_full(actor=request.user, member=member, on_date=payload.date))
+
+
+# --- reorganising: merge, split, move ----------------------------------------
+#
+# The caller holds units:write over every unit that changes (404 outside their units, 403
+# inside without the key, as get_unit_for_user answers). Every id in the body is first looked
+# up in the caller's units: one outside them does not exist for the caller (404, naming
+# nothing); one inside them that is not a choice here (a unit not directly under the
+# committee, a member of another cell) is refused on its field, naming only the id sent.
+
+MAX_REORGANISED = 2000  # members or sub-units carried in one request
+
+UnitName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+UnitCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+
+
+class MergeIn(InSchema):
+    unit_ids: list[Id] = Field(..., max_length=MAX_REORGANISED)
+    name: UnitName
+    code: UnitCode
+    date: datetime.date
+
+
+class SplitPartIn(InSchema):
+    name: UnitName
+    code: UnitCode
+    member_ids: list[Id] = Field([], max_length=MAX_REORGANISED)
+    child_ids: list[Id] = Field([], max_length=MAX_REORGANISED)
+    has_committee: bool = False
+
+
+class SplitIn(InSchema):
+    date: datetime.date
+    parts: list[SplitPartIn] = Field(..., max_length=MAX_PARTS)
+
+
+class MoveIn(InSchema):
+    parent_id: Id
+    date: datetime.date
+
+
+class IdOut(Schema):
+    id: int
+
+
+class IdsOut(Schema):
+    ids: list[int]
+
+
+def _in_subtree(scoped, ids, field: str) -> None:
+    """404 when any id is not in `scoped` (the caller's units or members): resolve_ids would
+    name it on its field, but an id outside the caller's units is one that does not exist."""
+    try:
+        resolve_ids(scoped, ids, field)
+    except ValidationError:
+        raise Http404 from None
+
+
+@router.post("/units/{parent_id}/merge", response={201: IdOut})
+def merge_units(request, parent_id: Id, payload: MergeIn):
+    """Merge units directly under this committee into one new unit, from a date (not in the future)."""
+    parent = get_unit_for_user(request, parent_id, UNITS_WRITE)
+    _in_subtree(scoped_units(request), payload.unit_ids, "unit_ids")
+    # under the committee, so under its units:write
+    units = resolve_ids(OrgUnit.objects.get_children(parent).filter(valid_to__isnull=True),
+                        payload.unit_ids, "unit_ids")
+    new = services.unit_merge(actor=request.user, units=units, name=payload.name, code=payload.code,
+                              on_date=payload.date, parent=parent)
+    return Status(201, {"id": new.pk})
+
+
+@router.post("/units/{unit_id}/split", response={201: IdsOut})
+def split_unit(request, unit_id: Id, payload: SplitIn):
+    """Split a unit into several, from a date: each active member and sub-unit goes to exactly one part."""
+    unit = get_unit_for_user(request, unit_id, UNITS_WRITE)
+    parent = OrgUnit.objects.get_parent(unit)
+    if parent is not None:
+        check_path(request, parent.path, UNITS_WRITE)  # the new units are the parent's
+    member_ids = [pk for part in payload.parts for pk in part.member_ids]
+    child_ids = [pk for part in payload.parts for pk in part.child_ids]
+    _in_subtree(scoped_members(request), member_ids, "member_ids")
+    _in_subtree(scoped_units(request), child_ids, "child_ids")
+    resolve_ids(Member.objects.filter(unit=unit, status__in=ACTIVE_STATUSES), member_ids, "member_ids")
+    resolve_ids(OrgUnit.objects.get_children(unit).filter(valid_to__isnull=True), child_ids, "child_ids")
+    parts = [services.SplitPart(name=part.name, code=part.code, member_ids=part.member_ids,
+                                child_ids=part.child_ids, has_committee=part.has_committee)
+             for part in payload.parts]
+    created = services.unit_split(actor=request.user, unit=unit, parts=parts, on_date=payload.date)
+    return Status(201, {"ids": [new.pk for new in created]})
+
+
+@router.post("/units/{unit_id}/move", response=IdOut)
+def move_unit(request, unit_id: Id, payload: MoveIn):
+    """Place a unit, with everything under it, under another committee from a date."""
+    unit = get_unit_for_user(request, unit_id, UNITS_WRITE)
+    old_parent = OrgUnit.objects.get_parent(unit)
+    if old_parent is not None:
+        check_path(request, old_parent.path, UNITS_WRITE)  # the committee that loses it
+    parent = get_unit_for_user(request, payload.parent_id, UNITS_WRITE)
+    moved = services.unit_move(actor=request.user, unit=unit, parent=parent, on_date=payload.date)
+    return {"id": moved.pk}

@@ -7,4 +7,8 @@ class OrgsConfig(AppConfig):
     verbose_name = _("Organisation and members")
 
     def ready(self):
+        from dangvu.lib.measures import use_tree
         from dangvu.orgs import measures  # noqa: F401  (registers the app's figures)
+        from dangvu.orgs.placements import placed_tree
+
+        use_tree(placed_tree)

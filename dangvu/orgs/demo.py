@@ -11,7 +11,7 @@ import random
 from django.db import transaction
 from tqdm import tqdm
 
-from dangvu.orgs import services
+from dangvu.orgs import placements, services
 from dangvu.orgs.history import first_spans
 from dangvu.orgs.models import (
     Candidate,
@@ -92,6 +92,8 @@ class _TreeBuilder:
         for unit in self.units:
             unit.name_key = search_key(unit.name)
         OrgUnit.objects.bulk_create(self.units, batch_size=2000)
+        placements.place_new(OrgUnit.objects.filter(pk__in=[u.pk for u in self.units]) if self.units[0].pk
+                             else OrgUnit.objects.filter(path__in=[u.path for u in self.units]))
 
 
 def _plan_units(rng: random.Random, cells_wanted: int) -> tuple[_TreeBuilder, OrgUnit, list[OrgUnit]]:

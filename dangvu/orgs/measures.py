@@ -1,5 +1,6 @@
 """Membership figures, from the dated history (MemberSpan): as of the period's last day,
-or over the period. A move between two cells of one commune is a transfer for the two
+or over the period, each stretch counted where its unit stood in the tree on the day that
+matters (orgs/placements.py). A move between two cells of one commune is a transfer for the two
 cells and for nothing above them."""
 
 from django.db.models import Count, F, Q
@@ -9,7 +10,8 @@ from dangvu.accounts.permissions import MEMBERS_READ
 from dangvu.lib.measures import Column, Measure, Value, register, register_area
 from dangvu.lib.periods import Period
 from dangvu.lib.rollup import rollup, rollup_crossing
-from dangvu.orgs.models import Change, MemberSpan, MemberStatus, OrgUnit, units_under
+from dangvu.orgs.models import Change, MemberSpan, MemberStatus, OrgUnit
+from dangvu.orgs.placements import placed_path, under, units_ever_under
 
 register_area("members", _("Party members"))
 
@@ -17,31 +19,51 @@ PERSON = _("people")
 
 
 def _in(unit: OrgUnit):
-    """Stretches under `unit`; one of no length (a member entered as already gone, date unknown) counts nowhere."""
-    return MemberSpan.objects.filter(unit_id__in=units_under(unit)).exclude(end=F("start"))
+    """Stretches that were ever under `unit`; one of no length (a member entered as already
+    gone, date unknown) counts nowhere."""
+    return MemberSpan.objects.filter(unit_id__in=units_ever_under(unit)).exclude(end=F("start"))
+
+
+def _placed(spans, unit: OrgUnit, day, day_before: bool = False):
+    """The stretches whose unit stood under `unit` on `day`, with that day's path as `at`."""
+    return spans.annotate(at=placed_path("unit", day, day_before)).filter(under(unit))
 
 
 def _as_of(unit: OrgUnit, period: Period, status: str | None = None):
-    """Members of the subtree on the period's last day."""
+    """Members of the subtree, as it stood on the period's last day, on that day."""
     spans = _in(unit).filter(start__lte=period.end).exclude(end__lte=period.end)
-    return spans.filter(status=status) if status else spans
+    return _placed(spans.filter(status=status) if status else spans, unit, period.end)
 
 
 def _started(unit, period, change):
-    return _in(unit).filter(start_change=change, start__gte=period.start, start__lte=period.end)
+    """Stretches begun in the period, where the unit stood on their first day."""
+    return _placed(_in(unit).filter(start_change=change, start__gte=period.start, start__lte=period.end),
+                   unit, "start")
 
 
 def _ended(unit, period, changes):
-    return _in(unit).filter(end_change__in=changes, end__gte=period.start, end__lte=period.end)
+    """Stretches ended in the period, where the unit stood on their last day."""
+    return _placed(_in(unit).filter(end_change__in=changes, end__gte=period.start, end__lte=period.end),
+                   unit, "end", day_before=True)
 
 
 def _count_by_unit(spans, unit: OrgUnit) -> dict[str, Value]:
-    counts = spans.values_list("unit__path").annotate(n=Count("id")).order_by()
+    counts = spans.values_list("at").annotate(n=Count("id")).order_by()
     return {path: Value(n) for path, n in rollup(counts, unit.path).items()}
 
 
+# The other end of a move, on the day of the move: the unit left (the day before the new
+# stretch began) or the unit joined (the day the stretch ended).
+_OTHER = {"from_unit": ("start", True), "to_unit": ("end", False)}
+
+
+def _with_other(spans, other: str):
+    day, day_before = _OTHER[other]
+    return spans.annotate(other_at=placed_path(other, day, day_before))
+
+
 def _crossing(spans, other: str, unit: OrgUnit) -> dict[str, Value]:
-    moves = spans.values_list("unit__path", f"{other}__path").annotate(n=Count("id")).order_by()
+    moves = _with_other(spans, other).values_list("at", "other_at").annotate(n=Count("id")).order_by()
     return {path: Value(n) for path, n in rollup_crossing(moves, unit.path).items()}
 
 
@@ -54,8 +76,8 @@ def _transfers_out(unit, period):
 
 
 def _crossing_rows(spans, other: str, unit: OrgUnit):
-    """The moves that cross the unit's boundary: from (or to) outside its subtree."""
-    return spans.filter(Q(**{f"{other}__isnull": True}) | ~Q(**{f"{other}__path__startswith": unit.path}))
+    """The moves that cross the unit's boundary as it stood then: from (or to) outside its subtree."""
+    return _with_other(spans, other).filter(Q(other_at__isnull=True) | ~under(unit, "other_at"))
 
 
 SPAN_COLUMNS = [

@@ -64,17 +64,44 @@ class OrgUnit(MP_Node):
         return self.kind == UnitKind.CELL
 
 
-def units_under(unit: OrgUnit):
-    """The ids of a unit and every unit below it, as a subquery: big tables (stretches of
-    membership, essays) are then reached through their unit_id index rather than by joining
-    on a LIKE, which SQLite cannot answer from an index."""
-    return OrgUnit.objects.filter(path__startswith=unit.path).values("id")
-
-
 def path_prefixes(path: str, start: int = OrgUnit.steplen) -> list[str]:
     """The paths of the unit at `path` and of its ancestors, from the one `start` long down:
     the units a figure counted at `path` rolls up into, or the units above a member."""
     return prefixes(path, path[:start])
+
+
+class UnitPlacement(models.Model):
+    """Where a unit stood in the tree over a stretch of days: its path (for roll-ups), its
+    parent, its kind and whether it had a chi ủy, from `start` up to the day before `end`
+    (open while `end` is empty). A merge, split or move closes the unit's placement and those
+    of every unit under it and opens new ones, so figures of a past day roll up the tree as
+    it stood then. A path is never given to another unit (orgs/placements.py allocates paths
+    past every one ever used), so a placement's path names its unit for good, and a path that
+    starts with another's was under it at the same time. OrgUnit.path is the open one's."""
+
+    unit = models.ForeignKey(OrgUnit, models.CASCADE, related_name="placements")
+    path = models.CharField(max_length=255)
+    parent = models.ForeignKey(OrgUnit, models.CASCADE, null=True, blank=True, related_name="+")
+    kind = models.CharField(max_length=20, choices=UnitKind.choices)
+    has_committee = models.BooleanField(default=False)
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("placement in the tree")
+        verbose_name_plural = _("placements in the tree")
+        ordering = ["unit", "start"]
+        indexes = [models.Index(fields=["unit", "start"]), models.Index(fields=["path"])]
+        constraints = [
+            models.UniqueConstraint(fields=["unit"], condition=models.Q(end__isnull=True),
+                                    name="one_open_placement_per_unit"),
+            models.UniqueConstraint(fields=["unit", "start"], name="one_placement_per_unit_and_day"),
+            models.CheckConstraint(condition=models.Q(end__isnull=True) | models.Q(end__gt=models.F("start")),
+                                   name="placement_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.path} · {self.start}–{self.end or ''}"
 
 
 class UnitSuccession(models.Model):
@@ -218,6 +245,8 @@ class MemberSpan(models.Model):
         verbose_name_plural = _("membership history")
         ordering = ["member", "start", "id"]
         indexes = [models.Index(fields=["start", "end"]), models.Index(fields=["member", "start"])]
+        constraints = [models.UniqueConstraint(fields=["member"], condition=models.Q(end__isnull=True),
+                                               name="one_open_span_per_member")]
 
     def __str__(self) -> str:
         return f"{self.member} · {self.unit} · {self.start}–{self.end or ''}"

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from dangvu.audit.models import AuditEntry
 from dangvu.audit.services import audit_record, diff, snapshot
-from dangvu.orgs import history
+from dangvu.orgs import history, placements
 from dangvu.orgs.models import (
     ACTIVE_STATUSES,
     Candidate,
@@ -58,17 +58,16 @@ def unit_create(*, actor, parent: OrgUnit | None, name: str, code: str, kind: st
         raise ValidationError({"parent": _("A cell cannot have sub-units.")})
     values = dict(name=name, code=code, kind=kind, has_committee=has_committee, symbol=symbol,
                   valid_from=valid_from or datetime.date.today())
-    if parent is None:
-        unit = OrgUnit.objects.add_root(values)
-    else:
-        unit = OrgUnit.objects.add_child(OrgUnit.objects.get(pk=parent.pk), values)
+    unit = placements.create_node(OrgUnit.objects.get(pk=parent.pk) if parent else None, values)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=unit, unit_path=unit.path,
                  changes=diff({}, snapshot(unit, UNIT_FIELDS)))
     return unit
 
 
 @transaction.atomic
-def unit_update(*, actor, unit: OrgUnit, **values) -> OrgUnit:
+def unit_update(*, actor, unit: OrgUnit, on_date: datetime.date | None = None, **values) -> OrgUnit:
+    """A change of kind or of having a chi ủy holds from `on_date` (today by default): the
+    days before keep what the unit was then (targets count units as they stood)."""
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
     before = snapshot(unit, UNIT_FIELDS)
     if "code" in values:
@@ -79,6 +78,10 @@ def unit_update(*, actor, unit: OrgUnit, **values) -> OrgUnit:
         setattr(unit, key, value)
     unit.full_clean(exclude=["path", "depth", "numchild"])
     unit.save()
+    if "valid_from" in values:
+        placements.refound(unit)
+    if unit.valid_to is None:
+        placements.replace([unit], max(on_date or timezone.localdate(), unit.valid_from))
     changes = diff(before, snapshot(unit, UNIT_FIELDS))
     if changes:
         audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=unit, unit_path=unit.path, changes=changes)
@@ -114,21 +117,57 @@ def _move_active_content(*, old: OrgUnit, new: OrgUnit, on_date, reason: str,
     child_pks = list(children.values_list("pk", flat=True))
     for pk in child_pks:
         # Re-read both ends each time: a move rewrites paths under them.
-        OrgUnit.objects.move(OrgUnit.objects.get(pk=pk), OrgUnit.objects.get(pk=new.pk), "last-child")
+        placements.move_node(OrgUnit.objects.get(pk=pk), OrgUnit.objects.get(pk=new.pk), on_date)
     return len(ids), len(child_pks)
 
 
 def _close_unit(unit: OrgUnit, on_date) -> None:
     OrgUnit.objects.filter(pk=unit.pk).update(valid_to=_day_before(on_date))
     UnitRole.objects.filter(unit=unit, end__isnull=True).update(end=_day_before(on_date))
+    placements.close(unit, on_date)
+
+
+def _check_date(unit: OrgUnit, on_date: datetime.date) -> None:
+    """A reorganisation is dated after the unit was founded and not in the future."""
+    if on_date <= unit.valid_from:
+        raise ValidationError({"date": _("The effective date must be after “%(name)s” was founded (%(d)s).")
+                               % {"name": unit.name, "d": unit.valid_from.strftime("%d/%m/%Y")}})
+    _check_not_future(on_date)
+
+
+@transaction.atomic
+def unit_move(*, actor, unit: OrgUnit, parent: OrgUnit, on_date: datetime.date) -> OrgUnit:
+    """Place `unit`, with everything under it, under `parent` from `on_date` (an upper
+    committee dissolved, a cell handed to another commune). Figures before that day keep
+    counting it where it stood."""
+    unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    parent = OrgUnit.objects.select_for_update().get(pk=parent.pk)
+    if unit.valid_to is not None or parent.valid_to is not None:
+        raise ValidationError({"parent_id": _("Only units that still exist can be moved or receive a unit.")})
+    if parent.kind == UnitKind.CELL:
+        raise ValidationError({"parent_id": _("A cell cannot have sub-units.")})
+    if parent.path.startswith(unit.path):
+        raise ValidationError({"parent_id": _("A unit cannot be placed under itself or a unit below it.")})
+    if unit.path[:-OrgUnit.steplen] == parent.path:
+        raise ValidationError({"parent_id": _("The unit is already directly under this unit.")})
+    _check_date(unit, on_date)
+    if on_date <= parent.valid_from:
+        raise ValidationError({"date": _("The effective date must be after “%(name)s” was founded (%(d)s).")
+                               % {"name": parent.name, "d": parent.valid_from.strftime("%d/%m/%Y")}})
+    old_parent = OrgUnit.objects.get_parent(unit)
+    moved = placements.move_node(unit, parent, on_date)
+    for path in {moved.path, parent.path} | ({old_parent.path} if old_parent else set()):
+        audit_record(actor=actor, action=AuditEntry.Action.MOVE, obj=moved, unit_path=path,
+                     changes={"parent": [old_parent.name if old_parent else None, parent.name],
+                              "date": [None, on_date.isoformat()]})
+    return moved
 
 
 def _check_open(units, on_date) -> None:
     for unit in units:
         if unit.valid_to is not None:
             raise ValidationError(_("Unit “%(name)s” has been dissolved or merged.") % {"name": unit.name})
-        if unit.valid_from >= on_date:
-            raise ValidationError(_("The effective date must be after “%(name)s” was founded.") % {"name": unit.name})
+        _check_date(unit, on_date)
 
 
 @transaction.atomic
@@ -140,6 +179,9 @@ def unit_merge(*, actor, units: list[OrgUnit], name: str, code: str, on_date: da
     if len(units) < 2:
         raise ValidationError(_("Choose at least two units to merge."))
     _check_open(units, on_date)
+    if len({u.kind for u in units}) > 1:
+        raise ValidationError({"unit_ids": _("Only units of one kind can be merged (cells with cells, "
+                                             "committees with committees).")})
     parent = parent or OrgUnit.objects.get_parent(units[0])
     new = unit_create(actor=actor, parent=parent, name=name, code=code, kind=units[0].kind,
                       has_committee=any(u.has_committee for u in units), symbol=symbol, valid_from=on_date)
@@ -319,8 +361,11 @@ def _follow_dates(member: Member, before: dict) -> None:
         raise ValidationError({"official_date": _("This date cannot be moved past the member's other recorded "
                                                   "changes; correct those first.")})
     earlier[0].end, boundary[0].start = day, day
-    earlier[0].save(update_fields=["end"])
-    boundary[0].save(update_fields=["start"])
+    # shorten first, then lengthen: the database refuses two stretches that overlap even for a moment
+    ordered = [(boundary[0], "start"), (earlier[0], "end")] if day > datetime.date.fromisoformat(old_official) else [
+        (earlier[0], "end"), (boundary[0], "start")]
+    for span, changed in ordered:
+        span.save(update_fields=[changed])
 
 
 @transaction.atomic

@@ -9,19 +9,23 @@ Sessions, connection points and lượt belong to the units whose points and mem
 they are, and to the organiser: a cell never shows the province's conference.
 """
 
+import datetime
 from collections import defaultdict
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Value as DbValue
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.accounts.permissions import STUDY_READ
 from dangvu.lib.measures import Column, Measure, Value, memoised, register, register_area, register_narrowing
 from dangvu.lib.periods import Period
 from dangvu.lib.rollup import count_prefixes, group_prefixes, rollup, rollup_distinct
-from dangvu.orgs.models import MemberSpan, OrgUnit, units_under
+from dangvu.orgs.models import MemberSpan, OrgUnit, UnitPlacement
+from dangvu.orgs.placements import placed, placed_path, under, under_sql, units_ever_under
 from dangvu.study.models import (
     Attendance,
     AttendanceStatus,
@@ -32,6 +36,8 @@ from dangvu.study.models import (
 )
 
 register_area("study", _("Study and dissemination of resolutions"))
+
+FAR = datetime.date(9999, 12, 31)  # the end of a stretch that has not ended
 
 
 # --- who takes part, where --------------------------------------------------------------------
@@ -62,11 +68,15 @@ def campaigns_reaching(unit: OrgUnit, period: Period):
 
 
 def campaign_unit_paths(unit: OrgUnit, period: Period) -> dict[int, list[str]]:
-    """The units taking part in each campaign reaching the unit in the period (once per compute_all)."""
+    """The units taking part in each campaign reaching the unit in the period, by the paths
+    they had while it ran (once per compute_all)."""
     def compute():
         paths = defaultdict(list)
-        for c_id, path in Campaign.units.through.objects.filter(
-                campaign__in=campaigns_reaching(unit, period)).values_list("campaign_id", "orgunit__path"):
+        rows = (UnitPlacement.objects.filter(unit__campaigns__in=campaigns_reaching(unit, period),
+                                             start__lte=F("unit__campaigns__end"))
+                .filter(Q(end__isnull=True) | Q(end__gt=F("unit__campaigns__start")))
+                .values_list("unit__campaigns__id", "path"))
+        for c_id, path in rows:
             paths[c_id].append(path)
         return paths
     return memoised(("campaign units", unit.path, period), compute)
@@ -102,23 +112,28 @@ def participation(unit: OrgUnit, period: Period) -> Participation:
 
 # Where a member takes part in a campaign, the rule every study figure follows, written once
 # in SQL: a stretch of membership under the unit, overlapping the campaign's days (one of no
-# length never counts), in one of the campaign's units (subtrees included).
-# Campaign c, stretch sp, its unit u:
+# length never counts), in one of the campaign's units (subtrees included), with the unit
+# placed in the tree where it stood during those days (orgs/placements.py: placement u of the
+# stretch's unit overlapping both; a path under a campaign unit's path was under it then).
+# Campaign c, stretch sp, placement u of its unit:
 _TAKES_PART = """sp.start <= c."end" AND (sp."end" IS NULL OR (sp."end" > c.start AND sp."end" <> sp.start))
-  AND EXISTS (SELECT 1 FROM study_campaign_units cu JOIN orgs_orgunit cuu ON cuu.id = cu.orgunit_id
+  AND u.start <= c."end" AND (u."end" IS NULL OR u."end" > c.start)
+  AND (sp."end" IS NULL OR u.start < sp."end") AND (u."end" IS NULL OR u."end" > sp.start)
+  AND EXISTS (SELECT 1 FROM study_campaign_units cu JOIN orgs_unitplacement cuu ON cuu.unit_id = cu.orgunit_id
               WHERE cu.campaign_id = c.id AND u.path LIKE cuu.path || '%%')"""
 _PLACES = """
 SELECT DISTINCT c.id AS campaign_id, sp.member_id AS member_id, u.path AS path
 FROM study_campaign c
 JOIN orgs_memberspan sp ON sp.start <= c."end"
-JOIN orgs_orgunit u ON u.id = sp.unit_id
-WHERE c.id IN ({campaigns}) AND u.path LIKE %s AND """ + _TAKES_PART
+JOIN orgs_unitplacement u ON u.unit_id = sp.unit_id
+WHERE c.id IN ({campaigns}) AND {under} AND """ + _TAKES_PART
 
 
 def _places_sql(campaign_ids: list[int], unit: OrgUnit) -> tuple[str, list]:
     """The places query for these campaigns under `unit`, and its parameters."""
-    sql = _PLACES.format(campaigns=", ".join(["%s"] * len(campaign_ids)))
-    return sql, [*campaign_ids, unit.path + "%"]
+    under, params = under_sql("u.path", unit)
+    sql = _PLACES.format(campaigns=", ".join(["%s"] * len(campaign_ids)), under=under)
+    return sql, [*campaign_ids, *params]
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:
@@ -139,14 +154,19 @@ def _participation(unit: OrgUnit, period: Period) -> Participation:
     return Participation(campaigns, places)
 
 
-def eligible_during_q(unit_path: str, member: str = "member", campaign: str = "campaign") -> Q:
+def eligible_during_q(unit: OrgUnit, member: str = "member", campaign: str = "campaign") -> Q:
     """Rows (essays; sessions through their attendance) whose `member` was a member under
-    `unit_path` during the row's `campaign`: the rule of `participation`, as a filter for the
-    rows pages. One Q, so that the conditions on the stretches hold for the same stretch."""
-    return (Q(**{f"{member}__spans__unit__path__startswith": unit_path})
-            & Q(**{f"{member}__spans__start__lte": F(f"{campaign}__end")})
-            & (Q(**{f"{member}__spans__end__isnull": True})
-               | Q(**{f"{member}__spans__end__gt": F(f"{campaign}__start")})))
+    `unit`, as it stood then, during the row's `campaign`: the rule of `participation`, as a
+    filter for the rows pages. The stretch and its unit's placement overlap the campaign."""
+    end, start = OuterRef(OuterRef(f"{campaign}__end")), OuterRef(OuterRef(f"{campaign}__start"))
+    placed_then = (UnitPlacement.objects.filter(under(unit, "path"), unit=OuterRef("unit"), start__lte=end,
+                                                start__lt=Coalesce(OuterRef("end"), DbValue(FAR)))
+                   .filter(Q(end__isnull=True) | (Q(end__gt=start) & Q(end__gt=OuterRef("start")))))
+    spans = (MemberSpan.objects.filter(member=OuterRef(member), start__lte=OuterRef(f"{campaign}__end"),
+                                       unit_id__in=units_ever_under(unit))
+             .filter(Q(end__isnull=True) | Q(end__gt=OuterRef(f"{campaign}__start")))
+             .exclude(end=F("start")).filter(Exists(placed_then)))
+    return Q(Exists(spans))
 
 
 def as_values(counts: dict[str, int]) -> dict[str, Value]:
@@ -156,16 +176,23 @@ def as_values(counts: dict[str, int]) -> dict[str, Value]:
 # --- campaigns and sessions ---------------------------------------------------------------
 
 def _campaigns(unit, period):
+    """A campaign counts for every unit that, while it ran, was above, at or under one of its
+    units, or above or at its organiser."""
     campaigns = list(campaigns_reaching(unit, period))
     taking_part = campaign_unit_paths(unit, period)
-    below = OrgUnit.objects.filter(path__startswith=unit.path).values_list("path", flat=True)
-    out = {}
-    for path in below:
-        n = sum(1 for c in campaigns if any(p.startswith(path) or path.startswith(p) for p in taking_part[c.pk])
-                or c.unit.path.startswith(path))
-        if n:
-            out[path] = Value(n)
-    return out
+    organisers = dict(Campaign.objects.filter(pk__in=[c.pk for c in campaigns])
+                      .annotate(at=placed_path("unit", "start")).values_list("pk", "at"))
+    below = list(UnitPlacement.objects.filter(under(unit, "path")).values_list("path", "start", "end"))
+    reached: dict[str, set] = defaultdict(set)
+    for c in campaigns:
+        for path, start, end in below:
+            if start > c.end or (end is not None and end <= c.start):
+                continue
+            if (any(p.startswith(path) or path.startswith(p) for p in taking_part[c.pk])
+                    or (organisers[c.pk] or "").startswith(path)):
+                for prefix in rollup([(path, 1)], unit.path):
+                    reached[prefix].add(c.pk)
+    return {path: Value(len(ids)) for path, ids in reached.items()}
 
 
 def _sessions_in(period: Period, unit: OrgUnit, online: bool = False):
@@ -181,10 +208,11 @@ def _sessions_by_units(unit: OrgUnit, period: Period) -> list[tuple[list[str], b
     def compute():
         sessions = _sessions_in(period, unit)
         online = dict(sessions.values_list("id", "mode"))
-        pairs = list(sessions.values_list("campaign__unit__path", "id"))
-        pairs += list(sessions.filter(unit__isnull=False).values_list("unit__path", "id"))  # make-up sessions
+        pairs = list(sessions.annotate(at=placed_path("campaign__unit", "held_on")).values_list("at", "id"))
+        pairs += list(sessions.filter(unit__isnull=False).annotate(at=placed_path("unit", "held_on"))
+                      .values_list("at", "id"))  # make-up sessions
         pairs += list(ConnectionPoint.objects.filter(session__in=sessions, unit__isnull=False)
-                      .values_list("unit__path", "session_id"))
+                      .annotate(at=placed_path("unit", "session__held_on")).values_list("at", "session_id"))
         pairs += _units_of_members_present(sessions, unit)
         return [(units, online[s] == SessionMode.ONLINE) for s, units in group_prefixes(pairs, unit.path).items()]
     return memoised(("sessions", unit.path, period), compute)
@@ -199,13 +227,15 @@ FROM study_attendance a
 JOIN study_studysession s ON s.id = a.session_id
 JOIN study_campaign c ON c.id = s.campaign_id
 JOIN orgs_memberspan sp ON sp.member_id = a.member_id
-JOIN orgs_orgunit u ON u.id = sp.unit_id
-WHERE a.session_id IN ({sessions}) AND a.status = %s AND u.path LIKE %s AND """ + _TAKES_PART
+JOIN orgs_unitplacement u ON u.unit_id = sp.unit_id AND u.start <= s.held_on AND (u."end" IS NULL OR u."end" > s.held_on)
+WHERE a.session_id IN ({sessions}) AND a.status = %s AND {under} AND """ + _TAKES_PART
 
 
 def _units_of_members_present(sessions, unit: OrgUnit) -> list[tuple[str, int]]:
     sql, params = sessions.values("id").query.sql_with_params()
-    rows = _fetch(_PRESENT_UNITS.format(sessions=sql), [*params, AttendanceStatus.PRESENT, unit.path + "%"])
+    under, under_params = under_sql("u.path", unit)
+    rows = _fetch(_PRESENT_UNITS.format(sessions=sql, under=under),
+                  [*params, AttendanceStatus.PRESENT, *under_params])
     return [(path, session) for session, path in rows]
 
 
@@ -219,26 +249,33 @@ def _sessions_count(online: bool):
 def _sessions_rows(online: bool):
     def rows(unit, period):
         sessions = _sessions_in(period, unit, online)
-        attended_here = (Q(attendance__status=AttendanceStatus.PRESENT)
-                         & eligible_during_q(unit.path, member="attendance__member"))
-        mine = (Q(campaign__unit__path__startswith=unit.path) | Q(unit__path__startswith=unit.path)
-                | Q(points__unit__path__startswith=unit.path) | attended_here)
-        return sessions.filter(mine).distinct().select_related("campaign__unit").order_by("held_on", "id")
+        present_here = Attendance.objects.filter(session=OuterRef("pk"), status=AttendanceStatus.PRESENT).filter(
+            eligible_during_q(unit, member="member", campaign="session__campaign"))
+        points_here = placed(ConnectionPoint.objects.filter(session=OuterRef("pk")), unit, "unit", "session__held_on")
+        sessions = sessions.annotate(org_at=placed_path("campaign__unit", "held_on"),
+                                     unit_at=placed_path("unit", "held_on"))
+        mine = under(unit, "org_at") | under(unit, "unit_at") | Exists(points_here) | Exists(present_here)
+        return sessions.filter(mine).select_related("campaign__unit").order_by("held_on", "id")
     return rows
 
 
 def _points(unit, period):
     """Connection points of sessions held in the period: at the point's unit, or the organiser's."""
-    points = ConnectionPoint.objects.filter(session__in=_sessions_in(period, unit))
     counts = [(unit_path or organiser, 1) for unit_path, organiser in
-              points.values_list("unit__path", "session__campaign__unit__path")]
+              _placed_points(ConnectionPoint.objects.filter(session__in=_sessions_in(period, unit)))
+              .values_list("unit_at", "org_at")]
     return as_values(rollup(counts, unit.path))
 
 
+def _placed_points(points):
+    """Points with their unit's and their organiser's paths on the session's day."""
+    return points.annotate(unit_at=placed_path("unit", "session__held_on"),
+                           org_at=placed_path("session__campaign__unit", "session__held_on"))
+
+
 def _points_rows(unit, period):
-    points = ConnectionPoint.objects.filter(session__in=_sessions_in(period, unit))
-    return (points.filter(Q(unit__path__startswith=unit.path)
-                          | Q(unit__isnull=True, session__campaign__unit__path__startswith=unit.path))
+    points = _placed_points(ConnectionPoint.objects.filter(session__in=_sessions_in(period, unit)))
+    return (points.filter(under(unit, "unit_at") | (Q(unit__isnull=True) & under(unit, "org_at")))
             .select_related("session__campaign", "unit").order_by("session__held_on", "id"))
 
 
@@ -258,8 +295,8 @@ def _attendances(unit, period):
     """Lượt: a point's head count where one was given (at the point's unit, else the
     organiser's); otherwise each member marked present, at the units they belonged to."""
     sessions = _sessions_in(period, unit)
-    heads = list(ConnectionPoint.objects.filter(session__in=sessions, head_count__gt=0)
-                 .values_list("session_id", "unit__path", "session__campaign__unit__path", "head_count"))
+    heads = list(_placed_points(ConnectionPoint.objects.filter(session__in=sessions, head_count__gt=0))
+                 .values_list("session_id", "unit_at", "org_at", "head_count"))
     counted = rollup(((u or o, n) for _s, u, o, n in heads), unit.path)
     with_heads = {s for s, *_rest in heads}
     p = participation(unit, period)
@@ -344,7 +381,7 @@ def _participants_rows(unit, period):
 
 def members_under(unit: OrgUnit):
     """A subquery: members who were ever under `unit` (rows of a cell never read the province's)."""
-    return MemberSpan.objects.filter(unit_id__in=units_under(unit)).values("member_id")
+    return MemberSpan.objects.filter(unit_id__in=units_ever_under(unit)).values("member_id")
 
 
 # --- registration ---------------------------------------------------------------------------

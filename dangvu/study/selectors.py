@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 
 from dangvu.essays.models import Essay, EssayStatus, ReturnReason
-from dangvu.orgs.models import Member, MemberSpan, OrgUnit, path_prefixes
+from dangvu.orgs.models import Member, MemberSpan, OrgUnit
 from dangvu.study.models import Attendance, AttendanceStatus, Campaign
 
 
@@ -189,9 +189,11 @@ def session_figures(campaign: Campaign, unit: OrgUnit) -> SessionFigures:
 
 
 def campaigns_for_unit(unit: OrgUnit) -> QuerySet:
-    """Campaigns a unit sees: organised in its subtree, or reaching it from above."""
-    return (Campaign.objects.filter(Q(unit__path__startswith=unit.path) | Q(units__path__in=path_prefixes(unit.path))
-                                    | Q(units__path__startswith=unit.path))
+    """Campaigns a unit sees: organised in its subtree, or reaching it from above, as the tree
+    stood at any time (a cell moved to a new commune still sees its old commune's campaigns)."""
+    from dangvu.orgs.placements import units_ever_around, units_ever_under
+
+    return (Campaign.objects.filter(Q(unit__in=units_ever_under(unit)) | Q(units__in=units_ever_around(unit)))
             .distinct().select_related("unit"))
 
 

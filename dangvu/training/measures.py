@@ -2,12 +2,14 @@
 classes for new members (classes begun in the period, people enrolled, people completing), and
 members sent to or completing each political theory level, counted where they belonged that day."""
 
-from django.db.models import F, Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.lib.measures import Column, register_area
 from dangvu.lib.rollup import rollup
+from dangvu.orgs.models import MemberSpan
+from dangvu.orgs.placements import placed, placed_path, under
 from dangvu.study.measures import PEOPLE, as_values, study_measure
 from dangvu.training.models import Enrolment, Programme, TheoryLevel, TrainingClass
 
@@ -16,21 +18,22 @@ register_area("training", _("Political theory training"))
 
 def _classes(kind):
     def query(unit, period):
-        return TrainingClass.objects.filter(programme__kind=kind, unit__path__startswith=unit.path,
-                                            start__gte=period.start, start__lte=period.end)
+        return placed(TrainingClass.objects.filter(programme__kind=kind, start__gte=period.start,
+                                                   start__lte=period.end), unit, "unit", "start")
     return query
 
 
 def _class_counts(kind):
     def compute(unit, period):
-        paths = _classes(kind)(unit, period).values_list("unit__path", flat=True)
+        paths = _classes(kind)(unit, period).values_list("at", flat=True)
         return as_values(rollup(((path, 1) for path in paths), unit.path))
     return compute
 
 
 def _enrolments(kind, completed: bool):
     def query(unit, period):
-        rows = Enrolment.objects.filter(training_class__in=_classes(kind)(unit, period))
+        rows = placed(Enrolment.objects.filter(training_class__in=_classes(kind)(unit, period).values("pk")), unit,
+                      "training_class__unit", "training_class__start")
         if kind == Programme.Kind.AWARENESS:
             rows = rows.filter(candidate__isnull=False)
         else:
@@ -41,7 +44,7 @@ def _enrolments(kind, completed: bool):
 
 def _enrolment_counts(kind, completed):
     def compute(unit, period):
-        paths = _enrolments(kind, completed)(unit, period).values_list("training_class__unit__path", flat=True)
+        paths = _enrolments(kind, completed)(unit, period).values_list("at", flat=True)
         return as_values(rollup(((p, 1) for p in paths), unit.path))
     return compute
 
@@ -79,11 +82,12 @@ def _theory(level: str, date_field: str):
     """Members sent to (or completing) a level in the period, counted in the unit they belonged
     to on that day."""
     def query(unit, period):
-        on_day = (Q(member__spans__unit__path__startswith=unit.path)
-                  & Q(**{"member__spans__start__lte": F(date_field)})
-                  & (Q(member__spans__end__isnull=True) | Q(**{"member__spans__end__gt": F(date_field)})))
-        return TheoryLevel.objects.filter(on_day, level=level, **{f"{date_field}__gte": period.start,
-                                                                  f"{date_field}__lte": period.end})
+        unit_then = (MemberSpan.objects.filter(member=OuterRef("member"), start__lte=OuterRef(date_field))
+                     .filter(Q(end__isnull=True) | Q(end__gt=OuterRef(date_field))).values("unit")[:1])
+        levels = TheoryLevel.objects.filter(level=level, **{f"{date_field}__gte": period.start,
+                                                            f"{date_field}__lte": period.end})
+        return (levels.annotate(unit_then=Subquery(unit_then)).annotate(at=placed_path("unit_then", date_field))
+                .filter(under(unit)))
     return query
 
 
@@ -104,6 +108,6 @@ for level, level_label in TheoryLevel.Level.choices:
                            else _("Completed political theory"), level_label),
                definition, PEOPLE,
                lambda u, p, query=query: as_values(rollup(
-                   ((path, 1) for path in query(u, p).values_list("member__spans__unit__path", flat=True)), u.path)),
+                   ((path, 1) for path in query(u, p).values_list("at", flat=True)), u.path)),
                lambda u, p, query=query: query(u, p).select_related("member").order_by("member__sort_key", "pk"),
                THEORY_COLUMNS, area="training", row_id=lambda t: t.member_id)

@@ -38,7 +38,7 @@ def _inspect(unit, day, *, member=None, organisation=None, kind=Kind.INSPECTION,
 def year(org):
     """A (with a cell committee) inspects twice this year and once last year; B (without) once this
     year; G inspects cell B and supervises a member of A; C is new in June and inspects nothing."""
-    org.A = org_services.unit_update(actor=None, unit=org.A, has_committee=True)
+    org.A = org_services.unit_update(actor=None, unit=org.A, has_committee=True, on_date=org.A.valid_from)
     org.C = org_services.unit_create(actor=None, parent=org.G, name="Chi bộ thôn Mới", code="C", kind=UnitKind.CELL,
                                      valid_from=D(2026, 6, 1))
     _inspect(org.A, D(2026, 3, 2), member=org.mem_member)

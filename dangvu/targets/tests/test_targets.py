@@ -28,7 +28,7 @@ def code_of(result) -> str:
 @pytest.fixture
 def cells(org):
     """G's cells: A (with a cell committee), B (without), C (new in June, without), X (merged away in May)."""
-    org.A = org_services.unit_update(actor=None, unit=org.A, has_committee=True)
+    org.A = org_services.unit_update(actor=None, unit=org.A, has_committee=True, on_date=org.A.valid_from)
     org.C = org_services.unit_create(actor=None, parent=org.G, name="Chi bộ thôn Mới", code="C", kind=UnitKind.CELL,
                                      valid_from=D(2026, 6, 1))
     org.X = org_services.unit_create(actor=None, parent=org.G, name="Chi bộ đã sáp nhập", code="X",

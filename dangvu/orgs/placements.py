@@ -1,0 +1,220 @@
+"""The dated tree: where each unit stood, day by day (UnitPlacement), and how figures find it.
+
+A fact (a session, an essay, a stretch of membership) belongs to a unit on a day. The
+roll-up counts it for the units above that unit *on that day*: a merge on 1/7/2025 moves a
+cell under the new commune from that day, and the cell's facts of 2024 still count for the
+old commune. Placements give each unit a path per stretch of days; paths are never reused,
+so a fact's placement path on its day names the units above it then by its prefixes, and
+the roll-up (lib/rollup.py) turns them into today's units through `placed_tree`.
+
+Measures use three things from here: `placed_path` (the path of a fact's unit on the fact's
+day, as an annotation), `under` (that path lies under a unit as it stood then) and
+`placed_tree` (the translation the roll-up reads).
+"""
+
+import datetime
+from contextlib import contextmanager
+
+from django.db.models import F, Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Concat, Length, Substr
+
+from dangvu.lib import rollup
+from dangvu.orgs.models import OrgUnit, UnitPlacement
+
+STEP = OrgUnit.steplen
+
+
+# --- paths ---------------------------------------------------------------------------------
+
+def _step_int(step: str) -> int:
+    return int(step, 36)
+
+
+def _step_str(n: int) -> str:
+    alphabet = OrgUnit.alphabet
+    out = ""
+    while n:
+        n, digit = divmod(n, len(alphabet))
+        out = alphabet[digit] + out
+    return out.rjust(STEP, alphabet[0])
+
+
+def next_child_path(parent_path: str) -> str:
+    """A path for a new child of `parent_path` ("" for a root) that no unit has ever had:
+    past the last child today and the last placement ever made under it, so a path freed by a
+    move is never given to another unit (its past facts would then count for the new one)."""
+    length = len(parent_path) + STEP
+    current = (OrgUnit.objects.filter(path__startswith=parent_path, depth=length // STEP)
+               .aggregate(m=Max("path"))["m"])
+    placed = (UnitPlacement.objects.filter(path__startswith=parent_path).annotate(n=Length("path"))
+              .filter(n=length).aggregate(m=Max("path"))["m"])
+    last = max((p for p in (current, placed) if p), default=None)
+    return parent_path + _step_str(_step_int(last[-STEP:]) + 1 if last else 1)
+
+
+def create_node(parent: OrgUnit | None, values: dict) -> OrgUnit:
+    """A new unit at the next never-used path under `parent`, with its first placement."""
+    path = next_child_path(parent.path if parent else "")
+    unit = OrgUnit(path=path, depth=len(path) // STEP, numchild=0, **values)
+    unit.save()
+    if parent is not None:
+        OrgUnit.objects.filter(pk=parent.pk).update(numchild=F("numchild") + 1)
+    UnitPlacement.objects.create(unit=unit, path=path, parent=parent, kind=unit.kind,
+                                 has_committee=unit.has_committee, start=unit.valid_from)
+    return unit
+
+
+def place_new(units) -> None:
+    """First placements for units made in bulk (the demo): each where it stands, from its founding."""
+    units = list(units)
+    ids = dict(OrgUnit.objects.filter(path__in={u.path[:-STEP] for u in units}).values_list("path", "pk"))
+    UnitPlacement.objects.bulk_create(
+        (UnitPlacement(unit=u, path=u.path, parent_id=ids.get(u.path[:-STEP]), kind=u.kind,
+                       has_committee=u.has_committee, start=u.valid_from,
+                       end=u.valid_to + datetime.timedelta(days=1) if u.valid_to else None)
+         for u in units), batch_size=2000)
+
+
+def move_node(unit: OrgUnit, parent: OrgUnit, on_date: datetime.date) -> OrgUnit:
+    """Put `unit` (and everything under it) under `parent` from `on_date`: today's paths are
+    rewritten, and the open placements of the moved units close and reopen at the new paths,
+    so the days before keep the old ones."""
+    unit = OrgUnit.objects.get(pk=unit.pk)
+    old_parent = OrgUnit.objects.get_parent(unit)
+    old, new = unit.path, next_child_path(parent.path)
+    OrgUnit.objects.filter(path__startswith=old).update(
+        path=Concat(Value(new), Substr("path", len(old) + 1)), depth=F("depth") + (len(new) - len(old)) // STEP)
+    if old_parent is not None:
+        OrgUnit.objects.filter(pk=old_parent.pk).update(numchild=F("numchild") - 1)
+    OrgUnit.objects.filter(pk=parent.pk).update(numchild=F("numchild") + 1)
+    moved = OrgUnit.objects.filter(path__startswith=new, valid_to__isnull=True)
+    replace(moved, on_date, parents={unit.pk: parent.pk})
+    return OrgUnit.objects.get(pk=unit.pk)
+
+
+def replace(units, on_date: datetime.date, parents: dict[int, int] | None = None) -> None:
+    """Close the open placements of `units` the day before `on_date` and open ones that
+    describe the units as they are now (path, parent, kind, chi ủy) from `on_date`. A
+    placement opened on that very day is corrected in place (nothing happened under it)."""
+    units = list(units)
+    open_ones = {pl.unit_id: pl for pl in UnitPlacement.objects.filter(unit__in=units, end__isnull=True)}
+    parent_of = dict(parents or {})
+    for unit in units:
+        if unit.pk not in parent_of:
+            above = unit.path[:-STEP]
+            parent_of[unit.pk] = (OrgUnit.objects.filter(path=above).values_list("pk", flat=True).first()
+                                  if above else None)
+    opened = []
+    for unit in units:
+        now = dict(path=unit.path, parent_id=parent_of[unit.pk], kind=unit.kind, has_committee=unit.has_committee)
+        current = open_ones.get(unit.pk)
+        if current is not None and all(getattr(current, k) == v for k, v in now.items()):
+            continue
+        if current is not None and current.start >= on_date:
+            UnitPlacement.objects.filter(pk=current.pk).update(**now)
+            continue
+        if current is not None:
+            UnitPlacement.objects.filter(pk=current.pk).update(end=on_date)
+        opened.append(UnitPlacement(unit=unit, start=on_date, **now))
+    UnitPlacement.objects.bulk_create(opened)
+
+
+def refound(unit: OrgUnit) -> None:
+    """A corrected founding date moves the start of the unit's first placement."""
+    first = UnitPlacement.objects.filter(unit=unit).order_by("start").first()
+    if first is not None and first.start != unit.valid_from:
+        if first.end is not None and unit.valid_from >= first.end:
+            from django.core.exceptions import ValidationError
+            from django.utils.translation import gettext as _
+
+            raise ValidationError({"valid_from": _("The founding date must come before the unit's first "
+                                                   "reorganisation (%(d)s).") % {"d": first.end.strftime("%d/%m/%Y")}})
+        UnitPlacement.objects.filter(pk=first.pk).update(start=unit.valid_from)
+
+
+def close(unit: OrgUnit, on_date: datetime.date) -> None:
+    """The unit ceases on the day before `on_date`."""
+    UnitPlacement.objects.filter(unit=unit, end__isnull=True).update(end=on_date)
+
+
+# --- where facts stood ----------------------------------------------------------------------
+
+def epochs(unit: OrgUnit) -> list[str]:
+    """Every path the unit has had (most units: one)."""
+    found = sorted(set(UnitPlacement.objects.filter(unit=unit).values_list("path", flat=True)))
+    return found or [unit.path]
+
+
+def _day(day):
+    """A field of the outer row (a name) or a fixed date."""
+    return OuterRef(day) if isinstance(day, str) else day
+
+
+def valid_on(day, day_before: bool = False) -> Q:
+    """Placements in force on `day` (with `day_before`: on the day before it, for the unit a
+    stretch of membership ended in)."""
+    d = _day(day)
+    if day_before:
+        return Q(start__lt=d) & (Q(end__isnull=True) | Q(end__gte=d))
+    return Q(start__lte=d) & (Q(end__isnull=True) | Q(end__gt=d))
+
+
+def placed_path(unit_ref: str, day, day_before: bool = False) -> Subquery:
+    """The path of the row's unit (`unit_ref`, a field or annotation name) on `day`."""
+    return Subquery(UnitPlacement.objects.filter(valid_on(day, day_before), unit=OuterRef(unit_ref))
+                    .values("path")[:1])
+
+
+def placed_field(unit_ref: str, day, field: str) -> Subquery:
+    """What the row's unit was on `day` (its kind, whether it had a chi ủy)."""
+    return Subquery(UnitPlacement.objects.filter(valid_on(day), unit=OuterRef(unit_ref)).values(field)[:1])
+
+
+def placed(rows, unit: OrgUnit, unit_ref: str, day, day_before: bool = False):
+    """`rows` whose unit (`unit_ref`) stood under `unit` on `day`, with that day's path as `at`."""
+    return (rows.filter(**{f"{unit_ref}__in": units_ever_under(unit)})
+            .annotate(at=placed_path(unit_ref, day, day_before)).filter(under(unit)))
+
+
+def under(unit: OrgUnit, field: str = "at") -> Q:
+    """Rows whose placed path (`field`) lay under `unit` as it stood then."""
+    q = Q()
+    for path in epochs(unit):
+        q |= Q(**{f"{field}__startswith": path})
+    return q
+
+
+def under_sql(column: str, unit: OrgUnit) -> tuple[str, list]:
+    """`under` for hand-written SQL: the condition on `column` and its parameters."""
+    paths = epochs(unit)
+    return "(" + " OR ".join([f"{column} LIKE %s"] * len(paths)) + ")", [p + "%" for p in paths]
+
+
+def units_ever_around(unit: OrgUnit):
+    """A subquery: the ids of units that were above `unit`, the unit itself or under it at
+    some time (campaigns reaching it are addressed to one of them)."""
+    above = {path[:n] for path in epochs(unit) for n in range(STEP, len(path), STEP)}
+    return UnitPlacement.objects.filter(under(unit, "path") | Q(path__in=above)).values("unit_id")
+
+
+def units_ever_under(unit: OrgUnit):
+    """A subquery: the ids of units that were under `unit` at some time (for index-friendly
+    narrowing before the exact, dated test)."""
+    return UnitPlacement.objects.filter(under(unit, "path")).values("unit_id")
+
+
+def translation(unit: OrgUnit) -> rollup.PlacedTree:
+    """How the roll-up under `unit` names the units of placement paths: by today's paths."""
+    return rollup.PlacedTree(root=unit.path, load=lambda: dict(
+        UnitPlacement.objects.filter(under(unit, "path")).values_list("path", "unit__path")))
+
+
+@contextmanager
+def placed_tree(unit: OrgUnit):
+    """Roll-ups under `unit` within the block read placement paths (once per unit)."""
+    active = rollup.placed_tree_for(unit.path)
+    if active is not None:
+        yield active
+        return
+    with rollup.reading_placements(translation(unit)) as tree:
+        yield tree
