@@ -13,6 +13,7 @@ from dangvu.lib import measures
 from dangvu.lib.measures import Measure, Value, value_at
 from dangvu.lib.periods import FIRST_YEAR, LAST_YEAR, Period
 from dangvu.orgs.models import OrgUnit
+from dangvu.orgs.placements import children_during
 
 FIRST_DAY, LAST_DAY = datetime.date(FIRST_YEAR, 1, 1), datetime.date(LAST_YEAR, 12, 31)
 
@@ -36,9 +37,9 @@ def readable_measures(request, unit: OrgUnit) -> list[Measure]:
 
 
 def children_in(unit: OrgUnit, period: Period) -> list[OrgUnit]:
-    """Sub-units that existed at some time in the period (merged ones show for past years)."""
-    return [c for c in OrgUnit.objects.get_children(unit).order_by("path")
-            if c.valid_from <= period.end and (c.valid_to is None or c.valid_to >= period.start)]
+    """Sub-units that stood under the unit at some time in the period (merged ones show for
+    past years, a cell moved in only from then)."""
+    return children_during(unit, period.start, period.end)
 
 
 # Beyond this many sub-units the dashboard shows the unit's own figures (a province's thousand

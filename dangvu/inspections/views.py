@@ -29,7 +29,7 @@ from dangvu.lib.forms import apply_form_errors
 from dangvu.lib.ids import parse_ids
 from dangvu.lib.periods import Period, year_asked
 from dangvu.orgs.access import get_unit_for_user
-from dangvu.orgs.models import OrgUnit
+from dangvu.orgs.placements import children_during
 from dangvu.orgs.views import breadcrumbs
 
 SUMMARY = ["inspections.held", "inspections.supervisions", "inspections.violations",
@@ -84,8 +84,7 @@ def unit_inspections(request, pk):
         "-end", "-id")
     summary = [m for m in (measures.get(k) for k in SUMMARY) if m]
     values = measures.compute_all(unit, period, summary, levels=1)  # the unit and its sub-units
-    children = list(OrgUnit.objects.get_children(unit).filter(valid_from__lte=period.end).exclude(
-        valid_to__lt=period.start).order_by("path"))
+    children = children_during(unit, period.start, period.end)
     return render(request, "inspections/unit_inspections.html", {
         "unit": unit, "year": year, "years": range(timezone.localdate().year + 1, 2019, -1),
         "held": in_year.filter(unit=unit), "from_above": in_year.exclude(unit__path__startswith=unit.path),

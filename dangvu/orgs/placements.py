@@ -15,8 +15,10 @@ day, as an annotation), `under` (that path lies under a unit as it stood then) a
 import datetime
 from contextlib import contextmanager
 
+from django.core.exceptions import ValidationError
 from django.db.models import F, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat, Length, Substr
+from django.utils.translation import gettext as _
 
 from dangvu.lib import rollup
 from dangvu.orgs.models import OrgUnit, UnitPlacement
@@ -124,17 +126,41 @@ def refound(unit: OrgUnit) -> None:
     first = UnitPlacement.objects.filter(unit=unit).order_by("start").first()
     if first is not None and first.start != unit.valid_from:
         if first.end is not None and unit.valid_from >= first.end:
-            from django.core.exceptions import ValidationError
-            from django.utils.translation import gettext as _
-
             raise ValidationError({"valid_from": _("The founding date must come before the unit's first "
                                                    "reorganisation (%(d)s).") % {"d": first.end.strftime("%d/%m/%Y")}})
         UnitPlacement.objects.filter(pk=first.pk).update(start=unit.valid_from)
 
 
+def follow_end(unit: OrgUnit) -> None:
+    """A dissolution date entered or corrected by hand ends the unit's last placement the day
+    after it (or reopens it when cleared)."""
+    last = UnitPlacement.objects.filter(unit=unit).order_by("-start").first()
+    end = unit.valid_to + datetime.timedelta(days=1) if unit.valid_to else None
+    if last is not None and last.end != end:
+        if end is not None and end <= last.start:
+            raise ValidationError({"valid_to": _("The unit was placed where it is on %(d)s: it cannot end before "
+                                                 "that.") % {"d": last.start.strftime("%d/%m/%Y")}})
+        UnitPlacement.objects.filter(pk=last.pk).update(end=end)
+
+
 def close(unit: OrgUnit, on_date: datetime.date) -> None:
     """The unit ceases on the day before `on_date`."""
     UnitPlacement.objects.filter(unit=unit, end__isnull=True).update(end=on_date)
+
+
+def children_during(unit: OrgUnit, start: datetime.date, end: datetime.date) -> list[OrgUnit]:
+    """The units placed directly under `unit` at some time between `start` and `end`: a commune
+    merged away shows for its past years, a cell moved in only from the day it came."""
+    ids = (UnitPlacement.objects.filter(parent=unit, start__lte=end).filter(Q(end__isnull=True) | Q(end__gt=start))
+           .values("unit_id"))
+    return list(OrgUnit.objects.filter(pk__in=ids).order_by("path"))
+
+
+def units_on(unit: OrgUnit, day: datetime.date, **placement_filters) -> list[tuple[int, str, bool]]:
+    """(id, today's path, chi ủy then) of the units under `unit` as the tree stood on `day`,
+    with the kind and chi ủy they had that day (`placement_filters`: kind=…, has_committee=…)."""
+    return list(UnitPlacement.objects.filter(under(unit, "path"), valid_on(day), **placement_filters)
+                .order_by("unit__path").values_list("unit_id", "unit__path", "has_committee"))
 
 
 # --- where facts stood ----------------------------------------------------------------------

@@ -80,6 +80,8 @@ def unit_update(*, actor, unit: OrgUnit, on_date: datetime.date | None = None, *
     unit.save()
     if "valid_from" in values:
         placements.refound(unit)
+    if "valid_to" in values:
+        placements.follow_end(unit)
     if unit.valid_to is None:
         placements.replace([unit], max(on_date or timezone.localdate(), unit.valid_from))
     changes = diff(before, snapshot(unit, UNIT_FIELDS))

@@ -13,6 +13,7 @@ from dangvu.audit.services import audit_record
 from dangvu.lib import measures
 from dangvu.lib.periods import Period, possible_year
 from dangvu.orgs.models import OrgUnit, UnitKind
+from dangvu.orgs.placements import units_on
 from dangvu.targets.models import Target
 
 MAX_THRESHOLDS = 10
@@ -129,15 +130,16 @@ class Attainment:
 
 
 def units_concerned(target: Target) -> list[UnitRef]:
-    """The units of the setter's subtree the target applies to, as they stand on the period's
-    last day: a cell created during the year counts, one merged away before its end does not."""
-    units = OrgUnit.objects.filter(path__startswith=target.unit.path, valid_from__lte=target.end).exclude(
-        valid_to__lt=target.end).order_by("path")
+    """The units of the setter's subtree the target applies to, as they stood on the period's
+    last day, with the kind and chi ủy they had then: a cell created during the year counts, one
+    merged away before its end does not, a cell that elected a chi ủy in January next year
+    is still counted without one."""
+    filters = {}
     if target.applies_kind:
-        units = units.filter(kind=target.applies_kind)
+        filters["kind"] = target.applies_kind
     if target.applies_has_committee is not None:
-        units = units.filter(has_committee=target.applies_has_committee)
-    return list(map(UnitRef._make, units.values_list("pk", "path", "has_committee")))
+        filters["has_committee"] = target.applies_has_committee
+    return list(map(UnitRef._make, units_on(target.unit, target.end, **filters)))
 
 
 def attainment(target: Target) -> Attainment:
