@@ -20,6 +20,9 @@ def campaign_essays(rng, campaign, doc, members, *, open_: bool, today, progress
         return reflection_essay(rng, doc=f"Nghị quyết số {doc.reference}", number=str(doc.number),
                                 place=member.unit.name, year=campaign.start.year, held=campaign.start + datetime.timedelta(days=2))
 
+    from dangvu.study.participation import first_days
+
+    first_day = first_days(campaign, [m.pk for m in members])  # nobody writes before they take part
     rows, previous = [], None
     for m in tqdm(members, desc=campaign.title[:40], disable=not progress, leave=False):
         if rng.random() >= submit_rate:
@@ -37,6 +40,10 @@ def campaign_essays(rng, campaign, doc, members, *, open_: bool, today, progress
         previous = text
         # handed in 3 to 28 days into the campaign, never after today
         submitted = min(now, now - datetime.timedelta(days=(today - campaign.start).days - rng.randrange(3, 28)))
+        earliest = now - datetime.timedelta(days=(today - first_day[m.pk]).days)
+        if earliest > now:
+            continue
+        submitted = max(submitted, earliest)
         essay = Essay(campaign=campaign, member=m, text=text, submitted_at=submitted, status=EssayStatus.SUBMITTED)
         if not open_:
             if kind is not None:  # returned, then reworked and accepted

@@ -15,7 +15,7 @@ from dangvu.study.measures import (
     ESSAYS,
     as_values,
     campaigns_reaching,
-    eligible_during_q,
+    essays_taking_part,
     members_by_id,
     members_under,
     pair_units,
@@ -88,7 +88,7 @@ def _required(unit, period):
 def _essay_rows(filter_q: Q):
     def rows(unit, period):
         campaigns = campaigns_reaching(unit, period).filter(essay_required=True)
-        return (Essay.objects.filter(campaign__in=campaigns).filter(filter_q).filter(eligible_during_q(unit))
+        return (essays_taking_part(unit, campaigns).filter(filter_q)
                 .select_related("member", "campaign").order_by("campaign_id", "member__sort_key", "id"))
     return rows
 

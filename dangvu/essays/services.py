@@ -19,7 +19,8 @@ from dangvu.orgs.models import Member
 from dangvu.study.models import (
     Campaign,
 )
-from dangvu.study.services import acting_user, eligible_members, not_cancelled
+from dangvu.study.participation import first_days
+from dangvu.study.services import acting_user, not_cancelled
 
 # a member's essay as text: a long book pasted by mistake is refused, not stored
 MAX_ESSAY_CHARS = 200_000
@@ -53,8 +54,12 @@ def essay_submit(*, actor, campaign: Campaign, member: Member, file_name: str | 
     not_cancelled(campaign)
     if not campaign.essay_required:
         raise ValidationError(_("This campaign does not ask for an essay."))
-    if not eligible_members(campaign).filter(pk=member.pk).exists():
+    first_day = first_days(campaign, [member.pk]).get(member.pk)
+    if first_day is None:
         raise ValidationError(_("%(name)s is not taking part in this campaign.") % {"name": member.full_name})
+    if today < first_day:
+        raise ValidationError(_("%(name)s takes part in this campaign from %(day)s: an essay cannot be handed in "
+                                "before then.") % {"name": member.full_name, "day": first_day.strftime("%d/%m/%Y")})
     essay = Essay.objects.select_for_update().filter(campaign=campaign, member=member).first()
     if essay is not None and essay.status == EssayStatus.PASSED:
         raise ValidationError(_("This essay has already been accepted; it cannot be replaced."))

@@ -40,7 +40,7 @@ def campaign_essays(request, pk):
     campaign, root = get_campaign_for_user(request, pk)
     status = request.GET.get("status", "")
     q = request.GET.get("q", "")
-    members = member_search(services.eligible_members(campaign).filter(unit__path__startswith=root.path)
+    members = member_search(services.eligible_members(campaign, root)
                             .select_related("unit"), q)
     essays = Essay.objects.filter(campaign=campaign).only(
         "id", "member_id", "status", "return_reason", "was_returned", "submitted_at", "reviewer_note")
@@ -52,7 +52,7 @@ def campaign_essays(request, pk):
         headers = [_("Full name"), _("Unit"), _("status"), _("reason"), _("submitted"), _("reviewer's note")]
 
         def rows():
-            by_member = {e.member_id: e for e in essays.filter(member__unit__path__startswith=root.path)}
+            by_member = {e.member_id: e for e in essays.filter(member__in=services.eligible_members(campaign, root))}
             for m in members.iterator(chunk_size=2000):
                 e = by_member.get(m.pk)
                 yield [m.full_name, m.unit.name, e.get_status_display() if e else str(STATUS_FILTERS["none"]),
@@ -135,7 +135,7 @@ def bulk_preview(request, pk, token):
         raise Http404  # cleaned up after a day
     with default_storage.open(name) as fh:
         names = bulk.list_zip(fh)  # the preview needs names only: nothing is inflated
-    members = services.eligible_members(campaign).filter(unit__path__startswith=root.path).select_related("unit")
+    members = services.eligible_members(campaign, root).select_related("unit")
     matches = bulk.match(sorted(names), members)
     errors = []
     if request.method == "POST":

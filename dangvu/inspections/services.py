@@ -21,6 +21,7 @@ from dangvu.inspections.models import (
 )
 from dangvu.lib.periods import possible_year
 from dangvu.orgs.models import Member, OrgUnit, UnitKind
+from dangvu.orgs.placements import check_belonged
 
 
 def default_conductor(unit: OrgUnit) -> str:
@@ -113,6 +114,11 @@ def inspection_record(*, actor, unit: OrgUnit, kind: str, start: datetime.date, 
     fields, errors = _work(unit=unit, kind=kind, mode=mode, conductor=conductor, area=area, content=content,
                            start=start, end=end, member=member, organisation=organisation)
     errors |= _outcome_errors(outcome, violation)
+    if member is not None and not errors and start <= end:
+        try:
+            check_belonged(member, unit, start, end, field="subject_id")
+        except ValidationError as exc:
+            errors |= exc.message_dict
     if plan_item is not None and plan_item.unit_id != unit.pk:
         errors["plan_item"] = _("The plan item is not in this unit's plan.")
     if errors:

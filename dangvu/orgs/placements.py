@@ -16,7 +16,7 @@ import datetime
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Max, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, F, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext as _
 
@@ -214,6 +214,27 @@ def under_sql(column: str, unit: OrgUnit) -> tuple[str, list]:
     """`under` for hand-written SQL: the condition on `column` and its parameters."""
     paths = epochs(unit)
     return "(" + " OR ".join([f"{column} LIKE %s"] * len(paths)) + ")", [p + "%" for p in paths]
+
+
+def belonged(member, unit: OrgUnit, start: datetime.date, end: datetime.date) -> bool:
+    """Whether `member` was a member under `unit`, as the tree stood then, on some day from
+    `start` to `end`: the test every fact recorded about a member passes."""
+    from dangvu.orgs.models import MemberSpan
+
+    placed_then = (UnitPlacement.objects.filter(under(unit, "path"), unit=OuterRef("unit"), start__lte=end)
+                   .filter(Q(end__isnull=True) | Q(end__gt=start)))
+    return (MemberSpan.objects.filter(member=member, start__lte=end).filter(Q(end__isnull=True) | Q(end__gt=start))
+            .exclude(end=F("start")).filter(Exists(placed_then)).exists())
+
+
+def check_belonged(member, unit: OrgUnit, start: datetime.date, end: datetime.date, field: str = "member") -> None:
+    """Refuse a fact about `member` dated when they did not belong under `unit`, naming the
+    member and the dates."""
+    if not belonged(member, unit, start, end):
+        days = start.strftime("%d/%m/%Y") if start == end else (
+            f"{start.strftime('%d/%m/%Y')}–{end.strftime('%d/%m/%Y')}")
+        raise ValidationError({field: _("%(name)s was not a member of %(unit)s on %(days)s.")
+                               % {"name": member.full_name, "unit": unit.name, "days": days}})
 
 
 def units_ever_around(unit: OrgUnit):

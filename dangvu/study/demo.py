@@ -70,7 +70,9 @@ def build_study_demo(*, seed: int = 2025, today: datetime.date | None = None, pr
                                               title="Hội nghị trực tuyến học tập, quán triệt", points=points)
             # members of the province while the campaign runs: not those admitted after it, nor the dead
             eligible = list(services.eligible_members(campaign).select_related("unit").order_by("pk"))
-            counts["attendance"] += _attend(rng, session, eligible, grassroots, rate=0.985)
+            on_the_day = list(services.eligible_members(campaign, on_day=session.held_on)
+                              .select_related("unit").order_by("pk"))
+            counts["attendance"] += _attend(rng, session, on_the_day, grassroots, rate=0.985)
             counts["essays"] += campaign_essays(rng, campaign, doc, eligible, open_=is_open, today=today, progress=progress)
 
         counts["classes"] += build_training_demo(rng, grassroots, members, today)

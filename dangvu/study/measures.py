@@ -16,8 +16,6 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, OuterRef, Q
-from django.db.models import Value as DbValue
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.accounts.permissions import STUDY_READ
@@ -25,7 +23,8 @@ from dangvu.lib.measures import Column, Measure, Value, memoised, register, regi
 from dangvu.lib.periods import Period
 from dangvu.lib.rollup import count_prefixes, group_prefixes, rollup, rollup_distinct
 from dangvu.orgs.models import MemberSpan, OrgUnit, UnitPlacement
-from dangvu.orgs.placements import placed, placed_path, under, under_sql, units_ever_under
+from dangvu.orgs.placements import placed, placed_path, under, units_ever_under
+from dangvu.study import participation as participation_rule
 from dangvu.study.models import (
     Attendance,
     AttendanceStatus,
@@ -110,63 +109,24 @@ def participation(unit: OrgUnit, period: Period) -> Participation:
     return memoised(("participation", unit.path, period), lambda: _participation(unit, period))
 
 
-# Where a member takes part in a campaign, the rule every study figure follows, written once
-# in SQL: a stretch of membership under the unit, overlapping the campaign's days (one of no
-# length never counts), in one of the campaign's units (subtrees included), with the unit
-# placed in the tree where it stood during those days (orgs/placements.py: placement u of the
-# stretch's unit overlapping both; a path under a campaign unit's path was under it then).
-# Campaign c, stretch sp, placement u of its unit:
-_TAKES_PART = """sp.start <= c."end" AND (sp."end" IS NULL OR (sp."end" > c.start AND sp."end" <> sp.start))
-  AND u.start <= c."end" AND (u."end" IS NULL OR u."end" > c.start)
-  AND (sp."end" IS NULL OR u.start < sp."end") AND (u."end" IS NULL OR u."end" > sp.start)
-  AND EXISTS (SELECT 1 FROM study_campaign_units cu JOIN orgs_unitplacement cuu ON cuu.unit_id = cu.orgunit_id
-              WHERE cu.campaign_id = c.id AND u.path LIKE cuu.path || '%%')"""
-_PLACES = """
-SELECT DISTINCT c.id AS campaign_id, sp.member_id AS member_id, u.path AS path
-FROM study_campaign c
-JOIN orgs_memberspan sp ON sp.start <= c."end"
-JOIN orgs_unitplacement u ON u.unit_id = sp.unit_id
-WHERE c.id IN ({campaigns}) AND {under} AND """ + _TAKES_PART
-
-
-def _places_sql(campaign_ids: list[int], unit: OrgUnit) -> tuple[str, list]:
-    """The places query for these campaigns under `unit`, and its parameters."""
-    under, params = under_sql("u.path", unit)
-    sql = _PLACES.format(campaigns=", ".join(["%s"] * len(campaign_ids)), under=under)
-    return sql, [*campaign_ids, *params]
-
-
-def _fetch(sql: str, params: list) -> list[tuple]:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 def _participation(unit: OrgUnit, period: Period) -> Participation:
     campaigns = list(campaigns_reaching(unit, period))
     if not campaigns:
         return Participation([], {})
     places = defaultdict(set)
-    for campaign, member, path in _fetch(*_places_sql([c.pk for c in campaigns], unit)):
+    for campaign, member, path in participation_rule.places([c.pk for c in campaigns], unit):
         places[(campaign, member)].add(path)
     return Participation(campaigns, places)
 
 
-def eligible_during_q(unit: OrgUnit, member: str = "member", campaign: str = "campaign") -> Q:
-    """Rows (essays; sessions through their attendance) whose `member` was a member under
-    `unit`, as it stood then, during the row's `campaign`: the rule of `participation`, as a
-    filter for the rows pages. The stretch and its unit's placement overlap the campaign."""
-    end, start = OuterRef(OuterRef(f"{campaign}__end")), OuterRef(OuterRef(f"{campaign}__start"))
-    placed_then = (UnitPlacement.objects.filter(under(unit, "path"), unit=OuterRef("unit"), start__lte=end,
-                                                start__lt=Coalesce(OuterRef("end"), DbValue(FAR)))
-                   .filter(Q(end__isnull=True) | (Q(end__gt=start) & Q(end__gt=OuterRef("start")))))
-    spans = (MemberSpan.objects.filter(member=OuterRef(member), start__lte=OuterRef(f"{campaign}__end"),
-                                       unit_id__in=units_ever_under(unit))
-             .filter(Q(end__isnull=True) | Q(end__gt=OuterRef(f"{campaign}__start")))
-             .exclude(end=F("start")).filter(Exists(placed_then)))
-    return Q(Exists(spans))
+def essays_taking_part(unit: OrgUnit, campaigns):
+    """Essays whose writer took part in the essay's campaign under `unit` (the rule of
+    `participation`, for the rows pages)."""
+    from dangvu.essays.models import Essay
+
+    sql, params = campaigns.order_by().values("id").query.sql_with_params()
+    return Essay.objects.filter(pk__in=participation_rule.rows_of_members(
+        Essay._meta.db_table, "campaign_id", (sql, params), unit))
 
 
 def as_values(counts: dict[str, int]) -> dict[str, Value]:
@@ -222,20 +182,23 @@ def _sessions_by_units(unit: OrgUnit, period: Period) -> list[tuple[list[str], b
 # campaign), worked out by the database: a province's million presences come back as its
 # sessions' few thousand (session, unit) pairs instead of a million rows for Python to place.
 _PRESENT_UNITS = """
-SELECT DISTINCT a.session_id, u.path
+SELECT DISTINCT a.session_id, p.path
 FROM study_attendance a
 JOIN study_studysession s ON s.id = a.session_id
-JOIN study_campaign c ON c.id = s.campaign_id
-JOIN orgs_memberspan sp ON sp.member_id = a.member_id
-JOIN orgs_unitplacement u ON u.unit_id = sp.unit_id AND u.start <= s.held_on AND (u."end" IS NULL OR u."end" > s.held_on)
-WHERE a.session_id IN ({sessions}) AND a.status = %s AND {under} AND """ + _TAKES_PART
+JOIN ({places}) p ON p.campaign_id = s.campaign_id AND p.member_id = a.member_id
+WHERE a.session_id IN ({sessions}) AND a.status = %s"""
+
+
+def _campaigns_of(sessions) -> tuple[str, list]:
+    sql, params = sessions.order_by().values("campaign_id").query.sql_with_params()
+    return sql, list(params)
 
 
 def _units_of_members_present(sessions, unit: OrgUnit) -> list[tuple[str, int]]:
     sql, params = sessions.values("id").query.sql_with_params()
-    under, under_params = under_sql("u.path", unit)
-    rows = _fetch(_PRESENT_UNITS.format(sessions=sql, under=under),
-                  [*params, AttendanceStatus.PRESENT, *under_params])
+    places, place_params = participation_rule.participation_sql(_campaigns_of(sessions), unit)
+    rows = participation_rule.fetch(_PRESENT_UNITS.format(places=places, sessions=sql),
+                                    [*place_params, *params, AttendanceStatus.PRESENT])
     return [(path, session) for session, path in rows]
 
 
@@ -249,12 +212,12 @@ def _sessions_count(online: bool):
 def _sessions_rows(online: bool):
     def rows(unit, period):
         sessions = _sessions_in(period, unit, online)
-        present_here = Attendance.objects.filter(session=OuterRef("pk"), status=AttendanceStatus.PRESENT).filter(
-            eligible_during_q(unit, member="member", campaign="session__campaign"))
+        sql, params = sessions.values("id").query.sql_with_params()
+        present_here = participation_rule.sessions_attended((sql, list(params)), unit, AttendanceStatus.PRESENT)
         points_here = placed(ConnectionPoint.objects.filter(session=OuterRef("pk")), unit, "unit", "session__held_on")
         sessions = sessions.annotate(org_at=placed_path("campaign__unit", "held_on"),
                                      unit_at=placed_path("unit", "held_on"))
-        mine = under(unit, "org_at") | under(unit, "unit_at") | Exists(points_here) | Exists(present_here)
+        mine = under(unit, "org_at") | under(unit, "unit_at") | Exists(points_here) | Q(pk__in=present_here)
         return sessions.filter(mine).select_related("campaign__unit").order_by("held_on", "id")
     return rows
 
@@ -285,7 +248,8 @@ def _points_rows(unit, period):
 _PRESENT_AT = """
 SELECT pl.path, COUNT(*)
 FROM study_attendance a JOIN study_studysession s ON s.id = a.session_id
-JOIN ({places}) pl ON pl.campaign_id = s.campaign_id AND pl.member_id = a.member_id
+JOIN (SELECT DISTINCT campaign_id, member_id, path FROM ({places}) p0) pl
+  ON pl.campaign_id = s.campaign_id AND pl.member_id = a.member_id
 WHERE a.session_id IN ({sessions}) AND a.status = %s
 GROUP BY pl.path
 """
@@ -303,9 +267,9 @@ def _attendances(unit, period):
     if not p.campaigns:
         return as_values(counted)
     counted_here = sessions.exclude(id__in=with_heads)
-    places, place_params = _places_sql([c.pk for c in p.campaigns], unit)
+    places, place_params = participation_rule.participation_sql([c.pk for c in p.campaigns], unit)
     sql, params = counted_here.values("id").query.sql_with_params()
-    at_places = _fetch(_PRESENT_AT.format(sessions=sql, places=places),
+    at_places = participation_rule.fetch(_PRESENT_AT.format(sessions=sql, places=places),
                        [*place_params, *params, AttendanceStatus.PRESENT])
     for prefix, n in rollup(((path, int(n)) for path, n in at_places), unit.path).items():
         counted[prefix] = counted.get(prefix, 0) + n

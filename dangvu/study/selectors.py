@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 
 from dangvu.essays.models import Essay, EssayStatus, ReturnReason
-from dangvu.orgs.models import Member, MemberSpan, OrgUnit
+from dangvu.orgs.models import Member, OrgUnit
 from dangvu.study.models import Attendance, AttendanceStatus, Campaign
 
 
@@ -48,19 +48,6 @@ class CampaignFigures:
     @property
     def not_submitted(self) -> int:
         return self.required - self.submitted
-
-
-def eligible_q(campaign: Campaign) -> Q:
-    """Members of the units taking part (their subtrees included) at some time between the
-    campaign's first and last day, from their dated history: someone admitted or moved in
-    after it closed never becomes eligible."""
-    where = Q()
-    for path in campaign.units.values_list("path", flat=True):
-        where |= Q(unit__path__startswith=path)
-    if not where:
-        return Q(pk__in=[])
-    during = MemberSpan.objects.filter(where, start__lte=campaign.end).exclude(end__lte=campaign.start)
-    return Q(pk__in=during.values("member_id"))
 
 
 STUDY_KEYS = {"eligible": "study.participants", "required": "study.essays_required",
@@ -160,8 +147,10 @@ def campaign_figures(campaign: Campaign, unit: OrgUnit | None = None) -> Campaig
 
 def missing_members(campaign: Campaign, unit: OrgUnit) -> QuerySet:
     """Members of `unit`'s subtree taking part who attended no session."""
+    from dangvu.study.participation import member_ids
+
     present = Attendance.objects.filter(session__campaign=campaign, status=AttendanceStatus.PRESENT)
-    return (Member.objects.filter(eligible_q(campaign), unit__path__startswith=unit.path)
+    return (Member.objects.filter(pk__in=member_ids(campaign, unit))
             .exclude(pk__in=present.values("member_id")).select_related("unit").order_by("sort_key", "id"))
 
 

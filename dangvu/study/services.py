@@ -16,6 +16,7 @@ from dangvu.audit.models import AuditEntry
 from dangvu.audit.services import audit_record, diff, snapshot
 from dangvu.lib.ids import MAX_ID
 from dangvu.orgs.models import Member, OrgUnit
+from dangvu.study import participation
 from dangvu.study.models import (
     Attendance,
     AttendanceStatus,
@@ -24,7 +25,6 @@ from dangvu.study.models import (
     SessionMode,
     StudySession,
 )
-from dangvu.study.selectors import eligible_q
 
 CAMPAIGN_FIELDS = ["title", "start", "end", "essay_required", "essay_deadline", "min_words"]
 # A province conference reaches a few hundred points at most (the seeds: 164).
@@ -38,9 +38,10 @@ def acting_user(actor):
 
 # --- campaigns ---------------------------------------------------------------------------
 
-def eligible_members(campaign: Campaign):
-    """Active members of the units taking part (their subtrees included)."""
-    return Member.objects.filter(eligible_q(campaign))
+def eligible_members(campaign: Campaign, unit: OrgUnit | None = None, on_day: datetime.date | None = None):
+    """Members taking part in the campaign (study/participation.py), under `unit` as it stood
+    then, on `on_day` when given."""
+    return Member.objects.filter(pk__in=participation.member_ids(campaign, unit, on_day))
 
 
 def _campaign_errors(unit: OrgUnit, title: str, units, start, end, essay_required, essay_deadline) -> dict:
@@ -222,6 +223,23 @@ def session_record(*, actor, campaign: Campaign, held_on: datetime.date, mode: s
     return session
 
 
+def _refuse_marks(session: StudySession, root: OrgUnit, stray: list[int]) -> None:
+    """Members who do not take part here on the session's day: those of the user's part (who
+    took part in the campaign on other days, or were not yet admitted) by name and date; the
+    others by id only, since a name would tell who exists outside the user's part."""
+    known = {m.pk: m for m in eligible_members(session.campaign, root).filter(pk__in=[k for k in stray if 1 <= k <= MAX_ID])}
+    day = session.held_on.strftime("%d/%m/%Y")
+    named = [_("%(name)s did not belong here on %(day)s.") % {"name": known[k].full_name, "day": day}
+             for k in stray if k in known]
+    unknown = [k for k in stray if k not in known]
+    if unknown:
+        named.append(_("Not taking part in this campaign here: member ids %(ids)s. Nothing was saved.")
+                     % {"ids": ", ".join(map(str, unknown[:20]))})
+    else:
+        named.append(_("Nothing was saved."))
+    raise ValidationError({"member": " ".join(named)})
+
+
 @transaction.atomic
 def attendance_record(*, actor, session: StudySession, marks: dict[int, str], unit_path: str) -> int:
     """Set attendance for members (id → status) of the subtree at unit_path. Unmarked members
@@ -230,12 +248,13 @@ def attendance_record(*, actor, session: StudySession, marks: dict[int, str], un
     bad = [s for s in marks.values() if s not in AttendanceStatus.values]
     if bad:
         raise ValidationError({"status": _("Unknown attendance status “%(s)s”.") % {"s": bad[0]}})
-    allowed = set(eligible_members(session.campaign).filter(unit__path__startswith=unit_path)
-                  .filter(pk__in=[k for k in marks if 1 <= k <= MAX_ID]).values_list("pk", flat=True))
+    root = OrgUnit.objects.get(path=unit_path)
+    asked = [k for k in marks if 1 <= k <= MAX_ID]
+    allowed = set(eligible_members(session.campaign, root, on_day=session.held_on)
+                  .filter(pk__in=asked).values_list("pk", flat=True))
     stray = sorted(set(marks) - allowed)
-    if stray:  # ids only: a name would tell who exists outside the user's part
-        raise ValidationError({"member": _("Not taking part in this campaign here: member ids %(ids)s. Nothing was saved.")
-                               % {"ids": ", ".join(map(str, stray[:20]))}})
+    if stray:
+        _refuse_marks(session, root, stray)
     existing = {a.member_id: a for a in Attendance.objects.filter(session=session, member_id__in=marks)}
     new, changed = [], []
     for member_id, status in marks.items():

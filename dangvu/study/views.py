@@ -198,7 +198,7 @@ def attendance(request, pk):
     session, root = get_session_for_user(request, pk, STUDY_READ)
     scope = scope_for(request)
     can_mark = scope.can(STUDY_WRITE, root.path)
-    members = (services.eligible_members(session.campaign).filter(unit__path__startswith=root.path)
+    members = (services.eligible_members(session.campaign, root, on_day=session.held_on)
                .select_related("unit").order_by("unit__path", "sort_key", "id"))
     if request.method == "POST":
         if not can_mark:
@@ -215,7 +215,7 @@ def attendance(request, pk):
             page_number = request.GET.get("page", "")
             return redirect(reverse("study:attendance", args=[session.pk]) + (f"?page={page_number}" if page_number.isdigit() else ""))
     if request.GET.get("format") == "xlsx":
-        marks = dict(Attendance.objects.filter(session=session, member__unit__path__startswith=root.path)
+        marks = dict(Attendance.objects.filter(session=session, member__in=members.values("pk"))
                      .values_list("member_id", "status"))
         headers = [_("Full name"), _("Unit"), _("attendance")]
         labels = dict(AttendanceStatus.choices)

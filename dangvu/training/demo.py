@@ -34,7 +34,9 @@ def _classes(rng, grassroots, today) -> int:
             training.result_record(actor=None, enrolment=e,
                                    result=Enrolment.Result.COMPLETED if done else Enrolment.Result.NOT_COMPLETED,
                                    certificate_number=f"{start.year}/{g.code}/{n:03d}" if done else "")
-        probationers = list(Member.objects.filter(unit__path__startswith=g.path, status=MemberStatus.PROBATIONARY)[:30])
+        # members of the committee while the class runs (the service refuses anyone else)
+        probationers = list(Member.objects.filter(unit__path__startswith=g.path, status=MemberStatus.PROBATIONARY,
+                                                  admission_date__lte=start + _days(20))[:30])
         if probationers:
             cls2 = training.class_create(actor=None, unit=g, programme=new_member,
                                          name=f"Lớp lý luận chính trị cho đảng viên mới {g.name}",

@@ -4,11 +4,13 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangvu.audit.models import AuditEntry
 from dangvu.audit.services import audit_record
 from dangvu.orgs.models import Candidate, Member, OrgUnit
+from dangvu.orgs.placements import check_belonged
 from dangvu.training.models import (
     ClassAttendance,
     ClassSession,
@@ -58,6 +60,9 @@ def enrol(*, actor, training_class: TrainingClass, members=(), candidates=()) ->
     if outside:  # ids only: the caller resolved what the user may see, a name could leak the rest
         raise ValidationError(_("Not under %(unit)s: ids %(ids)s. Nobody was enrolled.")
                               % {"unit": training_class.unit.name, "ids": ", ".join(map(str, outside))})
+    last_day = min(training_class.end, timezone.localdate())
+    for member in members:  # a member of the subtree today, but also while the class ran
+        check_belonged(member, training_class.unit, min(training_class.start, last_day), last_day, field="members")
     have_m = set(training_class.enrolments.values_list("member_id", flat=True))
     have_c = set(training_class.enrolments.values_list("candidate_id", flat=True))
     rows = [Enrolment(training_class=training_class, member=m) for m in members if m.pk not in have_m]
