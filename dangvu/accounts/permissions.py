@@ -89,11 +89,43 @@ class UserScope:
     def keys_at(self, path: str) -> frozenset:
         if self.is_superuser:
             return FULL_KEYS
+        keys = self._granted_at(path)
+        return keys if keys else self._through_successors(path)
+
+    def _granted_at(self, path: str) -> frozenset:
         keys: set[str] = set()
         for g in self.grants:
             if path.startswith(g.path):
                 keys |= g.keys
         return frozenset(keys)
+
+    def _through_successors(self, path: str) -> frozenset:
+        """A unit closed by a merge or split (or a unit under it) is read by those who hold
+        read keys over a unit that took it over, directly or through later reorganisations:
+        its history stays readable after its page left their subtree. Writing stays closed."""
+        if not self.grants:
+            return frozenset()
+        found = getattr(self, "_inherited", None)
+        if found is None:
+            found = self._inherited = {}
+        if path not in found:
+            from dangvu.orgs.models import OrgUnit, UnitSuccession
+
+            keys: set[str] = set()
+            frontier = [path[:n] for n in range(OrgUnit.steplen, len(path) + 1, OrgUnit.steplen)]
+            seen = set(frontier)
+            for _depth in range(8):  # a chain of reorganisations; more is not a real history
+                successors = set(UnitSuccession.objects.filter(predecessor__path__in=frontier,
+                                                               predecessor__valid_to__isnull=False)
+                                 .values_list("successor__path", flat=True)) - seen
+                if not successors:
+                    break
+                for successor in successors:
+                    keys |= self._granted_at(successor)
+                seen |= successors
+                frontier = list(successors)
+            found[path] = frozenset(keys) & READ_KEYS
+        return found[path]
 
     def can(self, key: str, path: str) -> bool:
         return key in self.keys_at(path)

@@ -204,3 +204,25 @@ def test_no_reorganisation_after_a_period_changes_its_figures(recorded, steps):
             raise _Undo
     except _Undo:
         pass
+
+
+def test_a_merged_units_history_is_read_by_those_who_hold_its_successor(org, client):
+    from django.contrib.auth import get_user_model
+
+    from dangvu.accounts.models import Team
+    from dangvu.accounts.permissions import FULL_KEYS
+
+    merged = services.unit_merge(actor=None, units=[org.A, org.B], name="Chi bộ thôn Nà Ngoa - Bản Mới", code="AB",
+                                 on_date=D(2026, 7, 1))
+    officer = get_user_model().objects.create_user(username="newcell", password="x")
+    Team.objects.create(name="Chi ủy", unit=merged, permissions=sorted(FULL_KEYS)).users.add(officer)
+    client.force_login(officer)
+    page = client.get(f"/units/{org.A.pk}/")
+    assert page.status_code == 200 and "Chi bộ thôn Nà Ngoa" in page.content.decode()
+    figures = client.get(f"/units/{org.A.pk}/figures/?year=2025")
+    assert figures.status_code == 200
+    assert client.get(f"/api/units/{org.A.pk}/figures?from=2025-01-01&to=2025-12-31").json()[
+        "figures"]["members.total"]["value"] == 3  # sec, mem, other: A on 31/12/2025
+    body = {"full_name": "Đỗ Thị Giang", "date_of_birth": "1992-04-05", "sex": "nu", "admission_date": "2015-06-07"}
+    assert client.post(f"/api/units/{org.A.pk}/members", body, content_type="application/json").status_code == 403
+    assert client.get(f"/units/{org.G.pk}/").status_code == 404  # the commune above stays out of reach
