@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "dangvu.jobs",  # before django_tasks_db: its db_worker recovers lost jobs first
     "django_tasks_db",
     "dangvu.accounts",
     "dangvu.audit",
@@ -196,8 +197,10 @@ SILENCED_SYSTEM_CHECKS = [
 if not EMAIL_CONFIGURED:  # no e-mail server given: reminders are printed, which is what is meant
     SILENCED_SYSTEM_CHECKS.append("mail.E001")
 
-# Long work (imports, copy checks): a running job's worker writes a heartbeat every
-# JOB_HEARTBEAT_SECONDS; after JOB_STALE_SECONDS without one the job is recovered.
+# Long work (imports, copy checks, report builds) runs as jobs (dangvu/jobs): a running job's
+# worker writes a heartbeat into the job's row every JOB_HEARTBEAT_SECONDS; after
+# JOB_STALE_SECONDS without one, `dangvu recover_jobs` (cron, and the worker when it starts)
+# queues it again or marks it failed.
 JOB_HEARTBEAT_SECONDS = float(os.getenv("JOB_HEARTBEAT_SECONDS", "10"))
 JOB_STALE_SECONDS = float(os.getenv("JOB_STALE_SECONDS", "120"))
 

@@ -17,6 +17,7 @@ from dangvu.essays.services import MAX_ESSAY_CHARS
 from dangvu.lib.api import Id, InSchema, Paginated
 from dangvu.orgs.access import get_member_for_user
 from dangvu.study.access import get_campaign_for_user
+from dangvu.study.services import eligible_members
 
 router = Router(tags=["essays"])
 
@@ -70,7 +71,7 @@ class ScanOut(Schema):
 @paginate(Paginated)
 def list_essays(request, campaign_id: Id, status: EssayStatus | None = None):
     campaign, root = get_campaign_for_user(request, campaign_id)
-    essays = Essay.objects.filter(campaign=campaign, member__unit__path__startswith=root.path).select_related("member")
+    essays = Essay.objects.filter(campaign=campaign, member__in=eligible_members(campaign, root)).select_related("member")
     if status:
         essays = essays.filter(status=status)
     return essays.order_by("member__sort_key", "pk")

@@ -7,4 +7,4 @@ class EssaysConfig(AppConfig):
     verbose_name = _("Essays and the copy check")
 
     def ready(self):
-        from dangvu.essays import measures  # noqa: F401  (registers the app's figures)
+        from dangvu.essays import measures, tasks  # noqa: F401  (register the app's figures and jobs)

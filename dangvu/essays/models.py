@@ -83,9 +83,5 @@ class IntegrityScan(models.Model):
         ordering = ["-created", "-id"]
 
     @property
-    def progress_key(self) -> str:
-        return f"scan-{self.pk}"
-
-    @property
     def running(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)

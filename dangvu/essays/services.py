@@ -14,7 +14,6 @@ from dangvu.audit.services import audit_record, diff, snapshot
 from dangvu.essays.models import Essay, EssayStatus, IntegrityScan, ReturnReason
 from dangvu.integrity.vietnamese import tokens
 from dangvu.lib.files import extract_text
-from dangvu.lib.jobs import is_stale
 from dangvu.orgs.models import Member
 from dangvu.study.models import (
     Campaign,
@@ -121,7 +120,6 @@ def essay_review(*, actor, essay: Essay, accept: bool, reason: str = "", note: s
 @transaction.atomic
 def scan_request(*, actor, campaign: Campaign, on_close: bool = False) -> IntegrityScan:
     """Queue a copy check, unless one is already waiting or running for the campaign."""
-    scans_recover_stale(campaign=campaign)
     running = campaign.scans.select_for_update().filter(status__in=[IntegrityScan.Status.QUEUED,
                                                                       IntegrityScan.Status.RUNNING]).first()
     if running is not None:
@@ -130,26 +128,11 @@ def scan_request(*, actor, campaign: Campaign, on_close: bool = False) -> Integr
             running.save(update_fields=["on_close"])
         return running
     scan = IntegrityScan.objects.create(campaign=campaign, requested_by=acting_user(actor), on_close=on_close)
-    from dangvu.essays.tasks import run_scan
+    from dangvu.essays.tasks import SCAN
+    from dangvu.jobs import runner
 
-    transaction.on_commit(lambda: run_scan.enqueue(scan.pk))
+    runner.enqueue(SCAN, scan.pk, user=acting_user(actor))
     return scan
-
-
-def scans_recover_stale(*, campaign: Campaign | None = None) -> int:
-    """Mark failed the running copy checks whose worker stopped beating (killed, out of
-    memory): the essays were only read, so nothing else needs undoing, and the next
-    request starts a new check."""
-    running = IntegrityScan.objects.filter(status=IntegrityScan.Status.RUNNING)
-    if campaign is not None:
-        running = running.filter(campaign=campaign)
-    stale = [s.pk for s in running if is_stale(s.progress_key)]
-    if not stale:
-        return 0
-    return IntegrityScan.objects.filter(pk__in=stale, status=IntegrityScan.Status.RUNNING).update(
-        status=IntegrityScan.Status.FAILED, finished=timezone.now(),
-        error=_("The worker doing this check stopped (it was killed or the server restarted). "
-                "Nothing was changed; start the check again."))
 
 
 def scan_closed_campaigns(today: datetime.date) -> list[IntegrityScan]:

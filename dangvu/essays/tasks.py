@@ -1,37 +1,46 @@
-"""Background work for study: the copy check. Thin: ids in, services and engine called."""
+"""Background work of the copy check, run by the job runner (dangvu/jobs) as "essays.scan".
+Thin: a scan id in, the engine called."""
 
-from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangvu.essays.models import IntegrityScan
 from dangvu.essays.scanning import scan_campaign
-from dangvu.lib.jobs import beat, heartbeat
-from dangvu.lib.progress import progress_set
+from dangvu.jobs import runner
+
+SCAN = "essays.scan"
+
+
+def scan(job, progress) -> None:
+    claimed = IntegrityScan.objects.filter(pk=job.subject_id, status=IntegrityScan.Status.QUEUED).update(
+        status=IntegrityScan.Status.RUNNING)
+    if not claimed:
+        return  # finished or failed meanwhile
+    found = IntegrityScan.objects.select_related("campaign").get(pk=job.subject_id)
+    ours = IntegrityScan.objects.filter(pk=found.pk, status=IntegrityScan.Status.RUNNING)
+    try:
+        result = scan_campaign(found.campaign, lambda stage, done, total: progress(done, total, stage))
+    except Exception as exc:  # the scan is recorded as failed; the essays are untouched
+        ours.update(status=IntegrityScan.Status.FAILED, error=str(exc), finished=timezone.now())
+        raise
+    ours.update(status=IntegrityScan.Status.DONE, result=result, essays=result["essays"], finished=timezone.now())
+
+
+def scan_lost(job, again: bool) -> None:
+    """The essays were only read: the check is marked failed, with why, and the next request
+    starts a new one."""
+    IntegrityScan.objects.filter(pk=job.subject_id, status__in=[IntegrityScan.Status.QUEUED,
+                                                               IntegrityScan.Status.RUNNING]).update(
+        status=IntegrityScan.Status.FAILED, finished=timezone.now(),
+        error=_("The worker doing this check stopped (it was killed or the server restarted). "
+                "Nothing was changed; start the check again."))
+
+
+runner.register(SCAN, scan, on_lost=scan_lost, retry=False)
 
 
 @task()
 def run_scan(scan_id: int) -> None:
-    with transaction.atomic():
-        claimed = IntegrityScan.objects.filter(pk=scan_id, status=IntegrityScan.Status.QUEUED).update(
-            status=IntegrityScan.Status.RUNNING)
-        if claimed:
-            beat(IntegrityScan(pk=scan_id).progress_key)  # before anyone can see it running
-    if not claimed:
-        return
-    scan = IntegrityScan.objects.select_related("campaign").get(pk=scan_id)
-
-    def progress(stage, done, total):
-        progress_set(scan.progress_key, done=done, total=total, stage=stage)
-
-    with heartbeat(scan.progress_key):
-        try:
-            result = scan_campaign(scan.campaign, progress)
-        except Exception as exc:  # the scan is recorded as failed; the essays are untouched
-            scan.status, scan.error = IntegrityScan.Status.FAILED, str(exc)
-        else:
-            scan.status, scan.result, scan.essays = IntegrityScan.Status.DONE, result, result["essays"]
-        scan.finished = timezone.now()
-        # only a scan still ours: one recovered as stale meanwhile stays failed
-        IntegrityScan.objects.filter(pk=scan.pk, status=IntegrityScan.Status.RUNNING).update(
-            status=scan.status, result=scan.result, essays=scan.essays, error=scan.error, finished=scan.finished)
+    """Queued before the job model: runs as a job now."""
+    runner.enqueue(SCAN, scan_id)

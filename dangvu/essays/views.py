@@ -22,8 +22,9 @@ from dangvu.essays.forms import BulkUploadForm, EssaySubmitForm, ReviewForm
 from dangvu.essays.highlight import side_by_side
 from dangvu.essays.models import Essay, EssayStatus, IntegrityScan
 from dangvu.essays.notebook import essay_history
+from dangvu.essays.tasks import SCAN
+from dangvu.jobs import runner
 from dangvu.lib.forms import apply_form_errors
-from dangvu.lib.progress import progress_get
 from dangvu.lib.xlsx import xlsx_response
 from dangvu.orgs.models import OrgUnit
 from dangvu.orgs.selectors import member_search
@@ -167,11 +168,9 @@ def scan_start(request, pk):
 def scan_detail(request, pk):
     """Progress while it runs; then the flagged pairs, clusters and thin essays of the user's part."""
     scan, root = get_scan_for_user(request, pk)
-    if scan.status == IntegrityScan.Status.RUNNING and essay_services.scans_recover_stale(campaign=scan.campaign):
-        scan.refresh_from_db()  # its worker died: shown as failed, with why
     context = {"scan": scan, "campaign": scan.campaign, "root": root}
     if scan.running:
-        progress = progress_get(scan.progress_key)
+        progress = runner.progress_of(runner.latest(SCAN, scan.pk))
         context.update(progress=progress, stage=STAGES.get(progress["stage"], ""))
     else:
         context.update(_scan_findings(request, scan, root))
@@ -187,9 +186,11 @@ def _scan_findings(request, scan: IntegrityScan, root: OrgUnit) -> dict:
     for e in essays.values():
         e.readable = may_read_essay(request, e)
 
+    taking_part = services.eligible_members(scan.campaign, root).values("pk")
+    here = set(Essay.objects.filter(pk__in=essays, member_id__in=taking_part).values_list("pk", flat=True))
+
     def mine(pk):
-        e = essays.get(pk)
-        return e is not None and e.member.unit.path.startswith(root.path)
+        return pk in here
 
     # a group of more than two (six identical essays) shows once as a group: not as its n² pairs,
     # and its members not again among the thin essays
@@ -201,7 +202,7 @@ def _scan_findings(request, scan: IntegrityScan, root: OrgUnit) -> dict:
     thin = [essays[i] for i in result.get("thin", []) if mine(i) and i not in group_of]
     checked_here = scan.essays
     if root != scan.campaign.unit:  # the user's part: how many of its essays the check read
-        checked_here = Essay.objects.filter(campaign=scan.campaign, member__unit__path__startswith=root.path,
+        checked_here = Essay.objects.filter(campaign=scan.campaign, member_id__in=taking_part,
                                             submitted_at__lte=scan.finished or timezone.now()).count()
     return {"pairs": pairs, "clusters": [c for c in clusters if len(c) > 2], "thin": thin,
             "checked_here": checked_here}

@@ -27,7 +27,7 @@ KEEP_SECONDS = 24 * 3600
 changed = Signal()  # sent after the version was raised (figures/warm.py counts the top units again)
 TABLE = "figures_dataversion"
 # Written often and never counted: a write here says nothing about any figure.
-_IGNORED = re.compile(r"^(django_|figures_|audit_|reports_|accounts_|auth_|axes_|otp_|orgs_importjob$|"
+_IGNORED = re.compile(r"^(django_|figures_|jobs_|audit_|reports_|accounts_|auth_|axes_|otp_|orgs_importjob$|"
                       r"study_integrityscan$|documents_numbercounter$)")
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "TRUNCATE", "MERGE")
 _TARGET = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+"?(\w+)"?',

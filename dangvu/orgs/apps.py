@@ -8,7 +8,7 @@ class OrgsConfig(AppConfig):
 
     def ready(self):
         from dangvu.lib.measures import use_tree
-        from dangvu.orgs import measures  # noqa: F401  (registers the app's figures)
+        from dangvu.orgs import measures, tasks  # noqa: F401  (register the app's figures and jobs)
         from dangvu.orgs.placements import placed_tree
 
         use_tree(placed_tree)

@@ -3,6 +3,7 @@ problem by sheet, row and column in Vietnamese, then write all or nothing.
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from io import BytesIO
 
@@ -193,7 +194,7 @@ def _unpacked_size(content: bytes) -> int | None:
         return None
 
 
-def build_plan(content: bytes, *, root: OrgUnit, progress_job: str | None = None) -> Plan:
+def build_plan(content: bytes, *, root: OrgUnit, progress: Callable | None = None) -> Plan:
     """Read and check the whole file against the database; write nothing."""
     plan = Plan()
     file_reader = _SheetReader(plan, "", [])
@@ -220,7 +221,7 @@ def build_plan(content: bytes, *, root: OrgUnit, progress_job: str | None = None
     if unit_ws is not None:
         _read_units(plan, unit_ws, root, known, file_codes)
     if member_ws is not None:
-        _read_members(plan, member_ws, root, known, file_codes, progress_job)
+        _read_members(plan, member_ws, root, known, file_codes, progress)
     if candidate_ws is not None:
         _read_candidates(plan, candidate_ws, root, known, file_codes)
     wb.close()
@@ -324,11 +325,11 @@ def _order_units(plan: Plan, r: _SheetReader) -> None:
     plan.units = ordered
 
 
-def _read_members(plan, ws, root, known, file_codes, progress_job) -> None:
+def _read_members(plan, ws, root, known, file_codes, progress) -> None:
     r = _SheetReader(plan, MEMBER_SHEET, MEMBER_COLUMNS, Member)
     t = lambda attr: _title(MEMBER_COLUMNS, attr)  # noqa: E731
     rows = list(r.rows(ws))
-    reporter = Reporter(progress_job, len(rows), stage="validate") if progress_job else None
+    reporter = Reporter(progress, len(rows), stage="validate") if progress else None
     existing_people = set(Member.objects.filter(unit__path__startswith=root.path)
                           .values_list("name_key", "date_of_birth"))
     existing_cards = set(Member.objects.exclude(card_number=None).values_list("card_number", flat=True))
@@ -370,12 +371,12 @@ def _read_members(plan, ws, root, known, file_codes, progress_job) -> None:
 
 
 @transaction.atomic
-def apply_plan(plan: Plan, *, root: OrgUnit, actor, progress_job: str = "",
+def apply_plan(plan: Plan, *, root: OrgUnit, actor, progress: Callable | None = None,
                file_name: str = "", bar=None) -> dict:
     """Write a checked plan. Any failure rolls back everything."""
     if plan.errors:
         raise ValueError("plan has errors")
-    reporter = Reporter(progress_job, len(plan.units) + len(plan.members) + len(plan.candidates), stage="apply",
+    reporter = Reporter(progress, len(plan.units) + len(plan.members) + len(plan.candidates), stage="apply",
                         bar=bar)
     units = {u.code: u for u in OrgUnit.objects.filter(path__startswith=root.path, valid_to__isnull=True)}
     for row in plan.units:

@@ -327,9 +327,5 @@ class ImportJob(models.Model):
         ordering = ["-created"]
 
     @property
-    def progress_key(self) -> str:
-        return f"import-{self.pk}"
-
-    @property
     def running(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.VALIDATING, self.Status.APPLYING)

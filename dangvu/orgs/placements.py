@@ -17,13 +17,17 @@ from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, Max, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Concat, Length, Substr
+from django.db.models.functions import Coalesce, Concat, Length, Substr
 from django.utils.translation import gettext as _
 
 from dangvu.lib import rollup
 from dangvu.orgs.models import OrgUnit, UnitPlacement
 
 STEP = OrgUnit.steplen
+# A unit's first placement reaches back to this day, not to its founding date: `valid_from` is
+# often the day the unit was entered or the 2025 reorganisation, while the history of its
+# members goes back decades. Before its first reorganisation a unit stood where it was entered.
+EARLIEST = datetime.date(1930, 2, 3)
 
 
 # --- paths ---------------------------------------------------------------------------------
@@ -62,7 +66,7 @@ def create_node(parent: OrgUnit | None, values: dict) -> OrgUnit:
     if parent is not None:
         OrgUnit.objects.filter(pk=parent.pk).update(numchild=F("numchild") + 1)
     UnitPlacement.objects.create(unit=unit, path=path, parent=parent, kind=unit.kind,
-                                 has_committee=unit.has_committee, start=unit.valid_from)
+                                 has_committee=unit.has_committee, start=EARLIEST)
     return unit
 
 
@@ -72,7 +76,7 @@ def place_new(units) -> None:
     ids = dict(OrgUnit.objects.filter(path__in={u.path[:-STEP] for u in units}).values_list("path", "pk"))
     UnitPlacement.objects.bulk_create(
         (UnitPlacement(unit=u, path=u.path, parent_id=ids.get(u.path[:-STEP]), kind=u.kind,
-                       has_committee=u.has_committee, start=u.valid_from,
+                       has_committee=u.has_committee, start=EARLIEST,
                        end=u.valid_to + datetime.timedelta(days=1) if u.valid_to else None)
          for u in units), batch_size=2000)
 
@@ -97,38 +101,41 @@ def move_node(unit: OrgUnit, parent: OrgUnit, on_date: datetime.date) -> OrgUnit
 def replace(units, on_date: datetime.date, parents: dict[int, int] | None = None) -> None:
     """Close the open placements of `units` the day before `on_date` and open ones that
     describe the units as they are now (path, parent, kind, chi ủy) from `on_date`. A
-    placement opened on that very day is corrected in place (nothing happened under it)."""
+    placement opened on that very day is corrected in place (nothing happened under it).
+    A fixed number of queries however many units move (a district's thousands of cells)."""
     units = list(units)
     open_ones = {pl.unit_id: pl for pl in UnitPlacement.objects.filter(unit__in=units, end__isnull=True)}
-    parent_of = dict(parents or {})
-    for unit in units:
-        if unit.pk not in parent_of:
-            above = unit.path[:-STEP]
-            parent_of[unit.pk] = (OrgUnit.objects.filter(path=above).values_list("pk", flat=True).first()
-                                  if above else None)
-    opened = []
+    parent_ids = dict(OrgUnit.objects.filter(path__in={u.path[:-STEP] for u in units}).values_list("path", "pk"))
+    parent_of = {u.pk: parent_ids.get(u.path[:-STEP]) for u in units} | dict(parents or {})
+    closing, opened, corrected = [], [], []
     for unit in units:
         now = dict(path=unit.path, parent_id=parent_of[unit.pk], kind=unit.kind, has_committee=unit.has_committee)
         current = open_ones.get(unit.pk)
         if current is not None and all(getattr(current, k) == v for k, v in now.items()):
             continue
         if current is not None and current.start >= on_date:
-            UnitPlacement.objects.filter(pk=current.pk).update(**now)
+            for key, value in now.items():
+                setattr(current, key, value)
+            corrected.append(current)
             continue
         if current is not None:
-            UnitPlacement.objects.filter(pk=current.pk).update(end=on_date)
+            closing.append(current.pk)
         opened.append(UnitPlacement(unit=unit, start=on_date, **now))
-    UnitPlacement.objects.bulk_create(opened)
+    UnitPlacement.objects.filter(pk__in=closing).update(end=on_date)
+    UnitPlacement.objects.bulk_update(corrected, ["path", "parent_id", "kind", "has_committee"], batch_size=1000)
+    UnitPlacement.objects.bulk_create(opened, batch_size=1000)
 
 
-def refound(unit: OrgUnit) -> None:
-    """A corrected founding date moves the start of the unit's first placement."""
-    first = UnitPlacement.objects.filter(unit=unit).order_by("start").first()
-    if first is not None and first.start != unit.valid_from:
-        if first.end is not None and unit.valid_from >= first.end:
-            raise ValidationError({"valid_from": _("The founding date must come before the unit's first "
-                                                   "reorganisation (%(d)s).") % {"d": first.end.strftime("%d/%m/%Y")}})
-        UnitPlacement.objects.filter(pk=first.pk).update(start=unit.valid_from)
+def check_after_last_change(unit: OrgUnit, on_date: datetime.date) -> None:
+    """A reorganisation is recorded in order: after the last one of the unit and of every unit
+    under it (a back-dated one would rewrite where they stood since). Members admitted or moved
+    in after the date simply follow their unit (services._reorganise_spans)."""
+    units = OrgUnit.objects.filter(path__startswith=unit.path).values("pk")
+    last = UnitPlacement.objects.filter(unit__in=units).aggregate(m=Max("start"))["m"]
+    if last is not None and on_date <= last:
+        raise ValidationError({"date": _("“%(name)s” or a unit under it was reorganised on %(d)s: a later "
+                                         "reorganisation is dated after that.")
+                               % {"name": unit.name, "d": last.strftime("%d/%m/%Y")}})
 
 
 def follow_end(unit: OrgUnit) -> None:
@@ -153,17 +160,63 @@ def children_during(unit: OrgUnit, start: datetime.date, end: datetime.date) -> 
     merged away shows for its past years, a cell moved in only from the day it came."""
     ids = (UnitPlacement.objects.filter(parent=unit, start__lte=end).filter(Q(end__isnull=True) | Q(end__gt=start))
            .values("unit_id"))
-    return list(OrgUnit.objects.filter(pk__in=ids).order_by("path"))
+    return list(OrgUnit.objects.filter(pk__in=ids).filter(existed(start, end)).order_by("path"))
+
+
+def existed(start: datetime.date, end: datetime.date, field: str = "") -> Q:
+    """Units founded by `end` and not dissolved before `start`."""
+    return (Q(**{f"{field}valid_from__lte": end})
+            & (Q(**{f"{field}valid_to__isnull": True}) | Q(**{f"{field}valid_to__gte": start})))
+
+
+def branches_on(root: OrgUnit, day: datetime.date) -> dict[int, int]:
+    """{unit id: id of the unit directly under `root` it stood under on `day`} for the units
+    under root that day (a unit directly under root is its own branch)."""
+    rows = list(UnitPlacement.objects.filter(under(root, "path"), valid_on(day)).values_list("unit_id", "path"))
+    top = {p for p in epochs(root) if any(path.startswith(p) for _u, path in rows)}
+    unit_of = dict((path, unit_id) for unit_id, path in rows)
+    out = {}
+    for unit_id, path in rows:
+        for p in top:
+            if path.startswith(p) and len(path) > len(p):
+                branch = unit_of.get(path[:len(p) + STEP])
+                if branch is not None:
+                    out[unit_id] = branch
+    return out
+
+
+def units_ever_above(unit: OrgUnit):
+    """A subquery: the ids of units that were above `unit` (or were it) at some time."""
+    above = {path[:n] for path in epochs(unit) for n in range(STEP, len(path) + 1, STEP)}
+    return UnitPlacement.objects.filter(path__in=above).values("unit_id")
 
 
 def units_on(unit: OrgUnit, day: datetime.date, **placement_filters) -> list[tuple[int, str, bool]]:
     """(id, today's path, chi ủy then) of the units under `unit` as the tree stood on `day`,
     with the kind and chi ủy they had that day (`placement_filters`: kind=…, has_committee=…)."""
-    return list(UnitPlacement.objects.filter(under(unit, "path"), valid_on(day), **placement_filters)
+    return list(UnitPlacement.objects.filter(under(unit, "path"), valid_on(day), existed(day, day, "unit__"),
+                                             **placement_filters)
                 .order_by("unit__path").values_list("unit_id", "unit__path", "has_committee"))
 
 
 # --- where facts stood ----------------------------------------------------------------------
+
+def paths_of_units(unit_ids) -> dict[int, list[str]]:
+    """Every path each of these units has had, in one query."""
+    found: dict[int, list[str]] = {pk: [] for pk in unit_ids}
+    for unit_id, path in UnitPlacement.objects.filter(unit_id__in=list(found)).values_list("unit_id", "path"):
+        found[unit_id].append(path)
+    return found
+
+
+def paths_during(unit_ids, start: datetime.date, end: datetime.date) -> dict[int, list[str]]:
+    """The paths these units had at some time from `start` to `end`, in one query."""
+    found: dict[int, list[str]] = {pk: [] for pk in unit_ids}
+    for unit_id, path in (UnitPlacement.objects.filter(unit_id__in=list(found), start__lte=end)
+                          .filter(Q(end__isnull=True) | Q(end__gt=start)).values_list("unit_id", "path")):
+        found[unit_id].append(path)
+    return found
+
 
 def epochs(unit: OrgUnit) -> list[str]:
     """Every path the unit has had (most units: one)."""
@@ -221,8 +274,10 @@ def belonged(member, unit: OrgUnit, start: datetime.date, end: datetime.date) ->
     `start` to `end`: the test every fact recorded about a member passes."""
     from dangvu.orgs.models import MemberSpan
 
+    # the placement overlaps the days asked and the stretch itself: all three share a day
     placed_then = (UnitPlacement.objects.filter(under(unit, "path"), unit=OuterRef("unit"), start__lte=end)
-                   .filter(Q(end__isnull=True) | Q(end__gt=start)))
+                   .filter(Q(end__isnull=True) | (Q(end__gt=start) & Q(end__gt=OuterRef("start"))))
+                   .filter(start__lt=Coalesce(OuterRef("end"), Value(datetime.date.max))))
     return (MemberSpan.objects.filter(member=member, start__lte=end).filter(Q(end__isnull=True) | Q(end__gt=start))
             .exclude(end=F("start")).filter(Exists(placed_then)).exists())
 

@@ -78,8 +78,6 @@ def unit_update(*, actor, unit: OrgUnit, on_date: datetime.date | None = None, *
         setattr(unit, key, value)
     unit.full_clean(exclude=["path", "depth", "numchild"])
     unit.save()
-    if "valid_from" in values:
-        placements.refound(unit)
     if "valid_to" in values:
         placements.follow_end(unit)
     if unit.valid_to is None:
@@ -153,6 +151,7 @@ def unit_move(*, actor, unit: OrgUnit, parent: OrgUnit, on_date: datetime.date) 
     if unit.path[:-OrgUnit.steplen] == parent.path:
         raise ValidationError({"parent_id": _("The unit is already directly under this unit.")})
     _check_date(unit, on_date)
+    placements.check_after_last_change(unit, on_date)
     if on_date <= parent.valid_from:
         raise ValidationError({"date": _("The effective date must be after “%(name)s” was founded (%(d)s).")
                                % {"name": parent.name, "d": parent.valid_from.strftime("%d/%m/%Y")}})
@@ -170,6 +169,7 @@ def _check_open(units, on_date) -> None:
         if unit.valid_to is not None:
             raise ValidationError(_("Unit “%(name)s” has been dissolved or merged.") % {"name": unit.name})
         _check_date(unit, on_date)
+        placements.check_after_last_change(unit, on_date)
 
 
 @transaction.atomic
@@ -490,57 +490,26 @@ def role_end(*, actor, unit_role: UnitRole, end: datetime.date) -> UnitRole:
 @transaction.atomic
 def import_job_create(*, actor, unit: OrgUnit, file_name: str, content: bytes) -> ImportJob:
     """An uploaded file, queued to be checked (nothing is written until it is applied)."""
-    from dangvu.orgs.tasks import validate_import
+    from dangvu.jobs import runner
+    from dangvu.orgs.tasks import CHECK
 
     job = ImportJob.objects.create(unit=unit, user=actor, file_name=file_name[:200], content=content)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=job, unit_path=unit.path,
                  changes={"file_name": [None, job.file_name]})
-    transaction.on_commit(lambda: validate_import.enqueue(job.pk))
+    runner.enqueue(CHECK, job.pk, user=actor)
     return job
 
 
 @transaction.atomic
 def import_job_apply(*, actor, job: ImportJob) -> None:
     """Queue a checked file to be written; only a valid one, once."""
-    from dangvu.orgs.tasks import apply_import
+    from dangvu.jobs import runner
+    from dangvu.orgs.tasks import APPLY
 
-    import_jobs_recover_stale(unit=job.unit)
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.VALID).update(
         status=ImportJob.Status.APPLYING)
     if not updated:
         raise ValidationError(_("This file is not valid yet, or has already been imported."))
-    from dangvu.lib.jobs import beat
-
-    beat(job.progress_key)  # waiting for a worker counts as alive until JOB_STALE_SECONDS pass
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=job, unit_path=job.unit.path,
                  changes={"status": [ImportJob.Status.VALID, ImportJob.Status.APPLYING]})
-    transaction.on_commit(lambda: apply_import.enqueue(job.pk))
-
-
-def import_jobs_recover_stale(*, unit: OrgUnit | None = None) -> int:
-    """Jobs whose worker stopped beating: a check is queued again (it writes nothing); an
-    import that was being written rolled back with its worker, so the file goes back to
-    valid, to be applied again, with a note saying what happened."""
-    from dangvu.lib.jobs import is_stale
-    from dangvu.orgs.tasks import validate_import
-
-    running = ImportJob.objects.defer("content").filter(
-        status__in=[ImportJob.Status.VALIDATING, ImportJob.Status.APPLYING])
-    if unit is not None:
-        running = running.filter(unit=unit)
-    recovered = 0
-    for job in running:
-        if not is_stale(job.progress_key):
-            continue
-        if job.status == ImportJob.Status.VALIDATING:
-            done = ImportJob.objects.filter(pk=job.pk, status=job.status).update(status=ImportJob.Status.QUEUED)
-            if done:
-                transaction.on_commit(lambda pk=job.pk: validate_import.enqueue(pk))
-        else:
-            note = {"sheet": "", "row": 0, "column": "", "message": _(
-                "The worker writing this import stopped (it was killed or the server restarted). "
-                "Nothing was written; apply the file again.")}
-            done = ImportJob.objects.filter(pk=job.pk, status=job.status).update(
-                status=ImportJob.Status.VALID, errors=[note])
-        recovered += done
-    return recovered
+    runner.enqueue(APPLY, job.pk, user=actor)

@@ -1,4 +1,6 @@
-"""Background work: thin, takes ids, calls services, re-checks scope."""
+"""Background work of imports, run by the job runner (dangvu/jobs): checking an uploaded file
+("orgs.import_check") and writing a checked one ("orgs.import_apply"). Thin: an id in, the
+import module called, the rights re-checked."""
 
 from django.contrib.auth import get_user_model
 from django.tasks import task
@@ -6,60 +8,87 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangvu.accounts.permissions import MEMBERS_IMPORT, UserScope
-from dangvu.lib.jobs import heartbeat
+from dangvu.jobs import runner
 from dangvu.orgs import imports
 from dangvu.orgs.models import ImportJob
 
+CHECK, APPLY = "orgs.import_check", "orgs.import_apply"
 
-def _job(job_id: int) -> ImportJob | None:
-    job = ImportJob.objects.select_related("unit", "user").filter(pk=job_id).first()
-    if job is None or job.user is None:
+
+def _note(message: str) -> list[dict]:
+    return [{"sheet": "", "row": 0, "column": "", "message": message}]
+
+
+def _import(job) -> ImportJob | None:
+    """The import of the job, when its uploader may still import into its unit."""
+    found = ImportJob.objects.select_related("unit", "user").filter(pk=job.subject_id).first()
+    if found is None or found.user is None:
         return None
     # Rights may have changed since the upload.
-    if not UserScope(get_user_model().objects.get(pk=job.user_id)).can(MEMBERS_IMPORT, job.unit.path):
-        job.status, job.finished = ImportJob.Status.FAILED, timezone.now()
-        job.errors = [{"sheet": "", "row": 0, "column": "", "message": _("You no longer have permission to import into this unit.")}]
-        job.save(update_fields=["status", "finished", "errors"])
+    if not UserScope(get_user_model().objects.get(pk=found.user_id)).can(MEMBERS_IMPORT, found.unit.path):
+        ImportJob.objects.filter(pk=found.pk).update(
+            status=ImportJob.Status.FAILED, finished=timezone.now(),
+            errors=_note(_("You no longer have permission to import into this unit.")))
         return None
-    return job
+    return found
+
+
+def check(job, progress) -> None:
+    found = _import(job)
+    if found is None or not ImportJob.objects.filter(pk=found.pk, status=ImportJob.Status.QUEUED).update(
+            status=ImportJob.Status.VALIDATING):
+        return
+    plan = imports.build_plan(bytes(found.content), root=found.unit, progress=progress)
+    ImportJob.objects.filter(pk=found.pk, status=ImportJob.Status.VALIDATING).update(
+        errors=imports.errors_as_dicts(plan), summary=plan.summary(),
+        status=ImportJob.Status.INVALID if plan.errors else ImportJob.Status.VALID)
+
+
+def check_lost(job, again: bool) -> None:
+    """A check writes nothing: it is simply run again."""
+    ImportJob.objects.filter(pk=job.subject_id, status=ImportJob.Status.VALIDATING).update(
+        status=ImportJob.Status.QUEUED if again else ImportJob.Status.FAILED)
+
+
+def apply(job, progress) -> None:
+    found = _import(job)
+    if found is None or found.status != ImportJob.Status.APPLYING:
+        return
+    plan = imports.build_plan(bytes(found.content), root=found.unit)
+    if plan.errors:  # the database changed since the preview
+        found.status, found.errors = ImportJob.Status.INVALID, imports.errors_as_dicts(plan)
+    else:
+        try:
+            found.summary = imports.apply_plan(plan, root=found.unit, actor=found.user, progress=progress,
+                                               file_name=found.file_name)
+            found.status = ImportJob.Status.DONE
+        except Exception as exc:  # nothing was written: the transaction rolled back
+            found.status = ImportJob.Status.FAILED
+            found.errors = _note(_("Writing failed and nothing was written: %(error)s") % {"error": exc})
+    found.finished = timezone.now()
+    found.save(update_fields=["status", "errors", "summary", "finished"])
+
+
+def apply_lost(job, again: bool) -> None:
+    """The import being written rolled back with its worker: the file goes back to valid, to be
+    applied again, with a note saying what happened."""
+    ImportJob.objects.filter(pk=job.subject_id, status=ImportJob.Status.APPLYING).update(
+        status=ImportJob.Status.VALID, errors=_note(_(
+            "The worker writing this import stopped (it was killed or the server restarted). "
+            "Nothing was written; apply the file again.")))
+
+
+runner.register(CHECK, check, on_lost=check_lost)
+runner.register(APPLY, apply, on_lost=apply_lost, retry=False)
 
 
 @task()
 def validate_import(job_id: int) -> None:
-    job = _job(job_id)
-    if job is None:
-        return
-    if not ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.QUEUED).update(
-            status=ImportJob.Status.VALIDATING):
-        return  # another worker has it
-    with heartbeat(job.progress_key):
-        plan = imports.build_plan(bytes(job.content), root=job.unit, progress_job=job.progress_key)
-        job.errors = imports.errors_as_dicts(plan)
-        job.summary = plan.summary()
-        job.status = ImportJob.Status.INVALID if plan.errors else ImportJob.Status.VALID
-        job.save(update_fields=["errors", "summary", "status"])
+    """Queued before the job model: runs as a job now."""
+    runner.enqueue(CHECK, job_id)
 
 
 @task()
 def apply_import(job_id: int) -> None:
-    job = _job(job_id)
-    if job is None or job.status != ImportJob.Status.APPLYING:
-        return
-    with heartbeat(job.progress_key):
-        _apply(job)
-
-
-def _apply(job: ImportJob) -> None:
-    plan = imports.build_plan(bytes(job.content), root=job.unit)
-    if plan.errors:  # the database changed since the preview
-        job.status, job.errors = ImportJob.Status.INVALID, imports.errors_as_dicts(plan)
-    else:
-        try:
-            job.summary = imports.apply_plan(plan, root=job.unit, actor=job.user,
-                                             progress_job=job.progress_key, file_name=job.file_name)
-            job.status = ImportJob.Status.DONE
-        except Exception as exc:  # nothing was written: the transaction rolled back
-            job.status = ImportJob.Status.FAILED
-            job.errors = [{"sheet": "", "row": 0, "column": "", "message": _("Writing failed and nothing was written: %(error)s") % {"error": exc}}]
-    job.finished = timezone.now()
-    job.save(update_fields=["status", "errors", "summary", "finished"])
+    """Queued before the job model: runs as a job now."""
+    runner.enqueue(APPLY, job_id)

@@ -23,14 +23,15 @@ from dangvu.accounts.permissions import (
     scope_for,
 )
 from dangvu.audit.services import audit_for
+from dangvu.jobs import runner
 from dangvu.lib.forms import apply_form_errors
-from dangvu.lib.progress import progress_get
 from dangvu.lib.xlsx import XLSX_TYPE, xlsx_response
 from dangvu.orgs import imports, services
 from dangvu.orgs.access import get_import_job_for_user, get_member_for_user, get_unit_for_user
 from dangvu.orgs.forms import ImportUploadForm, MemberForm
 from dangvu.orgs.models import Candidate, ImportJob, Member, OrgUnit, UnitRole
 from dangvu.orgs.selectors import member_search, members_in_subtree, unit_overview
+from dangvu.orgs.tasks import APPLY, CHECK
 
 PAGE_SIZE = 50
 
@@ -209,9 +210,7 @@ def import_start(request, pk):
 
 def import_job(request, pk):
     job = get_import_job_for_user(request, pk)
-    if job.running and services.import_jobs_recover_stale(unit=job.unit):
-        job.refresh_from_db()  # its worker died: requeued, or back to valid with a note
-    context = {"job": job, "unit": job.unit, "progress": progress_get(job.progress_key),
+    context = {"job": job, "unit": job.unit, "progress": runner.progress_of(runner.latest([CHECK, APPLY], job.pk)),
                "breadcrumbs": breadcrumbs(request, job.unit) + [job.unit]}
     if request.headers.get("HX-Request"):
         return render(request, "orgs/_import_status.html", context)

@@ -72,10 +72,7 @@ def _out(report: Report) -> dict:
 
 @router.get("/reports/{report_id}", response=ReportOut, by_alias=True)
 def get_report(request, report_id: Id):
-    report = get_report_for_user(request, report_id)
-    if report.status == Report.Status.BUILDING:
-        services.reports_recover_stale(unit=report.unit)
-    return _out(report)
+    return _out(get_report_for_user(request, report_id))
 
 
 def file_response(data: bytes, name: str, content_type: str) -> HttpResponse:

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "dangvu.reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        from dangvu.reports import tasks  # noqa: F401  (registers the app's jobs)

@@ -106,10 +106,6 @@ class Report(models.Model):
         return f"{self.unit} · {self.start:%d/%m/%Y}–{self.end:%d/%m/%Y}"
 
     @property
-    def progress_key(self) -> str:
-        return f"report-{self.pk}"
-
-    @property
     def period(self):
         from dangvu.lib.periods import Period
 

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from dangvu.audit.models import AuditEntry
 from dangvu.audit.services import audit_record
 from dangvu.lib import measures
-from dangvu.lib.jobs import beat, is_stale
 from dangvu.lib.periods import Period, possible_year
 from dangvu.orgs.models import OrgUnit
 from dangvu.reports import default_template
@@ -137,10 +136,10 @@ def report_create(*, actor, unit: OrgUnit, start: datetime.date, end: datetime.d
 
 
 def _queue_build(report: Report) -> None:
-    from dangvu.reports.tasks import build_report
+    from dangvu.jobs import runner
+    from dangvu.reports.tasks import BUILD
 
-    beat(report.progress_key)  # waiting for a worker counts as alive until JOB_STALE_SECONDS pass
-    transaction.on_commit(lambda: build_report.enqueue(report.pk))
+    runner.enqueue(BUILD, report.pk, user=report.created_by)
 
 
 @transaction.atomic
@@ -272,23 +271,6 @@ def report_correct(*, actor, report: Report) -> Report:
                  changes={"replaces": [None, report.document.reference if report.document_id else str(report.pk)]})
     _queue_build(correction)
     return correction
-
-
-def reports_recover_stale(*, unit: OrgUnit | None = None) -> int:
-    """Builds whose worker stopped beating are queued again (a build writes nothing until it
-    has everything, so running it twice is harmless)."""
-    from dangvu.reports.tasks import build_report
-
-    building = Report.objects.filter(status=Report.Status.BUILDING)
-    if unit is not None:
-        building = building.filter(unit=unit)
-    recovered = 0
-    for report in building.only("pk"):
-        if is_stale(report.progress_key):
-            beat(report.progress_key)
-            transaction.on_commit(lambda pk=report.pk: build_report.enqueue(pk))
-            recovered += 1
-    return recovered
 
 
 def _user(actor):

@@ -1,29 +1,41 @@
-"""Background work for reports: building one. Thin: an id in, the service called."""
+"""Background work for reports, run by the job runner (dangvu/jobs): building one
+("reports.build"). Thin: a report id in, the service called."""
 
-from django.db import transaction
 from django.tasks import task
 
-from dangvu.lib.jobs import heartbeat
-from dangvu.lib.progress import progress_set
+from dangvu.jobs import runner
 from dangvu.reports.models import Report
 
+BUILD = "reports.build"
 
-@task()
-def build_report(report_id: int) -> None:
+
+def build(job, progress) -> None:
     report = Report.objects.select_related("unit", "template").filter(
-        pk=report_id, status=Report.Status.BUILDING).first()
+        pk=job.subject_id, status=Report.Status.BUILDING).first()
     if report is None:  # built meanwhile, or no longer wanted
         return
     from dangvu.reports.services import report_build
 
-    def progress(done, total):
-        progress_set(report.progress_key, done=done, total=total, stage="figures")
+    try:
+        report_build(report, lambda done, total: progress(done, total, "figures"))
+    except Exception as exc:  # recorded on the report; the narrative text is untouched
+        Report.objects.filter(pk=report.pk, status=Report.Status.BUILDING).update(
+            status=Report.Status.FAILED, error=str(exc)[:2000])
+        raise
 
-    with heartbeat(report.progress_key):
-        try:
-            report_build(report, progress)
-        except Exception as exc:  # recorded on the report; the narrative text is untouched
-            with transaction.atomic():
-                Report.objects.filter(pk=report.pk, status=Report.Status.BUILDING).update(
-                    status=Report.Status.FAILED, error=str(exc)[:2000])
-            raise
+
+def build_lost(job, again: bool) -> None:
+    """A build writes nothing until it has everything: run again, or after the last attempt
+    the report says it failed."""
+    if not again:
+        Report.objects.filter(pk=job.subject_id, status=Report.Status.BUILDING).update(
+            status=Report.Status.FAILED, error=job.error or "worker stopped")
+
+
+runner.register(BUILD, build, on_lost=build_lost)
+
+
+@task()
+def build_report(report_id: int) -> None:
+    """Queued before the job model: runs as a job now."""
+    runner.enqueue(BUILD, report_id)

@@ -10,15 +10,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangvu.accounts.permissions import DOCUMENTS_WRITE, REPORTS_READ, REPORTS_WRITE, scope_for
+from dangvu.jobs import runner
 from dangvu.lib import measures
 from dangvu.lib.forms import apply_form_errors
-from dangvu.lib.progress import progress_get
 from dangvu.orgs.access import get_unit_for_user
 from dangvu.orgs.views import breadcrumbs
 from dangvu.reports import services
 from dangvu.reports.access import get_report_for_user, get_template_for_user, templates_for_unit
 from dangvu.reports.forms import HeadForm, IssueForm, NarrativeForm, ReportForm, TemplateCopyForm
 from dangvu.reports.models import Report, SectionKind
+from dangvu.reports.tasks import BUILD
 from dangvu.reports.wording import fmt_count, fmt_percent
 
 
@@ -56,8 +57,6 @@ def unit_reports(request, pk):
 
 def report_detail(request, pk):
     report = get_report_for_user(request, pk)
-    if report.status == Report.Status.BUILDING and services.reports_recover_stale(unit=report.unit):
-        report.refresh_from_db()
     scope = scope_for(request)
     can_write = scope.can(REPORTS_WRITE, report.unit.path)
     if request.method == "POST":
@@ -135,7 +134,7 @@ def _context(request, report: Report, can_write: bool, can_issue: bool) -> dict:
         "report": report, "unit": report.unit, "can_write": can_write and report.editable,
         "can_issue": can_issue and can_write and report.status == Report.Status.DRAFT,
         "can_correct": can_write and report.status == Report.Status.ISSUED,
-        "progress": progress_get(report.progress_key), "sources": sources,
+        "progress": runner.progress_of(runner.latest(BUILD, report.pk)), "sources": sources,
         "query": f"from={report.start.isoformat()}&to={report.end.isoformat()}",
         "labels": {m.key: m for m in measures.all_measures()},
         "head_form": HeadForm(initial={**head, "recipients": "\n".join(head.get("recipients", []))}),

@@ -9,6 +9,7 @@ from django.http import Http404
 
 from dangvu.accounts.permissions import STUDY_READ, scope_for
 from dangvu.orgs.models import OrgUnit
+from dangvu.orgs.placements import paths_during
 from dangvu.study.models import Campaign, StudySession
 
 
@@ -17,15 +18,19 @@ def view_root(request, campaign: Campaign, key: str = STUDY_READ) -> OrgUnit | N
     scope = scope_for(request)
     if scope.can(key, campaign.unit.path):
         return campaign.unit
-    unit_paths = list(campaign.units.values_list("path", flat=True))
-    best = None
-    for root in scope.roots(key):
-        if not root.startswith(campaign.unit.path):
-            continue
+    roots = list(OrgUnit.objects.filter(path__in=scope.roots(key)).order_by("depth", "path"))
+    taking_part = list(campaign.units.values_list("pk", flat=True))
+    # where each stood while the campaign ran: a cell moved since still sees its old campaigns
+    paths = paths_during({campaign.unit_id, *taking_part, *(r.pk for r in roots)}, campaign.start, campaign.end)
+    organiser, units = paths[campaign.unit_id], [p for pk in taking_part for p in paths[pk]]
+    for root in roots:  # the topmost first
+        mine = paths[root.pk]
+        under_organiser = any(r.startswith(o) for r in mine for o in organiser)
         # the user's subtree must reach members taking part
-        if any(root.startswith(p) or p.startswith(root) for p in unit_paths) and (best is None or len(root) < len(best)):
-            best = root
-    return OrgUnit.objects.get(path=best) if best else None
+        reaches = any(r.startswith(u) or u.startswith(r) for r in mine for u in units)
+        if under_organiser and reaches:
+            return root
+    return None
 
 
 def get_campaign_for_user(request, pk, key: str = STUDY_READ, *, organiser: bool = False) -> tuple[Campaign, OrgUnit]:

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.accounts.permissions import STUDY_READ
@@ -70,13 +70,16 @@ def campaign_unit_paths(unit: OrgUnit, period: Period) -> dict[int, list[str]]:
     """The units taking part in each campaign reaching the unit in the period, by the paths
     they had while it ran (once per compute_all)."""
     def compute():
+        links = list(Campaign.units.through.objects.filter(campaign__in=campaigns_reaching(unit, period))
+                     .values_list("campaign_id", "orgunit_id", "campaign__start", "campaign__end"))
+        placed = defaultdict(list)
+        for unit_id, path, start, end in UnitPlacement.objects.filter(
+                unit_id__in={u for _c, u, _s, _e in links}).values_list("unit_id", "path", "start", "end"):
+            placed[unit_id].append((path, start, end))
         paths = defaultdict(list)
-        rows = (UnitPlacement.objects.filter(unit__campaigns__in=campaigns_reaching(unit, period),
-                                             start__lte=F("unit__campaigns__end"))
-                .filter(Q(end__isnull=True) | Q(end__gt=F("unit__campaigns__start")))
-                .values_list("unit__campaigns__id", "path"))
-        for c_id, path in rows:
-            paths[c_id].append(path)
+        for c_id, unit_id, c_start, c_end in links:
+            paths[c_id] += [path for path, start, end in placed[unit_id]
+                            if start <= c_end and (end is None or end > c_start)]
         return paths
     return memoised(("campaign units", unit.path, period), compute)
 
@@ -142,12 +145,15 @@ def _campaigns(unit, period):
     taking_part = campaign_unit_paths(unit, period)
     organisers = dict(Campaign.objects.filter(pk__in=[c.pk for c in campaigns])
                       .annotate(at=placed_path("unit", "start")).values_list("pk", "at"))
-    below = list(UnitPlacement.objects.filter(under(unit, "path")).values_list("path", "start", "end"))
+    below = list(UnitPlacement.objects.filter(under(unit, "path")).values_list(
+        "path", "start", "end", "unit__valid_from", "unit__valid_to"))
     reached: dict[str, set] = defaultdict(set)
     for c in campaigns:
-        for path, start, end in below:
+        for path, start, end, founded, dissolved in below:
             if start > c.end or (end is not None and end <= c.start):
-                continue
+                continue  # not placed there while it ran
+            if founded > c.end or (dissolved is not None and dissolved < c.start):
+                continue  # the unit did not exist then
             if (any(p.startswith(path) or path.startswith(p) for p in taking_part[c.pk])
                     or (organisers[c.pk] or "").startswith(path)):
                 for prefix in rollup([(path, 1)], unit.path):
@@ -185,7 +191,7 @@ _PRESENT_UNITS = """
 SELECT DISTINCT a.session_id, p.path
 FROM study_attendance a
 JOIN study_studysession s ON s.id = a.session_id
-JOIN ({places}) p ON p.campaign_id = s.campaign_id AND p.member_id = a.member_id
+JOIN ({places}) p ON p.campaign_id = s.campaign_id AND p.member_id = a.member_id AND {on_the_day}
 WHERE a.session_id IN ({sessions}) AND a.status = %s"""
 
 
@@ -197,7 +203,8 @@ def _campaigns_of(sessions) -> tuple[str, list]:
 def _units_of_members_present(sessions, unit: OrgUnit) -> list[tuple[str, int]]:
     sql, params = sessions.values("id").query.sql_with_params()
     places, place_params = participation_rule.participation_sql(_campaigns_of(sessions), unit)
-    rows = participation_rule.fetch(_PRESENT_UNITS.format(places=places, sessions=sql),
+    rows = participation_rule.fetch(_PRESENT_UNITS.format(places=places, sessions=sql,
+                                                          on_the_day=participation_rule.holds_on("s.held_on")),
                                     [*place_params, *params, AttendanceStatus.PRESENT])
     return [(path, session) for session, path in rows]
 
@@ -246,12 +253,11 @@ def _points_rows(unit, period):
 # per place by the database.
 # joined before grouping, so that a cell's count reads its members' rows, not the campaign's
 _PRESENT_AT = """
-SELECT pl.path, COUNT(*)
+SELECT p.path, COUNT(*)
 FROM study_attendance a JOIN study_studysession s ON s.id = a.session_id
-JOIN (SELECT DISTINCT campaign_id, member_id, path FROM ({places}) p0) pl
-  ON pl.campaign_id = s.campaign_id AND pl.member_id = a.member_id
+JOIN ({places}) p ON p.campaign_id = s.campaign_id AND p.member_id = a.member_id AND {on_the_day}
 WHERE a.session_id IN ({sessions}) AND a.status = %s
-GROUP BY pl.path
+GROUP BY p.path
 """
 
 
@@ -269,27 +275,11 @@ def _attendances(unit, period):
     counted_here = sessions.exclude(id__in=with_heads)
     places, place_params = participation_rule.participation_sql([c.pk for c in p.campaigns], unit)
     sql, params = counted_here.values("id").query.sql_with_params()
-    at_places = participation_rule.fetch(_PRESENT_AT.format(sessions=sql, places=places),
+    at_places = participation_rule.fetch(_PRESENT_AT.format(sessions=sql, places=places,
+                                                            on_the_day=participation_rule.holds_on("s.held_on")),
                        [*place_params, *params, AttendanceStatus.PRESENT])
     for prefix, n in rollup(((path, int(n)) for path, n in at_places), unit.path).items():
         counted[prefix] = counted.get(prefix, 0) + n
-    # a member who belonged to two cells of a commune counts in both cells but once in the
-    # commune: the roll-up above counted them once per cell at every unit above both
-    moved = {pair: paths for pair, paths in p.places.items() if len(paths) > 1}
-    if moved:
-        present = (Attendance.objects.filter(session__in=counted_here, status=AttendanceStatus.PRESENT,
-                                             member_id__in={m for _c, m in moved})
-                   .values_list("session__campaign_id", "member_id").annotate(n=Count("id")).order_by())
-        for campaign, member, n in present:
-            paths = moved.get((campaign, member))
-            if not paths:
-                continue
-            times: dict[str, int] = defaultdict(int)
-            for path in paths:
-                for prefix in rollup([(path, 1)], unit.path):
-                    times[prefix] += 1
-            for prefix, k in times.items():
-                counted[prefix] -= n * (k - 1)
     return as_values({path: n for path, n in counted.items() if n})
 
 

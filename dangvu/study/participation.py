@@ -53,7 +53,7 @@ def participation_sql(campaigns, unit: OrgUnit | None = None) -> tuple[str, list
     return _PARTICIPATION.format(campaigns=where, under=under), [*params, *under_params]
 
 
-def _on_day(day_sql: str) -> str:
+def holds_on(day_sql: str) -> str:
     """The condition that a participation row `p` holds on a day."""
     return f"p.first_day <= {day_sql} AND {day_sql} <= p.last_day AND (p.until IS NULL OR {day_sql} < p.until)"
 
@@ -75,7 +75,7 @@ def member_ids(campaign, unit: OrgUnit | None = None, on_day: datetime.date | No
     sql, params = participation_sql([campaign.pk], unit)
     day = ""
     if on_day is not None:
-        day, params = " WHERE " + _on_day("%s"), [*params, on_day, on_day, on_day]
+        day, params = " WHERE " + holds_on("%s"), [*params, on_day, on_day, on_day]
     return RawSQL(f"SELECT p.member_id FROM ({sql}) p{day}", params)
 
 
@@ -99,10 +99,9 @@ def rows_of_members(table: str, campaign_column: str, campaigns, unit: OrgUnit) 
 
 def sessions_attended(sessions_sql: tuple[str, list], unit: OrgUnit, present: str) -> RawSQL:
     """A subquery of the sessions (of `sessions_sql`) at which a member was marked present who
-    took part in its campaign under `unit` (the attendance service lets only those taking part
-    that day be marked)."""
+    took part in its campaign under `unit` on the session's day."""
     sql, params = participation_sql((f"SELECT s0.campaign_id FROM study_studysession s0 WHERE s0.id IN "
                                      f"({sessions_sql[0]})", sessions_sql[1]), unit)
     return RawSQL(f"SELECT a.session_id FROM study_attendance a JOIN study_studysession s ON s.id = a.session_id "
                   f"JOIN ({sql}) p ON p.campaign_id = s.campaign_id AND p.member_id = a.member_id "
-                  f"WHERE a.status = %s", [*params, present])
+                  f"WHERE a.status = %s AND " + holds_on("s.held_on"), [*params, present])

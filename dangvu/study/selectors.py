@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 
 from dangvu.essays.models import Essay, EssayStatus, ReturnReason
 from dangvu.orgs.models import Member, OrgUnit
+from dangvu.orgs.placements import paths_of_units
 from dangvu.study.models import Attendance, AttendanceStatus, Campaign
 
 
@@ -86,8 +87,10 @@ def campaign_rollup(campaign: Campaign, root: OrgUnit | None = None, levels: int
 def campaign_by_unit(campaign: Campaign, root: OrgUnit) -> tuple[CampaignFigures, list[tuple[OrgUnit, CampaignFigures]]]:
     """The figures of `root` and of each of its sub-units that takes part, as the campaign
     page, its Excel export and the API show them."""
+    from dangvu.orgs.placements import children_during
+
     rollup = campaign_rollup(campaign, root, levels=1)
-    children = [(c, rollup[c.path]) for c in OrgUnit.objects.get_children(root).order_by("path") if c.path in rollup]
+    children = [(c, rollup[c.path]) for c in children_during(root, campaign.start, campaign.end) if c.path in rollup]
     return rollup.get(root.path, CampaignFigures()), children
 
 
@@ -118,10 +121,14 @@ def _campaign_list_figures(campaigns: list[Campaign], unit: OrgUnit) -> list[Cam
     eligible_at: dict[int, dict[int, set]] = {}
     for path, c, m in p.pairs({c.pk for c in campaigns}):
         eligible_at.setdefault(c, {}).setdefault(m, set()).add(path)
+    # the unit's part, or the whole campaign when it is organised below: by the paths they had
+    roots = {c.pk: unit if unit.path.startswith(c.unit.path) else c.unit for c in campaigns}
+    paths_of = paths_of_units({r.pk for r in roots.values()})
     out = []
     for campaign in campaigns:
-        root = unit.path if unit.path.startswith(campaign.unit.path) else campaign.unit.path
-        members = [m for m, paths in eligible_at.get(campaign.pk, {}).items() if any(x.startswith(root) for x in paths)]
+        root_paths = paths_of[roots[campaign.pk].pk]
+        members = [m for m, paths in eligible_at.get(campaign.pk, {}).items()
+                   if any(x.startswith(r) for x in paths for r in root_paths)]
         f = CampaignFigures(eligible=len(members), attended=sum((campaign.pk, m) in attended for m in members),
                             required=len(members) if campaign.essay_required else 0)
         for m in members:

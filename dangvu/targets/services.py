@@ -13,7 +13,7 @@ from dangvu.audit.services import audit_record
 from dangvu.lib import measures
 from dangvu.lib.periods import Period, possible_year
 from dangvu.orgs.models import OrgUnit, UnitKind
-from dangvu.orgs.placements import units_on
+from dangvu.orgs.placements import branches_on, units_ever_above, units_on
 from dangvu.targets.models import Target
 
 MAX_THRESHOLDS = 10
@@ -117,16 +117,17 @@ class Attainment:
     def reached(self) -> list[UnitResult]:
         return [r for r in self.results if r.met]
 
-    def by_branch(self, root: OrgUnit) -> list[tuple[OrgUnit, "Attainment"]]:
-        """The attainment within each sub-unit of `root` that holds units concerned (a cell
-        directly under root is its own branch): for the chart by sub-unit."""
-        children = OrgUnit.objects.filter(path__startswith=root.path, depth=root.depth + 1).order_by("path")
-        branches = {c.path: (c, Attainment()) for c in children}
+    def by_branch(self, root: OrgUnit, day: datetime.date) -> list[tuple[OrgUnit, "Attainment"]]:
+        """The attainment within each sub-unit of `root`, as the tree stood on `day` (the
+        target's last day), that holds units concerned (a cell directly under root is its own
+        branch): for the chart by sub-unit."""
+        branch_of = branches_on(root, day)
+        branches = {c.pk: (c, Attainment()) for c in OrgUnit.objects.filter(pk__in=set(branch_of.values()))}
         for r in self.results:
-            branch = branches.get(r.unit.path[:len(root.path) + OrgUnit.steplen])
+            branch = branches.get(branch_of.get(r.unit.pk))
             if branch is not None:
                 branch[1].results.append(r)
-        return [b for b in branches.values() if b[1].units]
+        return sorted((b for b in branches.values() if b[1].units), key=lambda b: b[0].path)
 
 
 def units_concerned(target: Target) -> list[UnitRef]:
@@ -159,20 +160,18 @@ def attainment(target: Target) -> Attainment:
 
 
 def applies_to(target: Target, unit: OrgUnit) -> bool:
-    """Whether a target set above concerns this unit itself."""
-    return (unit.path.startswith(target.unit.path) and unit.pk != target.unit_id
-            and (not target.applies_kind or unit.kind == target.applies_kind)
-            and (target.applies_has_committee is None or unit.has_committee == target.applies_has_committee)
-            and target.threshold_for(unit) is not None)
+    """Whether a target set above concerns this unit itself, as the units stood on its last day."""
+    concerned = {ref.pk: ref for ref in units_concerned(target)}
+    ref = concerned.get(unit.pk)
+    return (ref is not None and unit.pk != target.unit_id
+            and target.threshold_for_committee(ref.has_committee) is not None)
 
 
 def targets_on(unit: OrgUnit, readable: set[str]) -> list[UnitResult]:
     """The targets committees above set for this unit, each with the unit's own value against
     its threshold (only those on figures the user may read: `readable` measure keys)."""
-    from dangvu.orgs.models import path_prefixes
-
     out = []
-    above = (Target.objects.filter(unit__path__in=path_prefixes(unit.path)).exclude(unit=unit)
+    above = (Target.objects.filter(unit__in=units_ever_above(unit)).exclude(unit=unit)
              .select_related("unit").order_by("-start", "title"))
     for target in above:
         if target.measure not in readable or not applies_to(target, unit):
@@ -180,7 +179,8 @@ def targets_on(unit: OrgUnit, readable: set[str]) -> list[UnitResult]:
         measure = measures.get(target.measure)
         table = measures.compute_all(unit, Period(target.start, target.end), [measure])[measure.key]
         value = float(measures.value_at(table, unit.path, measure).value)
-        required = target.threshold_for(unit)
+        required = target.threshold_for_committee(
+            {ref.pk: ref for ref in units_concerned(target)}[unit.pk].has_committee)
         result = UnitResult(unit, value, required, value >= required)
         result.target = target
         out.append(result)

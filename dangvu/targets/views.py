@@ -75,7 +75,7 @@ def target_detail(request, pk):
             for r in part.results))
     missed, reached = part.missed[:LISTED], part.reached[:LISTED]
     _name_parents(missed + reached)
-    branches = part.by_branch(within)
+    branches = part.by_branch(within, target.end)
     return render(request, "targets/target_detail.html", {
         "target": target, "measure": measure, "result": result, "noun": target.noun, "within": within,
         "part": part, "missed": missed, "reached": reached, "listed": LISTED, "branches": branches,
@@ -119,7 +119,7 @@ def target_chart(request, pk):
     from dangvu.lib.charts import Bars, png  # matplotlib: imported by the picture only, not the page
 
     target = get_target_for_user(request, pk)
-    branches = services.attainment(target).by_branch(target.unit)
+    branches = services.attainment(target).by_branch(target.unit, target.end)
     chart = Bars(title=f"{target.title[:80]} · {target.start:%d/%m/%Y} – {target.end:%d/%m/%Y}",
                  labels=[f"{u.name} ({a.met}/{a.units})" for u, a in branches], values=[a.rate for _u, a in branches],
                  unit="%", out_of=100)

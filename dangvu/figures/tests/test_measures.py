@@ -45,11 +45,10 @@ EXPECTED_2026 = {
     "members.died": {"P": 1, "G": 1, "A": 0, "B": 1},
     "members.removed": {"P": 0, "G": 0, "A": 0, "B": 0},
     "study.campaigns": {"P": 1, "G": 1, "A": 1, "B": 1},
-    # other was present while in A; a member counts in every cell they belonged to during the campaign
-    "study.sessions": {"P": 1, "G": 1, "A": 1, "B": 1},
-    # lượt: mem, x and other present on 10/3; other (in A then, moving to B on 15/3) counts in
-    # both cells, where he was eligible, and once in the commune
-    "study.attendances": {"P": 3, "G": 3, "A": 3, "B": 1},
+    # other was present on 10/3 while in A (he moved to B on 15/3): the session is A's, not B's
+    "study.sessions": {"P": 1, "G": 1, "A": 1, "B": 0},
+    # lượt: mem, x and other present on 10/3, each where they belonged that day
+    "study.attendances": {"P": 3, "G": 3, "A": 3, "B": 0},
     # eligible in March: A: sec, mem, other, x · B: other, out, f; y (May) and z (June) are not
     "study.participants": {"P": (3, 6), "G": (3, 6), "A": (3, 4), "B": (1, 3)},
     "study.essays_required": {"P": 6, "G": 6, "A": 4, "B": 3},  # one essay of other, asked in A and in B

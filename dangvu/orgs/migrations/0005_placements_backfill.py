@@ -7,6 +7,7 @@ import datetime
 from django.db import migrations
 
 STEP = 4
+EARLIEST = datetime.date(1930, 2, 3)  # a unit's first placement reaches back before its founding date
 
 _OVERLAP = {
     "placement": ("orgs_unitplacement", "unit_id"),
@@ -20,7 +21,7 @@ def backfill(apps, schema_editor):
     ids = dict(OrgUnit.objects.values_list("path", "id"))
     UnitPlacement.objects.bulk_create(
         (UnitPlacement(unit_id=u.id, path=u.path, parent_id=ids.get(u.path[:-STEP]), kind=u.kind,
-                       has_committee=u.has_committee, start=u.valid_from,
+                       has_committee=u.has_committee, start=EARLIEST,
                        end=u.valid_to + datetime.timedelta(days=1) if u.valid_to else None)
          for u in OrgUnit.objects.order_by("path").iterator(chunk_size=5000)),
         batch_size=2000)

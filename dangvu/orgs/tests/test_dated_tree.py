@@ -11,7 +11,7 @@ import itertools
 
 import pytest
 from django.db import IntegrityError, transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from conftest import make_member
@@ -20,6 +20,7 @@ from dangvu.lib import measures
 from dangvu.lib.periods import Period
 from dangvu.orgs import services
 from dangvu.orgs.models import ACTIVE_STATUSES, Member, MemberSpan, OrgUnit, UnitKind, UnitPlacement
+from dangvu.orgs.placements import EARLIEST
 
 D = datetime.date
 Y2024 = Period.year(2024)
@@ -79,7 +80,7 @@ def test_a_moved_path_is_never_given_to_another_unit(db):
     newcomer = _unit(g1, "Chi bộ thôn Mới", "B", UnitKind.CELL, founded=D(2025, 8, 1))
     assert newcomer.path != old_path
     assert sorted(UnitPlacement.objects.filter(unit=cell).values_list("path", "start", "end")) == [
-        (old_path, D(2015, 1, 1), D(2025, 7, 1)), (OrgUnit.objects.get(pk=cell.pk).path, D(2025, 7, 1), None)]
+        (old_path, EARLIEST, D(2025, 7, 1)), (OrgUnit.objects.get(pk=cell.pk).path, D(2025, 7, 1), None)]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -192,7 +193,9 @@ def recorded(org):
     return year
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# no shrinking: a failure names its steps, and the suite stays short
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
+          phases=[Phase.explicit, Phase.reuse, Phase.generate])
 @given(steps=st.lists(st.tuples(st.sampled_from(sorted(OPERATIONS)), st.integers(0, 20), st.integers(0, 20),
                                 st.integers(0, 20)), min_size=1, max_size=8))
 def test_no_reorganisation_after_a_period_changes_its_figures(recorded, steps):
@@ -226,3 +229,17 @@ def test_a_merged_units_history_is_read_by_those_who_hold_its_successor(org, cli
     body = {"full_name": "Đỗ Thị Giang", "date_of_birth": "1992-04-05", "sex": "nu", "admission_date": "2015-06-07"}
     assert client.post(f"/api/units/{org.A.pk}/members", body, content_type="application/json").status_code == 403
     assert client.get(f"/units/{org.G.pk}/").status_code == 404  # the commune above stays out of reach
+
+
+def test_a_reorganisation_dated_before_the_last_one_is_refused(org):
+    from django.core.exceptions import ValidationError
+
+    g2 = _unit(org.P, "Đảng bộ xã Hai", "G2", UnitKind.GRASSROOTS)
+    services.unit_move(actor=None, unit=org.A, parent=g2, on_date=D(2026, 7, 1))
+    with pytest.raises(ValidationError) as refused:
+        services.unit_move(actor=None, unit=OrgUnit.objects.get(pk=org.A.pk), parent=org.G, on_date=D(2026, 3, 1))
+    assert list(refused.value.message_dict) == ["date"]
+    with pytest.raises(ValidationError):
+        services.unit_merge(actor=None, units=[OrgUnit.objects.get(pk=org.A.pk), org.B], name="Chi bộ gộp",
+                            code="AB", on_date=D(2026, 5, 1))
+    assert UnitPlacement.objects.filter(unit=org.A).count() == 2

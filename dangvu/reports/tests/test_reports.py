@@ -292,17 +292,33 @@ def test_the_pdf_has_two_pages_with_ink(client, year, build, tmp_path):
     assert client.get(f"/reports/{report.pk}/preview-99.png").status_code == 404
 
 
-def test_a_build_whose_worker_died_is_queued_again(client, year, queued, settings):
-    """A build claimed by a worker that was killed: no heartbeat any more, so the next look
-    at the report queues it again, and the worker builds it."""
-    from django.core.cache import cache
+def test_a_build_whose_worker_died_is_queued_again_by_recovery_never_by_a_page(client, year, queued, settings):
+    """A build claimed by a worker that was killed: its heartbeat grows old; looking at the
+    report changes nothing, `dangvu recover_jobs` (cron, or a worker starting) queues it
+    again, and the worker builds it."""
+    import datetime as dt
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from dangvu.jobs import runner
+    from dangvu.jobs.models import Job
+    from dangvu.reports.tasks import BUILD
 
     report = services.report_create(actor=None, unit=year.G, start=D(2026, 1, 1), end=D(2026, 12, 31))
-    cache.delete(f"heartbeat:{report.progress_key}")  # what a killed worker leaves: no beat at all
+    job = runner.latest(BUILD, report.pk)
+    long_ago = timezone.now() - dt.timedelta(seconds=settings.JOB_STALE_SECONDS + 5)
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, attempts=1, heartbeat=long_ago)
     client.force_login(year.users["off"])
-    queued(lambda: client.get(f"/reports/{report.pk}/"))
+    assert client.get(f"/reports/{report.pk}/").status_code == 200
+    assert client.get(f"/api/reports/{report.pk}").json()["status"] == "building"
+    job.refresh_from_db()
+    assert (job.status, job.heartbeat) == (Job.Status.RUNNING, long_ago)  # pages only read
+    queued(lambda: call_command("recover_jobs", verbosity=0))
     report.refresh_from_db()
     assert report.status == Report.Status.DRAFT and report.values["current"]["members.total"][year.G.path][0] == 7
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (Job.Status.DONE, 2)
 
 
 def test_the_template_editor_reorders_drops_and_adds(client, year):

@@ -79,3 +79,18 @@ def test_an_inspection_of_a_member_is_dated_when_they_belonged(org):
                                       start=D(2009, 1, 5), end=D(2009, 1, 9), content="Đảng phí")
     assert refused.value.message_dict["subject_id"] == [
         "Lê Văn Cường không sinh hoạt tại Chi bộ thôn Nà Ngoa vào ngày 05/01/2009–09/01/2009."]
+
+
+def test_a_campaign_counts_for_the_units_taking_part_and_above_never_for_their_siblings(org):
+    from dangvu.figures.tests.scenario import unit_named
+    from dangvu.lib import measures
+    from dangvu.lib.periods import Period
+    from dangvu.orgs.models import UnitKind
+
+    h = unit_named(org.P, "Đảng bộ xã Yên Phú", "H", UnitKind.GRASSROOTS)
+    services.campaign_create(actor=None, unit=org.P, title="Chuyên đề của tỉnh cho xã Hùng An", documents=[],
+                             units=[org.G], start=D(2026, 3, 1), end=D(2026, 3, 31), essay_required=False)
+    key = "study.campaigns"
+    table = measures.compute_all(org.P, Period.year(2026), [measures.get(key)])[key]
+    counted = {u.code: measures.value_at(table, u.path, measures.get(key)).value for u in (org.P, org.G, org.A, h)}
+    assert counted == {"P": 1, "G": 1, "A": 1, "H": 0}

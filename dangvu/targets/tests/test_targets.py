@@ -136,7 +136,7 @@ def test_the_page_lists_met_and_missed_exports_and_draws_by_sub_unit(client, cel
     above = services.target_create(actor=None, unit=cells.P, title="Tỉnh", measure="study.sessions",
                                    applies_kind="cell", thresholds=[{"has_committee": None, "min": 1}],
                                    start=YEAR[0], end=YEAR[1])
-    branches = services.attainment(above).by_branch(cells.P)
+    branches = services.attainment(above).by_branch(cells.P, above.end)
     assert [(u.code, a.met, a.units) for u, a in branches] == [("G", 2, 3)]
     chart = client.get(f"/targets/{target.pk}/chart.png")
     assert chart.status_code == 200 and chart.content.startswith(b"\x89PNG")
