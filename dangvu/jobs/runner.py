@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import F, Q
 from django.tasks import task
 from django.utils import timezone
@@ -111,13 +111,16 @@ class Progress:
     def beating(self):
         """A thread beating for the work until the block ends (or the process dies)."""
         stop = threading.Event()
+        works_on = connections["default"]
 
         def run():
             try:
                 while not stop.wait(settings.JOB_HEARTBEAT_SECONDS):
                     self._write(take=True)
             finally:
-                connection.close()  # the thread's own connection
+                beats_on = connections["default"]
+                if beats_on is not works_on:  # the thread's own connection (a test may share one)
+                    beats_on.close()
 
         thread = threading.Thread(target=run, name=f"job-{self.job_id}", daemon=True)
         thread.start()

@@ -11,6 +11,9 @@ from conftest import run_worker
 from dangvu.jobs import runner
 from dangvu.jobs.models import Job
 
+# the worker closes its connection after each task: these tests commit (as the worker needs)
+pytestmark = pytest.mark.django_db(transaction=True)
+
 done_work: list[int] = []
 
 
@@ -45,7 +48,7 @@ def _queue(django_capture_on_commit_callbacks, kind, subject):
         return runner.enqueue(kind, subject)
 
 
-def test_a_job_runs_once_with_its_progress_and_result_in_its_row(db, django_capture_on_commit_callbacks):
+def test_a_job_runs_once_with_its_progress_and_result_in_its_row(django_capture_on_commit_callbacks):
     job = _queue(django_capture_on_commit_callbacks, "test.count", 41)
     run_worker()
     job.refresh_from_db()
@@ -55,7 +58,7 @@ def test_a_job_runs_once_with_its_progress_and_result_in_its_row(db, django_capt
     assert done_work == [41]
 
 
-def test_a_failure_is_recorded_with_its_message(db, django_capture_on_commit_callbacks):
+def test_a_failure_is_recorded_with_its_message(django_capture_on_commit_callbacks):
     job = _queue(django_capture_on_commit_callbacks, "test.broken", 7)
     run_worker()
     job.refresh_from_db()
@@ -68,7 +71,7 @@ def _lost(kind, subject, attempts, settings):
                               heartbeat=old)
 
 
-def test_recovery_runs_a_lost_job_again_or_fails_it_as_its_handler_says(db, settings,
+def test_recovery_runs_a_lost_job_again_or_fails_it_as_its_handler_says(settings,
                                                                           django_capture_on_commit_callbacks):
     again = _lost("test.count", 1, 1, settings)
     once = _lost("test.once", 2, 1, settings)
