@@ -33,6 +33,7 @@ lint: $(STAMP)
 
 test: $(STAMP) messages
 	$(BIN)/ruff check dangvu tests bench scripts conftest.py
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/dangvu check --fail-level WARNING
 	$(BIN)/dangvu makemigrations --check --dry-run
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS); rc=$$?; \

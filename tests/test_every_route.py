@@ -1,6 +1,7 @@
 """Every URL pattern and every API operation, found by walking the URL conf and the
 OpenAPI document, tried by six personas. A route added later without a line in
-ROUTES fails `test_every_route_has_an_expectation`, so none can be forgotten.
+ROUTES fails `test_every_route_has_an_expectation`, so none can be forgotten. ACTIONS
+adds each action of a page that does several things (each POSTed form, each ?format=).
 
 sec: secretary of cell A · off: officer of committee G above (every key) · view:
 read-only viewer of G · mem: plain member of A · out: secretary of sibling cell B ·
@@ -228,8 +229,244 @@ ROUTES = {
 PUBLIC = {"GET /api/openapi.json", "GET /api/docs"}
 
 
-def call(client, world, persona, route):
-    method, path_of, body, _expected = ROUTES[route]
+def _upload(name: str, data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data)
+
+
+def _zip(files: dict[str, str]) -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name, text in files.items():
+            z.writestr(name, text)
+    return out.getvalue()
+
+
+def _import_template() -> bytes:
+    from dangvu.orgs.imports import build_template
+
+    return build_template()
+
+
+def _member_fields(m) -> dict:
+    return {"full_name": m.full_name, "date_of_birth": str(m.date_of_birth), "sex": m.sex,
+            "admission_date": str(m.admission_date), "official_date": str(m.official_date or ""), "status": m.status}
+
+
+def _template_rows(w) -> dict:
+    """The template editor's form as the page sends it, the first section's title changed."""
+    latest = w.template.latest
+    body = {"title": latest.title, "count": len(latest.sections)}
+    for n, s in enumerate(latest.sections):
+        body.update({f"key-{n}": s.get("key", ""), f"order-{n}": n + 1, f"kind-{n}": s["kind"],
+                     f"level-{n}": s.get("level", 2), f"title-{n}": s["title"], f"text-{n}": s.get("text", ""),
+                     f"measures-{n}": " ".join(s.get("measures", []))})
+    body["title-0"] += " (sửa)"
+    return body
+
+
+def _narrative_key(w) -> str:
+    return next(s["key"] for s in w.report.sections if s["kind"] == "narrative")
+
+
+def _shipped():
+    from dangvu.reports import services as reports
+
+    return reports.shipped_template()
+
+
+def _register_for_A(w):
+    """A report of A takes a number in A's own register: A needs its symbol and a term."""
+    w.org.A = org_services.unit_update(actor=None, unit=w.org.A, symbol="CB")
+    org_services.term_create(actor=None, unit=w.org.A, name="2025-2027", congress_closed_on=datetime.date(2025, 6, 1))
+
+
+def _issue_report(w):
+    from dangvu.reports import services as reports
+
+    _register_for_A(w)
+    w.report = reports.report_issue(actor=None, report=w.report, on=TODAY)
+
+
+def _recommend(w):
+    from dangvu.inspections.services import recommendation_add
+
+    w.recommendation = recommendation_add(actor=None, inspection=w.inspection, text="Nộp đủ đảng phí",
+                                          due=TODAY + 30 * DAY)
+
+
+def _team_and_role_in_A(w):
+    from dangvu.accounts.models import Team
+
+    w.team = Team.objects.create(name="Tổ của chi bộ", unit=w.org.A, permissions=["units:read"])
+    w.role = org_services.role_assign(actor=None, unit=w.org.A, member=w.org.other_member, role="cap_uy_vien",
+                                      start=datetime.date(2025, 1, 1))
+
+
+# Each action of a page that does several things (chosen by a POSTed field or ?format=, or a
+# page that shows a form on GET and does it on POST), as "<route> <METHOD> <action>": shaped as
+# ROUTES, tried by the same personas, each on the world as it was (one persona's POST is rolled
+# back before the next tries). A redirect from a POST means it was done: an error message with
+# it fails, and so does a redirect off the site. "(…)" marks a probe: an id in the body naming
+# an object outside the page's unit.
+ACTIONS = {
+    "reports:detail POST rebuild": ("post", lambda w: f"/reports/{w.report.pk}/", {"action": "rebuild"},
+                                    "r r 403 404 404 r"),
+    "reports:detail POST narrative": ("post", lambda w: f"/reports/{w.report.pk}/", lambda w: {
+        "action": "narrative", "key": _narrative_key(w), "text": "Chi bộ đã quán triệt nghị quyết."},
+        "r r 403 404 404 r"),
+    "reports:detail POST head": ("post", lambda w: f"/reports/{w.report.pk}/", {
+        "action": "head", "above": "ĐẢNG BỘ XÃ HÙNG AN", "issuer": "CHI BỘ THÔN NÀ NGOA", "place": "Hùng An",
+        "title": "tổng kết công tác năm", "on_behalf": "T/M CHI BỘ", "signer_title": "BÍ THƯ",
+        "signer": "Trần Thị Bình", "recipients": "Đảng ủy xã\nLưu"}, "r r 403 404 404 r"),
+    "reports:detail POST issue": ("post", lambda w: f"/reports/{w.report.pk}/", {
+        "action": "issue", "issued_on": str(TODAY)}, "r r 403 404 404 r"),
+    "reports:detail POST correct": ("post", lambda w: f"/reports/{w.report.pk}/", {"action": "correct"},
+                                    "r r 403 404 404 r"),
+    "reports:detail POST (no such action)": ("post", lambda w: f"/reports/{w.report.pk}/", {"action": "drop"},
+                                             "404 404 403 404 404 r"),
+    "reports:unit_reports POST report": ("post", lambda w: f"/units/{w.org.A.pk}/reports/", lambda w: {
+        "form": "report", "year": TODAY.year - 1, "template": w.template.pk}, "r r 403 404 404 r"),
+    "reports:unit_reports POST template": ("post", lambda w: f"/units/{w.org.A.pk}/reports/", lambda w: {
+        "form": "template", "tpl-name": "Mẫu của chi bộ", "tpl-based_on": w.template.pk}, "r r 403 404 404 r"),
+    "reports:template POST save": ("post", lambda w: f"/report-templates/{w.template.pk}/", _template_rows,
+                                   "404 r 403 404 404 r"),
+    # the template that ships is read by everyone and changed by no one
+    "reports:template POST save (the shipped one)": ("post", lambda w: f"/report-templates/{_shipped().pk}/",
+                                                     _template_rows, "403 403 403 403 403 r"),
+    "inspections:unit_inspections POST inspection": ("post", lambda w: f"/units/{w.org.A.pk}/inspections/", lambda w: {
+        "form": "inspection", "kind": "inspection", "area": "dues", "subject_member": w.org.other_member.pk,
+        "content": "Đảng phí", "start": str(TODAY - 2 * DAY), "end": str(TODAY - DAY), "outcome": "good",
+        "conclusion": "Tốt"}, "r r 403 404 404 r"),
+    "inspections:unit_inspections POST plan": ("post", lambda w: f"/units/{w.org.A.pk}/inspections/", lambda w: {
+        "form": "plan", "plan-kind": "supervision", "plan-mode": "regular", "plan-area": "duties",
+        "plan-subject_member": w.org.other_member.pk, "plan-content": "Nhiệm vụ đảng viên",
+        "plan-start": str(TODAY + DAY), "plan-end": str(TODAY + 10 * DAY)}, "r r 403 404 404 r"),
+    "inspections:detail POST conclusion": ("post", lambda w: f"/inspections/{w.inspection.pk}/", {
+        "form": "conclusion", "outcome": "good", "conclusion": "Thực hiện tốt"}, "404 r 403 404 404 r"),
+    "inspections:detail POST recommendation": ("post", lambda w: f"/inspections/{w.inspection.pk}/", {
+        "form": "recommendation", "text": "Nộp đảng phí đúng hạn", "due": str(TODAY + 30 * DAY)},
+        "404 r 403 404 404 r"),
+    "inspections:detail POST attach": ("post", lambda w: f"/inspections/{w.inspection.pk}/", lambda w: {
+        "form": "attach", "document": w.doc.pk}, "404 r 403 404 404 r"),
+    "inspections:detail POST done": ("post", lambda w: f"/inspections/{w.inspection.pk}/", lambda w: {
+        "form": "done", "recommendation": w.recommendation.pk, "done_on": str(TODAY)}, "404 r 403 404 404 r"),
+    "training:class POST lesson": ("post", lambda w: f"/classes/{w.cls.pk}/", lambda w: {
+        "lesson": "1", "held_on": str(TODAY), "topic": w.cls.programme.topics.first().pk,
+        f"e{w.enrolment.pk}": "present"}, "404 r 403 404 404 r"),
+    "training:class POST enrol": ("post", lambda w: f"/classes/{w.cls.pk}/", lambda w: {
+        "enrol": "1", "member": [w.org.other_member.pk]}, "404 r 403 404 404 r"),
+    "training:class POST result": ("post", lambda w: f"/classes/{w.cls.pk}/", lambda w: {
+        "enrolment": w.enrolment.pk, "result": "completed", "score": "9", "certificate_number": "16/CN"},
+        "404 r 403 404 404 r"),
+    "training:class GET xlsx": ("get", lambda w: f"/classes/{w.cls.pk}/?format=xlsx", None, "404 200 200 404 404 r"),
+    "training:class GET certificates": ("get", lambda w: f"/classes/{w.cls.pk}/?format=certificates", None,
+                                        "404 200 200 404 404 r"),
+    "study:campaign GET xlsx": ("get", lambda w: f"/campaigns/{w.campaign.pk}/?format=xlsx", None,
+                                "200 200 200 404 200 r"),
+    "accounts:unit_access POST add_team": ("post", lambda w: f"/account/units/{w.org.A.pk}/access/", {
+        "add_team": "1", "name": "Tổ tuyên giáo", "permissions": ["units:read", "study:read"]}, "r r 403 404 404 r"),
+    "accounts:unit_access POST add_role": ("post", lambda w: f"/account/units/{w.org.A.pk}/access/", lambda w: {
+        "add_role": "1", "member": w.org.other_member.pk, "role": "tuyen_giao", "start": str(TODAY)},
+        "r r 403 404 404 r"),
+    "accounts:unit_access POST add_role (a member of B)": (
+        "post", lambda w: f"/account/units/{w.org.A.pk}/access/", lambda w: {
+            "add_role": "1", "member": w.org.out_member.pk, "role": "tuyen_giao", "start": str(TODAY)},
+        "200 200 403 404 404 r"),
+    "accounts:unit_access POST delete_team": ("post", lambda w: f"/account/units/{w.org.A.pk}/access/",
+                                              lambda w: {"delete_team": w.team.pk}, "r r 403 404 404 r"),
+    "accounts:unit_access POST delete_team (a team of G)": (
+        "post", lambda w: f"/account/units/{w.org.A.pk}/access/",
+        lambda w: {"delete_team": w.org.users["view"].teams.get().pk}, "404 r 403 404 404 r"),
+    "accounts:unit_access POST end_role": ("post", lambda w: f"/account/units/{w.org.A.pk}/access/", lambda w: {
+        "end_role": w.role.pk, "end": str(TODAY)}, "r r 403 404 404 r"),
+    "accounts:unit_access POST end_role (a role in B)": (
+        "post", lambda w: f"/account/units/{w.org.A.pk}/access/", lambda w: {
+            "end_role": w.org.out_member.roles.get().pk, "end": str(TODAY)}, "404 r 403 404 404 r"),
+    "study:campaign_cancel POST cancel_reason": ("post", lambda w: f"/campaigns/{w.campaign.pk}/cancel/", {
+        "cancel_reason": "Trùng lịch với đại hội"}, "403 r 403 404 403 r"),
+    "study:session_cancel POST cancel_reason": ("post", lambda w: f"/sessions/{w.session.pk}/cancel/", {
+        "cancel_reason": "Mưa bão, hoãn buổi học"}, "403 r 403 404 403 r"),
+    # B's secretary sees the session (B takes part) but not A's members: the mark is refused, named by id
+    "study:attendance POST marks": ("post", lambda w: f"/sessions/{w.session.pk}/", lambda w: {
+        f"m{w.org.mem_member.pk}": "present"}, "r r 403 404 200 r"),
+    # the member may read their own essay, not judge it
+    "essays:essay POST accept": ("post", lambda w: f"/essays/{w.essay.pk}/", {"decision": "accept"},
+                                 "r r 403 403 404 r"),
+    "essays:essay POST return": ("post", lambda w: f"/essays/{w.essay.pk}/", {
+        "decision": "return", "reason": "thin", "note": "Viết thêm"}, "r r 403 403 404 r"),
+    "essays:essay POST next": ("post", lambda w: f"/essays/{w.essay.pk}/", lambda w: {
+        "decision": "accept", "next": f"/campaigns/{w.campaign.pk}/essays/"}, "r r 403 403 404 r"),
+    "essays:essay POST next (another site)": ("post", lambda w: f"/essays/{w.essay.pk}/", {
+        "decision": "accept", "next": "https://example.com/"}, "r r 403 403 404 r"),
+    "targets:target POST year": ("post", lambda w: f"/targets/{w.target.pk}/", {"year": TODAY.year + 1},
+                                 "404 r 403 404 404 r"),
+    # a page's own form (GET shows it, POST does it): the POST, with a valid body
+    "accounts:tokens POST create": ("post", lambda w: "/account/tokens/", {"name": "máy văn phòng"},
+                                    "200 200 200 200 200 r"),
+    "orgs:member_create POST create": ("post", lambda w: f"/units/{w.org.A.pk}/members/new/", {
+        "full_name": "Đỗ Thị Giang", "date_of_birth": "1992-04-05", "sex": "nu", "admission_date": "2015-06-07",
+        "status": "chinh_thuc"}, "r r 403 404 404 r"),
+    "orgs:member_edit POST save": ("post", lambda w: f"/members/{w.org.other_member.pk}/edit/", lambda w: {
+        **_member_fields(w.org.other_member), "phone": "0912345678"}, "r r 403 404 404 r"),
+    "orgs:import_start POST upload": ("post", lambda w: f"/units/{w.org.A.pk}/import/", lambda w: {
+        "file": _upload("nhap.xlsx", _import_template())}, "r r 403 404 404 r"),
+    "orgs:unit_merge POST merge": ("post", lambda w: f"/units/{w.org.G.pk}/merge/", lambda w: {
+        "units": [w.org.A.pk, w.org.B.pk], "name": "Chi bộ thôn Nà Ngoa - Bản Mới", "code": "AB",
+        "on_date": str(TODAY - 30 * DAY)}, "404 r 403 404 404 r"),
+    "orgs:unit_split POST split": ("post", lambda w: f"/units/{w.org.A.pk}/split/", lambda w: {
+        "on_date": str(TODAY - 30 * DAY), "parts": 2, "name-1": "Chi bộ thôn Nà Ngoa 1", "code-1": "A1",
+        "name-2": "Chi bộ thôn Nà Ngoa 2", "code-2": "A2", f"member-{w.org.sec_member.pk}": "1",
+        f"member-{w.org.mem_member.pk}": "2", f"member-{w.org.other_member.pk}": "2"}, "404 r 403 404 404 r"),
+    "documents:create POST issue": ("post", lambda w: f"/units/{w.org.G.pk}/documents/new/", {
+        "direction": "issued", "doc_type": "TB", "issued_on": str(TODAY), "summary": "Thông báo kết luận"},
+        "404 r 403 404 404 r"),
+    "documents:edit POST save": ("post", lambda w: f"/documents/{w.doc.pk}/edit/", {
+        "summary": "Kế hoạch học tập nghị quyết (sửa)"}, "404 r 403 404 404 r"),
+    "documents:withdraw POST withdraw_reason": ("post", lambda w: f"/documents/{w.doc.pk}/withdraw/", {
+        "withdraw_reason": "Ban hành nhầm"}, "404 r 403 404 404 r"),
+    "study:campaign_create POST create": ("post", lambda w: f"/units/{w.org.A.pk}/campaigns/new/", {
+        "title": "Học tập chuyên đề", "start": str(TODAY), "end": str(TODAY + 10 * DAY), "min_words": 0},
+        "r r 403 404 404 r"),
+    "study:campaign_edit POST save": ("post", lambda w: f"/campaigns/{w.campaign.pk}/edit/", lambda w: {
+        "title": "Học tập Nghị quyết (sửa)", "documents": [w.doc.pk], "units": [w.org.G.pk],
+        "start": str(TODAY - 10 * DAY), "end": str(TODAY + 20 * DAY), "essay_required": "on",
+        "essay_deadline": str(TODAY + 10 * DAY), "min_words": 10}, "403 r 403 404 403 r"),
+    # a cell taking part records a make-up session for its own members
+    "study:session_create POST create": ("post", lambda w: f"/campaigns/{w.campaign.pk}/sessions/new/", {
+        "held_on": str(TODAY), "mode": "in_person"}, "r r 403 404 r r"),
+    "study:session_edit POST save": ("post", lambda w: f"/sessions/{w.session.pk}/edit/", {
+        "title": "Buổi 1", "held_on": str(TODAY - DAY), "mode": "in_person"}, "403 r 403 404 403 r"),
+    "essays:bulk_upload POST upload": ("post", lambda w: f"/campaigns/{w.campaign.pk}/essays/upload/", lambda w: {
+        "file": _upload("bai.zip", _zip({"Trần Thị Bình.txt": "Bài thu hoạch về nghị quyết của chi bộ."}))},
+        "r r 403 404 r r"),
+    "essays:my_essay POST submit": ("post", lambda w: f"/so-tay/campaigns/{w.campaign.pk}/essay/", {
+        "text": "Bài thu hoạch của tôi về việc học tập và làm theo nghị quyết của Đảng."}, "r 404 404 r r r"),
+    "training:unit_classes POST create": ("post", lambda w: f"/units/{w.org.G.pk}/classes/", lambda w: {
+        "programme": w.cls.programme_id, "name": "Lớp 2", "start": str(TODAY), "end": str(TODAY + 5 * DAY)},
+        "404 r 403 404 404 r"),
+    "training:member_training POST save": ("post", lambda w: f"/members/{w.org.other_member.pk}/training/", {
+        "level": "so_cap", "status": "sent"}, "r r 403 404 404 r"),
+    "targets:unit_targets POST create": ("post", lambda w: f"/units/{w.org.A.pk}/targets/", {
+        "title": "Chỉ tiêu chi bộ", "measure": "study.sessions", "min": 1, "start": str(TODAY - 30 * DAY),
+        "end": str(TODAY)}, "r r 403 404 404 r"),
+}
+# What the world needs before the action can be done (once, before the personas try it).
+BEFORE = {
+    "reports:detail POST issue": _register_for_A,
+    "reports:detail POST correct": _issue_report,
+    "inspections:detail POST done": _recommend,
+    "accounts:unit_access POST delete_team": _team_and_role_in_A,
+    "accounts:unit_access POST end_role": _team_and_role_in_A,
+}
+
+
+def call(client, world, persona, route, table=ROUTES):
+    method, path_of, body, _expected = table[route]
     if persona != "anon":
         client.force_login(world.org.users[persona])
     url = path_of(world)
@@ -298,6 +535,32 @@ def test_route_answers_each_persona_as_expected(world, route):
     # a PDF needs LibreOffice (.ci/run installs it); without it the API answers 503, saying so
     expected = ROUTES[route][3].replace("{pdf}", "200" if shutil.which("soffice") else "503")
     assert got == expected, f"{route}: got {got} for {' '.join(PERSONAS)}"
+
+
+@pytest.mark.parametrize("action", sorted(ACTIONS))
+def test_action_answers_each_persona_as_expected(world, action):
+    """Each persona in a fresh client on a fresh world, the world put back after each."""
+    from django.contrib.messages import ERROR, get_messages
+    from django.db import transaction
+    from django.test import Client
+
+    assert action.split(" ")[0] in ROUTES, "an action of a route that no longer exists"
+    if action in BEFORE:
+        BEFORE[action](world)
+    got, problems = [], []
+    for persona in PERSONAS:
+        with transaction.atomic():
+            response = call(Client(), world, persona, action, ACTIONS)
+            if response.status_code == 302:
+                where = response["Location"]
+                if not where.startswith("/") or where.startswith("//"):
+                    problems.append(f"{persona} sent to {where}")
+                if ACTIONS[action][0] != "get":
+                    problems += [f"{persona}: {m}" for m in get_messages(response.wsgi_request) if m.level == ERROR]
+            transaction.set_rollback(True)
+        got.append(code(response))
+    assert " ".join(got) == ACTIONS[action][3], f"{action}: got {' '.join(got)} for {' '.join(PERSONAS)}"
+    assert not problems, f"{action}: {problems}"
 
 
 def _english_phrases() -> set[str]:
