@@ -7,6 +7,7 @@ runs as a job. GET /api/reports/{id} → {"status", "figures", "sections"}; /doc
 import datetime
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
@@ -102,12 +103,14 @@ def report_docx(request, report_id: Id):
 
 @router.get("/reports/{report_id}/pdf", response={200: None})
 def report_pdf(request, report_id: Id):
-    from dangvu.reports.document import pdf_bytes
+    from dangvu.lib.office import office_binary
 
     report = _built(request, report_id)
-    data = pdf_bytes(report)
-    if data is None:
+    if office_binary() is None:
         raise HttpError(503, "Máy chủ chưa cài LibreOffice nên chưa tạo được bản PDF; hãy tải bản .docx.")
+    data = services.report_pdf(actor=request.user, report=report)
+    if data is None:
+        raise HttpError(409, _("The PDF is being made; try again in a few seconds."))
     return file_response(data, f"bao-cao-{report.pk}.pdf", "application/pdf")
 
 

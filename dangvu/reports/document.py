@@ -138,20 +138,31 @@ def docx_bytes(report: Report) -> bytes:
     return bytes(report.issued_docx) if report.issued_docx else report_docx(report)
 
 
-def pdf_bytes(report: Report) -> bytes | None:
-    """The PDF LibreOffice makes of the .docx (kept in the cache for the same file); None
-    when LibreOffice is not installed or failed."""
+def _pdf_key(report: Report) -> str:
+    last = report.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    return f"report-pdf:{report.pk}:{last}:{report.status}:{timezone.localdate().isoformat()}"
+
+
+def pdf_ready(report: Report) -> bytes | None:
+    """The PDF of the report as it is now, if the job making it has run (reports/tasks.py)."""
+    from django.core.cache import cache
+
+    return cache.get(_pdf_key(report))
+
+
+def render_pdf(report: Report) -> bytes | None:
+    """The work of the PDF job: LibreOffice makes it of the .docx (up to two minutes), kept in
+    the cache for the same version; None when LibreOffice is not installed or failed."""
     from django.core.cache import cache
 
     from dangvu.lib.office import convert
 
-    last = report.versions.order_by("-number").values_list("number", flat=True).first() or 0
-    key = f"report-pdf:{report.pk}:{last}:{report.status}:{timezone.localdate().isoformat()}"
+    key = _pdf_key(report)
     pdf = cache.get(key)
     if pdf is None:
         pdf = convert(docx_bytes(report), "docx", "pdf", timeout=120)
         if pdf is not None:
-            cache.set(key, pdf, 3600)
+            cache.set(key, pdf, 24 * 3600)
     return pdf
 
 
@@ -161,7 +172,7 @@ def pdf_page_png(report: Report, page: int, scale: float = 1.2) -> bytes | None:
 
     import pypdfium2 as pdfium
 
-    data = pdf_bytes(report)
+    data = pdf_ready(report)
     if data is None:
         return None
     document = pdfium.PdfDocument(data)

@@ -273,5 +273,18 @@ def report_correct(*, actor, report: Report) -> Report:
     return correction
 
 
+def report_pdf(*, actor, report: Report) -> bytes | None:
+    """The report's PDF when it is made; otherwise its making is queued as a job (once) and
+    None: the page says it is coming, the API answers 409."""
+    from dangvu.jobs import runner
+    from dangvu.reports.document import pdf_ready
+    from dangvu.reports.tasks import PDF
+
+    data = pdf_ready(report)
+    if data is None and runner.active(PDF, report.pk) is None:
+        runner.enqueue(PDF, report.pk, user=_user(actor))
+    return data
+
+
 def _user(actor):
     return actor if actor is not None and actor.is_authenticated else None

@@ -2,6 +2,7 @@
 ("reports.build"). Thin: a report id in, the service called."""
 
 from django.tasks import task
+from django.utils.translation import gettext as _
 
 from dangvu.jobs import runner
 from dangvu.reports.models import Report
@@ -33,6 +34,24 @@ def build_lost(job, again: bool) -> None:
 
 
 runner.register(BUILD, build, on_lost=build_lost)
+
+PDF = "reports.pdf"
+
+
+def pdf(job, progress) -> None:
+    """The PDF (and so the page previews) of a built report, made by LibreOffice off the request."""
+    from dangvu.reports.document import render_pdf
+
+    report = Report.objects.select_related("unit").filter(pk=job.subject_id).first()
+    if report is None or report.status in (Report.Status.BUILDING, Report.Status.FAILED):
+        return
+    progress(0, 1, "pdf")
+    if render_pdf(report) is None:
+        raise RuntimeError(_("LibreOffice could not make the PDF; download the .docx."))
+    progress(1, 1, "pdf")
+
+
+runner.register(PDF, pdf, max_attempts=2)
 
 
 @task()

@@ -128,6 +128,7 @@ def _context(request, report: Report, can_write: bool, can_issue: bool) -> dict:
         f = figure_of(report.values, m.key, report.unit.path)
         return fmt_percent(f.value) if m.rate else fmt_count(f.value)
 
+    has_pdf = _office_installed()
     sources = [(m, shown(m)) for m in (measures.get(k) for k in used) if m is not None]
     head = report.head
     return {
@@ -140,7 +141,9 @@ def _context(request, report: Report, can_write: bool, can_issue: bool) -> dict:
         "head_form": HeadForm(initial={**head, "recipients": "\n".join(head.get("recipients", []))}),
         "issue_form": IssueForm(initial={"issued_on": timezone.localdate()}),
         "versions": report.versions.select_related("author")[:20],
-        "corrections": report.corrections.all(), "has_pdf": _office_installed(),
+        "corrections": report.corrections.all(), "has_pdf": has_pdf,
+        "pdf_ready": has_pdf and report.status not in (Report.Status.BUILDING, Report.Status.FAILED)
+        and services.report_pdf(actor=request.user, report=report) is not None,
         "pages": range(2, PREVIEW_PAGES + 1),
         "breadcrumbs": breadcrumbs(request, report.unit) + [report.unit],
     }
@@ -169,9 +172,15 @@ def report_download(request, pk, fmt):
     if fmt == "xlsx":
         return api.file_response(document.report_xlsx(report), f"{name}-phu-luc.xlsx", api.XLSX)
     if fmt == "pdf":
-        data = document.pdf_bytes(report)
-        if data is None:
+        if not _office_installed():
             raise Http404
+        data = services.report_pdf(actor=request.user, report=report)
+        polling = request.headers.get("HX-Request")
+        if data is None:  # the job is making it: this page looks again every few seconds
+            return render(request, "reports/_pdf_coming.html" if polling else "reports/pdf_coming.html",
+                          {"report": report, "unit": report.unit})
+        if polling:  # ready: the browser opens it
+            return HttpResponse(headers={"HX-Redirect": request.path})
         response = api.file_response(data, f"{name}.pdf", "application/pdf")
         response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
         return response

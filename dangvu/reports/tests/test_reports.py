@@ -274,6 +274,14 @@ def test_a_committee_edits_its_template_and_reports_keep_their_version(year, bui
 def test_the_pdf_has_two_pages_with_ink(client, year, build, tmp_path):
     report = build(year.G)
     client.force_login(year.users["off"])
+    # made by a job off the request: first the page says it is coming and the API answers 409
+    coming = client.get(f"/reports/{report.pk}/pdf/download/")
+    assert coming.status_code == 200 and 'id="pdf-coming"' in coming.content.decode()
+    assert client.get(f"/api/reports/{report.pk}/pdf").status_code == 409
+    assert client.get(f"/reports/{report.pk}/preview-1.png").status_code == 404
+    run_worker()
+    polled = client.get(f"/reports/{report.pk}/pdf/download/", headers={"HX-Request": "true"})
+    assert polled.headers["HX-Redirect"] == f"/reports/{report.pk}/pdf/download/"
     answer = client.get(f"/api/reports/{report.pk}/pdf")
     assert answer.status_code == 200 and answer.content.startswith(b"%PDF")
     (tmp_path / "r.pdf").write_bytes(answer.content)

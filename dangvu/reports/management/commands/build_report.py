@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from dangvu.orgs.models import OrgUnit
 from dangvu.reports import services
-from dangvu.reports.document import pdf_bytes, report_docx, report_xlsx
+from dangvu.reports.document import render_pdf, report_docx, report_xlsx
 
 
 class Command(BaseCommand):
@@ -43,7 +43,7 @@ class Command(BaseCommand):
         name = f"bao-cao-{found.code}-{year}"
         (folder / f"{name}.docx").write_bytes(report_docx(report))
         (folder / f"{name}-phu-luc.xlsx").write_bytes(report_xlsx(report))
-        pdf = pdf_bytes(report)
+        pdf = render_pdf(report)  # in the terminal: no request waits on it
         if pdf is not None:
             (folder / f"{name}.pdf").write_bytes(pdf)
         self.stdout.write(f"Đã lập dự thảo báo cáo số {report.pk} của {found.name} năm {year}; tệp trong {folder}/"
