@@ -21,6 +21,7 @@ from dangvu.orgs.models import RoleKind, UnitKind
 def _isolated_cache(settings, tmp_path):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                                    "LOCATION": str(tmp_path / "cache")}}
+    settings.MEDIA_ROOT = str(tmp_path / "media")  # uploads of one test never meet another's
     settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 
 

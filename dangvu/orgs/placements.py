@@ -255,18 +255,28 @@ def placed(rows, unit: OrgUnit, unit_ref: str, day, day_before: bool = False):
             .annotate(at=placed_path(unit_ref, day, day_before)).filter(under(unit)))
 
 
+_PATH_LENGTH = UnitPlacement._meta.get_field("path").max_length
+
+
+def _last_under(path: str) -> str:
+    """The greatest path that starts with `path` (paths are digits and capitals): a range
+    both databases answer from the path index, where a LIKE may scan."""
+    return path + "Z" * (_PATH_LENGTH - len(path))
+
+
 def under(unit: OrgUnit, field: str = "at") -> Q:
     """Rows whose placed path (`field`) lay under `unit` as it stood then."""
     q = Q()
     for path in epochs(unit):
-        q |= Q(**{f"{field}__startswith": path})
+        q |= Q(**{f"{field}__gte": path, f"{field}__lte": _last_under(path), f"{field}__startswith": path})
     return q
 
 
 def under_sql(column: str, unit: OrgUnit) -> tuple[str, list]:
     """`under` for hand-written SQL: the condition on `column` and its parameters."""
     paths = epochs(unit)
-    return "(" + " OR ".join([f"{column} LIKE %s"] * len(paths)) + ")", [p + "%" for p in paths]
+    one = f"({column} >= %s AND {column} <= %s AND {column} LIKE %s)"
+    return "(" + " OR ".join([one] * len(paths)) + ")", [x for p in paths for x in (p, _last_under(p), p + "%")]
 
 
 def belonged(member, unit: OrgUnit, start: datetime.date, end: datetime.date) -> bool:

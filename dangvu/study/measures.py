@@ -185,14 +185,17 @@ def _sessions_by_units(unit: OrgUnit, period: Period) -> list[tuple[list[str], b
 
 
 # The units of the members marked present at each session (where they took part in its
-# campaign), worked out by the database: a province's million presences come back as its
-# sessions' few thousand (session, unit) pairs instead of a million rows for Python to place.
+# campaign that day), worked out by the database: a province's million presences come back as
+# its sessions' few thousand (session, unit) pairs instead of a million rows for Python to
+# place. CROSS JOIN keeps SQLite's order (who took part here, then their marks by index), so a
+# cell reads its own members' marks, not the whole campaign's; PostgreSQL plans as it likes.
 _PRESENT_UNITS = """
 SELECT DISTINCT a.session_id, p.path
-FROM study_attendance a
-JOIN study_studysession s ON s.id = a.session_id
-JOIN ({places}) p ON p.campaign_id = s.campaign_id AND p.member_id = a.member_id AND {on_the_day}
-WHERE a.session_id IN ({sessions}) AND a.status = %s"""
+FROM ({places}) p
+CROSS JOIN study_studysession s
+CROSS JOIN study_attendance a
+WHERE s.campaign_id = p.campaign_id AND a.session_id = s.id AND a.member_id = p.member_id AND {on_the_day}
+  AND a.session_id IN ({sessions}) AND a.status = %s"""
 
 
 def _campaigns_of(sessions) -> tuple[str, list]:
@@ -254,9 +257,11 @@ def _points_rows(unit, period):
 # joined before grouping, so that a cell's count reads its members' rows, not the campaign's
 _PRESENT_AT = """
 SELECT p.path, COUNT(*)
-FROM study_attendance a JOIN study_studysession s ON s.id = a.session_id
-JOIN ({places}) p ON p.campaign_id = s.campaign_id AND p.member_id = a.member_id AND {on_the_day}
-WHERE a.session_id IN ({sessions}) AND a.status = %s
+FROM ({places}) p
+CROSS JOIN study_studysession s
+CROSS JOIN study_attendance a
+WHERE s.campaign_id = p.campaign_id AND a.session_id = s.id AND a.member_id = p.member_id AND {on_the_day}
+  AND a.session_id IN ({sessions}) AND a.status = %s
 GROUP BY p.path
 """
 

@@ -102,6 +102,6 @@ def sessions_attended(sessions_sql: tuple[str, list], unit: OrgUnit, present: st
     took part in its campaign under `unit` on the session's day."""
     sql, params = participation_sql((f"SELECT s0.campaign_id FROM study_studysession s0 WHERE s0.id IN "
                                      f"({sessions_sql[0]})", sessions_sql[1]), unit)
-    return RawSQL(f"SELECT a.session_id FROM study_attendance a JOIN study_studysession s ON s.id = a.session_id "
-                  f"JOIN ({sql}) p ON p.campaign_id = s.campaign_id AND p.member_id = a.member_id "
-                  f"WHERE a.status = %s AND " + holds_on("s.held_on"), [*params, present])
+    return RawSQL(f"SELECT a.session_id FROM ({sql}) p CROSS JOIN study_studysession s CROSS JOIN study_attendance a "
+                  f"WHERE s.campaign_id = p.campaign_id AND a.session_id = s.id AND p.member_id = a.member_id "
+                  f"AND a.status = %s AND " + holds_on("s.held_on"), [*params, present])
