@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce, Concat, Length, Substr
 from django.utils.translation import gettext as _
 
 from dangvu.lib import rollup
+from dangvu.lib.measures import memoised
 from dangvu.orgs.models import OrgUnit, UnitPlacement
 
 STEP = OrgUnit.steplen
@@ -219,9 +220,11 @@ def paths_during(unit_ids, start: datetime.date, end: datetime.date) -> dict[int
 
 
 def epochs(unit: OrgUnit) -> list[str]:
-    """Every path the unit has had (most units: one)."""
-    found = sorted(set(UnitPlacement.objects.filter(unit=unit).values_list("path", flat=True)))
-    return found or [unit.path]
+    """Every path the unit has had (most units: one); read once per computation of figures."""
+    def read():
+        found = sorted(set(UnitPlacement.objects.filter(unit=unit).values_list("path", flat=True)))
+        return found or [unit.path]
+    return memoised(("epochs", unit.pk, unit.path), read)
 
 
 def _day(day):
@@ -268,7 +271,10 @@ def under(unit: OrgUnit, field: str = "at") -> Q:
     """Rows whose placed path (`field`) lay under `unit` as it stood then."""
     q = Q()
     for path in epochs(unit):
-        q |= Q(**{f"{field}__gte": path, f"{field}__lte": _last_under(path), f"{field}__startswith": path})
+        if field.endswith("path"):  # a column: the range reads its index
+            q |= Q(**{f"{field}__gte": path, f"{field}__lte": _last_under(path), f"{field}__startswith": path})
+        else:  # an annotation (a subquery): tested once
+            q |= Q(**{f"{field}__startswith": path})
     return q
 
 
