@@ -7,6 +7,7 @@ from django.http import Http404
 from dangvu.accounts.access import check_path
 from dangvu.accounts.permissions import ESSAYS_REVIEW, STUDY_READ, scope_for
 from dangvu.essays.models import Essay, IntegrityScan
+from dangvu.orgs.access import is_own
 from dangvu.orgs.models import OrgUnit
 from dangvu.study.access import get_campaign_for_user
 from dangvu.study.models import Campaign
@@ -17,7 +18,7 @@ def get_essay_for_user(request, pk, key: str = STUDY_READ) -> Essay:
     essay = Essay.objects.select_related("member__unit", "campaign__unit").filter(pk=pk).first()
     if essay is None:
         raise Http404
-    if key == STUDY_READ and essay.member.user_id and essay.member.user_id == request.user.id:
+    if key == STUDY_READ and is_own(request, essay.member):
         return essay
     check_path(request, essay.member.unit.path, key)
     return essay
@@ -45,6 +46,6 @@ def get_own_campaign(member, pk) -> Campaign:
 def may_read_essay(request, essay: Essay) -> bool:
     """The same rule as get_essay_for_user, as a yes or no: for showing the other side of a
     copied pair (a writer outside the user's part shows as their unit, without name or text)."""
-    if essay.member.user_id and essay.member.user_id == request.user.id:
+    if is_own(request, essay.member):
         return True
     return scope_for(request).can(STUDY_READ, essay.member.unit.path)

@@ -9,14 +9,14 @@ from dangvu.accounts.access import check_path, fetch_in_scope
 from dangvu.accounts.permissions import INSPECTIONS_READ, INSPECTIONS_WRITE, scope_for
 from dangvu.documents.models import Document
 from dangvu.inspections.models import Inspection, PlanItem, Recommendation
+from dangvu.orgs.access import is_own
 from dangvu.orgs.models import Member, OrgUnit, path_prefixes
 
 _RELATED = ("unit", "subject_member__unit", "subject_unit", "decision", "decision__unit")
 
 
 def _is_subject(request, inspection: Inspection) -> bool:
-    return bool(inspection.subject_member_id and request.user.is_authenticated
-                and inspection.subject_member.user_id == request.user.id)
+    return is_own(request, inspection.subject_member if inspection.subject_member_id else None)
 
 
 def get_inspection_for_user(request, pk, key: str = INSPECTIONS_READ) -> Inspection:

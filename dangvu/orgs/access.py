@@ -11,12 +11,19 @@ def get_unit_for_user(request, pk, key: str = UNITS_READ) -> OrgUnit:
     return fetch_in_scope(request, OrgUnit.objects.all(), pk, key, path=lambda unit: unit.path)
 
 
+def is_own(request, member: Member | None) -> bool:
+    """Whether `member` is the signed-in user: everyone reads their own record (their member
+    page, essays, inspections of them), the one rule every app's access module asks."""
+    return bool(member is not None and member.user_id and request.user.is_authenticated
+                and member.user_id == request.user.id)
+
+
 def get_member_for_user(request, pk, key: str = MEMBERS_READ) -> Member:
     member = Member.objects.select_related("unit").filter(pk=pk).first()
     if member is None:
         raise Http404
-    if key == MEMBERS_READ and member.user_id and member.user_id == request.user.id:
-        return member  # everyone may read their own record
+    if key == MEMBERS_READ and is_own(request, member):
+        return member
     check_path(request, member.unit.path, key)
     return member
 
