@@ -243,3 +243,25 @@ def test_a_reorganisation_dated_before_the_last_one_is_refused(org):
         services.unit_merge(actor=None, units=[OrgUnit.objects.get(pk=org.A.pk), org.B], name="Chi bộ gộp",
                             code="AB", on_date=D(2026, 5, 1))
     assert UnitPlacement.objects.filter(unit=org.A).count() == 2
+
+
+def test_the_unit_pages_roll_up_agrees_with_members_total_today_after_a_reorganisation(org):
+    """orgs.selectors.member_rollup (the unit page, fast) and the measure members.total (the
+    dashboard) say the same of today, at the province, the communes and the cells."""
+    from django.utils import timezone
+
+    from dangvu.orgs.selectors import member_rollup
+
+    g2 = _unit(org.P, "Đảng bộ xã Hai", "G2", UnitKind.GRASSROOTS)
+    make_member(_unit(g2, "Chi bộ thôn Ba", "C3", UnitKind.CELL), "Vàng Thị Mai", D(1979, 3, 3))
+    services.unit_move(actor=None, unit=org.B, parent=g2, on_date=D(2026, 7, 1))
+    services.member_leave(actor=None, member=org.other_member, reason="died", on_date=D(2026, 8, 1))
+    today = timezone.localdate()
+    rollup = member_rollup(OrgUnit.objects.get(pk=org.P.pk))
+    measure = measures.get("members.total")
+    table = measures.compute_all(OrgUnit.objects.get(pk=org.P.pk), Period(today, today), [measure])[measure.key]
+    counted = {}
+    for unit in OrgUnit.objects.all():
+        counts = rollup.get(unit.path)
+        counted[unit.code] = (counts.total if counts else 0, measures.value_at(table, unit.path, measure).value)
+    assert counted == {"P": (4, 4), "G": (2, 2), "A": (2, 2), "B": (1, 1), "G2": (2, 2), "C3": (1, 1)}
