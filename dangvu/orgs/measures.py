@@ -11,7 +11,7 @@ from dangvu.lib.measures import Column, Measure, Value, register, register_area
 from dangvu.lib.periods import Period
 from dangvu.lib.rollup import rollup, rollup_crossing
 from dangvu.orgs.models import Change, MemberSpan, MemberStatus, OrgUnit
-from dangvu.orgs.placements import placed_path, under, units_ever_under
+from dangvu.orgs.placements import placed, placed_path, under, units_ever_under
 
 register_area("members", _("Party members"))
 
@@ -26,7 +26,7 @@ def _in(unit: OrgUnit):
 
 def _placed(spans, unit: OrgUnit, day, day_before: bool = False):
     """The stretches whose unit stood under `unit` on `day`, with that day's path as `at`."""
-    return spans.annotate(at=placed_path("unit", day, day_before)).filter(under(unit))
+    return placed(spans, unit, "unit", day, day_before)
 
 
 def _as_of(unit: OrgUnit, period: Period, status: str | None = None):

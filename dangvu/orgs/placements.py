@@ -253,9 +253,19 @@ def placed_field(unit_ref: str, day, field: str) -> Subquery:
 
 
 def placed(rows, unit: OrgUnit, unit_ref: str, day, day_before: bool = False):
-    """`rows` whose unit (`unit_ref`) stood under `unit` on `day`, with that day's path as `at`."""
-    return (rows.filter(**{f"{unit_ref}__in": units_ever_under(unit)})
-            .annotate(at=placed_path(unit_ref, day, day_before)).filter(under(unit)))
+    """`rows` whose unit (`unit_ref`) stood under `unit` on `day` (a field of the row or a
+    date), with that day's path as `at`: one join to the unit's placements, the conditions in
+    one filter so that they hold for the same placement (placements of a unit do not overlap:
+    a row meets at most one), so the databases plan it as a join, not a subquery per row."""
+    placement = f"{unit_ref}__placements"
+    d = F(day) if isinstance(day, str) else day
+    if day_before:
+        on_day = Q(**{f"{placement}__start__lt": d}) & (
+            Q(**{f"{placement}__end__isnull": True}) | Q(**{f"{placement}__end__gte": d}))
+    else:
+        on_day = Q(**{f"{placement}__start__lte": d}) & (
+            Q(**{f"{placement}__end__isnull": True}) | Q(**{f"{placement}__end__gt": d}))
+    return rows.filter(on_day & under(unit, f"{placement}__path")).annotate(at=F(f"{placement}__path"))
 
 
 _PATH_LENGTH = UnitPlacement._meta.get_field("path").max_length
