@@ -97,11 +97,11 @@ class Progress:
         now = time.monotonic()
         if not connection.in_atomic_block and (now - self._last >= self.EVERY or done >= total):
             self._last = now
-            self._write(take=True)
+            self._write()
 
-    def _write(self, take: bool) -> None:
+    def _write(self) -> None:
         with self._lock:
-            fields = self.pending if take else None
+            fields = self.pending
         if _touch(self.job_id, fields or {}) and fields is not None:
             with self._lock:
                 if self.pending is fields:  # nothing newer came meanwhile
@@ -116,7 +116,7 @@ class Progress:
         def run():
             try:
                 while not stop.wait(settings.JOB_HEARTBEAT_SECONDS):
-                    self._write(take=True)
+                    self._write()
             finally:
                 beats_on = connections["default"]
                 if beats_on is not works_on:  # the thread's own connection (a test may share one)

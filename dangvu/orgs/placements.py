@@ -186,10 +186,14 @@ def branches_on(root: OrgUnit, day: datetime.date) -> dict[int, int]:
     return out
 
 
+def _paths_above(unit: OrgUnit) -> set[str]:
+    """The paths of the units above `unit`, and its own, at any time."""
+    return {path[:n] for path in epochs(unit) for n in range(STEP, len(path) + 1, STEP)}
+
+
 def units_ever_above(unit: OrgUnit):
     """A subquery: the ids of units that were above `unit` (or were it) at some time."""
-    above = {path[:n] for path in epochs(unit) for n in range(STEP, len(path) + 1, STEP)}
-    return UnitPlacement.objects.filter(path__in=above).values("unit_id")
+    return UnitPlacement.objects.filter(path__in=_paths_above(unit)).values("unit_id")
 
 
 def units_on(unit: OrgUnit, day: datetime.date, **placement_filters) -> list[tuple[int, str, bool]]:
@@ -321,8 +325,7 @@ def check_belonged(member, unit: OrgUnit, start: datetime.date, end: datetime.da
 def units_ever_around(unit: OrgUnit):
     """A subquery: the ids of units that were above `unit`, the unit itself or under it at
     some time (campaigns reaching it are addressed to one of them)."""
-    above = {path[:n] for path in epochs(unit) for n in range(STEP, len(path), STEP)}
-    return UnitPlacement.objects.filter(under(unit, "path") | Q(path__in=above)).values("unit_id")
+    return UnitPlacement.objects.filter(under(unit, "path") | Q(path__in=_paths_above(unit))).values("unit_id")
 
 
 def units_ever_under(unit: OrgUnit):

@@ -152,9 +152,7 @@ def unit_move(*, actor, unit: OrgUnit, parent: OrgUnit, on_date: datetime.date) 
         raise ValidationError({"parent_id": _("The unit is already directly under this unit.")})
     _check_date(unit, on_date)
     placements.check_after_last_change(unit, on_date)
-    if on_date <= parent.valid_from:
-        raise ValidationError({"date": _("The effective date must be after “%(name)s” was founded (%(d)s).")
-                               % {"name": parent.name, "d": parent.valid_from.strftime("%d/%m/%Y")}})
+    _check_date(parent, on_date)
     old_parent = OrgUnit.objects.get_parent(unit)
     moved = placements.move_node(unit, parent, on_date)
     for path in {moved.path, parent.path} | ({old_parent.path} if old_parent else set()):

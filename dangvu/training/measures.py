@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from dangvu.lib.measures import Column, register_area
 from dangvu.lib.rollup import rollup
 from dangvu.orgs.models import MemberSpan
-from dangvu.orgs.placements import placed, placed_path, under, units_ever_under
-from dangvu.study.measures import PEOPLE, as_values, study_measure
+from dangvu.orgs.placements import placed, placed_path, under
+from dangvu.study.measures import PEOPLE, as_values, members_under, study_measure
 from dangvu.training.models import Enrolment, Programme, TheoryLevel, TrainingClass
 
 register_area("training", _("Political theory training"))
@@ -78,17 +78,13 @@ for kind, name in ((Programme.Kind.AWARENESS, "candidate"), (Programme.Kind.NEW_
 
 # --- political theory levels (Quy định 57-QĐ/TW) --------------------------------------------------
 
-def members_ever_under(unit):
-    return MemberSpan.objects.filter(unit_id__in=units_ever_under(unit)).values("member_id")
-
-
 def _theory(level: str, date_field: str):
     """Members sent to (or completing) a level in the period, counted in the unit they belonged
     to on that day."""
     def query(unit, period):
         unit_then = (MemberSpan.objects.filter(member=OuterRef("member"), start__lte=OuterRef(date_field))
                      .filter(Q(end__isnull=True) | Q(end__gt=OuterRef(date_field))).values("unit")[:1])
-        levels = TheoryLevel.objects.filter(level=level, member_id__in=members_ever_under(unit),
+        levels = TheoryLevel.objects.filter(level=level, member_id__in=members_under(unit),
                                             **{f"{date_field}__gte": period.start, f"{date_field}__lte": period.end})
         return (levels.annotate(unit_then=Subquery(unit_then)).annotate(at=placed_path("unit_then", date_field))
                 .filter(under(unit)))
