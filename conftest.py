@@ -75,6 +75,6 @@ def run_worker():
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # a test that commits would otherwise queue a warm-up of the figures for the worker it runs
-    # (dangvu/figures/tests/test_cache.py turns it on)
-    settings.FIGURE_WARM = False
+    # a test that commits would otherwise queue a recount of the figures for the worker it runs
+    # (dangvu/figures/tests/test_store.py turns it on); and a page counts a touched figure at once
+    settings.FIGURE_RECOUNT, settings.FIGURE_DELAY = False, 0

@@ -197,14 +197,14 @@ def main() -> None:
     from dangvu.study.models import Attendance
 
     province, campaign = prepare(args.members)
-    settings.FIGURE_WARM = False  # the bench warms the cache itself below, as the worker would
+    settings.FIGURE_RECOUNT = False  # the bench counts ahead itself below, as the worker would
     today = timezone.localdate()
     period = Period.year(today.year)
     keys = KEYS
     chosen = [measures.get(k) for k in keys]
 
     def ours():
-        settings.FIGURE_CACHE = False  # counted each time, not kept from the run before
+        settings.FIGURE_STORE = False  # counted each time, not kept from the run before
         table = measures.compute_all(province, period, chosen)
         return {k: {p: (v.numerator, v.denominator) if v.numerator is not None else v.value for p, v in vals.items()}
                 for k, vals in table.items()}
@@ -214,7 +214,7 @@ def main() -> None:
 
     ours_s, mine = best_of(ours, repeat=3)
     peer_s, peer = best_of(hand_written, repeat=3)
-    settings.FIGURE_CACHE = True
+    settings.FIGURE_STORE = True
     for key in keys:
         a = {p: v for p, v in mine[key].items() if v not in (0, (0, 0))}
         b = {p: v for p, v in peer[key].items() if v not in (0, (0, 0))}
@@ -242,17 +242,17 @@ def main() -> None:
         secretary = get_user_model().objects.create_user("bench-cell", password="bench-" + str(time.time()))
         Team.objects.create(name="bench", unit=cell, permissions=sorted(FULL_KEYS)).users.add(secretary)
     pages = {}
-    from dangvu.figures.warm import warm_top_units
-    from dangvu.lib import figure_cache
+    from dangvu.figures.recount import warm_top_units
+    from dangvu.figures.store import forget_all
 
-    figure_cache.refresh()  # counted by the page, as after a change when no worker has warmed the cache
+    forget_all()  # counted by the page, as when nothing is kept yet
     timed_pages(province, cell, user, secretary, campaign, "counted", pages)
-    timed_pages(province, cell, user, secretary, campaign, "kept", pages)  # again: from the cache
-    figure_cache.refresh()
+    timed_pages(province, cell, user, secretary, campaign, "kept", pages)  # again: from the store
+    forget_all()
     started = time.perf_counter()
-    warm_top_units()  # what the worker does after a change
+    warm_top_units()  # what `refresh_figures` does: the top units counted before anyone asks
     warm_s = time.perf_counter() - started
-    print(f"the worker's warm-up after a change: {warm_s:.1f} s")
+    print(f"counting the top units' figures ahead (refresh_figures): {warm_s:.1f} s")
     timed_pages(province, cell, user, secretary, campaign, "after warm-up", pages)
     print(json.dumps({"bench": "measures", "db": connection.vendor, "members": args.members,
                       "ours_ms": round(ours_s * 1000, 1), "peer": "hand-written SQL GROUP BY",

@@ -204,12 +204,15 @@ if not EMAIL_CONFIGURED:  # no e-mail server given: reminders are printed, which
 JOB_HEARTBEAT_SECONDS = float(os.getenv("JOB_HEARTBEAT_SECONDS", "10"))
 JOB_STALE_SECONDS = float(os.getenv("JOB_STALE_SECONDS", "120"))
 
-# Figures are kept in the cache until a committed change to the rows they count
-# (dangvu/lib/figure_cache.py); after a change the worker counts the top units' figures
-# again (dangvu/figures/warm.py). FIGURE_CACHE=0 counts every time.
-FIGURE_CACHE = os.getenv("FIGURE_CACHE", "1") != "0"
-FIGURE_WARM = os.getenv("FIGURE_WARM", "1") != "0"
-FIGURE_WARM_DELAY = float(os.getenv("FIGURE_WARM_DELAY", "20"))  # seconds after a change
+# Figures are kept per unit and period (dangvu/figures/store.py) and counted again by the worker
+# after a change that touches them, FIGURE_RECOUNT_AFTER seconds after it (one count covers a
+# burst). Until then a page of the open period shows the kept figures, with the time they were
+# counted, for at most FIGURE_DELAY seconds after the change; after that it counts them itself.
+# FIGURE_STORE=0 counts every figure on every request.
+FIGURE_STORE = os.getenv("FIGURE_STORE", "1") != "0"
+FIGURE_RECOUNT = os.getenv("FIGURE_RECOUNT", "1") != "0"
+FIGURE_RECOUNT_AFTER = float(os.getenv("FIGURE_RECOUNT_AFTER", "5"))
+FIGURE_DELAY = float(os.getenv("FIGURE_DELAY", "60"))
 
 # The copy check: local processes (0 = two per core), or a Dask scheduler address.
 ESSAY_SCAN_WORKERS = int(os.getenv("ESSAY_SCAN_WORKERS", "0"))

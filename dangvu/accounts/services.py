@@ -19,14 +19,14 @@ def _home_path(user) -> str:
 def token_create(*, user, name: str) -> tuple[ApiToken, str]:
     raw = ApiToken.new_raw()
     token = ApiToken.objects.create(user=user, name=name, prefix=raw[:8], digest=ApiToken.digest_of(raw))
-    audit_record(actor=user, action=AuditEntry.Action.CREATE, obj=token, unit_path=_home_path(user),
+    audit_record(alters_figures=False, actor=user, action=AuditEntry.Action.CREATE, obj=token, unit_path=_home_path(user),
                  changes={"name": [None, name], "prefix": [None, token.prefix]})
     return token, raw
 
 
 @transaction.atomic
 def token_revoke(*, actor, token: ApiToken) -> None:
-    audit_record(actor=actor, action=AuditEntry.Action.DELETE, obj=token, unit_path=_home_path(token.user),
+    audit_record(alters_figures=False, actor=actor, action=AuditEntry.Action.DELETE, obj=token, unit_path=_home_path(token.user),
                  changes={"name": [token.name, None], "prefix": [token.prefix, None]})
     token.delete()
 
@@ -66,7 +66,7 @@ def team_create(*, actor, unit, name: str, permissions, users=()) -> Team:
         raise ValidationError({"name": _("This field is required.")})
     team = Team.objects.create(unit=unit, name=name.strip(), permissions=sorted(set(permissions)))
     team.users.set(users)
-    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=team, unit_path=unit.path,
+    audit_record(alters_figures=False, actor=actor, action=AuditEntry.Action.CREATE, obj=team, unit_path=unit.path,
                  changes={k: [None, v] for k, v in _team_changes(team).items()})
     return team
 
@@ -83,14 +83,14 @@ def team_update(*, actor, team: Team, name: str, permissions, users) -> Team:
     after = _team_changes(team)
     changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     if changes:
-        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=team, unit_path=team.unit.path, changes=changes)
+        audit_record(alters_figures=False, actor=actor, action=AuditEntry.Action.UPDATE, obj=team, unit_path=team.unit.path, changes=changes)
     return team
 
 
 @transaction.atomic
 def team_delete(*, actor, team: Team) -> None:
     check_grantable(actor=actor, path=team.unit.path, keys=team.permissions)
-    audit_record(actor=actor, action=AuditEntry.Action.DELETE, obj=team, unit_path=team.unit.path,
+    audit_record(alters_figures=False, actor=actor, action=AuditEntry.Action.DELETE, obj=team, unit_path=team.unit.path,
                  changes={k: [v, None] for k, v in _team_changes(team).items()})
     team.delete()
 
@@ -103,7 +103,7 @@ def second_factor_enable(*, user, device) -> None:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     device.__class__.objects.filter(user=user).exclude(pk=device.pk).delete()  # one at a time
-    audit_record(actor=user, action=AuditEntry.Action.UPDATE, obj=user, unit_path=_home_path(user),
+    audit_record(alters_figures=False, actor=user, action=AuditEntry.Action.UPDATE, obj=user, unit_path=_home_path(user),
                  changes={"second_factor": [False, True]})
 
 
@@ -112,5 +112,5 @@ def second_factor_remove(*, user) -> None:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     TOTPDevice.objects.filter(user=user).delete()
-    audit_record(actor=user, action=AuditEntry.Action.UPDATE, obj=user, unit_path=_home_path(user),
+    audit_record(alters_figures=False, actor=user, action=AuditEntry.Action.UPDATE, obj=user, unit_path=_home_path(user),
                  changes={"second_factor": [True, False]})

@@ -24,6 +24,12 @@ class AuditEntry(models.Model):
     # The unit the object belongs to, so the trail is scoped like everything else.
     unit_path = models.CharField(max_length=255, db_index=True)
     changes = models.JSONField(default=dict)
+    # What the change can alter in the figures (dangvu/figures/store.py): whether it can at all,
+    # the first day it alters (empty: any day), and the units whose figures it alters beside
+    # `unit_path` (a member's essay counts where the member took part, not where they are now).
+    alters_figures = models.BooleanField(default=True)
+    figures_from = models.DateField(null=True, blank=True)
+    figure_paths = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = _("change log entry")

@@ -2,7 +2,8 @@
 
 import datetime
 
-from django.db import models
+from django.db import models, transaction
+from django.dispatch import Signal
 
 from dangvu.audit.models import AuditEntry
 
@@ -30,8 +31,16 @@ def diff(before: dict, after: dict) -> dict:
     return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
 
 
-def audit_record(*, actor, action: str, obj, unit_path: str, changes: dict | None = None) -> AuditEntry:
-    return AuditEntry.objects.create(
+# Sent when a transaction that recorded a change altering figures has committed (the figure
+# store queues its recount: dangvu/figures/recount.py).
+figures_changed = Signal()
+
+
+def audit_record(*, actor, action: str, obj, unit_path: str, changes: dict | None = None,
+                 figures_from: datetime.date | None = None, figure_paths=(), alters_figures: bool = True) -> AuditEntry:
+    """Who changed what; for the figure store, also what it can alter: from `figures_from` on
+    (None: any day), at `unit_path` and `figure_paths`, and above and below them."""
+    entry = AuditEntry.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
         model=obj._meta.label_lower,
@@ -39,7 +48,13 @@ def audit_record(*, actor, action: str, obj, unit_path: str, changes: dict | Non
         object_repr=str(obj)[:200],
         unit_path=unit_path,
         changes=changes or {},
+        alters_figures=alters_figures,
+        figures_from=figures_from,
+        figure_paths=sorted(set(figure_paths) - {unit_path}),
     )
+    if alters_figures:
+        transaction.on_commit(lambda: figures_changed.send(sender=AuditEntry, entry_id=entry.pk))
+    return entry
 
 
 def audit_for(obj):

@@ -74,7 +74,7 @@ def document_issue(*, actor, unit: OrgUnit, doc_type: str, issued_on: datetime.d
         with transaction.atomic():
             doc.number = allocate_number(unit=unit, term=term, series=CONGRESS_SERIES if congress else doc_type)
             doc.save()
-            audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=doc, unit_path=unit.path,
+            audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=doc, unit_path=unit.path, figures_from=issued_on,
                          changes={"reference": [None, doc.reference]})
     except IntegrityError:
         _discard_file(doc)
@@ -102,7 +102,7 @@ def document_receive(*, actor, unit: OrgUnit, doc_type: str, number: int | None,
     try:
         with transaction.atomic():
             doc.save()
-            audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=doc, unit_path=unit.path,
+            audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=doc, unit_path=unit.path, figures_from=issued_on,
                          changes={"reference": [None, doc.reference]})
     except Exception:
         _discard_file(doc)

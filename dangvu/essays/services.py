@@ -14,6 +14,7 @@ from dangvu.audit.services import audit_record, diff, snapshot
 from dangvu.essays.models import Essay, EssayStatus, IntegrityScan, ReturnReason
 from dangvu.integrity.vietnamese import tokens
 from dangvu.lib.files import extract_text
+from dangvu.orgs.history import paths_since
 from dangvu.orgs.models import Member
 from dangvu.study.models import (
     Campaign,
@@ -87,7 +88,8 @@ def essay_submit(*, actor, campaign: Campaign, member: Member, file_name: str | 
         essay.file, essay.file_name = None, ""
     essay.save()
     audit_record(actor=actor, action=action, obj=essay, unit_path=member.unit.path,
-                 changes={"status": [None, essay.status], "version": [None, essay.version]})
+                 changes={"status": [None, essay.status], "version": [None, essay.version]},
+                 figures_from=campaign.start, figure_paths=paths_since([member.pk], campaign.start))
     return essay
 
 
@@ -111,7 +113,8 @@ def essay_review(*, actor, essay: Essay, accept: bool, reason: str = "", note: s
     essay.reviewed_by, essay.reviewed_at = acting_user(actor), timezone.now()
     essay.save()
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=essay, unit_path=essay.member.unit.path,
-                 changes=diff(before, snapshot(essay, ["status", "return_reason", "reviewer_note"])))
+                 changes=diff(before, snapshot(essay, ["status", "return_reason", "reviewer_note"])),
+                 figures_from=essay.campaign.start, figure_paths=paths_since([essay.member_id], essay.campaign.start))
     return essay
 
 

@@ -7,10 +7,7 @@ class FiguresConfig(AppConfig):
     verbose_name = _("Figures")
 
     def ready(self):
-        from django.db import connections
+        from dangvu.figures import recount, store  # noqa: F401  (registers the recount job and its trigger)
+        from dangvu.lib import measures
 
-        from dangvu.figures import warm  # noqa: F401  (connects the warm-up to changes)
-        from dangvu.lib.figure_cache import install
-
-        for connection in connections.all():
-            install(None, connection)
+        measures.use_store(store.kept)

@@ -1,7 +1,9 @@
 """What the dashboard, its rows pages and the figures API show: registered measures
 only, for the measures the user may read at the unit."""
 
+import dataclasses
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -62,6 +64,21 @@ class Table:
 
     def value(self, measure: Measure, unit: OrgUnit | None = None) -> Value:
         return value_at(self.values[measure.key], (unit or self.unit).path, measure)
+
+    @property
+    def stamp(self):
+        """When the figures were counted (figures/store.Stamp), None when counted for this page."""
+        return getattr(self.values, "stamp", None)
+
+
+def joined_stamp(main: Table, *beside: Table):
+    """One line for a page showing several tables: the oldest count, whether any is being
+    counted again, and whether the main table's period (a closed one) was counted again."""
+    stamps = [t.stamp for t in (main, *beside) if t.stamp is not None]
+    if not stamps:
+        return None
+    return dataclasses.replace(functools.reduce(lambda a, b: a.join(b), stamps),
+                               recounted_for=main.stamp.recounted_for if main.stamp else None)
 
 
 def figures_table(request, unit: OrgUnit, period: Period, keys: list[str] | None = None,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from dangvu.accounts.permissions import UNITS_READ
 from dangvu.figures.access import get_measure_for_user
-from dangvu.figures.selectors import children_in, dashboard_levels, figures_table, period_from
+from dangvu.figures.selectors import children_in, dashboard_levels, figures_table, joined_stamp, period_from
 from dangvu.lib import measures
 from dangvu.lib.periods import Period, year_asked
 from dangvu.lib.xlsx import xlsx_response
@@ -69,7 +69,7 @@ def dashboard(request, pk):
         "problem": problem, "query": _query(period), "years": range(timezone.localdate().year, 2019, -1),
         "participants": any(m.key == "study.participants" for m in table.measures),
         "sub_units": sub_units, "too_many": not levels,
-        "quarter": request.GET.get("quarter", ""),
+        "quarter": request.GET.get("quarter", ""), "stamp": joined_stamp(table, before),
         "breadcrumbs": breadcrumbs(request, unit) + [unit]})
 
 

@@ -98,7 +98,7 @@ def plan_item_create(*, actor, unit: OrgUnit, kind: str, area: str, content: str
     if errors:
         raise ValidationError(errors)
     item = PlanItem.objects.create(**fields, plan=plan, created_by=actor if actor and actor.is_authenticated else None)
-    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=item, unit_path=unit.path,
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=item, unit_path=unit.path, figures_from=start,
                  changes={"kind": [None, kind], "content": [None, item.content],
                           "period": [None, f"{start.isoformat()} – {end.isoformat()}"]})
     return item
@@ -127,7 +127,7 @@ def inspection_record(*, actor, unit: OrgUnit, kind: str, start: datetime.date, 
         **fields, outcome=outcome, conclusion=conclusion.strip(),
         violation=violation.strip() if outcome == Outcome.VIOLATION else "", decision=decision, plan_item=plan_item,
         created_by=actor if actor and actor.is_authenticated else None)
-    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=inspection, unit_path=unit.path,
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=inspection, unit_path=unit.path, figures_from=start,
                  changes={"kind": [None, kind], "subject": [None, str(inspection.subject)],
                           "period": [None, f"{start.isoformat()} – {end.isoformat()}"],
                           "outcome": [None, outcome]})
@@ -150,7 +150,8 @@ def inspection_conclude(*, actor, inspection: Inspection, outcome: str, conclusi
     inspection.save(update_fields=["outcome", "conclusion", "violation"])
     after = {"outcome": inspection.outcome, "conclusion": inspection.conclusion, "violation": inspection.violation}
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=inspection, unit_path=inspection.unit.path,
-                 changes={k: [before[k], after[k]] for k in before if before[k] != after[k]})
+                 changes={k: [before[k], after[k]] for k in before if before[k] != after[k]},
+                 figures_from=inspection.start)
     return inspection
 
 
@@ -167,6 +168,7 @@ def recommendation_add(*, actor, inspection: Inspection, text: str, due: datetim
         raise ValidationError(errors)
     rec = Recommendation.objects.create(inspection=inspection, text=text.strip(), due=due)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=rec, unit_path=inspection.unit.path,
+                 figures_from=inspection.start,
                  changes={"text": [None, rec.text], "due": [None, due.isoformat()]})
     return rec
 

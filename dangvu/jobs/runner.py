@@ -11,6 +11,7 @@ when it starts, never by a page — queues it again or marks it failed, as its h
 Pages only read the row.
 """
 
+import datetime
 import logging
 import threading
 import time
@@ -50,13 +51,15 @@ def register(kind: str, run: Callable, *, on_lost: Callable | None = None, retry
     HANDLERS[kind] = Handler(run, on_lost, retry, max_attempts)
 
 
-def enqueue(kind: str, subject_id: int, *, user=None) -> Job:
-    """A job for the worker, queued when the caller's transaction commits."""
+def enqueue(kind: str, subject_id: int, *, user=None, after: float = 0) -> Job:
+    """A job for the worker, queued when the caller's transaction commits (to start `after`
+    seconds later)."""
     if kind not in HANDLERS:
         raise KeyError(kind)
     job = Job.objects.create(kind=kind, subject_id=subject_id,
                              started_by=user if user is not None and user.is_authenticated else None)
-    transaction.on_commit(lambda: run_job.enqueue(job.pk))
+    task = run_job.using(run_after=timezone.now() + datetime.timedelta(seconds=after)) if after else run_job
+    transaction.on_commit(lambda: task.enqueue(job.pk))
     return job
 
 

@@ -127,23 +127,80 @@ def register_narrowing(variable: ContextVar) -> None:
     _narrowing.append(variable)
 
 
+@dataclass
+class Ask:
+    """A figure to give for a unit and period: its name, what else it depends on, how to
+    count it and how to keep it as JSON (and, for the worker, how to count it again)."""
+    name: str
+    parts: tuple
+    compute: Callable
+    encode: Callable = lambda values: values
+    decode: Callable = lambda stored: stored
+    recipe: dict | None = None
+
+
+# The figure store (figures/store.kept, set by the figures app: lib imports no app):
+# (unit, period, [Ask]) → ([values], stamp). Without it every figure is counted.
+_store: Callable | None = None
+
+
+def use_store(store: Callable | None) -> None:
+    global _store
+    _store = store
+
+
+def keep(unit, period: Period, asks: list[Ask]) -> tuple[list, object]:
+    """Each ask's values, from the figure store or counted; and when they were counted."""
+    if _store is None:
+        return [ask.compute() for ask in asks], None
+    return _store(unit, period, asks)
+
+
+class Figures(dict):
+    """{measure key: {path: Value}}, and `stamp`: when they were counted (figures/store.Stamp)."""
+    stamp = None
+
+
+def _encode(values: dict[str, Value]) -> dict:
+    return {path: [v.value, v.numerator, v.denominator] for path, v in values.items()}
+
+
+def _decode(stored: dict) -> dict[str, Value]:
+    return {path: Value(*v) for path, v in stored.items()}
+
+
 def compute_all(unit, period: Period, measures: list[Measure] | None = None,
-                levels: int | None = None) -> dict[str, dict[str, Value]]:
+                levels: int | None = None) -> Figures:
     """{key: {path: Value}} for the unit and every unit below it; with `levels`, for the unit
     and the units down to that many levels below it (values further down may be missing).
-    Each measure's values are kept until the rows change (lib/figure_cache.py)."""
-    from dangvu.lib.figure_cache import remembered, version
+    Each measure's values are kept per unit and period (figures/store.py)."""
     from dangvu.lib.rollup import levels_below_root
 
-    current = version()
-    where = (unit.pk, unit.path, period.start, period.end, levels, *(v.get() for v in _narrowing))
+    chosen = measures or all_measures()
+    narrowing = [v.get() for v in _narrowing]
+    asks = [Ask(m.key, (unit.pk, period.start, period.end, levels, *narrowing),
+                functools.partial(m.compute, unit, period), _encode, _decode,
+                {"measure": m.key, "levels": levels, "narrowing": narrowing}) for m in chosen]
     token = _memo.set({})
     try:
         with levels_below_root(levels), dated_tree(unit):
-            return {m.key: remembered(("measure", m.key, *where), functools.partial(m.compute, unit, period), current)
-                    for m in (measures or all_measures())}
+            values, stamp = keep(unit, period, asks)
     finally:
         _memo.reset(token)
+    out = Figures(zip([m.key for m in chosen], values, strict=True))
+    out.stamp = stamp
+    return out
+
+
+@contextmanager
+def narrowed(values: list):
+    """The narrowing a kept figure was counted under (its recipe), set again to count it again."""
+    tokens = [variable.set(value) for variable, value in zip(_narrowing, values, strict=False)]
+    try:
+        yield
+    finally:
+        for variable, token in zip(_narrowing, tokens, strict=False):
+            variable.reset(token)
 
 
 def value_at(values: dict[str, Value], path: str, measure: Measure) -> Value:

@@ -127,3 +127,12 @@ def unit_on(member: Member, day: datetime.date) -> OrgUnit | None:
     span = (MemberSpan.objects.filter(member=member, start__lte=day).exclude(end__lte=day)
             .select_related("unit").first())
     return span.unit if span else None
+
+
+def paths_since(member_ids, day: datetime.date | None) -> set[str]:
+    """The units the members belonged to on or after `day` (None: ever): where a fact about
+    them dated from `day` may count (the figure store recounts their figures)."""
+    spans = MemberSpan.objects.filter(member_id__in=list(member_ids))
+    if day is not None:
+        spans = spans.exclude(end__lte=day)
+    return set(spans.values_list("unit__path", flat=True))

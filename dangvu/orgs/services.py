@@ -60,7 +60,7 @@ def unit_create(*, actor, parent: OrgUnit | None, name: str, code: str, kind: st
                   valid_from=valid_from or datetime.date.today())
     unit = placements.create_node(OrgUnit.objects.get(pk=parent.pk) if parent else None, values)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=unit, unit_path=unit.path,
-                 changes=diff({}, snapshot(unit, UNIT_FIELDS)))
+                 changes=diff({}, snapshot(unit, UNIT_FIELDS)), figures_from=unit.valid_from)
     return unit
 
 
@@ -84,7 +84,8 @@ def unit_update(*, actor, unit: OrgUnit, on_date: datetime.date | None = None, *
         placements.replace([unit], max(on_date or timezone.localdate(), unit.valid_from))
     changes = diff(before, snapshot(unit, UNIT_FIELDS))
     if changes:
-        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=unit, unit_path=unit.path, changes=changes)
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=unit, unit_path=unit.path, changes=changes,
+                     figures_from=None if {"valid_from", "valid_to"} & set(changes) else on_date or timezone.localdate())
     return unit
 
 
@@ -306,7 +307,7 @@ def member_create(*, actor, unit: OrgUnit, full_name: str, date_of_birth, sex: s
     MemberSpan.objects.bulk_create(history.first_spans(member))
     if audit:
         audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=member, unit_path=unit.path,
-                     changes=diff({}, snapshot(member, MEMBER_FIELDS)))
+                     changes=diff({}, snapshot(member, MEMBER_FIELDS)), figures_from=admission_date)
     return member
 
 
@@ -326,7 +327,7 @@ def member_update(*, actor, member: Member, **values) -> Member:
     changes = diff(before, snapshot(member, MEMBER_FIELDS))
     if changes:
         audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=member, unit_path=member.unit.path,
-                     changes=changes)
+                     changes=changes, figure_paths=history.paths_since([member.pk], None))
     return member
 
 
@@ -387,7 +388,8 @@ def member_transfer(*, actor, member: Member, to_unit: OrgUnit, on_date: datetim
     member.save(update_fields=["unit"])
     for path in {old.path, to_unit.path}:
         audit_record(actor=actor, action=AuditEntry.Action.MOVE, obj=member, unit_path=path,
-                     changes={"unit": [old.name, to_unit.name], "date": [None, on_date.isoformat()]})
+                     changes={"unit": [old.name, to_unit.name], "date": [None, on_date.isoformat()]},
+                     figures_from=on_date)
     return member
 
 
@@ -413,7 +415,8 @@ def member_leave(*, actor, member: Member, reason: str, on_date: datetime.date, 
     member.status = LEAVE_STATUS[reason]
     member.save(update_fields=["status"])
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=member, unit_path=member.unit.path,
-                 changes={"status": [before, member.status], "left": [None, f"{reason} {on_date.isoformat()}"]})
+                 changes={"status": [before, member.status], "left": [None, f"{reason} {on_date.isoformat()}"]},
+                 figures_from=on_date)
     return member
 
 
@@ -433,7 +436,7 @@ def member_make_full(*, actor, member: Member, on_date: datetime.date, decision=
         member.status = MemberStatus.FULL
     member.save(update_fields=["status", "official_date"])
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=member, unit_path=member.unit.path,
-                 changes=diff(before, snapshot(member, ["status", "official_date"])))
+                 changes=diff(before, snapshot(member, ["status", "official_date"])), figures_from=on_date)
     return member
 
 

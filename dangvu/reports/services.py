@@ -85,7 +85,7 @@ def template_create(*, actor, unit: OrgUnit, name: str, based_on: ReportTemplate
     template = ReportTemplate.objects.create(unit=unit, name=name.strip()[:200])
     TemplateVersion.objects.create(template=template, number=1, title=source.title, sections=source.sections,
                                    author=_user(actor))
-    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=template, unit_path=unit.path,
+    audit_record(alters_figures=False, actor=actor, action=AuditEntry.Action.CREATE, obj=template, unit_path=unit.path,
                  changes={"name": [None, template.name]})
     return template
 
@@ -101,7 +101,7 @@ def template_revise(*, actor, template: ReportTemplate, title: str, sections: li
     latest = ReportTemplate.objects.select_for_update().get(pk=template.pk).latest
     version = TemplateVersion.objects.create(template=template, number=latest.number + 1, title=title.strip()[:500],
                                              sections=checked, author=_user(actor))
-    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=template, unit_path=template.unit.path,
+    audit_record(alters_figures=False, actor=actor, action=AuditEntry.Action.UPDATE, obj=template, unit_path=template.unit.path,
                  changes={"version": [latest.number, version.number]})
     return version
 
@@ -129,7 +129,7 @@ def report_create(*, actor, unit: OrgUnit, start: datetime.date, end: datetime.d
     head["title"] = fill_words(version.title, words_for(unit, Period(start, end)))
     report = Report.objects.create(unit=unit, start=start, end=end, template=version, head=head,
                                    created_by=_user(actor))
-    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=report, unit_path=unit.path,
+    audit_record(alters_figures=False, actor=actor, action=AuditEntry.Action.CREATE, obj=report, unit_path=unit.path,
                  changes={"period": [None, f"{start:%d/%m/%Y} – {end:%d/%m/%Y}"]})
     _queue_build(report)
     return report
@@ -149,7 +149,7 @@ def report_rebuild(*, actor, report: Report) -> Report:
         raise ValidationError(_("Only a draft can be built again; an issued report keeps its figures."))
     Report.objects.filter(pk=report.pk).update(status=Report.Status.BUILDING, error="")
     report.status = Report.Status.BUILDING
-    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=report, unit_path=report.unit.path,
+    audit_record(alters_figures=False, actor=actor, action=AuditEntry.Action.UPDATE, obj=report, unit_path=report.unit.path,
                  changes={"status": [Report.Status.DRAFT, Report.Status.BUILDING]})
     _queue_build(report)
     return report
@@ -203,7 +203,7 @@ def narrative_update(*, actor, report: Report, key: str, text: str) -> Report:
     section["text"] = text
     report.save(update_fields=["narratives", "sections"])
     _version(report, actor, _("Section “%(title)s” edited.") % {"title": section["title"].replace("\n", " ")})
-    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=report, unit_path=report.unit.path,
+    audit_record(alters_figures=False, actor=actor, action=AuditEntry.Action.UPDATE, obj=report, unit_path=report.unit.path,
                  changes={f"narrative:{key}": [before[:200], text[:200]]})
     return report
 
@@ -230,7 +230,7 @@ def head_update(*, actor, report: Report, recipients: list[str] | None = None, *
     report.save(update_fields=["head"])
     if changes:
         _version(report, actor, _("Heading and signature edited."))
-        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=report, unit_path=report.unit.path,
+        audit_record(alters_figures=False, actor=actor, action=AuditEntry.Action.UPDATE, obj=report, unit_path=report.unit.path,
                      changes=changes)
     return report
 
@@ -253,7 +253,7 @@ def report_issue(*, actor, report: Report, on: datetime.date | None = None) -> R
     report.issued_docx = report_docx(report)
     report.save(update_fields=["document", "status", "issued_docx"])
     _version(report, actor, _("Issued as %(ref)s.") % {"ref": document.reference})
-    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=report, unit_path=report.unit.path,
+    audit_record(alters_figures=False, actor=actor, action=AuditEntry.Action.UPDATE, obj=report, unit_path=report.unit.path,
                  changes={"status": [Report.Status.DRAFT, Report.Status.ISSUED], "reference": [None, document.reference]})
     return report
 
@@ -267,7 +267,7 @@ def report_correct(*, actor, report: Report) -> Report:
     correction = Report.objects.create(unit=report.unit, start=report.start, end=report.end, template=report.template,
                                        head=report.head, narratives=report.narratives, replaces=report,
                                        created_by=_user(actor))
-    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=correction, unit_path=report.unit.path,
+    audit_record(alters_figures=False, actor=actor, action=AuditEntry.Action.CREATE, obj=correction, unit_path=report.unit.path,
                  changes={"replaces": [None, report.document.reference if report.document_id else str(report.pk)]})
     _queue_build(correction)
     return correction

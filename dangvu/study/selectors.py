@@ -5,11 +5,13 @@ The campaign page, the unit page, the API, the exports and the year-end report a
 call these; a test checks each figure against rows counted directly.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from django.db.models import Q, QuerySet
 
 from dangvu.essays.models import Essay, EssayStatus, ReturnReason
+from dangvu.lib.measures import Ask, keep
+from dangvu.lib.periods import Period
 from dangvu.orgs.models import Member, OrgUnit
 from dangvu.orgs.placements import paths_of_units
 from dangvu.study.models import Attendance, AttendanceStatus, Campaign
@@ -64,7 +66,6 @@ def campaign_rollup(campaign: Campaign, root: OrgUnit | None = None, levels: int
     counted in the units they belonged to during the campaign. With `levels`, for the units
     down to that many levels below `root` only."""
     from dangvu.lib import measures
-    from dangvu.lib.periods import Period
     from dangvu.study.measures import only_campaign
 
     root = root or campaign.unit
@@ -98,18 +99,19 @@ def campaign_list_figures(campaigns: list[Campaign], unit: OrgUnit) -> list[tupl
     """Each campaign's figures as the list page shows them (the unit's part, or the whole campaign
     when it is organised below the unit), in a fixed number of queries whatever the number of
     campaigns: the same rule as campaign_rollup, one pass over who took part where. Kept
-    until the rows change (lib/figure_cache.py)."""
-    from dangvu.lib.figure_cache import remembered, version
-
+    per unit and period (figures/store.py)."""
     if not campaigns:
         return []
-    figures = remembered(("campaign-list", unit.pk, unit.path, *(c.pk for c in campaigns)),
-                         lambda: _campaign_list_figures(campaigns, unit), version())
+    period = Period(min(c.start for c in campaigns), max(c.end for c in campaigns))
+    ask = Ask("study.campaign_list", (unit.pk, *(c.pk for c in campaigns)),
+              lambda: _campaign_list_figures(campaigns, unit),
+              encode=lambda figures: [asdict(f) for f in figures],
+              decode=lambda stored: [CampaignFigures(**f) for f in stored])
+    (figures,), _stamp = keep(unit, period, [ask])
     return list(zip(campaigns, figures, strict=True))
 
 
 def _campaign_list_figures(campaigns: list[Campaign], unit: OrgUnit) -> list[CampaignFigures]:
-    from dangvu.lib.periods import Period
     from dangvu.study.measures import _attended, members_under, participation
 
     period = Period(min(c.start for c in campaigns), max(c.end for c in campaigns))

@@ -75,7 +75,8 @@ def campaign_create(*, actor, unit: OrgUnit, title: str, documents, units, start
     campaign.documents.set(documents)
     campaign.units.set(units)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=campaign, unit_path=unit.path,
-                 changes={k: [None, v] for k, v in snapshot(campaign, CAMPAIGN_FIELDS).items()})
+                 changes={k: [None, v] for k, v in snapshot(campaign, CAMPAIGN_FIELDS).items()},
+                 figures_from=start, figure_paths=[u.path for u in units])
     return campaign
 
 
@@ -192,7 +193,9 @@ def session_update(*, actor, session: StudySession, held_on: datetime.date, mode
     changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     if changes:
         audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=session,
-                     unit_path=session.campaign.unit.path, changes=changes)
+                     unit_path=session.campaign.unit.path, changes=changes,
+                     figures_from=min(held_on, datetime.date.fromisoformat(before["held_on"])),
+                     figure_paths=[u.path for u in session.campaign.units.all()])
     return session
 
 
@@ -219,7 +222,8 @@ def session_record(*, actor, campaign: Campaign, held_on: datetime.date, mode: s
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=session,
                  unit_path=(session.unit or campaign.unit).path,
                  changes={"held_on": [None, held_on.isoformat()], "mode": [None, mode],
-                          "points": [None, _point_labels(points)]})
+                          "points": [None, _point_labels(points)]},
+                 figures_from=held_on, figure_paths=[u.path for u in campaign.units.all()])
     return session
 
 
@@ -268,5 +272,6 @@ def attendance_record(*, actor, session: StudySession, marks: dict[int, str], un
     Attendance.objects.bulk_update(changed, ["status"])
     if new or changed:
         audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=session, unit_path=unit_path,
-                     changes={"attendance": [None, {str(k): v for k, v in marks.items()}]})
+                     changes={"attendance": [None, {str(k): v for k, v in marks.items()}]},
+                     figures_from=session.held_on)
     return len(new) + len(changed)

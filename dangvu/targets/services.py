@@ -53,7 +53,7 @@ def target_create(*, actor, unit: OrgUnit, title: str, measure: str, applies_kin
         applies_has_committee=applies_has_committee,
         thresholds=[{"has_committee": t.get("has_committee"), "min": t["min"]} for t in thresholds],
         start=start, end=end, plan=plan, created_by=actor if actor and actor.is_authenticated else None)
-    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=target, unit_path=unit.path,
+    audit_record(alters_figures=False, actor=actor, action=AuditEntry.Action.CREATE, obj=target, unit_path=unit.path,
                  changes={"title": [None, target.title], "measure": [None, measure], "thresholds": [None, thresholds],
                           "period": [None, f"{start.isoformat()} – {end.isoformat()}"]})
     return target

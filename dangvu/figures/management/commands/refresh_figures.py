@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from dangvu.figures.warm import warm_top_units
-from dangvu.lib import figure_cache
+from dangvu.figures.recount import warm_top_units
+from dangvu.figures.store import forget_all
 
 
 class Command(BaseCommand):
@@ -11,8 +11,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-warm", action="store_true", help="Chỉ quên số liệu đã lưu, không tính lại ngay.")
 
     def handle(self, *args, **options):
-        number = figure_cache.refresh()
-        self.stdout.write(f"Đã quên số liệu đã lưu (phiên bản dữ liệu {number}).")
+        forgotten = forget_all()
+        self.stdout.write(f"Đã quên {forgotten} số liệu đã lưu.")
         if not options["no_warm"]:
             units = warm_top_units()
             self.stdout.write(f"Đã tính lại số liệu của {units} đơn vị cấp trên cùng.")

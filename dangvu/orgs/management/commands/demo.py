@@ -48,6 +48,9 @@ class Command(BaseCommand):
         from dangvu.reports.demo import build_reports_demo
 
         reports = build_reports_demo()
+        from dangvu.figures.store import forget_all
+
+        forget_all()  # the demo writes in bulk, beside the services: nothing kept meanwhile stays
         if not no_accounts:
             self._accounts()
         self.stdout.write(f"Đã tạo {result['units']} đơn vị, {result['members']} đảng viên "

@@ -1,0 +1,114 @@
+"""The worker's side of the figure store (figures/store.py): after a committed change, the
+kept figures it touches are counted again, once, top units first; and the figures the top
+units' offices open first are counted before anyone asks (after `refresh_figures`).
+"""
+
+import datetime
+import logging
+from collections import defaultdict
+
+from django.conf import settings
+from django.dispatch import receiver
+from django.utils import timezone
+
+from dangvu.audit.services import figures_changed
+from dangvu.figures import store
+from dangvu.figures.models import StoredFigure
+from dangvu.jobs import runner
+from dangvu.jobs.models import Job
+from dangvu.lib import measures
+from dangvu.lib.periods import Period
+
+logger = logging.getLogger(__name__)
+KIND = "figures.recount"
+RECENT_DAYS = 90  # campaigns of this year, or ended this recently, have their pages counted ahead
+CAMPAIGNS = 20
+
+
+@receiver(figures_changed)
+def queue_recount(sender, **kwargs) -> None:
+    """One recount waiting at a time: changes made while it waits are covered by it. It starts
+    FIGURE_RECOUNT_AFTER seconds after the first change (a secretary marking forty names, an
+    import: one count covers the burst)."""
+    if not getattr(settings, "FIGURE_RECOUNT", True):
+        return
+    if Job.objects.filter(kind=KIND, status=Job.Status.QUEUED).exists():
+        return
+    try:
+        runner.enqueue(KIND, 0, after=settings.FIGURE_RECOUNT_AFTER)
+    except Exception:  # the change is committed whatever happens here: pages count for themselves
+        logger.exception("Could not queue the recount of figures")
+
+
+def recount_touched(progress=None) -> int:
+    """Count again every kept figure a change touched since its count (those with no recipe
+    are forgotten instead, counted when next asked): how many were counted again."""
+    from dangvu.orgs.models import OrgUnit
+
+    today = timezone.localdate()
+    rows = list(StoredFigure.objects.only("pk", "unit_id", "period_start", "period_end", "recipe", "seen",
+                                          "unseen", "as_of"))
+    if not rows:
+        return 0
+    changes = store.changes_after(min(r.seen for r in rows), {i for r in rows for i in r.unseen})
+    paths = store.paths_of({r.unit_id for r in rows})
+    touched = [r for r in rows if store.touching(r, changes, paths[r.unit_id])
+               or (r.period_end >= today and r.as_of < today)]  # an open period counted on an earlier day
+    StoredFigure.objects.filter(pk__in=[r.pk for r in touched if not r.recipe]).delete()
+    groups: dict[tuple, list[str]] = defaultdict(list)
+    for r in touched:
+        if r.recipe:
+            groups[(r.unit_id, r.period_start, r.period_end, r.recipe["levels"],
+                     tuple(r.recipe["narrowing"]))].append(r.recipe["measure"])
+    units = OrgUnit.objects.in_bulk({g[0] for g in groups})
+    ordered = sorted((g for g in groups if g[0] in units), key=lambda g: (units[g[0]].depth, -g[2].toordinal()))
+    counted = 0
+    for done, group in enumerate(ordered):
+        if progress is not None:
+            progress(done, len(ordered), "figures")
+        unit_id, start, end, levels, narrowing = group
+        chosen = [m for m in map(measures.get, groups[group]) if m is not None]
+        with store.counting_now(), measures.narrowed(list(narrowing)):
+            measures.compute_all(units[unit_id], Period(start, end), chosen, levels=levels)
+        counted += len(chosen)
+    if progress is not None:
+        progress(len(ordered), len(ordered), "figures")
+    return counted
+
+
+runner.register(KIND, lambda job, progress: recount_touched(progress), retry=True)
+
+
+def warm_top_units(today: datetime.date | None = None) -> int:
+    """Count again what the offices of the units at the top of the tree open first: the
+    number of units warmed."""
+    from dangvu.orgs.models import OrgUnit
+
+    today = today or timezone.localdate()
+    roots = [u for u in OrgUnit.objects.get_root_nodes() if u.valid_to is None or u.valid_to >= today]
+    for unit in roots:
+        warm_unit(unit, today)
+    return len(roots)
+
+
+def warm_unit(unit, today: datetime.date) -> None:
+    from dangvu.figures.selectors import children_in, dashboard_levels
+    from dangvu.study.selectors import (
+        campaign_by_unit,
+        campaign_list_figures,
+        campaigns_for_unit,
+        session_figures,
+        year_summary,
+    )
+
+    year = Period.year(today.year)
+    measures.compute_all(unit, year, levels=dashboard_levels(children_in(unit, year)))
+    measures.compute_all(unit, year.previous(), levels=0)
+    campaigns = list(campaigns_for_unit(unit).order_by("-start", "-id")[:100])
+    campaign_list_figures(campaigns, unit)
+    year_summary(unit, max([c.start.year for c in campaigns] + [today.year]))
+    recent = [c for c in campaigns if c.unit_id == unit.pk and c.cancelled_on is None
+              and (c.start.year == today.year or c.end >= today - datetime.timedelta(days=RECENT_DAYS))]
+    for campaign in recent[:CAMPAIGNS]:
+        campaign_by_unit(campaign, unit)
+        session_figures(campaign, unit)

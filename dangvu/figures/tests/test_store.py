@@ -1,0 +1,220 @@
+"""Figures kept per unit and period (figures/store.py): counted once, counted again only where
+and for when a service's change touches them, by the worker, and never shown older than the
+change for longer than FIGURE_DELAY. Real commits: these tests run outside the test transaction."""
+
+import datetime
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from conftest import make_member, run_worker
+from dangvu.figures.models import StoredFigure
+from dangvu.lib import measures
+from dangvu.lib.periods import Period
+from dangvu.orgs import services
+from dangvu.orgs.models import MemberSpan, UnitKind
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TOTAL = "members.total"
+TODAY = timezone.localdate()
+THIS_YEAR, LAST_YEAR = Period.year(TODAY.year), Period.year(TODAY.year - 1)
+
+
+def total(unit, period=THIS_YEAR) -> int:
+    return int(figures(unit, period)[TOTAL][unit.path].value)
+
+
+def figures(unit, period=THIS_YEAR):
+    return measures.compute_all(unit, period, [measures.get(TOTAL)], levels=0)
+
+
+def counted(unit, period=THIS_YEAR) -> int:
+    """Members with a stretch of membership in the unit's subtree open at the period's end."""
+    return (MemberSpan.objects.filter(unit__path__startswith=unit.path, start__lte=period.end)
+            .exclude(end__lte=period.end).values("member").distinct().count())
+
+
+def counted_at(unit, period=THIS_YEAR) -> datetime.datetime:
+    return StoredFigure.objects.get(name=TOTAL, unit=unit, period_end=period.end, recipe__levels=0).counted_at
+
+
+@pytest.fixture
+def second_commune(org):
+    """A commune beside G, with a cell of one member: what G's changes must not touch."""
+    org.G2 = services.unit_create(actor=None, parent=org.P, name="Đảng bộ xã Tân Lập", code="G2",
+                                  kind=UnitKind.GRASSROOTS, valid_from=datetime.date(2020, 1, 1))
+    org.C = services.unit_create(actor=None, parent=org.G2, name="Chi bộ thôn Khuổi Nằm", code="C",
+                                 kind=UnitKind.CELL, valid_from=datetime.date(2020, 1, 1))
+    make_member(org.C, "Vi Văn Hòa", datetime.date(1982, 3, 3))
+    return org
+
+
+def test_a_kept_figure_is_read_in_two_queries_while_nothing_changes(org, django_assert_num_queries):
+    first = total(org.G)
+    assert first == counted(org.G) == 4
+    with django_assert_num_queries(2):  # the kept row, and the changes since its count (none)
+        again = figures(org.G)
+    assert again[TOTAL][org.G.path].value == first
+    assert again.stamp.counted_at == counted_at(org.G) and not again.stamp.updating
+
+
+def test_a_change_in_a_cell_is_counted_again_for_the_units_above_it_only(second_commune, settings):
+    org = second_commune
+    settings.FIGURE_DELAY = 3600  # the pages wait for the worker
+    for unit in (org.P, org.G, org.A, org.B, org.G2, org.C):
+        total(unit)
+    before = {unit.code: counted_at(unit) for unit in (org.P, org.G, org.A, org.B, org.G2, org.C)}
+    make_member(org.A, "Đỗ Văn Giang", datetime.date(1985, 4, 4))  # through a service: a change at A
+    assert total(org.G) == 4  # the worker has not counted yet: the page shows what was kept…
+    assert figures(org.G).stamp.updating  # …and says a change is being counted
+    from dangvu.figures.recount import recount_touched
+
+    assert recount_touched() == 3  # A, G and P: one measure each, this year
+    after = {unit.code: counted_at(unit) for unit in (org.P, org.G, org.A, org.B, org.G2, org.C)}
+    assert [code for code in before if after[code] != before[code]] == ["P", "G", "A"]
+    for unit in (org.P, org.G, org.A, org.B, org.G2, org.C):
+        assert total(unit) == counted(unit)
+    assert (total(org.P), total(org.G), total(org.A), total(org.B), total(org.G2)) == (6, 5, 4, 1, 1)
+
+
+def test_a_change_this_year_leaves_last_year_kept_and_a_late_fact_recounts_it(org, client):
+    client.force_login(org.users["off"])
+    last_years_page = f"/units/{org.G.pk}/figures/?year={LAST_YEAR.end.year}"
+    assert 'id="recounted"' not in client.get(last_years_page).content.decode()
+    assert total(org.G, LAST_YEAR) == counted(org.G, LAST_YEAR) == 4
+    kept_at = counted_at(org.G, LAST_YEAR)
+    make_member(org.B, "Đỗ Văn Giang", datetime.date(1985, 4, 4), admission_date=TODAY, official_date=None)
+    assert total(org.G, LAST_YEAR) == 4 and counted_at(org.G, LAST_YEAR) == kept_at  # not touched
+    assert figures(org.G, LAST_YEAR).stamp.recounted_for is None
+    written = timezone.now()
+    make_member(org.B, "Bùi Thị Hạnh", datetime.date(1986, 6, 6),
+                admission_date=LAST_YEAR.start + datetime.timedelta(days=40), official_date=None)
+    assert total(org.G, LAST_YEAR) == counted(org.G, LAST_YEAR) == 5  # a fact dated last year arrived
+    assert written <= figures(org.G, LAST_YEAR).stamp.recounted_for <= timezone.now()
+    page = client.get(last_years_page).content.decode()
+    assert 'id="recounted"' in page and "được tính lại" in page
+    page = client.get(f"/units/{org.G.pk}/figures/?year={TODAY.year}").content.decode()
+    assert 'id="recounted"' not in page and 'id="counted-at"' in page
+
+
+def test_the_worker_counts_a_touched_figure_again_once(org, settings):
+    settings.FIGURE_RECOUNT, settings.FIGURE_RECOUNT_AFTER, settings.FIGURE_DELAY = True, 0, 3600
+    assert total(org.G) == 4
+    make_member(org.B, "Đỗ Văn Giang", datetime.date(1985, 4, 4))
+    make_member(org.B, "Bùi Thị Hạnh", datetime.date(1986, 6, 6))
+    from dangvu.jobs.models import Job
+
+    assert Job.objects.filter(kind="figures.recount", status=Job.Status.QUEUED).count() == 1  # one for both
+    run_worker()
+    assert Job.objects.get(kind="figures.recount").status == Job.Status.DONE
+    table = figures(org.G)
+    assert table[TOTAL][org.G.path].value == counted(org.G) == 6 and not table.stamp.updating
+
+
+def test_past_the_delay_a_page_counts_for_itself(org, settings):
+    settings.FIGURE_DELAY = 0  # the worker is behind
+    assert total(org.G) == 4
+    make_member(org.B, "Đỗ Văn Giang", datetime.date(1985, 4, 4))
+    assert total(org.G) == counted(org.G) == 5
+
+
+def test_a_figure_another_process_is_counting_is_shown_as_it_was(org, django_assert_num_queries):
+    assert total(org.G) == 4
+    make_member(org.B, "Đỗ Văn Giang", datetime.date(1985, 4, 4))
+    StoredFigure.objects.update(counting_since=timezone.now())  # claimed by another request
+    table = figures(org.G)
+    assert table[TOTAL][org.G.path].value == 4 and table.stamp.updating
+    StoredFigure.objects.update(counting_since=timezone.now() - datetime.timedelta(hours=1))  # it died
+    assert total(org.G) == counted(org.G) == 5
+
+
+def test_a_transaction_sees_its_own_writes_and_keeps_nothing(org):
+    assert total(org.G) == 4
+    kept_at = counted_at(org.G)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        make_member(org.B, "Đỗ Văn Giang", datetime.date(1985, 4, 4))
+        assert total(org.G) == 5
+        raise RuntimeError("rolled back")
+    assert total(org.G) == counted(org.G) == 4 and counted_at(org.G) == kept_at
+
+
+def test_a_merge_touches_every_kept_figure_and_the_past_stays(org):
+    """The values are keyed by today's paths: after a merge every kept figure is counted again,
+    and last year's come out the same at the closed communes and the province."""
+    g2 = services.unit_create(actor=None, parent=org.P, name="Đảng bộ xã Tân Lập", code="G2",
+                              kind=UnitKind.GRASSROOTS, valid_from=datetime.date(2020, 1, 1))
+    before = {u.code: total(u, LAST_YEAR) for u in (org.P, org.G, org.A)}
+    merged = services.unit_merge(actor=None, units=[org.G, g2], name="Đảng bộ xã Hùng Tân", code="GM",
+                                 on_date=TODAY)
+    org.G.refresh_from_db()
+    org.A.refresh_from_db()
+    after = {u.code: total(u, LAST_YEAR) for u in (org.P, org.G, org.A)}
+    assert after == before == {"P": 4, "G": 4, "A": 3}
+    assert figures(org.P, LAST_YEAR).stamp.recounted_for is None  # a reorganisation is no late fact
+    assert total(merged) == counted(merged) == 4
+
+
+def test_refresh_figures_forgets_what_was_kept(org):
+    """A change made outside the services (psql, a restore) is unseen until the command runs."""
+    assert total(org.G) == 4
+    MemberSpan.objects.filter(unit=org.B).delete()  # no audit entry: as psql would
+    assert total(org.G) == 4  # still the kept figure
+    out = io.StringIO()
+    call_command("refresh_figures", "--no-warm", stdout=out)
+    assert re.search(r"Đã quên \d+ số liệu đã lưu", out.getvalue())
+    assert total(org.G) == counted(org.G) == 3
+
+
+def test_switched_off_it_always_counts(org, settings):
+    settings.FIGURE_STORE = False
+    assert total(org.G) == 4
+    MemberSpan.objects.filter(unit=org.B).delete()
+    assert total(org.G) == counted(org.G) == 3
+    assert not StoredFigure.objects.exists()
+
+
+def test_a_page_shows_a_mark_saved_on_another_page_at_once(org, client):
+    """The officer's campaign page is kept; the cell secretary marks a member present; the
+    officer's next look counts the mark (real commits, two users, FIGURE_DELAY 0)."""
+    from dangvu.study import services as study
+
+    campaign = study.campaign_create(actor=None, unit=org.G, title="Học tập Nghị quyết 66-NQ/TW", documents=[],
+                                     units=[org.G], start=TODAY - datetime.timedelta(days=5),
+                                     end=TODAY + datetime.timedelta(days=30), essay_required=False)
+    session = study.session_record(actor=None, campaign=campaign, held_on=campaign.start)
+
+    def attended() -> str:
+        client.force_login(org.users["off"])
+        page = client.get(f"/campaigns/{campaign.pk}/").content.decode()
+        return re.search(r'id="fig-attended">([^<]*)<', page).group(1)
+
+    assert attended() == "0/4"
+    assert attended() == "0/4"  # asked again: kept
+    client.force_login(org.users["sec"])
+    answer = client.post(f"/sessions/{session.pk}/", {f"m{org.mem_member.pk}": "present"})
+    assert answer.status_code in (200, 302)
+    assert attended() == "1/4"
+
+
+@pytest.mark.parametrize("year_", [TODAY.year - 1, TODAY.year])
+def test_kept_figures_equal_counted_ones_at_every_level_this_year_and_last(org, settings, year_):
+    """Every registered measure, kept and then read back, equals the same measure counted with
+    the store off: at a cell, the commune and the province, for the scenario's two years."""
+    from dangvu.figures.tests.scenario import record_year
+
+    record_year(org)
+    period = Period.year(year_)
+    for unit in (org.A, org.G, org.P):
+        measures.compute_all(unit, period)  # counted and kept
+        kept = measures.compute_all(unit, period)  # read back
+        settings.FIGURE_STORE = False
+        fresh = measures.compute_all(unit, period)
+        settings.FIGURE_STORE = True
+        for m in measures.all_measures():
+            assert measures.value_at(kept[m.key], unit.path, m) == measures.value_at(fresh[m.key], unit.path, m), \
+                (m.key, unit.name, year_)
