@@ -37,8 +37,10 @@ class Head:
 
 
 def date_line(place: str, day: datetime.date) -> str:
-    """Hùng An, ngày 15 tháng 12 năm 2026 (days and months below 10 in two digits, as 36-HD writes)."""
-    return f"{place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+    """Hùng An, ngày 05 tháng 02 năm 2026 / ngày 10 tháng 3 năm 2026: 36-HD/VPTW writes a day
+    below 10 with a leading zero, and only months 1 and 2 (so that none can be read as 11, 12)."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
 def new_document():

@@ -5,6 +5,7 @@ import datetime
 import re
 
 from django.db.models import Q
+from django.utils import timezone
 
 from dangvu.figures.selectors import children_in
 from dangvu.lib import measures
@@ -92,9 +93,14 @@ def figures_of(values: dict, path: str) -> dict[str, float]:
     return {key: by_path[path][0] for key, by_path in values.get("current", {}).items() if path in by_path}
 
 
-def words_for(unit: OrgUnit, period: Period) -> dict[str, str]:
+def words_for(unit: OrgUnit, period: Period, today: datetime.date | None = None) -> dict[str, str]:
+    """Words about the report. Built before its period ends, it tells the day its figures were
+    counted ("Tính đến ngày 05/12/2026"), never the period's end, which has not come."""
+    today = today or timezone.localdate()
+    end = min(period.end, today)
     return {"unit": unit.name, "year": str(period.end.year), "next_year": str(period.end.year + 1),
-            "end": f"{period.end:%d/%m/%Y}", "start": f"{period.start:%d/%m/%Y}"}
+            "end": f"{end:%d/%m/%Y}", "start": f"{period.start:%d/%m/%Y}",
+            "until": f"Đến ngày {end:%d/%m/%Y}" if end == period.end else f"Tính đến ngày {end:%d/%m/%Y}"}
 
 
 def fill_words(text: str, words: dict[str, str]) -> str:

@@ -14,46 +14,45 @@ SECTIONS = [
              "và giáo dục chính trị, tư tưởng của đảng bộ."},
     {"key": "ket-qua", "kind": "heading", "level": 2, "title": "I. KẾT QUẢ ĐẠT ĐƯỢC"},
     {"key": "to-chuc", "kind": "computed", "level": 3, "title": "1. Công tác tổ chức, đảng viên",
-     "text": "Đến ngày {end}, {unit} có {members.total} đảng viên[, trong đó {members.probationary} đảng viên "
-             "dự bị]. Trong năm, kết nạp {members.admitted} đảng viên mới[; công nhận đảng viên chính thức cho "
-             "{members.made_full} đồng chí][; tiếp nhận {members.transferred_in} đảng viên chuyển sinh hoạt đến]"
-             "[; chuyển sinh hoạt đi {members.transferred_out} đảng viên][; {members.died} đồng chí từ trần]"
-             "[; xóa tên, khai trừ {members.removed} đảng viên]."},
+     "text": "{until}, {unit} có {members.total} đảng viên[, trong đó {members.probationary} đảng viên dự bị]. "
+             "[Trong kỳ, {list:members.admitted kết nạp # đảng viên mới; members.made_full công nhận đảng viên "
+             "chính thức cho # đồng chí; members.transferred_in tiếp nhận # đảng viên chuyển sinh hoạt đến; "
+             "members.transferred_out chuyển sinh hoạt đi # đảng viên; members.died # đồng chí từ trần; "
+             "members.removed xóa tên, khai trừ # đảng viên}.]"},
     {"key": "hoc-tap", "kind": "computed", "level": 3,
      "title": "2. Học tập, quán triệt, triển khai thực hiện chỉ thị, nghị quyết của Đảng",
-     "text": "Tổ chức {study.campaigns} đợt học tập, quán triệt chỉ thị, nghị quyết với {study.sessions} hội nghị"
-             "[, trong đó {study.online_sessions} hội nghị trực tuyến đến {study.points} điểm cầu], thu hút "
-             "{study.attendances} lượt cán bộ, đảng viên tham dự; {study.participants|ratio} đảng viên tham gia "
-             "học tập, đạt {study.participants}.\n\n"
-             "Sau học tập, cán bộ, đảng viên viết {study.essays_submitted} bài thu hoạch, đạt "
-             "{study.essays_submitted/study.essays_required} kế hoạch[, trong đó có "
+     "text": "[Tổ chức {study.campaigns_held} đợt học tập, quán triệt chỉ thị, nghị quyết[ với "
+             "{study.sessions_held} hội nghị].] [Cán bộ, đảng viên dự {study.sessions} hội nghị học tập, quán "
+             "triệt[, trong đó {study.online_sessions} hội nghị trực tuyến][ tại {study.points} điểm cầu][, với "
+             "{study.attendances} lượt người tham dự].] [Có {study.participants|ratio} đảng viên thuộc diện học "
+             "tập trong kỳ (kể cả đảng viên đã chuyển đi) tham gia học tập, đạt {study.participants}.]\n\n"
+             "[Sau học tập, cán bộ, đảng viên viết {study.essays_submitted} bài thu hoạch[, đạt "
+             "{study.essays_submitted/study.essays_required} kế hoạch][, trong đó có "
              "{study.essays_returned_thin+study.essays_returned_copied} bài phải làm lại do viết sơ sài, "
-             "sao chép nhau][; {study.essays_not_submitted} bài chưa nộp]."},
+             "sao chép nhau][; {study.essays_not_submitted} bài chưa nộp].]"},
     {"key": "ly-luan", "kind": "computed", "level": 3, "title": "3. Giáo dục lý luận chính trị",
      "text": "[Mở {training.candidate_classes} lớp bồi dưỡng nhận thức về Đảng cho {training.candidates_enrolled} "
-             "quần chúng ưu tú][, {training.candidates_completed} quần chúng hoàn thành chương trình]"
-             "[; {training.new_member_classes} lớp bồi dưỡng lý luận chính trị cho {training.new_members_enrolled} "
-             "đảng viên mới][, {training.new_members_completed} đồng chí hoàn thành].[ Cử "
-             "{training.theory_sent_so_cap} đồng chí học sơ cấp lý luận chính trị.][ Cử "
-             "{training.theory_sent_trung_cap} đồng chí học trung cấp lý luận chính trị.][ Cử "
-             "{training.theory_sent_cao_cap} đồng chí học cao cấp lý luận chính trị.][ Cử "
-             "{training.theory_sent_cu_nhan} đồng chí học cử nhân chính trị.]"},
+             "quần chúng ưu tú[, {training.candidates_completed} quần chúng hoàn thành chương trình].] [Mở "
+             "{training.new_member_classes} lớp bồi dưỡng lý luận chính trị cho {training.new_members_enrolled} "
+             "đảng viên mới[, {training.new_members_completed} đồng chí hoàn thành].] [Cử {list:"
+             "training.theory_sent_so_cap # đồng chí học sơ cấp lý luận chính trị; training.theory_sent_trung_cap "
+             "# đồng chí học trung cấp lý luận chính trị; training.theory_sent_cao_cap # đồng chí học cao cấp lý "
+             "luận chính trị; training.theory_sent_cu_nhan # đồng chí học cử nhân chính trị}.]"},
     {"key": "kiem-tra", "kind": "computed", "level": 3, "title": "4. Công tác kiểm tra, giám sát",
-     "text": "Các cấp ủy, tổ chức đảng đã tiến hành {inspections.held} cuộc kiểm tra[, trong đó chi bộ kiểm tra "
-             "{inspections.held_by_cells} cuộc][, cấp ủy kiểm tra {inspections.held_by_committees} cuộc]"
-             "[, ủy ban kiểm tra kiểm tra {inspections.held_by_commissions} cuộc]; {inspections.supervisions} "
-             "cuộc giám sát. Đã kiểm tra {inspections.members_inspected} đảng viên[ và "
-             "{inspections.units_inspected} tổ chức đảng]; giám sát {inspections.members_supervised} đảng viên"
-             "[ và {inspections.units_supervised} tổ chức đảng].[ Qua kiểm tra, giám sát, phát hiện "
-             "{inspections.violations} trường hợp có vi phạm.] Thực hiện chương trình kiểm tra, giám sát đạt "
-             "{inspections.plan_held} kế hoạch[; {inspections.recommendations_done} kiến nghị sau kiểm tra, "
-             "giám sát đã được thực hiện][; còn {inspections.recommendations_overdue} kiến nghị quá hạn chưa "
-             "thực hiện]."},
+     "text": "[Các cấp ủy, tổ chức đảng đã tiến hành {inspections.held} cuộc kiểm tra[, trong đó {list:"
+             "inspections.held_by_cells chi bộ kiểm tra # cuộc; inspections.held_by_committees cấp ủy kiểm tra "
+             "# cuộc; inspections.held_by_commissions ủy ban kiểm tra kiểm tra # cuộc}].] [Tiến hành "
+             "{inspections.supervisions} cuộc giám sát.] [Đã kiểm tra {list:inspections.members_inspected # đảng "
+             "viên; inspections.units_inspected # tổ chức đảng}.] [Đã giám sát {list:inspections.members_supervised "
+             "# đảng viên; inspections.units_supervised # tổ chức đảng}.] [Qua kiểm tra, giám sát, phát hiện "
+             "{inspections.violations} trường hợp có vi phạm.] [Thực hiện chương trình kiểm tra, giám sát đạt "
+             "{inspections.plan_held} kế hoạch.] [Có {inspections.recommendations_done} kiến nghị sau kiểm tra, "
+             "giám sát đã được thực hiện.] [Còn {inspections.recommendations_overdue} kiến nghị quá hạn chưa "
+             "thực hiện.]"},
     {"key": "van-ban", "kind": "computed", "level": 3, "title": "5. Công tác văn phòng cấp ủy",
-     "text": "Ban hành {documents.issued} văn bản theo đúng thể thức[, trong đó {documents.issued_nq} nghị quyết]"
-             "[, {documents.issued_ct} chỉ thị][, {documents.issued_qd} quyết định, quy định]"
-             "[, {documents.issued_kh} kế hoạch][, {documents.issued_hd} hướng dẫn][, {documents.issued_bc} báo cáo]"
-             "[, {documents.issued_tb} thông báo]."},
+     "text": "[Ban hành {documents.issued} văn bản[, trong đó {list:documents.issued_nq nghị quyết; "
+             "documents.issued_ct chỉ thị; documents.issued_qd quyết định, quy định; documents.issued_kh kế hoạch; "
+             "documents.issued_hd hướng dẫn; documents.issued_bc báo cáo; documents.issued_tb thông báo}].]"},
     {"key": "tuyen-truyen", "kind": "narrative", "level": 3,
      "title": "6. Công tác tuyên truyền; học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
      "text": "Kết quả tuyên truyền các ngày lễ lớn, sự kiện chính trị; mô hình, điển hình học tập và làm theo "

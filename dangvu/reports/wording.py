@@ -1,13 +1,19 @@
 """The template language of computed paragraphs, and Vietnamese numbers as the seeds write them.
 
-    Đã tổ chức {study.sessions} hội nghị[, trong đó {study.online_sessions} hội nghị trực tuyến].
+    [Tổ chức {study.sessions_held} hội nghị[, trong đó {study.online_sessions} hội nghị trực tuyến]].
 
 - `{key}`: a measure's value for the report's unit: a count as 1.000, a rate as 71,33%.
 - `{a+b}`: a sum of counts; `{a/b}`: one over the other as a percentage ("đạt 100% kế hoạch").
 - `{key|ratio}`: a rate's numerator and denominator, "229/321"; `{key|02}`: a count in two
   digits, "01"; `{key|prev}`: the value of the period before.
-- `{unit}`, `{year}`, `{next_year}`, `{end}`: words about the report itself.
-- `[ … ]`: a clause left out when a figure in it is zero.
+- `{list:a nghị quyết; b kế hoạch; c báo cáo}`: the items whose figure is not zero, as a
+  Vietnamese list ("2 nghị quyết, 4 kế hoạch và 1 báo cáo"); zero when every one is. An
+  item with `#` puts its number there: `{list:a kết nạp # đảng viên; b # đồng chí từ trần}`.
+- `{unit}`, `{year}`, `{next_year}`, `{end}`, `{until}`: words about the report itself
+  (`{end}` is the period's last day, or the day the figures were counted when that is
+  earlier; `{until}` says which: "Đến ngày 31/12/2025" or "Tính đến ngày 05/12/2026").
+- `[ … ]`: a clause left out when a figure in it (not in a clause inside it) is zero, or
+  has no base (a rate of nothing). Clauses nest, so any clause of a sentence may drop.
 
 Rendering gives the text in parts: plain text, and figures that know their measures, so
 that a page can say where each number came from. No Django here beyond gettext-free helpers.
@@ -20,9 +26,9 @@ from dataclasses import dataclass, field
 from dangvu.lib.numbers import fmt_int
 
 PLACEHOLDER = re.compile(r"\{([^{}\[\]]+)\}")
-CLAUSE = re.compile(r"\[([^\[\]]*)\]")
 KEY = re.compile(r"^[a-z_]+\.[a-z0-9_]+$")
-WORDS = ("unit", "year", "next_year", "end", "start")
+LIST = "list:"
+WORDS = ("unit", "year", "next_year", "end", "start", "until")
 FORMATS = ("", "02", "ratio", "prev")
 
 
@@ -71,11 +77,37 @@ def parse(expression: str) -> tuple[list[list[str]], str]:
     return sides, fmt.strip()
 
 
+def parse_list(expression: str) -> list[tuple[str, str]]:
+    """'list:a.x nghị quyết; a.y kế hoạch' → [(a.x, nghị quyết), (a.y, kế hoạch)]."""
+    items = []
+    for item in expression.strip()[len(LIST):].split(";"):
+        key, _, noun = item.strip().partition(" ")
+        if not KEY.match(key) or not noun.strip():
+            raise TemplateError(f"Danh sách “{{{expression}}}” không đọc được: hãy viết "
+                                "{list:mã chỉ số danh từ; mã chỉ số danh từ}.")
+        items.append((key, noun.strip()))
+    return items
+
+
+def check_brackets(text: str) -> None:
+    depth = 0
+    for c in text:
+        depth += {"[": 1, "]": -1}.get(c, 0)
+        if depth < 0:
+            break
+    if depth:
+        raise TemplateError("Dấu ngoặc vuông [ ] của đoạn văn không khớp nhau: mỗi “[” cần một “]”.")
+
+
 def keys_in(text: str) -> list[str]:
     """Every measure key a paragraph names (words like {year} are not keys)."""
+    check_brackets(text)
     found = []
     for expression in PLACEHOLDER.findall(text):
         if expression.strip() in WORDS:
+            continue
+        if expression.strip().startswith(LIST):
+            found += [k for k, _ in parse_list(expression)]
             continue
         sides, _ = parse(expression)
         found += [k for side in sides for k in side]
@@ -86,7 +118,7 @@ def previous_keys_in(text: str) -> list[str]:
     """The keys a paragraph asks the period before of ({key|prev})."""
     found = []
     for expression in PLACEHOLDER.findall(text):
-        if expression.strip() not in WORDS:
+        if expression.strip() not in WORDS and not expression.strip().startswith(LIST):
             sides, fmt = parse(expression)
             if fmt == "prev":
                 found += [k for side in sides for k in side]
@@ -101,7 +133,7 @@ def render_paragraphs(text: str, figure: Callable[[str, bool], Figure], words: d
     for paragraph in re.split(r"\n\s*\n", text.strip()):
         parts = render(paragraph.strip(), figure, words)
         if parts and not parts[0].keys:
-            head = parts[0].text.lstrip(" ,;:")
+            head = parts[0].text.lstrip(" ,;:.")
             parts[0].text = head[:1].upper() + head[1:]
         if any(p.keys for p in parts) or any(c.isalpha() for p in parts for c in p.text):
             out.append([p for p in parts if p.text])
@@ -110,17 +142,32 @@ def render_paragraphs(text: str, figure: Callable[[str, bool], Figure], words: d
 
 def render(text: str, figure: Callable[[str, bool], Figure], words: dict[str, str]) -> list[Part]:
     """The paragraph in parts. `figure(key, previous)` gives a measure's value; a clause in
-    brackets with a zero figure is dropped with its brackets."""
-    parts: list[Part] = []
-    position = 0
-    for clause in CLAUSE.finditer(text):
-        parts += _placeholders(text[position:clause.start()], figure, words)
-        inner = _placeholders(clause.group(1), figure, words)
-        if not any(p.zero for p in inner):
-            parts += inner
-        position = clause.end()
-    parts += _placeholders(text[position:], figure, words)
+    brackets with a zero figure of its own is dropped with its brackets and what it holds."""
+    check_brackets(text)
+    parts, _end = _render_from(text, 0, figure, words)
     return _merge(parts)
+
+
+def _render_from(text: str, position: int, figure, words) -> tuple[list[Part], int]:
+    """Parts from `position` up to the "]" closing the clause it is in (or the end), and where
+    it stopped. A clause inside that keeps none of its zeros is kept whole; so a zero among
+    the parts returned is always the clause's own."""
+    parts: list[Part] = []
+    plain_from = position
+    while position < len(text):
+        if text[position] == "[":
+            parts += _placeholders(text[plain_from:position], figure, words)
+            inner, position = _render_from(text, position + 1, figure, words)
+            if not any(p.zero for p in inner):
+                parts += inner
+            plain_from = position
+        elif text[position] == "]":
+            parts += _placeholders(text[plain_from:position], figure, words)
+            return parts, position + 1
+        else:
+            position += 1
+    parts += _placeholders(text[plain_from:], figure, words)
+    return parts, position
 
 
 def _placeholders(text: str, figure, words) -> list[Part]:
@@ -137,7 +184,18 @@ def _placeholders(text: str, figure, words) -> list[Part]:
     return parts
 
 
+def _list_part(expression: str, figure) -> Part:
+    """The items whose figure is not zero: "2 nghị quyết, 4 kế hoạch và 1 báo cáo"."""
+    items = parse_list(expression)
+    said = [noun.replace("#", fmt_count(f.value)) if "#" in noun else f"{fmt_count(f.value)} {noun}"
+            for key, noun in items if (f := figure(key, False)).value]
+    text = ", ".join(said[:-1]) + (" và " if len(said) > 1 else "") + said[-1] if said else ""
+    return Part(text, [k for k, _ in items], zero=not said)
+
+
 def _figure_part(expression: str, figure) -> Part:
+    if expression.startswith(LIST):
+        return _list_part(expression, figure)
     sides, fmt = parse(expression)
     keys = [k for side in sides for k in side]
     previous = fmt == "prev"

@@ -252,40 +252,93 @@ def _points_rows(unit, period):
             .select_related("session__campaign", "unit").order_by("session__held_on", "id"))
 
 
+# --- what the unit held itself (not what its members attended) -------------------------------
+
+def _campaigns_held_rows(unit, period):
+    """Campaigns running in the period organised by the unit or a unit under it (where the
+    organiser stood on the campaign's first day)."""
+    campaigns = Campaign.objects.filter(start__lte=period.end, end__gte=period.start, cancelled_on__isnull=True)
+    return placed(campaigns, unit, "unit", "start").select_related("unit").order_by("start", "id")
+
+
+def _campaigns_held(unit, period):
+    return as_values(rollup(((at, 1) for at in _campaigns_held_rows(unit, period).values_list("at", flat=True)),
+                            unit.path))
+
+
+def _sessions_held_at(unit, period) -> list[tuple[int, str]]:
+    """(session, path) for sessions held in the period by the unit or a unit under it: a
+    make-up session's unit, otherwise its campaign's organiser, where it stood on the day."""
+    sessions = StudySession.objects.filter(held_on__gte=period.start, held_on__lte=period.end,
+                                           cancelled_on__isnull=True, campaign__cancelled_on__isnull=True)
+    return memoised(("sessions held", unit.path, period), lambda: [
+        *placed(sessions.filter(unit__isnull=False), unit, "unit", "held_on").values_list("id", "at"),
+        *placed(sessions.filter(unit__isnull=True), unit, "campaign__unit", "held_on").values_list("id", "at")])
+
+
+def _sessions_held(unit, period):
+    return as_values(rollup(((at, 1) for _id, at in _sessions_held_at(unit, period)), unit.path))
+
+
+def _sessions_held_rows(unit, period):
+    return (StudySession.objects.filter(pk__in=[pk for pk, _at in _sessions_held_at(unit, period)])
+            .select_related("campaign__unit").order_by("held_on", "id"))
+
+
 # Presences per unit where the members took part: counted per (campaign, member) and summed
 # per place by the database.
 # joined before grouping, so that a cell's count reads its members' rows, not the campaign's
 _PRESENT_AT = """
-SELECT p.path, COUNT(*)
+SELECT {session}, p.path, COUNT(*)
 FROM ({places}) p
 CROSS JOIN study_studysession s
 CROSS JOIN study_attendance a
 WHERE s.campaign_id = p.campaign_id AND a.session_id = s.id AND a.member_id = p.member_id AND {on_the_day}
   AND a.session_id IN ({sessions}) AND a.status = %s
-GROUP BY p.path
+GROUP BY {group}
 """
 
 
 def _attendances(unit, period):
-    """Lượt: a point's head count where one was given (at the point's unit, else the
-    organiser's); otherwise each member marked present, at the units they belonged to."""
+    """Lượt: at each unit, for each session, the head counts given at the connection points
+    under it (a point's unit, else the organiser's) where there are some; otherwise its own
+    members marked present (where they took part that day). A cell whose members sat in a
+    hall counted by head at the province's point counts its members present, never 0."""
     sessions = _sessions_in(period, unit)
     heads = list(_placed_points(ConnectionPoint.objects.filter(session__in=sessions, head_count__gt=0))
                  .values_list("session_id", "unit_at", "org_at", "head_count"))
-    counted = rollup(((u or o, n) for _s, u, o, n in heads), unit.path)
-    with_heads = {s for s, *_rest in heads}
+    with_heads = sorted({s for s, *_rest in heads})
+    counted = defaultdict(int)
+    present_at = _present_at(unit, period, sessions.exclude(id__in=with_heads), by_session=False)
+    for prefix, n in rollup(((path, n) for _s, path, n in present_at), unit.path).items():
+        counted[prefix] += n
+    present_by_session = defaultdict(list)
+    for session, path, n in (_present_at(unit, period, sessions.filter(id__in=with_heads), by_session=True)
+                             if with_heads else []):
+        present_by_session[session].append((path, n))
+    heads_by_session = defaultdict(list)
+    for session, unit_at, org_at, n in heads:
+        heads_by_session[session].append((unit_at or org_at, n))
+    for session in with_heads:
+        by_head = rollup(heads_by_session[session], unit.path)
+        by_presence = rollup(present_by_session[session], unit.path)
+        for prefix in by_head.keys() | by_presence.keys():
+            counted[prefix] += by_head.get(prefix) or by_presence.get(prefix, 0)
+    return as_values({path: n for path, n in counted.items() if n})
+
+
+def _present_at(unit, period, sessions, by_session: bool) -> list[tuple[int | None, str, int]]:
+    """(session or None, path, members present) where the members took part that day."""
     p = participation(unit, period)
     if not p.campaigns:
-        return as_values(counted)
-    counted_here = sessions.exclude(id__in=with_heads)
+        return []
     places, place_params = participation_rule.participation_sql([c.pk for c in p.campaigns], unit)
-    sql, params = counted_here.values("id").query.sql_with_params()
-    at_places = participation_rule.fetch(_PRESENT_AT.format(sessions=sql, places=places,
-                                                            on_the_day=participation_rule.holds_on("s.held_on")),
-                       [*place_params, *params, AttendanceStatus.PRESENT])
-    for prefix, n in rollup(((path, int(n)) for path, n in at_places), unit.path).items():
-        counted[prefix] = counted.get(prefix, 0) + n
-    return as_values({path: n for path, n in counted.items() if n})
+    sql, params = sessions.values("id").query.sql_with_params()
+    query = _PRESENT_AT.format(sessions=sql, places=places, on_the_day=participation_rule.holds_on("s.held_on"),
+                               session="a.session_id" if by_session else "NULL",
+                               group="a.session_id, p.path" if by_session else "p.path")
+    return [(s, path, int(n)) for s, path, n in participation_rule.fetch(
+        query, [*place_params, *params, AttendanceStatus.PRESENT])]
 
 
 # --- participation and essays --------------------------------------------------------------
@@ -367,6 +420,14 @@ study_measure("study.sessions", _("Sessions and conferences"),
        _("Sessions held in the period that the unit organised, reached with a connection point, or attended."),
        SESSIONS, _sessions_count(online=False), _sessions_rows(False),
        SESSION_COLUMNS)
+study_measure("study.campaigns_held", _("Study campaigns held"),
+       _("Campaigns (học tập, quán triệt) running at some time in the period that the unit or a unit under it "
+         "organised; not those of the committees above that its members took part in."), CAMPAIGNS,
+       _campaigns_held, _campaigns_held_rows, CAMPAIGN_COLUMNS)
+study_measure("study.sessions_held", _("Sessions and conferences held"),
+       _("Sessions held in the period by the unit or a unit under it (the campaign's organiser, or the unit of a "
+         "make-up session); not those of the committees above that its members attended."), SESSIONS,
+       _sessions_held, _sessions_held_rows, SESSION_COLUMNS)
 study_measure("study.online_sessions", _("Online conferences"),
        _("Of the sessions, those held online to connection points."),
        SESSIONS, _sessions_count(online=True),

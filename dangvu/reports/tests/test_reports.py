@@ -60,6 +60,16 @@ def docx_text(data: bytes) -> str:
     return "\n".join([p.text for p in document.paragraphs] + cells)
 
 
+def until(year: int) -> str:
+    """How a report of the year begins its first figure: the year's end once it has come,
+    else the day it was built (a draft never dates a figure in the future)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    end = D(year, 12, 31)
+    return f"Đến ngày {end:%d/%m/%Y}" if today >= end else f"Tính đến ngày {today:%d/%m/%Y}"
+
+
 def n(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
@@ -89,7 +99,7 @@ def test_every_figure_in_the_docx_is_the_rows_counted_directly(year, build, leve
     assert d["members"] == 7 and d["essays"] == 3  # the scenario, so that the checks below check something
     assert f"{unit.name} có {n(d['members'])} đảng viên, trong đó {n(d['probationary'])} đảng viên dự bị" in text
     assert f"kết nạp {n(d['admitted'])} đảng viên mới" in text
-    assert f"thu hút {n(d['attendances'])} lượt cán bộ, đảng viên" in text
+    assert f"với {n(d['attendances'])} lượt người tham dự" in text
     assert f"viết {n(d['essays'])} bài thu hoạch" in text
     # 3 of the 6 asked for; two returned (one thin, one copied) and three never handed in
     assert "đạt 50% kế hoạch, trong đó có 2 bài phải làm lại do viết sơ sài, sao chép nhau; 3 bài chưa nộp" in text
@@ -113,7 +123,9 @@ def test_a_cell_and_a_past_year(year, build):
     text = docx_text(report_docx(past))
     admitted_2025 = Member.objects.filter(unit__path__startswith=year.G.path, admission_date__year=2025).count()
     assert admitted_2025 == 1 and f"kết nạp {admitted_2025} đảng viên mới" in text
-    assert "Đến ngày 31/12/2025" in text and "viết 0 bài thu hoạch" in text
+    assert "Đến ngày 31/12/2025" in text  # a past year is told to its end
+    # nothing is said of what did not happen: no essays were asked for in 2025
+    assert "viết 0 bài" not in text and " 0 lượt" not in text and "đạt 0%" not in text
     # the appendix puts 2024 beside 2025
     assert "2024" in text and "2025" in text
 
@@ -138,7 +150,7 @@ def test_the_layout_follows_36_hd(year, build):
     assert date_line.italic
     title = next(p for p in document.paragraphs if p.text == "BÁO CÁO")
     assert title.runs[0].bold and title.runs[0].font.size == Pt(16)
-    body = next(p for p in document.paragraphs if p.text.startswith("Đến ngày 31/12/2026"))
+    body = next(p for p in document.paragraphs if p.text.startswith(until(2026)))
     assert body.alignment == 3 and body.paragraph_format.first_line_indent > 0  # justified, indented
     assert all(r.font.size == Pt(14) for r in body.runs)
     # page numbers from page 2: a first page of its own with an empty header, the PAGE field
@@ -431,3 +443,38 @@ def test_the_shipped_template_reads_in_vietnamese(client, year):
     client.force_login(year.users["view"])
     page = client.get(f"/report-templates/{template.pk}/").content.decode()
     assert "Do người viết" in page and ">narrative<" not in page and ">heading<" not in page
+
+
+def body_text(data: bytes) -> str:
+    """The report's paragraphs, without the head's and the appendix's tables."""
+    return "\n".join(p.text for p in read_docx(io.BytesIO(data)).paragraphs)
+
+
+def test_a_cell_tells_what_its_members_attended_not_what_the_commune_held(year, build):
+    """The campaign and its session were held by the commune G: G's report says it held them;
+    cell A's says its members attended, with its own members present as its lượt."""
+    from dangvu.study.models import Campaign, StudySession
+
+    held = Campaign.objects.filter(unit=year.G, start__year=2026, cancelled_on__isnull=True).count()
+    sessions = StudySession.objects.filter(campaign__unit=year.G, held_on__year=2026, cancelled_on__isnull=True).count()
+    commune = body_text(report_docx(build(year.G)))
+    assert held == 1 and f"Tổ chức {held} đợt học tập, quán triệt chỉ thị, nghị quyết với {sessions} hội nghị." in commune
+    cell = body_text(report_docx(build(year.A)))
+    assert "Tổ chức" not in cell.split("2. Học tập")[1].split("3. Giáo dục")[0]  # A held nothing
+    present = Attendance.objects.filter(status="present", session__held_on__year=2026,
+                                        session__cancelled_on__isnull=True, member__spans__unit=year.A,
+                                        member__spans__start__lte=D(2026, 3, 10)).distinct().count()
+    assert present > 0
+    assert f"Cán bộ, đảng viên dự {sessions} hội nghị học tập, quán triệt, với {present} lượt người tham dự." in cell
+
+
+def test_a_year_with_nothing_recorded_prints_no_zero(year, build):
+    """2021: the members were there, nothing else happened. No clause of zeros, no rate of nothing;
+    each section with nothing left says so once."""
+    import re
+
+    text = body_text(report_docx(build(year.G, 2021)))
+    assert f"Đến ngày 31/12/2021, {year.G.name} có" in text
+    assert not re.search(r"(?<![\d.,/])0 (đợt|hội nghị|lượt|bài|văn bản|cuộc|lớp|đồng chí|đảng viên|kiến nghị)", text)
+    assert "0/0" not in text and "0%" not in text and "{" not in text and "[" not in text
+    assert text.count("Trong kỳ chưa có số liệu được ghi nhận về nội dung này.") == 4  # study, theory, inspections, documents

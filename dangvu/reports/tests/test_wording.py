@@ -60,3 +60,27 @@ def test_percentages_use_a_comma_and_at_most_two_decimals(value):
     text = fmt_percent(value)
     assert text.endswith("%") and "." not in text
     assert abs(float(text[:-1].replace(",", ".")) - round(value, 2)) < 0.006
+
+
+def test_clauses_nest_so_that_any_clause_of_a_sentence_may_drop():
+    text = "[Tổ chức {a.x} đợt với {a.y} hội nghị[, trong đó {a.z} hội nghị trực tuyến]][; {a.z} bài chưa nộp]."
+    assert say(text) == ["Tổ chức 10 đợt với 739 hội nghị."]
+    assert say("[Tổ chức {a.z} đợt[, trong đó {a.x} trực tuyến]]. [Viết {a.x} bài.]") == ["Viết 10 bài."]
+
+
+def test_a_rate_without_a_base_is_left_out_with_its_clause():
+    assert say("Viết {a.x} bài[, đạt {a.x/a.z} kế hoạch].") == ["Viết 10 bài."]
+
+
+def test_a_list_says_the_items_there_are_with_their_conjunction():
+    text = "Ban hành {a.y} văn bản[, trong đó {list:a.x nghị quyết; a.z chỉ thị; a.thin kế hoạch; a.copied báo cáo}]."
+    assert say(text) == ["Ban hành 739 văn bản, trong đó 10 nghị quyết, 6 kế hoạch và 7 báo cáo."]
+    assert say("[Ban hành {list:a.z nghị quyết; a.x kế hoạch}.]") == ["Ban hành 10 kế hoạch."]
+    assert say("[Ban hành {list:a.z nghị quyết}.]") == []
+    assert keys_in("{list:a.x nghị quyết; a.z chỉ thị}") == ["a.x", "a.z"]
+
+
+def test_brackets_that_do_not_match_are_named():
+    for bad in ("[Có {a.x} lớp.", "Có {a.x} lớp.]", "[[Có] {a.x}"):
+        with pytest.raises(TemplateError, match="ngoặc vuông"):
+            keys_in(bad)
