@@ -47,6 +47,9 @@ EXPECTED_2026 = {
     "study.campaigns": {"P": 1, "G": 1, "A": 1, "B": 1},
     # other was present on 10/3 while in A (he moved to B on 15/3): the session is A's, not B's
     "study.sessions": {"P": 1, "G": 1, "A": 1, "B": 0},
+    # held: G organised the campaign and its one session; the cells only attended
+    "study.campaigns_held": {"P": 1, "G": 1, "A": 0, "B": 0},
+    "study.sessions_held": {"P": 1, "G": 1, "A": 0, "B": 0},
     # lượt: mem, x and other present on 10/3, each where they belonged that day
     "study.attendances": {"P": 3, "G": 3, "A": 3, "B": 0},
     # eligible in March: A: sec, mem, other, x · B: other, out, f; y (May) and z (June) are not
