@@ -54,9 +54,16 @@ def _cell(ws, value):
     return cell
 
 
+def sheet_title(title: str) -> str:
+    """A sheet's name as spreadsheets allow it: at most 31 characters, no [ ] : * ? / or backslash (a
+    measure named "Văn bản ban hành: nghị quyết" would otherwise be refused)."""
+    cleaned = re.sub(r"[\[\]:*?/\\]+", " ", safe_text(title)).strip(" '")
+    return re.sub(r" {2,}", " ", cleaned)[:31].strip() or "Sheet"
+
+
 def xlsx_bytes(title: str, headers: list[str], rows: Iterable[Iterable]) -> bytes:
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(safe_text(title)[:31])
+    ws = wb.create_sheet(sheet_title(title))
     header_cells = []
     for h in headers:
         cell = _cell(ws, str(h))
