@@ -103,7 +103,7 @@ def figure_rows(request, pk, key):
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
     return render(request, "figures/rows.html", {
         "unit": unit, "measure": measure, "period": period, "value": value, "headers": headers, "problem": problem,
-        "page": page, "cells": [[c.get(row) for c in measure.columns] for row in page], "query": _query(period),
+        "page": page, "cells": [[c.shown(row) for c in measure.columns] for row in page], "query": _query(period),
         "has_children": unit.numchild > 0,
         "breadcrumbs": breadcrumbs(request, unit) + [unit]})
 

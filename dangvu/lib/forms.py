@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_noop
 
 from dangvu.lib.cleaning import control_character_error
 
@@ -7,6 +8,10 @@ from dangvu.lib.cleaning import control_character_error
 # shows mm/dd/yyyy in many a browser set up in English); ISO yyyy-mm-dd is accepted too.
 DATE = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric",
                                                  "autocomplete": "off", "class": "date", "size": "10"})
+
+# Django's empty choice in a list (new in Django 6), which its own Vietnamese catalogue does
+# not have yet: named here so that ours carries it.
+BLANK_CHOICE = gettext_noop("- Select an option -")
 
 
 def apply_form_errors(form, exc: ValidationError) -> None:

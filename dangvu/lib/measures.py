@@ -34,6 +34,11 @@ class Column:
     header: str  # Vietnamese, for the page and the .xlsx (lazy)
     get: Callable
 
+    def shown(self, row):
+        """The value as a page shows it: an id as its digits (1536), never as a quantity (1.536)."""
+        value = self.get(row)
+        return str(value) if self.name.endswith("_id") and isinstance(value, int) else value
+
 
 @dataclass
 class Measure:

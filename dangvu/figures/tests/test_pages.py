@@ -91,3 +91,17 @@ def test_every_figures_rows_download_as_xlsx_for_every_reader(client, org):
             assert answer.status_code == 200, (user, m.key, answer.status_code)
             sheet = load_workbook(io.BytesIO(answer.content), read_only=True).worksheets[0]
             assert ":" not in sheet.title and len(sheet.title) <= 31, m.key
+
+
+def test_a_member_id_reads_as_its_digits_not_as_a_quantity(client, org):
+    """Ids above 999 were shown 1.536 on a rows page (issue 23)."""
+    from dangvu.orgs.models import Member
+
+    member = make_member(org.A, "Nguyễn Thị Mười", D(1990, 1, 1))
+    Member.objects.filter(pk=member.pk).update(id=1536)
+    from dangvu.orgs.models import MemberSpan
+
+    MemberSpan.objects.filter(member_id=member.pk).update(member_id=1536)
+    client.force_login(org.users["off"])
+    page = client.get(f"/units/{org.G.pk}/figures/members.total/?year={TODAY.year}").content.decode()
+    assert "<td>1536</td>" in page and "1.536" not in page
