@@ -25,7 +25,7 @@ from dangvu.reports.wording import (
 
 # what a computed section says when every clause of it was left out (all its figures zero)
 NOTHING_RECORDED = "Trong kỳ chưa có số liệu được ghi nhận về nội dung này."
-NO_TARGETS = "Trong kỳ, cấp ủy chưa giao chỉ tiêu cho các đơn vị trực thuộc."
+NO_TARGETS = "Trong kỳ, đơn vị không có chỉ tiêu được giao và chưa giao chỉ tiêu cho các đơn vị trực thuộc."
 
 
 def previous_keys(template_sections: list[dict]) -> list[str]:
@@ -56,6 +56,7 @@ def compute_values(unit: OrgUnit, period: Period, progress=None, previous: list[
         out[name] = {key: {p: _json(measures.value_at(values, p, measures.get(key))) for p in paths}
                      for key, values in computed.items()}
     out["targets"] = targets_attained(unit, period)
+    out["targets_above"] = targets_from_above(unit, period)
     if progress:
         progress(2, 2)
     return out
@@ -73,6 +74,22 @@ def targets_attained(unit: OrgUnit, period: Period) -> list[dict]:
         result = attainment(target)
         out.append({"id": target.pk, "title": target.title, "measure": target.measure, "noun": str(target.noun),
                     "met": result.met, "units": result.units, "rate": result.rate})
+    return out
+
+
+def targets_from_above(unit: OrgUnit, period: Period) -> list[dict]:
+    """The targets committees above set for this unit over the period, each with the unit's
+    own value against what it was asked: what its report owes the committee above."""
+    from dangvu.targets.services import targets_on
+
+    out = []
+    for result in targets_on(unit, {m.key for m in measures.all_measures()}):
+        target = result.target
+        if target.start > period.end or target.end < period.start:
+            continue
+        out.append({"id": target.pk, "title": target.title, "measure": target.measure, "by": issuer_of(target.unit),
+                    "value": result.value, "required": result.required, "met": result.met,
+                    "rate": bool(measures.get(target.measure).rate)})
     return out
 
 
@@ -128,13 +145,15 @@ def render_sections(template_sections: list[dict], unit: OrgUnit, period: Period
             rendered["text"] = "\n\n".join(plain(parts) for parts in paragraphs)
             rendered["keys"] = sorted(set(keys_in(section.get("text", ""))))
         elif kind == "targets":
-            paragraphs = [[Part(f"Chỉ tiêu “{t['title']}”: "),
-                           Part(f"{fmt_count(t['met'])}/{fmt_count(t['units'])}", [t["measure"]]),
-                           Part(f" {t['noun']}, đạt "), Part(fmt_percent(t["rate"]), [t["measure"]]),
-                           Part(" kế hoạch.")] for t in values.get("targets", [])] or [[Part(NO_TARGETS)]]
+            above, set_here = values.get("targets_above", []), values.get("targets", [])
+            paragraphs = [_target_from_above(t) for t in above] + [
+                [Part(f"Chỉ tiêu “{t['title']}” giao cho các đơn vị trực thuộc: "),
+                 Part(f"{fmt_count(t['met'])}/{fmt_count(t['units'])}", [t["measure"]]),
+                 Part(f" {t['noun']} đạt chỉ tiêu, bằng "), Part(fmt_percent(t["rate"]), [t["measure"]]),
+                 Part(".")] for t in set_here] or [[Part(NO_TARGETS)]]
             rendered["paragraphs"] = [[p.as_dict() for p in parts] for parts in paragraphs]
             rendered["text"] = "\n\n".join(plain(parts) for parts in paragraphs)
-            rendered["keys"] = sorted({t["measure"] for t in values.get("targets", [])})
+            rendered["keys"] = sorted({t["measure"] for t in above + set_here})
             rendered["computed"] = True
         elif kind == "narrative":
             rendered["hint"] = section.get("text", "")
@@ -143,6 +162,16 @@ def render_sections(template_sections: list[dict], unit: OrgUnit, period: Period
             rendered["text"] = ""
         out.append(rendered)
     return out
+
+
+def _target_from_above(t: dict) -> list[Part]:
+    """A target set from above, as its report owes it: "Chỉ tiêu “…” do Đảng ủy xã Hùng An giao:
+    thực hiện 3, yêu cầu 4, chưa đạt chỉ tiêu."."""
+    def shown(value):
+        return fmt_percent(value) if t["rate"] else fmt_count(value)
+
+    return [Part(f"Chỉ tiêu “{t['title']}” do {t['by']} giao: thực hiện "), Part(shown(t["value"]), [t["measure"]]),
+            Part(f", yêu cầu {shown(t['required'])}, {'đạt' if t['met'] else 'chưa đạt'} chỉ tiêu.")]
 
 
 # --- the head: who issues, where, who signs -------------------------------------------------

@@ -381,8 +381,17 @@ def test_targets_set_by_the_committee_say_how_many_units_met_them(year, build):
         "unit").distinct().count()
     assert met == 1  # A inspected its member, B nobody
     text = docx_text(report_docx(build(year.G)))
-    assert "Chỉ tiêu “Mỗi chi bộ kiểm tra ít nhất 1 đảng viên”: 1/2 chi bộ, đạt 50% kế hoạch." in text
-    assert "chưa giao chỉ tiêu" in docx_text(report_docx(build(year.A)))
+    assert ("Chỉ tiêu “Mỗi chi bộ kiểm tra ít nhất 1 đảng viên” giao cho các đơn vị trực thuộc: 1/2 chi bộ đạt "
+            "chỉ tiêu, bằng 50%.") in text
+    # each cell's report tells the target it was set from above and how it stood (issue 23: it said
+    # "chưa giao chỉ tiêu" while its dashboard showed the target)
+    held_by_a = Inspection.objects.filter(unit=year.A, kind="inspection", end__year=2026).count()
+    assert held_by_a == 1
+    cell_a = docx_text(report_docx(build(year.A)))
+    assert (f"Chỉ tiêu “Mỗi chi bộ kiểm tra ít nhất 1 đảng viên” do Đảng ủy xã Hùng An giao: thực hiện {held_by_a}, "
+            "yêu cầu 1, đạt chỉ tiêu.") in cell_a and "chưa giao chỉ tiêu" not in cell_a
+    assert "thực hiện 0, yêu cầu 1, chưa đạt chỉ tiêu." in docx_text(report_docx(build(year.B)))
+    assert "không có chỉ tiêu được giao" in docx_text(report_docx(build(year.C)))
 
 
 @pytest.mark.parametrize("count", ["abc", "1000000000", "-5", ""])
