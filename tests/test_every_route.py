@@ -97,6 +97,7 @@ ROUTES = {
     "orgs:member_create": ("post", lambda w: f"/units/{w.org.A.pk}/members/new/", {}, "200 200 403 404 404 r"),
     "orgs:member": ("get", lambda w: f"/members/{w.org.other_member.pk}/", None, "200 200 200 404 404 r"),
     "orgs:member_edit": ("post", lambda w: f"/members/{w.org.other_member.pk}/edit/", {}, "200 200 403 404 404 r"),
+    "orgs:member_event": ("get", lambda w: f"/members/{w.org.other_member.pk}/event/", None, "200 200 403 404 404 r"),
     "orgs:import_start": ("get", lambda w: f"/units/{w.org.A.pk}/import/", None, "200 200 403 404 404 r"),
     "orgs:import_template": ("get", lambda w: "/imports/template.xlsx", None, "200 200 200 200 200 r"),
     "orgs:import_job": ("get", lambda w: f"/imports/{w.job.pk}/", None, "200 200 403 404 404 r"),
@@ -413,6 +414,8 @@ ACTIONS = {
         "status": "chinh_thuc"}, "r r 403 404 404 r"),
     "orgs:member_edit POST save": ("post", lambda w: f"/members/{w.org.other_member.pk}/edit/", lambda w: {
         **_member_fields(w.org.other_member), "phone": "0912345678"}, "r r 403 404 404 r"),
+    "orgs:member_event POST record": ("post", lambda w: f"/members/{w.org.other_member.pk}/event/", {
+        "event": "moved_away", "date": (TODAY - DAY).strftime("%d/%m/%Y")}, "r r 403 404 404 r"),
     "orgs:import_start POST upload": ("post", lambda w: f"/units/{w.org.A.pk}/import/", lambda w: {
         "file": _upload("nhap.xlsx", _import_template())}, "r r 403 404 404 r"),
     "orgs:unit_merge POST merge": ("post", lambda w: f"/units/{w.org.G.pk}/merge/", lambda w: {

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangvu.lib.forms import Form, ModelForm
-from dangvu.orgs.models import Member
+from dangvu.lib.forms import DATE, Form, ModelForm
+from dangvu.orgs.models import ACTIVE_STATUSES, Member, MemberStatus
 
 DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}, format="%d/%m/%Y")
 
@@ -13,6 +13,49 @@ class MemberForm(ModelForm):
         fields = ["full_name", "date_of_birth", "sex", "admission_date", "official_date", "status",
                   "card_number", "phone", "email"]
         widgets = {f: DATE_WIDGET for f in ("date_of_birth", "admission_date", "official_date")}
+
+    def __init__(self, *args, **kwargs):
+        """Only the statuses this form may set: leaving is a dated event (MemberEventForm); a
+        member who has left keeps their status here."""
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.status not in ACTIVE_STATUSES:
+            del self.fields["status"]
+        else:
+            self.fields["status"].choices = [(s.value, s.label) for s in MemberStatus if s in ACTIVE_STATUSES]
+
+    @property
+    def values(self) -> dict:
+        return {f: self.cleaned_data[f] for f in self.Meta.fields if f in self.fields}
+
+
+class MemberEventForm(Form):
+    """What happened to a member, dated, with the decision from the register: through the same
+    services as the API."""
+    EVENTS = [("transfer", _("Transferred to another cell (chuyển sinh hoạt)")),
+              ("full", _("Recognised as a full member (công nhận đảng viên chính thức)")),
+              ("died", _("Died")), ("removed", _("Struck off the rolls (xóa tên)")),
+              ("expelled", _("Expelled (khai trừ)")), ("moved_away", _("Moved out of the system (chuyển đi)"))]
+    event = forms.ChoiceField(label=_("What happened"), choices=EVENTS, widget=forms.RadioSelect)
+    date = forms.DateField(label=_("date"), widget=DATE, input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    unit = forms.ModelChoiceField(label=_("to cell"), queryset=None, required=False,
+                                  help_text=_("For a transfer: the cell the member moves to."))
+    decision = forms.ModelChoiceField(label=_("decision"), queryset=None, required=False,
+                                      help_text=_("The decision in the document register, if it is recorded there."))
+    note = forms.CharField(label=_("note"), max_length=200, required=False)
+
+    def __init__(self, *args, cells, decisions, full: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = cells
+        self.fields["decision"].queryset = decisions
+        self.fields["decision"].label_from_instance = lambda d: f"{d.reference} ngày {d.issued_on:%d/%m/%Y}: {d.summary[:80]}"
+        if full:  # already a full member: nothing to recognise
+            self.fields["event"].choices = [c for c in self.EVENTS if c[0] != "full"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("event") == "transfer" and not data.get("unit"):
+            self.add_error("unit", _("Choose the cell the member moves to."))
+        return data
 
 
 class ImportUploadForm(Form):

@@ -15,6 +15,7 @@ urlpatterns = [
     path("units/<int:pk>/split/", reorganise.unit_split, name="unit_split"),
     path("members/<int:pk>/", views.member_detail, name="member"),
     path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
+    path("members/<int:pk>/event/", views.member_event, name="member_event"),
     path("imports/template.xlsx", views.import_template, name="import_template"),
     path("imports/<int:pk>/", views.import_job, name="import_job"),
     path("imports/<int:pk>/apply/", views.import_apply, name="import_apply"),

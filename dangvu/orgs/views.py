@@ -27,9 +27,18 @@ from dangvu.jobs import runner
 from dangvu.lib.forms import apply_form_errors
 from dangvu.lib.xlsx import XLSX_TYPE, xlsx_response
 from dangvu.orgs import imports, services
-from dangvu.orgs.access import get_import_job_for_user, get_member_for_user, get_unit_for_user
-from dangvu.orgs.forms import ImportUploadForm, MemberForm
-from dangvu.orgs.models import Candidate, ImportJob, Member, OrgUnit, UnitRole
+from dangvu.orgs.access import get_import_job_for_user, get_member_for_user, get_unit_for_user, scoped_units
+from dangvu.orgs.forms import ImportUploadForm, MemberEventForm, MemberForm
+from dangvu.orgs.models import (
+    ACTIVE_STATUSES,
+    Candidate,
+    ImportJob,
+    Member,
+    MemberStatus,
+    OrgUnit,
+    UnitKind,
+    UnitRole,
+)
 from dangvu.orgs.selectors import member_search, members_in_subtree, unit_overview
 from dangvu.orgs.tasks import APPLY, CHECK
 
@@ -145,7 +154,7 @@ def member_detail(request, pk):
         "breadcrumbs": breadcrumbs(request, member.unit) + ([member.unit] if scope.sees(member.unit.path) else []),
         "spans": member.spans.select_related("unit", "from_unit", "to_unit", "decision").order_by("start", "id"),
         "roles": member.roles.select_related("unit"),
-        "can_write": scope.can(MEMBERS_WRITE, member.unit.path),
+        "can_write": scope.can(MEMBERS_WRITE, member.unit.path), "active": member.status in ACTIVE_STATUSES,
         "audit": audit_for(member)[:20] if scope.can(AUDIT_READ, member.unit.path) else None,
     }
     return render(request, "orgs/member_detail.html", context)
@@ -156,8 +165,7 @@ def member_edit(request, pk):
     form = MemberForm(request.POST or None, instance=Member.objects.get(pk=member.pk))
     if request.method == "POST" and form.is_valid():
         try:
-            services.member_update(actor=request.user, member=member,
-                                   **{f: form.cleaned_data[f] for f in form.Meta.fields})
+            services.member_update(actor=request.user, member=member, **form.values)
         except ValidationError as exc:
             apply_form_errors(form, exc)
         else:
@@ -171,14 +179,54 @@ def member_create(request, pk):
     form = MemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            member = services.member_create(actor=request.user, unit=unit,
-                                            **{f: form.cleaned_data[f] for f in form.Meta.fields})
+            member = services.member_create(actor=request.user, unit=unit, **form.values)
         except ValidationError as exc:
             apply_form_errors(form, exc)
         else:
             messages.success(request, _("The member was added."))
             return redirect("orgs:member", pk=member.pk)
     return render(request, "orgs/member_form.html", {"form": form, "unit": unit})
+
+
+def member_event(request, pk):
+    """Record what happened to a member (transfer, full membership, death, xóa tên, khai trừ,
+    moving away), dated, with its decision: the daily actions a cell's office takes."""
+    from django.apps import apps
+
+    member = get_member_for_user(request, pk, MEMBERS_WRITE)
+    if member.status not in ACTIVE_STATUSES:
+        messages.error(request, _("This member is no longer in the Party's rolls here: nothing more can be recorded."))
+        return redirect("orgs:member", pk=member.pk)
+    scope = scope_for(request)
+    cells = (scoped_units(request, MEMBERS_WRITE).filter(kind=UnitKind.CELL, valid_to__isnull=True)
+             .exclude(pk=member.unit_id).order_by("path"))
+    registers = [u.pk for u in [*OrgUnit.objects.get_ancestors(member.unit), member.unit] if scope.sees(u.path)]
+    decisions = (apps.get_model("documents", "Document").objects
+                 .filter(unit_id__in=registers, direction="issued", withdrawn_on__isnull=True)
+                 .select_related("unit").order_by("-issued_on", "-id")[:300])
+    form = MemberEventForm(request.POST or None, cells=cells, full=member.status == MemberStatus.FULL,
+                           decisions=apps.get_model("documents", "Document").objects.filter(
+                               pk__in=[d.pk for d in decisions]).order_by("-issued_on", "-id"))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["event"] == "transfer":
+                services.member_transfer(actor=request.user, member=member, to_unit=data["unit"],
+                                         on_date=data["date"], reason=data["note"], decision=data["decision"])
+            elif data["event"] == "full":
+                services.member_make_full(actor=request.user, member=member, on_date=data["date"],
+                                          decision=data["decision"])
+            else:
+                services.member_leave(actor=request.user, member=member, reason=data["event"], on_date=data["date"],
+                                      decision=data["decision"], note=data["note"])
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("Recorded: %(event)s on %(date)s.") % {
+                "event": dict(form.fields["event"].choices)[data["event"]], "date": data["date"].strftime("%d/%m/%Y")})
+            return redirect("orgs:member", pk=member.pk)
+    return render(request, "orgs/member_event.html", {
+        "form": form, "member": member, "breadcrumbs": breadcrumbs(request, member.unit) + [member.unit]})
 
 
 def me(request):
