@@ -70,9 +70,10 @@ def world(org):
     w.inspection = inspection_record(actor=None, unit=org.G, kind="inspection", member=org.mem_member,
                                      start=TODAY - 9 * DAY, end=TODAY - 8 * DAY, content="Đảng phí")
     from dangvu.reports import services as reports
+    from dangvu.reports.demo import write_narratives
 
-    w.report = reports.report_build(reports.report_create(actor=None, unit=org.A, start=datetime.date(2026, 1, 1),
-                                                          end=datetime.date(2026, 12, 31)))
+    w.report = write_narratives(reports.report_build(reports.report_create(
+        actor=None, unit=org.A, start=datetime.date(2026, 1, 1), end=datetime.date(2026, 12, 31))), 2026)
     w.template = reports.template_create(actor=None, unit=org.G, name="Mẫu của Đảng ủy",
                                          based_on=reports.shipped_template())
     return w
@@ -288,7 +289,6 @@ def _register_for_A(w):
 
 def _issue_report(w):
     from dangvu.reports import services as reports
-
     _register_for_A(w)
     w.report = reports.report_issue(actor=None, report=w.report, on=TODAY)
 

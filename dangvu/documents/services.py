@@ -73,6 +73,7 @@ def document_issue(*, actor, unit: OrgUnit, doc_type: str, issued_on: datetime.d
     try:
         with transaction.atomic():
             doc.number = allocate_number(unit=unit, term=term, series=CONGRESS_SERIES if congress else doc_type)
+            _check_date_order(doc)
             doc.save()
             audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=doc, unit_path=unit.path, figures_from=issued_on,
                          changes={"reference": [None, doc.reference]})
@@ -85,6 +86,20 @@ def document_issue(*, actor, unit: OrgUnit, doc_type: str, issued_on: datetime.d
         _discard_file(doc)
         raise
     return doc
+
+
+def _check_date_order(doc: Document) -> None:
+    """A number of a series is never dated before an earlier number of it (the series is
+    locked: nothing is allocated meanwhile)."""
+    earlier = Document.objects.filter(unit=doc.unit, term=doc.term, direction=Document.Direction.ISSUED,
+                                      congress=doc.congress, number__lt=doc.number, issued_on__gt=doc.issued_on)
+    if not doc.congress:
+        earlier = earlier.filter(doc_type=doc.doc_type)
+    found = earlier.order_by("-issued_on", "-number").first()
+    if found is not None:
+        raise ValidationError({"issued_on": _(
+            "Number %(ref)s of this series was issued on %(d)s: the next number cannot be dated earlier. "
+            "Date this one %(d)s or later.") % {"ref": found.reference, "d": found.issued_on.strftime("%d/%m/%Y")}})
 
 
 def document_receive(*, actor, unit: OrgUnit, doc_type: str, number: int | None, issuer_symbol: str,

@@ -5,6 +5,7 @@ chi ủy), members with realistic Vietnamese names, candidates, roles, terms and
 2025 merge of two communes made through the real merge service.
 """
 
+import bisect
 import datetime
 import random
 
@@ -220,9 +221,16 @@ def _roles_terms_candidates(rng: random.Random, cells: list[OrgUnit]) -> None:
             candidates.append(Candidate(unit=cell, full_name=_name(rng, sex), sex=sex,
                                         date_of_birth=_date(rng, datetime.date(1985, 1, 1), datetime.date(2006, 1, 1)),
                                         stage=rng.choice(Candidate.Stage.values[:4])).prepare())
+    by_path = sorted((c.path, c.pk) for c in cells if len(first_members.get(c.pk, [])) > 3)
     for unit in OrgUnit.objects.exclude(kind=UnitKind.CELL):
         terms.append(Term(unit=unit, name="2025-2030", congress_closed_on=datetime.date(2025, 9, 30),
                           start=datetime.date(2025, 10, 1)))
+        # the committee's secretary (who signs its reports): a full member of its first cell
+        first = bisect.bisect_left(by_path, (unit.path, 0))
+        if first < len(by_path) and by_path[first][0].startswith(unit.path):
+            ids = first_members[by_path[first][1]]  # past the cell's own three roles; one per level
+            roles.append(UnitRole(unit=unit, member_id=ids[min(len(ids) - 1, 2 + unit.depth)],
+                                  role=RoleKind.SECRETARY, start=datetime.date(2025, 10, 1)))
     UnitRole.objects.bulk_create(roles, batch_size=2000)
     Term.objects.bulk_create(terms, batch_size=2000)
     Candidate.objects.bulk_create(candidates, batch_size=2000)

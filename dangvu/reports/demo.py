@@ -42,6 +42,18 @@ NARRATIVES = {
 }
 
 
+def write_narratives(report, year: int):
+    """Every section people write, as a committee office would (the demo's text; a section of
+    another template gets a sentence of its own)."""
+    for section in report.sections:
+        if section.get("kind") == "narrative":
+            text = NARRATIVES.get(section["key"], "Nội dung do văn phòng cấp ủy soạn thảo cho mục {title}.")
+            services.narrative_update(actor=None, report=report, key=section["key"],
+                                      text=text.format(year=year, title=section["title"]))
+    report.refresh_from_db()
+    return report
+
+
 def build_reports_demo() -> dict:
     """The province's 2026 draft and a commune's issued 2026 report; returns what was made."""
     year = timezone.localdate().year
@@ -56,8 +68,7 @@ def build_reports_demo() -> dict:
             continue
         report = services.report_build(services.report_create(actor=None, unit=unit, start=period.start,
                                                                end=period.end))
-        for key, text in NARRATIVES.items():
-            services.narrative_update(actor=None, report=report, key=key, text=text.format(year=year))
+        write_narratives(report, year)
         if issue:
             services.report_issue(actor=None, report=report)
         made[unit.code] = report

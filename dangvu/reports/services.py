@@ -246,6 +246,7 @@ def report_issue(*, actor, report: Report, on: datetime.date | None = None) -> R
     if report.status != Report.Status.DRAFT:
         raise ValidationError(_("Build the report before issuing it."))
     on = on or timezone.localdate()
+    _check_issuable(report, on)
     document = document_issue(actor=actor, unit=report.unit, doc_type="BC", issued_on=on,
                               summary=f"Báo cáo {report.head.get('title', '')}"[:500],
                               signer=report.head.get("signer", ""))
@@ -256,6 +257,26 @@ def report_issue(*, actor, report: Report, on: datetime.date | None = None) -> R
     audit_record(alters_figures=False, actor=actor, action=AuditEntry.Action.UPDATE, obj=report, unit_path=report.unit.path,
                  changes={"status": [Report.Status.DRAFT, Report.Status.ISSUED], "reference": [None, document.reference]})
     return report
+
+
+def _check_issuable(report: Report, on: datetime.date) -> None:
+    """What a committee can sign: dated on or after the day its figures were counted and not in
+    the future, every section people write filled in, and someone to sign it."""
+    built = timezone.localtime(report.built).date() if report.built else None
+    if on > timezone.localdate():
+        raise ValidationError({"issued_on": _("The issuing date is in the future: issue the report on the day it "
+                                              "is signed.")})
+    if built is not None and on < built:
+        raise ValidationError({"issued_on": _("The report's figures were counted on %(d)s: it cannot be issued "
+                                              "with an earlier date.") % {"d": built.strftime("%d/%m/%Y")}})
+    empty = [s["title"] for s in report.sections if s.get("kind") == "narrative" and not s.get("optional")
+             and not report.narratives.get(s["key"], "").strip()]
+    if empty:
+        raise ValidationError({"sections": _("Write these sections before issuing: %(titles)s.")
+                               % {"titles": "; ".join(f"“{t}”" for t in empty)}})
+    if not report.head.get("signer", "").strip():
+        raise ValidationError({"signer": _("Nobody is on record to sign: record the unit's secretary (its roles) "
+                                           "or write the signer's name in the report's head.")})
 
 
 @transaction.atomic

@@ -15,8 +15,8 @@ D = datetime.date
 def test_documents_issued_by_type(org):
     org.G = org_services.unit_update(actor=None, unit=org.G, symbol="ĐU")
     org_services.term_create(actor=None, unit=org.G, name="2020-2025", congress_closed_on=D(2020, 8, 1))
-    for doc_type, day in (("NQ", D(2026, 2, 1)), ("NQ", D(2026, 5, 1)), ("KH", D(2026, 3, 1)), ("QĐ", D(2026, 4, 1)),
-                          ("NQ", D(2025, 6, 1))):
+    for doc_type, day in (("NQ", D(2025, 6, 1)), ("NQ", D(2026, 2, 1)), ("NQ", D(2026, 5, 1)), ("KH", D(2026, 3, 1)),
+                          ("QĐ", D(2026, 4, 1))):  # each series in date order, as numbers are given
         services.document_issue(actor=None, unit=org.G, doc_type=doc_type, issued_on=day, summary="Văn bản thử")
     for unit in (org.G, org.P):
         for year in (2025, 2026):

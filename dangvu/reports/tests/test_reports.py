@@ -10,14 +10,17 @@ import subprocess
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from docx import Document as read_docx
 from docx.shared import Pt
 
 from conftest import make_member, run_worker
 from dangvu.essays.models import Essay
 from dangvu.inspections.models import Inspection
+from dangvu.lib.partydoc import date_line
 from dangvu.orgs.models import ACTIVE_STATUSES, Member, MemberStatus
 from dangvu.reports import services
+from dangvu.reports.demo import write_narratives
 from dangvu.reports.document import report_docx
 from dangvu.reports.models import Report
 from dangvu.study.models import Attendance
@@ -171,11 +174,13 @@ def test_narrative_text_survives_a_rebuild_and_issuing_freezes_the_figures(year,
     assert report.narratives["han-che"] == "Một số chi bộ sinh hoạt chưa đều."
     assert next(s for s in report.sections if s["key"] == "han-che")["text"] == "Một số chi bộ sinh hoạt chưa đều."
     assert report.values["current"]["members.total"][year.G.path][0] == 8  # the new member counted
-    services.report_issue(actor=None, report=report, on=D(2026, 12, 15))
+    ready_to_issue(year, report)
+    today = timezone.localdate()
+    services.report_issue(actor=None, report=report, on=today)
     report.refresh_from_db()
     assert report.status == Report.Status.ISSUED and report.document.reference == "01-BC/ĐU"
     text = docx_text(bytes(report.issued_docx))
-    assert "Số 01-BC/ĐU" in text and "Hùng An, ngày 15 tháng 12 năm 2026" in text and "có 8 đảng viên" in text
+    assert "Số 01-BC/ĐU" in text and date_line("Hùng An", today) in text and "có 8 đảng viên" in text
     # later facts change nothing in the issued report; a correction is a new draft
     make_member(year.A, "Đinh Văn Sau", D(1996, 6, 6), admission_date=D(2026, 12, 1), official_date=None,
                 status="du_bi")
@@ -190,6 +195,43 @@ def test_narrative_text_survives_a_rebuild_and_issuing_freezes_the_figures(year,
     assert correction.values["current"]["members.total"][year.G.path][0] == 9
     assert correction.narratives == report.narratives and correction.replaces == report
     assert [v.change for v in report.versions.order_by("number")][-1].endswith("01-BC/ĐU.")
+
+
+def ready_to_issue(o, report) -> Report:
+    """Every section people write filled in, and a secretary of G on record to sign."""
+    from dangvu.orgs.models import RoleKind
+    from dangvu.orgs.services import role_assign
+
+    if report.unit == o.G and not report.head.get("signer"):
+        role_assign(actor=None, unit=o.G, member=o.sec_member, role=RoleKind.SECRETARY, start=D(2025, 1, 1))
+        services.head_update(actor=None, report=report, signer=o.sec_member.full_name)
+    return write_narratives(report, report.end.year)
+
+
+def test_issuing_refuses_what_a_committee_cannot_sign(year, build):
+    """No date in the future or before the figures were counted, no empty section people write,
+    no report without a signer, no number dated before the one before it."""
+    from dangvu.documents.services import document_issue
+
+    report = build(year.G)
+    today = timezone.localdate()
+    with pytest.raises(ValidationError, match="Write these sections|Hãy viết") as refused:
+        services.report_issue(actor=None, report=report, on=today)
+    assert "Đặc điểm tình hình" in str(refused.value)
+    write_narratives(report, 2026)
+    with pytest.raises(ValidationError, match="sign|ký"):
+        services.report_issue(actor=None, report=report, on=today)
+    ready_to_issue(year, report)
+    with pytest.raises(ValidationError, match="future|tương lai"):
+        services.report_issue(actor=None, report=report, on=today + datetime.timedelta(days=1))
+    with pytest.raises(ValidationError, match="counted on|được tính"):
+        services.report_issue(actor=None, report=report, on=today - datetime.timedelta(days=1))
+    document_issue(actor=None, unit=year.G, doc_type="BC", issued_on=today, summary="Báo cáo chuyên đề")
+    earlier = D(2026, 1, 5) if today.year == 2026 else today
+    with pytest.raises(ValidationError, match="01-BC/ĐU"):
+        document_issue(actor=None, unit=year.G, doc_type="BC", issued_on=earlier, summary="Báo cáo ghi lùi ngày")
+    assert services.report_issue(actor=None, report=report, on=today).document.reference == "02-BC/ĐU"
+    assert Report.objects.get(pk=report.pk).status == Report.Status.ISSUED
 
 
 def test_the_api_keeps_its_contract(client, year, django_capture_on_commit_callbacks):
