@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench bench-essays messages clean
+.PHONY: run test lint bench bench-essays messages clean fonts
 
 $(BIN)/python:
 	@PY=$$(scripts/find-python.sh) && echo "Tạo $(VENV) bằng $$PY" && $$PY -m venv $(VENV)
@@ -20,7 +20,15 @@ venv: $(STAMP)
 messages: $(STAMP)
 	$(BIN)/dangvu compilemessages -v0 --ignore=.venv --ignore=var --ignore=node_modules
 
-run: $(STAMP) messages
+# The report's PDF is set in Times New Roman: without it or its metric twin Liberation Serif,
+# LibreOffice falls back on a wider font and the header wraps. Installed when the machine lets us.
+fonts:
+	@fc-list 2>/dev/null | grep -qi -e "Liberation Serif" -e "Times New Roman" || \
+	  { (apt-get install -y -q fonts-liberation || sudo -n apt-get install -y -q fonts-liberation) >/dev/null 2>&1 \
+	    && echo "Installed fonts-liberation (Times New Roman's metric twin) for the report's PDF." \
+	    || echo "Note: install fonts-liberation (or Times New Roman) so that the report's PDF is set as in Word."; }
+
+run: $(STAMP) messages fonts
 	$(BIN)/dangvu migrate -v0
 	$(BIN)/dangvu demo --if-empty
 	$(BIN)/dangvu collectstatic --noinput -v0

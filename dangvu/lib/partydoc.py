@@ -36,6 +36,9 @@ class Head:
     day: datetime.date
 
 
+LEFT_MM, RIGHT_MM = 70, 90  # the header's two columns: the 160 mm between the margins
+
+
 def date_line(place: str, day: datetime.date) -> str:
     """Hùng An, ngày 05 tháng 02 năm 2026 / ngày 10 tháng 3 năm 2026: 36-HD/VPTW writes a day
     below 10 with a leading zero, and only months 1 and 2 (so that none can be read as 11, 12)."""
@@ -89,6 +92,17 @@ def _borderless(table) -> None:
     table._tbl.tblPr.append(borders)
 
 
+def _narrow_cell_margins(table, mm: float) -> None:
+    """Left and right cell margins of `mm` (Word's default 1.9 mm each side would wrap the date line)."""
+    margins = OxmlElement("w:tblCellMar")
+    for edge in ("left", "right"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:w"), str(round(mm / 25.4 * 1440)))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    table._tbl.tblPr.append(margins)
+
+
 def short_rule(container, width_mm: float, across_mm: float) -> None:
     """A centred rule `width_mm` long in a space `across_mm` wide (under "ĐẢNG CỘNG SẢN VIỆT
     NAM" and under the summary line): an empty line with a bottom border, indented."""
@@ -126,9 +140,13 @@ def header_block(document, head: Head) -> None:
     """Left: the bodies and the number; right: the Party's name and the place and date."""
     table = document.add_table(rows=1, cols=2)
     _borderless(table)
+    _narrow_cell_margins(table, 0.5)
     table.autofit = False
     left, right = table.rows[0].cells
-    left.width, right.width = Mm(72), Mm(88)
+    # sized so that "ĐẢNG BỘ TỈNH TUYÊN QUANG" (69 mm in Times New Roman 14) and "Tuyên Quang, ngày
+    # 05 tháng 12 năm 2026" (84 mm, italic 14) each stay on one line, in Times and its metric twin
+    left.width, right.width = Mm(LEFT_MM), Mm(RIGHT_MM)
+    table.columns[0].width, table.columns[1].width = Mm(LEFT_MM), Mm(RIGHT_MM)  # the grid LibreOffice reads
     left.paragraphs[0].text = ""
     if head.above:
         first = left.paragraphs[0]
@@ -147,7 +165,7 @@ def header_block(document, head: Head) -> None:
     party.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = party.add_run(PARTY)
     run.font.size, run.bold = Pt(15), True
-    short_rule(right, 70, 88)
+    short_rule(right, 70, RIGHT_MM)
     line(right, "")
     line(right, date_line(head.place, head.day), italic=True)
 
@@ -164,9 +182,10 @@ def heading(document, text: str, level: int) -> None:
     """Part titles centred, bold; numbered headings left, bold (level 3 also)."""
     for n, piece in enumerate(text.split("\n")):
         if level == 1:
-            line(document, piece, bold=True, after=6 if n == len(text.split("\n")) - 1 else 0)
+            paragraph = line(document, piece, bold=True, after=6 if n == len(text.split("\n")) - 1 else 0)
         else:
-            line(document, piece, bold=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=3, indent=True)
+            paragraph = line(document, piece, bold=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=3, indent=True)
+        paragraph.paragraph_format.keep_with_next = True  # never alone at the foot of a page
 
 
 def body(document, runs: list[tuple[str, bool]]) -> None:

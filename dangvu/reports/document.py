@@ -73,7 +73,9 @@ def report_docx(report: Report) -> bytes:
                                                   number=number_line(report), place=head.get("place", ""),
                                                   day=report_day(report)))
     partydoc.title(document, "Báo cáo", head.get("title", ""))
-    appendix = [s for s in report.sections if s["kind"] in ("table", "chart")]
+    # tables and charts by sub-unit: none for a unit that had none (a cell)
+    has_sub_units = len((report.values or {}).get("units", [])) > 1
+    appendix = [s for s in report.sections if s["kind"] in ("table", "chart") and has_sub_units]
     for section in report.sections:
         if section["kind"] in ("table", "chart"):
             continue

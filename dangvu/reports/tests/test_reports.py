@@ -122,6 +122,10 @@ def test_a_cell_and_a_past_year(year, build):
     d = direct(year.A, 2026)
     assert f"{year.A.name} có {n(d['members'])} đảng viên" in text and d["members"] == 4
     assert "T/M CHI BỘ" in text and "CHI BỘ THÔN NÀ NGOA" in text
+    assert "Phụ lục" not in text  # a cell has no sub-units to tabulate
+    document = read_docx(io.BytesIO(report_docx(build(year.G))))
+    appendix = [p for p in document.paragraphs if p.text.startswith("Phụ lục")]
+    assert len(appendix) == 3 and all(p.paragraph_format.keep_with_next for p in appendix)  # kept with its table
     past = build(year.G, 2025)
     text = docx_text(report_docx(past))
     admitted_2025 = Member.objects.filter(unit__path__startswith=year.G.path, admission_date__year=2025).count()
@@ -352,6 +356,28 @@ def test_the_pdf_has_two_pages_with_ink(client, year, build, tmp_path):
     preview = client.get(f"/reports/{report.pk}/preview-1.png")
     assert preview.status_code == 200 and preview.content.startswith(b"\x89PNG")
     assert client.get(f"/reports/{report.pk}/preview-99.png").status_code == 404
+
+
+@pytest.mark.skipif(not shutil.which("soffice") or not shutil.which("pdffonts"),
+                    reason="LibreOffice and poppler make the PDF (.ci/run installs them)")
+def test_the_pdf_is_set_in_times_and_its_header_lines_do_not_wrap(year, build, tmp_path):
+    """Times New Roman, or its metric twin Liberation Serif (never a wider fallback), embedded;
+    the Party's name and the place-and-date line each on one line of the first page."""
+    from dangvu.reports.document import render_pdf
+
+    report = services.head_update(actor=None, report=build(year.G), place="Tuyên Quang")  # a long place name
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(render_pdf(report))
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True, timeout=60).stdout
+    rows = [line.split() for line in fonts.splitlines()[2:] if line.strip()]
+    names = {row[0].split("+")[-1] for row in rows}
+    assert names and all(n.startswith(("TimesNewRoman", "LiberationSerif")) for n in names), names
+    assert all(row[-5] == "yes" for row in rows), fonts  # the "emb" column: every font embedded
+    first = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True,
+                           text=True, check=True, timeout=60).stdout
+    lines = [" ".join(line.split()) for line in first.splitlines()]
+    assert any(line.endswith("ĐẢNG CỘNG SẢN VIỆT NAM") for line in lines), lines[:8]
+    assert any(line.endswith(date_line("Tuyên Quang", timezone.localdate())) for line in lines), lines[:12]
 
 
 def test_a_build_whose_worker_died_is_queued_again_by_recovery_never_by_a_page(client, year, queued, settings):
