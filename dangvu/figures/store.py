@@ -157,7 +157,9 @@ def kept(unit, period: Period, asks: list[Ask]) -> tuple[list, Stamp]:
             may_wait = True  # another process is counting it now
         if fresh or may_wait:
             out.append(ask.decode(row.values))
-            shown = Stamp(row.counted_at, bool(may_wait), row.recounted_for if period.end < today else None)
+            # fresh: true of every change committed until now; kept past a change: as of its count
+            shown = Stamp(now if fresh else row.counted_at, bool(may_wait),
+                          row.recounted_for if period.end < today else None)
         else:
             seen = seen or horizon()  # before counting: a change committed later is looked at again
             values = ask.compute()
