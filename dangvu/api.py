@@ -23,15 +23,23 @@ class TokenAuth(HttpBearer):
 
 class LoggedInSession(SessionAuth):
     """Session auth that checks CSRF only for a logged-in session: an anonymous caller
-    gets 401 (not logged in), not 403 about a CSRF token it never had."""
+    gets 401 (not logged in), not 403 about a CSRF token it never had. A request is
+    authenticated by exactly one method: one that sends an Authorization header is a token's
+    (a bad token is not made good by the session beside it), and a session whose user has a
+    second factor counts only once the code was given."""
 
     def _get_key(self, request):
-        if not request.user.is_authenticated:
+        if not request.user.is_authenticated or "HTTP_AUTHORIZATION" in request.META:
             return None
         return super()._get_key(request)
 
     def authenticate(self, request, key):
-        return request.user if request.user.is_authenticated else None
+        from dangvu.middleware import session_is_complete
+
+        user = request.user
+        if "HTTP_AUTHORIZATION" in request.META or not user.is_authenticated:
+            return None  # (ninja asks even when _get_key found no key)
+        return user if session_is_complete(user) else None
 
 
 ERROR_SCHEMA = {

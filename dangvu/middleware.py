@@ -47,7 +47,7 @@ class SecondFactorRequired:
     def __call__(self, request):
         user = request.user
         if (user.is_authenticated and not request.path_info.startswith(self.OPEN)
-                and not user.is_verified() and _has_second_factor(user)):
+                and not session_is_complete(user)):
             if request.path_info.startswith("/api/") and "HTTP_AUTHORIZATION" not in request.META:
                 from django.utils.translation import gettext as _
 
@@ -57,6 +57,11 @@ class SecondFactorRequired:
 
                 return redirect(f"{reverse('accounts:otp_verify')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+
+def session_is_complete(user) -> bool:
+    """A logged-in session counts: its user has no second factor, or gave its code."""
+    return user.is_verified() or not _has_second_factor(user)
 
 
 def _has_second_factor(user) -> bool:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -386,11 +387,48 @@ def member_transfer(*, actor, member: Member, to_unit: OrgUnit, on_date: datetim
     history.record_transfer(member, to_unit, on_date, decision=decision, reason=reason)
     member.unit = to_unit
     member.save(update_fields=["unit"])
+    _end_rights(actor, member, on_date, still_under=to_unit)
     for path in {old.path, to_unit.path}:
         audit_record(actor=actor, action=AuditEntry.Action.MOVE, obj=member, unit_path=path,
                      changes={"unit": [old.name, to_unit.name], "date": [None, on_date.isoformat()]},
                      figures_from=on_date)
     return member
+
+
+def _end_rights(actor, member: Member, on_date: datetime.date, still_under: OrgUnit | None) -> None:
+    """Rights end with membership where it ends: the member's roles, and their account's teams,
+    in units that `still_under` (the unit they move to; None: they left) is not within end the
+    day before; a member who left loses their API tokens too. Audited, through this service
+    only (no grant check: nobody chooses this, it follows from the membership)."""
+    from dangvu.accounts.models import ApiToken, Team
+
+    def keeps(path: str) -> bool:
+        return still_under is not None and still_under.path.startswith(path)
+
+    day_before = on_date - datetime.timedelta(days=1)
+    roles = (UnitRole.objects.select_for_update().filter(member=member).filter(Q(end__isnull=True) | Q(end__gte=on_date))
+             .select_related("unit"))
+    for role in roles:
+        if keeps(role.unit.path):
+            continue
+        before = role.end.isoformat() if role.end else None
+        role.end = max(role.start, day_before)
+        role.save(update_fields=["end"])
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=role, unit_path=role.unit.path,
+                     changes={"end": [before, role.end.isoformat()]}, alters_figures=False)
+    user = member.user
+    if user is None:
+        return
+    for team in Team.objects.filter(users=user).select_related("unit"):
+        if not keeps(team.unit.path):
+            team.users.remove(user)
+            audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=team, unit_path=team.unit.path,
+                         changes={"members": [user.get_username(), None]}, alters_figures=False)
+    if still_under is None:
+        for token in ApiToken.objects.filter(user=user):
+            audit_record(actor=actor, action=AuditEntry.Action.DELETE, obj=token, unit_path=member.unit.path,
+                         changes={"name": [token.name, None]}, alters_figures=False)
+            token.delete()
 
 
 def _check_not_future(day: datetime.date) -> None:
@@ -414,6 +452,7 @@ def member_leave(*, actor, member: Member, reason: str, on_date: datetime.date, 
     before = member.status
     member.status = LEAVE_STATUS[reason]
     member.save(update_fields=["status"])
+    _end_rights(actor, member, on_date, still_under=None)
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=member, unit_path=member.unit.path,
                  changes={"status": [before, member.status], "left": [None, f"{reason} {on_date.isoformat()}"]},
                  figures_from=on_date)

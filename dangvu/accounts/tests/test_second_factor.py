@@ -44,3 +44,21 @@ def test_without_a_second_factor_nothing_changes_and_the_next_address_stays_on_t
     assert client.get(f"/units/{org.A.pk}/").status_code == 200
     page = client.get("/account/otp/?next=https://evil.example/").content.decode()
     assert '<input type="hidden" name="next" value="/">' in page  # the form sends you home, not away
+
+
+def test_any_authorization_header_does_not_skip_the_second_factor_on_the_api(client, org):
+    """A password-only session with the second factor on: sending a made-up bearer token beside
+    it was enough to read and write through the API (issue 24). A request is authenticated by
+    one method: the header's token, which is not valid, so 401; a real token still works."""
+    from dangvu.accounts.services import token_create
+
+    TOTPDevice.objects.create(user=org.users["off"], name="app", confirmed=True)
+    assert client.post("/login/", {"username": "off", "password": "x-off"}).status_code == 302
+    for header in ("Bearer x", "Bearer ", "Basic b2ZmOngtb2Zm", "x"):
+        assert client.get(f"/api/units/{org.G.pk}", HTTP_AUTHORIZATION=header).status_code == 401, header
+        answer = client.post(f"/api/units/{org.G.pk}/reports", {"from": "2026-01-01", "to": "2026-12-31"},
+                             content_type="application/json", HTTP_AUTHORIZATION=header)
+        assert answer.status_code == 401, header
+    assert client.get(f"/api/units/{org.G.pk}").status_code == 401  # the session alone waits for the code
+    _token, raw = token_create(user=org.users["off"], name="máy văn phòng")
+    assert client.get(f"/api/units/{org.G.pk}", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
