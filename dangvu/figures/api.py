@@ -14,12 +14,12 @@ from dangvu.accounts.permissions import UNITS_READ
 from dangvu.figures.access import get_measure_for_user
 from dangvu.figures.selectors import figures_table, period_from
 from dangvu.lib import measures
-from dangvu.lib.api import Id, Paginated
+from dangvu.lib.api import Day, Id, Paginated
 from dangvu.orgs.access import get_unit_for_user
 
 router = Router(tags=["figures"])
-DateFrom = Annotated[datetime.date | None, Query(alias="from", description="first day; default 1 January")]
-DateTo = Annotated[datetime.date | None, Query(alias="to", description="last day, the day of 'as of' figures")]
+DateFrom = Annotated[Day | None, Query(alias="from", description="first day; default 1 January")]
+DateTo = Annotated[Day | None, Query(alias="to", description="last day, the day of 'as of' figures")]
 
 
 class MeasureOut(Schema):

@@ -16,12 +16,12 @@ from dangvu.inspections.access import (
     get_subject_for_user,
     inspections_visible,
 )
-from dangvu.lib.api import Id, InSchema, Paginated
+from dangvu.lib.api import Day, Id, InSchema, Paginated
 from dangvu.orgs.access import get_unit_for_user
 
 router = Router(tags=["inspections"])
-DateFrom = Annotated[datetime.date | None, Query(alias="from", description="inspections ending on or after this day")]
-DateTo = Annotated[datetime.date | None, Query(alias="to", description="inspections starting on or before this day")]
+DateFrom = Annotated[Day | None, Query(alias="from", description="inspections ending on or after this day")]
+DateTo = Annotated[Day | None, Query(alias="to", description="inspections starting on or before this day")]
 
 
 class InspectionIn(InSchema):

@@ -6,11 +6,14 @@ answers at most MAX_PAGE rows at a time. A test reads the OpenAPI document and
 fails on any integer without a maximum.
 """
 
+import datetime
+import re
+import typing
 from typing import Annotated, Any
 
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
-from pydantic import ConfigDict, field_validator
+from pydantic import BeforeValidator, ConfigDict, field_validator
 from pydantic_core import PydanticCustomError
 
 from dangvu.lib.cleaning import CONTROL, control_character_error
@@ -19,6 +22,26 @@ from dangvu.lib.periods import FIRST_YEAR, LAST_YEAR
 
 MAX_PAGE = 500
 MAX_COUNT = 10**9
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def iso_day(value):
+    """A day is written YYYY-MM-DD: a number ("0", read by pydantic as 1 January 1970) or a
+    date-time is refused as not a date (422 naming the field)."""
+    if value is None or (isinstance(value, datetime.date) and not isinstance(value, datetime.datetime)):
+        return value
+    if isinstance(value, str) and _ISO_DAY.match(value.strip()):
+        return value.strip()
+    raise PydanticCustomError("date_parsing", "Not a valid date; use YYYY-MM-DD.")
+
+
+Day = Annotated[datetime.date, BeforeValidator(iso_day)]
+
+
+def _holds_a_date(annotation) -> bool:
+    return annotation is datetime.date or any(_holds_a_date(a) for a in typing.get_args(annotation))
+
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
@@ -57,6 +80,12 @@ class InSchema(Schema):
     """The base of every request body: no control characters in any text, no unknown fields."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra=_document_text_rules)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _days_written_as_days(cls, value, info):
+        field = cls.model_fields.get(info.field_name)
+        return iso_day(value) if field is not None and _holds_a_date(field.annotation) else value
 
     @field_validator("*", mode="after")
     @classmethod

@@ -9,7 +9,9 @@ import re
 
 from django.utils.translation import gettext as _
 
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# C0 and C1 controls (a member named "\x96" came from a cp1252 dash pasted as Latin-1), DEL,
+# and the non-characters
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def control_character_error(value: str, label: str) -> str | None:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from dangvu.audit.models import AuditEntry
 from dangvu.audit.services import audit_record
 from dangvu.lib import measures
+from dangvu.lib.cleaning import control_character_error
 from dangvu.lib.periods import Period, possible_year
 from dangvu.orgs.models import OrgUnit
 from dangvu.reports import default_template
@@ -60,6 +61,10 @@ def check_sections(sections: list[dict]) -> list[dict]:
             key = f"{key}-{n}"
         seen.add(key)
         text = (section.get("text") or "").strip()
+        for label, value in ((_("title"), title), (_("text"), text)):
+            problem = control_character_error(value, f"{where} · {label}")
+            if problem:
+                raise ValidationError({"sections": problem})
         chosen = [k for k in section.get("measures") or [] if k]
         try:
             unknown = [k for k in keys_in(text) + chosen if measures.get(k) is None]
@@ -97,6 +102,9 @@ def template_revise(*, actor, template: ReportTemplate, title: str, sections: li
         raise ValidationError(_("The template that ships cannot be changed; make a copy for your committee."))
     if len(title.strip()) < 5:
         raise ValidationError({"title": _("The summary line is too short.")})
+    problem = control_character_error(title, _("summary line"))
+    if problem:
+        raise ValidationError({"title": problem})
     checked = check_sections(sections)
     latest = ReportTemplate.objects.select_for_update().get(pk=template.pk).latest
     version = TemplateVersion.objects.create(template=template, number=latest.number + 1, title=title.strip()[:500],

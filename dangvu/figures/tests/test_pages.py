@@ -105,3 +105,23 @@ def test_a_member_id_reads_as_its_digits_not_as_a_quantity(client, org):
     client.force_login(org.users["off"])
     page = client.get(f"/units/{org.G.pk}/figures/members.total/?year={TODAY.year}").content.decode()
     assert "<td>1536</td>" in page and "1.536" not in page
+
+
+@pytest.mark.parametrize("query", ["to=0", "from=1&to=2026-12-31", "to=2026-12-31T00:00:00", "to=31/12/2026",
+                                   "to=2026-02-30"])
+def test_a_date_parameter_is_a_date_or_a_422_naming_it(client, org, query):
+    """?to=0 was read as 1 January 1970 (issue 24)."""
+    client.force_login(org.users["off"])
+    answer = client.get(f"/api/units/{org.G.pk}/figures?{query}")
+    assert answer.status_code == 422, (query, answer.status_code)
+    fields = {e["field"] for e in answer.json()["errors"]}
+    assert fields & {"from", "to", "date_from", "date_to"}, answer.json()
+
+
+def test_a_date_in_a_body_is_a_date_or_a_422_naming_it(client, org):
+    client.force_login(org.users["off"])
+    answer = client.post(f"/api/members/{org.mem_member.pk}/full", {"date": 0}, content_type="application/json")
+    assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "date"
+    answer = client.post(f"/api/units/{org.G.pk}/reports", {"from": "0", "to": "2026-12-31"},
+                         content_type="application/json")
+    assert answer.status_code == 422 and "from" in {e["field"] for e in answer.json()["errors"]}

@@ -555,3 +555,18 @@ def test_a_year_with_nothing_recorded_prints_no_zero(year, build):
     assert not re.search(r"(?<![\d.,/])0 (đợt|hội nghị|lượt|bài|văn bản|cuộc|lớp|đồng chí|đảng viên|kiến nghị)", text)
     assert "0/0" not in text and "0%" not in text and "{" not in text and "[" not in text
     assert text.count("Trong kỳ chưa có số liệu được ghi nhận về nội dung này.") == 4  # study, theory, inspections, documents
+
+
+@pytest.mark.parametrize("bad", ["Tổng kết\x01 năm", "Tổng kết\x96 năm"])
+def test_a_template_refuses_control_characters_naming_the_section(year, bad):
+    """A title with \\x01 made every report from that template answer 500 on .docx and PDF (issue 24)."""
+    template = services.template_create(actor=None, unit=year.G, name="Mẫu", based_on=services.shipped_template())
+    first = template.latest
+    sections = [dict(s) for s in first.sections]
+    sections[1]["title"] = bad
+    with pytest.raises(ValidationError, match="Mục 2|Section 2") as refused:
+        services.template_revise(actor=None, template=template, title=first.title, sections=sections)
+    assert "U+0001" in str(refused.value) or "U+0096" in str(refused.value)
+    with pytest.raises(ValidationError):
+        services.template_revise(actor=None, template=template, title=bad, sections=[dict(s) for s in first.sections])
+    assert template.versions.count() == 1  # nothing stored
