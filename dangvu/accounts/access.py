@@ -1,19 +1,20 @@
 """The rule every app's access helpers apply, and the user's own API tokens.
 
-Outside the user's subtrees: 404, as if it did not exist. Inside, without the
-needed key (a read-only viewer trying to write): 403.
+Outside the user's subtrees, or inside without the key to read that kind of thing: 404,
+as if it did not exist (a 403 would tell that it does). Inside, able to read it but not
+to do what was asked (a read-only viewer trying to write): 403.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from dangvu.accounts.models import ApiToken, Team
-from dangvu.accounts.permissions import ACCESS_MANAGE, scope_for
+from dangvu.accounts.permissions import ACCESS_MANAGE, read_key_for, scope_for
 
 
 def check_path(request, path: str, key: str) -> None:
     scope = scope_for(request)
-    if not scope.sees(path):
+    if not scope.sees(path) or not scope.can(read_key_for(key), path):
         raise Http404
     if not scope.can(key, path):
         raise PermissionDenied

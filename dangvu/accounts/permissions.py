@@ -52,6 +52,14 @@ READ_KEYS = frozenset({UNITS_READ, MEMBERS_READ, AUDIT_READ, DOCUMENTS_READ, STU
                        REPORTS_READ})
 FULL_KEYS = frozenset(ALL_KEYS)
 
+def read_key_for(key: str) -> str:
+    """The key to read what `key` acts on: members:write → members:read; essays are study's;
+    a key with no reading of its own (access, targets) needs to read the unit."""
+    area = "study" if key.startswith("essays:") else key.split(":")[0]
+    read = f"{area}:read"
+    return read if read in ALL_KEYS else UNITS_READ
+
+
 # What a role in a unit grants over that unit's subtree. Data, not branching code.
 ROLE_KEYS = {
     "bi_thu": FULL_KEYS,

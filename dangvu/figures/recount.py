@@ -46,7 +46,7 @@ def recount_touched(progress=None) -> int:
     from dangvu.orgs.models import OrgUnit
 
     today = timezone.localdate()
-    rows = list(StoredFigure.objects.only("pk", "unit_id", "period_start", "period_end", "recipe", "seen",
+    rows = list(StoredFigure.objects.only("pk", "name", "unit_id", "period_start", "period_end", "recipe", "seen",
                                           "unseen", "as_of"))
     if not rows:
         return 0

@@ -39,6 +39,10 @@ from dangvu.lib.periods import Period
 from dangvu.orgs.models import UnitPlacement
 
 RESHAPING = (AuditEntry.Action.MOVE, AuditEntry.Action.MERGE, AuditEntry.Action.SPLIT)
+# The areas of figures a change to an app's rows can alter. The areas' measures read their own
+# app's rows and the tree and people (orgs), so a change to anything else alters every area.
+AREAS_OF_APP = {"study": frozenset({"study"}), "essays": frozenset({"study"}), "documents": frozenset({"documents"}),
+                "inspections": frozenset({"inspections"}), "training": frozenset({"training"})}
 IN_FLIGHT = 200  # the newest ids below which a change may still be uncommitted when a count begins
 MANY = 2000  # beyond this many changes since a count, it is counted again without looking at them
 CLAIM_SECONDS = 300  # a claim to count older than this was abandoned (the process died)
@@ -63,9 +67,12 @@ class Change:
     paths: frozenset[str]  # every path the units it names ever had
     first_day: datetime.date | None  # None: any day
     everywhere: bool = False  # a reorganisation
+    areas: frozenset | None = None  # the areas of figures it can alter; None: all
 
-    def touches(self, root_paths: Iterable[str], period_end: datetime.date) -> bool:
+    def touches(self, root_paths: Iterable[str], period_end: datetime.date, area: str = "") -> bool:
         if self.first_day is not None and self.first_day > period_end:
+            return False
+        if self.areas is not None and area not in self.areas:
             return False
         return self.everywhere or any(p.startswith(r) or r.startswith(p) for p in self.paths for r in root_paths)
 
@@ -112,8 +119,17 @@ def changes_after(seen: int, unseen: Iterable[int]) -> list[Change]:
     for unit_path, path in UnitPlacement.objects.filter(unit__path__in=named).values_list("unit__path", "path"):
         history[unit_path].add(path)
     return [Change(pk, at, frozenset(p for name in [unit_path, *others] for p in history[name] | {name}),
-                   first_day, everywhere=model == "orgs.orgunit" and action in RESHAPING)
+                   first_day, everywhere=model == "orgs.orgunit" and action in RESHAPING,
+                   areas=AREAS_OF_APP.get(model.split(".")[0]))
             for pk, at, model, action, unit_path, others, first_day in entries]
+
+
+def area_of(name: str) -> str:
+    """The area of a kept figure: its measure's, or the first word of another figure's name."""
+    from dangvu.lib import measures
+
+    measure = measures.get(name)
+    return measure.area if measure is not None else name.split(".")[0]
 
 
 def paths_of(unit_ids: Iterable[int]) -> dict[int, set[str]]:
@@ -130,8 +146,9 @@ def paths_of(unit_ids: Iterable[int]) -> dict[int, set[str]]:
 
 def touching(row, changes: list[Change], root_paths: set[str]) -> list[Change]:
     """The changes made after the row's count that touch it."""
-    unseen = set(row.unseen)
-    return [c for c in changes if (c.id > row.seen or c.id in unseen) and c.touches(root_paths, row.period_end)]
+    unseen, area = set(row.unseen), area_of(row.name)
+    return [c for c in changes
+            if (c.id > row.seen or c.id in unseen) and c.touches(root_paths, row.period_end, area)]
 
 
 def kept(unit, period: Period, asks: list[Ask]) -> tuple[list, Stamp]:

@@ -220,3 +220,23 @@ def test_kept_figures_equal_counted_ones_at_every_level_this_year_and_last(org, 
         for m in measures.all_measures():
             assert measures.value_at(kept[m.key], unit.path, m) == measures.value_at(fresh[m.key], unit.path, m), \
                 (m.key, unit.name, year_)
+
+
+def test_a_change_recounts_only_the_areas_its_rows_reach(org, settings):
+    """A document issued at G alters the documents' figures, not the members'; a member's
+    change alters every area (everything counts members)."""
+    from dangvu.documents.services import document_issue
+    from dangvu.figures.recount import recount_touched
+    from dangvu.orgs.services import term_create, unit_update
+
+    settings.FIGURE_DELAY = 3600
+    org.G = unit_update(actor=None, unit=org.G, symbol="ĐU")
+    term_create(actor=None, unit=org.G, name="2025-2030", congress_closed_on=datetime.date(2025, 8, 1))
+    keys = [measures.get(TOTAL), measures.get("documents.issued")]
+    measures.compute_all(org.G, THIS_YEAR, keys, levels=0)
+    document_issue(actor=None, unit=org.G, doc_type="KH", issued_on=TODAY, summary="Kế hoạch thử")
+    assert recount_touched() == 1  # documents.issued only
+    table = measures.compute_all(org.G, THIS_YEAR, keys, levels=0)
+    assert table["documents.issued"][org.G.path].value == 1 and table[TOTAL][org.G.path].value == counted(org.G)
+    make_member(org.B, "Đỗ Văn Giang", datetime.date(1985, 4, 4))
+    assert recount_touched() == 2  # a member: every area
