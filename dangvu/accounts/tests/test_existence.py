@@ -11,7 +11,7 @@ TODAY = datetime.date.today()
 
 
 def test_a_thing_one_may_not_read_looks_missing(client, org):
-    inspection = inspection_record(actor=None, unit=org.G, kind="inspection", member=org.mem_member,
+    inspection = inspection_record(actor=None, unit=org.G, kind="inspection", member=org.other_member,
                                    start=TODAY - datetime.timedelta(days=9), end=TODAY - datetime.timedelta(days=8),
                                    content="Đảng phí")
     Team.objects.create(name="Tuyên giáo", unit=org.G, permissions=["units:read", "study:read"]).users.add(
