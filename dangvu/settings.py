@@ -140,12 +140,14 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Login protection (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one
-# account, or from one address, logins from there are refused for the cool-off.
+# Login protection (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account
+# from one address, that account is refused from that address for the cool-off. Counted per
+# (account, address) pair, so that nobody can lock someone else out by guessing from
+# elsewhere: the real user, from their own address, still gets in.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = envint("LOGIN_COOLOFF_MINUTES", "15") / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_IPWARE_META_PRECEDENCE_ORDER = [h for h in os.getenv("LOGIN_CLIENT_IP_HEADERS", "REMOTE_ADDR").split(",") if h]

@@ -29,7 +29,7 @@ def wsgi_in_test_transaction():
 
 def test_every_operation_answers_within_its_schema(org, wsgi_in_test_transaction):
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
-    headers = {persona: {"Authorization": f"Bearer {token_create(user=org.users[persona], name='st')[1]}"}
+    headers = {persona: {"Authorization": f"Bearer {token_create(user=org.users[persona], name='st', scope='all')[1]}"}
                for persona in ("sec", "off")}
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 24

@@ -30,6 +30,10 @@ class RoleForm(Form):
 
 class TokenForm(Form):
     name = forms.CharField(label=_("Label"), max_length=80)
+    scope = forms.ChoiceField(label=_("What it may do"), widget=forms.RadioSelect, initial="read",
+                              choices=[("read", _("Read only")), ("all", _("Everything my account may do"))])
+    days = forms.TypedChoiceField(label=_("Valid for"), coerce=int, initial=90,
+                                  choices=[(30, _("30 days")), (90, _("90 days")), (365, _("one year"))])
 
 
 class CodeForm(Form):

@@ -38,6 +38,11 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64, unique=True)
     created = models.DateTimeField(auto_now_add=True)
     last_used = models.DateTimeField(null=True, blank=True)
+    # what it may do: read only, or everything its user may (never more); and until when
+    scope = models.CharField(_("scope"), max_length=8, choices=[("read", _("Read only")),
+                                                                ("all", _("Everything my account may do"))],
+                             default="read")
+    expires = models.DateField(_("valid until"))
 
     class Meta:
         verbose_name = _("API token")

@@ -82,6 +82,7 @@ class UserScope:
         self.user = user
         self.is_superuser = bool(user.is_authenticated and user.is_superuser)
         self.grants: list[Grant] = self._load() if user.is_authenticated and not self.is_superuser else []
+        self.limit = getattr(user, "api_token_keys", None)  # a read-only API token: its keys at most
 
     def _load(self) -> list[Grant]:
         from dangvu.orgs.models import UnitRole
@@ -96,9 +97,10 @@ class UserScope:
 
     def keys_at(self, path: str) -> frozenset:
         if self.is_superuser:
-            return FULL_KEYS
-        keys = self._granted_at(path)
-        return keys if keys else self._through_successors(path)
+            keys = FULL_KEYS
+        else:
+            keys = self._granted_at(path) or self._through_successors(path)
+        return keys & self.limit if self.limit is not None else keys
 
     def _granted_at(self, path: str) -> frozenset:
         keys: set[str] = set()
@@ -143,11 +145,15 @@ class UserScope:
 
     def roots(self, key: str) -> list[str]:
         """Topmost unit paths where the user holds `key`."""
+        if self.limit is not None and key not in self.limit:
+            return []
         paths = sorted({g.path for g in self.grants if key in g.keys})
         return [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
 
     def path_q(self, key: str, field: str = "path") -> Q:
         """A filter on a path field: rows inside the user's subtrees for `key`."""
+        if self.limit is not None and key not in self.limit:
+            return Q(pk__in=[])
         if self.is_superuser:
             return Q()
         roots = self.roots(key)

@@ -1,10 +1,12 @@
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangvu.accounts.models import ApiToken, Team
-from dangvu.accounts.permissions import ALL_KEYS, UserScope
+from dangvu.accounts.permissions import ALL_KEYS, READ_KEYS, UserScope
 from dangvu.audit.models import AuditEntry
 from dangvu.audit.services import audit_record
 
@@ -15,12 +17,23 @@ def _home_path(user) -> str:
     return member.unit.path if member is not None else ""
 
 
+TOKEN_DAYS = (30, 90, 365)  # how long a token may be made for
+
+
 @transaction.atomic
-def token_create(*, user, name: str) -> tuple[ApiToken, str]:
+def token_create(*, user, name: str, scope: str = "read", days: int = 90) -> tuple[ApiToken, str]:
+    """A token that reads (or, `scope="all"`, does everything its user may) for `days` days."""
+    if scope not in ("read", "all"):
+        raise ValidationError({"scope": _("A token reads only, or does everything your account may.")})
+    if days not in TOKEN_DAYS:
+        raise ValidationError({"days": _("A token is valid for 30, 90 or 365 days.")})
     raw = ApiToken.new_raw()
-    token = ApiToken.objects.create(user=user, name=name, prefix=raw[:8], digest=ApiToken.digest_of(raw))
+    expires = timezone.localdate() + datetime.timedelta(days=days)
+    token = ApiToken.objects.create(user=user, name=name, prefix=raw[:8], digest=ApiToken.digest_of(raw),
+                                    scope=scope, expires=expires)
     audit_record(alters_figures=False, actor=user, action=AuditEntry.Action.CREATE, obj=token, unit_path=_home_path(user),
-                 changes={"name": [None, name], "prefix": [None, token.prefix]})
+                 changes={"name": [None, name], "prefix": [None, token.prefix], "scope": [None, scope],
+                          "expires": [None, expires.isoformat()]})
     return token, raw
 
 
@@ -32,11 +45,15 @@ def token_revoke(*, actor, token: ApiToken) -> None:
 
 
 def token_user(raw: str):
+    """The user a valid token acts for, carrying the token's limit (`api_token_keys`: the read
+    keys for a read-only token), or None (unknown, expired, or its user inactive)."""
     token = ApiToken.objects.select_related("user").filter(digest=ApiToken.digest_of(raw)).first()
-    if token is None or not token.user.is_active:
+    if token is None or not token.user.is_active or token.expires < timezone.localdate():
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used=timezone.now())
-    return token.user
+    user = token.user
+    user.api_token_keys = READ_KEYS if token.scope == "read" else None
+    return user
 
 
 # --- teams: who holds which keys over a subtree --------------------------------------------

@@ -3,6 +3,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -25,10 +26,12 @@ def tokens(request):
     form = TokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():
-        _token, new_token = services.token_create(user=request.user, name=form.cleaned_data["name"])
+        _token, new_token = services.token_create(user=request.user, name=form.cleaned_data["name"],
+                                                  scope=form.cleaned_data["scope"], days=form.cleaned_data["days"])
         messages.success(request, _("API token created. Copy it now: it is shown only once."))
     return render(request, "accounts/tokens.html",
-                  {"form": form, "tokens": request.user.api_tokens.all(), "new_token": new_token})
+                  {"form": form, "tokens": request.user.api_tokens.all(), "new_token": new_token,
+                   "today": timezone.localdate()})
 
 
 @require_POST

@@ -168,7 +168,20 @@ def test_bad_periods_and_keys_get_422_naming_the_field(client, year, url, field)
 
 
 def test_figures_and_rows_keep_the_scope(client, year):
-    client.force_login(year.users["out"])  # secretary of B
+    """B's secretary reads B's figures and not A's. (The scenario's first secretary of B died in
+    2026, and his rights ended with him: f, a member of B, holds the role now.)"""
+    from django.contrib.auth import get_user_model
+
+    from dangvu.orgs.models import RoleKind
+    from dangvu.orgs.services import role_assign
+
+    client.force_login(year.users["out"])
+    assert client.get(f"/api/units/{year.B.pk}/figures").status_code == 404  # rights end with membership
+    secretary = get_user_model().objects.create_user(username="b-sec", password="x-b-sec")
+    year.f.user = secretary
+    year.f.save(update_fields=["user"])
+    role_assign(actor=None, unit=year.B, member=year.f, role=RoleKind.SECRETARY, start=datetime.date(2026, 6, 1))
+    client.force_login(secretary)
     assert client.get(f"/api/units/{year.A.pk}/figures").status_code == 404
     assert client.get(f"/api/units/{year.A.pk}/figures/members.total/rows").status_code == 404
     assert client.get(f"/units/{year.A.pk}/figures/").status_code == 404

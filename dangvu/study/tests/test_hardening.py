@@ -191,7 +191,11 @@ def test_anonymous_api_calls_get_401_in_vietnamese(client, org):
         assert "đăng nhập" in response.json()["detail"].lower()
 
 
-def test_wrong_passwords_lock_the_account_even_for_the_right_one(client, org, settings):
+def test_wrong_passwords_lock_the_account_from_that_address_only(client, org, settings):
+    """Guesses lock the (account, address) pair: the guesser, even with the right password, but
+    never the real user from their own address (issue 24: anyone could lock any account)."""
+    from django.test import Client
+
     settings.AXES_FAILURE_LIMIT = 3
     url = reverse("login")
     for _ in range(2):
@@ -200,8 +204,10 @@ def test_wrong_passwords_lock_the_account_even_for_the_right_one(client, org, se
     locked = client.post(url, {"username": "sec", "password": "x-sec"})
     assert locked.status_code in (403, 429)
     assert "_auth_user_id" not in client.session
-    # another account from another address still logs in
-    other = client.post(url, {"username": "off", "password": "x-off"}, REMOTE_ADDR="10.0.0.2")
+    # the real user, from their own address, still logs in; so does another account from the guesser's
+    real = Client().post(url, {"username": "sec", "password": "x-sec"}, REMOTE_ADDR="10.0.0.2")
+    assert real.status_code == 302
+    other = Client().post(url, {"username": "off", "password": "x-off"})
     assert other.status_code == 302
 
 
