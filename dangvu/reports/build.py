@@ -233,5 +233,6 @@ def default_head(unit: OrgUnit, day: datetime.date) -> dict:
         "signer_title": "BÍ THƯ",
         "signer": secretary_on(unit, day),
         "recipients": ([f"- {issuer_of(parent)} (b/c);"] if parent else [])
-                      + [f"- Lưu Văn phòng {issuer_of(unit)}."],
+                      + (["- Các đảng viên trong chi bộ;", "- Lưu chi bộ."] if unit.kind == UnitKind.CELL
+                         else [f"- Lưu Văn phòng {issuer_of(unit)}."]),  # a cell has no office of its own
     }

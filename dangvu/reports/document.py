@@ -13,9 +13,11 @@ from dangvu.reports.wording import fmt_count, fmt_percent
 
 
 def number_line(report: Report) -> str:
+    """"Số 01-BC/ĐU" once issued; a blank for the number before; nothing for a unit with no
+    series of its own (a cell's report carries no number)."""
     if report.document_id:
         return f"Số {report.document.reference}"
-    return f"Số    -BC/{report.unit.symbol or '…'}"
+    return f"Số    -BC/{report.unit.symbol}" if report.unit.symbol else ""
 
 
 def report_day(report: Report) -> datetime.date:

@@ -123,6 +123,8 @@ def test_a_cell_and_a_past_year(year, build):
     assert f"{year.A.name} có {n(d['members'])} đảng viên" in text and d["members"] == 4
     assert "T/M CHI BỘ" in text and "CHI BỘ THÔN NÀ NGOA" in text
     assert "Phụ lục" not in text  # a cell has no sub-units to tabulate
+    assert "-BC/" not in text and "Lưu Văn phòng" not in text  # no series, no office: no number line
+    assert "- Lưu chi bộ." in text and "- Đảng ủy xã Hùng An (b/c);" in text
     document = read_docx(io.BytesIO(report_docx(build(year.G))))
     appendix = [p for p in document.paragraphs if p.text.startswith("Phụ lục")]
     assert len(appendix) == 3 and all(p.paragraph_format.keep_with_next for p in appendix)  # kept with its table
