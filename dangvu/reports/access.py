@@ -1,19 +1,37 @@
 """Reports and templates for a user. A report is read with reports:read over its unit and
-written with reports:write; issuing also needs documents:write (it takes a number from the
+the read keys of every figure it prints, and written with reports:write; issuing also needs documents:write (it takes a number from the
 register). A template is used at its unit and below; the shipped one everywhere. Outside
 the scope: 404, naming nothing."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from dangvu.accounts.access import check_path, fetch_in_scope
-from dangvu.accounts.permissions import REPORTS_READ, REPORTS_WRITE
+from dangvu.accounts.permissions import REPORTS_READ, REPORTS_WRITE, scope_for
+from dangvu.lib import measures
 from dangvu.orgs.models import OrgUnit, path_prefixes
 from dangvu.reports.models import Report, ReportTemplate
 
 
 def get_report_for_user(request, pk, key: str = REPORTS_READ) -> Report:
-    return fetch_in_scope(request, Report.objects.select_related("unit", "template__template", "document"), pk, key)
+    """A report is read by those who may read it and every figure it prints (a member given
+    reports:read does not read the inspections' figures of their cell through its report)."""
+    report = fetch_in_scope(request, Report.objects.select_related("unit", "template__template", "document"), pk, key)
+    scope = scope_for(request)
+    hidden = sorted({m.label for m in printed_measures(report) if not scope.can(m.permission, report.unit.path)},
+                    key=str)
+    if hidden:
+        raise PermissionDenied(_("This report prints figures your account may not read: %(names)s.")
+                               % {"names": ", ".join(str(h) for h in hidden)})
+    return report
+
+
+def printed_measures(report: Report) -> list:
+    """The measures the report's sections print (its computed text, targets, tables and charts)."""
+    keys = {k for s in report.sections or [] for k in [*s.get("keys", []), *s.get("measures", [])]}
+    return [m for m in map(measures.get, sorted(keys)) if m is not None]
 
 
 def templates_for_unit(unit: OrgUnit):

@@ -12,7 +12,8 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
-from dangvu.accounts.permissions import REPORTS_READ, REPORTS_WRITE
+from dangvu.accounts.permissions import REPORTS_READ, REPORTS_WRITE, scope_for
+from dangvu.lib import measures
 from dangvu.lib.api import Id, InSchema
 from dangvu.orgs.access import get_unit_for_user
 from dangvu.reports import services
@@ -63,8 +64,11 @@ def create_report(request, unit_id: Id, payload: ReportIn):
     return Status(201, {"id": report.pk})
 
 
-def _out(report: Report) -> dict:
-    return {"status": report.status, "figures": figures_of(report.values, report.unit.path),
+def _out(report: Report, request) -> dict:
+    scope = scope_for(request)
+    readable = {m.key for m in measures.all_measures() if scope.can(m.permission, report.unit.path)}
+    figures = {k: v for k, v in figures_of(report.values, report.unit.path).items() if k in readable}
+    return {"status": report.status, "figures": figures,
             "sections": [{"title": s["title"], "text": s.get("text", ""), "computed": s["computed"]}
                          for s in report.sections],
             "id": report.pk, "unit": report.unit_id, "from": report.start, "to": report.end,
@@ -73,7 +77,7 @@ def _out(report: Report) -> dict:
 
 @router.get("/reports/{report_id}", response=ReportOut, by_alias=True)
 def get_report(request, report_id: Id):
-    return _out(get_report_for_user(request, report_id))
+    return _out(get_report_for_user(request, report_id), request)
 
 
 def file_response(data: bytes, name: str, content_type: str) -> HttpResponse:

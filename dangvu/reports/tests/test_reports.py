@@ -572,3 +572,22 @@ def test_a_template_refuses_control_characters_naming_the_section(year, bad):
     with pytest.raises(ValidationError):
         services.template_revise(actor=None, template=template, title=bad, sections=[dict(s) for s in first.sections])
     assert template.versions.count() == 1  # nothing stored
+
+
+def test_a_report_is_read_by_those_who_may_read_every_figure_it_prints(client, year, build):
+    """A member given reports:read read "Đã kiểm tra 1 đảng viên" on a cell's report while the
+    same figure was refused on the dashboard (issue 24)."""
+    from dangvu.accounts.models import Team
+
+    report = build(year.A)
+    Team.objects.create(name="Đọc báo cáo", unit=year.A, permissions=["units:read", "reports:read"]).users.add(
+        year.users["mem"])
+    client.force_login(year.users["mem"])
+    assert client.get(f"/units/{year.A.pk}/figures/inspections.held/").status_code == 404
+    for url in (f"/reports/{report.pk}/", f"/api/reports/{report.pk}", f"/api/reports/{report.pk}/docx"):
+        answer = client.get(url)
+        assert answer.status_code == 403, url
+        assert b"1 \xc4\x91\xe1\xba\xa3ng vi\xc3\xaan" not in answer.content  # nothing of the report leaks
+    Team.objects.filter(name="Đọc báo cáo").update(permissions=["units:read", "reports:read", "members:read",
+                                                                "study:read", "inspections:read", "documents:read"])
+    assert client.get(f"/api/reports/{report.pk}").status_code == 200
