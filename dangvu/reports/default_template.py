@@ -18,7 +18,8 @@ SECTIONS = [
              "[Trong kỳ, {list:members.admitted kết nạp # đảng viên mới; members.made_full công nhận đảng viên "
              "chính thức cho # đồng chí; members.transferred_in tiếp nhận # đảng viên chuyển sinh hoạt đến; "
              "members.transferred_out chuyển sinh hoạt đi # đảng viên; members.died # đồng chí từ trần; "
-             "members.removed xóa tên, khai trừ # đảng viên}.]"},
+             "members.removed xóa tên, khai trừ # đảng viên}.] [Số đảng viên kết nạp mới {members.admitted|change} "
+             "so với kỳ trước.]"},
     {"key": "hoc-tap", "kind": "computed", "level": 3,
      "title": "2. Học tập, quán triệt, triển khai thực hiện chỉ thị, nghị quyết của Đảng",
      "text": "[Tổ chức {study.campaigns_held} đợt học tập, quán triệt chỉ thị, nghị quyết[ với "

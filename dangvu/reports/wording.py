@@ -5,7 +5,8 @@
 - `{key}`: a measure's value for the report's unit: a count as 1.000, a rate as 71,33%.
 - `{a+b}`: a sum of counts; `{a/b}`: one over the other as a percentage ("đạt 100% kế hoạch").
 - `{key|ratio}`: a rate's numerator and denominator, "229/321"; `{key|02}`: a count in two
-  digits, "01"; `{key|prev}`: the value of the period before.
+  digits, "01"; `{key|prev}`: the value of the period before; `{key|change}`: "tăng 12" or
+  "giảm 108" against the period before (zero when equal).
 - `{list:a nghị quyết; b kế hoạch; c báo cáo}`: the items whose figure is not zero, as a
   Vietnamese list ("2 nghị quyết, 4 kế hoạch và 1 báo cáo"); zero when every one is. An
   item with `#` puts its number there: `{list:a kết nạp # đảng viên; b # đồng chí từ trần}`.
@@ -29,7 +30,7 @@ PLACEHOLDER = re.compile(r"\{([^{}\[\]]+)\}")
 KEY = re.compile(r"^[a-z_]+\.[a-z0-9_]+$")
 LIST = "list:"
 WORDS = ("unit", "year", "next_year", "end", "start", "until")
-FORMATS = ("", "02", "ratio", "prev")
+FORMATS = ("", "02", "ratio", "prev", "change")
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def parse(expression: str) -> tuple[list[list[str]], str]:
     sides = [[k.strip() for k in side.split("+")] for side in body.split("/")]
     if fmt.strip() not in FORMATS or len(sides) > 2 or any(not KEY.match(k) for side in sides for k in side):
         raise TemplateError(f"Chỗ điền “{{{expression}}}” không đọc được: hãy viết {{mã chỉ số}}, "
-                            "{a+b}, {a/b} hoặc {mã|ratio}, {mã|02}, {mã|prev}.")
+                            "{a+b}, {a/b} hoặc {mã|ratio}, {mã|02}, {mã|prev}, {mã|change}.")
     return sides, fmt.strip()
 
 
@@ -120,7 +121,7 @@ def previous_keys_in(text: str) -> list[str]:
     for expression in PLACEHOLDER.findall(text):
         if expression.strip() not in WORDS and not expression.strip().startswith(LIST):
             sides, fmt = parse(expression)
-            if fmt == "prev":
+            if fmt in ("prev", "change"):
                 found += [k for side in sides for k in side]
     return found
 
@@ -198,6 +199,8 @@ def _figure_part(expression: str, figure) -> Part:
         return _list_part(expression, figure)
     sides, fmt = parse(expression)
     keys = [k for side in sides for k in side]
+    if fmt == "change":
+        return _change_part(sides, keys, figure)
     previous = fmt == "prev"
     totals = []
     for side in sides:
@@ -217,6 +220,17 @@ def _figure_part(expression: str, figure) -> Part:
                         zero=not single.numerator)
         return Part(fmt_percent(single.value), keys, zero=not single.value)
     return Part(fmt_count(value, two_digits=fmt == "02"), keys, zero=not value)
+
+
+def _change_part(sides, keys, figure) -> Part:
+    """"tăng 12" or "giảm 108": this period's count against the period before's, as the seeds
+    compare ("kết nạp 319 đảng viên, giảm 108 so với năm 2025"); zero when they are equal."""
+    now = sum(figure(k, False).value for k in sides[0])
+    before = sum(figure(k, True).value for k in sides[0])
+    difference = now - before
+    if not difference:
+        return Part("", keys, zero=True)
+    return Part(f"{'tăng' if difference > 0 else 'giảm'} {fmt_count(abs(difference))}", keys)
 
 
 def _merge(parts: list[Part]) -> list[Part]:

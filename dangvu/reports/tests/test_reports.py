@@ -102,6 +102,9 @@ def test_every_figure_in_the_docx_is_the_rows_counted_directly(year, build, leve
     assert d["members"] == 7 and d["essays"] == 3  # the scenario, so that the checks below check something
     assert f"{unit.name} có {n(d['members'])} đảng viên, trong đó {n(d['probationary'])} đảng viên dự bị" in text
     assert f"kết nạp {n(d['admitted'])} đảng viên mới" in text
+    before = Member.objects.filter(unit__path__startswith=unit.path, admission_date__year=2025).count()
+    assert d["admitted"] - before == 1  # the scenario: one more than in 2025
+    assert "Số đảng viên kết nạp mới tăng 1 so với kỳ trước." in text
     assert f"với {n(d['attendances'])} lượt người tham dự" in text
     assert f"viết {n(d['essays'])} bài thu hoạch" in text
     # 3 of the 6 asked for; two returned (one thin, one copied) and three never handed in

@@ -84,3 +84,17 @@ def test_brackets_that_do_not_match_are_named():
     for bad in ("[Có {a.x} lớp.", "Có {a.x} lớp.]", "[[Có] {a.x}"):
         with pytest.raises(TemplateError, match="ngoặc vuông"):
             keys_in(bad)
+
+
+def test_a_change_against_the_period_before_is_said_as_the_seeds_say_it():
+    before = {"a.x": Figure(14), "a.y": Figure(739)}
+
+    def say_both(text):
+        return [plain(p) for p in render_paragraphs(
+            text, lambda k, prev: (before if prev else VALUES).get(k, Figure(0)), {"year": "2026"})]
+
+    assert say_both("Kết nạp {a.x} đảng viên[, {a.x|change} so với năm trước].") == [
+        "Kết nạp 10 đảng viên, giảm 4 so với năm trước."]
+    assert say_both("Có {a.y} bài[, {a.y|change} so với năm trước].") == ["Có 739 bài."]  # equal: nothing said
+    assert say_both("Có {a.thin} bài[ ({a.thin|change})].") == ["Có 6 bài (tăng 6)."]
+    assert keys_in("{a.x|change}") == ["a.x"]
