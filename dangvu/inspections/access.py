@@ -10,7 +10,7 @@ from dangvu.accounts.permissions import INSPECTIONS_READ, INSPECTIONS_WRITE, sco
 from dangvu.documents.models import Document
 from dangvu.inspections.models import Inspection, PlanItem, Recommendation
 from dangvu.orgs.access import is_own
-from dangvu.orgs.models import Member, OrgUnit, path_prefixes
+from dangvu.orgs.models import Member, MemberSpan, OrgUnit, path_prefixes
 
 _RELATED = ("unit", "subject_member__unit", "subject_unit", "decision", "decision__unit")
 
@@ -67,12 +67,16 @@ def get_decision_for_unit(unit: OrgUnit, pk) -> Document:
 def inspections_visible(request, unit: OrgUnit):
     """What a reader of `unit` sees: what the unit and the units below held, and what was held
     about its members and units from above."""
-    from django.db.models import Q
+    from django.db.models import Exists, OuterRef, Q
 
     check_path(request, unit.path, INSPECTIONS_READ)
+    # a member inspected while in a unit under `unit` (on the inspection's dates), wherever they are now
+    member_was_here = MemberSpan.objects.filter(
+        member=OuterRef("subject_member"), unit__path__startswith=unit.path, start__lte=OuterRef("end")).filter(
+        Q(end__isnull=True) | Q(end__gt=OuterRef("start")))
     return Inspection.objects.filter(
         Q(unit__path__startswith=unit.path) | Q(subject_unit__path__startswith=unit.path)
-        | Q(subject_member__unit__path__startswith=unit.path)).select_related(*_RELATED)
+        | Exists(member_was_here)).select_related(*_RELATED)
 
 
 def own_inspections(request):

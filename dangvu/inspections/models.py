@@ -74,8 +74,15 @@ class Work(models.Model):
 
     @property
     def subject_path(self) -> str:
-        """Where the subject stands in the tree: who reads the record besides its conductor."""
-        return self.subject_member.unit.path if self.subject_member_id else self.subject_unit.path
+        """Where the subject stood in the tree on the inspection's dates (its last day, else its
+        first): who reads the record besides its conductor. A member who moved since leaves it
+        with the cell they were in, never carries it to the next one."""
+        if not self.subject_member_id:
+            return self.subject_unit.path
+        from dangvu.orgs.history import unit_on
+
+        then = unit_on(self.subject_member, self.end) or unit_on(self.subject_member, self.start)
+        return (then or self.subject_member.unit).path
 
 
 class PlanItem(Work):

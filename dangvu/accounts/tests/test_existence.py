@@ -27,3 +27,21 @@ def test_a_thing_one_may_not_read_looks_missing(client, org):
     assert client.get(f"/api/inspections/{inspection.pk}").status_code == 200
     assert client.get(f"/inspections/{inspection.pk}/").status_code == 200
     assert client.get(f"/members/{org.mem_member.pk}/edit/").status_code == 403  # reads members, may not write
+
+
+def test_an_inspection_stays_with_the_cell_its_subject_was_in(client, org):
+    """After a transfer the new cell read an inspection held elsewhere ("Vi phạm X"), and the
+    old cell lost its own (issue 24): it belongs where the subject stood on its dates."""
+    from dangvu.orgs.services import member_transfer
+
+    day = TODAY - datetime.timedelta(days=20)
+    inspection = inspection_record(actor=None, unit=org.A, kind="inspection", member=org.mem_member,
+                                   start=day, end=day + datetime.timedelta(days=1), content="Đảng phí")
+    member_transfer(actor=None, member=org.mem_member, to_unit=org.B, on_date=TODAY - datetime.timedelta(days=5))
+    client.force_login(org.users["out"])  # B's secretary: the member's cell now
+    assert client.get(f"/api/inspections/{inspection.pk}").status_code == 404
+    assert "Đảng phí" not in client.get(f"/units/{org.B.pk}/inspections/").content.decode()
+    client.force_login(org.users["sec"])  # A's secretary: the cell it was held in
+    assert client.get(f"/api/inspections/{inspection.pk}").status_code == 200
+    client.force_login(org.users["mem"])  # the member inspected
+    assert client.get(f"/api/inspections/{inspection.pk}").status_code == 200
