@@ -144,23 +144,30 @@ def match(names: list[str], members) -> list[Match]:
     return out
 
 
-@transaction.atomic
 def apply(*, actor, campaign, archive, matches: list[Match]) -> int:
     """Submit every matched file, all or nothing: an unreadable file names itself and nothing is written.
-    Files are inflated one at a time, each within the limits."""
+    Files are inflated one at a time, each within the limits, and read (converted) before the
+    transaction that records them opens: a slow or hostile file never holds the database."""
     archive = _open(archive)
     entries = {info.filename: info for info in _entries(archive)}
-    errors = []
-    count = 0
-    for m in matches:
-        if m.member is None:
-            continue
+    chosen = [m for m in matches if m.member is not None]
+    errors, texts = [], {}
+    for m in chosen:
         try:
-            essay_services.essay_submit(actor=actor, campaign=campaign, member=m.member,
-                                  file_name=PurePosixPath(m.name).name, data=read_member(archive, entries[m.name]))
-            count += 1
+            texts[m.name] = essay_services.essay_text(PurePosixPath(m.name).name, read_member(archive, entries[m.name]),
+                                                      "")
         except ValidationError as exc:
             errors.append(f"{m.name}: {' '.join(exc.messages)}")
     if errors:
         raise ValidationError(errors)
-    return count
+    with transaction.atomic():
+        for m in chosen:
+            try:
+                essay_services.essay_record(actor=actor, campaign=campaign, member=m.member, body=texts[m.name],
+                                            file_name=PurePosixPath(m.name).name,
+                                            data=read_member(archive, entries[m.name]))
+            except ValidationError as exc:
+                errors.append(f"{m.name}: {' '.join(exc.messages)}")
+        if errors:
+            raise ValidationError(errors)
+    return len(chosen)

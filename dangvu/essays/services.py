@@ -26,7 +26,9 @@ from dangvu.study.services import acting_user, not_cancelled
 MAX_ESSAY_CHARS = 200_000
 
 
-def _essay_text(file_name: str | None, data: bytes | None, text: str) -> str:
+def essay_text(file_name: str | None, data: bytes | None, text: str) -> str:
+    """An essay's text from its file or as typed (a .doc through LibreOffice): called before
+    any transaction opens."""
     if data is not None:
         body, field = extract_text(file_name, data), "file"
     else:
@@ -42,18 +44,30 @@ def _essay_text(file_name: str | None, data: bytes | None, text: str) -> str:
     return body
 
 
-@transaction.atomic
 def essay_submit(*, actor, campaign: Campaign, member: Member, file_name: str | None = None,
                  data: bytes | None = None, text: str = "", today: datetime.date | None = None,
                  own: bool = False) -> Essay:
     """First submission, a replacement before review, or the rework of a returned essay; each
     after the first counts as a new submission (version). A member handing in their own essay
     (`own`) must reach the campaign's minimum number of words; an office uploading what members
-    handed in on paper may not refuse it (the copy check then reports it as thin)."""
-    today = today or timezone.localdate()
+    handed in on paper may not refuse it (the copy check then reports it as thin).
+
+    The file is read (a .doc through LibreOffice, seconds) before any transaction opens: a
+    hostile or slow file never holds the database's locks while it converts."""
     not_cancelled(campaign)
     if not campaign.essay_required:
         raise ValidationError(_("This campaign does not ask for an essay."))
+    body = essay_text(file_name, data, text)
+    return essay_record(actor=actor, campaign=campaign, member=member, file_name=file_name, data=data, body=body,
+                        today=today, own=own)
+
+
+@transaction.atomic
+def essay_record(*, actor, campaign: Campaign, member: Member, body: str, file_name: str | None = None,
+                 data: bytes | None = None, today: datetime.date | None = None, own: bool = False) -> Essay:
+    """The essay recorded from its text already read (essay_text), in one transaction."""
+    today = today or timezone.localdate()
+    not_cancelled(campaign)
     first_day = first_days(campaign, [member.pk]).get(member.pk)
     if first_day is None:
         raise ValidationError(_("%(name)s is not taking part in this campaign.") % {"name": member.full_name})
@@ -66,7 +80,6 @@ def essay_submit(*, actor, campaign: Campaign, member: Member, file_name: str | 
     returned = essay is not None and essay.status == EssayStatus.RETURNED
     if not returned and campaign.essay_deadline and today > campaign.essay_deadline:
         raise ValidationError(_("The deadline (%(d)s) has passed.") % {"d": campaign.essay_deadline.strftime("%d/%m/%Y")})
-    body = _essay_text(file_name, data, text)
     words = len(tokens(body))  # the copy check's syllables: one meaning of "word" for both
     if own and words < campaign.min_words:
         raise ValidationError({"text": _("Your essay has %(n)s words; this campaign asks for at least %(min)s. "
