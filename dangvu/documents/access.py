@@ -3,31 +3,37 @@
 from django.http import Http404
 
 from dangvu.accounts.access import check_path
-from dangvu.accounts.permissions import DOCUMENTS_READ, STUDY_READ, scope_for
+from dangvu.accounts.permissions import DOCUMENTS_READ, scope_for
 from dangvu.documents.models import Document
 from dangvu.orgs.models import OrgUnit, path_prefixes
 
 
 def get_document_for_user(request, pk) -> Document:
-    """Readable by the register's unit subtree, and by members studying it in a campaign."""
+    """Readable with documents:read over its register's unit; a shared document also by every
+    unit and member below that unit (what they study). Attaching a document to a campaign never
+    widens who reads it: only shared ones can be."""
     doc = Document.objects.select_related("unit").filter(pk=pk).first()
     if doc is None:
         raise Http404
-    member = getattr(request.user, "member", None)
-    if member is not None and doc.campaigns.filter(units__path__in=path_prefixes(member.unit.path)).exists():
-        return doc
     scope = scope_for(request)
     if scope.can(DOCUMENTS_READ, doc.unit.path):
         return doc
-    # a campaign organised in the user's subtree studies it
-    if any(scope.can(STUDY_READ, c.unit.path) for c in doc.campaigns.select_related("unit")):
+    if doc.shared and _stands_below(request, scope, doc.unit.path):
         return doc
-    check_path(request, doc.unit.path, DOCUMENTS_READ)
+    check_path(request, doc.unit.path, DOCUMENTS_READ)  # 404 as if missing, or 403 to a reader without the key
     return doc
 
 
+def _stands_below(request, scope, path: str) -> bool:
+    """The user, or the member they are, stands at or under `path`."""
+    member = getattr(request.user, "member", None)
+    if member is not None and member.unit.path.startswith(path):
+        return True
+    return any(g.path.startswith(path) for g in scope.grants) or scope.is_superuser
+
+
 def documents_offered(unit: OrgUnit):
-    """Documents a unit's campaign may study: those registered by the unit or a unit above
-    it (the province's resolution, the commune's plan). The page offers the latest 200;
+    """Documents a unit's campaign may study: the shared ones registered by the unit or a unit
+    above it (the province's resolution, the commune's plan). The page offers the latest 200;
     the API accepts any of them, and nothing else."""
-    return Document.objects.filter(unit__path__in=path_prefixes(unit.path))
+    return Document.objects.filter(unit__path__in=path_prefixes(unit.path), shared=True)

@@ -25,6 +25,9 @@ class DocumentForm(Form):
 
 class DocumentEditForm(Form):
     summary = forms.CharField(label=_("summary"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    shared = forms.BooleanField(label=_("shared with the units below"), required=False,
+                                help_text=_("Units and members below may read it and study it in a campaign. "
+                                            "Leave a decision about people unshared."))
     correspondent = forms.CharField(label=_("sent by or sent to"), max_length=300, required=False)
     signer = forms.CharField(label=_("signed by"), max_length=120, required=False)
     incoming_number = forms.IntegerField(label=_("incoming number (received documents)"), min_value=1,

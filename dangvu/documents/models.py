@@ -28,6 +28,16 @@ class DocType(models.TextChoices):
     CV = "CV", _("Official letter (CV)")
 
 
+# what a register shares down the tree by default: received documents, and what a committee
+# issues for its units to study and carry out (resolutions, directives, conclusions,
+# guidance, plans, programmes, schemes); decisions, reports, notices and the rest stay with it
+SHARED_TYPES = ("NQ", "CT", "KL", "HD", "KH", "CTr", "ĐA")
+
+
+def shared_by_default(direction: str, doc_type: str) -> bool:
+    return direction == "received" or doc_type in SHARED_TYPES
+
+
 class Document(models.Model):
     class Direction(models.TextChoices):
         ISSUED = "issued", _("Issued")
@@ -52,6 +62,10 @@ class Document(models.Model):
     incoming_number = models.PositiveIntegerField(_("incoming number"), null=True, blank=True,
                                                   help_text=_("Received documents: the number in the incoming book"))
     received_on = models.DateField(_("received on"), null=True, blank=True)
+    # who reads it: the register's unit and above by their keys; when shared, also every unit
+    # and member below (a resolution to study); a decision about people stays with its committee
+    shared = models.BooleanField(_("shared with the units below"), default=False,
+                                 help_text=_("Units and members below may read it and study it in a campaign."))
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     withdraw_reason = models.CharField(_("reason for withdrawing"), max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")

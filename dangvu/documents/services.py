@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from dangvu.audit.models import AuditEntry
 from dangvu.audit.services import audit_record
-from dangvu.documents.models import CONGRESS_SERIES, DocType, Document, NumberCounter
+from dangvu.documents.models import CONGRESS_SERIES, DocType, Document, NumberCounter, shared_by_default
 from dangvu.lib.files import extract_text
 from dangvu.orgs.models import OrgUnit, Term
 
@@ -51,7 +51,7 @@ def _discard_file(doc: Document) -> None:
 
 def document_issue(*, actor, unit: OrgUnit, doc_type: str, issued_on: datetime.date, summary: str,
                    congress: bool = False, file_name: str | None = None, data: bytes | None = None,
-                   text: str = "", **register) -> Document:
+                   text: str = "", shared: bool | None = None, **register) -> Document:
     """A document this committee issues: its number is the next of its series in the current term.
 
     The file is read and stored first, outside any lock; the series counter is locked only
@@ -67,6 +67,7 @@ def document_issue(*, actor, unit: OrgUnit, doc_type: str, issued_on: datetime.d
                                               "record the term first.") % {"unit": unit.name,
                                                                             "d": issued_on.strftime("%d/%m/%Y")}})
     doc = Document(unit=unit, direction=Document.Direction.ISSUED, doc_type=doc_type, issuer_symbol=unit.symbol,
+                   shared=shared_by_default("issued", doc_type) if shared is None else shared,
                    term=term, congress=congress, issued_on=issued_on, summary=summary.strip(), text=text,
                    created_by=actor if actor and actor.is_authenticated else None, **_register(register))
     _attach(doc, file_name, data, text)
@@ -104,13 +105,14 @@ def _check_date_order(doc: Document) -> None:
 
 def document_receive(*, actor, unit: OrgUnit, doc_type: str, number: int | None, issuer_symbol: str,
                      issued_on: datetime.date, summary: str, file_name: str | None = None,
-                     data: bytes | None = None, text: str = "", **register) -> Document:
+                     data: bytes | None = None, text: str = "", shared: bool | None = None, **register) -> Document:
     """A document received from another body, recorded with its own number."""
     if doc_type not in DocType.values:
         raise ValidationError({"doc_type": _("Unknown document type “%(t)s”.") % {"t": doc_type}})
     if not issuer_symbol.strip():
         raise ValidationError({"issuer_symbol": _("Give the issuer's symbol, for example TW or TU.")})
     doc = Document(unit=unit, direction=Document.Direction.RECEIVED, doc_type=doc_type, number=number,
+                   shared=shared_by_default("received", doc_type) if shared is None else shared,
                    issuer_symbol=issuer_symbol.strip(), issued_on=issued_on, summary=summary.strip(), text=text,
                    created_by=actor if actor and actor.is_authenticated else None, **_register(register))
     _attach(doc, file_name, data, text)
@@ -142,14 +144,19 @@ def _register(values: dict) -> dict:
 
 
 @transaction.atomic
-def document_update(*, actor, doc: Document, summary: str, text: str | None = None, **register) -> Document:
+def document_update(*, actor, doc: Document, summary: str, text: str | None = None, shared: bool | None = None,
+                    **register) -> Document:
     """Correct what a register entry says (its summary, where it came from or went, who signed,
-    the incoming entry); its number, type and date stay as allocated. Audited."""
+    the incoming entry, whether it is shared below); its number, type and date stay as
+    allocated. Audited."""
     if len(summary.strip()) < 3:
         raise ValidationError({"summary": _("The summary is too short.")})
-    fields = ("summary",) + REGISTER_FIELDS + (("text",) if text is not None else ())
+    fields = ("summary",) + REGISTER_FIELDS + (("text",) if text is not None else ()) + (
+        ("shared",) if shared is not None else ())
     before = {f: getattr(doc, f) for f in fields}
     doc.summary = summary.strip()
+    if shared is not None:
+        doc.shared = shared
     for name in REGISTER_FIELDS:
         value = register.get(name)
         setattr(doc, name, (value or "").strip() if name in ("correspondent", "signer") else value or None)

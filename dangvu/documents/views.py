@@ -83,7 +83,7 @@ def document_edit(request, pk):
     """Correct a register entry (not its number, type or date): the register's keepers."""
     doc = get_document_for_user(request, pk)
     check_path(request, doc.unit.path, DOCUMENTS_WRITE)
-    initial = {name: getattr(doc, name) for name in ("summary",) + services.REGISTER_FIELDS}
+    initial = {name: getattr(doc, name) for name in ("summary", "shared") + services.REGISTER_FIELDS}
     form = DocumentEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -57,11 +57,19 @@ def get_subject_for_user(request, unit: OrgUnit, subject: str, pk) -> tuple[Memb
 
 
 def get_decision_for_unit(unit: OrgUnit, pk) -> Document:
-    """A decision the unit may cite: one registered by the unit or a committee above it."""
-    doc = Document.objects.filter(pk=pk, unit__path__in=path_prefixes(unit.path)).first()
+    """A decision the unit may cite: one registered by the unit, or a shared one of a committee above it."""
+    doc = decisions_for_unit(unit).filter(pk=pk).first()
     if doc is None:
         raise Http404
     return doc
+
+
+def decisions_for_unit(unit: OrgUnit):
+    """The unit's own register, and what committees above it shared (never their decisions
+    about people: a cell's form once listed the commune's decision naming a sibling's member)."""
+    from django.db.models import Q
+
+    return Document.objects.filter(Q(unit=unit) | Q(unit__path__in=path_prefixes(unit.path), shared=True))
 
 
 def inspections_visible(request, unit: OrgUnit):

@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangvu.documents.access import documents_offered
 from dangvu.documents.models import DocType, Document
+from dangvu.inspections.access import decisions_for_unit
 from dangvu.inspections.models import Area, Conductor, Kind, Mode, Outcome
 from dangvu.lib.forms import DATE, Form
 from dangvu.orgs.models import ACTIVE_STATUSES, Member, OrgUnit, UnitKind
@@ -69,8 +69,8 @@ class InspectionForm(SubjectForm):
             (str(p.pk), f"{p.start:%m/%Y} · {p.get_kind_display()}: {p.subject}") for p in plan_items]
         if unit.kind == UnitKind.CELL:
             del self.fields["conductor"]
-        # the unit's own decisions and its committees' above it, latest first
-        latest = documents_offered(unit).filter(doc_type=DocType.QD).order_by("-issued_on", "-id")
+        # the unit's own decisions and those committees above it shared, latest first
+        latest = decisions_for_unit(unit).filter(doc_type=DocType.QD).order_by("-issued_on", "-id")
         self.fields["decision"].queryset = Document.objects.filter(
             pk__in=list(latest.values_list("pk", flat=True)[:200])).order_by("-issued_on", "-id")
 
@@ -97,6 +97,6 @@ class AttachForm(Form):
 
     def __init__(self, *args, unit: OrgUnit, **kwargs):
         super().__init__(*args, **kwargs)
-        latest = documents_offered(unit).order_by("-issued_on", "-id")
+        latest = decisions_for_unit(unit).order_by("-issued_on", "-id")
         self.fields["document"].queryset = Document.objects.filter(
             pk__in=list(latest.values_list("pk", flat=True)[:200])).order_by("-issued_on", "-id")

@@ -259,3 +259,29 @@ def test_a_copied_pair_across_cells_shows_the_other_side_as_its_unit_only(client
     assert "80%" in pair
     client.force_login(org.users["off"])  # the committee above reads both
     assert "Hoàng Văn Em" in client.get(f"/scans/{scan.pk}/pairs/0/").content.decode()
+
+
+def test_a_committees_own_decision_never_reaches_a_cell_through_a_campaign(client, org, studied_document):
+    """A cell secretary read any document of the committees above by naming it in a campaign's
+    document_ids, after which it opened for every member of the cell (issue 24). What a register
+    shares below can be studied and read below; its decisions about people cannot."""
+    decision = doc_services.document_issue(actor=None, unit=org.G, doc_type="QĐ", issued_on=TODAY - 3 * DAY,
+                                           summary="Quyết định số riêng về đảng viên Phạm Thị Dung",
+                                           text="Kiểm tra đồng chí Phạm Thị Dung về việc chấp hành Điều lệ.")
+    assert studied_document.shared and not decision.shared  # the register's defaults: a resolution, a decision
+    client.force_login(org.users["sec"])
+    body = {"title": "Học tập chuyên đề", "document_ids": [decision.pk], "start": str(TODAY),
+            "end": str(TODAY + 10 * DAY), "essay_required": False}
+    refused = post_json(client, f"/api/units/{org.A.pk}/campaigns", body)
+    assert refused.status_code == 422 and "Phạm Thị Dung" not in refused.content.decode()
+    assert client.get(f"/api/documents/{decision.pk}").status_code == 404
+    assert "Quyết định số riêng" not in client.get(f"/units/{org.A.pk}/campaigns/new/").content.decode()
+    inspections_page = client.get(f"/units/{org.A.pk}/inspections/")
+    assert inspections_page.status_code == 200 and 'name="decision"' in inspections_page.content.decode()
+    assert "Quyết định số riêng" not in inspections_page.content.decode()  # the record form's decisions
+    # the shared resolution is studied and read below, by the cell and by its members
+    assert post_json(client, f"/api/units/{org.A.pk}/campaigns",
+                     dict(body, document_ids=[studied_document.pk])).status_code == 201
+    client.force_login(org.users["mem"])
+    assert client.get(f"/documents/{studied_document.pk}/").status_code == 200
+    assert client.get(f"/documents/{decision.pk}/").status_code == 404
