@@ -10,6 +10,8 @@ from docx import Document as read_docx
 
 from conftest import make_member, run_worker
 from dangvu.orgs import services as org_services
+from dangvu.orgs.models import RoleKind
+from dangvu.reports.demo import write_narratives
 from dangvu.reports.models import Report
 from tests.conftest import login
 
@@ -19,6 +21,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_build_write_rebuild_issue_download(page, live_server, org):
     org_services.unit_update(actor=None, unit=org.G, symbol="ĐU")
     org_services.term_create(actor=None, unit=org.G, name="2025-2030", congress_closed_on=datetime.date(2025, 8, 20))
+    # who signs: the commune's secretary on record (a report with no signer is not issued)
+    org_services.role_assign(actor=None, unit=org.G, member=org.sec_member, role=RoleKind.SECRETARY,
+                             start=datetime.date(2025, 1, 1))
     base = live_server.url
     login(page, base, "off")
     page.wait_for_selector("h1:has-text('Đảng bộ xã Hùng An')")
@@ -51,6 +56,8 @@ def test_build_write_rebuild_issue_download(page, live_server, org):
     figure = page.locator("#section-to-chuc a.figure").first
     assert "Đảng viên" in figure.get_attribute("title") and "/figures/members.total/" in figure.get_attribute("href")
 
+    write_narratives(Report.objects.get(), datetime.date.today().year)  # the other sections, written meanwhile
+    page.reload()
     page.locator("#issue summary").click()
     page.get_by_role("button", name="Ban hành và cấp số").click()
     page.wait_for_selector("text=Đã ban hành, số 01-BC/ĐU.")

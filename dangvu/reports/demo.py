@@ -43,10 +43,10 @@ NARRATIVES = {
 
 
 def write_narratives(report, year: int):
-    """Every section people write, as a committee office would (the demo's text; a section of
-    another template gets a sentence of its own)."""
+    """Every section people write and nobody has written yet, as a committee office would (the
+    demo's text; a section of another template gets a sentence of its own)."""
     for section in report.sections:
-        if section.get("kind") == "narrative":
+        if section.get("kind") == "narrative" and not report.narratives.get(section["key"], "").strip():
             text = NARRATIVES.get(section["key"], "Nội dung do văn phòng cấp ủy soạn thảo cho mục {title}.")
             services.narrative_update(actor=None, report=report, key=section["key"],
                                       text=text.format(year=year, title=section["title"]))
