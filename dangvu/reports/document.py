@@ -138,13 +138,28 @@ def report_xlsx(report: Report) -> bytes:
 
 
 def docx_bytes(report: Report) -> bytes:
-    """An issued report's frozen file; a draft's made now."""
-    return bytes(report.issued_docx) if report.issued_docx else report_docx(report)
+    """An issued report's frozen file; a draft's made once per version (and day: its date line),
+    then kept: six readers of a long draft once made it six times, 18 s each."""
+    if report.issued_docx:
+        return bytes(report.issued_docx)
+    from django.core.cache import cache
+
+    key = _version_key(report, "docx")
+    data = cache.get(key)
+    if data is None:
+        data = report_docx(report)
+        cache.set(key, data, 24 * 3600)
+    return data
+
+
+def _version_key(report: Report, kind: str) -> str:
+    """A file of the report as it is now: every edit, build and issue makes a version."""
+    last = report.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    return f"report-{kind}:{report.pk}:{last}:{report.status}:{timezone.localdate().isoformat()}"
 
 
 def _pdf_key(report: Report) -> str:
-    last = report.versions.order_by("-number").values_list("number", flat=True).first() or 0
-    return f"report-pdf:{report.pk}:{last}:{report.status}:{timezone.localdate().isoformat()}"
+    return _version_key(report, "pdf")
 
 
 def pdf_ready(report: Report) -> bytes | None:

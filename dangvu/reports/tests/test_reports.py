@@ -594,3 +594,18 @@ def test_a_report_is_read_by_those_who_may_read_every_figure_it_prints(client, y
     Team.objects.filter(name="Đọc báo cáo").update(permissions=["units:read", "reports:read", "members:read",
                                                                 "study:read", "inspections:read", "documents:read"])
     assert client.get(f"/api/reports/{report.pk}").status_code == 200
+
+
+def test_a_drafts_docx_is_made_once_per_version(client, year, build, monkeypatch):
+    """Six readers of a long draft made it six times (18 s each; issue 24): it is kept per version."""
+    from dangvu.reports import document
+
+    report = build(year.G)
+    made = []
+    real = document.report_docx
+    monkeypatch.setattr(document, "report_docx", lambda r: made.append(r.pk) or real(r))
+    client.force_login(year.users["off"])
+    first = client.get(f"/api/reports/{report.pk}/docx").content
+    assert client.get(f"/api/reports/{report.pk}/docx").content == first and made == [report.pk]
+    services.narrative_update(actor=None, report=report, key="han-che", text="Một số chi bộ sinh hoạt chưa đều.")
+    assert b"PK" == client.get(f"/api/reports/{report.pk}/docx").content[:2] and made == [report.pk, report.pk]
