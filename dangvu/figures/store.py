@@ -161,6 +161,19 @@ def kept(unit, period: Period, asks: list[Ask]) -> tuple[list, Stamp]:
     changes = changes_after(min(r.seen for r in rows.values()), {i for r in rows.values() for i in r.unseen}) \
         if rows else []
     root_paths = paths_of([unit.pk])[unit.pk] if changes else set()
+    claimed: list[int] = []
+    try:
+        out, stamp, to_count, seen = _give(asks, keys, rows, changes, root_paths, period, now, today, claimed)
+    except BaseException:
+        StoredFigure.objects.filter(pk__in=claimed).update(counting_since=None)  # others may count them now
+        raise
+    if to_count:
+        stamp = stamp.join(_keep(unit, period, to_count, seen, now, today))
+    return out, stamp or Stamp(now)
+
+
+def _give(asks, keys, rows, changes, root_paths, period, now, today, claimed: list):
+    """Each ask's values, kept or counted (what `kept` does, the rows already read)."""
     delay = datetime.timedelta(seconds=settings.FIGURE_DELAY)
     out, stamp, to_count, seen = [], None, [], None
     for ask, key in zip(asks, keys, strict=True):
@@ -170,8 +183,11 @@ def kept(unit, period: Period, asks: list[Ask]) -> tuple[list, Stamp]:
         fresh = dated_today and not late
         may_wait = (dated_today and late and not _counting_now.get() and period.end >= today
                     and min(c.at for c in late) > now - delay)
-        if row is not None and not fresh and not may_wait and not _claim(row, now):
-            may_wait = True  # another process is counting it now
+        if row is not None and not fresh and not may_wait:
+            if _claim(row, now):
+                claimed.append(row.pk)
+            else:
+                may_wait = True  # another process is counting it now
         if fresh or may_wait:
             out.append(ask.decode(row.values))
             # fresh: true of every change committed until now; kept past a change: as of its count
@@ -184,9 +200,7 @@ def kept(unit, period: Period, asks: list[Ask]) -> tuple[list, Stamp]:
             to_count.append((ask, key, row, late, values))
             shown = Stamp(now, False, None)
         stamp = shown if stamp is None else stamp.join(shown)
-    if to_count:
-        stamp = stamp.join(_keep(unit, period, to_count, seen, now, today))
-    return out, stamp or Stamp(now)
+    return out, stamp, to_count, seen
 
 
 def _claim(row, now) -> bool:

@@ -240,3 +240,21 @@ def test_a_change_recounts_only_the_areas_its_rows_reach(org, settings):
     assert table["documents.issued"][org.G.path].value == 1 and table[TOTAL][org.G.path].value == counted(org.G)
     make_member(org.B, "Đỗ Văn Giang", datetime.date(1985, 4, 4))
     assert recount_touched() == 2  # a member: every area
+
+
+def test_a_count_that_fails_lets_others_count(org):
+    """A claim taken by a count that raised is given back at once, not after CLAIM_SECONDS."""
+    def ask(compute):
+        return measures.Ask("study.test_figure", (org.G.pk,), compute)
+
+    measures.keep(org.G, THIS_YEAR, [ask(lambda: {"n": 1})])
+    make_member(org.B, "Đỗ Văn Giang", datetime.date(1985, 4, 4))  # touches every area at G
+
+    def broken():
+        raise RuntimeError("the database went away")
+
+    with pytest.raises(RuntimeError):
+        measures.keep(org.G, THIS_YEAR, [ask(broken)])
+    assert StoredFigure.objects.get(name="study.test_figure").counting_since is None
+    (values,), stamp = measures.keep(org.G, THIS_YEAR, [ask(lambda: {"n": 2})])
+    assert values == {"n": 2} and not stamp.updating
