@@ -616,3 +616,41 @@ def test_every_page_every_persona_sees_no_english(world):
             visible = " ".join(visible.split())
             leaks += [f"{route} as {persona}: {p}" for p in phrases if p in visible]
     assert not leaks, "\n".join(sorted(set(leaks))[:30])
+
+
+# What a person whose membership ended still opens: their own account and records, and what
+# holds nothing of anyone (the measures' definitions, the import template, an empty unit list).
+THEIR_OWN = {"GET /api/measures", "GET /api/units", "accounts:otp_setup", "accounts:otp_verify", "accounts:password",
+             "accounts:tokens", "essays:my_essay", "essays:notebook", "inspections:mine", "orgs:import_template"}
+
+
+def test_an_expelled_secretary_opens_nothing_the_secretary_did(world):
+    """Every page and API operation that answered A's secretary 200 refuses them once expelled
+    (issue 24: an expelled secretary kept every right), but for their own account and records."""
+    from django.test import Client
+
+    org_services.member_leave(actor=None, member=world.org.sec_member, reason="expelled", on_date=TODAY)
+    opened = sorted(route for route, (method, _path, _body, expected) in ROUTES.items()
+                    if method == "get" and expected.split()[0] == "200" and route not in THEIR_OWN
+                    and code(call(Client(), world, "sec", route)) == "200")
+    assert opened == []
+
+
+def test_a_password_only_session_with_a_second_factor_opens_nothing(world):
+    """The second factor on, the code not given: every page sends to the code page and every
+    API operation answers 401, whatever it is."""
+    from django.test import Client
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=world.org.users["off"], name="app", confirmed=True)
+    for route, (method, path_of, _body, _expected) in sorted(ROUTES.items()):
+        url = path_of(world)
+        if url.startswith(("/account/otp/", "/logout/", "/login/", "/i18n/")) or route in PUBLIC:
+            continue
+        client = Client()
+        client.force_login(world.org.users["off"])
+        answer = call(client, world, "off", route)
+        if url.startswith("/api/"):
+            assert answer.status_code == 401, route
+        else:
+            assert answer.status_code == 302 and answer["Location"].startswith("/account/otp/"), route

@@ -5,7 +5,7 @@ from django.http import Http404
 from dangvu.accounts.access import check_path
 from dangvu.accounts.permissions import DOCUMENTS_READ, scope_for
 from dangvu.documents.models import Document
-from dangvu.orgs.models import OrgUnit, path_prefixes
+from dangvu.orgs.models import ACTIVE_STATUSES, OrgUnit, path_prefixes
 
 
 def get_document_for_user(request, pk) -> Document:
@@ -27,8 +27,8 @@ def get_document_for_user(request, pk) -> Document:
 def _stands_below(request, scope, path: str) -> bool:
     """The user, or the member they are, stands at or under `path`."""
     member = getattr(request.user, "member", None)
-    if member is not None and member.unit.path.startswith(path):
-        return True
+    if member is not None and member.status in ACTIVE_STATUSES and member.unit.path.startswith(path):
+        return True  # a member who left reads no longer what their cell studies
     return any(g.path.startswith(path) for g in scope.grants) or scope.is_superuser
 
 
