@@ -643,7 +643,7 @@ def test_a_password_only_session_with_a_second_factor_opens_nothing(world):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     TOTPDevice.objects.create(user=world.org.users["off"], name="app", confirmed=True)
-    for route, (method, path_of, _body, _expected) in sorted(ROUTES.items()):
+    for route, (_method, path_of, _body, _expected) in sorted(ROUTES.items()):
         url = path_of(world)
         if url.startswith(("/account/otp/", "/logout/", "/login/", "/i18n/")) or route in PUBLIC:
             continue
