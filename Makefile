@@ -24,7 +24,8 @@ messages: $(STAMP)
 # LibreOffice falls back on a wider font and the header wraps. Installed when the machine lets us.
 fonts:
 	@fc-list 2>/dev/null | grep -qi -e "Liberation Serif" -e "Times New Roman" || \
-	  { (apt-get install -y -q fonts-liberation || sudo -n apt-get install -y -q fonts-liberation) >/dev/null 2>&1 \
+	  { ( (apt-get update -q && apt-get install -y -q fonts-liberation) || \
+	      (sudo -n apt-get update -q && sudo -n apt-get install -y -q fonts-liberation) ) >/dev/null 2>&1 \
 	    && echo "Installed fonts-liberation (Times New Roman's metric twin) for the report's PDF." \
 	    || echo "Note: install fonts-liberation (or Times New Roman) so that the report's PDF is set as in Word."; }
 
