@@ -136,6 +136,8 @@ def render_paragraphs(text: str, figure: Callable[[str, bool], Figure], words: d
         if parts and not parts[0].keys:
             head = parts[0].text.lstrip(" ,;:.")
             parts[0].text = head[:1].upper() + head[1:]
+        if parts and not parts[-1].keys:
+            parts[-1].text = parts[-1].text.rstrip()  # where the last clauses dropped
         if any(p.keys for p in parts) or any(c.isalpha() for p in parts for c in p.text):
             out.append([p for p in parts if p.text])
     return out

@@ -17,8 +17,10 @@ def build_targets_demo(today: datetime.date | None = None) -> int:
                                measure="study.participants", applies_kind=UnitKind.CELL,
                                thresholds=[{"has_committee": None, "min": 98}], start=start, end=end),
         services.target_create(actor=None, unit=province,
-                               title="Chi bộ có chi ủy tổ chức ít nhất 4 hội nghị, buổi học tập; chi bộ không có "
-                                     "chi ủy ít nhất 3", measure="study.sessions", applies_kind=UnitKind.CELL,
+                               # what the cells' members attend (a target on what a cell holds counts
+                               # study.sessions_held, and the demo's cells hold no sessions of their own)
+                               title="Đảng viên chi bộ có chi ủy dự ít nhất 4 hội nghị, buổi học tập; chi bộ không "
+                                     "có chi ủy ít nhất 3", measure="study.sessions", applies_kind=UnitKind.CELL,
                                thresholds=[{"has_committee": True, "min": 4}, {"has_committee": False, "min": 3}],
                                start=start, end=end),
         services.target_create(actor=None, unit=province,

@@ -98,3 +98,7 @@ def test_a_change_against_the_period_before_is_said_as_the_seeds_say_it():
     assert say_both("Có {a.y} bài[, {a.y|change} so với năm trước].") == ["Có 739 bài."]  # equal: nothing said
     assert say_both("Có {a.thin} bài[ ({a.thin|change})].") == ["Có 6 bài (tăng 6)."]
     assert keys_in("{a.x|change}") == ["a.x"]
+
+
+def test_a_paragraph_ends_with_its_last_word_when_its_last_clauses_drop():
+    assert say("Mở {a.x} lớp.[ Cử {a.z} đồng chí.]") == ["Mở 10 lớp."]
