@@ -46,6 +46,7 @@ def recount_touched(progress=None) -> int:
     from dangvu.orgs.models import OrgUnit
 
     today = timezone.localdate()
+    seen, unseen = store.horizon()  # every change committed by now is among those read below
     rows = list(StoredFigure.objects.only("pk", "name", "unit_id", "period_start", "period_end", "recipe", "seen",
                                           "unseen", "as_of"))
     if not rows:
@@ -54,6 +55,12 @@ def recount_touched(progress=None) -> int:
     paths = store.paths_of({r.unit_id for r in rows})
     touched = [r for r in rows if store.touching(r, changes, paths[r.unit_id])
                or (r.period_end >= today and r.as_of < today)]  # an open period counted on an earlier day
+    # the others are true as of now: they have seen every change so far, so that the changes
+    # looked at next time start from here (not from the oldest row's count, a week ago)
+    untouched = {r.pk for r in rows if r.seen < seen} - {r.pk for r in touched}
+    ids = sorted(untouched)
+    for n in range(0, len(ids), 5000):
+        StoredFigure.objects.filter(pk__in=ids[n:n + 5000], seen__lt=seen).update(seen=seen, unseen=unseen)
     StoredFigure.objects.filter(pk__in=[r.pk for r in touched if not r.recipe]).delete()
     groups: dict[tuple, list[str]] = defaultdict(list)
     for r in touched:

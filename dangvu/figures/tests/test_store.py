@@ -79,6 +79,11 @@ def test_a_change_in_a_cell_is_counted_again_for_the_units_above_it_only(second_
     assert recount_touched() == 3  # A, G and P: one measure each, this year
     after = {unit.code: counted_at(unit) for unit in (org.P, org.G, org.A, org.B, org.G2, org.C)}
     assert [code for code in before if after[code] != before[code]] == ["P", "G", "A"]
+    # the others were not counted again but have seen every change so far: the next look starts here
+    from dangvu.audit.models import AuditEntry
+
+    newest = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+    assert set(StoredFigure.objects.values_list("seen", flat=True)) == {newest}
     for unit in (org.P, org.G, org.A, org.B, org.G2, org.C):
         assert total(unit) == counted(unit)
     assert (total(org.P), total(org.G), total(org.A), total(org.B), total(org.G2)) == (6, 5, 4, 1, 1)
