@@ -18,6 +18,7 @@ from dangvu.jobs import runner
 from dangvu.jobs.models import Job
 from dangvu.lib import measures
 from dangvu.lib.periods import Period
+from dangvu.orgs.placements import paths_of_units
 
 logger = logging.getLogger(__name__)
 KIND = "figures.recount"
@@ -52,7 +53,7 @@ def recount_touched(progress=None) -> int:
     if not rows:
         return 0
     changes = store.changes_after(min(r.seen for r in rows), {i for r in rows for i in r.unseen})
-    paths = store.paths_of({r.unit_id for r in rows})
+    paths = paths_of_units({r.unit_id for r in rows})
     touched = [r for r in rows if store.touching(r, changes, paths[r.unit_id])
                or (r.period_end >= today and r.as_of < today)]  # an open period counted on an earlier day
     # the others are true as of now: they have seen every change so far, so that the changes

@@ -37,6 +37,7 @@ from dangvu.figures.models import StoredFigure
 from dangvu.lib.measures import Ask
 from dangvu.lib.periods import Period
 from dangvu.orgs.models import UnitPlacement
+from dangvu.orgs.placements import paths_of_units
 
 RESHAPING = (AuditEntry.Action.MOVE, AuditEntry.Action.MERGE, AuditEntry.Action.SPLIT)
 # The areas of figures a change to an app's rows can alter. The areas' measures read their own
@@ -132,19 +133,7 @@ def area_of(name: str) -> str:
     return measure.area if measure is not None else name.split(".")[0]
 
 
-def paths_of(unit_ids: Iterable[int]) -> dict[int, set[str]]:
-    """Every path each unit ever had."""
-    from dangvu.orgs.models import OrgUnit
-
-    out = defaultdict(set)
-    for pk, path in OrgUnit.objects.filter(pk__in=list(unit_ids)).values_list("pk", "path"):
-        out[pk].add(path)
-    for pk, path in UnitPlacement.objects.filter(unit_id__in=list(out)).values_list("unit_id", "path"):
-        out[pk].add(path)
-    return out
-
-
-def touching(row, changes: list[Change], root_paths: set[str]) -> list[Change]:
+def touching(row, changes: list[Change], root_paths: Iterable[str]) -> list[Change]:
     """The changes made after the row's count that touch it."""
     unseen, area = set(row.unseen), area_of(row.name)
     return [c for c in changes
@@ -160,7 +149,7 @@ def kept(unit, period: Period, asks: list[Ask]) -> tuple[list, Stamp]:
     rows = {r.key: r for r in StoredFigure.objects.filter(key__in=keys)}
     changes = changes_after(min(r.seen for r in rows.values()), {i for r in rows.values() for i in r.unseen}) \
         if rows else []
-    root_paths = paths_of([unit.pk])[unit.pk] if changes else set()
+    root_paths = paths_of_units([unit.pk])[unit.pk] if changes else []
     claimed: list[int] = []
     try:
         out, stamp, to_count, seen = _give(asks, keys, rows, changes, root_paths, period, now, today, claimed)
