@@ -172,6 +172,7 @@ def on_http_error(request, exc):
 def _register_routers() -> None:
     from dangvu.documents.api import router as documents_router
     from dangvu.essays.api import router as essays_router
+    from dangvu.evaluation.api import router as evaluation_router
     from dangvu.figures.api import router as figures_router
     from dangvu.inspections.api import router as inspections_router
     from dangvu.orgs.api import router as orgs_router
@@ -188,6 +189,7 @@ def _register_routers() -> None:
     api.add_router("/", figures_router)
     api.add_router("/", targets_router)
     api.add_router("/", inspections_router)
+    api.add_router("/", evaluation_router)
     api.add_router("/", reports_router)
 
 

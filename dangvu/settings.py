@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "dangvu.figures",
     "dangvu.targets",
     "dangvu.inspections",
+    "dangvu.evaluation",
     "dangvu.reports",
 ]
 
@@ -217,6 +218,19 @@ FIGURE_RECOUNT_AFTER = float(os.getenv("FIGURE_RECOUNT_AFTER", "5"))
 FIGURE_DELAY = float(os.getenv("FIGURE_DELAY", "60"))
 
 # The copy check: local processes (0 = two per core), or a Dask scheduler address.
+# Evaluation (Quy định 366-QĐ/TW, Hướng dẫn 43-HD/BTCTW). Where the rules leave a choice, these
+# are the defaults the guidance describes; the README says what each means.
+# Who decides a member's level: "grassroots" (the đảng ủy cơ sở above the cell) or "cell".
+EVALUATION_MEMBERS_DECIDED_BY = os.getenv("EVALUATION_MEMBERS_DECIDED_BY", "grassroots")
+# Xuất sắc at most this share of those rated tốt in a peer group (EXCEPTION: where the deciding
+# committee recorded an exception decision, for units); the base is those rated tốt, or, with
+# "good_or_excellent", tốt and xuất sắc together.
+EVALUATION_CAP = float(os.getenv("EVALUATION_CAP", "0.20"))
+EVALUATION_CAP_EXCEPTION = float(os.getenv("EVALUATION_CAP_EXCEPTION", "0.25"))
+EVALUATION_CAP_BASE = os.getenv("EVALUATION_CAP_BASE", "good_or_excellent")
+# Rounds of these kinds count in the figures (quarters feed the year, they are not counted again).
+EVALUATION_COUNTED_KINDS = tuple(os.getenv("EVALUATION_COUNTED_KINDS", "year").split(","))
+
 ESSAY_SCAN_WORKERS = int(os.getenv("ESSAY_SCAN_WORKERS", "0"))
 ESSAY_SCAN_DASK = os.getenv("ESSAY_SCAN_DASK", "")
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("dangvu.figures.urls")),
     path("", include("dangvu.targets.urls")),
     path("", include("dangvu.inspections.urls")),
+    path("", include("dangvu.evaluation.urls")),
     path("", include("dangvu.reports.urls")),
 ]
 

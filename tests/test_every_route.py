@@ -69,6 +69,18 @@ def world(org):
 
     w.inspection = inspection_record(actor=None, unit=org.G, kind="inspection", member=org.mem_member,
                                      start=TODAY - 9 * DAY, end=TODAY - 8 * DAY, content="Đảng phí")
+    from dangvu.evaluation import services as evaluation
+
+    w.round = evaluation.round_open(actor=None, unit=org.G, title="Đánh giá, xếp loại năm nay", kind="year",
+                                    start=datetime.date(TODAY.year, 1, 1), end=datetime.date(TODAY.year, 12, 31))
+    w.rating_mem = w.round.ratings.get(member=org.mem_member)
+    w.rating_other = evaluation.assessment_save(
+        actor=None, rating=w.round.ratings.get(member=org.other_member), general_points=25, task_points=55,
+        tasks=[{"title": "Chuyên môn", "result": "on_time"}])
+    w.rating_b = evaluation.assessment_save(actor=None, rating=w.round.ratings.get(subject_unit=org.B),
+                                            general_points=25, task_points=55,
+                                            tasks=[{"title": "Nhiệm vụ chính trị", "result": "on_time"}])
+    w.rating_b = evaluation.proposal_make(actor=None, rating=w.rating_b, level="good")
     from dangvu.reports import services as reports
     from dangvu.reports.demo import write_narratives
 
@@ -156,6 +168,31 @@ ROUTES = {
                                              "200 200 200 404 404 401"),
     "GET /api/inspections/{inspection_id}": ("get", lambda w: f"/api/inspections/{w.inspection.pk}", None,
                                              "200 200 200 200 404 401"),
+    "evaluation:unit": ("get", lambda w: f"/units/{w.org.A.pk}/evaluation/", None, "200 200 200 404 404 r"),
+    "evaluation:round": ("get", lambda w: f"/evaluation/rounds/{w.round.pk}/", None, "200 200 200 403 200 r"),
+    "evaluation:rating": ("get", lambda w: f"/evaluation/ratings/{w.rating_other.pk}/", None, "200 200 403 404 404 r"),
+    "evaluation:mine": ("get", lambda w: "/account/evaluation/", None, "200 200 200 200 200 r"),
+    "POST /api/units/{unit_id}/evaluation-rounds": ("post", lambda w: f"/api/units/{w.org.G.pk}/evaluation-rounds", {
+        "title": "Đánh giá đột xuất", "from": str(TODAY - 30 * DAY), "to": str(TODAY), "kind": "adhoc"},
+        "404 201 403 404 404 401"),
+    "GET /api/units/{unit_id}/evaluation-rounds": ("get", lambda w: f"/api/units/{w.org.A.pk}/evaluation-rounds",
+                                                   None, "200 200 200 404 404 401"),
+    "GET /api/evaluation-rounds/{round_id}": ("get", lambda w: f"/api/evaluation-rounds/{w.round.pk}", None,
+                                              "200 200 200 200 200 401"),
+    "GET /api/evaluation-rounds/{round_id}/results": (
+        "get", lambda w: f"/api/evaluation-rounds/{w.round.pk}/results", None, "200 200 200 200 200 401"),
+    "POST /api/evaluation-rounds/{round_id}/assessments": (
+        "post", lambda w: f"/api/evaluation-rounds/{w.round.pk}/assessments", lambda w: {
+            "subject": "member", "subject_id": w.org.mem_member.pk, "general_points": 25, "task_points": 55,
+            "tasks": [{"title": "Chuyên môn", "result": "on_time"}], "strengths": "", "weaknesses": "",
+            "draft": True}, "201 201 403 201 404 401"),
+    "POST /api/evaluation-rounds/{round_id}/proposals": (
+        "post", lambda w: f"/api/evaluation-rounds/{w.round.pk}/proposals", lambda w: {
+            "subject": "member", "subject_id": w.org.other_member.pk, "level": "good", "votes_for": 3,
+            "votes_against": 0}, "201 201 403 404 404 401"),
+    "POST /api/evaluation-rounds/{round_id}/decisions": (
+        "post", lambda w: f"/api/evaluation-rounds/{w.round.pk}/decisions", lambda w: {
+            "subject": "unit", "subject_id": w.org.B.pk, "level": "good"}, "404 201 403 404 403 401"),
     "orgs:unit_merge": ("get", lambda w: f"/units/{w.org.G.pk}/merge/", None, "404 200 403 404 404 r"),
     "orgs:unit_split": ("get", lambda w: f"/units/{w.org.A.pk}/split/", None, "404 200 403 404 404 r"),
     "figures:trend": ("get", lambda w: f"/units/{w.org.A.pk}/figures/members.total/trend.png", None,
@@ -347,6 +384,20 @@ ACTIONS = {
         "form": "plan", "plan-kind": "supervision", "plan-mode": "regular", "plan-area": "duties",
         "plan-subject_member": w.org.other_member.pk, "plan-content": "Nhiệm vụ đảng viên",
         "plan-start": str(TODAY + DAY), "plan-end": str(TODAY + 10 * DAY)}, "r r 403 404 404 r"),
+    "evaluation:unit POST": ("post", lambda w: f"/units/{w.org.G.pk}/evaluation/", {
+        "title": "Đánh giá đột xuất", "kind": "adhoc", "start": str(TODAY - 30 * DAY), "end": str(TODAY)},
+        "404 r 403 404 404 r"),
+    "evaluation:rating POST assess": ("post", lambda w: f"/evaluation/ratings/{w.rating_mem.pk}/", {
+        "form": "assess", "general_points": "25", "task_points": "55", "remedied": "unknown",
+        "task_title_1": "Chuyên môn", "task_result_1": "on_time", "submit": "1"}, "r r 403 r 404 r"),
+    "evaluation:rating POST propose": ("post", lambda w: f"/evaluation/ratings/{w.rating_other.pk}/", {
+        "form": "propose", "level": "good", "votes_for": "3", "votes_against": "0"}, "r r 403 404 404 r"),
+    "evaluation:rating POST return": ("post", lambda w: f"/evaluation/ratings/{w.rating_other.pk}/", {
+        "form": "return", "reason": "Ghi rõ kết quả"}, "r r 403 404 404 r"),
+    "evaluation:rating POST decide": ("post", lambda w: f"/evaluation/ratings/{w.rating_b.pk}/", {
+        "form": "decide", "level": "good"}, "404 r 403 404 403 r"),
+    "evaluation:round POST decide": ("post", lambda w: f"/evaluation/rounds/{w.round.pk}/?unit={w.org.G.pk}",
+                                     lambda w: {"form": "decide", "rating": [w.rating_b.pk]}, "404 r 403 404 404 r"),
     "inspections:detail POST conclusion": ("post", lambda w: f"/inspections/{w.inspection.pk}/", {
         "form": "conclusion", "outcome": "good", "conclusion": "Thực hiện tốt"}, "404 r 403 404 404 r"),
     "inspections:detail POST recommendation": ("post", lambda w: f"/inspections/{w.inspection.pk}/", {
@@ -621,7 +672,9 @@ def test_every_page_every_persona_sees_no_english(world):
 # What a person whose membership ended still opens: their own account and records, and what
 # holds nothing of anyone (the measures' definitions, the import template, an empty unit list).
 THEIR_OWN = {"GET /api/measures", "GET /api/units", "accounts:otp_setup", "accounts:otp_verify", "accounts:password",
-             "accounts:tokens", "essays:my_essay", "essays:notebook", "inspections:mine", "orgs:import_template"}
+             "accounts:tokens", "essays:my_essay", "essays:notebook", "inspections:mine", "orgs:import_template",
+             # the round that rated them and their own rating in it (nothing of anyone else)
+             "evaluation:mine", "GET /api/evaluation-rounds/{round_id}", "GET /api/evaluation-rounds/{round_id}/results"}
 
 
 def test_an_expelled_secretary_opens_nothing_the_secretary_did(world):

@@ -28,6 +28,9 @@ INSPECTIONS_READ = "inspections:read"
 INSPECTIONS_WRITE = "inspections:write"
 REPORTS_READ = "reports:read"
 REPORTS_WRITE = "reports:write"
+EVALUATION_READ = "evaluation:read"
+EVALUATION_WRITE = "evaluation:write"
+EVALUATION_DECIDE = "evaluation:decide"
 
 ALL_KEYS = {
     UNITS_READ: _("View units"),
@@ -47,9 +50,12 @@ ALL_KEYS = {
     INSPECTIONS_WRITE: _("Plan and record inspections and supervisions"),
     REPORTS_READ: _("Read reports"),
     REPORTS_WRITE: _("Write reports and edit report templates"),
+    EVALUATION_READ: _("View evaluation rounds and the levels decided"),
+    EVALUATION_WRITE: _("Enter self-assessments and propose levels after the meeting"),
+    EVALUATION_DECIDE: _("Open evaluation rounds, set criteria and decide levels"),
 }
 READ_KEYS = frozenset({UNITS_READ, MEMBERS_READ, AUDIT_READ, DOCUMENTS_READ, STUDY_READ, INSPECTIONS_READ,
-                       REPORTS_READ})
+                       REPORTS_READ, EVALUATION_READ})
 FULL_KEYS = frozenset(ALL_KEYS)
 
 def read_key_for(key: str) -> str:

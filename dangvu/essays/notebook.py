@@ -3,6 +3,7 @@
 import datetime
 
 from dangvu.essays.models import Essay, EssayStatus
+from dangvu.evaluation.models import Rating
 from dangvu.orgs.models import Member, path_prefixes
 from dangvu.study.models import Attendance, Campaign, StudySession
 from dangvu.training.models import Enrolment, TheoryLevel
@@ -43,6 +44,7 @@ def notebook_for(member: Member, today: datetime.date) -> dict:
         "attendance": attended,
         "enrolments": Enrolment.objects.filter(member=member).select_related("training_class__programme"),
         "theory": TheoryLevel.objects.filter(member=member),
+        "ratings": list(Rating.objects.filter(member=member).select_related("round").order_by("-round__end")[:5]),
     }
 
 

@@ -141,3 +141,41 @@ class Recommendation(models.Model):
     def overdue_on(self, day: datetime.date) -> bool:
         """Past its due date on `day` and not done by then."""
         return self.due < day and (self.done_on is None or self.done_on > day)
+
+
+class Penalty(models.TextChoices):
+    """Hình thức kỷ luật, lightest first."""
+    REPRIMAND = "khien_trach", _("Reprimand")
+    WARNING = "canh_cao", _("Warning")
+    DISMISSAL = "cach_chuc", _("Dismissal from post")
+    EXPULSION = "khai_tru", _("Expulsion")
+    DISSOLUTION = "giai_tan", _("Dissolution")
+
+
+class Discipline(models.Model):
+    """A discipline decided by a unit about one of its members or a unit below it. Whether it
+    was for a violation in carrying out the subject's duties matters to their rating."""
+
+    unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="disciplines", verbose_name=_("decided by"))
+    subject_member = models.ForeignKey(Member, models.PROTECT, null=True, blank=True, related_name="disciplines",
+                                       verbose_name=_("member"))
+    subject_unit = models.ForeignKey(OrgUnit, models.PROTECT, null=True, blank=True, related_name="+",
+                                     verbose_name=_("organisation"))
+    penalty = models.CharField(_("form of discipline"), max_length=12, choices=Penalty.choices)
+    decided_on = models.DateField(_("decided on"))
+    duty_related = models.BooleanField(_("for a violation in carrying out duties"), default=True)
+    reason = models.TextField(_("violation"), max_length=4000)
+    decision = models.ForeignKey(Document, models.SET_NULL, null=True, blank=True, related_name="+",
+                                 verbose_name=_("decision"))
+    inspection = models.ForeignKey(Inspection, models.SET_NULL, null=True, blank=True, related_name="disciplines",
+                                   verbose_name=_("inspection"))
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("discipline")
+        verbose_name_plural = _("disciplines")
+        ordering = ["-decided_on", "-id"]
+        indexes = [models.Index(fields=["decided_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_penalty_display()}: {self.subject_member or self.subject_unit}"

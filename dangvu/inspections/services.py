@@ -12,10 +12,12 @@ from dangvu.audit.services import audit_record
 from dangvu.inspections.models import (
     Area,
     Conductor,
+    Discipline,
     Inspection,
     Kind,
     Mode,
     Outcome,
+    Penalty,
     PlanItem,
     Recommendation,
 )
@@ -193,3 +195,33 @@ def inspection_attach(*, actor, inspection: Inspection, document) -> None:
     inspection.attachments.add(document)
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=inspection, unit_path=inspection.unit.path,
                  changes={"attachments": [None, document.reference]})
+
+
+@transaction.atomic
+def discipline_record(*, actor, unit: OrgUnit, penalty: str, decided_on: datetime.date, reason: str,
+                      member: Member | None = None, organisation: OrgUnit | None = None, duty_related: bool = True,
+                      decision=None, inspection: Inspection | None = None) -> Discipline:
+    """A discipline the unit decided about one of its members or a unit below it."""
+    errors = {}
+    if penalty not in Penalty.values:
+        errors["penalty"] = _("Unknown form of discipline.")
+    elif (penalty == Penalty.DISSOLUTION) != (organisation is not None):
+        errors["penalty"] = _("Only an organisation is dissolved; a member is not.")
+    if not possible_year(decided_on.year):
+        errors["decided_on"] = _("The year %(year)s is not possible.") % {"year": decided_on.year}
+    if not reason.strip():
+        errors["reason"] = _("Say what the violation was.")
+    if (member is None) == (organisation is None):
+        errors["subject_id"] = _("Give one subject: a member or an organisation.")
+    elif not subject_in_subtree(unit, member=member, organisation=organisation) or organisation == unit:
+        errors["subject_id"] = _("The subject is not within this unit.")
+    if errors:
+        raise ValidationError(errors)
+    discipline = Discipline.objects.create(
+        unit=unit, subject_member=member, subject_unit=organisation, penalty=penalty, decided_on=decided_on,
+        duty_related=duty_related, reason=reason.strip(), decision=decision, inspection=inspection)
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=discipline, unit_path=unit.path,
+                 figures_from=decided_on,
+                 changes={"penalty": [None, penalty], "subject": [None, str(member or organisation)],
+                          "decided_on": [None, decided_on.isoformat()]})
+    return discipline

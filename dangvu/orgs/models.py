@@ -329,3 +329,31 @@ class ImportJob(models.Model):
     @property
     def running(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.VALIDATING, self.Status.APPLYING)
+
+
+class Exemption(models.Model):
+    """A stretch in which a member takes no part in Party work: exempted from it and from
+    meetings (miễn công tác và sinh hoạt đảng, for age or health), or suspended (đình chỉ sinh
+    hoạt đảng, while a discipline is considered). Such a member is not rated in the year's
+    evaluation and is not required at the cell's meetings."""
+
+    class Kind(models.TextChoices):
+        EXEMPT = "exempt", _("Exempted from Party work and meetings")
+        SUSPENDED = "suspended", _("Suspended from Party activity")
+
+    member = models.ForeignKey(Member, models.CASCADE, related_name="exemptions")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"), null=True, blank=True, help_text=_("empty: still in force"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    decision = models.ForeignKey("documents.Document", models.SET_NULL, null=True, blank=True, related_name="+",
+                                 verbose_name=_("decision"))
+
+    class Meta:
+        verbose_name = _("exemption or suspension")
+        verbose_name_plural = _("exemptions and suspensions")
+        ordering = ["member", "start", "id"]
+        indexes = [models.Index(fields=["member", "start"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.member}"

@@ -20,6 +20,7 @@ from dangvu.orgs.models import (
     ACTIVE_STATUSES,
     Candidate,
     Change,
+    Exemption,
     ImportJob,
     Member,
     MemberSpan,
@@ -553,3 +554,44 @@ def import_job_apply(*, actor, job: ImportJob) -> None:
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=job, unit_path=job.unit.path,
                  changes={"status": [ImportJob.Status.VALID, ImportJob.Status.APPLYING]})
     runner.enqueue(APPLY, job.pk, user=actor)
+
+
+@transaction.atomic
+def exemption_record(*, actor, member: Member, kind: str, start: datetime.date, end: datetime.date | None = None,
+                     reason: str = "", decision=None) -> Exemption:
+    """A member exempted from Party work (miễn công tác và sinh hoạt đảng) or suspended, from
+    `start` (to `end`, or until ended): they are not rated that year, nor required at meetings."""
+    errors = {}
+    if kind not in Exemption.Kind.values:
+        errors["kind"] = _("The kind is an exemption from Party work or a suspension.")
+    if end is not None and end < start:
+        errors["end"] = _("The end is before the start.")
+    if start < member.admission_date:
+        errors["start"] = _("The start is before the member was admitted.")
+    overlapping = Exemption.objects.filter(member=member).filter(
+        Q(end__isnull=True) | Q(end__gte=start))
+    if end is not None:
+        overlapping = overlapping.filter(start__lte=end)
+    if overlapping.exists():
+        errors["start"] = _("The member is already exempted or suspended on these days.")
+    if errors:
+        raise ValidationError(errors)
+    exemption = Exemption.objects.create(member=member, kind=kind, start=start, end=end, reason=reason.strip(),
+                                         decision=decision)
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=exemption, unit_path=member.unit.path,
+                 figures_from=start, changes={"kind": [None, kind], "start": [None, start.isoformat()],
+                                              "end": [None, end and end.isoformat()]})
+    return exemption
+
+
+@transaction.atomic
+def exemption_end(*, actor, exemption, end: datetime.date):
+    if end < exemption.start:
+        raise ValidationError({"end": _("The end is before the start.")})
+    before = exemption.end
+    exemption.end = end
+    exemption.save(update_fields=["end"])
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=exemption, unit_path=exemption.member.unit.path,
+                 figures_from=min(end, before or end),
+                 changes={"end": [before and before.isoformat(), end.isoformat()]})
+    return exemption

@@ -19,7 +19,21 @@ SECTIONS = [
              "chính thức cho # đồng chí; members.transferred_in tiếp nhận # đảng viên chuyển sinh hoạt đến; "
              "members.transferred_out chuyển sinh hoạt đi # đảng viên; members.died # đồng chí từ trần; "
              "members.removed xóa tên, khai trừ # đảng viên}.] [Số đảng viên kết nạp mới {members.admitted|change} "
-             "so với kỳ trước.]"},
+             "so với kỳ trước.]\n\n"
+             "[Kết quả đánh giá, xếp loại chất lượng: có {evaluation.members_rated} đảng viên được đánh giá, xếp "
+             "loại[, trong đó {evaluation.members_excellent} đồng chí "
+             "({evaluation.members_excellent/evaluation.members_rated}) hoàn thành xuất sắc nhiệm vụ][; "
+             "{evaluation.members_good} đồng chí ({evaluation.members_good/evaluation.members_rated}) hoàn thành "
+             "tốt nhiệm vụ][; {evaluation.members_done} đồng chí ({evaluation.members_done/evaluation.members_rated}) "
+             "hoàn thành nhiệm vụ][; {evaluation.members_not_done} đồng chí "
+             "({evaluation.members_not_done/evaluation.members_rated}) không hoàn thành nhiệm vụ].] "
+             "[{evaluation.members_not_rated} đảng viên không đánh giá, xếp loại (miễn công tác và sinh hoạt đảng, "
+             "đình chỉ sinh hoạt đảng hoặc mới kết nạp dưới 6 tháng).] [Có {evaluation.units_rated} tổ chức đảng "
+             "được đánh giá, xếp loại[, trong đó {evaluation.units_excellent} tổ chức đảng "
+             "({evaluation.units_excellent/evaluation.units_rated}) hoàn thành xuất sắc nhiệm vụ][; "
+             "{evaluation.units_good} tổ chức đảng ({evaluation.units_good/evaluation.units_rated}) hoàn thành tốt "
+             "nhiệm vụ][; {evaluation.units_done} tổ chức đảng hoàn thành nhiệm vụ][; {evaluation.units_not_done} "
+             "tổ chức đảng không hoàn thành nhiệm vụ].]"},
     {"key": "hoc-tap", "kind": "computed", "level": 3,
      "title": "2. Học tập, quán triệt, triển khai thực hiện chỉ thị, nghị quyết của Đảng",
      "text": "[Tổ chức {study.campaigns_held} đợt học tập, quán triệt chỉ thị, nghị quyết[ với "

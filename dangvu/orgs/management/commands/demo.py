@@ -42,6 +42,9 @@ class Command(BaseCommand):
         from dangvu.inspections.demo import build_inspections_demo
 
         inspections = build_inspections_demo(seed=seed)
+        from dangvu.evaluation.demo import build_evaluation_demo
+
+        evaluation = build_evaluation_demo(seed=seed)
         from dangvu.targets.demo import build_targets_demo
 
         targets = build_targets_demo()
@@ -63,6 +66,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Kiểm tra, giám sát: {inspections['planned']} mục trong chương trình, "
                           f"{inspections['held']} cuộc đã tiến hành; {inspections['cells_met']}/{inspections['cells']} "
                           f"chi bộ đạt chỉ tiêu kiểm tra.")
+        if evaluation.get("rounds"):
+            self.stdout.write(f"Đánh giá, xếp loại: năm trước {evaluation['last_rated']} đảng viên và tổ chức đảng "
+                              f"được xếp loại ({evaluation['last_good_or_better']} hoàn thành tốt trở lên), "
+                              f"{evaluation['not_rated']} không xếp loại; năm nay {evaluation['submitted']}/"
+                              f"{evaluation['subjects']} đã tự đánh giá.")
         self.stdout.write(f"Chỉ tiêu năm: {targets} chỉ tiêu của Tỉnh ủy.")
         self.stdout.write(f"Báo cáo tổng kết: {len(reports)} báo cáo (dự thảo của Tỉnh ủy, một báo cáo xã đã ban hành).")
 

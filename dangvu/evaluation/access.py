@@ -1,0 +1,108 @@
+"""Evaluation for a user.
+
+A round is seen by whoever reads evaluation anywhere in its subtree (a cell secretary sees the
+province's round, for their cell only) and by the members it rates. In a round:
+- the level decided is read with evaluation:read where the subject stood;
+- the points, the forms, the comments and the proposal stay with the member, the cell's leaders
+  (evaluation:write over the cell) and the deciding committee (evaluation:decide over it);
+- the self-assessment is written by the member or with evaluation:write over the cell (for an
+  organisation: over the organisation); a unit's proposal is the verifying committee's, so with
+  evaluation:write over the committee above; decisions with evaluation:decide over the
+  deciding committee.
+Anything else is 404 whatever the id, and named nowhere."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from dangvu.accounts.permissions import EVALUATION_DECIDE, EVALUATION_READ, EVALUATION_WRITE, scope_for
+from dangvu.evaluation.models import Rating, Round
+from dangvu.orgs.access import is_own
+
+_RELATED = ("round__unit", "unit", "decider", "member", "subject_unit", "framework")
+
+ASSESS = "assess"
+PROPOSE = "propose"
+DECIDE = "decide"
+
+
+def own_member(request):
+    return getattr(request.user, "member", None) if request.user.is_authenticated else None
+
+
+def get_round_for_user(request, pk) -> Round:
+    rnd = Round.objects.select_related("unit").filter(pk=pk).first()
+    if rnd is None:
+        raise Http404
+    scope = scope_for(request)
+    if scope.can(EVALUATION_READ, rnd.unit.path) or any(
+            root.startswith(rnd.unit.path) for root in scope.roots(EVALUATION_READ)):
+        return rnd
+    member = own_member(request)
+    if member is not None and Rating.objects.filter(round=rnd, member=member).exists():
+        return rnd
+    raise Http404
+
+
+def ratings_readable(request, rnd: Round):
+    """The ratings of the round the user reads (their own among them)."""
+    scope = scope_for(request)
+    q = scope.path_q(EVALUATION_READ, "unit__path")
+    member = own_member(request)
+    if member is not None:
+        q |= Q(member=member)
+    return Rating.objects.filter(q, round=rnd).select_related(*_RELATED)
+
+
+def sees_details(request, rating: Rating) -> bool:
+    """Points, forms, comments and the proposal: the member, the cell's leaders, the deciders."""
+    scope = scope_for(request)
+    return (is_own(request, rating.member) or scope.can(EVALUATION_WRITE, rating.unit.path)
+            or scope.can(EVALUATION_DECIDE, rating.decider.path))
+
+
+def may(request, rating: Rating, action: str) -> bool:
+    scope = scope_for(request)
+    if action == ASSESS:
+        return is_own(request, rating.member) or scope.can(EVALUATION_WRITE, rating.unit.path)
+    if action == PROPOSE:
+        where = rating.unit.path if rating.member_id else rating.decider.path
+        return scope.can(EVALUATION_WRITE, where)
+    return scope.can(EVALUATION_DECIDE, rating.decider.path)
+
+
+def _check(request, rating: Rating, action: str | None) -> Rating:
+    scope = scope_for(request)
+    readable = (is_own(request, rating.member) or scope.can(EVALUATION_READ, rating.unit.path)
+                or scope.can(EVALUATION_DECIDE, rating.decider.path))
+    if not readable:
+        raise Http404
+    if action is not None and not may(request, rating, action):
+        raise PermissionDenied
+    return rating
+
+
+def get_rating_for_user(request, pk, action: str | None = None) -> Rating:
+    rating = Rating.objects.select_related(*_RELATED).filter(pk=pk).first()
+    if rating is None:
+        raise Http404
+    return _check(request, rating, action)
+
+
+def get_subject_rating_for_user(request, rnd: Round, subject: str, subject_id: int,
+                                action: str | None = None) -> Rating:
+    """The rating of the member or the unit a client names in this round, if the caller may
+    act on it; else 404 (outside their reach) or 403 (seen, not theirs to act on)."""
+    field = "member_id" if subject == "member" else "subject_unit_id"
+    rating = Rating.objects.select_related(*_RELATED).filter(round=rnd, **{field: subject_id}).first()
+    if rating is None:
+        raise Http404
+    return _check(request, rating, action)
+
+
+def own_ratings(request):
+    """The logged-in member's ratings, newest first."""
+    member = own_member(request)
+    if member is None:
+        return Rating.objects.none()
+    return Rating.objects.filter(member=member).select_related(*_RELATED).order_by("-round__end", "-id")

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EvaluationConfig(AppConfig):
+    name = "dangvu.evaluation"
+    verbose_name = _("Evaluation and rating")
+
+    def ready(self) -> None:
+        from dangvu.evaluation import measures  # noqa: F401  (registers the measures)

@@ -1,0 +1,89 @@
+"""The pages' forms: open a round, the self-assessment (with its tasks as rows), return it,
+the meeting's proposal, the committee's decision."""
+
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dangvu.evaluation.models import GENERAL_POINTS, TASK_POINTS, Level, Round, TaskResult
+from dangvu.lib.forms import DATE, Form
+
+TASK_ROWS = 8  # rows offered on the page; blank ones are left out
+
+
+class RoundForm(Form):
+    title = forms.CharField(label=_("title"), max_length=200)
+    kind = forms.ChoiceField(label=_("kind"), choices=Round.Kind.choices, initial=Round.Kind.YEAR)
+    start = forms.DateField(label=_("from"), widget=DATE)
+    end = forms.DateField(label=_("until"), widget=DATE)
+    deadline = forms.DateField(label=_("to be finished by"), widget=DATE, required=False,
+                               help_text=_("Empty: 31/12 for a year's round."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        year = datetime.date.today().year
+        self.fields["title"].initial = f"Đánh giá, xếp loại chất lượng tổ chức đảng và đảng viên năm {year}"
+        self.fields["start"].initial = datetime.date(year, 1, 1)
+        self.fields["end"].initial = datetime.date(year, 12, 31)
+
+
+class AssessmentForm(Form):
+    general_points = forms.DecimalField(label=_("points for the general criteria"), min_value=0,
+                                        max_value=GENERAL_POINTS, decimal_places=1,
+                                        help_text=_("From 0 to %(n)s.") % {"n": GENERAL_POINTS})
+    task_points = forms.DecimalField(label=_("points for the results of tasks"), min_value=0, max_value=TASK_POINTS,
+                                     decimal_places=1, help_text=_("From 0 to %(n)s.") % {"n": TASK_POINTS})
+    strengths = forms.CharField(label=_("strengths"), max_length=8000, required=False,
+                                widget=forms.Textarea(attrs={"rows": 3}))
+    weaknesses = forms.CharField(label=_("shortcomings and their causes"), max_length=8000, required=False,
+                                 widget=forms.Textarea(attrs={"rows": 3}))
+    remedies = forms.CharField(label=_("what was done about last period's shortcomings"), max_length=8000,
+                               required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    remedied = forms.NullBooleanField(label=_("last period's shortcomings all remedied"), required=False,
+                                      widget=forms.Select(choices=[("unknown", _("There were none")),
+                                                                   ("true", _("Yes")), ("false", _("No"))]))
+    direction = forms.CharField(label=_("direction and measures"), max_length=8000, required=False,
+                                widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, task_rows: list | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.task_rows = task_rows or []
+
+    @staticmethod
+    def tasks_from(data) -> list[dict]:
+        """The task rows of the page (task_title_N, task_result_N), blank ones left out."""
+        out = []
+        for n in range(1, TASK_ROWS + 1):
+            title = (data.get(f"task_title_{n}") or "").strip()
+            if title:
+                out.append({"title": title, "result": data.get(f"task_result_{n}") or ""})
+        return out
+
+
+TASK_RESULTS = TaskResult.choices
+
+
+class ReturnForm(Form):
+    reason = forms.CharField(label=_("what to correct"), max_length=500)
+
+
+class ProposalForm(Form):
+    level = forms.ChoiceField(label=_("proposed level"), choices=Level.choices)
+    votes_for = forms.IntegerField(label=_("votes for"), min_value=0, max_value=100000, required=False)
+    votes_against = forms.IntegerField(label=_("votes against"), min_value=0, max_value=100000, required=False)
+    reason = forms.CharField(label=_("reason"), max_length=4000, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("Needed for a level lower than the rules allow."))
+
+
+class DecisionForm(Form):
+    level = forms.ChoiceField(label=_("level"), choices=Level.choices)
+    reason = forms.CharField(label=_("reason"), max_length=4000, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("Needed for a level lower than the rules allow, and for a re-rating."))
+
+
+class CommentForm(Form):
+    previous_comment = forms.CharField(label=_("comment of the previous cell"), max_length=4000,
+                                       widget=forms.Textarea(attrs={"rows": 3}))

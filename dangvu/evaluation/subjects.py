@@ -1,0 +1,96 @@
+"""Who a round rates, as the tree and the membership stood on the period's last day: every
+member of the subtree (those exempted, suspended or admitted less than 6 months before are
+listed as not rated, with the reason), and every organisation below the opening committee.
+Each subject is rated where it stood that day, and decided by its competent committee."""
+
+import calendar
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q
+
+from dangvu.evaluation.models import Form, NotRated
+from dangvu.orgs.models import (
+    ACTIVE_STATUSES,
+    Change,
+    Exemption,
+    MemberSpan,
+    OrgUnit,
+    RoleKind,
+    UnitKind,
+    UnitPlacement,
+    UnitRole,
+)
+from dangvu.orgs.placements import existed, under, valid_on
+
+LEADING_ROLES = (RoleKind.SECRETARY, RoleKind.DEPUTY)
+COMMITTEE_ROLES = (RoleKind.SECRETARY, RoleKind.DEPUTY, RoleKind.COMMITTEE)
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` earlier (the month's last day where it has no such day)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass
+class Subject:
+    member_id: int | None
+    unit_id: int | None  # the organisation rated
+    at: int  # where it stood: the member's cell, or the unit itself
+    decider: int
+    form: str
+    not_rated: str = ""
+    moved_from: int | None = None
+    moved_on: datetime.date | None = None
+
+
+def _tree_on(root: OrgUnit, day: datetime.date) -> dict[str, tuple[int, str, int | None]]:
+    """{path: (unit id, kind, parent id)} of the units at or under `root` on `day`."""
+    rows = (UnitPlacement.objects.filter(under(root, "path"), valid_on(day), existed(day, day, "unit__"))
+            .values_list("path", "unit_id", "kind", "parent_id"))
+    return {path: (unit_id, kind, parent) for path, unit_id, kind, parent in rows}
+
+
+def member_decider(cell_path: str, tree: dict, cell_id: int) -> int:
+    """The committee that decides a member's level: the đảng ủy cơ sở above the cell (a cell
+    with none above it is a chi bộ cơ sở and decides itself), or the cell, by setting."""
+    if settings.EVALUATION_MEMBERS_DECIDED_BY == "cell":
+        return cell_id
+    step = OrgUnit.steplen
+    for n in range(len(cell_path) - step, 0, -step):
+        found = tree.get(cell_path[:n])
+        if found and found[1] == UnitKind.GRASSROOTS:
+            return found[0]
+    return cell_id
+
+
+def subjects_of(root: OrgUnit, day: datetime.date) -> list[Subject]:
+    tree = _tree_on(root, day)
+    root_paths = [p for p in tree if tree[p][0] == root.pk]
+    out = [Subject(None, unit_id, unit_id, parent, Form.COLLECTIVE)
+           for path, (unit_id, _kind, parent) in sorted(tree.items())
+           if path not in root_paths and parent is not None]
+    unit_paths = {unit_id: path for path, (unit_id, _k, _p) in tree.items()}
+    spans = list(MemberSpan.objects.filter(unit_id__in=list(unit_paths), status__in=ACTIVE_STATUSES,
+                                           start__lte=day).filter(Q(end__isnull=True) | Q(end__gt=day))
+                 .values_list("member_id", "unit_id", "start", "start_change", "from_unit_id",
+                              "member__admission_date").order_by("member_id"))
+    member_ids = [s[0] for s in spans]
+    paused = dict(Exemption.objects.filter(member_id__in=member_ids, start__lte=day)
+                  .filter(Q(end__isnull=True) | Q(end__gte=day)).values_list("member_id", "kind"))
+    leaders = set(UnitRole.objects.filter(member_id__in=member_ids, role__in=LEADING_ROLES, start__lte=day)
+                  .filter(Q(end__isnull=True) | Q(end__gte=day)).values_list("member_id", flat=True))
+    newest = months_before(day, 6)
+    moved_since = months_before(day, 3)
+    for member_id, cell_id, start, change, from_unit, admitted in spans:
+        reason = (NotRated.EXEMPT if paused.get(member_id) == Exemption.Kind.EXEMPT
+                  else NotRated.SUSPENDED if member_id in paused
+                  else NotRated.NEW if admitted > newest else "")
+        moved = change == Change.TRANSFER and from_unit is not None and start > moved_since
+        out.append(Subject(member_id, None, cell_id, member_decider(unit_paths[cell_id], tree, cell_id),
+                           Form.LEADER if member_id in leaders else Form.MEMBER, reason,
+                           from_unit if moved else None, start if moved else None))
+    return out

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from dangvu.evaluation import views
+
+app_name = "evaluation"
+urlpatterns = [
+    path("units/<int:pk>/evaluation/", views.unit_evaluation, name="unit"),
+    path("evaluation/rounds/<int:pk>/", views.round_detail, name="round"),
+    path("evaluation/ratings/<int:pk>/", views.rating_detail, name="rating"),
+    path("account/evaluation/", views.my_evaluation, name="mine"),
+]

@@ -1,0 +1,256 @@
+"""The evaluation pages: a unit's rounds (and opening one), a round as a unit sees it (who is
+late at each stage, the subjects with their stage and points, the deciding table with the cap
+counter), one rating (the self-assessment, the proposal, the decision and its history), and
+the member's own on the sổ tay."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dangvu.accounts.permissions import EVALUATION_DECIDE, EVALUATION_READ, scope_for
+from dangvu.evaluation import services
+from dangvu.evaluation.access import (
+    ASSESS,
+    DECIDE,
+    PROPOSE,
+    get_rating_for_user,
+    get_round_for_user,
+    may,
+    own_ratings,
+    ratings_readable,
+    sees_details,
+)
+from dangvu.evaluation.forms import (
+    TASK_RESULTS,
+    TASK_ROWS,
+    AssessmentForm,
+    CommentForm,
+    DecisionForm,
+    ProposalForm,
+    ReturnForm,
+    RoundForm,
+)
+from dangvu.evaluation.models import Level, Rating, Round, Stage
+from dangvu.lib.forms import apply_form_errors
+from dangvu.lib.ids import parse_ids
+from dangvu.orgs.access import get_unit_for_user
+from dangvu.orgs.models import OrgUnit, path_prefixes
+from dangvu.orgs.views import breadcrumbs
+
+WAITING = (Stage.OPEN, Stage.RETURNED, Stage.SUBMITTED, Stage.PROPOSED)
+
+
+def unit_evaluation(request, pk):
+    """The rounds that rate the unit (its own and those of the committees above), and opening one."""
+    unit = get_unit_for_user(request, pk, EVALUATION_READ)
+    can_open = scope_for(request).can(EVALUATION_DECIDE, unit.path) and unit.kind != "cell"
+    form = RoundForm(request.POST or None) if can_open else None
+    if request.method == "POST":
+        get_unit_for_user(request, pk, EVALUATION_DECIDE)
+        if form is not None and form.is_valid():
+            data = form.cleaned_data
+            try:
+                rnd = services.round_open(actor=request.user, unit=unit, title=data["title"], kind=data["kind"],
+                                          start=data["start"], end=data["end"], deadline=data["deadline"])
+            except ValidationError as exc:
+                apply_form_errors(form, exc)
+            else:
+                messages.success(request, _("The round was opened: %(n)s subjects.") % {"n": rnd.ratings.count()})
+                return redirect(f"{reverse('evaluation:round', args=[rnd.pk])}?unit={unit.pk}")
+    rounds = Round.objects.filter(Q(unit__path__in=path_prefixes(unit.path)) | Q(unit=unit)).select_related(
+        "unit").order_by("-end", "-id")[:30]
+    return render(request, "evaluation/unit_evaluation.html", {
+        "unit": unit, "rounds": rounds, "form": form, "breadcrumbs": breadcrumbs(request, unit) + [unit]})
+
+
+def _where(request, rnd: Round) -> OrgUnit:
+    """The unit the round is looked at from: ?unit= (in the round and the caller's reach), else
+    the round's own unit if the caller reads it, else the caller's topmost unit under it."""
+    asked = request.GET.get("unit")
+    if asked:
+        [unit_id] = parse_ids([asked], "unit")
+        unit = get_unit_for_user(request, unit_id, EVALUATION_READ)
+        if not unit.path.startswith(rnd.unit.path):
+            raise PermissionDenied
+        return unit
+    scope = scope_for(request)
+    if scope.can(EVALUATION_READ, rnd.unit.path):
+        return rnd.unit
+    roots = [r for r in scope.roots(EVALUATION_READ) if r.startswith(rnd.unit.path)]
+    found = OrgUnit.objects.filter(path__in=roots).order_by("path").first()
+    if found is None:  # a member reading their own
+        raise PermissionDenied
+    return found
+
+
+def _late_by_unit(rnd: Round, ratings, unit: OrgUnit, today) -> list[dict]:
+    """For each unit directly under `unit` (or the unit itself for a cell): how many subjects
+    wait at each stage, and whether the round's deadline has passed."""
+    step = OrgUnit.steplen
+    depth = len(unit.path) + step
+    counts: dict[str, dict] = {}
+    for path, stage, n in ratings.values_list("unit__path", "stage").annotate(n=Count("id")).order_by():
+        key = path[:depth] if len(path) >= depth else path
+        counts.setdefault(key, {}).setdefault(stage, 0)
+        counts[key][stage] += n
+    units = {u.path: u for u in OrgUnit.objects.filter(path__in=list(counts))}
+    rows = []
+    for path in sorted(counts):
+        c = counts[path]
+        rows.append({"unit": units.get(path), "open": c.get(Stage.OPEN, 0) + c.get(Stage.RETURNED, 0),
+                     "submitted": c.get(Stage.SUBMITTED, 0), "proposed": c.get(Stage.PROPOSED, 0),
+                     "decided": c.get(Stage.DECIDED, 0), "not_rated": c.get(Stage.NOT_RATED, 0),
+                     "late": today > rnd.deadline and any(c.get(s, 0) for s in WAITING)})
+    return rows
+
+
+def round_detail(request, pk):
+    rnd = get_round_for_user(request, pk)
+    unit = _where(request, rnd)
+    scope = scope_for(request)
+    today = timezone.localdate()
+    ratings = ratings_readable(request, rnd).filter(unit__path__startswith=unit.path)
+    deciding = scope.can(EVALUATION_DECIDE, unit.path) and Rating.objects.filter(round=rnd, decider=unit).exists()
+    if request.method == "POST" and request.POST.get("form") == "decide":
+        return _decide_bulk(request, rnd, unit)
+    stages = dict(ratings.values_list("stage").annotate(n=Count("id")).order_by())
+    levels = dict(ratings.filter(stage=Stage.DECIDED).values_list("level").annotate(n=Count("id")).order_by())
+    listed = ratings.filter(unit=unit) if unit.kind == "cell" else ratings.none()
+    if deciding:
+        listed = ratings.filter(decider=unit)
+    listed = listed.order_by("subject_unit__path", "unit__path", "member__sort_key", "id")
+    page_rows = [(r, sees_details(request, r)) for r in listed[:2000]]
+    peer = None
+    if deciding:
+        peer = _cap_summary(rnd, unit)
+    return render(request, "evaluation/round_detail.html", {
+        "round": rnd, "unit": unit, "deciding": deciding, "stages": [(s, stages.get(s.value, 0)) for s in Stage],
+        "levels": [(lv, levels.get(lv.value, 0)) for lv in Level], "late": _late_by_unit(rnd, ratings, unit, today),
+        "rows": page_rows, "more": listed.count() > len(page_rows), "peer": peer,
+        "past_deadline": today > rnd.deadline, "breadcrumbs": breadcrumbs(request, unit) + [unit]})
+
+
+def _cap_summary(rnd: Round, decider: OrgUnit) -> list[dict]:
+    """Per peer group the unit decides: decided xuất sắc and tốt, proposals waiting, places left."""
+    out = []
+    groups = [("member", _("Members"), Q(member__isnull=False))]
+    kinds = (Rating.objects.filter(round=rnd, decider=decider, subject_unit__isnull=False)
+             .values_list("subject_unit__kind", flat=True).distinct())
+    for kind in sorted(set(kinds)):
+        groups.append((kind, OrgUnit(kind=kind).get_kind_display(), Q(subject_unit__kind=kind)))
+    for _key, label, q in groups:
+        peers = Rating.objects.filter(q, round=rnd, decider=decider)
+        sample = peers.first()
+        counts = services.cap_counts(sample) if sample else None
+        if counts is None:
+            continue
+        out.append({"label": label, "excellent": counts["excellent"], "good": counts["good"],
+                    "rate": f"{counts['rate'] * 100:g}", "left": counts["left"],
+                    "proposed_excellent": peers.filter(stage=Stage.PROPOSED, proposed_level=Level.EXCELLENT).count(),
+                    "proposed": peers.filter(stage=Stage.PROPOSED).count()})
+    return out
+
+
+def _decide_bulk(request, rnd: Round, unit: OrgUnit):
+    ids = parse_ids(request.POST.getlist("rating"), "rating")
+    chosen = [get_rating_for_user(request, i, DECIDE) for i in ids[:2000]]
+    chosen = [r for r in chosen if r.round_id == rnd.pk and r.stage == Stage.PROPOSED]
+    done, refused = services.decide_all(actor=request.user, ratings=chosen)
+    if done:
+        messages.success(request, _("%(n)s levels were decided.") % {"n": done})
+    for rating, why in refused[:20]:
+        messages.error(request, f"{rating.subject}: {why}")
+    if not chosen:
+        messages.error(request, _("Choose the proposals to decide."))
+    return redirect(f"{reverse('evaluation:round', args=[rnd.pk])}?unit={unit.pk}")
+
+
+def rating_detail(request, pk):
+    rating = get_rating_for_user(request, pk)
+    details = sees_details(request, rating)
+    if not details and rating.stage != Stage.DECIDED:
+        raise PermissionDenied
+    which = request.POST.get("form") if request.method == "POST" else None
+    can = {a: may(request, rating, a) for a in (ASSESS, PROPOSE, DECIDE)}
+    tasks = list(rating.tasks.all())
+    initial = {f: getattr(rating, f) for f in ("general_points", "task_points", "strengths", "weaknesses",
+                                               "remedies", "remedied", "direction")}
+    assessment = AssessmentForm(request.POST if which == "assess" else None, initial=initial)
+    return_form = ReturnForm(request.POST if which == "return" else None)
+    proposal = ProposalForm(request.POST if which == "propose" else None,
+                            initial={"level": rating.proposed_level or rating.allowed_level,
+                                     "votes_for": rating.votes_for, "votes_against": rating.votes_against})
+    decision = DecisionForm(request.POST if which == "decide" else None,
+                            initial={"level": rating.level or rating.proposed_level})
+    comment = CommentForm(request.POST if which == "comment" else None,
+                          initial={"previous_comment": rating.previous_comment})
+    if which:
+        action = {"assess": ASSESS, "return": PROPOSE, "propose": PROPOSE, "decide": DECIDE}.get(which)
+        if which == "comment":
+            if not (rating.moved_from_id and scope_for(request).can("evaluation:write", rating.moved_from.path)):
+                raise PermissionDenied
+        elif action is None or not can[action]:
+            raise PermissionDenied
+        form = {"assess": assessment, "return": return_form, "propose": proposal, "decide": decision,
+                "comment": comment}[which]
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                _act(request, rating, which, data)
+            except ValidationError as exc:
+                apply_form_errors(form, exc)
+            else:
+                return redirect(request.path)
+        if which == "assess":
+            tasks = AssessmentForm.tasks_from(request.POST)
+    task_rows = [(n, t) for n, t in enumerate(_as_rows(tasks), 1)]
+    return render(request, "evaluation/rating_detail.html", {
+        "rating": rating, "details": details, "can": can, "tasks": list(rating.tasks.all()),
+        "task_rows": task_rows, "task_results": TASK_RESULTS, "assessment": assessment,
+        "return_form": return_form, "proposal": proposal, "decision": decision, "comment": comment,
+        "can_comment": bool(rating.moved_from_id) and scope_for(request).can("evaluation:write",
+                                                                            rating.moved_from.path),
+        "editable": rating.stage in (Stage.OPEN, Stage.RETURNED) and rating.round.status == Round.Status.OPEN,
+        "decisions": rating.decisions.select_related("decided_by").order_by("created", "id"),
+        "criteria": rating.framework.criteria if rating.framework_id else [],
+        "unit": rating.unit, "breadcrumbs": breadcrumbs(request, rating.unit) + [rating.unit]})
+
+
+def _as_rows(tasks) -> list[dict]:
+    rows = [{"title": t.title, "result": t.result} if hasattr(t, "title") else t for t in tasks]
+    return rows + [{"title": "", "result": ""}] * max(0, TASK_ROWS - len(rows))
+
+
+def _act(request, rating: Rating, which: str, data: dict) -> None:
+    actor = request.user
+    if which == "assess":
+        own = rating.member is not None and rating.member.user_id == actor.id
+        services.assessment_save(
+            actor=actor, rating=rating, general_points=data["general_points"], task_points=data["task_points"],
+            tasks=AssessmentForm.tasks_from(request.POST), strengths=data["strengths"],
+            weaknesses=data["weaknesses"], remedies=data["remedies"], remedied=data["remedied"],
+            direction=data["direction"], submit="submit" in request.POST, on_behalf=not own)
+        messages.success(request, _("The self-assessment was submitted.") if "submit" in request.POST
+                         else _("The self-assessment was saved; submit it when it is complete."))
+    elif which == "return":
+        services.assessment_return(actor=actor, rating=rating, reason=data["reason"])
+        messages.success(request, _("The self-assessment was returned to be corrected."))
+    elif which == "propose":
+        services.proposal_make(actor=actor, rating=rating, level=data["level"], votes_for=data["votes_for"],
+                               votes_against=data["votes_against"], reason=data["reason"])
+        messages.success(request, _("The proposal was recorded."))
+    elif which == "decide":
+        services.decision_make(actor=actor, rating=rating, level=data["level"], reason=data["reason"])
+        messages.success(request, _("The level was decided."))
+    elif which == "comment":
+        services.previous_comment_save(actor=actor, rating=rating, text=data["previous_comment"])
+        messages.success(request, _("The comment was saved."))
+
+
+def my_evaluation(request):
+    """The logged-in member's ratings: what to fill in, and the levels decided."""
+    return render(request, "evaluation/my_evaluation.html", {"ratings": own_ratings(request)[:20]})
