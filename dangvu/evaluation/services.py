@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -393,3 +394,34 @@ def previous_comment_save(*, actor, rating: Rating, text: str) -> Rating:
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=rating, unit_path=rating.unit.path,
                  alters_figures=False, changes={"previous_comment": [None, rating.previous_comment[:200]]})
     return rating
+
+
+def decision_publish(*, actor, rnd: Round, decider: OrgUnit, members: bool, day: datetime.date | None = None):
+    """The committee's decision (a QĐ in its register, numbered in its series) listing the
+    members (or the organisations) whose level it decided in the round and that no earlier
+    decision listed; returns the document. The register's rules apply: a symbol and a term."""
+    from dangvu.documents.services import document_issue
+    from dangvu.evaluation.documents import decision_docx
+
+    day = day or timezone.localdate()
+    listed = list(Rating.objects.filter(round=rnd, decider=decider, stage=Stage.DECIDED,
+                                        member__isnull=not members)
+                  .filter(decisions__replaced=False, decisions__document__isnull=True)
+                  .select_related("member", "subject_unit", "unit").order_by("unit__path", "member__sort_key",
+                                                                              "subject_unit__path", "id"))
+    if not listed:
+        raise ValidationError({"round": _("Every level decided here is already in a decision.")})
+    whom = "đảng viên" if members else "tổ chức đảng"
+    with transaction.atomic():
+        doc = document_issue(actor=actor, unit=decider, doc_type="QĐ", issued_on=day,
+                             summary=f"Về việc xếp loại chất lượng {whom} năm {rnd.end.year}", shared=False)
+        data = decision_docx(rnd, decider, listed, f"Số {doc.reference}", day)
+        doc.text = "\n".join(f"{r.subject}: {r.get_level_display()}" for r in listed)
+        doc.file.save(f"quyet-dinh-xep-loai-{doc.number:02d}.docx", ContentFile(data), save=False)
+        try:
+            doc.save(update_fields=["file", "text"])
+            Decision.objects.filter(rating__in=listed, replaced=False, document__isnull=True).update(document=doc)
+        except Exception:
+            doc.file.storage.delete(doc.file.name)  # no file left behind a rolled-back decision
+            raise
+    return doc

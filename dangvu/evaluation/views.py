@@ -35,8 +35,11 @@ from dangvu.evaluation.forms import (
     RoundForm,
 )
 from dangvu.evaluation.models import Level, Rating, Round, Stage
+from dangvu.evaluation.streaks import streak_of
 from dangvu.lib.forms import apply_form_errors
 from dangvu.lib.ids import parse_ids
+from dangvu.lib.partydoc import docx_response
+from dangvu.lib.xlsx import xlsx_response
 from dangvu.orgs.access import get_unit_for_user
 from dangvu.orgs.models import OrgUnit, path_prefixes
 from dangvu.orgs.views import breadcrumbs
@@ -117,12 +120,16 @@ def round_detail(request, pk):
     deciding = scope.can(EVALUATION_DECIDE, unit.path) and Rating.objects.filter(round=rnd, decider=unit).exists()
     if request.method == "POST" and request.POST.get("form") == "decide":
         return _decide_bulk(request, rnd, unit)
+    if request.method == "POST" and request.POST.get("form") == "publish":
+        return _publish(request, rnd, unit)
     stages = dict(ratings.values_list("stage").annotate(n=Count("id")).order_by())
     levels = dict(ratings.filter(stage=Stage.DECIDED).values_list("level").annotate(n=Count("id")).order_by())
     listed = ratings.filter(unit=unit) if unit.kind == "cell" else ratings.none()
     if deciding:
         listed = ratings.filter(decider=unit)
     listed = listed.order_by("subject_unit__path", "unit__path", "member__sort_key", "id")
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(request, rnd, unit, listed)
     page_rows = [(r, sees_details(request, r)) for r in listed[:2000]]
     peer = None
     if deciding:
@@ -155,6 +162,31 @@ def _cap_summary(rnd: Round, decider: OrgUnit) -> list[dict]:
     return out
 
 
+def _xlsx(request, rnd: Round, unit: OrgUnit, listed):
+    headers = [_("subject"), _("Unit"), _("form"), _("stage"), _("points"), _("proposed level"), _("level")]
+    rows = []
+    for r in listed.iterator(chunk_size=2000):
+        details = sees_details(request, r)
+        rows.append([str(r.subject), r.unit.name, r.form, r.get_stage_display(),
+                     float(r.points) if details and r.points is not None else "",
+                     r.get_proposed_level_display() if details else "",
+                     r.get_level_display() if r.stage == Stage.DECIDED else ""])
+    return xlsx_response(f"xep-loai-{rnd.pk}-{unit.pk}.xlsx", rnd.title, headers, rows)
+
+
+def _publish(request, rnd: Round, unit: OrgUnit):
+    """The committee's decision listing the levels it decided, issued in its register."""
+    get_unit_for_user(request, unit.pk, EVALUATION_DECIDE)
+    try:
+        doc = services.decision_publish(actor=request.user, rnd=rnd, decider=unit,
+                                        members=request.POST.get("subjects") != "units")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(f"{reverse('evaluation:round', args=[rnd.pk])}?unit={unit.pk}")
+    messages.success(request, _("Decision %(ref)s was issued and filed in the register.") % {"ref": doc.reference})
+    return redirect("documents:detail", pk=doc.pk)
+
+
 def _decide_bulk(request, rnd: Round, unit: OrgUnit):
     ids = parse_ids(request.POST.getlist("rating"), "rating")
     chosen = [get_rating_for_user(request, i, DECIDE) for i in ids[:2000]]
@@ -174,6 +206,10 @@ def rating_detail(request, pk):
     details = sees_details(request, rating)
     if not details and rating.stage != Stage.DECIDED:
         raise PermissionDenied
+    if request.GET.get("format") == "docx" and details and rating.points is not None:
+        from dangvu.evaluation.documents import form_docx
+
+        return docx_response(form_docx(rating), f"kiem-diem-{rating.form}-{rating.pk}.docx")
     which = request.POST.get("form") if request.method == "POST" else None
     can = {a: may(request, rating, a) for a in (ASSESS, PROPOSE, DECIDE)}
     tasks = list(rating.tasks.all())
@@ -217,6 +253,7 @@ def rating_detail(request, pk):
         "editable": rating.stage in (Stage.OPEN, Stage.RETURNED) and rating.round.status == Round.Status.OPEN,
         "decisions": rating.decisions.select_related("decided_by").order_by("created", "id"),
         "criteria": rating.framework.criteria if rating.framework_id else [],
+        "streak": streak_of(rating) if rating.level == Level.EXCELLENT else 0,
         "unit": rating.unit, "breadcrumbs": breadcrumbs(request, rating.unit) + [rating.unit]})
 
 

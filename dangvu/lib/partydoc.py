@@ -23,6 +23,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FONT = "Times New Roman"
 PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
 
@@ -296,3 +297,12 @@ def to_bytes(document) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def docx_response(data: bytes, filename: str):
+    """A .docx to download."""
+    from django.http import HttpResponse
+
+    response = HttpResponse(data, content_type=DOCX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

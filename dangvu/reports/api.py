@@ -13,7 +13,7 @@ from ninja.errors import HttpError
 from ninja.responses import Status
 
 from dangvu.accounts.permissions import REPORTS_READ, REPORTS_WRITE, scope_for
-from dangvu.lib import measures
+from dangvu.lib import measures, partydoc
 from dangvu.lib.api import Id, InSchema
 from dangvu.orgs.access import get_unit_for_user
 from dangvu.reports import services
@@ -86,7 +86,6 @@ def file_response(data: bytes, name: str, content_type: str) -> HttpResponse:
     return response
 
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -102,7 +101,7 @@ def report_docx(request, report_id: Id):
     from dangvu.reports.document import docx_bytes
 
     report = _built(request, report_id)
-    return file_response(docx_bytes(report), f"bao-cao-{report.pk}.docx", DOCX)
+    return file_response(docx_bytes(report), f"bao-cao-{report.pk}.docx", partydoc.DOCX_TYPE)
 
 
 @router.get("/reports/{report_id}/pdf", response={200: None})

@@ -5,7 +5,7 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from dangvu.accounts.permissions import STUDY_READ, STUDY_WRITE, scope_for
 from dangvu.lib.forms import DATE, Form, apply_form_errors
 from dangvu.lib.ids import resolve_ids
 from dangvu.lib.once import remember, replayed
+from dangvu.lib.partydoc import docx_response
 from dangvu.lib.xlsx import xlsx_response
 from dangvu.orgs.access import get_member_for_user, get_unit_for_user
 from dangvu.orgs.models import ACTIVE_STATUSES, Candidate, Member
@@ -70,7 +71,7 @@ def class_detail(request, pk):
         if not completed:
             messages.error(request, _("Nobody has completed this class yet: there is no certificate to print."))
             return redirect("training:class", pk=cls.pk)
-        return _docx_response(certificates_docx(completed), f"chung-nhan-lop-{cls.pk}.docx")
+        return docx_response(certificates_docx(completed), f"chung-nhan-lop-{cls.pk}.docx")
     if request.GET.get("format") == "xlsx":
         headers = [_("Full name"), _("Unit"), _("result"), _("score"), _("certificate number")]
         rows = ([e.person.full_name, e.person.unit.name, e.get_result_display(), e.score, e.certificate_number]
@@ -154,15 +155,6 @@ def member_training(request, pk):
         "breadcrumbs": breadcrumbs(request, member.unit) + [member.unit]})
 
 
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _docx_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=DOCX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def certificate(request, pk):
     """One person's certificate: for the office that reads the class, or the member themselves."""
     enrolment = (Enrolment.objects.select_related("training_class__unit", "training_class__programme",
@@ -174,4 +166,4 @@ def certificate(request, pk):
         check_path(request, enrolment.training_class.unit.path, STUDY_READ)
     if enrolment.result != Enrolment.Result.COMPLETED:
         raise Http404
-    return _docx_response(certificates_docx([enrolment]), f"chung-nhan-{enrolment.pk}.docx")
+    return docx_response(certificates_docx([enrolment]), f"chung-nhan-{enrolment.pk}.docx")

@@ -81,3 +81,55 @@ def test_member_secretary_and_committee_through_the_pages(client, org):
     assert 'id="level"' in seen and 'id="points"' not in seen
     pending = Rating.objects.get(round=rnd, member=org.out_member)
     assert client.get(f"/evaluation/ratings/{pending.pk}/").status_code == 403  # not decided: nothing to read
+
+
+def test_the_decision_is_issued_in_the_register_and_the_form_and_list_download(client, org):
+    import io
+
+    import openpyxl
+    from docx import Document as read_docx
+
+    from dangvu.documents.models import Document
+    from dangvu.evaluation.tests.test_rounds import through
+    from dangvu.orgs import services as org_services
+
+    rnd = _round(org)
+    through(rnd, org.mem_member, Level.GOOD)
+    through(rnd, org.other_member, Level.DONE)
+    client.force_login(org.users["off"])
+    refused = client.post(f"/evaluation/rounds/{rnd.pk}/?unit={org.G.pk}", {"form": "publish"}, follow=True)
+    assert "ký hiệu" in refused.content.decode()  # G has no document symbol yet: said, nothing issued
+    assert not Document.objects.exists()
+    org.G = org_services.unit_update(actor=None, unit=org.G, symbol="ĐU")
+    org_services.term_create(actor=None, unit=org.G, name="2025-2030", congress_closed_on=D(2025, 8, 20))
+    response = client.post(f"/evaluation/rounds/{rnd.pk}/?unit={org.G.pk}", {"form": "publish"})
+    doc = Document.objects.get()
+    assert response.status_code == 302 and (doc.doc_type, doc.number, doc.reference) == ("QĐ", 1, "01-QĐ/ĐU")
+    decision = read_docx(io.BytesIO(doc.file.read()))
+    text = "\n".join(p.text for p in decision.paragraphs)
+    assert "QUYẾT ĐỊNH" in text and "Điều 1. Xếp loại chất lượng năm 2026 đối với 2 đảng viên" in text
+    assert "1 đồng chí hoàn thành tốt nhiệm vụ; 1 đồng chí hoàn thành nhiệm vụ" in text
+    names = {row.cells[1].text for row in decision.tables[-1].rows[1:]}
+    assert names == {org.mem_member.full_name, org.other_member.full_name}
+    again = client.post(f"/evaluation/rounds/{rnd.pk}/?unit={org.G.pk}", {"form": "publish"}, follow=True)
+    assert Document.objects.count() == 1 and "đã có trong quyết định" in again.content.decode()
+    download = client.get(f"/evaluation/rounds/{rnd.pk}/?unit={org.G.pk}&format=xlsx")
+    assert download["Content-Type"].endswith("sheet"), download.content[:600]
+    sheet = openpyxl.load_workbook(io.BytesIO(download.content)).active
+    listed = {row[0]: row[6] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert listed[org.mem_member.full_name] == "Hoàn thành tốt nhiệm vụ"
+    form = client.get(f"/evaluation/ratings/{Rating.objects.get(round=rnd, member=org.mem_member).pk}/?format=docx")
+    paragraphs = [p.text for p in read_docx(io.BytesIO(form.content)).paragraphs]
+    assert "BẢN KIỂM ĐIỂM CÁ NHÂN" in paragraphs and f"Họ và tên: {org.mem_member.full_name}" in " ".join(
+        paragraphs)
+    client.force_login(org.users["view"])  # a reader of levels: no forms, no points in the list
+    assert client.get(f"/evaluation/ratings/{Rating.objects.get(round=rnd, member=org.mem_member).pk}/"
+                      "?format=docx")["Content-Type"].startswith("text/html")
+
+
+def test_streaks_count_consecutive_years_rated_excellent():
+    from dangvu.evaluation.streaks import run_back
+
+    assert run_back({2022, 2023, 2024, 2025, 2026}, 2026) == 5
+    assert run_back({2022, 2023, 2025, 2026}, 2026) == 2
+    assert run_back({2025}, 2026) == 0
