@@ -467,6 +467,14 @@ ACTIONS = {
         **_member_fields(w.org.other_member), "phone": "0912345678"}, "r r 403 404 404 r"),
     "orgs:member_event POST record": ("post", lambda w: f"/members/{w.org.other_member.pk}/event/", {
         "event": "moved_away", "date": (TODAY - DAY).strftime("%d/%m/%Y")}, "r r 403 404 404 r"),
+    "orgs:member_event POST exempt": ("post", lambda w: f"/members/{w.org.other_member.pk}/event/", {
+        "event": "exempt", "date": (TODAY - DAY).strftime("%d/%m/%Y"), "note": "Tuổi cao, sức yếu"},
+        "r r 403 404 404 r"),
+    "inspections:unit_inspections POST discipline": ("post", lambda w: f"/units/{w.org.A.pk}/inspections/",
+                                                     lambda w: {
+        "form": "discipline", "discipline-subject_member": w.org.other_member.pk, "discipline-penalty": "khien_trach",
+        "discipline-decided_on": str(TODAY - DAY), "discipline-duty_related": "on",
+        "discipline-reason": "Vi phạm quy chế làm việc"}, "r r 403 404 404 r"),
     "orgs:import_start POST upload": ("post", lambda w: f"/units/{w.org.A.pk}/import/", lambda w: {
         "file": _upload("nhap.xlsx", _import_template())}, "r r 403 404 404 r"),
     "orgs:unit_merge POST merge": ("post", lambda w: f"/units/{w.org.G.pk}/merge/", lambda w: {

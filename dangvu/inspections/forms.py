@@ -5,26 +5,20 @@ from django.utils.translation import gettext_lazy as _
 
 from dangvu.documents.models import DocType, Document
 from dangvu.inspections.access import decisions_for_unit
-from dangvu.inspections.models import Area, Conductor, Kind, Mode, Outcome
+from dangvu.inspections.models import Area, Conductor, Kind, Mode, Outcome, Penalty
 from dangvu.lib.forms import DATE, Form
 from dangvu.orgs.models import ACTIVE_STATUSES, Member, OrgUnit, UnitKind
 
 MAX_LISTED_MEMBERS = 1000  # above this a committee names a member by their number, not from a list
 
 
-class SubjectForm(Form):
+class SubjectChoiceForm(Form):
     """The subject is one of the unit's own subtree: its members, or (for a committee) its units."""
 
-    kind = forms.ChoiceField(label=_("kind"), choices=Kind.choices)
-    mode = forms.ChoiceField(label=_("form of supervision"), choices=[("", "—")] + Mode.choices, required=False)
-    area = forms.ChoiceField(label=_("content area"), choices=Area.choices, initial=Area.DUTIES)
     subject_member = forms.ModelChoiceField(label=_("member"), queryset=Member.objects.none(), required=False,
                                             empty_label="—")
     subject_unit = forms.ModelChoiceField(label=_("or organisation"), queryset=OrgUnit.objects.none(),
                                           required=False, empty_label="—")
-    content = forms.CharField(label=_("content"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
-    start = forms.DateField(label=_("from"), widget=DATE)
-    end = forms.DateField(label=_("until"), widget=DATE)
 
     def __init__(self, *args, unit: OrgUnit, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,10 +37,28 @@ class SubjectForm(Form):
             self.fields["subject_unit"].label_from_instance = lambda u: "  " * (u.depth - unit.depth - 1) + u.name
 
 
+class SubjectForm(SubjectChoiceForm):
+    kind = forms.ChoiceField(label=_("kind"), choices=Kind.choices)
+    mode = forms.ChoiceField(label=_("form of supervision"), choices=[("", "—")] + Mode.choices, required=False)
+    area = forms.ChoiceField(label=_("content area"), choices=Area.choices, initial=Area.DUTIES)
+    content = forms.CharField(label=_("content"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    start = forms.DateField(label=_("from"), widget=DATE)
+    end = forms.DateField(label=_("until"), widget=DATE)
+    field_order = ["kind", "mode", "area", "subject_member", "subject_unit", "content", "start", "end"]
+
+
+class DisciplineForm(SubjectChoiceForm):
+    """A discipline the unit decided about one of its members or a unit below it."""
+
+    penalty = forms.ChoiceField(label=_("form of discipline"), choices=Penalty.choices)
+    decided_on = forms.DateField(label=_("decided on"), widget=DATE)
+    duty_related = forms.BooleanField(label=_("for a violation in carrying out duties"), required=False,
+                                      initial=True)
+    reason = forms.CharField(label=_("violation"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class PlanItemForm(SubjectForm):
     pass
-
-
 
 
 class InspectionForm(SubjectForm):

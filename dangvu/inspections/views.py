@@ -18,12 +18,13 @@ from dangvu.inspections.access import (
 from dangvu.inspections.forms import (
     AttachForm,
     ConclusionForm,
+    DisciplineForm,
     DoneForm,
     InspectionForm,
     PlanItemForm,
     RecommendationForm,
 )
-from dangvu.inspections.models import PlanItem
+from dangvu.inspections.models import Discipline, PlanItem
 from dangvu.lib import measures
 from dangvu.lib.forms import apply_form_errors
 from dangvu.lib.ids import parse_ids
@@ -57,6 +58,20 @@ def unit_inspections(request, pk):
     which = request.POST.get("form") if request.method == "POST" else None
     record_form = InspectionForm(request.POST if which == "inspection" else None, unit=unit, plan_items=plan)
     plan_form = PlanItemForm(request.POST if which == "plan" else None, unit=unit, prefix="plan")
+    discipline_form = DisciplineForm(request.POST if which == "discipline" else None, unit=unit, prefix="discipline")
+    if which == "discipline":
+        get_unit_for_user(request, pk, INSPECTIONS_WRITE)
+        if discipline_form.is_valid():
+            data = discipline_form.cleaned_data
+            try:
+                services.discipline_record(actor=request.user, unit=unit, penalty=data["penalty"],
+                                           decided_on=data["decided_on"], reason=data["reason"],
+                                           duty_related=data["duty_related"], **_subject(data))
+            except ValidationError as exc:
+                apply_form_errors(discipline_form, exc)
+            else:
+                messages.success(request, _("The discipline was recorded."))
+                return redirect(f"{request.path}?year={data['decided_on'].year}")
     if which in ("inspection", "plan"):
         get_unit_for_user(request, pk, INSPECTIONS_WRITE)
         form = record_form if which == "inspection" else plan_form
@@ -89,6 +104,9 @@ def unit_inspections(request, pk):
         "unit": unit, "year": year, "years": range(timezone.localdate().year + 1, 2019, -1),
         "held": in_year.filter(unit=unit), "from_above": in_year.exclude(unit__path__startswith=unit.path),
         "plan": plan, "can_write": can_write, "record_form": record_form, "plan_form": plan_form,
+        "discipline_form": discipline_form,
+        "disciplines": Discipline.objects.filter(unit=unit, decided_on__gte=period.start, decided_on__lte=period.end)
+        .select_related("subject_member", "subject_unit"),
         "summary": [(m, measures.value_at(values[m.key], unit.path, m)) for m in summary],
         "children": [(c, [(m, measures.value_at(values[m.key], c.path, m)) for m in summary]) for c in children],
         "query": f"from={period.start.isoformat()}&to={period.end.isoformat()}",

@@ -34,7 +34,9 @@ class MemberEventForm(Form):
     EVENTS = [("transfer", _("Transferred to another cell (chuyển sinh hoạt)")),
               ("full", _("Recognised as a full member (công nhận đảng viên chính thức)")),
               ("died", _("Died")), ("removed", _("Struck off the rolls (xóa tên)")),
-              ("expelled", _("Expelled (khai trừ)")), ("moved_away", _("Moved out of the system (chuyển đi)"))]
+              ("expelled", _("Expelled (khai trừ)")), ("moved_away", _("Moved out of the system (chuyển đi)")),
+              ("exempt", _("Exempted from Party work and meetings (miễn công tác và sinh hoạt đảng)")),
+              ("suspended", _("Suspended from Party activity (đình chỉ sinh hoạt đảng)"))]
     event = forms.ChoiceField(label=_("What happened"), choices=EVENTS, widget=forms.RadioSelect)
     date = forms.DateField(label=_("date"), widget=DATE, input_formats=["%d/%m/%Y", "%Y-%m-%d"])
     unit = forms.ModelChoiceField(label=_("to cell"), queryset=None, required=False,
@@ -42,6 +44,8 @@ class MemberEventForm(Form):
     decision = forms.ModelChoiceField(label=_("decision"), queryset=None, required=False,
                                       help_text=_("The decision in the document register, if it is recorded there."))
     note = forms.CharField(label=_("note"), max_length=200, required=False)
+    until = forms.DateField(label=_("until"), widget=DATE, input_formats=["%d/%m/%Y", "%Y-%m-%d"], required=False,
+                            help_text=_("For an exemption or a suspension: its last day, if it is known."))
 
     def __init__(self, *args, cells, decisions, full: bool, **kwargs):
         super().__init__(*args, **kwargs)

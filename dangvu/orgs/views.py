@@ -155,6 +155,7 @@ def member_detail(request, pk):
         "member": member,
         "breadcrumbs": breadcrumbs(request, member.unit) + ([member.unit] if scope.sees(member.unit.path) else []),
         "spans": member.spans.select_related("unit", "from_unit", "to_unit", "decision").order_by("start", "id"),
+        "exemptions": member.exemptions.select_related("decision").order_by("start", "id"),
         "roles": member.roles.select_related("unit"),
         "can_write": scope.can(MEMBERS_WRITE, member.unit.path), "active": member.status in ACTIVE_STATUSES,
         "audit": audit_for(member)[:20] if scope.can(AUDIT_READ, member.unit.path) else None,
@@ -217,6 +218,10 @@ def member_event(request, pk):
                                          on_date=data["date"], reason=data["note"], decision=data["decision"])
             elif data["event"] == "full":
                 services.member_make_full(actor=request.user, member=member, on_date=data["date"],
+                                          decision=data["decision"])
+            elif data["event"] in ("exempt", "suspended"):
+                services.exemption_record(actor=request.user, member=member, kind=data["event"],
+                                          start=data["date"], end=data["until"], reason=data["note"],
                                           decision=data["decision"])
             else:
                 services.member_leave(actor=request.user, member=member, reason=data["event"], on_date=data["date"],

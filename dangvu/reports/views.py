@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from dangvu.accounts.permissions import DOCUMENTS_WRITE, REPORTS_READ, REPORTS_WRITE, scope_for
 from dangvu.jobs import runner
-from dangvu.lib import measures
+from dangvu.lib import measures, partydoc
 from dangvu.lib.forms import apply_form_errors
 from dangvu.orgs.access import get_unit_for_user
 from dangvu.orgs.views import breadcrumbs
@@ -168,7 +168,7 @@ def report_download(request, pk, fmt):
 
     name = f"bao-cao-{report.unit.code}-{report.end.year}-{report.pk}"
     if fmt == "docx":
-        return api.file_response(document.docx_bytes(report), f"{name}.docx", api.DOCX)
+        return api.file_response(document.docx_bytes(report), f"{name}.docx", partydoc.DOCX_TYPE)
     if fmt == "xlsx":
         return api.file_response(document.report_xlsx(report), f"{name}-phu-luc.xlsx", api.XLSX)
     if fmt == "pdf":

@@ -133,3 +133,24 @@ def test_streaks_count_consecutive_years_rated_excellent():
     assert run_back({2022, 2023, 2024, 2025, 2026}, 2026) == 5
     assert run_back({2022, 2023, 2025, 2026}, 2026) == 2
     assert run_back({2025}, 2026) == 0
+
+
+def test_an_exemption_and_a_discipline_recorded_on_the_pages_reach_the_round(client, org):
+    from dangvu.inspections.models import Discipline
+
+    client.force_login(org.users["sec"])
+    response = client.post(f"/members/{org.other_member.pk}/event/", {
+        "event": "exempt", "date": "01/03/2026", "note": "Tuổi cao, sức yếu"})
+    assert response.status_code == 302
+    assert "Miễn công tác và sinh hoạt đảng" in client.get(f"/members/{org.other_member.pk}/").content.decode()
+    response = client.post(f"/units/{org.A.pk}/inspections/", {
+        "form": "discipline", "discipline-subject_member": org.mem_member.pk, "discipline-penalty": "canh_cao",
+        "discipline-decided_on": "2026-04-02", "discipline-duty_related": "on",
+        "discipline-reason": "Vi phạm quy chế làm việc"})
+    assert response.status_code == 302 and Discipline.objects.get().subject_member == org.mem_member
+    rnd = _round(org)
+    assert Rating.objects.get(round=rnd, member=org.other_member).not_rated == "exempt"
+    rating = services.assessment_save(actor=None, rating=Rating.objects.get(round=rnd, member=org.mem_member),
+                                      general_points=30, task_points=70,
+                                      tasks=[{"title": "Chuyên môn", "result": "exceeded"}])
+    assert rating.allowed_level == Level.NOT_DONE
