@@ -228,6 +228,8 @@ EVALUATION_MEMBERS_DECIDED_BY = os.getenv("EVALUATION_MEMBERS_DECIDED_BY", "gras
 EVALUATION_CAP = float(os.getenv("EVALUATION_CAP", "0.20"))
 EVALUATION_CAP_EXCEPTION = float(os.getenv("EVALUATION_CAP_EXCEPTION", "0.25"))
 EVALUATION_CAP_BASE = os.getenv("EVALUATION_CAP_BASE", "good_or_excellent")
+# A round over more members than this is listed by the worker, with its progress on the page.
+EVALUATION_INLINE_SUBJECTS = int(os.getenv("EVALUATION_INLINE_SUBJECTS", "5000"))
 # Rounds of these kinds count in the figures (quarters feed the year, they are not counted again).
 EVALUATION_COUNTED_KINDS = tuple(os.getenv("EVALUATION_COUNTED_KINDS", "year").split(","))
 

@@ -61,12 +61,26 @@ def shipped(form: str) -> Framework:
 def framework_for(unit: OrgUnit, form: str) -> Framework:
     """The latest framework for `form` set by the nearest committee at or above `unit`, else the
     one dangvu ships."""
-    prefixes = path_prefixes(unit.path)
-    found = list(Framework.objects.filter(unit__path__in=prefixes, form=form).select_related("unit")
-                 .order_by("-version"))
-    if found:
-        return max(found, key=lambda f: (len(f.unit.path), f.version))
-    return shipped(form)
+    return frameworks_for([unit], [form])[(unit.pk, form)]
+
+
+def frameworks_for(units: list[OrgUnit], forms) -> dict[tuple[int, str], Framework]:
+    """framework_for for many units at once: {(unit id, form): framework}, in two queries."""
+    paths = {p for u in units for p in path_prefixes(u.path)}
+    set_here: dict[tuple[str, str], Framework] = {}
+    for f in Framework.objects.filter(unit__path__in=paths, form__in=forms).select_related("unit").order_by("version"):
+        set_here[(f.unit.path, f.form)] = f  # the latest version wins
+    found = {}
+    for form in forms:
+        default = None
+        for unit in units:
+            best = next((set_here[(p, form)] for p in reversed(path_prefixes(unit.path)) if (p, form) in set_here),
+                        None)
+            if best is None:
+                default = default or shipped(form)
+                best = default
+            found[(unit.pk, form)] = best
+    return found
 
 
 def check_criteria(criteria) -> tuple[list[dict], dict]:

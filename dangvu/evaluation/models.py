@@ -76,6 +76,7 @@ class Round(models.Model):
         ADHOC = "adhoc", _("Ad hoc")
 
     class Status(models.TextChoices):
+        PREPARING = "preparing", _("Listing the subjects")
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
 
@@ -85,7 +86,7 @@ class Round(models.Model):
     start = models.DateField(_("from"))
     end = models.DateField(_("until"))
     deadline = models.DateField(_("to be finished by"))
-    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     rule_version = models.CharField(max_length=20, default=RULE_VERSION)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
     created = models.DateTimeField(auto_now_add=True)

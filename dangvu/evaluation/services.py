@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from dangvu.audit.models import AuditEntry
 from dangvu.audit.services import audit_record
 from dangvu.evaluation.facts import allowed_for, led_units
-from dangvu.evaluation.frameworks import framework_for
+from dangvu.evaluation.frameworks import framework_for, frameworks_for
 from dangvu.evaluation.models import (
     GENERAL_POINTS,
     LEVEL_RANK,
@@ -36,7 +36,7 @@ from dangvu.evaluation.models import (
 from dangvu.evaluation.rules import places_left
 from dangvu.evaluation.subjects import subjects_of
 from dangvu.lib.periods import possible_year
-from dangvu.orgs.models import OrgUnit, UnitKind
+from dangvu.orgs.models import MemberSpan, OrgUnit, UnitKind
 
 MAX_TASKS = 50
 
@@ -76,31 +76,51 @@ def _round_errors(*, unit: OrgUnit, title: str, kind: str, start, end) -> dict:
 @transaction.atomic
 def round_open(*, actor, unit: OrgUnit, title: str, kind: str, start: datetime.date, end: datetime.date,
                deadline: datetime.date | None = None) -> Round:
-    """A committee's round for its subtree: every member and organisation below it as they
-    stood on `end` becomes a subject, those who are not rated listed with the reason."""
+    """A committee's round for its subtree: every member and organisation under it as they
+    stood on `end` becomes a subject, those who are not rated listed with the reason. A subtree
+    of more than EVALUATION_INLINE_SUBJECTS members is listed by the worker (a job with its
+    progress); the round opens when it is done."""
     errors = _round_errors(unit=unit, title=title, kind=kind, start=start, end=end)
     if errors:
         raise ValidationError(errors)
+    size = MemberSpan.objects.filter(unit__path__startswith=unit.path, start__lte=end).filter(
+        Q(end__isnull=True) | Q(end__gt=end)).count()
+    large = size > settings.EVALUATION_INLINE_SUBJECTS
     rnd = Round.objects.create(unit=unit, title=title.strip(), kind=kind, start=start, end=end,
                                deadline=deadline or default_deadline(kind, end),
+                               status=Round.Status.PREPARING if large else Round.Status.OPEN,
                                created_by=actor if actor is not None and actor.is_authenticated else None)
-    subjects = subjects_of(unit, end)
-    units = OrgUnit.objects.in_bulk({s.at for s in subjects})
-    frameworks = {}
-    ratings = []
-    for s in subjects:
-        key = (s.at, s.form)
-        if key not in frameworks:
-            frameworks[key] = framework_for(units[s.at], s.form)
-        ratings.append(Rating(round=rnd, member_id=s.member_id, subject_unit_id=s.unit_id, unit_id=s.at,
-                              decider_id=s.decider, form=s.form, framework=frameworks[key],
-                              stage=Stage.NOT_RATED if s.not_rated else Stage.OPEN, not_rated=s.not_rated,
-                              moved_from_id=s.moved_from, moved_on=s.moved_on))
-    Rating.objects.bulk_create(ratings, batch_size=2000)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=rnd, unit_path=unit.path, figures_from=end,
-                 changes={"title": [None, rnd.title], "period": [None, f"{start.isoformat()} – {end.isoformat()}"],
-                          "subjects": [None, len(ratings)]})
+                 changes={"title": [None, rnd.title], "period": [None, f"{start.isoformat()} – {end.isoformat()}"]})
+    if large:
+        from dangvu.evaluation.tasks import SUBJECTS
+        from dangvu.jobs import runner
+
+        runner.enqueue(SUBJECTS, rnd.pk, user=actor)
+    else:
+        round_list_subjects(rnd)
     return rnd
+
+
+def round_list_subjects(rnd: Round, progress=None) -> int:
+    """Every subject of the round as rows, in batches; run again after a lost worker it adds
+    only what is missing. The round opens at the end."""
+    subjects = subjects_of(rnd.unit, rnd.end)
+    units = OrgUnit.objects.in_bulk({s.at for s in subjects})
+    frameworks = frameworks_for(list(units.values()), sorted({s.form for s in subjects}))
+    batch = 2000
+    for first in range(0, len(subjects), batch):
+        Rating.objects.bulk_create([
+            Rating(round=rnd, member_id=s.member_id, subject_unit_id=s.unit_id, unit_id=s.at, decider_id=s.decider,
+                   form=s.form, framework=frameworks[(s.at, s.form)],
+                   stage=Stage.NOT_RATED if s.not_rated else Stage.OPEN, not_rated=s.not_rated,
+                   moved_from_id=s.moved_from, moved_on=s.moved_on)
+            for s in subjects[first:first + batch]], ignore_conflicts=True)
+        if progress is not None:
+            progress(min(first + batch, len(subjects)), len(subjects), "subjects")
+    Round.objects.filter(pk=rnd.pk, status=Round.Status.PREPARING).update(status=Round.Status.OPEN)
+    rnd.status = Round.Status.OPEN
+    return len(subjects)
 
 
 @transaction.atomic

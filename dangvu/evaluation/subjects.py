@@ -74,14 +74,14 @@ def subjects_of(root: OrgUnit, day: datetime.date) -> list[Subject]:
            for path, (unit_id, _kind, parent) in sorted(tree.items())
            if path not in root_paths and parent is not None]
     unit_paths = {unit_id: path for path, (unit_id, _k, _p) in tree.items()}
-    spans = list(MemberSpan.objects.filter(unit_id__in=list(unit_paths), status__in=ACTIVE_STATUSES,
-                                           start__lte=day).filter(Q(end__isnull=True) | Q(end__gt=day))
-                 .values_list("member_id", "unit_id", "start", "start_change", "from_unit_id",
-                              "member__admission_date").order_by("member_id"))
-    member_ids = [s[0] for s in spans]
-    paused = dict(Exemption.objects.filter(member_id__in=member_ids, start__lte=day)
+    on_day = MemberSpan.objects.filter(unit_id__in=list(unit_paths), status__in=ACTIVE_STATUSES,
+                                       start__lte=day).filter(Q(end__isnull=True) | Q(end__gt=day))
+    spans = list(on_day.values_list("member_id", "unit_id", "start", "start_change", "from_unit_id",
+                                    "member__admission_date").order_by("member_id"))
+    in_round = on_day.values("member_id")  # a subquery: never a list of every member's id
+    paused = dict(Exemption.objects.filter(member_id__in=in_round, start__lte=day)
                   .filter(Q(end__isnull=True) | Q(end__gte=day)).values_list("member_id", "kind"))
-    leaders = set(UnitRole.objects.filter(member_id__in=member_ids, role__in=LEADING_ROLES, start__lte=day)
+    leaders = set(UnitRole.objects.filter(member_id__in=in_round, role__in=LEADING_ROLES, start__lte=day)
                   .filter(Q(end__isnull=True) | Q(end__gte=day)).values_list("member_id", flat=True))
     newest = months_before(day, 6)
     moved_since = months_before(day, 3)

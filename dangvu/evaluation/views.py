@@ -6,6 +6,7 @@ the member's own on the sổ tay."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -114,6 +115,8 @@ def _late_by_unit(rnd: Round, ratings, unit: OrgUnit, today) -> list[dict]:
 def round_detail(request, pk):
     rnd = get_round_for_user(request, pk)
     unit = _where(request, rnd)
+    if rnd.status == Round.Status.PREPARING or request.GET.get("status"):
+        return _preparing(request, rnd, unit)
     scope = scope_for(request)
     today = timezone.localdate()
     ratings = ratings_readable(request, rnd).filter(unit__path__startswith=unit.path)
@@ -139,6 +142,23 @@ def round_detail(request, pk):
         "levels": [(lv, levels.get(lv.value, 0)) for lv in Level], "late": _late_by_unit(rnd, ratings, unit, today),
         "rows": page_rows, "more": listed.count() > len(page_rows), "peer": peer,
         "past_deadline": today > rnd.deadline, "breadcrumbs": breadcrumbs(request, unit) + [unit]})
+
+
+def _preparing(request, rnd: Round, unit: OrgUnit):
+    """The worker lists the subjects of a large round: its progress, until the round opens."""
+    from dangvu.evaluation.tasks import SUBJECTS
+    from dangvu.jobs import runner
+
+    if rnd.status != Round.Status.PREPARING:  # done meanwhile: the page polling for it reloads
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    job = runner.latest(SUBJECTS, rnd.pk)
+    context = {"round": rnd, "unit": unit, "job": job, "progress": runner.progress_of(job),
+               "breadcrumbs": breadcrumbs(request, unit) + [unit]}
+    if request.GET.get("status"):
+        return render(request, "evaluation/_preparing.html", context)
+    return render(request, "evaluation/round_preparing.html", context)
 
 
 def _cap_summary(rnd: Round, decider: OrgUnit) -> list[dict]:

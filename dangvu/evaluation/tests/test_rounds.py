@@ -396,3 +396,24 @@ def test_api_refuses_an_exempt_member_naming_subject_id_and_outsiders_get_404(cl
     assert client.get(f"/api/evaluation-rounds/{rnd.pk}/results").status_code == 404
     assert post(client, f"/api/units/{org.G.pk}/evaluation-rounds",
                 {"title": "x", "from": "2026-01-01", "to": "2026-12-31", "kind": "year"}).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_round_is_listed_by_the_worker_with_progress_and_a_second_run_adds_nothing(client, org, settings):
+    from conftest import run_worker
+    from dangvu.evaluation.models import Round
+    from dangvu.jobs.models import Job
+
+    settings.EVALUATION_INLINE_SUBJECTS = 3  # G has 4 members: the worker lists them
+    rnd = open_round(org)
+    assert (rnd.status, rnd.ratings.count()) == (Round.Status.PREPARING, 0)
+    client.force_login(org.users["off"])
+    page = client.get(f"/evaluation/rounds/{rnd.pk}/").content.decode()
+    assert 'id="round-status"' in page and "<progress" in page
+    run_worker()
+    rnd.refresh_from_db()
+    job = Job.objects.get(kind="evaluation.subjects", subject_id=rnd.pk)
+    assert (rnd.status, rnd.ratings.count(), job.status, job.done, job.total) == ("open", 6, "done", 6, 6)
+    assert services.round_list_subjects(rnd) == 6 and rnd.ratings.count() == 6  # a rerun after a lost worker
+    assert client.get(f"/evaluation/rounds/{rnd.pk}/?status=1")["HX-Refresh"] == "true"
+    assert 'id="stages"' in client.get(f"/evaluation/rounds/{rnd.pk}/").content.decode()
