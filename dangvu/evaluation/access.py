@@ -61,6 +61,24 @@ def sees_details(request, rating: Rating) -> bool:
             or scope.can(EVALUATION_DECIDE, rating.decider.path))
 
 
+def details_checker(request):
+    """sees_details for many ratings: the answers per cell and per deciding committee kept, so a
+    table of 2,000 asks the scope a few dozen times."""
+    scope = scope_for(request)
+    member = own_member(request)
+    cache: dict[tuple, bool] = {}
+
+    def sees(rating: Rating) -> bool:
+        if member is not None and rating.member_id == member.pk:
+            return True
+        key = (rating.unit_id, rating.decider_id)
+        if key not in cache:
+            cache[key] = (scope.can(EVALUATION_WRITE, rating.unit.path)
+                          or scope.can(EVALUATION_DECIDE, rating.decider.path))
+        return cache[key]
+    return sees
+
+
 def may(request, rating: Rating, action: str) -> bool:
     scope = scope_for(request)
     if action == ASSESS:
