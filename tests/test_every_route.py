@@ -169,7 +169,7 @@ ROUTES = {
     "GET /api/inspections/{inspection_id}": ("get", lambda w: f"/api/inspections/{w.inspection.pk}", None,
                                              "200 200 200 200 404 401"),
     "evaluation:unit": ("get", lambda w: f"/units/{w.org.A.pk}/evaluation/", None, "200 200 200 404 404 r"),
-    "evaluation:round": ("get", lambda w: f"/evaluation/rounds/{w.round.pk}/", None, "200 200 200 403 200 r"),
+    "evaluation:round": ("get", lambda w: f"/evaluation/rounds/{w.round.pk}/", None, "200 200 200 r 200 r"),
     "evaluation:rating": ("get", lambda w: f"/evaluation/ratings/{w.rating_other.pk}/", None, "200 200 403 404 404 r"),
     "evaluation:mine": ("get", lambda w: "/account/evaluation/", None, "200 200 200 200 200 r"),
     "POST /api/units/{unit_id}/evaluation-rounds": ("post", lambda w: f"/api/units/{w.org.G.pk}/evaluation-rounds", {

@@ -21,6 +21,7 @@ from dangvu.evaluation.models import Decision, Level, Rating, Stage, Task
 from dangvu.evaluation.rules import Facts, allowed_level, places_left
 from dangvu.inspections.models import Area, Inspection, Outcome
 from dangvu.orgs import services as org_services
+from dangvu.orgs.demo import demo_plain_member
 from dangvu.orgs.models import Exemption, Member, OrgUnit, RoleKind, UnitKind, UnitRole
 
 TASKS = ["Hoàn thành nhiệm vụ chuyên môn được giao", "Thực hiện nhiệm vụ chi bộ phân công",
@@ -104,10 +105,18 @@ def _degraded(rnd) -> set[int]:
                .values_list("subject_member_id", flat=True))
 
 
-def _decided_round(rng, province: OrgUnit, year: int) -> tuple:
+def _opened(province: OrgUnit, year: int):
+    """The province's round for the year, its subjects listed here (not left to the worker)."""
     rnd = services.round_open(actor=None, unit=province, title=f"Đánh giá, xếp loại chất lượng tổ chức đảng và "
                               f"đảng viên năm {year}", kind="year", start=datetime.date(year, 1, 1),
                               end=datetime.date(year, 12, 31))
+    if rnd.status == rnd.Status.PREPARING:
+        services.round_list_subjects(rnd)
+    return rnd
+
+
+def _decided_round(rng, province: OrgUnit, year: int) -> tuple:
+    rnd = _opened(province, year)
     day = datetime.date(year, 12, 26)
     groups = defaultdict(list)
     for rating in rnd.ratings.exclude(stage=Stage.NOT_RATED).select_related("subject_unit"):
@@ -142,11 +151,9 @@ def _demo_cell() -> OrgUnit | None:
 def _open_round(rng, province: OrgUnit, year: int) -> tuple:
     """This year's round: about 60 % of members have submitted, half of those proposed by their
     cell; in the demo secretary's cell half have submitted and nothing is proposed yet."""
-    rnd = services.round_open(actor=None, unit=province, title=f"Đánh giá, xếp loại chất lượng tổ chức đảng và "
-                              f"đảng viên năm {year}", kind="year", start=datetime.date(year, 1, 1),
-                              end=datetime.date(year, 12, 31))
+    rnd = _opened(province, year)
     cell = _demo_cell()
-    plain = Member.objects.filter(unit=cell, roles__isnull=True).order_by("id").first() if cell else None
+    plain = demo_plain_member(cell) if cell else None
     tasks, decisions, ratings = [], [], []
     members = list(rnd.ratings.filter(stage=Stage.OPEN, member__isnull=False).order_by("unit__path", "member_id"))
     in_cell = [r for r in members if cell and r.unit_id == cell.pk]

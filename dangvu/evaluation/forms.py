@@ -78,7 +78,7 @@ class ProposalForm(Form):
 
 
 class DecisionForm(Form):
-    level = forms.ChoiceField(label=_("level"), choices=Level.choices)
+    level = forms.ChoiceField(label=_("rating level"), choices=Level.choices)
     reason = forms.CharField(label=_("reason"), max_length=4000, required=False,
                              widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=_("Needed for a level lower than the rules allow, and for a re-rating."))

@@ -44,7 +44,7 @@ MEMBER_COLUMNS = [
     Column("full_name", _("Full name"), lambda r: r.member.full_name),
     Column("unit", _("Unit"), lambda r: r.unit.name),
     Column("round", _("evaluation round"), lambda r: r.round.title),
-    Column("level", _("level"), lambda r: r.get_level_display() if r.stage == Stage.DECIDED else ""),
+    Column("level", _("rating level"), lambda r: r.get_level_display() if r.stage == Stage.DECIDED else ""),
     Column("not_rated", _("not rated because"), lambda r: r.get_not_rated_display()),
     Column("decided_on", _("decided on"), lambda r: r.decided_on or ""),
 ]
@@ -52,7 +52,7 @@ UNIT_COLUMNS = [
     Column("unit_id", _("unit id"), lambda r: r.subject_unit_id),
     Column("name", _("Unit"), lambda r: r.subject_unit.name),
     Column("round", _("evaluation round"), lambda r: r.round.title),
-    Column("level", _("level"), lambda r: r.get_level_display() if r.stage == Stage.DECIDED else ""),
+    Column("level", _("rating level"), lambda r: r.get_level_display() if r.stage == Stage.DECIDED else ""),
     Column("decided_on", _("decided on"), lambda r: r.decided_on or ""),
 ]
 

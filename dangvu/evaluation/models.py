@@ -51,7 +51,7 @@ class Framework(models.Model):
 
     unit = models.ForeignKey(OrgUnit, models.CASCADE, null=True, blank=True, related_name="+",
                              verbose_name=_("set by"))
-    form = models.CharField(_("form"), max_length=2, choices=Form.choices)
+    form = models.CharField(_("self-assessment form"), max_length=2, choices=Form.choices)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     criteria = models.JSONField(_("criteria"), default=list,
                                 help_text="[{'group': 'general'|'tasks', 'title': str, 'points': number}]")
@@ -138,7 +138,7 @@ class Rating(models.Model):
     # where the subject stood on the period's last day: the member's cell, or the unit itself
     unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="+")
     decider = models.ForeignKey(OrgUnit, models.PROTECT, related_name="+", verbose_name=_("deciding committee"))
-    form = models.CharField(_("form"), max_length=2, choices=Form.choices)
+    form = models.CharField(_("self-assessment form"), max_length=2, choices=Form.choices)
     framework = models.ForeignKey(Framework, models.PROTECT, null=True, blank=True, related_name="+")
     stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, default=Stage.OPEN)
     not_rated = models.CharField(_("not rated because"), max_length=10, choices=NotRated.choices, blank=True)
@@ -173,7 +173,7 @@ class Rating(models.Model):
     proposed_at = models.DateTimeField(null=True, blank=True)
 
     # the decision in force (the history is in `decisions`)
-    level = models.CharField(_("level"), max_length=10, choices=Level.choices, blank=True)
+    level = models.CharField(_("rating level"), max_length=10, choices=Level.choices, blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
 
     class Meta:
@@ -228,7 +228,7 @@ class Decision(models.Model):
     and marks the old one replaced; both stay readable."""
 
     rating = models.ForeignKey(Rating, models.CASCADE, related_name="decisions")
-    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    level = models.CharField(_("rating level"), max_length=10, choices=Level.choices)
     reason = models.TextField(_("reason"), max_length=4000, blank=True)
     decided_on = models.DateField(_("decided on"))
     rerating = models.BooleanField(_("re-rating"), default=False)

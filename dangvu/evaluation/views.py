@@ -89,9 +89,13 @@ def _where(request, rnd: Round) -> OrgUnit:
         return rnd.unit
     roots = [r for r in scope.roots(EVALUATION_READ) if r.startswith(rnd.unit.path)]
     found = OrgUnit.objects.filter(path__in=roots).order_by("path").first()
-    if found is None:  # a member reading their own
-        raise PermissionDenied
+    if found is None:  # a member with no reading rights: their own rating is what they have here
+        raise _OwnRating
     return found
+
+
+class _OwnRating(Exception):
+    pass
 
 
 def _counts(ratings, unit: OrgUnit) -> dict[str, dict]:
@@ -150,7 +154,13 @@ def _row(r: Rating, details: bool, unit: OrgUnit, deciding: bool, labels: _Label
 
 def round_detail(request, pk):
     rnd = get_round_for_user(request, pk)
-    unit = _where(request, rnd)
+    try:
+        unit = _where(request, rnd)
+    except _OwnRating:
+        mine = own_ratings(request).filter(round=rnd).first()
+        if mine is None:
+            raise PermissionDenied from None
+        return redirect("evaluation:rating", pk=mine.pk)
     if rnd.status == Round.Status.PREPARING or request.GET.get("status"):
         return _preparing(request, rnd, unit)
     scope = scope_for(request)
@@ -227,7 +237,7 @@ def _cap_summary(rnd: Round, decider: OrgUnit) -> list[dict]:
 
 
 def _xlsx(request, rnd: Round, unit: OrgUnit, listed):
-    headers = [_("subject"), _("Unit"), _("form"), _("stage"), _("points"), _("proposed level"), _("level")]
+    headers = [_("subject"), _("Unit"), _("self-assessment form"), _("stage"), _("score"), _("proposed level"), _("rating level")]
     rows = []
     sees = details_checker(request)
     for r in listed.iterator(chunk_size=2000):

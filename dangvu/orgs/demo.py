@@ -296,3 +296,13 @@ def build_history_demo(*, seed: int = 2025, today: datetime.date | None = None) 
                                       on_date=day, note="Vi phạm tư cách đảng viên")
                 counts["removed"] += 1
     return counts
+
+
+def demo_plain_member(cell: OrgUnit):
+    """The demo's plain member account: a member of the demo secretary's cell with no role,
+    admitted more than a year ago (so rated in the year's evaluation, and with a history)."""
+    from django.utils import timezone
+
+    year_ago = timezone.localdate() - datetime.timedelta(days=366)
+    return (Member.objects.filter(unit=cell, roles__isnull=True, admission_date__lt=year_ago,
+                                  status__in=[MemberStatus.FULL, MemberStatus.PROBATIONARY]).order_by("id").first())

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from dangvu.accounts.models import Team
 from dangvu.accounts.permissions import FULL_KEYS, READ_KEYS
-from dangvu.orgs.demo import build_demo, build_merge_example
+from dangvu.orgs.demo import build_demo, build_merge_example, demo_plain_member
 from dangvu.orgs.models import Member, OrgUnit, RoleKind, UnitKind, UnitRole
 
 CREDENTIALS = settings.VAR_DIR / "demo-credentials.txt"
@@ -82,8 +82,7 @@ class Command(BaseCommand):
         secretary_role = (UnitRole.objects.filter(role=RoleKind.SECRETARY, unit__kind=UnitKind.CELL)
                           .select_related("member", "unit").order_by("unit__path").first())
         # a plain member: no role anywhere, so the account shows what a member sees
-        plain = (Member.objects.filter(unit=secretary_role.unit, roles__isnull=True)
-                 .exclude(pk=secretary_role.member_id).order_by("id").first())
+        plain = demo_plain_member(secretary_role.unit)
         lines = []
 
         def make(username, note, **extra):
