@@ -228,6 +228,13 @@ EVALUATION_MEMBERS_DECIDED_BY = os.getenv("EVALUATION_MEMBERS_DECIDED_BY", "gras
 EVALUATION_CAP = float(os.getenv("EVALUATION_CAP", "0.20"))
 EVALUATION_CAP_EXCEPTION = float(os.getenv("EVALUATION_CAP_EXCEPTION", "0.25"))
 EVALUATION_CAP_BASE = os.getenv("EVALUATION_CAP_BASE", "good_or_excellent")
+EVALUATION_MEMBERS_DECIDED_BY_CHOICES = ("grassroots", "cell")
+if EVALUATION_CAP_BASE not in ("good", "good_or_excellent") or not 0 < EVALUATION_CAP <= 1 or \
+        EVALUATION_MEMBERS_DECIDED_BY not in EVALUATION_MEMBERS_DECIDED_BY_CHOICES:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("EVALUATION_CAP_BASE is good or good_or_excellent, EVALUATION_CAP a share in (0, 1], "
+                               "EVALUATION_MEMBERS_DECIDED_BY grassroots or cell")
 # A round over more members than this is listed by the worker, with its progress on the page.
 EVALUATION_INLINE_SUBJECTS = int(os.getenv("EVALUATION_INLINE_SUBJECTS", "5000"))
 # Rounds of these kinds count in the figures (quarters feed the year, they are not counted again).

@@ -19,7 +19,7 @@ from dangvu.accounts.permissions import EVALUATION_DECIDE, EVALUATION_READ, EVAL
 from dangvu.evaluation.models import Rating, Round
 from dangvu.orgs.access import is_own
 
-_RELATED = ("round__unit", "unit", "decider", "member", "subject_unit", "framework")
+_RELATED = ("round__unit", "unit", "decider", "member", "subject_unit", "framework", "moved_from")
 
 ASSESS = "assess"
 PROPOSE = "propose"
@@ -89,10 +89,15 @@ def may(request, rating: Rating, action: str) -> bool:
     return scope.can(EVALUATION_DECIDE, rating.decider.path)
 
 
+def comments_as_previous_cell(request, rating: Rating) -> bool:
+    """The cell a member moved from in the period's last months writes its comment on them."""
+    return bool(rating.moved_from_id) and scope_for(request).can(EVALUATION_WRITE, rating.moved_from.path)
+
+
 def _check(request, rating: Rating, action: str | None) -> Rating:
     scope = scope_for(request)
     readable = (is_own(request, rating.member) or scope.can(EVALUATION_READ, rating.unit.path)
-                or scope.can(EVALUATION_DECIDE, rating.decider.path))
+                or scope.can(EVALUATION_DECIDE, rating.decider.path) or comments_as_previous_cell(request, rating))
     if not readable:
         raise Http404
     if action is not None and not may(request, rating, action):

@@ -32,10 +32,10 @@ def points_text(value) -> str:
 
 
 def decision_rows(ratings) -> list[list[str]]:
-    rows = [["TT", "Họ và tên / Tổ chức đảng", "Đơn vị", "Điểm", "Mức xếp loại"]]
+    # the levels only: points and forms stay with the member, the cell's leaders and the deciders
+    rows = [["TT", "Họ và tên / Tổ chức đảng", "Đơn vị", "Mức xếp loại"]]
     for n, r in enumerate(ratings, 1):
-        rows.append([str(n), str(r.subject), r.unit.name if r.member_id else "", points_text(r.points),
-                     LEVEL_WORDS.get(r.level, "")])
+        rows.append([str(n), str(r.subject), r.unit.name if r.member_id else "", LEVEL_WORDS.get(r.level, "")])
     return rows
 
 

@@ -58,12 +58,15 @@ def task_share_done(rating: Rating | None) -> Fraction | None:
     return Fraction(sum(r in DONE_RESULTS for r in results), len(results))
 
 
+def leading_roles_on(day):
+    """Roles of secretary or deputy held on `day` (every condition on the same role row)."""
+    return UnitRole.objects.filter(Q(end__isnull=True) | Q(end__gte=day), role__in=LEADING_ROLES, start__lte=day)
+
+
 def led_units(rating: Rating) -> list[OrgUnit]:
     """The units a member led (secretary or deputy) on the period's last day."""
-    day = rating.round.end
-    return list(OrgUnit.objects.filter(
-        roles__member_id=rating.member_id, roles__role__in=LEADING_ROLES, roles__start__lte=day).filter(
-        Q(roles__end__isnull=True) | Q(roles__end__gte=day)).distinct())
+    ids = leading_roles_on(rating.round.end).filter(member_id=rating.member_id).values("unit_id")
+    return list(OrgUnit.objects.filter(pk__in=ids))
 
 
 def leader_facts(rating: Rating) -> tuple[Fraction | None, Fraction | None]:

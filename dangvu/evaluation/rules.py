@@ -87,6 +87,8 @@ def places_left(excellent: int, good: int, rate: float, base: str = "good_or_exc
     are and `good` are rated tốt: at most `rate` of the base, which is those rated tốt ("good")
     or those rated tốt and xuất sắc together ("good_or_excellent")."""
     share = Fraction(rate).limit_denominator(1000)
+    if share >= 1:  # no cap at all
+        return good + excellent + 10**9
     if base == "good":
         return max(0, math.floor(share * good) - excellent)
     # e + n ≤ share · (g + e + n)  ⇔  n ≤ (share · (g + e) − e) / (1 − share)

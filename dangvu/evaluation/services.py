@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from dangvu.audit.models import AuditEntry
 from dangvu.audit.services import audit_record
-from dangvu.evaluation.facts import allowed_for, led_units
+from dangvu.evaluation.facts import allowed_for, leading_roles_on, led_units
 from dangvu.evaluation.frameworks import framework_for, frameworks_for
 from dangvu.evaluation.models import (
     GENERAL_POINTS,
@@ -231,6 +231,9 @@ def assessment_save(*, actor, rating: Rating, general_points, task_points, tasks
 @transaction.atomic
 def assessment_return(*, actor, rating: Rating, reason: str) -> Rating:
     """The cell sends a submitted self-assessment back to be corrected."""
+    rating = Rating.objects.select_for_update(of=("self",)).select_related("round", "unit").get(pk=rating.pk)
+    if rating.round.status != Round.Status.OPEN:
+        raise ValidationError({"subject_id": _("The round is closed.")})
     if rating.stage not in (Stage.SUBMITTED, Stage.PROPOSED):
         raise ValidationError({"subject_id": _("Only a submitted self-assessment not yet decided is returned.")})
     if not reason.strip():
@@ -318,15 +321,14 @@ def cap_counts(rating: Rating) -> dict:
 
 
 def _order_errors(rating: Rating) -> dict:
-    """Members and units under an organisation are decided before it, its head after it."""
+    """Members and units under an organisation are decided before it; its heads after it (and
+    the heads of a committee above it, who sit in a cell under it, after that committee)."""
     if rating.subject_unit_id:
         unit = rating.subject_unit
-        heads = Rating.objects.filter(round_id=rating.round_id, member__roles__unit=unit,
-                                      member__roles__role__in=("bi_thu", "pho_bi_thu"),
-                                      member__roles__start__lte=rating.round.end).filter(
-            Q(member__roles__end__isnull=True) | Q(member__roles__end__gte=rating.round.end)).values("pk")
+        above = [unit.path[:n] for n in range(OrgUnit.steplen, len(unit.path) + 1, OrgUnit.steplen)]
+        heads = leading_roles_on(rating.round.end).filter(unit__path__in=above).values("member_id")
         waiting = (Rating.objects.filter(round_id=rating.round_id, unit__path__startswith=unit.path)
-                   .exclude(pk=rating.pk).exclude(pk__in=heads)
+                   .exclude(pk=rating.pk).exclude(member_id__in=heads)
                    .exclude(stage__in=(Stage.DECIDED, Stage.NOT_RATED)).count())
         if waiting:
             return {"subject_id": _("First decide the members and units under it: %(n)s not decided yet.") % {
@@ -346,7 +348,8 @@ def decision_make(*, actor, rating: Rating, level: str, reason: str = "", day: d
     """The competent committee decides a level. A second decision is a re-rating: it needs a
     reason and keeps the first, marked replaced."""
     Round.objects.select_for_update().filter(pk=rating.round_id).first()  # one decider at a time per round: the cap
-    rating = Rating.objects.select_related("round", "unit", "member", "subject_unit", "decider").get(pk=rating.pk)
+    rating = Rating.objects.select_for_update(of=("self",)).select_related(
+        "round", "unit", "member", "subject_unit", "decider").get(pk=rating.pk)
     if rating.stage == Stage.NOT_RATED:
         raise _not_rated_error(rating)
     rerating = rating.stage == Stage.DECIDED
@@ -364,6 +367,10 @@ def decision_make(*, actor, rating: Rating, level: str, reason: str = "", day: d
                 "(%(base)s now): %(left)s places left.") % {
                 "level": Level.EXCELLENT.label, "rate": f"{counts['rate'] * 100:g}", "good": Level.GOOD.label,
                 "base": counts["good"], "left": counts["left"]}
+            if settings.EVALUATION_CAP_BASE != "good":
+                errors["level"] += " " + _("(The base counts those rated “%(good)s” and “%(level)s” together: "
+                                           "%(n)s now.)") % {"good": Level.GOOD.label, "level": Level.EXCELLENT.label,
+                                                            "n": counts["good"] + counts["excellent"]}
     if errors:
         raise ValidationError(errors)
     day = day or timezone.localdate()
@@ -382,21 +389,27 @@ def decision_make(*, actor, rating: Rating, level: str, reason: str = "", day: d
 
 
 def decide_all(*, actor, ratings, day: datetime.date | None = None) -> tuple[int, list[tuple[Rating, str]]]:
-    """Decide each proposal at its proposed level, tốt and below first (they make the base of
-    the cap), then members before units, deepest units first: (decided, [(rating, why not)])."""
+    """Decide each proposal at its proposed level: tốt and below first (they make the base of
+    the cap), members before units, deepest units first; and again while a pass decides
+    something, since a head waits for their unit and a unit for its members:
+    (decided, [(rating, why not)])."""
     def order(r: Rating):
         return (r.proposed_level == Level.EXCELLENT, r.subject_unit_id is not None,
                 -len(r.subject_unit.path) if r.subject_unit_id else 0, r.form == Form.LEADER, r.pk)
 
-    done, refused = 0, []
-    for rating in sorted(ratings, key=order):
-        try:
-            decision_make(actor=actor, rating=rating, level=rating.proposed_level, reason=rating.proposal_reason,
-                          day=day)
-            done += 1
-        except ValidationError as exc:
-            refused.append((rating, " ".join(exc.messages)))
-    return done, refused
+    done, waiting = 0, sorted(ratings, key=order)
+    while True:
+        refused = []
+        for rating in waiting:
+            try:
+                decision_make(actor=actor, rating=rating, level=rating.proposed_level,
+                              reason=rating.proposal_reason, day=day)
+                done += 1
+            except ValidationError as exc:
+                refused.append((rating, " ".join(exc.messages)))
+        if len(refused) in (0, len(waiting)):
+            return done, refused
+        waiting = [r for r, _why in refused]
 
 
 @transaction.atomic
@@ -427,15 +440,16 @@ def decision_publish(*, actor, rnd: Round, decider: OrgUnit, members: bool, day:
     from dangvu.evaluation.documents import decision_docx
 
     day = day or timezone.localdate()
-    listed = list(Rating.objects.filter(round=rnd, decider=decider, stage=Stage.DECIDED,
-                                        member__isnull=not members)
-                  .filter(decisions__replaced=False, decisions__document__isnull=True)
-                  .select_related("member", "subject_unit", "unit").order_by("unit__path", "member__sort_key",
-                                                                              "subject_unit__path", "id"))
-    if not listed:
-        raise ValidationError({"round": _("Every level decided here is already in a decision.")})
     whom = "đảng viên" if members else "tổ chức đảng"
     with transaction.atomic():
+        Round.objects.select_for_update().filter(pk=rnd.pk).first()  # two clicks never issue two decisions
+        listed = list(Rating.objects.filter(round=rnd, decider=decider, stage=Stage.DECIDED,
+                                            member__isnull=not members)
+                      .filter(decisions__replaced=False, decisions__document__isnull=True)
+                      .select_related("member", "subject_unit", "unit")
+                      .order_by("unit__path", "member__sort_key", "subject_unit__path", "id"))
+        if not listed:
+            raise ValidationError({"round": _("Every level decided here is already in a decision.")})
         doc = document_issue(actor=actor, unit=decider, doc_type="QĐ", issued_on=day,
                              summary=f"Về việc xếp loại chất lượng {whom} năm {rnd.end.year}", shared=False)
         data = decision_docx(rnd, decider, listed, f"Số {doc.reference}", day)

@@ -54,6 +54,16 @@ def _tree_on(root: OrgUnit, day: datetime.date) -> dict[str, tuple[int, str, int
     return {path: (unit_id, kind, parent) for path, unit_id, kind, parent in rows}
 
 
+def _above_on(root: OrgUnit, day: datetime.date) -> dict[str, tuple[int, str, int | None]]:
+    """The same for the units above `root` that day: a round opened by a đảng bộ bộ phận still
+    has its members decided by the đảng ủy cơ sở above it."""
+    root_paths = [p for (p,) in UnitPlacement.objects.filter(unit=root).filter(valid_on(day)).values_list("path")]
+    above = {p[:n] for p in root_paths for n in range(OrgUnit.steplen, len(p), OrgUnit.steplen)}
+    rows = UnitPlacement.objects.filter(valid_on(day), path__in=above).values_list("path", "unit_id", "kind",
+                                                                                    "parent_id")
+    return {path: (unit_id, kind, parent) for path, unit_id, kind, parent in rows}
+
+
 def member_decider(cell_path: str, tree: dict, cell_id: int) -> int:
     """The committee that decides a member's level: the đảng ủy cơ sở above the cell (a cell
     with none above it is a chi bộ cơ sở and decides itself), or the cell, by setting."""
@@ -69,6 +79,7 @@ def member_decider(cell_path: str, tree: dict, cell_id: int) -> int:
 
 def subjects_of(root: OrgUnit, day: datetime.date) -> list[Subject]:
     tree = _tree_on(root, day)
+    known = tree | _above_on(root, day)  # where deciders are looked for
     root_paths = [p for p in tree if tree[p][0] == root.pk]
     out = [Subject(None, unit_id, unit_id, parent, Form.COLLECTIVE)
            for path, (unit_id, _kind, parent) in sorted(tree.items())
@@ -90,7 +101,7 @@ def subjects_of(root: OrgUnit, day: datetime.date) -> list[Subject]:
                   else NotRated.SUSPENDED if member_id in paused
                   else NotRated.NEW if admitted > newest else "")
         moved = change == Change.TRANSFER and from_unit is not None and start > moved_since
-        out.append(Subject(member_id, None, cell_id, member_decider(unit_paths[cell_id], tree, cell_id),
+        out.append(Subject(member_id, None, cell_id, member_decider(unit_paths[cell_id], known, cell_id),
                            Form.LEADER if member_id in leaders else Form.MEMBER, reason,
                            from_unit if moved else None, start if moved else None))
     return out

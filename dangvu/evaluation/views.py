@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from dangvu.evaluation.access import (
     ASSESS,
     DECIDE,
     PROPOSE,
+    comments_as_previous_cell,
     details_checker,
     get_rating_for_user,
     get_round_for_user,
@@ -79,7 +80,10 @@ def _where(request, rnd: Round) -> OrgUnit:
     the round's own unit if the caller reads it, else the caller's topmost unit under it."""
     asked = request.GET.get("unit")
     if asked:
-        [unit_id] = parse_ids([asked], "unit")
+        try:
+            [unit_id] = parse_ids([asked], "unit")
+        except ValidationError:
+            raise Http404 from None
         unit = get_unit_for_user(request, unit_id, EVALUATION_READ)
         if not unit.path.startswith(rnd.unit.path):
             raise PermissionDenied
@@ -263,7 +267,10 @@ def _publish(request, rnd: Round, unit: OrgUnit):
 
 
 def _decide_bulk(request, rnd: Round, unit: OrgUnit):
-    ids = parse_ids(request.POST.getlist("rating"), "rating")
+    try:
+        ids = parse_ids(request.POST.getlist("rating"), "rating")
+    except ValidationError:
+        ids = []
     chosen = [get_rating_for_user(request, i, DECIDE) for i in ids[:2000]]
     chosen = [r for r in chosen if r.round_id == rnd.pk and r.stage == Stage.PROPOSED]
     done, refused = services.decide_all(actor=request.user, ratings=chosen)
@@ -279,7 +286,8 @@ def _decide_bulk(request, rnd: Round, unit: OrgUnit):
 def rating_detail(request, pk):
     rating = get_rating_for_user(request, pk)
     details = sees_details(request, rating)
-    if not details and rating.stage != Stage.DECIDED:
+    can_comment = comments_as_previous_cell(request, rating)
+    if not details and rating.stage != Stage.DECIDED and not can_comment:
         raise PermissionDenied
     if request.GET.get("format") == "docx" and details and rating.points is not None:
         from dangvu.evaluation.documents import form_docx
@@ -302,7 +310,7 @@ def rating_detail(request, pk):
     if which:
         action = {"assess": ASSESS, "return": PROPOSE, "propose": PROPOSE, "decide": DECIDE}.get(which)
         if which == "comment":
-            if not (rating.moved_from_id and scope_for(request).can("evaluation:write", rating.moved_from.path)):
+            if not can_comment:
                 raise PermissionDenied
         elif action is None or not can[action]:
             raise PermissionDenied
@@ -323,8 +331,7 @@ def rating_detail(request, pk):
         "rating": rating, "details": details, "can": can, "tasks": list(rating.tasks.all()),
         "task_rows": task_rows, "task_results": TASK_RESULTS, "assessment": assessment,
         "return_form": return_form, "proposal": proposal, "decision": decision, "comment": comment,
-        "can_comment": bool(rating.moved_from_id) and scope_for(request).can("evaluation:write",
-                                                                            rating.moved_from.path),
+        "can_comment": can_comment,
         "editable": rating.stage in (Stage.OPEN, Stage.RETURNED) and rating.round.status == Round.Status.OPEN,
         "decisions": rating.decisions.select_related("decided_by").order_by("created", "id"),
         "criteria": rating.framework.criteria if rating.framework_id else [],

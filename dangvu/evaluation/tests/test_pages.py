@@ -110,6 +110,8 @@ def test_the_decision_is_issued_in_the_register_and_the_form_and_list_download(c
     assert "QUYẾT ĐỊNH" in text and "Điều 1. Xếp loại chất lượng năm 2026 đối với 2 đảng viên" in text
     assert "1 đồng chí hoàn thành tốt nhiệm vụ; 1 đồng chí hoàn thành nhiệm vụ" in text
     names = {row.cells[1].text for row in decision.tables[-1].rows[1:]}
+    assert [c.text for c in decision.tables[-1].rows[0].cells] == ["TT", "Họ và tên / Tổ chức đảng", "Đơn vị",
+                                                                   "Mức xếp loại"]  # levels, never points
     assert names == {org.mem_member.full_name, org.other_member.full_name}
     again = client.post(f"/evaluation/rounds/{rnd.pk}/?unit={org.G.pk}", {"form": "publish"}, follow=True)
     assert Document.objects.count() == 1 and "đã có trong quyết định" in again.content.decode()

@@ -417,3 +417,78 @@ def test_a_large_round_is_listed_by_the_worker_with_progress_and_a_second_run_ad
     assert services.round_list_subjects(rnd) == 6 and rnd.ratings.count() == 6  # a rerun after a lost worker
     assert client.get(f"/evaluation/rounds/{rnd.pk}/?status=1")["HX-Refresh"] == "true"
     assert 'id="stages"' in client.get(f"/evaluation/rounds/{rnd.pk}/").content.decode()
+
+
+def test_a_province_round_where_the_communes_secretary_sits_in_a_cell_decides_in_one_bulk_pass(org):
+    """G's secretary is a member of cell A: A waits for its members but not for G's head, G
+    waits for A, and the head comes last (a bulk pass once locked up here)."""
+    from dangvu.orgs.models import RoleKind
+
+    org_services.role_assign(actor=None, unit=org.G, member=org.sec_member, role=RoleKind.SECRETARY,
+                             start=D(2025, 1, 1))
+    rnd = services.round_open(actor=None, unit=org.P, title="Tỉnh", kind="year", start=D(2026, 1, 1),
+                              end=D(2026, 12, 31))
+    for subject in (org.mem_member, org.other_member, org.sec_member, org.out_member, org.A, org.B, org.G):
+        assess(rnd, subject, (25, 55))
+        services.proposal_make(actor=None, rating=rating_of(rnd, subject), level=Level.GOOD)
+    ratings = list(rnd.ratings.select_related("subject_unit", "member"))
+    done, refused = services.decide_all(actor=None, ratings=ratings)
+    assert (done, refused) == (7, [])
+
+
+def test_a_secretary_whose_role_ended_before_the_periods_end_is_not_held_as_a_leader(org):
+    from dangvu.orgs.models import RoleKind, UnitRole
+
+    role = UnitRole.objects.get(member=org.sec_member, unit=org.A)
+    org_services.role_end(actor=None, unit_role=role, end=D(2026, 3, 1))
+    org_services.role_assign(actor=None, unit=org.A, member=org.other_member, role=RoleKind.SECRETARY,
+                             start=D(2026, 3, 2))
+    rnd = open_round(org)
+    assert rating_of(rnd, org.sec_member).form == Form.MEMBER
+    assert rating_of(rnd, org.other_member).form == Form.LEADER
+    assess(rnd, org.sec_member)
+    services.proposal_make(actor=None, rating=rating_of(rnd, org.sec_member), level=Level.GOOD)
+    services.decision_make(actor=None, rating=rating_of(rnd, org.sec_member), level=Level.GOOD)  # no wait for A
+
+
+def test_a_round_opened_by_a_sub_committee_leaves_its_members_to_the_grassroots_committee_above(org):
+    from dangvu.orgs.models import UnitKind
+
+    sub = org_services.unit_create(actor=None, parent=org.G, name="Đảng bộ bộ phận Thôn Trên", code="S",
+                                   kind=UnitKind.SUB, valid_from=D(2020, 1, 1))
+    cell = org_services.unit_create(actor=None, parent=sub, name="Chi bộ Đội 1", code="S1", kind=UnitKind.CELL,
+                                    valid_from=D(2020, 1, 1))
+    member = make_member(cell, "Lò Văn Sáng", D(1985, 5, 5))
+    rnd = services.round_open(actor=None, unit=sub, title="Bộ phận", kind="year", start=D(2026, 1, 1),
+                              end=D(2026, 12, 31))
+    assert rating_of(rnd, member).decider_id == org.G.pk
+
+
+def test_the_previous_cell_writes_its_comment_and_sees_nothing_else(client, org):
+    org_services.member_transfer(actor=None, member=org.out_member, to_unit=org.A, on_date=D(2026, 11, 20))
+    rnd = open_round(org)
+    rating = rating_of(rnd, org.out_member)
+    assess(rnd, org.out_member, (27, 60))
+    from dangvu.orgs.models import RoleKind
+
+    new_secretary = make_member(org.B, "Mai Văn Tâm", D(1980, 3, 3))
+    org_services.role_assign(actor=None, unit=org.B, member=new_secretary, role=RoleKind.SECRETARY,
+                             start=D(2026, 11, 21))
+    new_secretary.user = org.users["view"].__class__.objects.create_user(username="tam", password="x")
+    new_secretary.save()
+    client.force_login(new_secretary.user)
+    page = client.get(f"/evaluation/ratings/{rating.pk}/").content.decode()
+    assert 'id="comment-form"' in page and 'id="points"' not in page and "Gương mẫu" not in page
+    response = client.post(f"/evaluation/ratings/{rating.pk}/", {"form": "comment",
+                                                                  "previous_comment": "Hoàn thành tốt ở chi bộ cũ."})
+    assert response.status_code == 302 and rating_of(rnd, org.out_member).previous_comment.startswith("Hoàn thành")
+    assert client.post(f"/evaluation/ratings/{rating.pk}/", {"form": "propose", "level": "good"}).status_code == 403
+
+
+def test_bad_ids_on_the_pages_are_404_or_a_message_never_500(client, org, rnd):
+    client.force_login(org.users["off"])
+    assert client.get(f"/evaluation/rounds/{rnd.pk}/?unit=abc").status_code == 404
+    assert client.get(f"/evaluation/rounds/{rnd.pk}/?unit=99999999999999999999").status_code == 404
+    response = client.post(f"/evaluation/rounds/{rnd.pk}/?unit={org.G.pk}", {"form": "decide", "rating": ["x"]},
+                           follow=True)
+    assert response.status_code == 200 and "Hãy chọn các đề xuất" in response.content.decode()
