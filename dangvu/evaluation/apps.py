@@ -7,4 +7,4 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation and rating")
 
     def ready(self) -> None:
-        from dangvu.evaluation import measures, tasks  # noqa: F401  (registers the measures and the jobs)
+        from dangvu.evaluation import measures, signals, tasks  # noqa: F401  (measures, jobs, following members)

@@ -126,6 +126,37 @@ def round_list_subjects(rnd: Round, progress=None) -> int:
     return len(subjects)
 
 
+def sync_member(member_id: int) -> None:
+    """A member's ratings in the open rounds follow what happened after a round was opened (a
+    transfer in December, an exemption, a new admission, a death): rated where they stand on
+    the round's last day, or no longer a subject. A decided rating stays as decided."""
+    from dangvu.evaluation.frameworks import framework_for
+
+    for rnd in Round.objects.filter(status=Round.Status.OPEN).select_related("unit"):
+        rating = Rating.objects.filter(round=rnd, member_id=member_id).first()
+        if rating is not None and rating.stage == Stage.DECIDED:
+            continue
+        found = subjects_of(rnd.unit, rnd.end, member_id=member_id)
+        if not found:
+            if rating is not None:
+                rating.delete()  # left, or moved out of the round's units, before its last day
+            continue
+        s = found[0]
+        fields = {"unit_id": s.at, "decider_id": s.decider, "not_rated": s.not_rated, "moved_from_id": s.moved_from,
+                  "moved_on": s.moved_on}
+        if rating is None:
+            unit = OrgUnit.objects.get(pk=s.at)
+            Rating.objects.create(round=rnd, member_id=member_id, form=s.form, framework=framework_for(unit, s.form),
+                                  stage=Stage.NOT_RATED if s.not_rated else Stage.OPEN, **fields)
+            continue
+        if s.not_rated:
+            fields["stage"] = Stage.NOT_RATED
+        elif rating.stage == Stage.NOT_RATED:
+            fields["stage"] = Stage.OPEN
+        if any(getattr(rating, k) != v for k, v in fields.items()):
+            Rating.objects.filter(pk=rating.pk).update(**fields)
+
+
 @transaction.atomic
 def round_close(*, actor, rnd: Round) -> Round:
     rnd.status = Round.Status.CLOSED

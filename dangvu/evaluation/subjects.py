@@ -77,16 +77,38 @@ def member_decider(cell_path: str, tree: dict, cell_id: int) -> int:
     return cell_id
 
 
-def subjects_of(root: OrgUnit, day: datetime.date) -> list[Subject]:
-    tree = _tree_on(root, day)
-    known = tree | _above_on(root, day)  # where deciders are looked for
-    root_paths = [p for p in tree if tree[p][0] == root.pk]
-    out = [Subject(None, unit_id, unit_id, parent, Form.COLLECTIVE)
-           for path, (unit_id, _kind, parent) in sorted(tree.items())
-           if path not in root_paths and parent is not None]
+def _branch_on(root: OrgUnit, day: datetime.date, member_id: int) -> dict:
+    """The member's cell on `day` and the units above it that day, if the cell stood under
+    `root` then (else nothing): all one member's subject needs."""
+    cell_id = (MemberSpan.objects.filter(member_id=member_id, status__in=ACTIVE_STATUSES, start__lte=day)
+               .filter(Q(end__isnull=True) | Q(end__gt=day)).values_list("unit_id", flat=True).first())
+    cell_path = UnitPlacement.objects.filter(valid_on(day), unit_id=cell_id).values_list("path", flat=True).first()
+    root_paths = UnitPlacement.objects.filter(valid_on(day), unit=root).values_list("path", flat=True)
+    if cell_path is None or not any(cell_path.startswith(p) for p in root_paths):
+        return {}
+    above = [cell_path[:n] for n in range(OrgUnit.steplen, len(cell_path) + 1, OrgUnit.steplen)]
+    rows = UnitPlacement.objects.filter(valid_on(day), path__in=above).values_list("path", "unit_id", "kind",
+                                                                                  "parent_id")
+    return {path: (unit_id, kind, parent) for path, unit_id, kind, parent in rows}
+
+
+def subjects_of(root: OrgUnit, day: datetime.date, member_id: int | None = None) -> list[Subject]:
+    """Every subject under `root` as of `day`; with `member_id`, that member's alone (or none)."""
+    if member_id is None:
+        tree = _tree_on(root, day)
+        known = tree | _above_on(root, day)  # where deciders are looked for
+        root_paths = [p for p in tree if tree[p][0] == root.pk]
+        out = [Subject(None, unit_id, unit_id, parent, Form.COLLECTIVE)
+               for path, (unit_id, _kind, parent) in sorted(tree.items())
+               if path not in root_paths and parent is not None]
+    else:
+        tree = known = _branch_on(root, day, member_id)
+        out = []
     unit_paths = {unit_id: path for path, (unit_id, _k, _p) in tree.items()}
     on_day = MemberSpan.objects.filter(unit_id__in=list(unit_paths), status__in=ACTIVE_STATUSES,
                                        start__lte=day).filter(Q(end__isnull=True) | Q(end__gt=day))
+    if member_id is not None:
+        on_day = on_day.filter(member_id=member_id)
     spans = list(on_day.values_list("member_id", "unit_id", "start", "start_change", "from_unit_id",
                                     "member__admission_date").order_by("member_id"))
     in_round = on_day.values("member_id")  # a subquery: never a list of every member's id

@@ -492,3 +492,24 @@ def test_bad_ids_on_the_pages_are_404_or_a_message_never_500(client, org, rnd):
     response = client.post(f"/evaluation/rounds/{rnd.pk}/?unit={org.G.pk}", {"form": "decide", "rating": ["x"]},
                            follow=True)
     assert response.status_code == 200 and "Hãy chọn các đề xuất" in response.content.decode()
+
+
+def test_an_open_round_follows_transfers_exemptions_admissions_and_deaths_made_after_it_opened(
+        org, rnd, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        org_services.member_transfer(actor=None, member=org.mem_member, to_unit=org.B, on_date=D(2026, 12, 2))
+    moved = rating_of(rnd, org.mem_member)
+    assert (moved.unit_id, moved.moved_from_id, moved.moved_on, moved.stage) == (org.B.pk, org.A.pk,
+                                                                                 D(2026, 12, 2), Stage.OPEN)
+    with django_capture_on_commit_callbacks(execute=True):
+        org_services.exemption_record(actor=None, member=org.other_member, kind=Exemption.Kind.SUSPENDED,
+                                      start=D(2026, 11, 1))
+    assert (rating_of(rnd, org.other_member).stage, rating_of(rnd, org.other_member).not_rated) == (
+        Stage.NOT_RATED, "suspended")
+    with django_capture_on_commit_callbacks(execute=True):
+        new = make_member(org.A, "Hà Thị Nhung", D(2001, 1, 1), admission_date=D(2026, 9, 2), official_date=None)
+    assert rating_of(rnd, new).not_rated == "new"
+    with django_capture_on_commit_callbacks(execute=True):
+        org_services.member_leave(actor=None, member=new, reason="died", on_date=D(2026, 12, 1))
+    assert not Rating.objects.filter(round=rnd, member=new).exists()
+    assert _value(org.A, YEAR, "evaluation.members_not_rated", root=org.P) == 1  # the suspended member
