@@ -172,6 +172,8 @@ ROUTES = {
     "evaluation:round": ("get", lambda w: f"/evaluation/rounds/{w.round.pk}/", None, "200 200 200 r 200 r"),
     "evaluation:rating": ("get", lambda w: f"/evaluation/ratings/{w.rating_other.pk}/", None, "200 200 403 404 404 r"),
     "evaluation:mine": ("get", lambda w: "/account/evaluation/", None, "200 200 200 200 200 r"),
+    "evaluation:criteria": ("get", lambda w: f"/units/{w.org.A.pk}/evaluation/criteria/", None,
+                            "200 200 200 404 404 r"),
     "POST /api/units/{unit_id}/evaluation-rounds": ("post", lambda w: f"/api/units/{w.org.G.pk}/evaluation-rounds", {
         "title": "Đánh giá đột xuất", "from": str(TODAY - 30 * DAY), "to": str(TODAY), "kind": "adhoc"},
         "404 201 403 404 404 401"),
@@ -387,6 +389,11 @@ ACTIONS = {
     "evaluation:unit POST": ("post", lambda w: f"/units/{w.org.G.pk}/evaluation/", {
         "title": "Đánh giá đột xuất", "kind": "adhoc", "start": str(TODAY - 30 * DAY), "end": str(TODAY)},
         "404 r 403 404 404 r"),
+    "evaluation:criteria POST": ("post", lambda w: f"/units/{w.org.G.pk}/evaluation/criteria/", {
+        "form_kind": "2B", "criteria": "chung | Tư tưởng chính trị | 30\nnhiệm vụ | Chuyên môn | 70"},
+        "404 r 403 404 404 r"),
+    "evaluation:round POST close": ("post", lambda w: f"/evaluation/rounds/{w.round.pk}/", {"form": "close"},
+                                    "404 r 403 r 404 r"),
     "evaluation:rating POST assess": ("post", lambda w: f"/evaluation/ratings/{w.rating_mem.pk}/", {
         "form": "assess", "general_points": "25", "task_points": "55", "remedied": "unknown",
         "task_title_1": "Chuyên môn", "task_result_1": "on_time", "submit": "1"}, "r r 403 r 404 r"),

@@ -109,7 +109,7 @@ def check_criteria(criteria) -> tuple[list[dict], dict]:
             if got != total:
                 label = _("the general criteria") if group == "general" else _("the results of tasks")
                 problems.append(_("The points of %(group)s add up to %(got)s; they must make %(total)s.")
-                                % {"group": label, "got": f"{got:n}", "total": total})
+                                % {"group": label, "got": f"{got.normalize():f}".replace(".", ","), "total": total})
     return rows, ({"criteria": " ".join(problems)} if problems else {})
 
 

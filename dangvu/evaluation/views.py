@@ -38,7 +38,7 @@ from dangvu.evaluation.forms import (
     ReturnForm,
     RoundForm,
 )
-from dangvu.evaluation.models import Level, NotRated, Rating, Round, Stage
+from dangvu.evaluation.models import CapException, Level, NotRated, Rating, Round, Stage
 from dangvu.evaluation.streaks import streak_of
 from dangvu.lib.forms import apply_form_errors
 from dangvu.lib.ids import parse_ids
@@ -175,6 +175,8 @@ def round_detail(request, pk):
         return _decide_bulk(request, rnd, unit)
     if request.method == "POST" and request.POST.get("form") == "publish":
         return _publish(request, rnd, unit)
+    if request.method == "POST" and request.POST.get("form") in ("close", "exception"):
+        return _round_action(request, rnd, unit, request.POST["form"])
     counts = _counts(ratings, unit)
     stages, levels = {}, {}
     for branch in counts.values():
@@ -197,7 +199,10 @@ def round_detail(request, pk):
         "round": rnd, "unit": unit, "deciding": deciding, "stages": [(s, stages.get(s.value, 0)) for s in Stage],
         "levels": [(lv, levels.get(lv.value, 0)) for lv in Level], "late": _late_by_unit(rnd, counts, today),
         "rows": rows, "more": len(shown) > SHOWN, "peer": _cap_summary(rnd, unit) if deciding else None,
-        "past_deadline": today > rnd.deadline, "breadcrumbs": breadcrumbs(request, unit) + [unit]})
+        "past_deadline": today > rnd.deadline, "breadcrumbs": breadcrumbs(request, unit) + [unit],
+        "can_close": rnd.status == Round.Status.OPEN and scope.can(EVALUATION_DECIDE, rnd.unit.path),
+        "exception_decisions": _exception_choices(rnd, unit) if deciding else [],
+        "exception": CapException.objects.filter(round=rnd, unit=unit).select_related("decision").first()})
 
 
 def _preparing(request, rnd: Round, unit: OrgUnit):
@@ -251,6 +256,39 @@ def _xlsx(request, rnd: Round, unit: OrgUnit, listed):
                      r.get_proposed_level_display() if details else "",
                      r.get_level_display() if r.stage == Stage.DECIDED else ""])
     return xlsx_response(f"xep-loai-{rnd.pk}-{unit.pk}.xlsx", rnd.title, headers, rows)
+
+
+def _exception_choices(rnd: Round, unit: OrgUnit):
+    """The committee's own decisions (QĐ) of the round's year or after, to cite for the 25 %."""
+    from dangvu.documents.models import Document
+
+    return list(Document.objects.filter(unit=unit, direction="issued", doc_type="QĐ",
+                                        issued_on__gte=rnd.start, withdrawn_on__isnull=True)
+                .order_by("-issued_on", "-id")[:50])
+
+
+def _round_action(request, rnd: Round, unit: OrgUnit, action: str):
+    """Closing the round (its committee), or recording the deciding committee's exception
+    decision that allows 25 % of its units rated xuất sắc."""
+    back = f"{reverse('evaluation:round', args=[rnd.pk])}?unit={unit.pk}"
+    if action == "close":
+        get_unit_for_user(request, rnd.unit_id, EVALUATION_DECIDE)
+        services.round_close(actor=request.user, rnd=rnd)
+        messages.success(request, _("The round was closed."))
+        return redirect(back)
+    get_unit_for_user(request, unit.pk, EVALUATION_DECIDE)
+    try:
+        [doc_id] = parse_ids([request.POST.get("decision", "")], "decision")
+    except ValidationError:
+        doc_id = None
+    decision = next((d for d in _exception_choices(rnd, unit) if d.pk == doc_id), None)
+    if decision is None:
+        messages.error(request, _("Choose the committee's decision from its register."))
+    else:
+        services.cap_exception_record(actor=request.user, rnd=rnd, unit=unit, decision=decision)
+        messages.success(request, _("The exception was recorded: up to %(share)s of the units rated well may be "
+                                    "rated excellent.") % {"share": "25%"})
+    return redirect(back)
 
 
 def _publish(request, rnd: Round, unit: OrgUnit):
@@ -373,3 +411,59 @@ def _act(request, rating: Rating, which: str, data: dict) -> None:
 def my_evaluation(request):
     """The logged-in member's ratings: what to fill in, and the levels decided."""
     return render(request, "evaluation/my_evaluation.html", {"ratings": own_ratings(request)[:20]})
+
+
+GROUP_WORDS = {"general": "chung", "tasks": "nhiệm vụ"}
+
+
+def _criteria_text(framework) -> str:
+    return "\n".join(f"{GROUP_WORDS[c['group']]} | {c['title']} | {c['points']:g}" for c in framework.criteria)
+
+
+def _criteria_from(text: str) -> tuple[list[dict], dict]:
+    """The lines "chung | title | points" or "nhiệm vụ | title | points", one criterion each."""
+    groups = {v: k for k, v in GROUP_WORDS.items()}
+    rows, bad = [], []
+    for n, line in enumerate((line for line in text.splitlines() if line.strip()), 1):
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) != 3 or parts[0].lower() not in groups:
+            bad.append(n)
+            continue
+        rows.append({"group": groups[parts[0].lower()], "title": parts[1], "points": parts[2].replace(",", ".")})
+    if bad:
+        return [], {"criteria": _("Lines %(lines)s: write “chung | criterion | points” or “nhiệm vụ | criterion | "
+                                  "points”.") % {"lines": ", ".join(map(str, bad[:10]))}}
+    return rows, {}
+
+
+def unit_criteria(request, pk):
+    """The criteria of each form in force for the unit's subtree, and the committee's own
+    version of them (only the totals, 30 and 70, are central)."""
+    from dangvu.evaluation.frameworks import framework_for, framework_set
+    from dangvu.evaluation.models import Form
+
+    unit = get_unit_for_user(request, pk, EVALUATION_READ)
+    can_edit = scope_for(request).can(EVALUATION_DECIDE, unit.path) and unit.kind != "cell"
+    errors, posted = {}, {}
+    if request.method == "POST":
+        get_unit_for_user(request, pk, EVALUATION_DECIDE)
+        form = request.POST.get("form_kind", "")
+        posted = {form: request.POST.get("criteria", "")}
+        rows, errors = _criteria_from(posted[form])
+        if not errors:
+            try:
+                framework = framework_set(actor=request.user, unit=unit, form=form, criteria=rows)
+            except ValidationError as exc:
+                errors = {k: " ".join(v) for k, v in exc.message_dict.items()}
+            else:
+                messages.success(request, _("Version %(n)s of the criteria was saved; ratings made earlier keep "
+                                            "theirs.") % {"n": framework.version})
+                return redirect("evaluation:criteria", pk=unit.pk)
+    forms_ = []
+    for value, label in Form.choices:
+        framework = framework_for(unit, value)
+        forms_.append({"value": value, "label": label, "framework": framework,
+                       "text": posted.get(value, _criteria_text(framework)),
+                       "errors": errors.get("criteria") or errors.get("form") if value in posted else ""})
+    return render(request, "evaluation/unit_criteria.html", {
+        "unit": unit, "forms": forms_, "can_edit": can_edit, "breadcrumbs": breadcrumbs(request, unit) + [unit]})

@@ -156,3 +156,51 @@ def test_an_exemption_and_a_discipline_recorded_on_the_pages_reach_the_round(cli
                                       general_points=30, task_points=70,
                                       tasks=[{"title": "Chuyên môn", "result": "exceeded"}])
     assert rating.allowed_level == Level.NOT_DONE
+
+
+def test_a_committee_sets_its_own_criteria_and_a_rating_keeps_the_version_it_used(client, org):
+    from dangvu.evaluation.frameworks import framework_for
+
+    rnd = _round(org)
+    before = Rating.objects.get(round=rnd, member=org.mem_member).framework
+    client.force_login(org.users["off"])
+    wrong = client.post(f"/units/{org.G.pk}/evaluation/criteria/", {
+        "form_kind": "2B", "criteria": "chung | Tư tưởng chính trị | 25\nnhiệm vụ | Chuyên môn | 70"})
+    assert "Tổng điểm các tiêu chí chung là 25; phải bằng 30." in wrong.content.decode()
+    garbled = client.post(f"/units/{org.G.pk}/evaluation/criteria/", {"form_kind": "2B", "criteria": "chung 30"})
+    assert "Dòng 1" in garbled.content.decode()
+    response = client.post(f"/units/{org.G.pk}/evaluation/criteria/", {
+        "form_kind": "2B", "criteria": "chung | Tư tưởng chính trị | 30\nnhiệm vụ | Chuyên môn | 40\n"
+                                       "nhiệm vụ | Nhiệm vụ chi bộ giao | 30"})
+    assert response.status_code == 302
+    mine = framework_for(org.A, "2B")
+    assert (mine.unit_id, mine.version, len(mine.criteria)) == (org.G.pk, 1, 3)
+    assert Rating.objects.get(round=rnd, member=org.mem_member).framework == before  # kept its version
+    client.force_login(org.users["sec"])  # a cell reads them, cannot set them
+    assert client.post(f"/units/{org.A.pk}/evaluation/criteria/", {"form_kind": "2B", "criteria": ""}).status_code \
+        == 200 and framework_for(org.A, "2B") == mine
+
+
+def test_the_exception_decision_and_closing_the_round_on_its_page(client, org):
+    from dangvu.documents.services import document_issue
+    from dangvu.evaluation.models import CapException, Round
+    from dangvu.orgs import services as org_services
+
+    org.G = org_services.unit_update(actor=None, unit=org.G, symbol="ĐU")
+    org_services.term_create(actor=None, unit=org.G, name="2025-2030", congress_closed_on=D(2025, 8, 20))
+    rnd = _round(org)
+    decision = document_issue(actor=None, unit=org.G, doc_type="QĐ", issued_on=D(2026, 11, 1),
+                              summary="Về tỷ lệ tổ chức đảng hoàn thành xuất sắc nhiệm vụ")
+    client.force_login(org.users["off"])
+    page = client.get(f"/evaluation/rounds/{rnd.pk}/?unit={org.G.pk}").content.decode()
+    assert 'id="exception-form"' in page and decision.reference in page
+    client.post(f"/evaluation/rounds/{rnd.pk}/?unit={org.G.pk}", {"form": "exception", "decision": decision.pk})
+    assert CapException.objects.get(round=rnd).decision == decision
+    client.post(f"/evaluation/rounds/{rnd.pk}/?unit={org.G.pk}", {"form": "close"})
+    assert Round.objects.get(pk=rnd.pk).status == Round.Status.CLOSED
+    rating = Rating.objects.get(round=rnd, member=org.mem_member)
+    client.force_login(org.users["mem"])
+    closed = client.post(f"/evaluation/ratings/{rating.pk}/", {"form": "assess", "general_points": "20",
+                                                                "task_points": "50", "remedied": "unknown",
+                                                                "submit": "1"})
+    assert closed.status_code == 200 and Rating.objects.get(pk=rating.pk).stage == Stage.OPEN
