@@ -237,6 +237,8 @@ if EVALUATION_CAP_BASE not in ("good", "good_or_excellent") or not 0 < EVALUATIO
                                "EVALUATION_MEMBERS_DECIDED_BY grassroots or cell")
 # A round over more members than this is listed by the worker, with its progress on the page.
 EVALUATION_INLINE_SUBJECTS = int(os.getenv("EVALUATION_INLINE_SUBJECTS", "5000"))
+# Deciding more proposals than this at once is left to the worker, with its progress on the page.
+EVALUATION_INLINE_DECISIONS = int(os.getenv("EVALUATION_INLINE_DECISIONS", "50"))
 # Rounds of these kinds count in the figures (quarters feed the year, they are not counted again).
 EVALUATION_COUNTED_KINDS = tuple(os.getenv("EVALUATION_COUNTED_KINDS", "year").split(","))
 

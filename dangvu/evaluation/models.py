@@ -175,6 +175,9 @@ class Rating(models.Model):
     # the decision in force (the history is in `decisions`)
     level = models.CharField(_("rating level"), max_length=10, choices=Level.choices, blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    # a bulk decision left to the worker, and why it refused this one
+    decide_queued = models.BooleanField(default=False)
+    refused_because = models.CharField(max_length=1000, blank=True)
 
     class Meta:
         verbose_name = _("rating")

@@ -419,7 +419,8 @@ def decision_make(*, actor, rating: Rating, level: str, reason: str = "", day: d
     return rating
 
 
-def decide_all(*, actor, ratings, day: datetime.date | None = None) -> tuple[int, list[tuple[Rating, str]]]:
+def decide_all(*, actor, ratings, day: datetime.date | None = None,
+               progress=None) -> tuple[int, list[tuple[Rating, str]]]:
     """Decide each proposal at its proposed level: tốt and below first (they make the base of
     the cap), members before units, deepest units first; and again while a pass decides
     something, since a head waits for their unit and a unit for its members:
@@ -429,6 +430,7 @@ def decide_all(*, actor, ratings, day: datetime.date | None = None) -> tuple[int
                 -len(r.subject_unit.path) if r.subject_unit_id else 0, r.form == Form.LEADER, r.pk)
 
     done, waiting = 0, sorted(ratings, key=order)
+    total = len(waiting)
     while True:
         refused = []
         for rating in waiting:
@@ -438,6 +440,8 @@ def decide_all(*, actor, ratings, day: datetime.date | None = None) -> tuple[int
                 done += 1
             except ValidationError as exc:
                 refused.append((rating, " ".join(exc.messages)))
+            if progress is not None:
+                progress(done, total, "decisions")
         if len(refused) in (0, len(waiting)):
             return done, refused
         waiting = [r for r, _why in refused]

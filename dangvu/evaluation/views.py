@@ -3,8 +3,11 @@ late at each stage, the subjects with their stage and points, the deciding table
 counter), one rating (the self-assessment, the proposal, the decision and its history), and
 the member's own on the sổ tay."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.http import Http404, HttpResponse
@@ -153,7 +156,9 @@ def _row(r: Rating, details: bool, unit: OrgUnit, deciding: bool, labels: _Label
             "because": r.allowed_because if details else "",
             "proposed": labels.level.get(r.proposed_level, "") if details else "",
             "votes": f"{r.votes_for}/{r.votes_against or 0}" if details and r.votes_for is not None else "",
-            "level": labels.level.get(r.level, "") if decided else "", "choose": deciding and r.stage == Stage.PROPOSED}
+            "level": labels.level.get(r.level, "") if decided else "", "choose": deciding and r.stage == Stage.PROPOSED,
+            "refused": r.refused_because if details and r.stage == Stage.PROPOSED else "",
+            "queued": r.decide_queued}
 
 
 def round_detail(request, pk):
@@ -200,9 +205,20 @@ def round_detail(request, pk):
         "levels": [(lv, levels.get(lv.value, 0)) for lv in Level], "late": _late_by_unit(rnd, counts, today),
         "rows": rows, "more": len(shown) > SHOWN, "peer": _cap_summary(rnd, unit) if deciding else None,
         "past_deadline": today > rnd.deadline, "breadcrumbs": breadcrumbs(request, unit) + [unit],
+        "dossier_by": datetime.date(rnd.end.year + 1, 2, 1) if rnd.kind == Round.Kind.YEAR else None,
         "can_close": rnd.status == Round.Status.OPEN and scope.can(EVALUATION_DECIDE, rnd.unit.path),
         "exception_decisions": _exception_choices(rnd, unit) if deciding else [],
-        "exception": CapException.objects.filter(round=rnd, unit=unit).select_related("decision").first()})
+        "exception": CapException.objects.filter(round=rnd, unit=unit).select_related("decision").first(),
+        "deciding_job": _deciding_job(rnd) if deciding else None})
+
+
+def _deciding_job(rnd: Round) -> dict | None:
+    """The bulk decision the worker is making for this round, if any: its progress."""
+    from dangvu.evaluation.tasks import DECIDE as DECIDE_JOB
+    from dangvu.jobs import runner
+
+    job = runner.active(DECIDE_JOB, rnd.pk)
+    return {"job": job, "progress": runner.progress_of(job)} if job else None
 
 
 def _preparing(request, rnd: Round, unit: OrgUnit):
@@ -305,20 +321,36 @@ def _publish(request, rnd: Round, unit: OrgUnit):
 
 
 def _decide_bulk(request, rnd: Round, unit: OrgUnit):
+    """The chosen proposals decided at their proposed levels: at once when they are few, by
+    the worker (with its progress here) when many."""
+    from django.conf import settings
+
     try:
         ids = parse_ids(request.POST.getlist("rating"), "rating")
     except ValidationError:
         ids = []
-    chosen = [get_rating_for_user(request, i, DECIDE) for i in ids[:2000]]
+    back = redirect(f"{reverse('evaluation:round', args=[rnd.pk])}?unit={unit.pk}")
+    chosen = [get_rating_for_user(request, i, DECIDE) for i in ids[:SHOWN]]
     chosen = [r for r in chosen if r.round_id == rnd.pk and r.stage == Stage.PROPOSED]
+    if not chosen:
+        messages.error(request, _("Choose the proposals to decide."))
+        return back
+    if len(chosen) > settings.EVALUATION_INLINE_DECISIONS:
+        from dangvu.evaluation.tasks import DECIDE as DECIDE_JOB
+        from dangvu.jobs import runner
+
+        with transaction.atomic():
+            Rating.objects.filter(pk__in=[r.pk for r in chosen]).update(decide_queued=True, refused_because="")
+            runner.enqueue(DECIDE_JOB, rnd.pk, user=request.user)
+        messages.success(request, _("%(n)s proposals are being decided; the progress shows on this page.") % {
+            "n": len(chosen)})
+        return back
     done, refused = services.decide_all(actor=request.user, ratings=chosen)
     if done:
         messages.success(request, _("%(n)s levels were decided.") % {"n": done})
     for rating, why in refused[:20]:
         messages.error(request, f"{rating.subject}: {why}")
-    if not chosen:
-        messages.error(request, _("Choose the proposals to decide."))
-    return redirect(f"{reverse('evaluation:round', args=[rnd.pk])}?unit={unit.pk}")
+    return back
 
 
 def rating_detail(request, pk):
@@ -374,7 +406,15 @@ def rating_detail(request, pk):
         "decisions": rating.decisions.select_related("decided_by").order_by("created", "id"),
         "criteria": rating.framework.criteria if rating.framework_id else [],
         "streak": streak_of(rating) if rating.level == Level.EXCELLENT else 0,
+        "quarters": _quarters_of(rating) if details and rating.round.kind == Round.Kind.YEAR else [],
         "unit": rating.unit, "breadcrumbs": breadcrumbs(request, rating.unit) + [rating.unit]})
+
+
+def _quarters_of(rating: Rating) -> list[Rating]:
+    """The subject's decided quarterly ratings of the same year: the year's rating weighs them."""
+    same = {"member_id": rating.member_id} if rating.member_id else {"subject_unit_id": rating.subject_unit_id}
+    return list(Rating.objects.filter(round__kind=Round.Kind.QUARTER, round__end__year=rating.round.end.year,
+                                      stage=Stage.DECIDED, **same).select_related("round").order_by("round__end"))
 
 
 def _as_rows(tasks) -> list[dict]:

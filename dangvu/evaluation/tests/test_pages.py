@@ -204,3 +204,17 @@ def test_the_exception_decision_and_closing_the_round_on_its_page(client, org):
                                                                 "task_points": "50", "remedied": "unknown",
                                                                 "submit": "1"})
     assert closed.status_code == 200 and Rating.objects.get(pk=rating.pk).stage == Stage.OPEN
+
+
+def test_the_years_rating_shows_the_quarters_it_weighs_and_the_round_its_dossier_date(client, org):
+    from dangvu.evaluation.tests.test_rounds import through
+
+    quarter = services.round_open(actor=None, unit=org.G, title="Quý III năm 2026", kind="quarter",
+                                  start=D(2026, 7, 1), end=D(2026, 9, 30))
+    through(quarter, org.mem_member, Level.GOOD)
+    year = _round(org)
+    client.force_login(org.users["mem"])
+    page = client.get(f"/evaluation/ratings/{Rating.objects.get(round=year, member=org.mem_member).pk}/")
+    assert "Quý III năm 2026: Hoàn thành tốt nhiệm vụ" in page.content.decode()
+    client.force_login(org.users["off"])
+    assert "hồ sơ gửi cấp trên trước ngày 01/02/2027" in client.get(f"/evaluation/rounds/{year.pk}/").content.decode()

@@ -513,3 +513,28 @@ def test_an_open_round_follows_transfers_exemptions_admissions_and_deaths_made_a
         org_services.member_leave(actor=None, member=new, reason="died", on_date=D(2026, 12, 1))
     assert not Rating.objects.filter(round=rnd, member=new).exists()
     assert _value(org.A, YEAR, "evaluation.members_not_rated", root=org.P) == 1  # the suspended member
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_proposals_are_decided_by_the_worker_with_refusals_kept_on_their_rows(client, org, settings):
+    from conftest import run_worker
+    from dangvu.jobs.models import Job
+
+    settings.EVALUATION_INLINE_DECISIONS = 1
+    rnd = open_round(org)
+    for member, level in ((org.mem_member, Level.GOOD), (org.other_member, Level.EXCELLENT)):
+        assess(rnd, member, (29, 68), BEST_TASKS)
+        services.proposal_make(actor=None, rating=rating_of(rnd, member), level=level,
+                               reason="" if level == Level.EXCELLENT else "Khiêm tốn")
+    client.force_login(org.users["off"])
+    chosen = [rating_of(rnd, org.mem_member).pk, rating_of(rnd, org.other_member).pk]
+    client.post(f"/evaluation/rounds/{rnd.pk}/?unit={org.G.pk}", {"form": "decide", "rating": chosen})
+    assert 'id="deciding-job"' in client.get(f"/evaluation/rounds/{rnd.pk}/?unit={org.G.pk}").content.decode()
+    run_worker()
+    job = Job.objects.get(kind="evaluation.decide", subject_id=rnd.pk)
+    assert (job.status, job.total) == ("done", 2)
+    assert rating_of(rnd, org.mem_member).level == Level.GOOD
+    refused = rating_of(rnd, org.other_member)  # xuất sắc over the cap of one rated tốt
+    assert refused.stage == Stage.PROPOSED and "còn 0 chỗ" in refused.refused_because and not refused.decide_queued
+    page = client.get(f"/evaluation/rounds/{rnd.pk}/?unit={org.G.pk}").content.decode()
+    assert "còn 0 chỗ" in page and 'id="deciding-job"' not in page
