@@ -175,6 +175,7 @@ def _register_routers() -> None:
     from dangvu.evaluation.api import router as evaluation_router
     from dangvu.figures.api import router as figures_router
     from dangvu.inspections.api import router as inspections_router
+    from dangvu.meetings.api import router as meetings_router
     from dangvu.orgs.api import router as orgs_router
     from dangvu.reports.api import router as reports_router
     from dangvu.study.api import router as study_router
@@ -190,6 +191,7 @@ def _register_routers() -> None:
     api.add_router("/", targets_router)
     api.add_router("/", inspections_router)
     api.add_router("/", evaluation_router)
+    api.add_router("/", meetings_router)
     api.add_router("/", reports_router)
 
 

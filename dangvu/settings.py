@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "dangvu.targets",
     "dangvu.inspections",
     "dangvu.evaluation",
+    "dangvu.meetings",
     "dangvu.reports",
 ]
 
@@ -241,6 +242,11 @@ EVALUATION_INLINE_SUBJECTS = int(os.getenv("EVALUATION_INLINE_SUBJECTS", "5000")
 EVALUATION_INLINE_DECISIONS = int(os.getenv("EVALUATION_INLINE_DECISIONS", "50"))
 # Rounds of these kinds count in the figures (quarters feed the year, they are not counted again).
 EVALUATION_COUNTED_KINDS = tuple(os.getenv("EVALUATION_COUNTED_KINDS", "year").split(","))
+
+# Cell meetings: the quality criteria of Hướng dẫn 12-HD/BTCTW (settings with its defaults).
+MEETING_ATTENDANCE_PERCENT = int(os.getenv("MEETING_ATTENDANCE_PERCENT", "85"))  # present above this share
+MEETING_EXCUSED_IN_A_ROW = int(os.getenv("MEETING_EXCUSED_IN_A_ROW", "3"))  # excused more times in a row fails
+MEETING_MINUTES = int(os.getenv("MEETING_MINUTES", "90"))  # the meeting lasts at least this long
 
 ESSAY_SCAN_WORKERS = int(os.getenv("ESSAY_SCAN_WORKERS", "0"))
 ESSAY_SCAN_DASK = os.getenv("ESSAY_SCAN_DASK", "")

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("dangvu.targets.urls")),
     path("", include("dangvu.inspections.urls")),
     path("", include("dangvu.evaluation.urls")),
+    path("", include("dangvu.meetings.urls")),
     path("", include("dangvu.reports.urls")),
 ]
 

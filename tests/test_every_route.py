@@ -81,6 +81,17 @@ def world(org):
                                             general_points=25, task_points=55,
                                             tasks=[{"title": "Nhiệm vụ chính trị", "result": "on_time"}])
     w.rating_b = evaluation.proposal_make(actor=None, rating=w.rating_b, level="good")
+    from dangvu.meetings import services as meetings
+
+    w.meeting = meetings.meeting_schedule(actor=None, unit=org.A, kind="regular", date=TODAY - 2 * DAY,
+                                          start=datetime.time(19, 30), end=datetime.time(21, 0), place="Nhà văn hóa")
+    meetings.attendance_record(actor=None, meeting=w.meeting, marks={org.sec_member.pk: "present",
+                                                                     org.mem_member.pk: "present"})
+    meetings.minutes_save(actor=None, meeting=w.meeting, sections={"dues": "Đã thu"}, resolution="")
+    w.vote = meetings.vote_open(actor=None, meeting=w.meeting, question="Bầu phó bí thư", secret=True,
+                                rule="majority")
+    w.next_meeting = meetings.meeting_schedule(actor=None, unit=org.A, kind="regular", date=TODAY + 5 * DAY,
+                                               start=datetime.time(19, 30), end=datetime.time(21, 0), place="Hội trường")
     from dangvu.reports import services as reports
     from dangvu.reports.demo import write_narratives
 
@@ -195,6 +206,27 @@ ROUTES = {
     "POST /api/evaluation-rounds/{round_id}/decisions": (
         "post", lambda w: f"/api/evaluation-rounds/{w.round.pk}/decisions", lambda w: {
             "subject": "unit", "subject_id": w.org.B.pk, "level": "good"}, "404 201 403 404 403 401"),
+    "meetings:unit": ("get", lambda w: f"/units/{w.org.A.pk}/meetings/", None, "200 200 200 404 404 r"),
+    "meetings:meeting": ("get", lambda w: f"/meetings/{w.meeting.pk}/", None, "200 200 200 200 404 r"),
+    "meetings:minutes_docx": ("get", lambda w: f"/meetings/{w.meeting.pk}/minutes.docx", None, "200 200 200 404 404 r"),
+    "meetings:mine": ("get", lambda w: "/so-tay/meetings/", None, "200 404 404 200 200 r"),
+    "POST /api/units/{unit_id}/meetings": ("post", lambda w: f"/api/units/{w.org.A.pk}/meetings", {
+        "kind": "regular", "date": str(TODAY + DAY), "start": "19:30", "end": "21:00", "place": "Nhà văn hóa",
+        "online": "", "topic": "", "agenda": "", "document_ids": []}, "201 201 403 404 404 401"),
+    "GET /api/meetings/{meeting_id}": ("get", lambda w: f"/api/meetings/{w.meeting.pk}", None,
+                                       "200 200 200 200 404 401"),
+    "POST /api/meetings/{meeting_id}/attendance": ("post", lambda w: f"/api/meetings/{w.meeting.pk}/attendance",
+                                                   lambda w: {"marks": [{"member_id": w.org.other_member.pk,
+                                                                         "status": "present"}]},
+                                                   "200 200 403 404 404 401"),
+    "POST /api/meetings/{meeting_id}/votes": ("post", lambda w: f"/api/meetings/{w.meeting.pk}/votes", {
+        "question": "Kết nạp đảng viên", "secret": False, "rule": "two_thirds"}, "201 201 403 404 404 401"),
+    "POST /api/votes/{vote_id}/ballots": ("post", lambda w: f"/api/votes/{w.vote.pk}/ballots", {"choice": "for"},
+                                          "201 404 404 201 404 401"),
+    "POST /api/votes/{vote_id}/close": ("post", lambda w: f"/api/votes/{w.vote.pk}/close", None,
+                                        "200 200 403 404 404 401"),
+    "GET /api/units/{unit_id}/absence-alerts": ("get", lambda w: f"/api/units/{w.org.A.pk}/absence-alerts", None,
+                                                "200 200 200 404 404 401"),
     "orgs:unit_merge": ("get", lambda w: f"/units/{w.org.G.pk}/merge/", None, "404 200 403 404 404 r"),
     "orgs:unit_split": ("get", lambda w: f"/units/{w.org.A.pk}/split/", None, "404 200 403 404 404 r"),
     "figures:trend": ("get", lambda w: f"/units/{w.org.A.pk}/figures/members.total/trend.png", None,
@@ -394,6 +426,17 @@ ACTIONS = {
         "404 r 403 404 404 r"),
     "evaluation:round POST close": ("post", lambda w: f"/evaluation/rounds/{w.round.pk}/", {"form": "close"},
                                     "404 r 403 r 404 r"),
+    "meetings:unit POST": ("post", lambda w: f"/units/{w.org.A.pk}/meetings/", {
+        "kind": "thematic", "date": str(TODAY + DAY), "start": "19:30", "end": "21:00", "place": "Nhà văn hóa",
+        "topic": "Học tập và làm theo tư tưởng Hồ Chí Minh"}, "r r 403 404 404 r"),
+    "meetings:meeting POST answer": ("post", lambda w: f"/meetings/{w.next_meeting.pk}/", {
+        "form": "answer", "answer": "attending"}, "r 403 403 r 404 r"),
+    "meetings:meeting POST attendance": ("post", lambda w: f"/meetings/{w.meeting.pk}/", lambda w: {
+        "form": "attendance", f"mark-{w.org.other_member.pk}": "present"}, "r r 403 403 404 r"),
+    "meetings:meeting POST minutes": ("post", lambda w: f"/meetings/{w.meeting.pk}/", {
+        "form": "minutes", "dues": "Đã thu", "resolution": ""}, "r r 403 403 404 r"),
+    "meetings:meeting POST ballot": ("post", lambda w: f"/meetings/{w.meeting.pk}/", lambda w: {
+        "form": "ballot", "vote": w.vote.pk, "choice": "for"}, "r 403 403 r 404 r"),
     "evaluation:rating POST assess": ("post", lambda w: f"/evaluation/ratings/{w.rating_mem.pk}/", {
         "form": "assess", "general_points": "25", "task_points": "55", "remedied": "unknown",
         "task_title_1": "Chuyên môn", "task_result_1": "on_time", "submit": "1"}, "r r 403 r 404 r"),
@@ -689,7 +732,8 @@ def test_every_page_every_persona_sees_no_english(world):
 THEIR_OWN = {"GET /api/measures", "GET /api/units", "accounts:otp_setup", "accounts:otp_verify", "accounts:password",
              "accounts:tokens", "essays:my_essay", "essays:notebook", "inspections:mine", "orgs:import_template",
              # the round that rated them and their own rating in it (nothing of anyone else)
-             "evaluation:mine", "GET /api/evaluation-rounds/{round_id}", "GET /api/evaluation-rounds/{round_id}/results"}
+             "evaluation:mine", "GET /api/evaluation-rounds/{round_id}", "GET /api/evaluation-rounds/{round_id}/results",
+             "meetings:mine"}
 
 
 def test_an_expelled_secretary_opens_nothing_the_secretary_did(world):

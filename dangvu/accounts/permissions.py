@@ -31,6 +31,8 @@ REPORTS_WRITE = "reports:write"
 EVALUATION_READ = "evaluation:read"
 EVALUATION_WRITE = "evaluation:write"
 EVALUATION_DECIDE = "evaluation:decide"
+MEETINGS_READ = "meetings:read"
+MEETINGS_WRITE = "meetings:write"
 
 ALL_KEYS = {
     UNITS_READ: _("View units"),
@@ -53,9 +55,11 @@ ALL_KEYS = {
     EVALUATION_READ: _("View evaluation rounds and the levels decided"),
     EVALUATION_WRITE: _("Enter self-assessments and propose levels after the meeting"),
     EVALUATION_DECIDE: _("Open evaluation rounds, set criteria and decide levels"),
+    MEETINGS_READ: _("View cell meetings, attendance and minutes"),
+    MEETINGS_WRITE: _("Schedule cell meetings, take attendance, write minutes and hold votes"),
 }
 READ_KEYS = frozenset({UNITS_READ, MEMBERS_READ, AUDIT_READ, DOCUMENTS_READ, STUDY_READ, INSPECTIONS_READ,
-                       REPORTS_READ, EVALUATION_READ})
+                       REPORTS_READ, EVALUATION_READ, MEETINGS_READ})
 FULL_KEYS = frozenset(ALL_KEYS)
 
 def read_key_for(key: str) -> str:

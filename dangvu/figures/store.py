@@ -44,7 +44,7 @@ RESHAPING = (AuditEntry.Action.MOVE, AuditEntry.Action.MERGE, AuditEntry.Action.
 # app's rows and the tree and people (orgs), so a change to anything else alters every area.
 AREAS_OF_APP = {"study": frozenset({"study"}), "essays": frozenset({"study"}), "documents": frozenset({"documents"}),
                 "inspections": frozenset({"inspections"}), "training": frozenset({"training"}),
-                "evaluation": frozenset({"evaluation"})}
+                "evaluation": frozenset({"evaluation"}), "meetings": frozenset({"meetings"})}
 IN_FLIGHT = 200  # the newest ids below which a change may still be uncommitted when a count begins
 MANY = 2000  # beyond this many changes since a count, it is counted again without looking at them
 CLAIM_SECONDS = 300  # a claim to count older than this was abandoned (the process died)

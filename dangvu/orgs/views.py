@@ -14,6 +14,7 @@ from dangvu.accounts.permissions import (
     DOCUMENTS_READ,
     EVALUATION_READ,
     INSPECTIONS_READ,
+    MEETINGS_READ,
     MEMBERS_IMPORT,
     MEMBERS_READ,
     MEMBERS_WRITE,
@@ -83,6 +84,7 @@ def unit_detail(request, pk):
         "can_documents": scope.can(DOCUMENTS_READ, unit.path),
         "can_inspections": scope.can(INSPECTIONS_READ, unit.path),
         "can_evaluation": scope.can(EVALUATION_READ, unit.path),
+        "can_meetings": scope.can(MEETINGS_READ, unit.path),
         "can_reports": scope.can(REPORTS_READ, unit.path),
         # merging the units under it, splitting it (its new siblings are the parent's to make)
         "can_merge": unit.valid_to is None and unit.numchild >= 2 and scope.can(UNITS_WRITE, unit.path),

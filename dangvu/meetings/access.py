@@ -1,0 +1,47 @@
+"""Meetings for a user. A cell's meetings are read with meetings:read over the cell (which
+covers the committees above it) and written with meetings:write; a member reads the meetings
+they are invited to and answers for themself. Anything else is 404 whatever the id."""
+
+from django.http import Http404
+
+from dangvu.accounts.access import check_path
+from dangvu.accounts.permissions import MEETINGS_READ, scope_for
+from dangvu.meetings.models import Attendance, Meeting, Vote
+from dangvu.orgs.models import ACTIVE_STATUSES
+
+
+def own_member(request):
+    return getattr(request.user, "member", None) if request.user.is_authenticated else None
+
+
+def invited(request, meeting: Meeting) -> bool:
+    """Invited, and still a member (one who left reads no longer what their cell meets on)."""
+    member = own_member(request)
+    return (member is not None and member.status in ACTIVE_STATUSES
+            and Attendance.objects.filter(meeting=meeting, member=member).exists())
+
+
+def get_meeting_for_user(request, pk, key: str = MEETINGS_READ) -> Meeting:
+    meeting = Meeting.objects.select_related("unit").filter(pk=pk).first()
+    if meeting is None:
+        raise Http404
+    if key == MEETINGS_READ and invited(request, meeting) and not scope_for(request).can(key, meeting.unit.path):
+        return meeting
+    check_path(request, meeting.unit.path, key)
+    return meeting
+
+
+def get_vote_for_user(request, pk, key: str = MEETINGS_READ) -> Vote:
+    vote = Vote.objects.select_related("meeting__unit").filter(pk=pk).first()
+    if vote is None:
+        raise Http404
+    get_meeting_for_user(request, vote.meeting_id, key)
+    return vote
+
+
+def own_invitations(request):
+    member = own_member(request)
+    if member is None:
+        return Attendance.objects.none()
+    return Attendance.objects.filter(member=member).select_related("meeting__unit")
+

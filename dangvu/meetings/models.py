@@ -1,0 +1,165 @@
+"""Cell meetings (sinh hoạt chi bộ, Chỉ thị 50-CT/TW): the calendar of regular and thematic
+meetings, members' answers to the invitation, attendance on the day, the minutes (locked once
+approved, later changes are versions), and votes, secret ones stored so that no row links a
+ballot to a voter."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dangvu.documents.models import Document
+from dangvu.orgs.models import Member, OrgUnit
+
+
+class Kind(models.TextChoices):
+    REGULAR = "regular", _("Regular meeting")
+    THEMATIC = "thematic", _("Thematic meeting")
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        HELD = "held", _("Held")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="meetings", verbose_name=_("cell"))
+    kind = models.CharField(_("kind of meeting"), max_length=10, choices=Kind.choices, default=Kind.REGULAR)
+    date = models.DateField(_("date"))
+    start = models.TimeField(_("starts at"))
+    end = models.TimeField(_("ends at"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    online = models.URLField(_("online link"), blank=True)
+    topic = models.CharField(_("topic"), max_length=300, blank=True)
+    agenda = models.TextField(_("agenda"), max_length=4000, blank=True)
+    documents = models.ManyToManyField(Document, blank=True, related_name="+", verbose_name=_("documents to read"))
+    prepared = models.BooleanField(_("prepared by the cell committee beforehand"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    cancel_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # kept on the meeting when its attendance or minutes change: the figures count them
+    quality_met = models.BooleanField(default=False)
+    quality_failed = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cell meeting")
+        verbose_name_plural = _("cell meetings")
+        ordering = ["-date", "-start", "-id"]
+        indexes = [models.Index(fields=["unit", "date"]), models.Index(fields=["date", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date:%d/%m/%Y}"
+
+    @property
+    def failed_labels(self) -> list:
+        return [QUALITY_CRITERIA.get(code, code) for code in self.quality_failed]
+
+
+QUALITY_CRITERIA = {
+    "attendance": _("attendance above 85 per cent of those required"),
+    "absent_unexcused": _("no member absent without leave"),
+    "excused_in_a_row": _("no member absent with leave more than 3 times in a row"),
+    "prepared": _("prepared by the cell committee beforehand"),
+    "duration": _("90 minutes or more"),
+    "minutes": _("minutes complete and approved"),
+}
+
+
+class Mark(models.TextChoices):
+    PRESENT = "present", _("Present")
+    LATE = "late", _("Late")
+    EXCUSED = "excused", _("Absent with leave")
+    ABSENT = "absent", _("Absent without leave")
+
+
+class Answer(models.TextChoices):
+    ATTENDING = "attending", _("Will attend")
+    AWAY = "away", _("Will be absent")
+
+
+class Attendance(models.Model):
+    """One member at one meeting: their answer to the invitation, and the mark on the day."""
+
+    meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="attendance")
+    member = models.ForeignKey(Member, models.CASCADE, related_name="meeting_attendance")
+    answer = models.CharField(_("answer"), max_length=10, choices=Answer.choices, blank=True)
+    answer_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    mark = models.CharField(_("attendance"), max_length=10, choices=Mark.choices, blank=True)
+    required = models.BooleanField(default=True)  # a member exempted that day is not required
+
+    class Meta:
+        verbose_name = _("attendance at a meeting")
+        verbose_name_plural = _("attendance at meetings")
+        constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="one_mark_per_member")]
+        indexes = [models.Index(fields=["member", "mark"])]
+
+
+class Minutes(models.Model):
+    """A version of the minutes (biên bản). Approved at the end of the meeting it is locked;
+    a change after that is a new version with its reason, the old one kept."""
+
+    meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="minutes")
+    version = models.PositiveSmallIntegerField(default=1)
+    sections = models.JSONField(_("sections"), default=dict)
+    resolution = models.TextField(_("resolution"), max_length=8000, blank=True)
+    approved = models.BooleanField(_("approved"), default=False)
+    reason = models.CharField(_("reason for the change"), max_length=300, blank=True)
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+        ordering = ["meeting", "-version"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "version"], name="one_minutes_version")]
+
+
+class Rule(models.TextChoices):
+    MAJORITY = "majority", _("More than half of the official members")
+    TWO_THIRDS = "two_thirds", _("At least two thirds of the official members")
+
+
+class Vote(models.Model):
+    meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="votes")
+    question = models.CharField(_("question"), max_length=500)
+    secret = models.BooleanField(_("secret ballot"), default=True)
+    rule = models.CharField(_("rule"), max_length=12, choices=Rule.choices, default=Rule.MAJORITY)
+    base = models.PositiveIntegerField(default=0)  # the cell's official members on the day, when it opened
+    closed = models.BooleanField(default=False)
+    votes_for = models.PositiveIntegerField(default=0)
+    votes_against = models.PositiveIntegerField(default=0)
+    abstain = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        ordering = ["meeting", "id"]
+
+
+class Voter(models.Model):
+    """Who has voted in a secret vote: kept apart from the choices, with a random key and no
+    time, so nothing orders or pairs it with a ballot."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    vote = models.ForeignKey(Vote, models.CASCADE, related_name="voters")
+    member = models.ForeignKey(Member, models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("voter")
+        verbose_name_plural = _("voters")
+        constraints = [models.UniqueConstraint(fields=["vote", "member"], name="one_ballot_per_member")]
+
+
+class Ballot(models.Model):
+    """One secret choice: no voter, a random key, no time."""
+
+    CHOICES = [("for", _("For")), ("against", _("Against")), ("abstain", _("Abstain"))]
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    vote = models.ForeignKey(Vote, models.CASCADE, related_name="ballots")
+    choice = models.CharField(max_length=8, choices=CHOICES)
+
+    class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")

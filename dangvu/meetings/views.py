@@ -1,0 +1,229 @@
+"""The meeting pages: a unit's calendar (a cell schedules; a committee sees its cells'), one
+meeting (answers, attendance on a phone, minutes, votes), and the member's invitations."""
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dangvu.accounts.permissions import MEETINGS_READ, MEETINGS_WRITE, scope_for
+from dangvu.documents.models import Document
+from dangvu.lib.forms import DATE, Form, apply_form_errors
+from dangvu.lib.ids import parse_ids
+from dangvu.meetings import services
+from dangvu.meetings.access import get_meeting_for_user, get_vote_for_user, own_member
+from dangvu.meetings.alerts import absence_alerts
+from dangvu.meetings.api import documents_for
+from dangvu.meetings.models import Answer, Kind, Mark, Meeting, Vote
+from dangvu.orgs.access import get_unit_for_user
+from dangvu.orgs.models import Member, UnitKind
+from dangvu.orgs.views import breadcrumbs
+
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class MeetingForm(Form):
+    kind = forms.ChoiceField(label=gettext_lazy("kind of meeting"), choices=Kind.choices)
+    date = forms.DateField(label=gettext_lazy("date"), widget=DATE)
+    start = forms.TimeField(label=gettext_lazy("starts at"), widget=TIME, initial="19:30")
+    end = forms.TimeField(label=gettext_lazy("ends at"), widget=TIME, initial="21:00")
+    place = forms.CharField(label=gettext_lazy("place"), max_length=200, required=False)
+    online = forms.URLField(label=gettext_lazy("online link"), max_length=200, required=False, assume_scheme="https")
+    topic = forms.CharField(label=gettext_lazy("topic"), max_length=300, required=False)
+    agenda = forms.CharField(label=gettext_lazy("agenda"), max_length=4000, required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+    documents = forms.ModelMultipleChoiceField(label=gettext_lazy("documents to read"), required=False,
+                                               queryset=Document.objects.none())
+    prepared = forms.BooleanField(label=gettext_lazy("prepared by the cell committee beforehand"), required=False)
+
+    def __init__(self, *args, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        latest = Document.objects.filter(documents_for(unit)).order_by("-issued_on", "-id")
+        self.fields["documents"].queryset = Document.objects.filter(
+            pk__in=list(latest.values_list("pk", flat=True)[:100])).order_by("-issued_on", "-id")
+
+
+class MinutesForm(Form):
+    dues = forms.CharField(label=services.SECTION_TITLES["dues"], required=False, max_length=8000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+    roll_call = forms.CharField(label=services.SECTION_TITLES["roll_call"], required=False, max_length=8000,
+                                widget=forms.Textarea(attrs={"rows": 2}))
+    agenda = forms.CharField(label=services.SECTION_TITLES["agenda"], required=False, max_length=8000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    report = forms.CharField(label=services.SECTION_TITLES["report"], required=False, max_length=8000,
+                             widget=forms.Textarea(attrs={"rows": 4}))
+    discussion = forms.CharField(label=services.SECTION_TITLES["discussion"], required=False, max_length=8000,
+                                 widget=forms.Textarea(attrs={"rows": 4}))
+    resolution = forms.CharField(label=gettext_lazy("resolution"), required=False, max_length=8000,
+                                 widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=gettext_lazy("reason for the change"), required=False, max_length=300,
+                             help_text=gettext_lazy("Needed once the minutes are approved."))
+
+
+def unit_meetings(request, pk):
+    """A cell's calendar and its scheduling form; a committee's cells with their meetings of the
+    year; the members with three months or more absent without leave."""
+    unit = get_unit_for_user(request, pk, MEETINGS_READ)
+    today = timezone.localdate()
+    year = today.year
+    can_write = scope_for(request).can(MEETINGS_WRITE, unit.path) and unit.kind == UnitKind.CELL
+    form = MeetingForm(request.POST or None, unit=unit) if can_write else None
+    if request.method == "POST":
+        get_unit_for_user(request, pk, MEETINGS_WRITE)
+        if form is not None and form.is_valid():
+            data = form.cleaned_data
+            try:
+                meeting = services.meeting_schedule(
+                    actor=request.user, unit=unit, kind=data["kind"], date=data["date"], start=data["start"],
+                    end=data["end"], place=data["place"], online=data["online"], topic=data["topic"],
+                    agenda=data["agenda"], documents=data["documents"], prepared=data["prepared"])
+            except ValidationError as exc:
+                apply_form_errors(form, exc)
+            else:
+                messages.success(request, _("The meeting was scheduled and its members invited."))
+                return redirect("meetings:meeting", pk=meeting.pk)
+    meetings = (Meeting.objects.filter(unit__path__startswith=unit.path, date__year=year)
+                .select_related("unit").order_by("-date", "-start")[:300])
+    alerts = absence_alerts(unit, year)
+    names = dict(Member.objects.filter(pk__in=[a.member_id for a in alerts]).values_list("pk", "full_name"))
+    return render(request, "meetings/unit_meetings.html", {
+        "unit": unit, "year": year, "meetings": meetings, "form": form, "today": today,
+        "alerts": [(a, names.get(a.member_id, "")) for a in alerts],
+        "breadcrumbs": breadcrumbs(request, unit) + [unit]})
+
+
+def meeting_detail(request, pk):
+    meeting = get_meeting_for_user(request, pk)
+    scope = scope_for(request)
+    can_write = scope.can(MEETINGS_WRITE, meeting.unit.path)
+    reader = can_write or scope.can(MEETINGS_READ, meeting.unit.path)
+    member = own_member(request)
+    mine = meeting.attendance.filter(member=member).first() if member is not None else None
+    which = request.POST.get("form") if request.method == "POST" else None
+    latest = meeting.minutes.order_by("-version").first()
+    minutes_form = MinutesForm(request.POST if which == "minutes" else None, initial={
+        **(latest.sections if latest else {}), "resolution": latest.resolution if latest else ""})
+    if which:
+        if which in ("answer", "ballot"):
+            if mine is None:
+                raise PermissionDenied
+        elif not can_write:
+            raise PermissionDenied
+        try:
+            done = _act(request, meeting, which, member, minutes_form)
+        except ValidationError as exc:
+            if which == "minutes":
+                apply_form_errors(minutes_form, exc)
+            else:
+                messages.error(request, " ".join(exc.messages))
+                return redirect(request.path)
+        else:
+            if done:
+                return redirect(request.path)
+    rows = (meeting.attendance.select_related("member").order_by("member__sort_key") if reader else [])
+    votes = list(meeting.votes.all())
+    voted = set()
+    if member is not None:
+        voted = set(meeting.votes.filter(voters__member=member).values_list("pk", flat=True))
+    return render(request, "meetings/meeting_detail.html", {
+        "meeting": meeting, "can_write": can_write, "reader": reader, "mine": mine, "rows": rows,
+        "marks": Mark.choices, "answers": Answer.choices, "minutes": latest, "minutes_form": minutes_form,
+        "versions": meeting.minutes.order_by("version") if reader else [],
+        "votes": [(v, services.passed(v), services.voters(v), v.pk in voted) for v in votes],
+        "documents": meeting.documents.order_by("-issued_on"), "unit": meeting.unit,
+        "breadcrumbs": breadcrumbs(request, meeting.unit) + [meeting.unit] if reader else []})
+
+
+def _act(request, meeting: Meeting, which: str, member, minutes_form) -> bool:
+    actor, post = request.user, request.POST
+    if which == "answer":
+        services.invitation_answer(actor=actor, meeting=meeting, member=member, answer=post.get("answer", ""),
+                                   reason=post.get("reason", ""))
+        messages.success(request, _("Your answer was sent to the cell."))
+    elif which == "attendance":
+        marks = {}
+        for row in meeting.attendance.all():
+            mark = post.get(f"mark-{row.member_id}", "")
+            if mark:
+                marks[row.member_id] = mark
+        services.attendance_record(actor=actor, meeting=meeting, marks=marks)
+        messages.success(request, _("The attendance was saved."))
+    elif which == "prepared":
+        services.meeting_prepared(actor=actor, meeting=meeting, prepared=post.get("prepared") == "1")
+    elif which == "cancel":
+        services.meeting_cancel(actor=actor, meeting=meeting, reason=post.get("reason", ""))
+        messages.success(request, _("The meeting was cancelled."))
+    elif which == "minutes":
+        if not minutes_form.is_valid():
+            return False
+        data = minutes_form.cleaned_data
+        services.minutes_save(actor=actor, meeting=meeting, sections=data, resolution=data["resolution"],
+                              approve="approve" in post, reason=data["reason"])
+        messages.success(request, _("The minutes were saved."))
+    elif which == "vote":
+        services.vote_open(actor=actor, meeting=meeting, question=post.get("question", ""),
+                           secret=post.get("secret") == "1", rule=post.get("rule", ""))
+    elif which == "ballot":
+        vote = _own_vote(request, meeting)
+        try:
+            services.ballot_cast(vote=vote, member=member, choice=post.get("choice", ""))
+        except services.AlreadyVoted:
+            raise ValidationError(_("You have already voted on this question.")) from None
+        messages.success(request, _("Your ballot was cast."))
+    elif which == "close":
+        vote = _own_vote(request, meeting)
+        counts = {k: _count(post.get(k)) for k in ("for", "against", "abstain")}
+        services.vote_close(actor=actor, vote=vote, counts=counts)
+    else:
+        raise Http404
+    return True
+
+
+def _count(value) -> int:
+    try:
+        return max(0, min(int(value or 0), 100000))
+    except ValueError:
+        return 0
+
+
+def _own_vote(request, meeting: Meeting) -> Vote:
+    try:
+        [vote_id] = parse_ids([request.POST.get("vote", "")], "vote")
+    except ValidationError:
+        raise Http404 from None
+    vote = get_vote_for_user(request, vote_id)
+    if vote.meeting_id != meeting.pk:
+        raise Http404
+    return vote
+
+
+def minutes_docx(request, pk):
+    """The minutes as .docx in the Party's layout, for the record."""
+    from dangvu.lib.partydoc import docx_response
+    from dangvu.meetings.documents import minutes_document
+
+    meeting = get_meeting_for_user(request, pk)
+    if not scope_for(request).can(MEETINGS_READ, meeting.unit.path):
+        raise Http404
+    latest = meeting.minutes.order_by("-version").first()
+    if latest is None:
+        raise Http404
+    return docx_response(minutes_document(meeting, latest), f"bien-ban-{meeting.date:%Y%m%d}-{meeting.pk}.docx")
+
+
+def my_meetings(request):
+    """The meetings the member is invited to: the coming ones first."""
+    member = own_member(request)
+    if member is None:
+        raise Http404
+    today = timezone.localdate()
+    rows = (member.meeting_attendance.select_related("meeting__unit")
+            .filter(meeting__date__gte=today - datetime.timedelta(days=60)).order_by("meeting__date"))
+    return render(request, "meetings/my_meetings.html", {"rows": rows, "today": today})
+
