@@ -24,7 +24,10 @@ LAST_YEAR = Period(D(2025, 1, 1), D(2025, 12, 31))
 FULL_MINUTES = {k: "Nội dung" for k in services.SECTIONS}
 
 
-def meet(unit, day, kind="regular", start=T(19, 30), end=T(21, 0), prepared=True):
+EVENING, NINE = T(19, 30), T(21, 0)
+
+
+def meet(unit, day, kind="regular", start=EVENING, end=NINE, prepared=True):
     return services.meeting_schedule(actor=None, unit=unit, kind=kind, date=day, start=start, end=end,
                                      place="Nhà văn hóa thôn", topic="Chuyên đề" if kind == "thematic" else "",
                                      prepared=prepared)
