@@ -57,5 +57,6 @@ def login(page, base_url, username):
     page.goto(base_url + "/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", "x-" + username)
-    page.get_by_role("button", name="Đăng nhập").click()
+    with page.expect_navigation():  # the next page is the logged-in one, not the form still loading
+        page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_load_state()

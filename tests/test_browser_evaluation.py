@@ -47,17 +47,23 @@ def test_self_assessment_proposal_decision_with_the_cap_on_a_phone(page, live_se
     page.select_option("#proposal-form #id_level", "excellent")
     page.fill("#proposal-form #id_votes_for", "3")
     page.fill("#proposal-form #id_votes_against", "0")
-    page.click("#proposal-form button[type=submit]")
+    with page.expect_navigation():
+        page.click("#proposal-form button[type=submit]")
     page.wait_for_selector("#proposed")
     page.goto(f"{base}/evaluation/ratings/{other.pk}/")
     page.select_option("#proposal-form #id_level", "good")
-    page.click("#proposal-form button[type=submit]")
+    with page.expect_navigation():
+        page.click("#proposal-form button[type=submit]")
     page.wait_for_selector("#proposed")
 
     login(page, base, "off")  # the đảng ủy decides both: the cap leaves no place for xuất sắc
     page.goto(f"{base}/evaluation/rounds/{rnd.pk}/?unit={org.G.pk}")
     assert page.inner_text("#cap [data-left]").strip() == "0"
-    page.click("#decide-form button[type=submit]")
+    for box in page.locator("#decide-form input[name=rating]").all():
+        box.check()
+    assert page.locator("#decide-form input[name=rating]:checked").count() == 2
+    with page.expect_navigation():
+        page.click("#decide-form button[type=submit]")
     page.wait_for_selector(".messages")
     told = page.inner_text(".messages")
     assert org.mem_member.full_name in told and "20%" in told and "còn 0 chỗ" in told

@@ -33,7 +33,11 @@ SECTIONS = [
              "({evaluation.units_excellent/evaluation.units_rated}) hoàn thành xuất sắc nhiệm vụ][; "
              "{evaluation.units_good} tổ chức đảng ({evaluation.units_good/evaluation.units_rated}) hoàn thành tốt "
              "nhiệm vụ][; {evaluation.units_done} tổ chức đảng hoàn thành nhiệm vụ][; {evaluation.units_not_done} "
-             "tổ chức đảng không hoàn thành nhiệm vụ].]"},
+             "tổ chức đảng không hoàn thành nhiệm vụ].]\n\n"
+             "[Duy trì sinh hoạt chi bộ: tổ chức {meetings.regular} buổi sinh hoạt thường kỳ[ và "
+             "{meetings.thematic} buổi sinh hoạt chuyên đề][; tỷ lệ đảng viên dự sinh hoạt đạt {meetings.attendance}]"
+             "[; {meetings.quality_met} buổi sinh hoạt đạt đầy đủ các tiêu chí chất lượng].] [Có "
+             "{meetings.absent_unexcused} lượt đảng viên vắng sinh hoạt không có lý do.]"},
     {"key": "hoc-tap", "kind": "computed", "level": 3,
      "title": "2. Học tập, quán triệt, triển khai thực hiện chỉ thị, nghị quyết của Đảng",
      "text": "[Tổ chức {study.campaigns_held} đợt học tập, quán triệt chỉ thị, nghị quyết[ với "

@@ -593,7 +593,7 @@ def test_a_report_is_read_by_those_who_may_read_every_figure_it_prints(client, y
         assert b"1 \xc4\x91\xe1\xba\xa3ng vi\xc3\xaan" not in answer.content  # nothing of the report leaks
     Team.objects.filter(name="Đọc báo cáo").update(permissions=["units:read", "reports:read", "members:read",
                                                                 "study:read", "inspections:read", "documents:read",
-                                                                "evaluation:read"])
+                                                                "evaluation:read", "meetings:read"])
     assert client.get(f"/api/reports/{report.pk}").status_code == 200
 
 

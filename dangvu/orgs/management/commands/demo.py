@@ -45,6 +45,9 @@ class Command(BaseCommand):
         from dangvu.evaluation.demo import build_evaluation_demo
 
         evaluation = build_evaluation_demo(seed=seed)
+        from dangvu.meetings.demo import build_meetings_demo
+
+        meetings = build_meetings_demo(seed=seed)
         from dangvu.targets.demo import build_targets_demo
 
         targets = build_targets_demo()
@@ -71,6 +74,8 @@ class Command(BaseCommand):
                               f"được xếp loại ({evaluation['last_good_or_better']} hoàn thành tốt trở lên), "
                               f"{evaluation['not_rated']} không xếp loại; năm nay {evaluation['submitted']}/"
                               f"{evaluation['subjects']} đã tự đánh giá.")
+        self.stdout.write(f"Sinh hoạt chi bộ: {meetings['meetings']} buổi trong năm, {meetings['marks']} lượt điểm danh, "
+                          f"{meetings['alerts']} đảng viên vắng không lý do từ 3 tháng.")
         self.stdout.write(f"Chỉ tiêu năm: {targets} chỉ tiêu của Tỉnh ủy.")
         self.stdout.write(f"Báo cáo tổng kết: {len(reports)} báo cáo (dự thảo của Tỉnh ủy, một báo cáo xã đã ban hành).")
 
