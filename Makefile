@@ -57,6 +57,8 @@ bench: $(STAMP) bench-essays
 	DB=postgres $(BIN)/python bench/figure_store.py --members $${BENCH_MEMBERS:-300000} --minutes $${BENCH_LOAD_MINUTES:-10}
 	$(BIN)/python bench/evaluation.py --members $${BENCH_MEMBERS:-300000}
 	DB=postgres $(BIN)/python bench/evaluation.py --members $${BENCH_MEMBERS:-300000}
+	$(BIN)/python bench/meetings.py --members $${BENCH_MEMBERS:-300000}
+	DB=postgres $(BIN)/python bench/meetings.py --members $${BENCH_MEMBERS:-300000}
 	$(BIN)/python bench/attainment.py --members $${BENCH_MEMBERS:-300000}
 	DB=postgres $(BIN)/python bench/attainment.py --members $${BENCH_MEMBERS:-300000}
 	$(BIN)/python bench/report.py --members $${BENCH_MEMBERS:-300000}

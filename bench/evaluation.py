@@ -4,8 +4,8 @@ through Django's test client), against the same figures and rows by hand-written
 same database. Not a test: prints the times, the ratio and the machine, and stops if the page
 and the SQL disagree.
 
-    python bench/evaluation.py --members 300000            # SQLite (var/bench-300000.sqlite3)
-    DB=postgres python bench/evaluation.py --members 300000  # PostgreSQL database dangvu_bench
+    python bench/evaluation.py --members 300000            # SQLite (var/bench-evaluation-300000.sqlite3)
+    DB=postgres python bench/evaluation.py --members 300000  # PostgreSQL database dangvu_bench_evaluation
 
 Data: the demo province; ten communes merged into one (about 2,000 members, as the 2025
 mergers made them); this year's round opened through the service (every member and unit a
@@ -129,7 +129,7 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=300_000)
     parser.add_argument("--reopen", action="store_true", help="open this year's round again (timing it)")
     args = parser.parse_args()
-    setup(args.members)
+    setup(args.members, "bench-evaluation")  # it merges communes: a database of its own
 
     from common import best_of, machine
     from django.conf import settings

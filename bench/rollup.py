@@ -16,19 +16,22 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 
-def setup(members: int) -> None:
+def setup(members: int, name: str = "bench") -> None:
+    """The bench database: `name` apart from the shared one for a bench that changes the tree
+    (a merge would change what the others count)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangvu.settings")
     if os.getenv("DB") == "postgres":
         import psycopg
 
-        os.environ["PGDATABASE"] = "dangvu_bench"
+        database = "dangvu_" + name.replace("-", "_")
+        os.environ["PGDATABASE"] = database
         with psycopg.connect(host=os.getenv("PGHOST", "127.0.0.1"), user=os.getenv("PGUSER", "postgres"),
                              dbname="postgres", autocommit=True) as conn:
-            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = 'dangvu_bench'").fetchone():
-                conn.execute("CREATE DATABASE dangvu_bench")
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone():
+                conn.execute(f'CREATE DATABASE "{database}"')
     else:
         (ROOT / "var").mkdir(exist_ok=True)
-        os.environ["SQLITE_PATH"] = str(ROOT / "var" / f"bench-{members}.sqlite3")
+        os.environ["SQLITE_PATH"] = str(ROOT / "var" / f"{name}-{members}.sqlite3")
     import django
 
     django.setup()
