@@ -44,7 +44,8 @@ def notebook_for(member: Member, today: datetime.date) -> dict:
         "attendance": attended,
         "enrolments": Enrolment.objects.filter(member=member).select_related("training_class__programme"),
         "theory": TheoryLevel.objects.filter(member=member),
-        "meetings": list(member.meeting_attendance.filter(meeting__date__gte=today, meeting__status="scheduled")
+        "meetings": list(member.meeting_attendance.filter(meeting__date__gte=today, meeting__status="scheduled",
+                                                          meeting__unit=member.unit)
                          .select_related("meeting__unit").order_by("meeting__date", "meeting__start")[:5]),
         "ratings": list(Rating.objects.filter(member=member).select_related("round").order_by("-round__end")[:5]),
     }

@@ -15,10 +15,16 @@ def own_member(request):
 
 
 def invited(request, meeting: Meeting) -> bool:
-    """Invited, and still a member (one who left reads no longer what their cell meets on)."""
+    """Invited, still a member, and for a meeting not yet held still in that cell (one who left
+    or moved reads no longer what the cell will meet on)."""
+    from django.utils import timezone
+
     member = own_member(request)
-    return (member is not None and member.status in ACTIVE_STATUSES
-            and Attendance.objects.filter(meeting=meeting, member=member).exists())
+    if member is None or member.status not in ACTIVE_STATUSES:
+        return False
+    if meeting.date >= timezone.localdate() and member.unit_id != meeting.unit_id:
+        return False
+    return Attendance.objects.filter(meeting=meeting, member=member).exists()
 
 
 def get_meeting_for_user(request, pk, key: str = MEETINGS_READ) -> Meeting:

@@ -12,7 +12,7 @@ from ninja.responses import Status
 from dangvu.accounts.permissions import MEETINGS_READ, MEETINGS_WRITE
 from dangvu.documents.access import documents_offered
 from dangvu.documents.models import Document
-from dangvu.lib.api import Count, Day, Id, InSchema, Year
+from dangvu.lib.api import Day, Id, InSchema, Year
 from dangvu.meetings import services
 from dangvu.meetings.access import get_meeting_for_user, get_vote_for_user, own_member
 from dangvu.meetings.alerts import absence_alerts
@@ -58,15 +58,10 @@ class BallotIn(InSchema):
     choice: Literal["for", "against", "abstain"]
 
 
-class CloseIn(Schema):
-    """For an open vote (a show of Party cards): the counts."""
-    votes_for: Count = Field(0, alias="for")
-    against: Count = 0
-    abstain: Count = 0
-
-
-def documents_for(unit) -> "Q":
-    return Q(unit=unit) | Q(pk__in=documents_offered(unit).values("pk"))
+def documents_for(unit) -> Q:
+    """What a meeting may give its members to read: documents shared by the cell or a committee
+    above it (attaching never widens who reads a document)."""
+    return Q(pk__in=documents_offered(unit).values("pk"))
 
 
 def _meeting_out(meeting: Meeting) -> dict:
@@ -106,7 +101,7 @@ def get_meeting(request, meeting_id: Id):
 def post_attendance(request, meeting_id: Id, payload: MarksIn):
     """The marks of the day; a member not of the cell on that date is refused, naming the row."""
     meeting = get_meeting_for_user(request, meeting_id, MEETINGS_WRITE)
-    marks = {m.member_id: m.status for m in payload.marks}
+    marks = [(m.member_id, m.status) for m in payload.marks]
     meeting = services.attendance_record(actor=request.user, meeting=meeting, marks=marks)
     return _meeting_out(meeting)
 
@@ -126,6 +121,8 @@ def cast(request, vote_id: Id, payload: BallotIn):
     member = own_member(request)
     if member is None:
         raise Http404
+    if getattr(request.user, "api_token_keys", None) is not None:
+        raise HttpError(403, "Khóa API chỉ đọc không dùng để bỏ phiếu.")
     try:
         services.ballot_cast(vote=vote, member=member, choice=payload.choice)
     except services.AlreadyVoted:
@@ -143,7 +140,7 @@ def close(request, vote_id: Id):
     counts = None
     if request.body.strip():
         try:
-            counts = CloseIn.model_validate(json.loads(request.body)).model_dump(by_alias=True)
+            counts = json.loads(request.body)
         except ValueError:
             raise HttpError(422, "Số phiếu không hợp lệ: gửi {\"for\", \"against\", \"abstain\"}.") from None
     vote = services.vote_close(actor=request.user, vote=vote, counts=counts)

@@ -131,6 +131,11 @@ class Vote(models.Model):
     votes_for = models.PositiveIntegerField(default=0)
     votes_against = models.PositiveIntegerField(default=0)
     abstain = models.PositiveIntegerField(default=0)
+    # a secret vote's running count, shown only at close: every ballot adds to all three in one
+    # statement (1 to its choice, 0 to the others), so no row or write says which it chose
+    tally_for = models.PositiveIntegerField(default=0)
+    tally_against = models.PositiveIntegerField(default=0)
+    tally_abstain = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("vote")
@@ -139,8 +144,8 @@ class Vote(models.Model):
 
 
 class Voter(models.Model):
-    """Who has voted in a secret vote: kept apart from the choices, with a random key and no
-    time, so nothing orders or pairs it with a ballot."""
+    """Who has voted in a secret vote (one each): a random key and no time. The choice is not
+    stored anywhere as a row: it is only added to the vote's three counters."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     vote = models.ForeignKey(Vote, models.CASCADE, related_name="voters")
@@ -152,14 +157,4 @@ class Voter(models.Model):
         constraints = [models.UniqueConstraint(fields=["vote", "member"], name="one_ballot_per_member")]
 
 
-class Ballot(models.Model):
-    """One secret choice: no voter, a random key, no time."""
-
-    CHOICES = [("for", _("For")), ("against", _("Against")), ("abstain", _("Abstain"))]
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    vote = models.ForeignKey(Vote, models.CASCADE, related_name="ballots")
-    choice = models.CharField(max_length=8, choices=CHOICES)
-
-    class Meta:
-        verbose_name = _("ballot")
-        verbose_name_plural = _("ballots")
+CHOICES = [("for", _("For")), ("against", _("Against")), ("abstain", _("Abstain"))]

@@ -8,13 +8,24 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from dangvu.audit.models import AuditEntry
 from dangvu.audit.services import audit_record
 from dangvu.lib.periods import possible_year
-from dangvu.meetings.models import Answer, Attendance, Ballot, Kind, Mark, Meeting, Minutes, Rule, Vote, Voter
+from dangvu.meetings.models import (
+    CHOICES,
+    Answer,
+    Attendance,
+    Kind,
+    Mark,
+    Meeting,
+    Minutes,
+    Rule,
+    Vote,
+    Voter,
+)
 from dangvu.orgs.models import ACTIVE_STATUSES, Exemption, Member, MemberSpan, MemberStatus, OrgUnit, UnitKind
 
 # The usual order of a cell meeting (Hướng dẫn 12-HD/BTCTW): the minutes' sections.
@@ -58,6 +69,8 @@ def meeting_schedule(*, actor, unit: OrgUnit, kind: str, date: datetime.date, st
         errors["topic"] = _("A thematic meeting has a topic.")
     if not place.strip() and not online.strip():
         errors["place"] = _("Give the place, or the link of an online meeting.")
+    if online.strip() and not online.strip().lower().startswith(("https://", "http://")):
+        errors["online"] = _("The link of an online meeting starts with https://.")
     if errors:
         raise ValidationError(errors)
     meeting = Meeting.objects.create(unit=unit, kind=kind, date=date, start=start, end=end, place=place.strip(),
@@ -75,9 +88,12 @@ def invite(meeting: Meeting) -> None:
     """A row for each member of the cell on the meeting's day (exempt ones not required)."""
     members = members_on(meeting.unit, meeting.date)
     exempt = exempt_on(list(members), meeting.date)
-    have = set(meeting.attendance.values_list("member_id", flat=True))
+    have = dict(meeting.attendance.values_list("member_id", "required"))
     Attendance.objects.bulk_create([Attendance(meeting=meeting, member_id=m, required=m not in exempt)
                                     for m in members if m not in have])
+    for required in (True, False):  # an exemption recorded since the invitation
+        meeting.attendance.filter(member_id__in=[m for m in members if m in have and (m not in exempt) == required
+                                                 and have[m] != required]).update(required=required)
     meeting.attendance.exclude(member_id__in=list(members)).filter(mark="").delete()
 
 
@@ -105,6 +121,8 @@ def meeting_reschedule(*, actor, meeting: Meeting, date: datetime.date, start: d
 def meeting_cancel(*, actor, meeting: Meeting, reason: str) -> Meeting:
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the meeting is cancelled.")})
+    if meeting.status != Meeting.Status.SCHEDULED:
+        raise ValidationError({"reason": _("A meeting that was held is not cancelled.")})
     meeting.status, meeting.cancel_reason = Meeting.Status.CANCELLED, reason.strip()[:300]
     meeting.save(update_fields=["status", "cancel_reason"])
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=meeting, unit_path=meeting.unit.path,
@@ -132,32 +150,38 @@ def invitation_answer(*, actor, meeting: Meeting, member: Member, answer: str, r
 
 
 @transaction.atomic
-def attendance_record(*, actor, meeting: Meeting, marks: dict[int, str]) -> Meeting:
-    """The marks of the day; each member must have been of the cell on that date. The meeting
-    is held from then on."""
+def attendance_record(*, actor, meeting: Meeting, marks) -> Meeting:
+    """The marks of the day, as (member id, mark) rows; each member must have been of the cell
+    on that date, once. The meeting is held from then on."""
     meeting = Meeting.objects.select_for_update().select_related("unit").get(pk=meeting.pk)
+    rows = list(marks.items()) if isinstance(marks, dict) else list(marks)
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError({"marks": _("The meeting was cancelled.")})
+    if not rows:
+        raise ValidationError({"marks": _("Mark at least one member.")})
     members = members_on(meeting.unit, meeting.date)
-    errors = {}
-    for n, (member_id, mark) in enumerate(marks.items()):
+    errors, seen = {}, set()
+    for n, (member_id, mark) in enumerate(rows):
         if member_id not in members:
             errors[f"marks[{n}].member_id"] = _("Row %(n)s: this member was not of the cell on %(d)s.") % {
                 "n": n + 1, "d": meeting.date.strftime("%d/%m/%Y")}
+        elif member_id in seen:
+            errors[f"marks[{n}].member_id"] = _("Row %(n)s: this member is marked twice.") % {"n": n + 1}
         elif mark not in Mark.values:
             errors[f"marks[{n}].status"] = _("Row %(n)s: the mark is present, late, excused or absent.") % {"n": n + 1}
+        seen.add(member_id)
     if errors:
         raise ValidationError(errors)
     invite(meeting)
-    rows = {a.member_id: a for a in meeting.attendance.all()}
-    for member_id, mark in marks.items():
-        rows[member_id].mark = mark
-    Attendance.objects.bulk_update([rows[m] for m in marks], ["mark"])
+    by_member = {a.member_id: a for a in meeting.attendance.all()}
+    for member_id, mark in rows:
+        by_member[member_id].mark = mark
+    Attendance.objects.bulk_update([by_member[m] for m, _mark in rows], ["mark"])
     meeting.status = Meeting.Status.HELD
     meeting.save(update_fields=["status"])
     refresh_quality(meeting)
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=meeting, unit_path=meeting.unit.path,
-                 figures_from=meeting.date, changes={"marks": [None, len(marks)]})
+                 figures_from=meeting.date, changes={"marks": [None, len(rows)]})
     return meeting
 
 
@@ -200,7 +224,8 @@ def meeting_prepared(*, actor, meeting: Meeting, prepared: bool) -> Meeting:
 # --- quality -------------------------------------------------------------------------------
 
 def excused_runs(meeting: Meeting) -> set[int]:
-    """Members absent with leave more than 3 meetings in a row in the year, up to this one."""
+    """Members whose absences with leave, up to and including this meeting, run more than 3
+    meetings in a row in the year (a run broken by any other mark starts again)."""
     held = list(Meeting.objects.filter(unit=meeting.unit, status=Meeting.Status.HELD, date__year=meeting.date.year,
                                        date__lte=meeting.date).order_by("date", "start", "id")
                 .values_list("pk", flat=True))
@@ -210,12 +235,15 @@ def excused_runs(meeting: Meeting) -> set[int]:
         marks.setdefault(member_id, {})[meeting_id] = mark
     over = set()
     for member_id, by_meeting in marks.items():
+        if by_meeting.get(meeting.pk) != Mark.EXCUSED:
+            continue
         run = 0
-        for meeting_id in held:
-            mark = by_meeting.get(meeting_id)
-            run = run + 1 if mark == Mark.EXCUSED else 0 if mark else run
-            if run > settings.MEETING_EXCUSED_IN_A_ROW:
-                over.add(member_id)
+        for meeting_id in reversed(held):
+            if by_meeting.get(meeting_id) != Mark.EXCUSED:
+                break
+            run += 1
+        if run > settings.MEETING_EXCUSED_IN_A_ROW:
+            over.add(member_id)
     return over
 
 
@@ -237,18 +265,22 @@ def quality_of(meeting: Meeting) -> list[str]:
                - datetime.datetime.combine(meeting.date, meeting.start)).total_seconds() / 60
     if minutes < settings.MEETING_MINUTES:
         failed.append("duration")
-    latest = meeting.minutes.order_by("-version").first()
-    if latest is None or not latest.approved:
+    if not meeting.minutes.filter(approved=True).exists():
         failed.append("minutes")
     return failed
 
 
 def refresh_quality(meeting: Meeting) -> None:
+    """This meeting's quality, and that of the cell's later meetings of the year (a run of
+    excused absences reaches them)."""
     if meeting.status != Meeting.Status.HELD:
         return
-    failed = quality_of(meeting)
-    Meeting.objects.filter(pk=meeting.pk).update(quality_met=not failed, quality_failed=failed)
-    meeting.quality_met, meeting.quality_failed = not failed, failed
+    later = Meeting.objects.filter(unit=meeting.unit, status=Meeting.Status.HELD, date__year=meeting.date.year,
+                                   date__gte=meeting.date).exclude(pk=meeting.pk).order_by("date", "start", "id")
+    for one in [meeting, *later]:
+        failed = quality_of(one)
+        Meeting.objects.filter(pk=one.pk).update(quality_met=not failed, quality_failed=failed)
+        one.quality_met, one.quality_failed = not failed, failed
 
 
 # --- votes ---------------------------------------------------------------------------------
@@ -275,15 +307,22 @@ class AlreadyVoted(Exception):
     pass
 
 
+@transaction.atomic
 def ballot_cast(*, vote: Vote, member: Member, choice: str) -> None:
-    """A member's secret ballot. Who voted and what was chosen go in two transactions, to two
-    tables with random keys and no time: nothing stored pairs them. A second ballot is refused."""
-    if choice not in dict(Ballot.CHOICES):
+    """A member's secret ballot: who voted is recorded (one each), and the choice only adds to
+    the vote's counters, all three written by the same statement, in the same transaction. No
+    stored row says what a member chose. Only full members present vote."""
+    if choice not in dict(CHOICES):
         raise ValidationError({"choice": _("The choice is for, against or abstain.")})
+    vote = Vote.objects.select_for_update().select_related("meeting__unit").get(pk=vote.pk)
     if vote.closed:
         raise ValidationError({"choice": _("The vote is closed.")})
     if not vote.secret:
         raise ValidationError({"choice": _("This vote is counted by a show of Party cards, not by ballots.")})
+    meeting = vote.meeting
+    if members_on(meeting.unit, meeting.date).get(member.pk) != MemberStatus.FULL:
+        raise ValidationError({"choice": _("Only full members of the cell vote; a probationary member does "
+                                           "not.")})
     if not Attendance.objects.filter(meeting_id=vote.meeting_id, member=member,
                                      mark__in=[Mark.PRESENT, Mark.LATE]).exists():
         raise ValidationError({"choice": _("Only members marked present vote.")})
@@ -292,28 +331,36 @@ def ballot_cast(*, vote: Vote, member: Member, choice: str) -> None:
             Voter.objects.create(vote=vote, member=member)
     except IntegrityError:
         raise AlreadyVoted from None
-    with transaction.atomic():
-        Ballot.objects.create(vote=vote, choice=choice)
+    Vote.objects.filter(pk=vote.pk).update(tally_for=F("tally_for") + int(choice == "for"),
+                                           tally_against=F("tally_against") + int(choice == "against"),
+                                           tally_abstain=F("tally_abstain") + int(choice == "abstain"))
 
 
 @transaction.atomic
 def vote_close(*, actor, vote: Vote, counts: dict | None = None) -> Vote:
-    """Closes the vote: a secret one counts its ballots (then forgets them, keeping the tally),
-    an open one takes the counts given. Passed: the votes for reach the rule's share of the
-    cell's official members."""
+    """Closes the vote: a secret one shows its counters, an open one (a show of Party cards)
+    takes the three counts, which cannot exceed the full members present. Passed: the votes
+    for reach the rule's share of the cell's official members."""
     vote = Vote.objects.select_for_update().select_related("meeting__unit").get(pk=vote.pk)
     if vote.closed:
         return vote
     if vote.secret:
-        tally = {c: 0 for c, _label in Ballot.CHOICES}
-        for choice in vote.ballots.values_list("choice", flat=True):
-            tally[choice] += 1
-        vote.ballots.all().delete()  # the tally is kept; single ballots are not
+        tally = {"for": vote.tally_for, "against": vote.tally_against, "abstain": vote.tally_abstain}
     else:
-        tally = {c: int((counts or {}).get(c) or 0) for c, _label in Ballot.CHOICES}
-        if any(n < 0 for n in tally.values()):
+        if not isinstance(counts, dict) or set(counts) != {"for", "against", "abstain"}:
+            raise ValidationError({"for": _("Give the three counts: for, against and abstain.")})
+        tally = {c: counts[c] for c in ("for", "against", "abstain")}
+        if any(not isinstance(n, int) or n < 0 for n in tally.values()):
             raise ValidationError({"for": _("The counts cannot be negative.")})
+        meeting = vote.meeting
+        full = {m for m, status in members_on(meeting.unit, meeting.date).items() if status == MemberStatus.FULL}
+        present = Attendance.objects.filter(meeting=meeting, member_id__in=full,
+                                            mark__in=[Mark.PRESENT, Mark.LATE]).count()
+        if sum(tally.values()) > present:
+            raise ValidationError({"for": _("%(n)s votes counted, but only %(present)s full members are "
+                                            "present.") % {"n": sum(tally.values()), "present": present}})
     vote.votes_for, vote.votes_against, vote.abstain = tally["for"], tally["against"], tally["abstain"]
+    vote.tally_for = vote.tally_against = vote.tally_abstain = 0
     vote.closed = True
     vote.save()
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=vote, unit_path=vote.meeting.unit.path,

@@ -6,6 +6,7 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,7 +21,7 @@ from dangvu.meetings import services
 from dangvu.meetings.access import get_meeting_for_user, get_vote_for_user, own_member
 from dangvu.meetings.alerts import absence_alerts
 from dangvu.meetings.api import documents_for
-from dangvu.meetings.models import Answer, Kind, Mark, Meeting, Vote
+from dangvu.meetings.models import CHOICES, Answer, Kind, Mark, Meeting, Vote
 from dangvu.orgs.access import get_unit_for_user
 from dangvu.orgs.models import Member, UnitKind
 from dangvu.orgs.views import breadcrumbs
@@ -133,7 +134,7 @@ def meeting_detail(request, pk):
         voted = set(meeting.votes.filter(voters__member=member).values_list("pk", flat=True))
     return render(request, "meetings/meeting_detail.html", {
         "meeting": meeting, "can_write": can_write, "reader": reader, "mine": mine, "rows": rows,
-        "marks": Mark.choices, "answers": Answer.choices, "minutes": latest, "minutes_form": minutes_form,
+        "marks": Mark.choices, "answers": Answer.choices, "choices": CHOICES, "minutes": latest, "minutes_form": minutes_form,
         "versions": meeting.minutes.order_by("version") if reader else [],
         "votes": [(v, services.passed(v), services.voters(v), v.pk in voted) for v in votes],
         "documents": meeting.documents.order_by("-issued_on"), "unit": meeting.unit,
@@ -147,11 +148,11 @@ def _act(request, meeting: Meeting, which: str, member, minutes_form) -> bool:
                                    reason=post.get("reason", ""))
         messages.success(request, _("Your answer was sent to the cell."))
     elif which == "attendance":
-        marks = {}
-        for row in meeting.attendance.all():
+        marks = []
+        for row in meeting.attendance.order_by("member__sort_key", "member_id"):
             mark = post.get(f"mark-{row.member_id}", "")
             if mark:
-                marks[row.member_id] = mark
+                marks.append((row.member_id, mark))
         services.attendance_record(actor=actor, meeting=meeting, marks=marks)
         messages.success(request, _("The attendance was saved."))
     elif which == "prepared":
@@ -223,7 +224,8 @@ def my_meetings(request):
     if member is None:
         raise Http404
     today = timezone.localdate()
-    rows = (member.meeting_attendance.select_related("meeting__unit")
+    rows = (member.meeting_attendance.select_related("meeting__unit").filter(
+        Q(meeting__date__lt=today) | Q(meeting__unit=member.unit))
             .filter(meeting__date__gte=today - datetime.timedelta(days=60)).order_by("meeting__date"))
     return render(request, "meetings/my_meetings.html", {"rows": rows, "today": today})
 
