@@ -28,8 +28,8 @@ KEYS = ["meetings.regular", "meetings.thematic", "meetings.quality_met", "meetin
 FILL_MEETINGS = """
 INSERT INTO meetings_meeting (unit_id, kind, date, start, "end", place, online, topic, agenda, prepared, status,
                               cancel_reason, quality_met, quality_failed, created)
-SELECT u.id, k.kind, k.day, '19:30', '21:00', 'Nhà văn hóa', '', '', '', {true}, 'held', '',
-       (u.id + k.n) %% 10 < 7, '[]', %s
+SELECT u.id, k.kind, {day}, {start}, {end}, 'Nhà văn hóa', '', '', '', {true}, 'held', '',
+       (u.id + k.n) %% 10 < 7, {empty}, %s
 FROM orgs_orgunit u CROSS JOIN ({months}) k
 WHERE u.kind = 'cell' AND u.valid_to IS NULL
 """
@@ -72,9 +72,13 @@ def prepare(members: int, year: int):
             ("thematic", datetime.date(year, q, 20)) for q in (3, 6, 9)]
         months = " UNION ALL ".join(f"SELECT '{kind}' AS kind, '{day.isoformat()}' AS day, {n} AS n"
                                     for n, (kind, day) in enumerate(plan, 1))
-        true = "TRUE" if connection.vendor == "postgresql" else "1"
+        pg = connection.vendor == "postgresql"
+        literals = ({"true": "TRUE", "day": "k.day::date", "start": "TIME '19:30'", "end": "TIME '21:00'",
+                     "empty": "'[]'::jsonb"} if pg else
+                    {"true": "1", "day": "k.day", "start": "'19:30:00'", "end": "'21:00:00'", "empty": "'[]'"})
+        true = literals["true"]
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(FILL_MEETINGS.format(true=true, months=months), [datetime.datetime.now()])
+            cursor.execute(FILL_MEETINGS.format(months=months, **literals), [datetime.datetime.now()])
             cursor.execute(FILL_MARKS.format(true=true), [])
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

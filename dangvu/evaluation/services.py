@@ -171,6 +171,16 @@ def _not_rated_error(rating: Rating) -> ValidationError:
         "name": rating.subject, "reason": NotRated(rating.not_rated).label.lower()}})
 
 
+def _locked(rating: Rating) -> Rating:
+    """The rating read again under a row lock (two clerks never interleave on it); a subject
+    not rated is refused here, saying why."""
+    rating = Rating.objects.select_for_update(of=("self",)).select_related(
+        "round", "unit", "member", "subject_unit").get(pk=rating.pk)
+    if rating.stage == Stage.NOT_RATED:
+        raise _not_rated_error(rating)
+    return rating
+
+
 def _points(value, field: str, top: int, errors: dict):
     if value is None or value == "":
         errors[field] = _("Give the points (0 to %(top)s).") % {"top": top}
@@ -212,10 +222,7 @@ def assessment_save(*, actor, rating: Rating, general_points, task_points, tasks
                     on_behalf: bool = False, form: str | None = None) -> Rating:
     """The subject's self-assessment, saved as they go and submitted once (`submit`); a
     secretary entering a paper form does so `on_behalf`. Returned by the cell, it opens again."""
-    rating = Rating.objects.select_for_update(of=("self",)).select_related(
-        "round", "unit", "member", "subject_unit").get(pk=rating.pk)
-    if rating.stage == Stage.NOT_RATED:
-        raise _not_rated_error(rating)
+    rating = _locked(rating)
     if rating.stage not in (Stage.OPEN, Stage.RETURNED):
         raise ValidationError({"subject_id": _("The self-assessment was already submitted; the cell can return "
                                                "it to be corrected.")})
@@ -302,10 +309,7 @@ def proposal_make(*, actor, rating: Rating, level: str, votes_for: int | None = 
                   votes_against: int | None = None, reason: str = "") -> Rating:
     """The level the cell's meeting proposes for a member, with its votes (for a unit, the
     committee above verifies and proposes)."""
-    rating = Rating.objects.select_for_update(of=("self",)).select_related(
-        "round", "unit", "member", "subject_unit").get(pk=rating.pk)
-    if rating.stage == Stage.NOT_RATED:
-        raise _not_rated_error(rating)
+    rating = _locked(rating)
     if rating.stage not in (Stage.SUBMITTED, Stage.PROPOSED):
         raise ValidationError({"subject_id": _("A level is proposed after the self-assessment is submitted and "
                                                "before it is decided.")})
