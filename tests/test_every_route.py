@@ -435,6 +435,8 @@ ACTIONS = {
         "form": "attendance", f"mark-{w.org.other_member.pk}": "present"}, "r r 403 403 404 r"),
     "meetings:meeting POST minutes": ("post", lambda w: f"/meetings/{w.meeting.pk}/", {
         "form": "minutes", "dues": "Đã thu", "resolution": ""}, "r r 403 403 404 r"),
+    "meetings:meeting POST dues": ("post", lambda w: f"/meetings/{w.meeting.pk}/", lambda w: {
+        "form": "dues", f"paid-{w.org.other_member.pk}": "1"}, "r r 403 403 404 r"),
     "meetings:meeting POST ballot": ("post", lambda w: f"/meetings/{w.meeting.pk}/", lambda w: {
         "form": "ballot", "vote": w.vote.pk, "choice": "for"}, "r 403 403 r 404 r"),
     "evaluation:rating POST assess": ("post", lambda w: f"/evaluation/ratings/{w.rating_mem.pk}/", {

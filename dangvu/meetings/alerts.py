@@ -22,6 +22,15 @@ class Alert:
 
 
 def absence_alerts(unit: OrgUnit, year: int) -> list[Alert]:
+    """Members with three months or more of the year absent without leave, or three months or
+    more of dues unpaid (up to last month), in the unit's cells."""
+    import datetime
+
+    from django.utils import timezone
+
+    from dangvu.meetings.dues import cells_keeping_dues, month_start, months_owed
+    from dangvu.orgs.models import ACTIVE_STATUSES, MemberSpan
+
     rows = placed(Attendance.objects.filter(mark=Mark.ABSENT, meeting__status=Meeting.Status.HELD,
                                             meeting__date__year=year), unit, "meeting__unit", "meeting__date")
     months: dict[int, set[int]] = {}
@@ -31,4 +40,16 @@ def absence_alerts(unit: OrgUnit, year: int) -> list[Alert]:
                                    .order_by("meeting__date")):
         months.setdefault(member_id, set()).add(month)
         cells[member_id] = cell
-    return [Alert(m, cells[m], sorted(found), []) for m, found in sorted(months.items()) if len(found) >= MONTHS]
+    last = min(datetime.date(year, 12, 31), month_start(timezone.localdate()) - datetime.timedelta(days=1))
+    unpaid: dict[int, list[int]] = {}
+    if last >= datetime.date(year, 1, 1):
+        keeping = cells_keeping_dues(datetime.date(year, 1, 1), last)
+        members = dict(placed(MemberSpan.objects.filter(status__in=ACTIVE_STATUSES, start__lte=last, end__isnull=True,
+                                                        unit_id__in=keeping), unit, "unit", last)
+                       .values_list("member_id", "unit_id"))
+        unpaid = {m: owed for m, owed in months_owed(list(members), datetime.date(year, 1, 1), last).items()
+                  if len(owed) >= MONTHS}
+        for member_id in unpaid:
+            cells.setdefault(member_id, members[member_id])
+    flagged = {m for m, found in months.items() if len(found) >= MONTHS} | set(unpaid)
+    return [Alert(m, cells[m], sorted(months.get(m, ())), unpaid.get(m, [])) for m in sorted(flagged)]

@@ -159,5 +159,6 @@ def alerts(request, unit_id: Id, year: YearQuery = None):
 
     unit = get_unit_for_user(request, unit_id, MEETINGS_READ)
     found = absence_alerts(unit, year or timezone.localdate().year)
-    return {"items": [{"member_id": a.member_id, "months_absent": a.months_absent, "months_unpaid": a.months_unpaid,
+    return {"items": [{"member_id": a.member_id, "months_absent": len(a.months_absent),
+                       "months_unpaid": len(a.months_unpaid), "absent": a.months_absent, "unpaid": a.months_unpaid,
                        "unit": a.unit_id} for a in found]}

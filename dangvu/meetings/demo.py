@@ -11,9 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangvu.meetings import services
-from dangvu.meetings.models import Attendance, Kind, Mark, Meeting, Minutes
+from dangvu.meetings.models import Attendance, DuesPayment, Kind, Mark, Meeting, Minutes
 from dangvu.orgs.models import MemberSpan, OrgUnit, UnitKind
 
+SALARY_DUES = [5_000, 30_000, 45_000, 62_000, 80_000, 105_000]  # fixed, or 1 % of a salary; 0.5 % of a pension
 TOPICS = ["Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh về xây dựng Đảng trong sạch, vững mạnh",
           "Quán triệt Nghị quyết số 57-NQ/TW về đột phá phát triển khoa học, công nghệ và chuyển đổi số",
           "Nâng cao chất lượng sinh hoạt chi bộ theo Chỉ thị số 50-CT/TW",
@@ -87,6 +88,18 @@ def build_meetings_demo(*, seed: int = 2025, today: datetime.date | None = None)
                 failed = services.quality_of(meeting)
                 meeting.quality_met, meeting.quality_failed = not failed, failed
             Meeting.objects.bulk_update(meetings, ["quality_met", "quality_failed"])
+            payments = []  # the month's dues, collected at its regular meeting
+            for meeting in meetings:
+                if meeting.kind != Kind.REGULAR:
+                    continue
+                month = meeting.date.replace(day=1)
+                for member_id in members:
+                    if member_id in shirkers and meeting.date.month % 3 != 1 or rng.random() < 0.004:
+                        continue
+                    payments.append(DuesPayment(member_id=member_id, unit=cell, month=month, paid_on=meeting.date,
+                                                amount=rng.choice(SALARY_DUES)))
+            DuesPayment.objects.bulk_create(payments, batch_size=5000, ignore_conflicts=True)
+            counts["dues"] = counts.get("dues", 0) + sum(p.amount for p in payments)
             next_day = today + datetime.timedelta(days=rng.randint(2, 12))
             services.meeting_schedule(actor=None, unit=cell, kind=Kind.REGULAR, date=next_day,
                                       start=datetime.time(19, 30), end=datetime.time(21, 0),

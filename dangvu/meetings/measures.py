@@ -95,3 +95,78 @@ register(Measure(
     rows=lambda unit, period: marks(unit, period, mark=Mark.ABSENT).select_related("member", "meeting__unit")
     .order_by("meeting__date", "meeting_id", "member__sort_key"),
     columns=MARK_COLUMNS))
+
+
+# --- Party dues ------------------------------------------------------------------------------
+
+def _payments(unit, period):
+    from dangvu.meetings.models import DuesPayment
+
+    return placed(DuesPayment.objects.filter(paid_on__gte=period.start, paid_on__lte=period.end), unit, "unit",
+                  "paid_on")
+
+
+def _collected(unit, period) -> dict[str, Value]:
+    from django.db.models import Sum
+
+    sums = _payments(unit, period).values_list("at").annotate(n=Sum("amount")).order_by()
+    return {path: Value(int(n)) for path, n in rollup(sums, unit.path).items()}
+
+
+def _in_arrears(unit, period):
+    """Members of the unit's cells on the period's last day who owe a month of the period (up to
+    the month before today's), with the cell they were in."""
+    import datetime
+
+    from django.utils import timezone
+
+    from dangvu.meetings.dues import cells_keeping_dues, month_start, months_owed
+    from dangvu.orgs.models import ACTIVE_STATUSES, MemberSpan
+
+    last = min(period.end, month_start(timezone.localdate()) - datetime.timedelta(days=1))
+    keeping = cells_keeping_dues(period.start, last)
+    spans = placed(MemberSpan.objects.filter(status__in=ACTIVE_STATUSES, start__lte=period.end,
+                                             unit_id__in=keeping).filter(
+        Q(end__isnull=True) | Q(end__gt=period.end)), unit, "unit", period.end)
+    at = dict(spans.values_list("member_id", "at"))
+    if last < period.start:
+        return {}
+    owed = months_owed(list(at), month_start(period.start), last)
+    return {member_id: at[member_id] for member_id in owed}
+
+
+def _arrears_count(unit, period) -> dict[str, Value]:
+    from collections import Counter
+
+    counts = Counter(_in_arrears(unit, period).values())
+    return {path: Value(n) for path, n in rollup(counts.items(), unit.path).items()}
+
+
+register(Measure(
+    key="dues.collected", label=_("Party dues collected"),
+    definition=_("Party dues members paid in the period (VND), counted at the cell where each was paid."),
+    unit="VND", area="meetings", permission=MEETINGS_READ, compute=_collected,
+    rows=lambda unit, period: _payments(unit, period).select_related("member", "unit").order_by("paid_on", "id"),
+    columns=[Column("member_id", _("member id"), lambda p: p.member_id),
+             Column("full_name", _("Full name"), lambda p: p.member.full_name),
+             Column("unit", _("cell"), lambda p: p.unit.name),
+             Column("month", _("month"), lambda p: p.month.strftime("%m/%Y")),
+             Column("amount", _("amount (VND)"), lambda p: p.amount),
+             Column("paid_on", _("paid on"), lambda p: p.paid_on)]))
+
+
+def _arrears_rows(unit, period):
+    from dangvu.orgs.models import Member
+
+    return Member.objects.filter(pk__in=list(_in_arrears(unit, period))).select_related("unit").order_by(
+        "unit__path", "sort_key", "id")
+
+
+register(Measure(
+    key="dues.members_in_arrears", label=_("Members behind with their Party dues"),
+    definition=_("Members of the unit on the period's last day who have not paid the dues of a month of the "
+                 "period (up to last month), months of exemption not counted."),
+    unit=_("people"), area="meetings", permission=MEETINGS_READ, compute=_arrears_count, rows=_arrears_rows,
+    columns=[Column("member_id", _("member id"), lambda m: m.pk),
+             Column("full_name", _("Full name"), lambda m: m.full_name),
+             Column("unit", _("Unit"), lambda m: m.unit.name)]))

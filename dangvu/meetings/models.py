@@ -158,3 +158,56 @@ class Voter(models.Model):
 
 
 CHOICES = [("for", _("For")), ("against", _("Against")), ("abstain", _("Abstain"))]
+
+
+class DuesCategory(models.TextChoices):
+    """Who pays what (Quy định về chế độ đảng phí): a share of salary or allowance, or a fixed
+    monthly amount for members without salary. The shares and amounts are data (DuesRate)."""
+    SALARY = "salary", _("A share of salary")
+    ALLOWANCE = "allowance", _("A share of allowance or pension")
+    FIXED = "fixed", _("A fixed monthly amount")
+
+
+class DuesRate(models.Model):
+    category = models.CharField(_("category"), max_length=10, choices=DuesCategory.choices)
+    percent = models.DecimalField(_("share (%)"), max_digits=4, decimal_places=2, default=0)
+    amount = models.PositiveIntegerField(_("fixed amount (VND)"), default=0)
+    valid_from = models.DateField(_("valid from"))
+
+    class Meta:
+        verbose_name = _("dues rate")
+        verbose_name_plural = _("dues rates")
+        ordering = ["category", "-valid_from"]
+
+
+class DuesBasis(models.Model):
+    """What a member's dues are counted on, from a day: their category and the salary or
+    allowance it is a share of."""
+
+    member = models.ForeignKey(Member, models.CASCADE, related_name="dues_bases")
+    category = models.CharField(_("category"), max_length=10, choices=DuesCategory.choices)
+    base = models.PositiveBigIntegerField(_("salary or allowance (VND)"), default=0)
+    valid_from = models.DateField(_("valid from"))
+
+    class Meta:
+        verbose_name = _("dues basis")
+        verbose_name_plural = _("dues bases")
+        ordering = ["member", "-valid_from"]
+
+
+class DuesPayment(models.Model):
+    """One member's dues for one month, paid at the meeting or in advance."""
+
+    member = models.ForeignKey(Member, models.PROTECT, related_name="dues_payments")
+    unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="+", verbose_name=_("cell"))
+    month = models.DateField(_("month"))  # its first day
+    amount = models.PositiveBigIntegerField(_("amount (VND)"))
+    paid_on = models.DateField(_("paid on"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("dues payment")
+        verbose_name_plural = _("dues payments")
+        ordering = ["member", "month"]
+        constraints = [models.UniqueConstraint(fields=["member", "month"], name="one_payment_per_month")]
+        indexes = [models.Index(fields=["paid_on"]), models.Index(fields=["unit", "month"])]

@@ -21,7 +21,7 @@ from dangvu.meetings import services
 from dangvu.meetings.access import get_meeting_for_user, get_vote_for_user, own_member
 from dangvu.meetings.alerts import absence_alerts
 from dangvu.meetings.api import documents_for
-from dangvu.meetings.models import CHOICES, Answer, Kind, Mark, Meeting, Vote
+from dangvu.meetings.models import CHOICES, Answer, DuesPayment, Kind, Mark, Meeting, Vote
 from dangvu.orgs.access import get_unit_for_user
 from dangvu.orgs.models import Member, UnitKind
 from dangvu.orgs.views import breadcrumbs
@@ -128,13 +128,18 @@ def meeting_detail(request, pk):
             if done:
                 return redirect(request.path)
     rows = (meeting.attendance.select_related("member").order_by("member__sort_key") if reader else [])
+    from dangvu.meetings.dues import month_start, monthly_amount
+
+    month = month_start(meeting.date)
+    paid = set(DuesPayment.objects.filter(meeting_members(meeting), month=month).values_list("member_id", flat=True))
+    sheet = [(a, a.member_id in paid, monthly_amount(a.member, month)) for a in rows] if can_write else []
     votes = list(meeting.votes.all())
     voted = set()
     if member is not None:
         voted = set(meeting.votes.filter(voters__member=member).values_list("pk", flat=True))
     return render(request, "meetings/meeting_detail.html", {
         "meeting": meeting, "can_write": can_write, "reader": reader, "mine": mine, "rows": rows,
-        "marks": Mark.choices, "answers": Answer.choices, "choices": CHOICES, "minutes": latest, "minutes_form": minutes_form,
+        "marks": Mark.choices, "answers": Answer.choices, "choices": CHOICES, "sheet": sheet, "month": month, "minutes": latest, "minutes_form": minutes_form,
         "versions": meeting.minutes.order_by("version") if reader else [],
         "votes": [(v, services.passed(v), services.voters(v), v.pk in voted) for v in votes],
         "documents": meeting.documents.order_by("-issued_on"), "unit": meeting.unit,
@@ -177,6 +182,18 @@ def _act(request, meeting: Meeting, which: str, member, minutes_form) -> bool:
         except services.AlreadyVoted:
             raise ValidationError(_("You have already voted on this question.")) from None
         messages.success(request, _("Your ballot was cast."))
+    elif which == "dues":
+        from dangvu.meetings import dues
+
+        month = dues.month_start(meeting.date)
+        paid = set(DuesPayment.objects.filter(meeting_members(meeting), month=month).values_list("member_id",
+                                                                                                   flat=True))
+        count = 0
+        for row in meeting.attendance.select_related("member"):
+            if post.get(f"paid-{row.member_id}") and row.member_id not in paid:
+                dues.dues_pay(actor=actor, member=row.member, months=[month], paid_on=meeting.date)
+                count += 1
+        messages.success(request, _("Dues recorded for %(n)s members.") % {"n": count})
     elif which == "close":
         vote = _own_vote(request, meeting)
         counts = {k: _count(post.get(k)) for k in ("for", "against", "abstain")}
@@ -184,6 +201,11 @@ def _act(request, meeting: Meeting, which: str, member, minutes_form) -> bool:
     else:
         raise Http404
     return True
+
+
+def meeting_members(meeting: Meeting):
+    """A filter: the payments of the meeting's invited members."""
+    return Q(member_id__in=meeting.attendance.values("member_id"))
 
 
 def _count(value) -> int:
@@ -227,5 +249,11 @@ def my_meetings(request):
     rows = (member.meeting_attendance.select_related("meeting__unit").filter(
         Q(meeting__date__lt=today) | Q(meeting__unit=member.unit))
             .filter(meeting__date__gte=today - datetime.timedelta(days=60)).order_by("meeting__date"))
-    return render(request, "meetings/my_meetings.html", {"rows": rows, "today": today})
+    from dangvu.meetings.dues import months_owed
+
+    payments = member.dues_payments.filter(month__year=today.year).order_by("month")
+    owed = months_owed([member.pk], datetime.date(today.year, 1, 1),
+                       today.replace(day=1) - datetime.timedelta(days=1)).get(member.pk, []) if today.month > 1 else []
+    return render(request, "meetings/my_meetings.html", {"rows": rows, "today": today, "payments": payments,
+                                                         "owed": owed})
 

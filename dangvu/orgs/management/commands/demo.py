@@ -75,7 +75,8 @@ class Command(BaseCommand):
                               f"{evaluation['not_rated']} không xếp loại; năm nay {evaluation['submitted']}/"
                               f"{evaluation['subjects']} đã tự đánh giá.")
         self.stdout.write(f"Sinh hoạt chi bộ: {meetings['meetings']} buổi trong năm, {meetings['marks']} lượt điểm danh, "
-                          f"{meetings['alerts']} đảng viên vắng không lý do từ 3 tháng.")
+                          f"{meetings['alerts']} đảng viên vắng không lý do từ 3 tháng; đảng phí đã thu {meetings.get('dues', 0):,} đồng."
+                          .replace(",", "."))
         self.stdout.write(f"Chỉ tiêu năm: {targets} chỉ tiêu của Tỉnh ủy.")
         self.stdout.write(f"Báo cáo tổng kết: {len(reports)} báo cáo (dự thảo của Tỉnh ủy, một báo cáo xã đã ban hành).")
 
