@@ -8,6 +8,7 @@ from django.db import transaction
 
 from dangvu.accounts.models import Team
 from dangvu.accounts.permissions import FULL_KEYS, READ_KEYS
+from dangvu.lib.numbers import fmt_int
 from dangvu.orgs.demo import build_demo, build_merge_example, demo_plain_member
 from dangvu.orgs.models import Member, OrgUnit, RoleKind, UnitKind, UnitRole
 
@@ -75,8 +76,8 @@ class Command(BaseCommand):
                               f"{evaluation['not_rated']} không xếp loại; năm nay {evaluation['submitted']}/"
                               f"{evaluation['subjects']} đã tự đánh giá.")
         self.stdout.write(f"Sinh hoạt chi bộ: {meetings['meetings']} buổi trong năm, {meetings['marks']} lượt điểm danh, "
-                          f"{meetings['alerts']} đảng viên vắng không lý do từ 3 tháng; đảng phí đã thu {meetings.get('dues', 0):,} đồng."
-                          .replace(",", "."))
+                          f"{meetings['alerts']} đảng viên vắng không lý do từ 3 tháng; đảng phí đã thu "
+                          f"{fmt_int(meetings.get('dues', 0))} đồng.")
         self.stdout.write(f"Chỉ tiêu năm: {targets} chỉ tiêu của Tỉnh ủy.")
         self.stdout.write(f"Báo cáo tổng kết: {len(reports)} báo cáo (dự thảo của Tỉnh ủy, một báo cáo xã đã ban hành).")
 
