@@ -17,17 +17,13 @@ from django.http import Http404
 
 from dangvu.accounts.permissions import EVALUATION_DECIDE, EVALUATION_READ, EVALUATION_WRITE, scope_for
 from dangvu.evaluation.models import Rating, Round
-from dangvu.orgs.access import is_own
+from dangvu.orgs.access import is_own, own_member
 
 _RELATED = ("round__unit", "unit", "decider", "member", "subject_unit", "framework", "moved_from")
 
 ASSESS = "assess"
 PROPOSE = "propose"
 DECIDE = "decide"
-
-
-def own_member(request):
-    return getattr(request.user, "member", None) if request.user.is_authenticated else None
 
 
 def get_round_for_user(request, pk) -> Round:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from dangvu.evaluation.models import Form, NotRated
+from dangvu.orgs.history import exemptions_on
 from dangvu.orgs.models import (
     ACTIVE_STATUSES,
     Change,
@@ -112,8 +113,7 @@ def subjects_of(root: OrgUnit, day: datetime.date, member_id: int | None = None)
     spans = list(on_day.values_list("member_id", "unit_id", "start", "start_change", "from_unit_id",
                                     "member__admission_date").order_by("member_id"))
     in_round = on_day.values("member_id")  # a subquery: never a list of every member's id
-    paused = dict(Exemption.objects.filter(member_id__in=in_round, start__lte=day)
-                  .filter(Q(end__isnull=True) | Q(end__gte=day)).values_list("member_id", "kind"))
+    paused = exemptions_on(in_round, day)
     leaders = set(UnitRole.objects.filter(member_id__in=in_round, role__in=LEADING_ROLES, start__lte=day)
                   .filter(Q(end__isnull=True) | Q(end__gte=day)).values_list("member_id", flat=True))
     newest = months_before(day, 6)

@@ -7,11 +7,8 @@ from django.http import Http404
 from dangvu.accounts.access import check_path
 from dangvu.accounts.permissions import MEETINGS_READ, scope_for
 from dangvu.meetings.models import Attendance, Meeting, Vote
+from dangvu.orgs.access import own_member
 from dangvu.orgs.models import ACTIVE_STATUSES
-
-
-def own_member(request):
-    return getattr(request.user, "member", None) if request.user.is_authenticated else None
 
 
 def invited(request, meeting: Meeting) -> bool:

@@ -26,7 +26,8 @@ from dangvu.meetings.models import (
     Vote,
     Voter,
 )
-from dangvu.orgs.models import ACTIVE_STATUSES, Exemption, Member, MemberSpan, MemberStatus, OrgUnit, UnitKind
+from dangvu.orgs.history import exemptions_on
+from dangvu.orgs.models import ACTIVE_STATUSES, Member, MemberSpan, MemberStatus, OrgUnit, UnitKind
 
 # The usual order of a cell meeting (Hướng dẫn 12-HD/BTCTW): the minutes' sections.
 SECTIONS = ["dues", "roll_call", "agenda", "report", "discussion"]
@@ -42,8 +43,7 @@ def members_on(unit: OrgUnit, day: datetime.date) -> dict[int, str]:
 
 def exempt_on(member_ids, day: datetime.date) -> set[int]:
     """Members exempted from Party work or suspended on `day`: not required to attend."""
-    return set(Exemption.objects.filter(member_id__in=member_ids, start__lte=day)
-               .filter(Q(end__isnull=True) | Q(end__gte=day)).values_list("member_id", flat=True))
+    return set(exemptions_on(member_ids, day))
 
 
 def _check_times(*, date, start, end, kind) -> dict:

@@ -18,6 +18,11 @@ def is_own(request, member: Member | None) -> bool:
                 and member.user_id == request.user.id)
 
 
+def own_member(request) -> Member | None:
+    """The member the signed-in user is, if any."""
+    return getattr(request.user, "member", None) if request.user.is_authenticated else None
+
+
 def get_member_for_user(request, pk, key: str = MEMBERS_READ) -> Member:
     member = Member.objects.select_related("unit").filter(pk=pk).first()
     if member is None:

@@ -136,3 +136,14 @@ def paths_since(member_ids, day: datetime.date | None) -> set[str]:
     if day is not None:
         spans = spans.exclude(end__lte=day)
     return set(spans.values_list("unit__path", flat=True))
+
+
+def exemptions_on(member_ids, day: datetime.date) -> dict[int, str]:
+    """{member id: kind} of those exempted from Party work or suspended on `day` (`member_ids`:
+    ids or a subquery of them)."""
+    from django.db.models import Q
+
+    from dangvu.orgs.models import Exemption
+
+    return dict(Exemption.objects.filter(member_id__in=member_ids, start__lte=day)
+                .filter(Q(end__isnull=True) | Q(end__gte=day)).values_list("member_id", "kind"))
