@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench bench-essays messages clean fonts
+.PHONY: run serve serve-stop test lint bench bench-essays messages clean fonts
 
 $(BIN)/python:
 	@PY=$$(scripts/find-python.sh) && echo "Tạo $(VENV) bằng $$PY" && $$PY -m venv $(VENV)
@@ -36,6 +36,14 @@ run: $(STAMP) messages fonts
 	@$(BIN)/dangvu login_info
 	@trap 'kill 0' EXIT; $(BIN)/dangvu db_worker --interval 1 >var/worker.log 2>&1 & \
 	  $(BIN)/dangvu runserver --insecure --noreload 127.0.0.1:8000
+
+# The production set-up on this machine (PostgreSQL, Redis, gunicorn, task workers under
+# supervisord): scripts/serve.sh says what it does; PORT=... chooses the port.
+serve: $(STAMP) messages fonts
+	@scripts/serve.sh
+
+serve-stop:
+	@scripts/serve.sh stop
 
 lint: $(STAMP)
 	$(BIN)/ruff check dangvu tests bench scripts conftest.py

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import JsonResponse
 from django.shortcuts import redirect
@@ -37,7 +39,11 @@ class VietnameseFirstLocale:
 class SecondFactorRequired:
     """A user who turned on the second factor reaches nothing but the code page (and
     logging out) until the session is verified with a code. API tokens are separate
-    credentials and are not affected; an unverified session gets 401 from the API."""
+    credentials and are not affected; an unverified session gets 401 from the API.
+
+    With OTP_REQUIRED_FOR_WRITERS on, an account that holds a key to change records anywhere
+    and has no second factor yet reaches nothing but the page that sets one up: a stolen
+    password alone must not write. Accounts that only read are not affected."""
 
     OPEN = ("/account/otp/", "/logout/", "/static/", "/i18n/")
 
@@ -47,16 +53,38 @@ class SecondFactorRequired:
     def __call__(self, request):
         user = request.user
         if (user.is_authenticated and not request.path_info.startswith(self.OPEN)
-                and not session_is_complete(user)):
-            if request.path_info.startswith("/api/") and "HTTP_AUTHORIZATION" not in request.META:
-                from django.utils.translation import gettext as _
-
-                return JsonResponse({"detail": _("Enter the code from your authenticator app first.")}, status=401)
-            if not request.path_info.startswith("/api/"):
-                from urllib.parse import urlencode
-
-                return redirect(f"{reverse('accounts:otp_verify')}?{urlencode({'next': request.get_full_path()})}")
+                and not (request.path_info.startswith("/api/") and "HTTP_AUTHORIZATION" in request.META)):
+            held = self._held(request)
+            if held is not None:
+                return held
         return self.get_response(request)
+
+    def _held(self, request):
+        from django.utils.translation import gettext as _
+
+        user = request.user
+        if user.is_verified():
+            return None
+        api = request.path_info.startswith("/api/")
+        if _has_second_factor(user):
+            if api:
+                return JsonResponse({"detail": _("Enter the code from your authenticator app first.")}, status=401)
+            return redirect(f"{reverse('accounts:otp_verify')}?{urlencode({'next': request.get_full_path()})}")
+        if second_factor_required(request):
+            if api:
+                return JsonResponse({"detail": _("Your account can change records: set up the second factor "
+                                                 "first, on the account page.")}, status=401)
+            return redirect("accounts:otp_setup")
+        return None
+
+
+def second_factor_required(request) -> bool:
+    """Whether this account must have a second factor: the setting is on and it holds a write key."""
+    from django.conf import settings
+
+    from dangvu.accounts.permissions import scope_for
+
+    return getattr(settings, "OTP_REQUIRED_FOR_WRITERS", False) and scope_for(request).writes_anywhere()
 
 
 def session_is_complete(user) -> bool:

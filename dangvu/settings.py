@@ -34,7 +34,10 @@ def _local_secret_key() -> str:
     return path.read_text().strip()
 
 
-SECRET_KEY = os.getenv("SECRET_KEY") or _local_secret_key()
+# The key from the environment, or from a file only its service may read (SECRET_KEY_FILE: a
+# systemd credential, a mounted secret), else one generated for this installation.
+SECRET_KEY = (os.getenv("SECRET_KEY") or (Path(os.environ["SECRET_KEY_FILE"]).read_text().strip()
+                                          if os.getenv("SECRET_KEY_FILE") else "") or _local_secret_key())
 DEBUG = envbool("DEBUG", "False")
 ALLOWED_HOSTS = [h for h in os.getenv("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.getenv("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
@@ -67,10 +70,13 @@ INSTALLED_APPS = [
     "dangvu.evaluation",
     "dangvu.meetings",
     "dangvu.reports",
+    "dangvu.ops",
 ]
 
 MIDDLEWARE = [
+    "dangvu.ops.requestlog.RequestLog",  # first: it times the whole request
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, compressed and cached, by any server
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dangvu.middleware.VietnameseFirstLocale",
     "django.middleware.common.CommonMiddleware",
@@ -140,6 +146,9 @@ else:
         }
     }
 
+# A dead connection (PostgreSQL restarted) is replaced at the next request instead of failing it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Login protection (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account
@@ -158,6 +167,8 @@ PASSWORD_HASHES_AT_ONCE = envint("PASSWORD_HASHES_AT_ONCE", "2")
 # A second factor (a six-digit code from an authenticator app) for anyone who turns it on,
 # committee officers first of all: /account/otp/setup/.
 OTP_TOTP_ISSUER = os.getenv("OTP_ISSUER", "dangvu")
+# On: whoever holds a write key must set up the second factor before doing anything else.
+OTP_REQUIRED_FOR_WRITERS = envbool("OTP_REQUIRED_FOR_WRITERS", "False")
 
 PASSWORD_HASHERS = [
     "dangvu.accounts.hashers.BoundedArgon2PasswordHasher",
@@ -207,6 +218,9 @@ if not EMAIL_CONFIGURED:  # no e-mail server given: reminders are printed, which
 # queues it again or marks it failed.
 JOB_HEARTBEAT_SECONDS = float(os.getenv("JOB_HEARTBEAT_SECONDS", "10"))
 JOB_STALE_SECONDS = float(os.getenv("JOB_STALE_SECONDS", "120"))
+# Each task worker also beats on its own, idle or busy (the health check reads it), and looks for
+# lost jobs at each beat.
+WORKER_BEAT_SECONDS = float(os.getenv("WORKER_BEAT_SECONDS", "10"))
 
 # Figures are kept per unit and period (dangvu/figures/store.py) and counted again by the worker
 # after a change that touches them, FIGURE_RECOUNT_AFTER seconds after it (one count covers a
@@ -248,6 +262,13 @@ MEETING_ATTENDANCE_PERCENT = int(os.getenv("MEETING_ATTENDANCE_PERCENT", "85")) 
 MEETING_EXCUSED_IN_A_ROW = int(os.getenv("MEETING_EXCUSED_IN_A_ROW", "3"))  # excused more times in a row fails
 MEETING_MINUTES = int(os.getenv("MEETING_MINUTES", "90"))  # the meeting lasts at least this long
 
+# Operations (dangvu/ops): requests slower than this are kept for the operations page, with the
+# server errors, the last REQUEST_RECORDS_KEPT of each; uploads are refused, and /healthz says
+# so, when the disk holding them has less than UPLOAD_MIN_FREE_MB free.
+SLOW_REQUEST_MS = envint("SLOW_REQUEST_MS", "1000")
+REQUEST_RECORDS_KEPT = envint("REQUEST_RECORDS_KEPT", "5000")
+UPLOAD_MIN_FREE_MB = envint("UPLOAD_MIN_FREE_MB", "200")
+
 ESSAY_SCAN_WORKERS = int(os.getenv("ESSAY_SCAN_WORKERS", "0"))
 ESSAY_SCAN_DASK = os.getenv("ESSAY_SCAN_DASK", "")
 
@@ -264,7 +285,15 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = os.getenv("STATIC_ROOT", str(VAR_DIR / "static"))
 MEDIA_ROOT = os.getenv("MEDIA_ROOT", str(VAR_DIR / "media"))
-MEDIA_URL = "media/"
+MEDIA_URL = "media/"  # never routed: uploaded and issued files are served by views that check scope
+# Static files: hashed names and far-future caching once collected (make serve sets STATIC_MANIFEST=1);
+# the finders serve them uncollected in development and tests.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+                    if envbool("STATIC_MANIFEST", "False") else "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = not envbool("STATIC_MANIFEST", "False")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Uploaded files are checked against these before they are unpacked or parsed.
 UPLOAD_LIMITS = {
@@ -285,6 +314,11 @@ SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE and envbool("SECURE_SSL_REDIRECT", "
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "31536000") if SESSION_COOKIE_SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SESSION_COOKIE_SECURE
 SECURE_HSTS_PRELOAD = SESSION_COOKIE_SECURE and envbool("SECURE_HSTS_PRELOAD", "False")
+# `make serve` on 127.0.0.1 without a TLS proxy yet: the four checks that need HTTPS are
+# answered by SECURE_COOKIES=1 once the proxy is there; until then they are silenced, and only then.
+if envbool("PLAIN_HTTP_ON_LOOPBACK", "False") and not SESSION_COOKIE_SECURE:
+    SILENCED_SYSTEM_CHECKS += ["security.W004", "security.W008", "security.W012", "security.W016"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a load balancer probes over plain HTTP
 if os.getenv("SECURE_PROXY_SSL_HEADER"):  # e.g. HTTP_X_FORWARDED_PROTO behind nginx
     SECURE_PROXY_SSL_HEADER = (os.environ["SECURE_PROXY_SSL_HEADER"], "https")
 # No inline script or style anywhere: scripts and styles come from our own files only.
@@ -307,11 +341,17 @@ SECURE_CSP = {
 # Rule versions stamped on rule-driven records.
 ORG_RULE_VERSION = "294-QĐ/TW"
 
+# One JSON line per request on dangvu.request (dangvu/ops/requestlog.py), off unless REQUEST_LOG=1
+# (make serve turns it on): with it, stdout is the request log the supervisor keeps.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"bare": {"format": "%(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler"},
+                 "requests": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "bare"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "WARNING")},
+    "loggers": {"dangvu.request": {"handlers": ["requests"], "propagate": False,
+                                   "level": "INFO" if envbool("REQUEST_LOG", "False") else "WARNING"}},
 }
 
 warnings.filterwarnings("ignore", module="treebeard")

@@ -5,8 +5,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
 from dangvu.api import api
+from dangvu.ops.views import healthz
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("login/", login_not_required(auth_views.LoginView.as_view(template_name="accounts/login.html",
                                                                    redirect_authenticated_user=True)),
          name="login"),
@@ -26,6 +28,8 @@ urlpatterns = [
     path("", include("dangvu.evaluation.urls")),
     path("", include("dangvu.meetings.urls")),
     path("", include("dangvu.reports.urls")),
+    path("", include("dangvu.audit.urls")),
+    path("", include("dangvu.ops.urls")),
 ]
 
 if settings.DEBUG:

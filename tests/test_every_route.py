@@ -97,6 +97,9 @@ def world(org):
 
     w.report = write_narratives(reports.report_build(reports.report_create(
         actor=None, unit=org.A, start=datetime.date(2026, 1, 1), end=datetime.date(2026, 12, 31))), 2026)
+    from dangvu.jobs.beat import beat_once
+
+    beat_once("worker-host:1", datetime.datetime.now(datetime.UTC))  # a live worker, for /healthz
     w.template = reports.template_create(actor=None, unit=org.G, name="Mẫu của Đảng ủy",
                                          based_on=reports.shipped_template())
     return w
@@ -104,7 +107,13 @@ def world(org):
 
 # name: (method, path builder, body, expected codes for sec off view mem out anon)
 ROUTES = {
-    "login": ("get", lambda w: "/login/", None, "r r r r r 200"),  # a logged-in user goes home
+    "login": ("get", lambda w: "/login/", None, "r r r r r 200"),
+    "healthz": ("get", lambda w: "/healthz", None, "200 200 200 200 200 200"),  # for monitors: no login
+    "ops:operations": ("get", lambda w: "/ops/", None, "404 404 404 404 404 r"),  # superusers only
+    "orgs:my_data": ("get", lambda w: "/me/data/", None, "200 404 404 200 200 r"),
+    "accounts:erase_personal_data": ("get", lambda w: f"/account/members/{w.org.other_member.pk}/erase/", None,
+                                     "403 200 403 404 404 r"),
+    "audit:record_reads": ("get", lambda w: f"/units/{w.org.A.pk}/record-reads/", None, "403 200 403 404 404 r"),  # a logged-in user goes home
     "logout": ("post", lambda w: "/logout/", None, "r r r r r r"),
     "set_language": ("post", lambda w: "/i18n/setlang/", {"language": "vi"}, "r r r r r r"),
     "accounts:tokens": ("get", lambda w: "/account/tokens/", None, "200 200 200 200 200 r"),
@@ -568,7 +577,16 @@ ACTIONS = {
     "targets:unit_targets POST create": ("post", lambda w: f"/units/{w.org.A.pk}/targets/", {
         "title": "Chỉ tiêu chi bộ", "measure": "study.sessions", "min": 1, "start": str(TODAY - 30 * DAY),
         "end": str(TODAY)}, "r r 403 404 404 r"),
+    "accounts:erase_personal_data POST confirm": ("post", lambda w: f"/account/members/{w.org.other_member.pk}/erase/",
+                                                  {"confirm": "yes"}, "403 r 403 404 404 r"),
 }
+
+
+def _other_member_left(w):
+    org_services.member_update(actor=None, member=w.org.other_member, phone="0912345678")
+    org_services.member_leave(actor=None, member=w.org.other_member, reason="moved_away", on_date=TODAY)
+
+
 # What the world needs before the action can be done (once, before the personas try it).
 BEFORE = {
     "reports:detail POST issue": _register_for_A,
@@ -576,6 +594,7 @@ BEFORE = {
     "inspections:detail POST done": _recommend,
     "accounts:unit_access POST delete_team": _team_and_role_in_A,
     "accounts:unit_access POST end_role": _team_and_role_in_A,
+    "accounts:erase_personal_data POST confirm": _other_member_left,
 }
 
 
@@ -735,7 +754,7 @@ THEIR_OWN = {"GET /api/measures", "GET /api/units", "accounts:otp_setup", "accou
              "accounts:tokens", "essays:my_essay", "essays:notebook", "inspections:mine", "orgs:import_template",
              # the round that rated them and their own rating in it (nothing of anyone else)
              "evaluation:mine", "GET /api/evaluation-rounds/{round_id}", "GET /api/evaluation-rounds/{round_id}/results",
-             "meetings:mine"}
+             "meetings:mine", "orgs:my_data", "healthz"}
 
 
 def test_an_expelled_secretary_opens_nothing_the_secretary_did(world):

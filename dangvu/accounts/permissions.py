@@ -17,6 +17,7 @@ MEMBERS_READ = "members:read"
 MEMBERS_WRITE = "members:write"
 MEMBERS_IMPORT = "members:import"
 AUDIT_READ = "audit:read"
+AUDIT_READ_ACCESS = "audit:read_access"
 DOCUMENTS_READ = "documents:read"
 DOCUMENTS_WRITE = "documents:write"
 STUDY_READ = "study:read"
@@ -41,6 +42,7 @@ ALL_KEYS = {
     MEMBERS_WRITE: _("Edit members"),
     MEMBERS_IMPORT: _("Import data from Excel"),
     AUDIT_READ: _("View the change log"),
+    AUDIT_READ_ACCESS: _("See who read members' records"),
     DOCUMENTS_READ: _("View the document register"),
     DOCUMENTS_WRITE: _("Register documents and allocate their numbers"),
     STUDY_READ: _("View study campaigns, classes, attendance and essays"),
@@ -61,6 +63,9 @@ ALL_KEYS = {
 READ_KEYS = frozenset({UNITS_READ, MEMBERS_READ, AUDIT_READ, DOCUMENTS_READ, STUDY_READ, INSPECTIONS_READ,
                        REPORTS_READ, EVALUATION_READ, MEETINGS_READ})
 FULL_KEYS = frozenset(ALL_KEYS)
+# Keys that change records. Reading who read whose record is no write, though no read key either:
+# it is given to the committee's security officer by a team, never with a role or a viewer's keys.
+WRITE_KEYS = FULL_KEYS - READ_KEYS - {AUDIT_READ_ACCESS}
 
 def read_key_for(key: str) -> str:
     """The key to read what `key` acts on: members:write → members:read; essays are study's;
@@ -71,9 +76,11 @@ def read_key_for(key: str) -> str:
 
 
 # What a role in a unit grants over that unit's subtree. Data, not branching code.
+# The log of who read members' records is kept from those whose reads it records: a security officer
+# holds it through a team.
 ROLE_KEYS = {
-    "bi_thu": FULL_KEYS,
-    "pho_bi_thu": FULL_KEYS,
+    "bi_thu": FULL_KEYS - {AUDIT_READ_ACCESS},
+    "pho_bi_thu": FULL_KEYS - {AUDIT_READ_ACCESS},
     "cap_uy_vien": READ_KEYS | {MEMBERS_WRITE},
     "tuyen_giao": READ_KEYS | {STUDY_WRITE, ESSAYS_REVIEW, REPORTS_WRITE},
 }
@@ -146,6 +153,11 @@ class UserScope:
                 frontier = list(successors)
             found[path] = frozenset(keys) & READ_KEYS
         return found[path]
+
+    def writes_anywhere(self) -> bool:
+        """Whether the user holds a key that changes records anywhere (the second factor may be
+        required of such accounts: dangvu/middleware.py)."""
+        return self.is_superuser or any(g.keys & WRITE_KEYS for g in self.grants)
 
     def can(self, key: str, path: str) -> bool:
         return key in self.keys_at(path)

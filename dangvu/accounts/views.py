@@ -119,16 +119,21 @@ def otp_setup(request):
     from django_otp import login as otp_login
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from dangvu.middleware import second_factor_required
+
+    required = second_factor_required(request)  # an account that writes keeps it on (OTP_REQUIRED_FOR_WRITERS)
     confirmed = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     form = CodeForm(request.POST or None)
     if confirmed is not None:
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST" and required:
+            form.add_error(None, _("Your account can change records: the second factor stays on."))
+        elif request.method == "POST" and form.is_valid():
             if confirmed.verify_token(form.cleaned_data["code"]):
                 services.second_factor_remove(user=request.user)
                 messages.success(request, _("The second factor is off."))
                 return redirect("accounts:otp_setup")
             form.add_error("code", _("The code is not right, or has expired. Type the code the app shows now."))
-        return render(request, "accounts/otp_setup.html", {"form": form, "enabled": True})
+        return render(request, "accounts/otp_setup.html", {"form": form, "enabled": True, "required": required})
     device = (TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
               or TOTPDevice.objects.create(user=request.user, name="app", confirmed=False))
     if request.method == "POST" and form.is_valid():
@@ -140,5 +145,32 @@ def otp_setup(request):
         form.add_error("code", _("The code is not right, or has expired. Type the code the app shows now."))
     key = base64.b32encode(device.bin_key).decode()
     return render(request, "accounts/otp_setup.html", {
-        "form": form, "enabled": False, "key": " ".join(key[i:i + 4] for i in range(0, len(key), 4)),
+        "form": form, "enabled": False, "required": required,
+        "key": " ".join(key[i:i + 4] for i in range(0, len(key), 4)),
         "config_url": device.config_url})
+
+
+# --- erasing the personal data of someone who has left ------------------------------------------
+
+def erase_personal_data(request, pk):
+    """What would be erased and what is kept, then the erasure once confirmed (dangvu/accounts/
+    erasure.py); where the rules keep the data, the page says why and offers nothing."""
+    from dangvu.accounts import erasure
+
+    member = erasure.get_member_to_erase(request, pk)
+    refused = erasure.refusal(member)
+    if request.method == "POST" and refused is None:
+        if request.POST.get("confirm") != "yes":
+            messages.error(request, _("Tick the box to confirm: the erasure cannot be undone."))
+        else:
+            try:
+                erasure.personal_data_erase(actor=request.user, member=member)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("The personal data were erased; the Party record is kept."))
+                return redirect("orgs:member", pk=member.pk)
+    return render(request, "accounts/erase_personal_data.html", {
+        "member": member, "refused": refused,
+        "fields": [erasure.ERASABLE[name] for name in erasure.erasable(member)] if refused is None else [],
+        "breadcrumbs": breadcrumbs(request, member.unit) + [member.unit]})

@@ -14,6 +14,7 @@ class AuditEntry(models.Model):
         MERGE = "merge", _("Merged")
         SPLIT = "split", _("Split")
         IMPORT = "import", _("Import from Excel")
+        ERASE = "erase", _("Personal data erased")
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
     at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -79,6 +80,8 @@ def describe(entry: "AuditEntry") -> list[str]:
         model = apps.get_model(entry.model)
     except (LookupError, ValueError):
         model = None
+    if entry.action == AuditEntry.Action.ERASE:
+        return [_erased_sentence(model, entry.changes.get("erased") or [])]
     out = []
     for name, pair in (entry.changes or {}).items():
         before, after = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
@@ -96,3 +99,43 @@ def describe(entry: "AuditEntry") -> list[str]:
             out.append(str(_("Changed %(field)s from %(before)s to %(after)s.")) % {
                 "field": label, "before": old, "after": new})
     return out
+
+
+def _erased_sentence(model, names: list[str]) -> str:
+    """An erasure names the fields it emptied, never what they held."""
+    labels = []
+    for name in names:
+        if name == "account":
+            labels.append(str(_("the login account (deactivated)")))
+            continue
+        try:
+            labels.append(str(model._meta.get_field(name).verbose_name))
+        except Exception:  # a name that is no field
+            labels.append(name.replace("_", " "))
+    return str(_("Erased: %(fields)s.")) % {"fields": ", ".join(labels)}
+
+
+class RecordRead(models.Model):
+    """Someone read a member's record: who, whose, when, from which page. Apart from the change
+    log: one row written per read, with what the page had already fetched, and nothing else."""
+
+    class Via(models.TextChoices):
+        PAGE = "page", _("Member page")
+        API = "api", _("API")
+        EXPORT = "export", _("Download of one's own data")
+
+    reader = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+",
+                               verbose_name=_("read by"))
+    # kept if the member's row ever goes: who read, where and when still stands
+    member = models.ForeignKey("orgs.Member", models.SET_NULL, null=True, related_name="+",
+                               verbose_name=_("whose record"))
+    # the member's cell when read: the log is scoped like everything else
+    unit_path = models.CharField(max_length=255, db_index=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    via = models.CharField(_("read through"), max_length=10, choices=Via.choices)
+
+    class Meta:
+        verbose_name = _("reading of a member's record")
+        verbose_name_plural = _("readings of members' records")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["member", "at"]), models.Index(fields=["reader", "at"])]

@@ -3,7 +3,6 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from dangvu.audit.models import AuditEntry
 from dangvu.audit.services import audit_record
 from dangvu.documents.models import CONGRESS_SERIES, DocType, Document, NumberCounter, shared_by_default
+from dangvu.lib import uploads
 from dangvu.lib.files import extract_text
 from dangvu.orgs.models import OrgUnit, Term
 
@@ -38,15 +38,24 @@ def allocate_number(*, unit: OrgUnit, term: Term, series: str) -> int:
 
 
 def _attach(doc: Document, file_name: str | None, data: bytes | None, text: str) -> None:
+    """Read and store the file; on a full disk NoRoom (a ValidationError naming the file), with
+    no partial file left (dangvu/lib/uploads.py)."""
     if data is not None:
+        uploads.check_room(doc.file.storage, file_name, len(data))  # before seconds are spent reading it
         doc.text = extract_text(file_name, data) if not text else text
-        doc.file.save(file_name, ContentFile(data), save=False)
+        uploads.store(doc.file, file_name, data)
 
 
 def _discard_file(doc: Document) -> None:
     """A file stored for a document whose transaction rolled back: no orphan left on disk."""
     if doc.file and doc.file.name:
         doc.file.storage.delete(doc.file.name)
+
+
+def document_files_sweep(older_than: datetime.timedelta = uploads.STRAY_FILE_AGE) -> list[str]:
+    """The register's files that a killed request left without their row, removed."""
+    kept = Document.objects.exclude(file="").values_list("file", flat=True)
+    return uploads.stray_files_remove("documents", kept, older_than=older_than)
 
 
 def document_issue(*, actor, unit: OrgUnit, doc_type: str, issued_on: datetime.date, summary: str,

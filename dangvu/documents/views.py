@@ -17,6 +17,7 @@ from dangvu.documents.access import get_document_for_user
 from dangvu.documents.forms import DocumentEditForm, DocumentForm
 from dangvu.documents.models import Document
 from dangvu.documents.selectors import document_search
+from dangvu.lib import uploads
 from dangvu.lib.forms import apply_form_errors
 from dangvu.lib.once import remember, replayed
 from dangvu.lib.xlsx import xlsx_response
@@ -52,6 +53,8 @@ def document_create(request, pk):
         file_args = dict(file_name=upload.name, data=upload.read()) if upload else {}
         file_args.update({name: data[name] for name in services.REGISTER_FIELDS})
         try:
+            if upload:  # a full disk refuses the file before it is read or a number is taken
+                uploads.check_room(Document.file.field.storage, upload.name, upload.size)
             if data["direction"] == Document.Direction.ISSUED:
                 doc = services.document_issue(actor=request.user, unit=unit, doc_type=data["doc_type"],
                                               issued_on=data["issued_on"], summary=data["summary"],

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dangvu.essays import services as essay_services
+from dangvu.lib import uploads
 from dangvu.lib.files import ACCEPTED
 from dangvu.lib.vntext import fold
 from dangvu.orgs.models import Member
@@ -104,9 +105,12 @@ def cleanup_uploads(max_age_hours: int = 24) -> int:
     removed = 0
     for name in names:
         path = f"bulk/{name}"
-        if default_storage.get_modified_time(path) < cutoff:
-            default_storage.delete(path)
-            removed += 1
+        try:  # a hidden ".….part" is an upload being stored now, or gone a moment later
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+                removed += 1
+        except FileNotFoundError:
+            continue
     return removed
 
 
@@ -160,12 +164,14 @@ def apply(*, actor, campaign, archive, matches: list[Match]) -> int:
             errors.append(f"{m.name}: {' '.join(exc.messages)}")
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    with uploads.discard_on_failure(), transaction.atomic():  # rolled back: the files stored go too
         for m in chosen:
             try:
                 essay_services.essay_record(actor=actor, campaign=campaign, member=m.member, body=texts[m.name],
                                             file_name=PurePosixPath(m.name).name,
                                             data=read_member(archive, entries[m.name]))
+            except uploads.NoRoom:
+                raise  # a full disk: the next files would not fit either
             except ValidationError as exc:
                 errors.append(f"{m.name}: {' '.join(exc.messages)}")
         if errors:

@@ -4,7 +4,6 @@ check's runs; each write atomic and audited."""
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from dangvu.audit.models import AuditEntry
 from dangvu.audit.services import audit_record, diff, snapshot
 from dangvu.essays.models import Essay, EssayStatus, IntegrityScan, ReturnReason
 from dangvu.integrity.vietnamese import tokens
+from dangvu.lib import uploads
 from dangvu.lib.files import extract_text
 from dangvu.orgs.history import paths_since
 from dangvu.orgs.models import Member
@@ -57,11 +57,21 @@ def essay_submit(*, actor, campaign: Campaign, member: Member, file_name: str | 
     not_cancelled(campaign)
     if not campaign.essay_required:
         raise ValidationError(_("This campaign does not ask for an essay."))
+    if data is not None:  # a full disk refuses the file before seconds are spent reading it
+        uploads.check_room(Essay.file.field.storage, file_name, len(data))
     body = essay_text(file_name, data, text)
     return essay_record(actor=actor, campaign=campaign, member=member, file_name=file_name, data=data, body=body,
                         today=today, own=own)
 
 
+def essay_files_sweep(older_than: datetime.timedelta = uploads.STRAY_FILE_AGE) -> list[str]:
+    """Essay files no row names: left by a request killed before its commit, or the file of an
+    essay handed in again (only the latest is kept). Removed; their names."""
+    kept = Essay.objects.exclude(file="").values_list("file", flat=True)
+    return uploads.stray_files_remove("essays", kept, older_than=older_than)
+
+
+@uploads.discard_on_failure()  # the stored file goes if the transaction rolls back
 @transaction.atomic
 def essay_record(*, actor, campaign: Campaign, member: Member, body: str, file_name: str | None = None,
                  data: bytes | None = None, today: datetime.date | None = None, own: bool = False) -> Essay:
@@ -95,7 +105,7 @@ def essay_record(*, actor, campaign: Campaign, member: Member, body: str, file_n
             essay.status = EssayStatus.RESUBMITTED
         action = AuditEntry.Action.UPDATE
     if data is not None:
-        essay.file.save(file_name, ContentFile(data), save=False)
+        uploads.store(essay.file, file_name, data)  # NoRoom (nothing kept) on a full disk
         essay.file_name = file_name
     else:
         essay.file, essay.file_name = None, ""

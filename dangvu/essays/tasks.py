@@ -1,5 +1,10 @@
 """Background work of the copy check, run by the job runner (dangvu/jobs) as "essays.scan".
-Thin: a scan id in, the engine called."""
+Thin: a scan id in, the engine called.
+
+Safe to run again: the essays are only read, and what a check found is written once, in one
+statement, onto its own row, only while that row is still running (a compare-and-swap). A
+worker killed before that write leaves no trace but the row's status, which recovery puts
+back to queued; a second run racing a slow first one writes nothing after the first."""
 
 from django.tasks import task
 from django.utils import timezone
@@ -28,8 +33,13 @@ def scan(job, progress) -> None:
 
 
 def scan_lost(job, again: bool) -> None:
-    """The essays were only read: the check is marked failed, with why, and the next request
-    starts a new one."""
+    """The essays were only read: the check waits for the worker again (the same check, so a
+    request meanwhile finds it and starts no second one), or after its last attempt is marked
+    failed, with why, and the next request starts a new one."""
+    if again:
+        IntegrityScan.objects.filter(pk=job.subject_id, status=IntegrityScan.Status.RUNNING).update(
+            status=IntegrityScan.Status.QUEUED)
+        return
     IntegrityScan.objects.filter(pk=job.subject_id, status__in=[IntegrityScan.Status.QUEUED,
                                                                IntegrityScan.Status.RUNNING]).update(
         status=IntegrityScan.Status.FAILED, finished=timezone.now(),
@@ -37,7 +47,7 @@ def scan_lost(job, again: bool) -> None:
                 "Nothing was changed; start the check again."))
 
 
-runner.register(SCAN, scan, on_lost=scan_lost, retry=False)
+runner.register(SCAN, scan, on_lost=scan_lost)
 
 
 @task()

@@ -24,6 +24,7 @@ from dangvu.essays.models import Essay, EssayStatus, IntegrityScan
 from dangvu.essays.notebook import essay_history
 from dangvu.essays.tasks import SCAN
 from dangvu.jobs import runner
+from dangvu.lib import uploads
 from dangvu.lib.forms import apply_form_errors
 from dangvu.lib.xlsx import xlsx_response
 from dangvu.orgs.models import OrgUnit
@@ -113,14 +114,15 @@ def bulk_upload(request, pk):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         bulk.cleanup_uploads()
+        token = uuid.uuid4().hex
         try:
+            uploads.check_room(default_storage, upload.name, upload.size)
             bulk.list_zip(upload)  # its directory only: nothing is inflated here
-        except ValidationError as exc:
+            upload.seek(0)
+            uploads.save_file(default_storage, f"bulk/{token}.zip", upload, file_name=upload.name)
+        except ValidationError as exc:  # a bad archive, or no room on the disk for it
             apply_form_errors(form, exc)
         else:
-            token = uuid.uuid4().hex
-            upload.seek(0)
-            default_storage.save(f"bulk/{token}.zip", upload)
             request.session.setdefault("bulk_uploads", {})[token] = [campaign.pk, root.pk]
             request.session.modified = True
             return redirect("essays:bulk_preview", pk=campaign.pk, token=token)

@@ -43,3 +43,19 @@ class Job(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.done / self.total) if self.total else 0
+
+
+class WorkerBeat(models.Model):
+    """A task worker that is alive: each worker writes its row every WORKER_BEAT_SECONDS, idle or
+    not, so that the health check knows work would be picked up (and by how many workers)."""
+
+    name = models.CharField(max_length=200, unique=True)  # host:pid
+    seen = models.DateTimeField(db_index=True)
+    started = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("task worker")
+        verbose_name_plural = _("task workers")
+
+    def __str__(self) -> str:
+        return self.name

@@ -63,7 +63,7 @@ def convert(data: bytes, source_ext: str, target_ext: str, *, timeout: float = 1
     office = office_binary()
     if office is None:
         return None
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(prefix="dangvu-office-") as tmp:
         source = Path(tmp) / f"input.{source_ext}"
         source.write_bytes(data)
         user = Path(tmp) / "profile" / "user"

@@ -4,6 +4,7 @@ import datetime
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from ninja import Field, Router, Schema
@@ -13,7 +14,9 @@ from pydantic import StringConstraints
 
 from dangvu.accounts.access import check_path
 from dangvu.accounts.permissions import MEMBERS_WRITE, UNITS_WRITE
+from dangvu.audit.reads import API, record_read
 from dangvu.lib.api import Id, InSchema, Paginated
+from dangvu.lib.concurrency import EditConflict, claim_version, conflict_answer
 from dangvu.lib.ids import resolve_ids
 from dangvu.lib.vntext import fold
 from dangvu.orgs import services
@@ -62,6 +65,7 @@ class MemberOut(Schema):
     card_number: str | None
     unit_id: Id
     unit_name: str = Field(..., alias="unit.name")
+    version: int = Field(..., description="counts the member's saves: send it back with PATCH")
 
 
 class MemberIn(InSchema):
@@ -86,6 +90,13 @@ class MemberPatch(InSchema):
     card_number: str | None = Field(None, max_length=20)
     phone: str | None = Field(None, max_length=20)
     email: str | None = Field(None, max_length=254)
+    version: int | None = Field(None, ge=0, le=2**31 - 1, description=(
+        "the version you read; if the member was saved since, 409 and nothing is saved"))
+
+
+class ConflictOut(Schema):
+    detail: str
+    version: int | None = Field(None, description="the record's version now: read it again, then send your changes")
 
 
 @router.get("/units", response=list[UnitOut])
@@ -128,7 +139,9 @@ def list_members(request, q: str = "", unit: Id | None = None):
 
 @router.get("/members/{member_id}", response=MemberOut)
 def get_member(request, member_id: Id):
-    return get_member_for_user(request, member_id)
+    member = get_member_for_user(request, member_id)
+    record_read(request, member, API)  # who read whose record, for the security officer
+    return member
 
 
 @router.post("/units/{unit_id}/members", response={201: MemberOut})
@@ -138,10 +151,18 @@ def create_member(request, unit_id: Id, payload: MemberIn):
     return Status(201, Member.objects.select_related("unit").get(pk=member.pk))
 
 
-@router.patch("/members/{member_id}", response=MemberOut)
+@router.patch("/members/{member_id}", response={200: MemberOut, 409: ConflictOut})
 def update_member(request, member_id: Id, payload: MemberPatch):
+    """With `version` (as read), a change someone else saved since is never overwritten: 409."""
     member = get_member_for_user(request, member_id, MEMBERS_WRITE)
-    member = services.member_update(actor=request.user, member=member, **payload.dict(exclude_unset=True))
+    values = payload.dict(exclude_unset=True)
+    opened = values.pop("version", None)
+    try:
+        with transaction.atomic():
+            claim_version(Member, member.pk, opened)
+            member = services.member_update(actor=request.user, member=member, **values)
+    except EditConflict as exc:
+        return Status(409, conflict_answer(exc))
     return Member.objects.select_related("unit").get(pk=member.pk)
 
 

@@ -8,6 +8,9 @@ DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "
 
 
 class MemberForm(ModelForm):
+    # the version opened: a save after someone else's is refused (dangvu/lib/concurrency.py)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1)
+
     class Meta:
         model = Member
         fields = ["full_name", "date_of_birth", "sex", "admission_date", "official_date", "status",
@@ -18,6 +21,8 @@ class MemberForm(ModelForm):
         """Only the statuses this form may set: leaving is a dated event (MemberEventForm); a
         member who has left keeps their status here."""
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
         if self.instance.pk and self.instance.status not in ACTIVE_STATUSES:
             del self.fields["status"]
         else:
@@ -26,6 +31,10 @@ class MemberForm(ModelForm):
     @property
     def values(self) -> dict:
         return {f: self.cleaned_data[f] for f in self.Meta.fields if f in self.fields}
+
+    def stored(self, member) -> dict:
+        """The member's stored values of this form's fields (beside the officer's, on a conflict)."""
+        return {f: getattr(member, f) for f in self.Meta.fields if f in self.fields}
 
 
 class MemberEventForm(Form):

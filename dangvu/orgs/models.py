@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
+from dangvu.lib.concurrency import Versioned
 from dangvu.lib.rollup import prefixes
 from dangvu.lib.vntext import name_sort_key, nfc, search_key
 
@@ -183,7 +184,7 @@ class MemberStatus(models.TextChoices):
 ACTIVE_STATUSES = (MemberStatus.PROBATIONARY, MemberStatus.FULL)
 
 
-class Member(PersonName):
+class Member(Versioned, PersonName):  # version: edits that cross are refused (lib/concurrency)
     unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="members", verbose_name=_("cell"))
     admission_date = models.DateField(_("admission date"))
     official_date = models.DateField(_("full-membership date"), null=True, blank=True)

@@ -3,6 +3,7 @@
 import module called, the rights re-checked."""
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from dangvu.orgs import imports
 from dangvu.orgs.models import ImportJob
 
 CHECK, APPLY = "orgs.import_check", "orgs.import_apply"
+RUNNING = (ImportJob.Status.QUEUED, ImportJob.Status.VALIDATING, ImportJob.Status.APPLYING)
 
 
 def _note(message: str) -> list[dict]:
@@ -26,7 +28,7 @@ def _import(job) -> ImportJob | None:
         return None
     # Rights may have changed since the upload.
     if not UserScope(get_user_model().objects.get(pk=found.user_id)).can(MEMBERS_IMPORT, found.unit.path):
-        ImportJob.objects.filter(pk=found.pk).update(
+        ImportJob.objects.filter(pk=found.pk, status__in=RUNNING).update(  # a finished one stays as it is
             status=ImportJob.Status.FAILED, finished=timezone.now(),
             errors=_note(_("You no longer have permission to import into this unit.")))
         return None
@@ -51,27 +53,39 @@ def check_lost(job, again: bool) -> None:
 
 
 def apply(job, progress) -> None:
+    """Safe to run again: the file's rows and the import's DONE are written in one transaction,
+    on the import's row locked and found still applying. A worker killed before the commit wrote
+    nothing and left the import applying, for the next run; a run after a commit (or beside a
+    slow first run, waiting for its lock) finds it done and writes nothing. The file is read
+    before the transaction, as before: on SQLite the transaction holds the database's write lock."""
     found = _import(job)
     if found is None or found.status != ImportJob.Status.APPLYING:
         return
     plan = imports.build_plan(bytes(found.content), root=found.unit)
-    if plan.errors:  # the database changed since the preview
-        found.status, found.errors = ImportJob.Status.INVALID, imports.errors_as_dicts(plan)
-    else:
-        try:
-            found.summary = imports.apply_plan(plan, root=found.unit, actor=found.user, progress=progress,
-                                               file_name=found.file_name)
-            found.status = ImportJob.Status.DONE
-        except Exception as exc:  # nothing was written: the transaction rolled back
-            found.status = ImportJob.Status.FAILED
-            found.errors = _note(_("Writing failed and nothing was written: %(error)s") % {"error": exc})
-    found.finished = timezone.now()
-    found.save(update_fields=["status", "errors", "summary", "finished"])
+    with transaction.atomic():
+        if not list(ImportJob.objects.select_for_update().filter(pk=found.pk, status=ImportJob.Status.APPLYING)
+                    .values_list("pk", flat=True)):
+            return  # written by another run meanwhile
+        if plan.errors:  # the database changed since the preview
+            found.status, found.errors = ImportJob.Status.INVALID, imports.errors_as_dicts(plan)
+        else:
+            try:
+                found.summary = imports.apply_plan(plan, root=found.unit, actor=found.user, progress=progress,
+                                                   file_name=found.file_name)
+                found.status = ImportJob.Status.DONE
+            except Exception as exc:  # nothing was written: its savepoint rolled back
+                found.status = ImportJob.Status.FAILED
+                found.errors = _note(_("Writing failed and nothing was written: %(error)s") % {"error": exc})
+        found.finished = timezone.now()
+        found.save(update_fields=["status", "errors", "summary", "finished"])
 
 
 def apply_lost(job, again: bool) -> None:
-    """The import being written rolled back with its worker: the file goes back to valid, to be
-    applied again, with a note saying what happened."""
+    """The import being written rolled back with its worker: it stays applying for the next run,
+    or after the last attempt goes back to valid, to be applied again, with a note saying what
+    happened."""
+    if again:
+        return
     ImportJob.objects.filter(pk=job.subject_id, status=ImportJob.Status.APPLYING).update(
         status=ImportJob.Status.VALID, errors=_note(_(
             "The worker writing this import stopped (it was killed or the server restarted). "
@@ -79,7 +93,7 @@ def apply_lost(job, again: bool) -> None:
 
 
 runner.register(CHECK, check, on_lost=check_lost)
-runner.register(APPLY, apply, on_lost=apply_lost, retry=False)
+runner.register(APPLY, apply, on_lost=apply_lost)
 
 
 @task()

@@ -1,11 +1,13 @@
 from django.urls import path
 
+from dangvu.audit.views import my_data
 from dangvu.orgs import reorganise, views
 
 app_name = "orgs"
 urlpatterns = [
     path("", views.home, name="home"),
     path("me/", views.me, name="me"),
+    path("me/data/", my_data, name="my_data"),  # the member's download of everything held about them
     path("units/<int:pk>/", views.unit_detail, name="unit"),
     path("units/<int:pk>/members/", views.unit_members, name="unit_members"),
     path("units/<int:pk>/members/new/", views.member_create, name="member_create"),

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from dangvu.accounts.permissions import (
     ACCESS_MANAGE,
     AUDIT_READ,
+    AUDIT_READ_ACCESS,
     DOCUMENTS_READ,
     EVALUATION_READ,
     INSPECTIONS_READ,
@@ -92,6 +93,7 @@ def unit_detail(request, pk):
         "can_write_members": scope.can(MEMBERS_WRITE, unit.path),
         "can_add_members": unit.holds_members and scope.can(MEMBERS_WRITE, unit.path),
         "can_manage_access": scope.can(ACCESS_MANAGE, unit.path),
+        "can_read_access_log": scope.can(AUDIT_READ_ACCESS, unit.path),
         "audit": audit_for(unit)[:20] if scope.can(AUDIT_READ, unit.path) else None,
     }
     return render(request, "orgs/unit_detail.html", context)
@@ -151,32 +153,53 @@ def unit_candidates(request, pk):
 
 
 def member_detail(request, pk):
+    from dangvu.accounts.erasure import may_erase
+    from dangvu.audit.reads import PAGE, record_read
+    from dangvu.orgs.access import is_own
+
     member = get_member_for_user(request, pk)
+    record_read(request, member, PAGE)  # who read whose record: one INSERT, nothing looked up
     scope = scope_for(request)
+    active = member.status in ACTIVE_STATUSES
     context = {
         "member": member,
         "breadcrumbs": breadcrumbs(request, member.unit) + ([member.unit] if scope.sees(member.unit.path) else []),
         "spans": member.spans.select_related("unit", "from_unit", "to_unit", "decision").order_by("start", "id"),
         "exemptions": member.exemptions.select_related("decision").order_by("start", "id"),
         "roles": member.roles.select_related("unit"),
-        "can_write": scope.can(MEMBERS_WRITE, member.unit.path), "active": member.status in ACTIVE_STATUSES,
+        "can_write": scope.can(MEMBERS_WRITE, member.unit.path), "active": active,
         "audit": audit_for(member)[:20] if scope.can(AUDIT_READ, member.unit.path) else None,
+        "own": is_own(request, member), "can_erase": not active and may_erase(request, member),
     }
     return render(request, "orgs/member_detail.html", context)
 
 
 def member_edit(request, pk):
+    """Correct a member's details. A save from a form opened before another officer's save is
+    refused, nothing written: the page says who changed what, and keeps this officer's input."""
+    from django.db import transaction
+
+    from dangvu.lib.concurrency import EditConflict, claim_version, conflict, rebound
+
     member = get_member_for_user(request, pk, MEMBERS_WRITE)
     form = MemberForm(request.POST or None, instance=Member.objects.get(pk=member.pk))
+    crossed = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.member_update(actor=request.user, member=member, **form.values)
+            with transaction.atomic():
+                claim_version(Member, member.pk, form.cleaned_data["version"])
+                services.member_update(actor=request.user, member=member, **form.values)
+        except EditConflict:
+            current = Member.objects.get(pk=member.pk)
+            crossed = conflict(form, form.stored(current), audit_for(current).first())
+            form = rebound(MemberForm, request, current.version, instance=current)
         except ValidationError as exc:
             apply_form_errors(form, exc)
         else:
             messages.success(request, _("The member's details were saved."))
             return redirect("orgs:member", pk=member.pk)
-    return render(request, "orgs/member_form.html", {"form": form, "member": member, "unit": member.unit})
+    return render(request, "orgs/member_form.html", {"form": form, "member": member, "unit": member.unit,
+                                                     "conflict": crossed}, status=409 if crossed else 200)
 
 
 def member_create(request, pk):

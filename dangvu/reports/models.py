@@ -89,6 +89,9 @@ class Report(models.Model):
     built = models.DateTimeField(_("figures as of"), null=True, blank=True)
     sections = models.JSONField(default=list)  # rendered: [{key, title, level, kind, text, parts, ...}]
     narratives = models.JSONField(default=dict)  # section key → people's text, kept across rebuilds
+    # section key → how many times its text was saved: the section's form carries the count it
+    # opened, and a save from an older count is refused (two officers writing the same section)
+    narrative_versions = models.JSONField(default=dict)
     document = models.OneToOneField(Document, models.PROTECT, null=True, blank=True, related_name="report",
                                     verbose_name=_("register entry"))
     issued_docx = models.BinaryField(null=True, blank=True, editable=False)

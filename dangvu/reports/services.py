@@ -11,6 +11,7 @@ from dangvu.audit.models import AuditEntry
 from dangvu.audit.services import audit_record
 from dangvu.lib import measures
 from dangvu.lib.cleaning import control_character_error
+from dangvu.lib.concurrency import EditConflict
 from dangvu.lib.periods import Period, possible_year
 from dangvu.orgs.models import OrgUnit
 from dangvu.reports import default_template
@@ -195,8 +196,12 @@ def _editable(report: Report) -> Report:
 
 
 @transaction.atomic
-def narrative_update(*, actor, report: Report, key: str, text: str) -> Report:
-    """People's text for a narrative section; kept across rebuilds; a version records it."""
+def narrative_update(*, actor, report: Report, key: str, text: str, version: int | None = None) -> Report:
+    """People's text for a narrative section; kept across rebuilds; a version records it.
+
+    `version` is the section's count of saves the writer opened (Report.narrative_versions):
+    if someone saved other text in the section since, EditConflict and nothing is written
+    (None: no check). The report's row is locked meanwhile, so two saves cannot cross."""
     report = _editable(report)
     section = next((s for s in report.sections if s["key"] == key and s["kind"] == "narrative"), None)
     if section is None:
@@ -205,11 +210,15 @@ def narrative_update(*, actor, report: Report, key: str, text: str) -> Report:
     if len(text) > 50000:
         raise ValidationError({"text": _("The text is too long: at most 50.000 characters.")})
     before = report.narratives.get(key, "")
-    if text == before:
+    if text == before:  # the same words as stored: nobody's text is lost
         return report
+    saved = report.narrative_versions.get(key, 0)
+    if version is not None and version != saved:
+        raise EditConflict(saved)
     report.narratives = {**report.narratives, key: text}
+    report.narrative_versions = {**report.narrative_versions, key: saved + 1}
     section["text"] = text
-    report.save(update_fields=["narratives", "sections"])
+    report.save(update_fields=["narratives", "narrative_versions", "sections"])
     _version(report, actor, _("Section “%(title)s” edited.") % {"title": section["title"].replace("\n", " ")})
     audit_record(alters_figures=False, actor=actor, action=AuditEntry.Action.UPDATE, obj=report, unit_path=report.unit.path,
                  changes={f"narrative:{key}": [before[:200], text[:200]]})

@@ -1,5 +1,11 @@
 """Background work for reports, run by the job runner (dangvu/jobs): building one
-("reports.build"). Thin: a report id in, the service called."""
+("reports.build") and making its PDF ("reports.pdf"). Thin: a report id in, the service called.
+
+Both are safe to run again. A build reads the figures, then writes them and the report's new
+version in one transaction that first moves the report out of building (a compare-and-swap):
+a killed worker's build rolled back whole, and a second run after a commit, or beside a slow
+first one, writes nothing. A build never numbers the report: issuing does, in a request. The
+PDF is only kept in the cache under the report's version."""
 
 from django.tasks import task
 from django.utils.translation import gettext as _

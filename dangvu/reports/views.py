@@ -10,8 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangvu.accounts.permissions import DOCUMENTS_WRITE, REPORTS_READ, REPORTS_WRITE, scope_for
+from dangvu.audit.services import audit_for
 from dangvu.jobs import runner
 from dangvu.lib import measures, partydoc
+from dangvu.lib.concurrency import EditConflict, conflict, opened_version
 from dangvu.lib.forms import apply_form_errors
 from dangvu.orgs.access import get_unit_for_user
 from dangvu.orgs.views import breadcrumbs
@@ -59,32 +61,51 @@ def report_detail(request, pk):
     report = get_report_for_user(request, pk)
     scope = scope_for(request)
     can_write = scope.can(REPORTS_WRITE, report.unit.path)
+    crossed = None
     if request.method == "POST":
         if not can_write:
             raise PermissionDenied
-        response = _act(request, report)
+        if request.POST.get("action") == "narrative":
+            response, crossed = _narrative(request, report)
+        else:
+            response = _act(request, report)
         if response is not None:
             return response
         report.refresh_from_db()
     context = _context(request, report, can_write, scope.can(DOCUMENTS_WRITE, report.unit.path))
     if request.headers.get("HX-Request") and request.GET.get("status"):
         return render(request, "reports/_status.html", {**context, "partial": True})
-    return render(request, "reports/report_detail.html", context)
+    return render(request, "reports/report_detail.html", {**context, "conflict": crossed},
+                  status=409 if crossed else 200)
+
+
+def _narrative(request, report: Report):
+    """A narrative section's text posted: (a redirect, None) once saved; (None, what to show)
+    when another officer saved other text in the section since this one opened it."""
+    form = NarrativeForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return None, None
+    key, text = form.cleaned_data["key"], form.cleaned_data["text"]
+    try:
+        services.narrative_update(actor=request.user, report=report, key=key, text=text,
+                                  version=opened_version(request.POST.get("version")))
+    except EditConflict as exc:
+        last = audit_for(report).filter(changes__has_key=f"narrative:{key}").first()
+        return None, {**conflict(None, {}, last), "changes": [], "key": key, "mine": text,
+                      "version": exc.current_version}
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return None, None
+    messages.success(request, _("Saved."))
+    return redirect(f"{request.path}#section-{key}"), None
 
 
 def _act(request, report: Report):
     """One POSTed action; a redirect when it worked, None (with the error shown) when not."""
     action = request.POST.get("action")
     try:
-        if action == "narrative":
-            form = NarrativeForm(request.POST)
-            if form.is_valid():
-                services.narrative_update(actor=request.user, report=report, key=form.cleaned_data["key"],
-                                          text=form.cleaned_data["text"])
-                messages.success(request, _("Saved."))
-                return redirect(f"{request.path}#section-{form.cleaned_data['key']}")
-            _form_errors(request, form)
-        elif action == "head":
+        if action == "head":
             form = HeadForm(request.POST)
             if form.is_valid():
                 data = dict(form.cleaned_data)

@@ -20,3 +20,31 @@ class TargetForm(Form):
     def __init__(self, *args, measures, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["measure"].choices = [(m.key, f"{m.label} ({m.unit})") for m in measures]
+
+    @property
+    def thresholds(self) -> list[dict]:
+        """One threshold for every unit, or one for cells with a cell committee and one without."""
+        data = self.cleaned_data
+        if data["min_with_committee"] is None:
+            return [{"has_committee": None, "min": data["min"]}]
+        return [{"has_committee": True, "min": data["min_with_committee"]}, {"has_committee": False, "min": data["min"]}]
+
+    @staticmethod
+    def values_of(target) -> dict:
+        """A stored target as this form's fields (the edit form's initial values)."""
+        def number(value):  # 2, not 2.0, in the form
+            return int(value) if isinstance(value, float) and value.is_integer() else value
+
+        plain, with_committee = (number(target.threshold_for_committee(has)) for has in (False, True))
+        return {"title": target.title, "measure": target.measure, "applies_kind": target.applies_kind,
+                "min": plain, "min_with_committee": with_committee if with_committee != plain else None,
+                "start": target.start, "end": target.end}
+
+
+class TargetEditForm(TargetForm):
+    # the version opened: a save after someone else's is refused (dangvu/lib/concurrency.py)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1)
+
+    def __init__(self, *args, target, **kwargs):
+        kwargs.setdefault("initial", {**self.values_of(target), "version": target.version})
+        super().__init__(*args, **kwargs)

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangvu.lib.concurrency import Versioned
 from dangvu.orgs.models import OrgUnit, UnitKind
 
 # "229/321 chi bộ": what the units a target concerns are called, by the kind it applies to
@@ -12,7 +13,7 @@ NOUNS = {UnitKind.CELL: _("cells"), UnitKind.GRASSROOTS: _("grassroots committee
          UnitKind.SUB: _("sub-committees"), UnitKind.UPPER: _("committees above grassroots"), "": _("units")}
 
 
-class Target(models.Model):
+class Target(Versioned):  # version: edits that cross are refused (lib/concurrency)
     unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="targets", verbose_name=_("set by"))
     title = models.CharField(_("title"), max_length=300)
     measure = models.CharField(_("figure"), max_length=60)

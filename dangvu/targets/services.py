@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dangvu.audit.models import AuditEntry
-from dangvu.audit.services import audit_record
+from dangvu.audit.services import audit_record, diff, snapshot
 from dangvu.lib import measures
+from dangvu.lib.concurrency import claim_version
 from dangvu.lib.periods import Period, possible_year
 from dangvu.orgs.models import OrgUnit, UnitKind
 from dangvu.orgs.placements import branches_on, units_ever_above, units_on
@@ -56,6 +57,33 @@ def target_create(*, actor, unit: OrgUnit, title: str, measure: str, applies_kin
     audit_record(alters_figures=False, actor=actor, action=AuditEntry.Action.CREATE, obj=target, unit_path=unit.path,
                  changes={"title": [None, target.title], "measure": [None, measure], "thresholds": [None, thresholds],
                           "period": [None, f"{start.isoformat()} – {end.isoformat()}"]})
+    return target
+
+
+TARGET_FIELDS = ("title", "measure", "applies_kind", "applies_has_committee", "thresholds", "start", "end")
+
+
+@transaction.atomic
+def target_update(*, actor, target: Target, version: int | None = None, title: str, measure: str,
+                  applies_kind: str = "", thresholds: list[dict], start: datetime.date, end: datetime.date,
+                  applies_has_committee: bool | None = None) -> Target:
+    """Change what a target asks. `version` is the one the editor opened: if someone saved the
+    target since, EditConflict and nothing is written (None: no check)."""
+    claim_version(Target, target.pk, version)
+    target = Target.objects.select_for_update().select_related("unit").get(pk=target.pk)
+    errors = _errors(measure=measure, applies_kind=applies_kind, thresholds=thresholds, start=start, end=end,
+                     title=title)
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(target, TARGET_FIELDS)
+    target.title, target.measure, target.applies_kind = title.strip(), measure, applies_kind
+    target.applies_has_committee, target.start, target.end = applies_has_committee, start, end
+    target.thresholds = [{"has_committee": t.get("has_committee"), "min": t["min"]} for t in thresholds]
+    target.save()
+    changes = diff(before, snapshot(target, TARGET_FIELDS))
+    if changes:
+        audit_record(alters_figures=False, actor=actor, action=AuditEntry.Action.UPDATE, obj=target,
+                     unit_path=target.unit.path, changes=changes)
     return target
 
 

@@ -8,8 +8,10 @@ from django.utils.translation import gettext as _
 
 from dangvu.accounts.access import check_path
 from dangvu.accounts.permissions import TARGETS_WRITE, UNITS_READ, scope_for
+from dangvu.audit.services import audit_for
 from dangvu.figures.selectors import readable_measures
 from dangvu.lib import measures
+from dangvu.lib.concurrency import EditConflict, conflict, rebound
 from dangvu.lib.forms import apply_form_errors
 from dangvu.lib.ids import parse_ids
 from dangvu.lib.xlsx import xlsx_response
@@ -18,7 +20,7 @@ from dangvu.orgs.models import OrgUnit
 from dangvu.orgs.views import breadcrumbs
 from dangvu.targets import services
 from dangvu.targets.access import get_target_for_user
-from dangvu.targets.forms import TargetForm
+from dangvu.targets.forms import TargetEditForm, TargetForm
 from dangvu.targets.models import Target
 
 
@@ -30,13 +32,10 @@ def unit_targets(request, pk):
         get_unit_for_user(request, pk, TARGETS_WRITE)
         if form.is_valid():
             data = form.cleaned_data
-            thresholds = ([{"has_committee": True, "min": data["min_with_committee"]},
-                           {"has_committee": False, "min": data["min"]}]
-                          if data["min_with_committee"] is not None else [{"has_committee": None, "min": data["min"]}])
             try:
                 target = services.target_create(
                     actor=request.user, unit=unit, title=data["title"], measure=data["measure"],
-                    applies_kind=data["applies_kind"], applies_has_committee=None, thresholds=thresholds,
+                    applies_kind=data["applies_kind"], applies_has_committee=None, thresholds=form.thresholds,
                     start=data["start"], end=data["end"])
             except ValidationError as exc:
                 apply_form_errors(form, exc)
@@ -53,7 +52,15 @@ def unit_targets(request, pk):
 
 def target_detail(request, pk):
     target = get_target_for_user(request, pk)
-    if request.method == "POST":
+    edit_form = crossed = None
+    if request.method == "POST" and request.POST.get("form") == "edit":
+        get_unit_for_user(request, target.unit_id, TARGETS_WRITE)
+        done, edit_form, crossed = _edit(request, target)
+        if done is not None:
+            return done
+        if crossed:
+            target = get_target_for_user(request, pk)  # what the other officer saved
+    elif request.method == "POST":
         get_unit_for_user(request, target.unit_id, TARGETS_WRITE)
         try:
             year = int(request.POST.get("year", ""))
@@ -76,12 +83,40 @@ def target_detail(request, pk):
     missed, reached = part.missed[:LISTED], part.reached[:LISTED]
     _name_parents(missed + reached)
     branches = part.by_branch(within, target.end)
+    can_write = scope_for(request).can(TARGETS_WRITE, target.unit.path)
+    if can_write and edit_form is None:
+        edit_form = TargetEditForm(target=target, measures=measures.all_measures())
     return render(request, "targets/target_detail.html", {
         "target": target, "measure": measure, "result": result, "noun": target.noun, "within": within,
         "part": part, "missed": missed, "reached": reached, "listed": LISTED, "branches": branches,
         "chart": within.pk == target.unit_id and len(branches) > 1,  # by sub-unit of the setter
-        "unit": target.unit, "can_write": scope_for(request).can(TARGETS_WRITE, target.unit.path),
-        "next_year": str(target.start.year + 1), "breadcrumbs": breadcrumbs(request, target.unit) + [target.unit]})
+        "unit": target.unit, "can_write": can_write, "edit_form": edit_form, "conflict": crossed,
+        "next_year": str(target.start.year + 1), "breadcrumbs": breadcrumbs(request, target.unit) + [target.unit]},
+        status=409 if crossed else 200)
+
+
+def _edit(request, target: Target):
+    """The target's edit form posted: (a redirect, …) once saved; else (None, the form to show
+    again, and what to say when another officer saved the target since it was opened)."""
+    form = TargetEditForm(request.POST, target=target, measures=measures.all_measures())
+    if not form.is_valid():
+        return None, form, None
+    data = form.cleaned_data
+    try:
+        services.target_update(actor=request.user, target=target, version=data["version"], title=data["title"],
+                               measure=data["measure"], applies_kind=data["applies_kind"],
+                               applies_has_committee=target.applies_has_committee, thresholds=form.thresholds,
+                               start=data["start"], end=data["end"])
+    except EditConflict:
+        current = Target.objects.get(pk=target.pk)
+        crossed = conflict(form, TargetForm.values_of(current), audit_for(current).first())
+        return None, rebound(TargetEditForm, request, current.version, target=current,
+                             measures=measures.all_measures()), crossed
+    except ValidationError as exc:
+        apply_form_errors(form, exc)
+        return None, form, None
+    messages.success(request, _("The target was saved."))
+    return redirect("targets:target", pk=target.pk), form, None
 
 
 LISTED = 300  # units listed on the page; more are reached by sub-unit or in the .xlsx

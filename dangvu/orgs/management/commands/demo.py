@@ -7,7 +7,14 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from dangvu.accounts.models import Team
-from dangvu.accounts.permissions import FULL_KEYS, READ_KEYS
+from dangvu.accounts.permissions import (
+    AUDIT_READ,
+    AUDIT_READ_ACCESS,
+    FULL_KEYS,
+    MEMBERS_READ,
+    READ_KEYS,
+    UNITS_READ,
+)
 from dangvu.lib.numbers import fmt_int
 from dangvu.orgs.demo import build_demo, build_merge_example, demo_plain_member
 from dangvu.orgs.models import Member, OrgUnit, RoleKind, UnitKind, UnitRole
@@ -102,6 +109,10 @@ class Command(BaseCommand):
         officer = make("tuyengiao", f"cán bộ Ban Tuyên giáo, phạm vi {province.name}")
         Team.objects.create(name="Ban Tuyên giáo và Dân vận Tỉnh ủy", unit=province,
                             permissions=sorted(FULL_KEYS)).users.add(officer)
+        # the committee's internal-security officer: reads members' records and who read them
+        security = make("baove", f"bảo vệ chính trị nội bộ, phạm vi {province.name}")
+        Team.objects.create(name="Bảo vệ chính trị nội bộ Tỉnh ủy", unit=province, permissions=sorted(
+            {UNITS_READ, MEMBERS_READ, AUDIT_READ, AUDIT_READ_ACCESS})).users.add(security)
         viewer = make("xem", f"chỉ xem, phạm vi {grassroots.name}")
         Team.objects.create(name="Theo dõi (chỉ xem)", unit=grassroots, permissions=sorted(READ_KEYS)).users.add(viewer)
         secretary = make("bithu", f"bí thư {secretary_role.unit.name}")
