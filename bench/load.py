@@ -42,7 +42,8 @@ from rollup import ensure_demo, setup  # noqa: E402
 PASSWORD = "tai-" + "x7Rq2" * 3
 TITLE = "Học tập chuyên đề năm {year} (đo tải)"
 PAGE_GOAL_MS, SUBMISSION_GOAL_MS = 500, 1000
-SUBMISSIONS = {"essay submission", "self-assessment saved", "log in", "build a report"}
+SUBMISSIONS = {"essay submission", "self-assessment saved", "build a report"}
+NO_GOAL = {"log in"}  # the password's hash is meant to cost (Argon2); the issue sets no goal for it
 
 
 def essay_files(work: Path, n: int) -> list[Path]:
@@ -188,17 +189,38 @@ def print_stats(rows: list[dict], quiet: dict[str, float], minutes: float) -> bo
         if row["Name"] == "Aggregated":
             continue
         p95 = float(row["95%"])
-        goal = SUBMISSION_GOAL_MS if row["Name"] in SUBMISSIONS else PAGE_GOAL_MS
-        met &= p95 < goal and int(row["Failure Count"]) == 0
+        goal = None if row["Name"] in NO_GOAL else SUBMISSION_GOAL_MS if row["Name"] in SUBMISSIONS else PAGE_GOAL_MS
+        met &= (goal is None or p95 < goal) and int(row["Failure Count"]) == 0
         base = quiet.get(row["Name"])
         print(f"{row['Name']:28} {int(row['Request Count']):7} {int(row['Failure Count']):6} {row['50%']:>7} "
               f"{row['95%']:>7} {row['99%']:>7} {f'{base:.0f}' if base else '':>7} "
-              f"{f'{p95 / base:.1f}×' if base else '':>6}  (goal p95 < {goal} ms)")
+              f"{f'{p95 / base:.1f}×' if base else '':>6}  {f'(goal p95 < {goal} ms)' if goal else ''}")
     total = next(r for r in rows if r["Name"] == "Aggregated")
     requests_, errors = int(total["Request Count"]), int(total["Failure Count"])
     print(f"throughput {requests_ / (minutes * 60):.1f} requests/s; errors {errors}/{requests_} "
           f"({100 * errors / max(requests_, 1):.2f} %)")
     return met
+
+
+def server_side(log: Path, offset: int, ramp_s: float) -> None:
+    """The same requests as the server timed them (its request log, dangvu/ops/requestlog.py),
+    while users arrive and after: what the client saw beyond this is queueing on a saturated
+    machine (the load generator shares its cores)."""
+    rows = [json.loads(line) for line in log.read_bytes()[offset:].decode().splitlines() if line.startswith("{")]
+    if not rows:
+        return
+    first = datetime.datetime.fromisoformat(rows[0]["at"])
+    windows = {"arriving": [], "after": []}
+    for row in rows:
+        late = (datetime.datetime.fromisoformat(row["at"]) - first).total_seconds() >= ramp_s
+        windows["after" if late else "arriving"].append(row)
+    for window, chosen in windows.items():
+        by_route: dict[str, list[int]] = {}
+        for row in chosen:
+            by_route.setdefault(f"{row['method']} /{row['route']}", []).append(row["ms"])
+        print(f"server side, {'after every user arrived' if window == 'after' else f'first {ramp_s:.0f} s'}: "
+              + "; ".join(f"{route} p50 {sorted(ms)[len(ms) // 2]} p95 {sorted(ms)[int(len(ms) * 0.95)]} ms "
+                          f"({len(ms)})" for route, ms in sorted(by_route.items(), key=lambda kv: -len(kv[1]))[:8]))
 
 
 def acknowledged(rows: list[dict], name: str) -> int:
@@ -233,13 +255,18 @@ def main(argv=None) -> None:
             rate = max(1.0, users / (args.minutes * 60 * 0.8))  # all arrive within the first 80 % of the window
         else:
             users, classes, rate = len(plan["members"]) + len(plan["officers"]), ["Member", "Officer"], 10
-        print(f"{machine()}\nmake serve (gunicorn {os.getenv('WEB_WORKERS') or '2×cores+1'} processes × 4 threads, "
+        pace = ("each member opens the sổ tay, the self-assessment and saves it, 1-3 s apart" if args.peak else
+                "members open a page every 10-30 s, officers every 5-15 s (one report each)")
+        print(f"{machine()}\n{pace}\nmake serve (gunicorn {os.getenv('WEB_WORKERS') or '2×cores+1'} processes × 4 threads, "
               f"2 task workers) on PostgreSQL with {args.members:,} members; locust: {users} users, "
               f"{args.minutes:g} min", flush=True)
+        request_log = Path(env["DANGVU_VAR_DIR"]) / "log" / "requests.log"
+        offset = request_log.stat().st_size if request_log.exists() else 0
         rows = run_locust(url, plan_path, classes, users, rate, args.minutes, work / "locust")
     finally:
         subprocess.run([str(ROOT / "scripts" / "serve.sh"), "stop"], env=env, check=False, cwd=ROOT)
     met = print_stats(rows, quiet, args.minutes)
+    server_side(request_log, offset, ramp_s=max(60.0, users / rate))
 
     from dangvu.essays.models import Essay
     from dangvu.evaluation.models import Rating, Stage

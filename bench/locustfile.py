@@ -2,7 +2,7 @@
 sổ tay and hand in an essay file, officers who open dashboards and campaign pages and build
 reports, and (the December peak) members who save their self-assessment. Each virtual user
 takes its own account from the plan bench/load.py wrote (LOAD_PLAN), logs in as a browser
-does, and stops after its work; nothing here talks to the database."""
+does, and idles after its work; nothing here talks to the database."""
 
 import itertools
 import json
@@ -11,8 +11,7 @@ import random
 import re
 from pathlib import Path
 
-from locust import HttpUser, between, task
-from locust.exception import StopUser
+from locust import HttpUser, task
 
 PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text())
 _members = itertools.count()
@@ -27,7 +26,24 @@ def _token(text: str) -> str:
 
 
 class Browser(HttpUser):
+    """A user whose account is one of the plan's; once done (or with no account left) it stays
+    idle instead of stopping, so that locust does not start another in its place."""
+
     abstract = True
+    done = False
+    pace = (1, 3)  # seconds between two pages
+
+    def wait_time(self):
+        return 3600 if self.done else random.uniform(*self.pace)
+
+    def take(self, accounts: list, counter) -> bool:
+        n = next(counter)
+        if n >= len(accounts):
+            self.done = True
+            return False
+        self.account = accounts[n]
+        self.log_in(self.account["username"], self.account["password"])
+        return not self.done
 
     def log_in(self, username: str, password: str) -> None:
         page = self.client.get("/login/", name="login page")
@@ -35,33 +51,32 @@ class Browser(HttpUser):
                 "csrfmiddlewaretoken": _token(page.text), "username": username, "password": password}) as answer:
             if answer.status_code != 302:
                 answer.failure(f"login refused for {username}: {answer.status_code}")
-                raise StopUser()
+                self.done = True
 
     def page(self, path: str, name: str):
         return self.client.get(path, name=name)
 
 
 class Member(Browser):
-    """Opens the sổ tay, hands in one essay file, then comes back to the sổ tay now and then."""
+    """Opens the sổ tay, hands in one essay file, then comes back to the sổ tay now and then
+    (reading a page takes a member 10 to 30 seconds)."""
 
     weight = PLAN["weights"]["member"]
-    wait_time = between(2, 8)
+    pace = (10, 30)
+    submitted = False
 
     def on_start(self):
-        n = next(_members)
-        if n >= len(PLAN["members"]):
-            raise StopUser()
-        self.account = PLAN["members"][n]
-        self.log_in(self.account["username"], self.account["password"])
-        self.submitted = False
+        self.take(PLAN["members"], _members)
 
     @task(3)
     def notebook(self):
+        if self.done:
+            return
         self.page("/so-tay/", "sổ tay")
 
     @task(1)
     def submit_essay(self):
-        if self.submitted:
+        if self.submitted or self.done:
             return
         path = f"/so-tay/campaigns/{PLAN['campaign']}/essay/"
         form = self.page(path, "essay page")
@@ -77,28 +92,33 @@ class Member(Browser):
 
 
 class Officer(Browser):
-    """A committee officer: dashboards, campaign pages, now and then a report built by the worker."""
+    """A committee officer: dashboards and campaign pages, one every 5 to 15 seconds, and one
+    report built (by the worker) in the session."""
 
     weight = PLAN["weights"]["officer"]
-    wait_time = between(3, 10)
+    pace = (5, 15)
+    built = False
 
     def on_start(self):
-        n = next(_officers)
-        if n >= len(PLAN["officers"]):
-            raise StopUser()
-        self.account = PLAN["officers"][n]
-        self.log_in(self.account["username"], self.account["password"])
+        self.take(PLAN["officers"], _officers)
 
     @task(4)
     def dashboard(self):
+        if self.done:
+            return
         self.page(f"/units/{random.choice(PLAN['units'])}/figures/", "dashboard")
 
     @task(3)
     def campaign(self):
+        if self.done:
+            return
         self.page(f"/campaigns/{PLAN['campaign']}/", "campaign page")
 
     @task(1)
     def build_report(self):
+        if self.built or self.done:
+            return self.dashboard()
+        self.built = True
         unit = random.choice(PLAN["units"])
         form = self.page(f"/units/{unit}/reports/", "reports page")
         template = re.search(r'name="template"[^>]*>\s*<option value="(\d+)"', form.text)
@@ -113,17 +133,14 @@ class PeakMember(Browser):
     """December: opens the self-assessment, saves it once, submits it, and leaves."""
 
     weight = PLAN["weights"]["peak"]
-    wait_time = between(1, 3)
 
     def on_start(self):
-        n = next(_peak)
-        if n >= len(PLAN["peak"]):
-            raise StopUser()
-        self.account = PLAN["peak"][n]
-        self.log_in(self.account["username"], self.account["password"])
+        self.take(PLAN["peak"], _peak)
 
     @task
     def self_assessment(self):
+        if self.done:
+            return
         self.page("/so-tay/", "sổ tay")
         self.page("/account/evaluation/", "my evaluation")
         path = f"/evaluation/ratings/{self.account['rating']}/"
@@ -135,4 +152,4 @@ class PeakMember(Browser):
                 "remedied": "unknown", "direction": "Tiếp tục rèn luyện.", "submit": "1"}) as answer:
             if answer.status_code != 302:
                 answer.failure(f"self-assessment not saved ({answer.status_code})")
-        raise StopUser()
+        self.done = True  # and leaves

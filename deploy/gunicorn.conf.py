@@ -11,6 +11,7 @@ worker_class = "gthread"
 threads = int(os.getenv("WEB_THREADS", "4"))
 timeout = int(os.getenv("WEB_TIMEOUT", "60"))  # long work runs as jobs; a page never needs more
 graceful_timeout = 30
+keepalive = 30  # a browser's next click reuses its connection (a proxy in front keeps its own)
 max_requests = int(os.getenv("WEB_MAX_REQUESTS", "5000"))
 max_requests_jitter = max_requests // 10
 limit_request_line = 8190

@@ -1,9 +1,12 @@
-"""The headless Chromium page the browser tests drive (Debian's build, through Playwright)."""
+"""The headless Chromium page the browser tests drive (Debian's build, through Playwright), and
+the study fixtures (a studied document, a campaign of the commune) for the tests of uploads."""
 
 import os
 import shutil
 
 import pytest
+
+from dangvu.study.tests.conftest import campaign, studied_document  # noqa: F401
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 

@@ -28,25 +28,10 @@ from dangvu.essays.models import Essay
 from dangvu.integrity.synthetic import essay as synthetic_essay
 from dangvu.lib import uploads
 from dangvu.lib.disk import free_bytes, has_room
-from dangvu.orgs import services as org_services
 from dangvu.study import services as study_services
 
 TODAY = datetime.date.today()  # pages submit with the real date
 DAY = datetime.timedelta(days=1)
-
-
-@pytest.fixture
-def campaign(org):
-    """A campaign of the commune that asks for an essay, as dangvu/study/tests/conftest.py sets one up."""
-    org.G = org_services.unit_update(actor=None, unit=org.G, symbol="ĐU")
-    org_services.term_create(actor=None, unit=org.G, name="2025-2030", congress_closed_on=datetime.date(2025, 8, 20))
-    studied = doc_services.document_receive(
-        actor=None, unit=org.G, doc_type="NQ", number=66, issuer_symbol="TW", issued_on=datetime.date(2025, 4, 30),
-        summary="Nghị quyết về đổi mới công tác xây dựng và thi hành pháp luật", text="Đổi mới công tác pháp luật.")
-    return study_services.campaign_create(
-        actor=None, unit=org.G, title="Học tập Nghị quyết 66-NQ/TW", documents=[studied], units=[org.G],
-        start=TODAY - 9 * DAY, end=TODAY + 51 * DAY, essay_required=True, essay_deadline=TODAY + 21 * DAY,
-        min_words=60)
 
 
 def essay_text(seed: int) -> bytes:

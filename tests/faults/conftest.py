@@ -1,5 +1,5 @@
 """Fixtures of the fault tests: the study fixtures (a studied document, a campaign of the
-commune) and an uploaded import file (dangvu/orgs/samples/mau-nhap-to-chuc.xlsx) under a unit
+commune), the reports tests' year and an uploaded import file (dangvu/orgs/samples/mau-nhap-to-chuc.xlsx) under a unit
 of its own."""
 
 import datetime
@@ -8,6 +8,7 @@ import pytest
 
 from dangvu.orgs import services as org_services
 from dangvu.orgs.models import Candidate, Member, OrgUnit, UnitKind
+from dangvu.reports.tests.conftest import year  # noqa: F401
 from dangvu.study.tests.conftest import campaign, studied_document  # noqa: F401
 
 SAMPLE_ROWS = (2, 6, 2)  # the sample's units, members and candidates

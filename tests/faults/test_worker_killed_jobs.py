@@ -110,18 +110,6 @@ def test_an_import_killed_while_writing_is_written_once_after_restart(org, uploa
     assert AuditEntry.objects.filter(action=AuditEntry.Action.IMPORT).count() == 1
 
 
-@pytest.fixture
-def year(org):
-    """The reports tests' year 2026 (dangvu/reports/tests/conftest.py), G able to number its reports."""
-    from dangvu.figures.tests.scenario import record_year
-
-    o = record_year(org)
-    org_services.unit_update(actor=None, unit=o.G, symbol="ĐU")
-    org_services.term_create(actor=None, unit=o.G, name="2025-2030", congress_closed_on=datetime.date(2025, 8, 1))
-    o.G.refresh_from_db()
-    return o
-
-
 def test_a_report_build_killed_while_saving_is_built_once_after_restart(year, tmp_path, stale_soon):
     from dangvu.reports import services
     from dangvu.reports.models import Report
