@@ -71,6 +71,8 @@ bench: $(STAMP) bench-essays
 	DB=postgres $(BIN)/python bench/attainment.py --members $${BENCH_MEMBERS:-300000}
 	$(BIN)/python bench/report.py --members $${BENCH_MEMBERS:-300000}
 	DB=postgres $(BIN)/python bench/report.py --members $${BENCH_MEMBERS:-300000}
+	$(BIN)/python bench/load.py --members $${BENCH_MEMBERS:-300000} --minutes $${BENCH_LOAD_MINUTES:-10}
+	$(BIN)/python bench/load.py --members $${BENCH_MEMBERS:-300000} --peak 2000 --minutes $${BENCH_LOAD_MINUTES:-10}
 
 bench-essays: $(STAMP)
 	$(BIN)/python bench/essays.py --essays $${BENCH_ESSAYS:-100000}

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from dangvu.jobs.beat import Pulse, beat_once
@@ -49,6 +50,8 @@ def test_a_cache_that_cannot_be_reached_is_503(client, worker_beating, settings)
     assert response.status_code == 503 and json.loads(response.content) == {**ALL_OK, "cache": "unreachable"}
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="a second thread writing SQLite's shared in-memory test database locks its tables")
 def test_a_workers_pulse_writes_its_row_and_removes_it_on_a_clean_stop(transactional_db, settings):
     settings.WORKER_BEAT_SECONDS = 60
     pulse = Pulse().start()
