@@ -46,12 +46,6 @@ def _attach(doc: Document, file_name: str | None, data: bytes | None, text: str)
         uploads.store(doc.file, file_name, data)
 
 
-def _discard_file(doc: Document) -> None:
-    """A file stored for a document whose transaction rolled back: no orphan left on disk."""
-    if doc.file and doc.file.name:
-        doc.file.storage.delete(doc.file.name)
-
-
 def document_files_sweep(older_than: datetime.timedelta = uploads.STRAY_FILE_AGE) -> list[str]:
     """The register's files that a killed request left without their row, removed."""
     kept = Document.objects.exclude(file="").values_list("file", flat=True)
@@ -79,22 +73,19 @@ def document_issue(*, actor, unit: OrgUnit, doc_type: str, issued_on: datetime.d
                    shared=shared_by_default("issued", doc_type) if shared is None else shared,
                    term=term, congress=congress, issued_on=issued_on, summary=summary.strip(), text=text,
                    created_by=actor if actor and actor.is_authenticated else None, **_register(register))
-    _attach(doc, file_name, data, text)
-    try:
-        with transaction.atomic():
-            doc.number = allocate_number(unit=unit, term=term, series=CONGRESS_SERIES if congress else doc_type)
-            _check_date_order(doc)
-            doc.save()
-            audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=doc, unit_path=unit.path, figures_from=issued_on,
-                         changes={"reference": [None, doc.reference]})
-    except IntegrityError:
-        _discard_file(doc)
-        raise ValidationError({"doc_type": _("Number %(ref)s is already in the register (entered by hand before "
-                                             "numbers were allocated here). Ask the office to correct the register; "
-                                             "nothing was saved.") % {"ref": doc.reference}}) from None
-    except Exception:
-        _discard_file(doc)
-        raise
+    with uploads.discard_on_failure():  # the stored file goes if the document is not saved
+        _attach(doc, file_name, data, text)
+        try:
+            with transaction.atomic():
+                doc.number = allocate_number(unit=unit, term=term, series=CONGRESS_SERIES if congress else doc_type)
+                _check_date_order(doc)
+                doc.save()
+                audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=doc, unit_path=unit.path,
+                             figures_from=issued_on, changes={"reference": [None, doc.reference]})
+        except IntegrityError:
+            raise ValidationError({"doc_type": _(
+                "Number %(ref)s is already in the register (entered by hand before numbers were allocated here). "
+                "Ask the office to correct the register; nothing was saved.") % {"ref": doc.reference}}) from None
     return doc
 
 
@@ -124,15 +115,12 @@ def document_receive(*, actor, unit: OrgUnit, doc_type: str, number: int | None,
                    shared=shared_by_default("received", doc_type) if shared is None else shared,
                    issuer_symbol=issuer_symbol.strip(), issued_on=issued_on, summary=summary.strip(), text=text,
                    created_by=actor if actor and actor.is_authenticated else None, **_register(register))
-    _attach(doc, file_name, data, text)
-    try:
+    with uploads.discard_on_failure():  # the stored file goes if the document is not saved
+        _attach(doc, file_name, data, text)  # read before the transaction: SQLite's write lock waits for nothing
         with transaction.atomic():
             doc.save()
-            audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=doc, unit_path=unit.path, figures_from=issued_on,
-                         changes={"reference": [None, doc.reference]})
-    except Exception:
-        _discard_file(doc)
-        raise
+            audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=doc, unit_path=unit.path,
+                         figures_from=issued_on, changes={"reference": [None, doc.reference]})
     return doc
 
 
