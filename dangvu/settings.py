@@ -270,7 +270,13 @@ REQUEST_RECORDS_KEPT = envint("REQUEST_RECORDS_KEPT", "5000")
 UPLOAD_MIN_FREE_MB = envint("UPLOAD_MIN_FREE_MB", "200")
 
 ESSAY_SCAN_WORKERS = int(os.getenv("ESSAY_SCAN_WORKERS", "0"))
-ESSAY_SCAN_DASK = os.getenv("ESSAY_SCAN_DASK", "")
+# A Dask cluster for the copy checks of central and provincial campaigns (ESSAY_SCAN_DASK, its
+# earlier name, still read). The essays are written for it under DASK_SCRATCH_DIR, a folder every
+# Dask worker reads at the same path (a shared file system); without it, the system's temporary
+# folder, which only workers on this machine see.
+DASK_SCHEDULER = os.getenv("DASK_SCHEDULER", os.getenv("ESSAY_SCAN_DASK", ""))
+DASK_SCRATCH_DIR = os.getenv("DASK_SCRATCH_DIR", "")
+DASK_CONNECT_TIMEOUT = envint("DASK_CONNECT_TIMEOUT", "30")  # seconds before an unreachable cluster fails the check
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]

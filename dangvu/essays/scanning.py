@@ -3,24 +3,44 @@
 The stored text of each essay (already Unicode) is written to a scratch folder as
 `<essay id>.txt`, so the engine's offsets are offsets into Essay.text, which is what
 the review page highlights. The studied documents are the exclusions.
+
+A central or provincial campaign is checked on the Dask cluster when one is configured
+(DASK_SCHEDULER): a whole province's or the whole Party's essays; the others here, as is
+every check when there is no cluster.
 """
 
 import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from dangvu.essays.models import Essay, EssayStatus
 from dangvu.integrity.scan import Options, scan
+from dangvu.orgs.models import UnitKind
 from dangvu.study.models import Campaign
 
 # Essays that are still in play: a passed essay stays in, so that a copy of it is found.
 SCANNED = (EssayStatus.SUBMITTED, EssayStatus.RESUBMITTED, EssayStatus.PASSED)
 
 
+class ClusterUnreachable(Exception):
+    """The configured Dask cluster did not answer; the message is for the organiser."""
+
+
+def cluster_for(campaign: Campaign) -> str | None:
+    """The Dask scheduler this campaign's check runs on, or None to run it here."""
+    unit = campaign.unit
+    if settings.DASK_SCHEDULER and (unit.kind == UnitKind.PROVINCE or unit.is_root()):
+        return settings.DASK_SCHEDULER
+    return None
+
+
 def scan_campaign(campaign: Campaign, progress=None, threshold: float = 0.3) -> dict:
     essays = Essay.objects.filter(campaign=campaign, status__in=SCANNED).values_list("pk", "text")
-    with tempfile.TemporaryDirectory(prefix="dangvu-scan-") as tmp:
+    cluster = cluster_for(campaign)
+    scratch = settings.DASK_SCRATCH_DIR if cluster and settings.DASK_SCRATCH_DIR else None
+    with tempfile.TemporaryDirectory(prefix="dangvu-scan-", dir=scratch) as tmp:
         root = Path(tmp) / "essays"
         root.mkdir()
         count = 0
@@ -33,8 +53,16 @@ def scan_campaign(campaign: Campaign, progress=None, threshold: float = 0.3) -> 
             path.write_text(f"{doc.get_doc_type_display()} số {doc.reference}\n{doc.summary}\n{doc.text}", encoding="utf-8")
             exclude.append(path)
         options = Options(threshold=threshold, min_words=campaign.min_words, exclude=exclude,
-                          workers=settings.ESSAY_SCAN_WORKERS, dask=settings.ESSAY_SCAN_DASK or None)
-        result = scan(root, options, progress)
+                          workers=settings.ESSAY_SCAN_WORKERS, dask=cluster,
+                          dask_timeout=settings.DASK_CONNECT_TIMEOUT)
+        try:
+            result = scan(root, options, progress)
+        except OSError as exc:  # what distributed raises when it cannot reach the scheduler
+            if cluster is None:
+                raise
+            raise ClusterUnreachable(_("The computer cluster for copy checks did not answer; the check was not run "
+                                       "and nothing was changed. Ask the system administrator to start it, then "
+                                       "start the check again.")) from exc
 
     def essay_id(path: str) -> int:
         return int(Path(path).stem)

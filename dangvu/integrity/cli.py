@@ -35,6 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="text found in more essays than this is a common source, not copying")
     parser.add_argument("--json", dest="json_out")
     parser.add_argument("--dask", help="address of a Dask scheduler, e.g. tcp://10.0.0.5:8786")
+    parser.add_argument("--dask-partition", type=int, default=0,
+                        help="essays a Dask worker reads and keeps together (default: from its memory limit)")
     parser.add_argument("--workers", type=int, default=0, help="local processes (default: two per core)")
 
 
@@ -87,7 +89,8 @@ def run(args, stdout, stderr) -> dict:
         if not Path(path).is_file():
             raise UsageError(f"Không có tệp loại trừ “{path}”.")
     options = Options(threshold=args.threshold, min_words=args.min_words, max_df=args.max_df,
-                      exclude=[Path(p) for p in args.exclude], dask=args.dask, workers=args.workers)
+                      exclude=[Path(p) for p in args.exclude], dask=args.dask, workers=args.workers,
+                      dask_partition=args.dask_partition)
     try:
         with progress_bars(stderr, args.verbosity > 0) as progress:
             result = scan(root, options, progress)

@@ -54,7 +54,9 @@ class Options:
     common_share: float = 0.2  # an essay this much made of stretches of common text is grouped by that source
     exclude: list[Path] = field(default_factory=list)
     workers: int = 0  # 0: two per core
-    dask: str | None = None
+    dask: str | None = None  # a Dask scheduler's address: the whole scan runs on that cluster
+    dask_partition: int = 0  # essays a Dask worker reads and keeps together; 0: from its memory limit
+    dask_timeout: float = 30  # seconds to reach the scheduler
 
 
 # --- step 1: fingerprints -------------------------------------------------------
@@ -90,19 +92,8 @@ def _batches(items: list, size: int) -> list[list]:
 
 @contextmanager
 def executor(options: Options, jobs: int):
-    """A map(fn, *lists) that yields results in order: on a Dask cluster, in local
-    processes, or right here for small work."""
-    if options.dask:
-        from distributed import Client
-
-        with Client(options.dask) as client:
-            def dask_map(fn, *lists):
-                futures = client.map(fn, *lists, pure=False)
-                for future in futures:
-                    yield future.result()
-                    future.release()
-            yield dask_map
-        return
+    """A map(fn, *lists) that yields results in order: in local processes, or right here
+    for small work."""
     # Reading waits on the disk when the files are not in its cache: two processes
     # a core keep the cores busy meanwhile (100,000 essays from a cold cache on two
     # cores: 19 s instead of 23 s) and cost nothing when they are.
@@ -376,7 +367,19 @@ def candidate_pairs(hashes: np.ndarray, doc: np.ndarray, needed: Callable | None
 
 
 def shared_key_pairs(packed: np.ndarray, bits: int, needed: Callable | None = None) -> np.ndarray:
-    """candidate_pairs on packed keys (sorted here, in place).
+    """candidate_pairs on packed keys (sorted here, in place)."""
+    codes, counts = shared_key_counts(packed, bits)
+    n = 1 << bits
+    pairs = np.stack([codes // n, codes % n], axis=1)
+    keep = counts >= 2
+    if needed is not None:
+        keep &= counts >= needed(pairs[:, 0], pairs[:, 1])
+    return pairs[keep]
+
+
+def shared_key_counts(packed: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of essays (i < j) sharing at least one of the packed keys (sorted here, in
+    place), as codes i * 2**bits + j in ascending order, with how many keys each pair shares.
 
     Sorting keys as plain integers is a vectorised sort, several times faster than
     an argsort. Two different keys that look alike once cut can only add a
@@ -390,9 +393,9 @@ def shared_key_pairs(packed: np.ndarray, bits: int, needed: Callable | None = No
     del differ
     at = np.flatnonzero(same_key & ~same_essay)
     if same_essay.any():  # drop the repeats first, then look again
-        return shared_key_pairs(packed[np.r_[True, ~same_essay]], bits, needed)
+        return shared_key_counts(packed[np.r_[True, ~same_essay]], bits)
     if not at.size:
-        return np.empty((0, 2), dtype=np.int64)
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     # runs of consecutive k: a key held by run length + 1 essays, in ascending order
     run_start = np.flatnonzero(np.r_[True, at[1:] != at[:-1] + 1])
     run_size = np.diff(np.r_[run_start, at.size]) + 1
@@ -408,12 +411,7 @@ def shared_key_pairs(packed: np.ndarray, bits: int, needed: Callable | None = No
         members = doc(np.arange(start, start + size))
         a, b = _upper_pairs(size)
         codes.append(members[a] * n + members[b])
-    unique, counts = np.unique(np.concatenate(codes), return_counts=True)
-    pairs = np.stack([unique // n, unique % n], axis=1)
-    keep = counts >= 2
-    if needed is not None:
-        keep &= counts >= needed(pairs[:, 0], pairs[:, 1])
-    return pairs[keep]
+    return np.unique(np.concatenate(codes), return_counts=True)
 
 
 def score(rare_a: np.ndarray, rare_b: np.ndarray) -> float:
@@ -559,6 +557,10 @@ def scan(root: Path, options: Options, progress: Callable[[str, int, int], None]
     was_enabled = gc.isenabled()
     gc.disable()
     try:
+        if options.dask:
+            from dangvu.integrity.distributed import scan_on_cluster
+
+            return scan_on_cluster(Path(root), options, progress or (lambda stage, done, total: None))
         return _scan(Path(root), options, progress)
     finally:
         if was_enabled:

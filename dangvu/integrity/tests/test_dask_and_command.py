@@ -1,6 +1,8 @@
+import inspect
 import json
 import subprocess
 import sys
+import tracemalloc
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -70,3 +72,53 @@ def test_console_script_says_what_is_wrong_in_vietnamese(tmp_path):
                           capture_output=True, text=True)
     assert done.returncode == 1
     assert "Không có thư mục" in done.stderr
+
+
+def _peak_mb() -> float:
+    """This process's own peak resident memory (VmHWM: unlike ru_maxrss, not inherited from
+    the process that started it)."""
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM")) / 1024
+
+
+MEASURED_SCAN = f"""
+import json, sys
+from pathlib import Path
+from dangvu.integrity.scan import Options, scan
+{inspect.getsource(_peak_mb)}
+result = scan(Path(sys.argv[1]), Options(workers=1))
+print(json.dumps({{"peak_mb": _peak_mb(), "result": result}}))
+"""
+
+
+def test_the_cluster_compares_a_corpus_no_worker_could_hold_and_finds_the_same_pairs(tmp_path):
+    """10,000 essays (candidates sampled, a circulating template, a copy cluster of 15): the
+    in-process scan needs more than a worker's whole limit, the cluster's workers stay under
+    it, and every pair, score, passage, cluster, thin essay and error is the same."""
+    from distributed import Client, LocalCluster
+
+    root = tmp_path / "bai"
+    corpus = synthetic.build(root, 10_000, seed=5, template_share=0.3)
+    source = corpus.texts[corpus.files[3]]
+    for k in range(14):
+        (root / f"zz-chep-{k:02d}.txt").write_text(f"{source}\nCâu riêng số {k} của người viết.", encoding="utf-8")
+    (root / "hong.docx").write_bytes(b"PK\x03\x04 broken")
+    limit_mb = 240
+    done = subprocess.run([sys.executable, "-c", MEASURED_SCAN, str(root)], capture_output=True, text=True, check=True)
+    in_process = json.loads(done.stdout)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                      memory_limit=f"{limit_mb}MB", local_directory=str(tmp_path / "spill")) as cluster, \
+            Client(cluster) as client:
+        tracemalloc.start()
+        on_cluster = scan(root, Options(dask=cluster.scheduler_address))
+        client_peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+        worker_peaks = list(client.run(_peak_mb).values())
+    assert in_process["peak_mb"] > limit_mb
+    assert len(worker_peaks) == 2 and max(worker_peaks) < limit_mb
+    assert client_peak_mb < limit_mb / 8  # the client holds what it reports, not the fingerprints
+    local = in_process["result"]
+    assert on_cluster == local
+    assert local["essays"] == 10_015 and len(local["errors"]) == 1
+    assert any(len(c) == 15 for c in local["clusters"])  # the copies, reported once as a cluster
+    assert local["pairs"] and local["thin"]

@@ -1,0 +1,400 @@
+"""The whole copy check on a Dask cluster, where no node holds the corpus.
+
+The in-process scan (scan.py) keeps every fingerprint in one process, about 12 KB an
+essay. Here every step runs on the workers, on partitions whose size follows from the
+workers' memory limit, and the client holds only what it reports:
+
+1. Read: the workers fingerprint partitions of consecutive files. The client streams the
+   folder's listing and keeps a few partitions in flight; it never holds the whole list.
+2. Document frequencies, by a shuffle on the shingle hash: each partition sends every
+   shingle, with its essay's number, to the part of the hash's top bits. A part counts
+   its shingles exactly: those in more than max_df essays are common (the scan's rule).
+   The same part, knowing which of its shingles are rare, lists the pairs of essays that
+   share its candidate keys (every rare shingle, or one in eight when large, as in
+   process), with how many keys they share.
+3. Each partition leaves its common and excluded shingles out (thin essays and essays
+   built on a common source are found there, by the scan's own functions).
+4. A second shuffle, by a pair's first essay, sums the pairs' shared keys across parts:
+   a pair sharing enough keys is a candidate.
+5. A third, by essay, brings each candidate's second essay's shingles to its first
+   essay's partition, where the pair is scored exactly.
+6. The client receives the pairs at or above the threshold, the thin essays, the
+   common-source keys and the errors; the reported pairs' passages are found on the
+   workers, from the files and the common set.
+
+Dask keeps the partitions between steps and spills them to disk past its memory target.
+The result is the in-process scan's, pair for pair and score for score: essays are
+numbered differently, so everything that depended on numbers is taken by paths, whose
+order the in-process scan's numbers follow.
+"""
+
+import math
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from dangvu.integrity.fingerprints import Batch, fingerprint_batch
+from dangvu.integrity.readers import read
+from dangvu.integrity.scan import (
+    SAMPLE_MASK,
+    SMALL_CORPUS,
+    Options,
+    _isin_sorted,
+    _thin_out_big_groups,
+    _UnionFind,
+    common_source_groups,
+    copied_stretches,
+    doc_bits,
+    excluded_shingles,
+    pack_keys,
+    score,
+    shared_key_counts,
+    split_common,
+)
+from dangvu.integrity.shingles import EMPTY, K, hashes_with_spans, shingles_of
+
+ESSAY_BYTES = 16 * 1024  # a partition's fingerprints, an essay (measured: 11.7 KB)
+PARTITION_SHARE = 16  # a partition's fingerprints take at most this share of a worker's memory
+PART_SHARE = 24  # so does one part of a shuffle (a task holds a few at once)
+NO_LIMIT = 4 * 2**30  # sizes partitions for a worker with no memory limit
+IN_FLIGHT = 3  # partitions being read per worker thread
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Partition sizes, from the smallest worker memory limit on the cluster."""
+    partition: int  # essays a worker reads and keeps together
+    part_bytes: int  # bytes of shingles a part of a shuffle holds
+
+    @classmethod
+    def for_cluster(cls, client, essays_per_partition: int = 0) -> "Plan":
+        limits = [w.get("memory_limit") or NO_LIMIT for w in client.scheduler_info()["workers"].values()]
+        memory = min(limits or [NO_LIMIT])
+        partition = essays_per_partition or int(min(max(memory // (PARTITION_SHARE * ESSAY_BYTES), 100), 20_000))
+        return cls(partition, max(memory // PART_SHARE, 1 << 20))
+
+
+def scan_on_cluster(root: Path, options: Options, report: Callable) -> dict:
+    from distributed import Client
+
+    with Client(options.dask, timeout=options.dask_timeout) as client:
+        client.wait_for_workers(1, timeout=options.dask_timeout)  # a scheduler alone would wait for ever
+        return _scan(client, Path(root), options, report)
+
+
+# --- the listing, streamed ------------------------------------------------------------------
+
+def walk_files(root: Path) -> Iterator[str]:
+    """Every file under root as a relative POSIX path, in a fixed order (folders and names
+    sorted), one at a time."""
+    base = str(root)
+    for dirpath, dirs, files in os.walk(base):
+        dirs.sort()
+        prefix = os.path.relpath(dirpath, base).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
+        for name in sorted(files):
+            yield prefix + name
+
+
+def _partitions(root: Path, size: int) -> Iterator[list[str]]:
+    batch = []
+    for rel in walk_files(root):
+        batch.append(rel)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+# --- tasks that run on the workers ----------------------------------------------------------
+
+def _read_partition(root: str, rels: list[str]) -> tuple[Batch, dict]:
+    batch = fingerprint_batch(root, rels)
+    return batch, {"essays": len(batch), "shingles": int(batch.shingles.size), "errors": batch.errors}
+
+
+def _numbered(batch: Batch, first: int) -> Batch:
+    return replace(batch, first=first, errors=[])
+
+
+def _hash_parts(chunk: Batch, parts: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The chunk's shingles with their essays' scan-wide numbers, cut by the top bits of the
+    hash into `parts` ranges (a power of two): part p holds hashes in p's range."""
+    essay = np.repeat(np.arange(chunk.first, chunk.first + len(chunk), dtype=np.int32), chunk.counts)
+    part = (chunk.shingles >> np.uint64(64 - int(math.log2(parts)))).astype(np.int64) if parts > 1 \
+        else np.zeros(chunk.shingles.size, np.int64)
+    order = np.argsort(part, kind="stable")
+    bounds = np.searchsorted(part[order], np.arange(parts + 1))
+    values, essays = chunk.shingles[order], essay[order]
+    return [(values[a:b], essays[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+
+
+def _part(pieces: list, p: int):
+    return pieces[p]
+
+
+def _count_part(pieces: list[tuple[np.ndarray, np.ndarray]], excluded: np.ndarray, max_df: int, bits: int,
+                sample: bool, ranges: np.ndarray) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
+    """One part of the hash shuffle: its common shingles (sorted), and the pairs of essays
+    sharing its candidate keys with how many they share, cut by ranges of the first essay."""
+    values = np.concatenate([v for v, _e in pieces] or [EMPTY])
+    essays = np.concatenate([e for _v, e in pieces] or [np.empty(0, np.int32)])
+    order = np.argsort(values, kind="stable")
+    values, essays = values[order], essays[order]
+    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]]) if values.size else np.empty(0, np.int64)
+    df = np.diff(starts, append=values.size)
+    common = values[starts[df > max_df]]
+    common = common[~_isin_sorted(common, excluded)]
+    rare = ~_isin_sorted(values, common) & ~_isin_sorted(values, excluded)
+    if sample:
+        rare &= (values & SAMPLE_MASK) == 0
+    codes, counts = shared_key_counts(pack_keys(values[rare], essays[rare], bits), bits)
+    first = codes >> np.int64(bits)
+    bounds = np.searchsorted(first, ranges)
+    return common, [(codes[a:b], counts[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+
+
+def _first(pair):
+    return pair[0]
+
+
+def _second(pair):
+    return pair[1]
+
+
+def _pair_parts(pair, r: int):
+    return pair[1][r]
+
+
+def _split(chunk: Batch, common: list[np.ndarray], excluded: np.ndarray, min_words: int,
+           share: float) -> tuple[Batch, dict]:
+    """The chunk holding only its essays' rare shingles, and what leaving the rest found."""
+    common_set = np.concatenate(common or [EMPTY])  # the parts' ranges follow each other: sorted
+    chunk = replace(chunk)  # split_common rewrites the chunk's arrays: never the stored one's
+    values = chunk.shingles
+    is_common = _isin_sorted(values, common_set)
+    dropped = np.flatnonzero(is_common | _isin_sorted(values, excluded))
+    found = split_common(chunk, dropped, np.flatnonzero(is_common), min_words, share)
+    thin = [chunk.paths[i] for i in np.flatnonzero(found.thin).tolist()]
+    return chunk, {"thin": thin, "sources": found.source_essays, "keys": found.source_keys}
+
+
+def _sizes(chunk: Batch) -> np.ndarray:
+    return chunk.counts.astype(np.int32)
+
+
+def _candidates(pieces: list[tuple[np.ndarray, np.ndarray]], sizes: list[np.ndarray], bits: int,
+                needed_rate: float, threshold: float, firsts: np.ndarray) -> tuple[np.ndarray, list[int]]:
+    """A range of first essays: the pairs sharing enough keys across all parts, and which
+    partitions hold their second essays."""
+    codes = np.concatenate([c for c, _n in pieces] or [np.empty(0, np.int64)])
+    counts = np.concatenate([n for _c, n in pieces] or [np.empty(0, np.int64)])
+    if codes.size:
+        codes, where = np.unique(codes, return_inverse=True)
+        counts = np.bincount(where, weights=counts).astype(np.int64)
+    size = np.concatenate(sizes)
+    i, j = codes >> np.int64(bits), codes & np.int64((1 << bits) - 1)
+    needed = np.floor(threshold * np.minimum(size[i], size[j]) * needed_rate - 1e-9)
+    keep = (counts >= 2) & (counts >= needed)
+    pairs = np.stack([i[keep], j[keep]], axis=1)
+    holders = np.unique(np.searchsorted(firsts, pairs[:, 1], side="right") - 1)
+    return pairs, holders.tolist()
+
+
+def _candidate_pairs(found):
+    return found[0]
+
+
+def _essays_of(chunk: Batch, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rare shingles of the second essays of `pairs` that this chunk holds: numbers,
+    offsets and shingles, to travel to the first essays' partition."""
+    wanted = np.unique(pairs[:, 1])
+    wanted = wanted[(wanted >= chunk.first) & (wanted < chunk.first + len(chunk))] - chunk.first
+    counts = chunk.counts[wanted]
+    offsets = np.r_[0, np.cumsum(counts)]
+    index = np.repeat(chunk.offsets[wanted] - offsets[:-1], counts) + np.arange(offsets[-1])
+    return wanted + chunk.first, offsets, chunk.shingles[index]
+
+
+def _verify(chunk: Batch, pairs: np.ndarray, others: list[tuple], threshold: float) -> np.ndarray:
+    """Exact scores of the candidates whose first essay this chunk holds: (i, j, score) rows
+    at or above the threshold."""
+    found: dict[int, np.ndarray] = {}
+    for numbers, offsets, shingles in others:
+        for k, n in enumerate(numbers.tolist()):
+            found[n] = shingles[offsets[k]:offsets[k + 1]]
+    rows = []
+    for i, j in pairs.tolist():
+        s = score(chunk.essay_shingles(i - chunk.first), found[j])
+        if s >= threshold:
+            rows.append((i, j, s))
+    return np.array(rows, dtype=np.float64).reshape(-1, 3)
+
+
+def _paths_of(chunk: Batch, numbers: np.ndarray) -> list[str]:
+    return [chunk.paths[n - chunk.first] for n in numbers.tolist()]
+
+
+def _left_out(common: list[np.ndarray], excluded: np.ndarray) -> np.ndarray:
+    return np.union1d(np.concatenate(common or [EMPTY]), excluded)
+
+
+def _passages_batch(root: str, items: list[tuple[str, str]], left_out: np.ndarray) -> list[list[dict]]:
+    return [_passages(Path(root), a, b, left_out) for a, b in items]
+
+
+def _passages(root: Path, rel_a: str, rel_b: str, left_out: np.ndarray) -> list[dict]:
+    """scan.passages, with the pair's shared rare shingles found from the files: the shingles
+    both hold, less the common and excluded ones, as the in-process scan's rare sets give."""
+    ta, tb = read(root / rel_a), read(root / rel_b)
+    words_a, starts_a, ends_a = hashes_with_spans(ta.original, ta.encoding)
+    words_b, starts_b, ends_b = hashes_with_spans(tb.original, tb.encoding)
+    ha, hb = shingles_of(words_a), shingles_of(words_b)
+    shared = np.intersect1d(ha, hb)
+    shared = shared[~_isin_sorted(shared, left_out)]
+    return [{"a_start": int(starts_a[i0]), "a_end": int(ends_a[i1 + K - 1]),
+             "b_start": int(starts_b[j0]), "b_end": int(ends_b[j1 + K - 1])}
+            for i0, i1, j0, j1 in copied_stretches(ha, hb, shared)]
+
+
+# --- the client's side -------------------------------------------------------------------------
+
+def _scan(client, root: Path, options: Options, report: Callable) -> dict:
+    from distributed import as_completed
+
+    plan = Plan.for_cluster(client, options.dask_partition)
+    files = sum(1 for _ in walk_files(root))
+    excluded = client.scatter(excluded_shingles(options.exclude), broadcast=True)
+    report("read", 0, files)
+
+    # 1. read, a bounded number of partitions in flight
+    threads = sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values())
+    raw, number, summaries, errors, done = {}, {}, {}, [], 0
+    pending = as_completed()
+    listing = enumerate(_partitions(root, plan.partition))
+
+    def submit_next() -> bool:
+        item = next(listing, None)
+        if item is None:
+            return False
+        k, rels = item
+        future = client.submit(_read_partition, str(root), rels, pure=False)
+        raw[k] = client.submit(_first, future)
+        summary = client.submit(_second, future)
+        number[summary.key] = k
+        pending.add(summary)
+        return True
+
+    for _ in range(IN_FLIGHT * max(threads, 1)):
+        submit_next()
+    for summary in pending:
+        k = number.pop(summary.key)
+        summaries[k] = summary.result()
+        errors += summaries[k]["errors"]
+        done += summaries[k]["essays"] + len(summaries[k]["errors"])
+        summary.release()
+        report("read", done, files)
+        submit_next()
+
+    order = sorted(summaries)
+    sizes = np.array([summaries[k]["essays"] for k in order], dtype=np.int64)
+    firsts = np.cumsum(sizes) - sizes
+    essays = int(sizes.sum())
+    chunks = [client.submit(_numbered, raw.pop(k), int(first)) for k, first in zip(order, firsts.tolist(), strict=True)]
+    report("compare", 0, essays)
+
+    bits = doc_bits(max(essays, 1))
+    shingles = sum(summaries[k]["shingles"] for k in order)
+    parts = 1 << max(math.ceil(math.log2(max(shingles * 16 / plan.part_bytes, 1))), 0)
+    sample = essays > SMALL_CORPUS
+    needed_rate = 1 / 8 * 0.5 if sample else 1.0  # as scan._pairs_and_groups
+    ranges = np.r_[firsts, essays].astype(np.int64)
+
+    # 2. the hash shuffle: common shingles and pairs sharing keys, per part
+    split_by_hash = [client.submit(_hash_parts, c, parts) for c in chunks]
+    counted = []
+    for p in range(parts):
+        pieces = [client.submit(_part, s, p) for s in split_by_hash]
+        counted.append(client.submit(_count_part, pieces, excluded, options.max_df, bits, sample, ranges))
+    del split_by_hash
+    common = [client.submit(_first, c) for c in counted]
+
+    # 3. each partition leaves the common and excluded shingles out
+    splits = [client.submit(_split, c, common, excluded, options.min_words, options.common_share) for c in chunks]
+    del chunks
+    rare = [client.submit(_first, s) for s in splits]
+    found = [client.submit(_second, s) for s in splits]
+    del splits
+    chunk_sizes = [client.submit(_sizes, r) for r in rare]
+
+    # 4. the pair shuffle: candidates per range of first essays
+    candidates = []
+    for r in range(len(rare)):
+        pieces = [client.submit(_pair_parts, c, r) for c in counted]
+        candidates.append(client.submit(_candidates, pieces, chunk_sizes, bits, needed_rate,
+                                        options.threshold, firsts))
+    del counted
+
+    # 5. the essay shuffle: verification where the first essays are
+    verified = []
+    for r, future in enumerate(candidates):
+        pairs = client.submit(_candidate_pairs, future)
+        holders = client.submit(_second, future).result()
+        others = [client.submit(_essays_of, rare[h], pairs) for h in holders]
+        verified.append(client.submit(_verify, rare[r], pairs, others, options.threshold))
+    edges = np.concatenate([v.result() for v in verified] or [np.empty((0, 3))])
+    report("compare", essays, essays)
+
+    # 6. what the client reports
+    thin, source_essays, source_keys = [], [], []
+    for f in found:
+        got = f.result()
+        thin += got["thin"]
+        source_essays.append(got["sources"])
+        source_keys.append(got["keys"])
+    source_essays = np.concatenate(source_essays or [np.empty(0, np.int64)])
+    source_groups = common_source_groups(source_essays, np.concatenate(source_keys or [np.empty((0, 3), np.uint64)]))
+    wanted = np.unique(np.r_[edges[:, :2].ravel().astype(np.int64), np.array([x for g in source_groups for x in g],
+                                                                             dtype=np.int64)])
+    paths = _gather_paths(client, rare, firsts, wanted)
+    path_edges = sorted((min(paths[i], paths[j]), max(paths[i], paths[j]), s)
+                        for i, j, s in zip(edges[:, 0].astype(np.int64).tolist(),
+                                           edges[:, 1].astype(np.int64).tolist(), edges[:, 2].tolist(), strict=True))
+    uf = _UnionFind()
+    for a, b, _s in path_edges:
+        uf.union(a, b)
+    copy_groups = uf.groups()
+    kept = _thin_out_big_groups(path_edges, copy_groups)
+    groups = copy_groups + [[paths[i] for i in g] for g in source_groups]
+    ordered = sorted(kept, key=lambda e: (-e[2], e[0], e[1]))
+
+    report("passages", 0, len(ordered))
+    items = [(a, b) for a, b, _s in ordered]
+    batches = [items[i:i + 50] for i in range(0, len(items), 50)]
+    passages = []
+    left_out = client.submit(_left_out, common, excluded)
+    for batch in client.map(_passages_batch, [str(root)] * len(batches), batches, [left_out] * len(batches),
+                            pure=False):
+        passages += batch.result()
+        report("passages", len(passages), len(items))
+    return {
+        "essays": files,
+        "pairs": [{"a": a, "b": b, "score": round(s, 6), "passages": p}
+                  for (a, b, s), p in zip(ordered, passages, strict=True)],
+        "clusters": sorted([sorted(g) for g in groups], key=lambda g: (-len(g), g)),
+        "thin": sorted(thin),
+        "errors": sorted(errors, key=lambda e: e["file"]),
+    }
+
+
+def _gather_paths(client, rare: list, firsts: np.ndarray, numbers: np.ndarray) -> dict[int, str]:
+    holder = np.searchsorted(firsts, numbers, side="right") - 1
+    futures = {}
+    for h in np.unique(holder).tolist():
+        mine = numbers[holder == h]
+        futures[h] = (mine, client.submit(_paths_of, rare[h], mine))
+    return {n: p for mine, future in futures.values() for n, p in zip(mine.tolist(), future.result(), strict=True)}
