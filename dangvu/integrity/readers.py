@@ -20,11 +20,11 @@ from deflate import DeflateError, deflate_decompress
 
 from dangvu.integrity.vietnamese import (
     HYPHEN_MARK,
+    convert_legacy_run,
     decode_8bit,
     join_split_syllables,
+    looks_run_together_or_split,
     pdf_text_to_unicode,
-    tcvn3_to_unicode,
-    vni_to_unicode,
 )
 
 SUFFIXES = (".txt", ".docx", ".odt", ".rtf", ".pdf", ".doc")
@@ -51,6 +51,39 @@ class Text:
 
 
 def read(path: Path | str) -> Text:
+    return _read(path, _word97_alone)
+
+
+def read_many(paths: list[Path | str]):
+    """Yields, for each path in order, what read() returns, or the UnreadableFile or OSError it
+    raises. The batch's Word 97 files are first converted together by one LibreOffice start:
+    a start costs a second or more, converting a small .doc a few hundredths."""
+    word97 = [path for path in paths if _looks_word97(path)]
+    if len(word97) < 2 or not _office_installed():  # nothing to share a start with, or read() refuses them
+        yield from (_outcome(read, path) for path in paths)
+        return
+    from dangvu.lib import office
+
+    with office.converted(word97, "doc", "docx", timeout=DOC_TIMEOUT, startup=DOC_STARTUP) as done:
+        outputs = dict(zip(word97, done.outputs, strict=True))
+
+        def from_batch(path: Path | str, data: bytes) -> bytes | None:
+            if path not in outputs:
+                return _word97_alone(path, data)
+            return outputs[path].read_bytes() if outputs[path] else None
+
+        yield from (_outcome(lambda path: _read(path, from_batch), path) for path in paths)
+
+
+def _outcome(reader, path: Path | str) -> "Text | UnreadableFile | OSError":
+    try:
+        return reader(path)
+    except (UnreadableFile, OSError) as exc:
+        return exc
+
+
+def _read(path: Path | str, word97_to_docx) -> Text:
+    """read(), with the way a Word 97 file's bytes become a .docx's: (path, bytes) -> bytes or None."""
     if os.path.basename(path).startswith("~$"):
         raise UnreadableFile("Tệp tạm Word tạo ra khi một tài liệu đang mở, không phải bài thu hoạch: hãy xóa tệp này.")
     with open(path, "rb") as file:
@@ -76,7 +109,7 @@ def read(path: Path | str) -> Text:
     if suffix == ".rtf":
         return Text(_read_rtf(data))
     if suffix == ".doc":
-        return Text(_read_doc(path, data), encoding="unicode")
+        return _read_doc(path, data, word97_to_docx)
     raise UnreadableFile("Không đọc được loại tệp này: cần .docx, .odt, .rtf, .pdf hoặc .txt.")
 
 
@@ -111,7 +144,7 @@ def _read_docx(path: Path | io.BytesIO, data: bytes) -> str:
     raw, styles = members[DOCUMENT], members.get(STYLES)
     fast = _plain_docx_text(raw, styles)
     if fast is not None:
-        return fast
+        return _text_or_pictures(fast, raw)
     from lxml import etree
 
     try:
@@ -121,7 +154,19 @@ def _read_docx(path: Path | io.BytesIO, data: bytes) -> str:
     fonts = _StyleFonts(styles)
     paragraphs: list[str] = []
     _paragraphs_of(body, fonts, paragraphs)
-    return "\n".join(paragraphs)
+    return _text_or_pictures("\n".join(paragraphs), raw)
+
+
+_PICTURE = re.compile(rb"<w:(?:drawing|pict|object)\b")
+PICTURES_ONLY = "Tệp Word chỉ có hình ảnh, không có chữ. " + SCANNED
+
+
+def _text_or_pictures(text: str, body: bytes) -> str:
+    """The text; a document of pictures and no text is a scan or photos pasted into Word, which
+    the member must type or have recognised (an empty essay would only say "empty")."""
+    if (not text or text.isspace()) and _PICTURE.search(body):
+        raise UnreadableFile(PICTURES_ONLY)
+    return text
 
 
 # What only the full reading handles: text boxes and alternate content, tracked deletions and
@@ -400,12 +445,13 @@ class _StyleFonts:
 
 
 def _convert_run(text: str, font: str) -> str:
-    """Legacy fonts decide: .Vn* is TCVN3, VNI-* is VNI; anything else is Unicode (where a
-    soft hyphen is only a place to break a line)."""
+    """Legacy fonts name the encoding: .Vn* is TCVN3, VNI-* is VNI, unless the run's text reads
+    as Unicode typed in that font (convert_legacy_run weighs it); anything else is Unicode
+    (where a soft hyphen is only a place to break a line)."""
     if font.startswith(".Vn"):
-        return tcvn3_to_unicode(text)
+        return convert_legacy_run(text, "tcvn3")
     if font.upper().startswith("VNI"):
-        return vni_to_unicode(text)
+        return convert_legacy_run(text, "vni")
     return text.replace("\u00ad", "") if "\u00ad" in text else text
 
 
@@ -540,16 +586,63 @@ def _rtf_prepared(text: str) -> str:
 
 # --- old Word (.doc), through LibreOffice when installed ----------------------------------------
 
-def _read_doc(path: Path, data: bytes) -> str:
-    from dangvu.lib.office import convert, office_binary
+DOC_STARTUP = 30  # seconds more for the first .doc of a LibreOffice start, which starts it
+OLD_DOC = "Tệp Word định dạng cũ (.doc): hãy mở bằng Word và lưu lại thành .docx."
 
-    if office_binary() is None or not data.startswith(_OLE_MAGIC):
-        raise UnreadableFile("Tệp Word định dạng cũ (.doc): hãy mở bằng Word và lưu lại thành .docx.")
-    converted = convert(data, "doc", "docx", timeout=DOC_TIMEOUT)
+
+def _read_doc(path: Path | str, data: bytes, word97_to_docx) -> Text:
+    """A .doc is what its bytes say: Word 97, or what Word and download sites also save as .doc
+    (a web page, a web archive, RTF, a renamed .docx or .odt), read as what it is."""
+    if data.startswith(_OLE_MAGIC):
+        return Text(_read_word97(path, data, word97_to_docx), encoding="unicode")
+    if data.lstrip().startswith(b"{\\rtf"):
+        return Text(_read_rtf(data))
+    if data.startswith(b"PK\x03\x04"):
+        if b"mimetype" in data[:100] and b"opendocument.text" in data[:200]:
+            return Text(_read_odt(path))
+        return Text(_read_docx(path, data), encoding="unicode")
+    from dangvu.integrity import wordhtml
+
+    page = wordhtml.page_of(data)
+    if page is None:
+        raise UnreadableFile(OLD_DOC)
+    return Text(wordhtml.text_of(page))  # legacy lines left unmarked by a font are detected line by line
+
+
+def _read_word97(path: Path | str, data: bytes, word97_to_docx) -> str:
+    from dangvu.lib.office import office_binary
+
+    if office_binary() is None:
+        raise UnreadableFile(OLD_DOC)
+    converted = word97_to_docx(path, data)
     if converted is None:
         raise UnreadableFile("Không chuyển được tệp .doc (hỏng, có mật khẩu hoặc quá lâu): "
                              "hãy mở bằng Word và lưu lại thành .docx.")
     return _read_docx(io.BytesIO(converted), converted)  # the converted package, read from memory
+
+
+def _word97_alone(path: Path | str, data: bytes) -> bytes | None:
+    from dangvu.lib.office import convert
+
+    return convert(data, "doc", "docx", timeout=DOC_TIMEOUT)
+
+
+def _office_installed() -> bool:
+    from dangvu.lib.office import office_binary
+
+    return office_binary() is not None
+
+
+def _looks_word97(path: Path | str) -> bool:
+    """Whether read() would hand the file to LibreOffice: a .doc within the size limit, starting
+    as Word 97 does (only its first bytes are read here)."""
+    if os.path.splitext(path)[1].lower() != ".doc" or os.path.basename(path).startswith("~$"):
+        return False
+    try:
+        with open(path, "rb") as file:
+            return os.fstat(file.fileno()).st_size <= MAX_FILE_BYTES and file.read(8) == _OLE_MAGIC
+    except OSError:
+        return False  # read() says what is wrong
 
 
 # --- PDF ----------------------------------------------------------------------------------------
@@ -576,7 +669,10 @@ def _read_pdf(path: Path, data: bytes) -> str:
             page = document[index]
             text_page = page.get_textpage()
             reordered = None if one_font or not _drawn_out_of_order(text_page) else _positioned_text(text_page)
-            pages.append(reordered or text_page.get_text_range())
+            page_text = reordered or text_page.get_text_range()
+            if looks_run_together_or_split(page_text):  # some 30 µs a page to ask; rarely so
+                page_text = _positioned_text(text_page, respace=True)
+            pages.append(page_text)
             text_page.close()
             page.close()
     except UnreadableFile:
@@ -605,9 +701,12 @@ def _drawn_out_of_order(text_page) -> bool:
     return False
 
 
-def _positioned_text(text_page) -> str | None:
+def _positioned_text(text_page, respace: bool = False) -> str | None:
     """The page's text with runs drawn back inside their line put where they stand; None if
-    no line needs it (the page is then read as PDFium reads it).
+    no line needs it (the page is then read as PDFium reads it). With `respace`, every line is
+    also read from the letters' positions, as pdftotext reads them: a line PDFium broke where
+    the next letters go on along it is joined back (_continued_lines), and spaces are where the
+    gaps are (_respaced), for producers that draw no space glyph.
 
     PDFium's lines (in drawing order) are kept as PDFium reads them, except a line whose
     letters go back to the left, or that a later line is drawn inside (same baseline, within
@@ -621,6 +720,7 @@ def _positioned_text(text_page) -> str | None:
 
     handle = text_page.raw
     x, y, box = ctypes.c_double(), ctypes.c_double(), pdfium_c.FS_RECTF()
+    advances = _Advances(handle)
     lines: list[list[_Char]] = [[]]
     previous = 0
     for i in range(pdfium_c.FPDFText_CountChars(handle)):
@@ -632,12 +732,23 @@ def _positioned_text(text_page) -> str | None:
             continue
         previous = code
         if code == 0x02:  # PDFium's mark for a word hyphenated at the end of a line
-            lines[-1].append(_Char(HYPHEN_MARK, True, 0, 0, 0, 1))
+            lines[-1].append(_Char(HYPHEN_MARK, True, 0, 0, 0, 1, 1))
             continue
         pdfium_c.FPDFText_GetCharOrigin(handle, i, x, y)
+        if code == 0x20 and pdfium_c.FPDFText_IsGenerated(handle, i) == 1:  # PDFium puts in only spaces
+            lines[-1].append(_Char(" ", True, x.value, x.value, y.value, 0.1, 0.1))
+            continue
+        advance, size = advances.of(i, code)
+        if advance > 0:  # the font's em is the height of the line it makes
+            lines[-1].append(_Char(chr(code), False, x.value, x.value + advance, y.value, size, size))
+            continue
+        # no font to ask (a Type 3 font, a letter it cannot map back): PDFium's loose box, which also
+        # holds the letter's ink, standing out past its advance in places (ư's horn)
         pdfium_c.FPDFText_GetLooseCharBox(handle, i, box)
-        lines[-1].append(_Char(chr(code), pdfium_c.FPDFText_IsGenerated(handle, i) == 1, x.value,
-                               max(box.right, x.value), y.value, max(abs(box.top - box.bottom), 0.1)))
+        height = max(abs(box.top - box.bottom), 0.1)
+        lines[-1].append(_Char(chr(code), False, x.value, max(box.right, x.value), y.value, height, size or height))
+    if respace:
+        lines = _continued_lines(lines)
     merged: list[list[_Char]] = []  # with whether each line is read in order of position
     filled: list[bool] = []
     for line in lines:
@@ -646,9 +757,10 @@ def _positioned_text(text_page) -> str | None:
         else:
             merged.append(line)
             filled.append(_fills_holes(line))
-    if not any(filled):
+    if not any(filled) and not respace:
         return None
-    text = "\n".join(_in_order_of_position(line) if fill else "".join(c.text for c in line)
+    as_drawn = _respaced if respace else _as_pdfium_reads
+    text = "\n".join(_in_order_of_position(line) if fill else as_drawn(line)
                      for line, fill in zip(merged, filled, strict=True))
     # PDFium gives UTF-16 units: a character beyond the BMP comes as two halves
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
@@ -661,6 +773,80 @@ class _Char(NamedTuple):
     end: float  # where its advance ends
     baseline: float
     height: float  # of the line the font makes: ascent to descent, on the page
+    size: float  # the font's size on the page (its em)
+
+
+class _Advances:
+    """Each letter's advance and font size on the page, from its text object's font: PDFium's
+    character boxes hold the ink as well, which for ư, ơ and slanted letters reaches past the
+    advance and hides the gap a producer that draws no space leaves after them. Fonts and widths
+    are looked up once per text object and letter."""
+
+    def __init__(self, handle):
+        import ctypes
+
+        self.handle = handle
+        self.api = _pdfium_by_address()
+        self.objects: dict[int | None, tuple[int | None, float]] = {}  # text object → (font, size on the page)
+        self.widths: dict[tuple[int, int], float] = {}  # (font, letter) → advance at size 1000
+        self.value, self.matrix = ctypes.c_float(), None
+
+    def of(self, index: int, code: int) -> tuple[float, float]:
+        text_object = self.api.text_object(self.handle, index)
+        found = self.objects.get(text_object)
+        if found is None:
+            found = self.objects[text_object] = self._font_of(text_object, index)
+        font, size = found
+        if not font:
+            return 0.0, 0.0
+        width = self.widths.get((font, code))
+        if width is None:
+            ok = self.api.glyph_width(font, code, 1000.0, self.value)
+            width = self.widths[(font, code)] = self.value.value if ok else 0.0
+        return width * size / 1000, size
+
+    def _font_of(self, text_object: int | None, index: int) -> tuple[int | None, float]:
+        import math
+
+        import pypdfium2.raw as pdfium_c
+
+        self.matrix = self.matrix or pdfium_c.FS_MATRIX()
+        font = self.api.font(text_object) if text_object else None
+        if not font or not self.api.font_size(text_object, self.value) \
+                or not pdfium_c.FPDFText_GetMatrix(self.handle, index, self.matrix):
+            return None, 0.0
+        return font, self.value.value * math.hypot(self.matrix.a, self.matrix.b)
+
+
+_BY_ADDRESS: list = []  # made on first use
+
+
+def _pdfium_by_address():
+    """PDFium's text-object and font functions taking and giving plain addresses: pypdfium2's
+    typed pointers cost a cast (a microsecond) to compare or look up, for every letter."""
+    if not _BY_ADDRESS:
+        _BY_ADDRESS.append(_functions_by_address())
+    return _BY_ADDRESS[0]
+
+
+def _functions_by_address():
+    import ctypes
+    from types import SimpleNamespace
+
+    import pypdfium2.raw as pdfium_c
+
+    address, float_out = ctypes.c_void_p, ctypes.POINTER(ctypes.c_float)
+
+    def typed(function, restype, *argtypes):
+        return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
+
+    return SimpleNamespace(
+        text_object=typed(pdfium_c.FPDFText_GetTextObject, address, address, ctypes.c_int),
+        font=typed(pdfium_c.FPDFTextObj_GetFont, address, address),
+        font_size=typed(pdfium_c.FPDFTextObj_GetFontSize, ctypes.c_int, address, float_out),
+        glyph_width=typed(pdfium_c.FPDFFont_GetGlyphWidth, ctypes.c_int, address, ctypes.c_uint32, ctypes.c_float,
+                          float_out),
+    )
 
 
 def _drawn(line: list[_Char]) -> list[_Char]:
@@ -707,6 +893,58 @@ def _fills_holes(line: list[_Char]) -> bool:
         placed.insert(at, char)
         went_back = True
     return went_back
+
+
+def _as_pdfium_reads(line: list[_Char]) -> str:
+    return "".join(c.text for c in line)
+
+
+def _continued_lines(lines: list[list[_Char]]) -> list[list[_Char]]:
+    """PDFium's lines, each joined to the one before where its first letter goes on along that
+    one's baseline (within half its height) from where the last letter ended (less than its
+    height further): Acrobat Distiller's PDFs draw a piece of a word as its own text object,
+    slanted and a little off the baseline, and PDFium starts a new line there ("Khái ni⏎ệm")."""
+    out: list[list[_Char]] = []
+    for line in lines:
+        if out and _goes_on(out[-1], line):
+            out[-1] = out[-1] + line
+        else:
+            out.append(line)
+    return out
+
+
+def _goes_on(line: list[_Char], later: list[_Char]) -> bool:
+    last = next((c for c in reversed(line) if not c.generated and not c.text.isspace()), None)
+    first = next((c for c in later if not c.generated and not c.text.isspace()), None)
+    if last is None or first is None:
+        return False
+    height = max(last.height, first.height)
+    return abs(first.baseline - last.baseline) < 0.5 * height and -0.1 * height <= first.x - last.end < height
+
+
+def _respaced(line: list[_Char]) -> str:
+    """A line in PDFium's order with a space wherever a letter starts a tenth of its font size
+    or more after the previous letter's advance ends on the same baseline, as
+    pdftotext breaks words, and nowhere else; where the text jumps back or off the baseline,
+    PDFium's own space (or none) stands."""
+    text: list[str] = []
+    last, space = None, False  # the last letter drawn; whether PDFium put a space since
+    for char in line:
+        if char.generated:
+            if char.text == HYPHEN_MARK:
+                text.append(char.text)
+                last, space = None, False
+            else:
+                space = True
+            continue
+        if last is not None and not char.text.isspace() and not last.text.isspace():
+            gap = char.x - last.end
+            along = abs(char.baseline - last.baseline) < 0.5 * max(char.height, last.height) and gap > -0.5 * char.height
+            if gap >= 0.1 * char.size if along else space:
+                text.append(" ")
+        text.append(char.text)
+        last, space = char, False
+    return "".join(text)
 
 
 def _in_order_of_position(line: list[_Char]) -> str:

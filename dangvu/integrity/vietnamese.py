@@ -86,29 +86,140 @@ def tcvn3_to_unicode(text: str) -> str:
     return points.tobytes().decode("utf-32-le")
 
 
-# Letters that only Unicode Vietnamese has: beyond Latin-1, or combining marks.
-_UNICODE_VIET = re.compile(r"[\u0102\u0103\u0110\u0111\u01a0\u01a1\u01af\u01b0\u1ea0-\u1ef9\u0300-\u0323]")
+# Letters that only Unicode Vietnamese has: beyond Latin-1, or combining marks (and ƣ, which
+# Word 2007/2010's PDFs give for ư).
+_UNICODE_VIET = re.compile(r"[\u0102\u0103\u0110\u0111\u01a0-\u01a3\u01af\u01b0\u1ea0-\u1ef9\u0300-\u0323]")
 _TCVN3_ONLY_RE = re.compile("[" + re.escape("".join(sorted(_TCVN3_ONLY))) + "]")
-# VNI modifiers that are no Vietnamese letter; right after a vowel: "Ñaûng", "cuûa".
-VNI_ONLY = frozenset("øûïåäëüØÛÏÅÄËÜ")
+# Latin-1 letters that are no Vietnamese letter: VNI's modifiers (right after a vowel: "Ñaûng",
+# "cuûa") and single-byte letters (ñ đ, ö ư), TCVN3's codes for ệ ẹ ủ ử ặ ổ ẻ ợ ầ ỗ ("hiÖn").
+VNI_ONLY = frozenset("øûïåäëüØÛÏÅÄËÜ" "ÆÇÎÑÖæçîñö")
 _VNI_HINT = re.compile(r"[aeiouyAEIOUYôöÔÖ][" + "".join(sorted(VNI_ONLY)) + "]")
+# With TCVN3_ONLY, the characters that make a line worth weighing as legacy text; a text with
+# none of them is Unicode throughout (shingles.py's fast path relies on exactly this).
+_MARK_RE = re.compile("[" + re.escape("".join(sorted(_TCVN3_ONLY | VNI_ONLY))) + "]")
+_LATIN1_LETTER = re.compile("[\u00c0-\u00ff]")
 
 
 def detect_encoding(text: str) -> str:
-    """'unicode', 'tcvn3' or 'vni' for a stretch of text, from its characters.
+    """'unicode', 'tcvn3' or 'vni' for one line of text on its own (line_readings weighs a line
+    with the rest of its text).
 
-    Real Unicode Vietnamese always has letters outside Latin-1 (ă đ ơ ư ạ ế …)
-    within a few words, so a line full of á ê ô but also ư or ạ stays Unicode.
+    Real Unicode Vietnamese always has letters outside Latin-1 (ă đ ơ ư ạ ế …) within a few
+    words, so a line full of á ê ô but also ư or ạ stays Unicode; a line with a legacy mark
+    is legacy only if converting it makes more of its words Vietnamese syllables, and at
+    least half of them.
     """
-    if _UNICODE_VIET.search(text):
-        return "unicode"
-    vni = len(_VNI_HINT.findall(text))
-    # TCVN3 symbols are counted only as far as the comparison needs: a TCVN3 line
-    # is full of them, and listing them all was most of the time spent here.
-    tcvn = sum(1 for _ in islice(_TCVN3_ONLY_RE.finditer(text), max(vni, 1)))
-    if tcvn == 0 and vni == 0:
-        return "unicode"
+    reading = _line_reading(text)
+    return reading if reading in ("tcvn3", "vni") else "unicode"
+
+
+def _line_reading(line: str) -> str:
+    """'unicode', 'tcvn3', 'vni', 'mixed' (Unicode words and TCVN3 words, as PowerPoint's
+    PDFs have them) or 'maybe' (Latin-1 letters that read better converted, or a legacy mark
+    with too little evidence: legacy if the rest of the text is)."""
+    marked = _MARK_RE.search(line)
+    if _UNICODE_VIET.search(line):
+        return "mixed" if marked and _tcvn3_words_in_unicode(line) >= 2 else "unicode"
+    if not marked:
+        return "maybe" if _LATIN1_LETTER.search(line) else "unicode"
+    words = _evidence_words(line)
+    before, tcvn3, vni = _evidence(words)
+    if tcvn3 == vni:
+        encoding, after = _by_marks(line), tcvn3
+    else:
+        encoding, after = ("tcvn3", tcvn3) if tcvn3 > vni else ("vni", vni)
+    if after > before and 2 * after >= len(words):
+        return encoding
+    return "maybe"
+
+
+def _by_marks(line: str) -> str:
+    """The old rule, for a tie: TCVN3's own symbols against VNI's modifiers after a vowel."""
+    vni = len(_VNI_HINT.findall(line))
+    tcvn = sum(1 for _ in islice(_TCVN3_ONLY_RE.finditer(line), max(vni, 1)))
     return "tcvn3" if tcvn >= vni else "vni"
+
+
+_EVIDENCE_WORD = re.compile("[^\\s\\-\ufffe]+")
+EVIDENCE_WORDS = 40  # a line's first forty such words decide as well as all of a long paragraph's
+
+
+def _evidence_words(text: str) -> list[str]:
+    """The words that can tell encodings apart: those with a letter and a character beyond ASCII
+    (an ASCII word reads the same in every one), punctuation stripped; the first EVIDENCE_WORDS."""
+    words = (m.group().strip(_PUNCTUATION) for m in _EVIDENCE_WORD.finditer(text))
+    found = (w for w in words if w and not w.isascii() and any(c.isalpha() for c in w))
+    return list(islice(found, EVIDENCE_WORDS))
+
+
+def _evidence(words: list[str]) -> tuple[int, int, int]:
+    """How many of the evidence words read as Vietnamese syllables as they stand, read as TCVN3,
+    and read as VNI."""
+    before = tcvn3 = vni = 0
+    for word in words:
+        a, b, c = _word_readings(word)
+        before, tcvn3, vni = before + a, tcvn3 + b, vni + c
+    return before, tcvn3, vni
+
+
+@lru_cache(maxsize=100_000)
+def _word_readings(word: str) -> tuple[bool, bool, bool]:
+    return (_reads_as_syllable(word), _reads_as_syllable(tcvn3_to_unicode(word)),
+            _reads_as_syllable(unicodedata.normalize("NFC", vni_to_unicode(word))))
+
+
+def _reads_as_syllable(word: str) -> bool:
+    """One Vietnamese syllable as written: letters only, no capital after a small letter (TCVN3
+    writes the small ể as Ó: "thÓ"), at most one tone, a possible syllable."""
+    capital_inside = not word.isupper() and any(c.isupper() for c in word[1:])
+    if not word.isalpha() or capital_inside:
+        return False
+    return len(_TONE_RE.findall(unicodedata.normalize("NFD", word))) <= 1 and _is_syllable(word)
+
+
+def _tcvn3_words_in_unicode(line: str) -> int:
+    """How many words of a Unicode line with TCVN3 symbols are TCVN3 words: Vietnamese syllables
+    once converted, not as they stand ("Một số to¸n tö ph¶i ®ưîc ®Þnh nghÜa")."""
+    return sum(1 for m in _WORD_LEGACY.finditer(line) if _TCVN3_ONLY_RE.search(m.group())
+               and _mixed_word(m.group()) is not m.group())
+
+
+@lru_cache(maxsize=100_000)
+def _mixed_word(raw: str) -> str:
+    """A word of a line mixing Unicode and TCVN3 words, converted if it is TCVN3: a syllable
+    once converted, and not as it stands. The same object when it stays."""
+    converted = tcvn3_to_unicode(raw)
+    if converted != raw and not _reads_as_syllable(raw) and _reads_as_syllable(converted):
+        return converted
+    return raw
+
+
+def line_readings(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, reading) of each line: 'unicode', 'tcvn3', 'vni' or 'mixed'.
+
+    A line is judged by evidence, the share of its words that are Vietnamese syllables as it
+    stands and converted; a line with too little evidence of its own (a short VNI line with
+    none of VNI's telltale characters, "Caâu 6"; a TCVN3 heading of Latin-1 letters only,
+    "KiÓu gâ TELEX") is converted if the text's other lines are legacy and converting makes
+    more of its words syllables. A text without a single legacy mark is Unicode throughout.
+    """
+    bounds = _line_bounds(text)
+    if not _MARK_RE.search(text):
+        return [(start, end, "unicode") for start, end in bounds]
+    readings = [_line_reading(text[start:end]) for start, end in bounds]
+    votes = {"tcvn3": readings.count("tcvn3"), "vni": readings.count("vni")}
+    prior = max(votes, key=votes.__getitem__) if any(votes.values()) else None
+    out = []
+    for (start, end), reading in zip(bounds, readings, strict=True):
+        if reading == "maybe":
+            reading = prior if prior and _converts_better(text[start:end], prior) else "unicode"
+        out.append((start, end, reading))
+    return out
+
+
+def _converts_better(line: str, encoding: str) -> bool:
+    before, tcvn3, vni = _evidence(_evidence_words(line))
+    return (tcvn3 if encoding == "tcvn3" else vni) > before
 
 
 # --- which decoding of 8-bit bytes reads as Vietnamese ----------------------------------
@@ -116,7 +227,8 @@ def detect_encoding(text: str) -> str:
 # A syllable without its tone: initial consonant, vowel cluster, final consonant. Clusters
 # ending in a glide take no final; some take one always (tiên, muốn, được, ăn, boong).
 _INITIAL = "(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
-_FINAL = "(?:ng|nh|ch|[cmnpt])"
+_FINAL = "(?:ng|[cmnpt])"
+_PALATAL_FINAL = "(?:ch|nh)"  # only after a, ê, i, oa, uê, uy: "anh", "ếch", "huynh", never "ươch"
 _OPEN = "ai ao au ay âu ây eo êu ia iu oi ôi ơi ua ui ưa ưi ưu iêu oai oao oay oeo uây uôi ươi ươu yêu uyu uya uơ"
 _CLOSED = "iê yê uô ươ uyê oo ôô uâ oă ă â"
 _EITHER = "a e ê i o ô ơ u ư y oa oe uê uy"
@@ -127,7 +239,7 @@ def _alternation(words: str) -> str:
 
 
 _SYLLABLE = re.compile(f"{_INITIAL}(?:{_alternation(_OPEN)}|{_alternation(_CLOSED)}{_FINAL}"
-                       f"|{_alternation(_EITHER)}{_FINAL}?)")
+                       f"|{_alternation('oa uê uy a ê i')}{_PALATAL_FINAL}|{_alternation(_EITHER)}{_FINAL}?)")
 _TONE_RE = re.compile("[\u0300\u0301\u0303\u0309\u0323]")
 
 
@@ -196,10 +308,56 @@ def join_split_syllables(text: str) -> str:
     return "".join(out)
 
 
+# A word with a Vietnamese vowel, then consonants, then a vowel: two syllables run together
+# ("thiếtbị", "đượcsử"), since a syllable's vowels stand together (qu-, gi- included). (Starting
+# from the Vietnamese vowel only: four times faster than also from any vowel, 25 µs a page.)
+_VIET_VOWELS = "".join(c for c in _VOWEL_LETTERS if not c.isascii())
+_CONSONANTS = "bcdfghjklmnpqrstvwxzđBCDFGHJKLMNPQRSTVWXZĐ"
+_RUN_TOGETHER = re.compile(f"[{_VIET_VOWELS}][{_CONSONANTS}]+[{_VOWEL_LETTERS}]")
+# a line end before a word starting with a small vowel ("bi⏎ểu"); a line of one to three letters
+# ("ni⏎ệ⏎m"). Both start with the line end, which the search finds fast.
+_BREAK_BEFORE_VOWEL = re.compile(f"\\n([{_VOWEL_LETTERS.lower()}][^\\W\\d_]*)")
+_LETTERS_ALONE = re.compile("\\n([^\\W\\d_]{1,3})\r?\n")
+_LAST_WORD = re.compile("([^\\W\\d_]+)\r?$")
+
+
+def looks_run_together_or_split(text: str) -> bool:
+    """Whether a PDF page's text (as PDFium reads it) may hold words run together, where the
+    producer drew no space glyph and left gaps PDFium does not take for spaces, or a syllable
+    broken by a line end PDFium put inside it (Acrobat Distiller: "Khái ni⏎ệm", "Trướch⏎ết"):
+    only then is the page read again from the letters' positions. Ordinary text has neither."""
+    if _RUN_TOGETHER.search(text):
+        return True
+    if any(m.group(1).islower() for m in _LETTERS_ALONE.finditer(text)):
+        return True
+    for m in _BREAK_BEFORE_VOWEL.finditer(text):
+        before = _LAST_WORD.search(text, max(0, m.start() - 12), m.start())
+        if before and _one_syllable_across(before.group(1), m.group(1)):
+            return True
+    return False
+
+
+def _one_syllable_across(before: str, after: str) -> bool:
+    """Whether the letters before a line end and those after it are one syllable: the whole word
+    before ("bi" + "ểu"), or, where that word is no syllable, its last consonants ("Trướch" + "ết":
+    "Trước" and "hết")."""
+    if _reads_as_syllable(before + after):
+        return True
+    if _is_syllable(before):
+        return False
+    tail = len(before) - len(before.rstrip(_CONSONANTS))
+    return any(_is_syllable(before[:-k]) and _reads_as_syllable(before[-k:] + after) for k in range(1, tail + 1))
+
+
 HYPHEN_MARK = "\ufffe"  # PDFium's mark for a word hyphenated at the end of a line, the line end taken away
 _WORD_PART = "[^\\s.,;:!?\"'()\\[\\]{}…–—“”‘’/\\-\ufffe]*"
 # the letters after the hyphen are looked at, not taken: they may hold the next ư
 _HYPHEN_IN_WORD = re.compile(f"({_WORD_PART})([-\ufffe])(?=({_WORD_PART}))")
+
+
+# Characters PDFium gives for TCVN3 glyphs by their names: Greek mu for µ (à), the minus sign for
+# the soft hyphen (ư): "Lμ", "đ−ợc". Taken as those codes on lines that then read as TCVN3.
+_PDFIUM_SUBSTITUTES = str.maketrans({"\u03bc": "\u00b5", "\u2212": "-"})
 
 
 def pdf_text_to_unicode(text: str) -> str:
@@ -212,12 +370,14 @@ def pdf_text_to_unicode(text: str) -> str:
     next line on ("nh" mark "vËy" for "như / vậy"). In a TCVN3 line, either is read as ư where
     that makes a syllable of the letters around it (before it, for the mark); elsewhere the
     mark only joins the hyphenated word, as PDFium means."""
+    substituted = text.translate(_PDFIUM_SUBSTITUTES) if "\u03bc" in text or "\u2212" in text else text
     lines = []
-    for line in text.split("\n"):
-        if ("-" in line or HYPHEN_MARK in line) and detect_encoding(line) == "tcvn3":
+    for start, end, reading in line_readings(substituted):
+        line = substituted[start:end] if reading in ("tcvn3", "mixed") else text[start:end]
+        if reading == "tcvn3" and ("-" in line or HYPHEN_MARK in line):
             line = _HYPHEN_IN_WORD.sub(_tcvn3_u_horn, line)
-        lines.append(line.replace(HYPHEN_MARK, ""))
-    return to_unicode("\n".join(lines))
+        lines.append(_converted_line(line.replace(HYPHEN_MARK, ""), reading))
+    return _fold_oi(unicodedata.normalize("NFC", "\n".join(lines)))
 
 
 def _tcvn3_u_horn(m: re.Match) -> str:
@@ -248,7 +408,10 @@ def canonical_syllable(token: str) -> str:
     else on the second (hoàng, khuỷu). In qu- and gi- the u and i are consonants
     (quý, già), unless nothing follows (gì).
     """
-    decomposed = unicodedata.normalize("NFD", token.lower())
+    token = token.lower()
+    if "\u01a3" in token:  # ƣ (oi), which Word 2007/2010's PDFs give for ư
+        token = token.replace("\u01a3", "ư")
+    decomposed = unicodedata.normalize("NFD", token)
     tone = ""
     base = []
     for ch in decomposed:
@@ -294,6 +457,8 @@ def _normalise_raw(raw: str, encoding: str) -> tuple[str, ...]:
         raw = tcvn3_to_unicode(raw)
     elif encoding == "vni":
         raw = vni_to_unicode(raw)
+    elif encoding == "mixed":
+        raw = _mixed_word(raw)
     text = unicodedata.normalize("NFC", raw).lower()
     return tuple(canonical_syllable(t) for t in _SPLIT.findall(text))
 
@@ -306,10 +471,9 @@ def tokens_with_spans(text: str, encoding: str = "auto") -> tuple[list[str], lis
     """
     tokens: list[str] = []
     spans: list[tuple[int, int]] = []
-    lines = [(0, len(text))] if encoding != "auto" else _line_bounds(text)
-    for start, end in lines:
+    lines = [(0, len(text), encoding)] if encoding != "auto" else line_readings(text)
+    for start, end, enc in lines:
         line = text[start:end]
-        enc = detect_encoding(line) if encoding == "auto" else encoding
         pattern = _WORD_UNICODE if enc == "unicode" else _WORD_LEGACY
         for m in pattern.finditer(line):
             for syllable in _normalise_raw(m.group(), enc):
@@ -327,10 +491,8 @@ def raw_words(text: str, encoding: str = "auto") -> tuple[list[str], bool]:
     """(words, canonical): lower-case NFC words when the text needs no legacy
     conversion (nearly always), still to pass through canonical_syllable; else the
     finished syllables from tokens_with_spans."""
-    # With no legacy marker anywhere every line would be detected as Unicode.
-    # (Two searches: one alternation of both is three times slower.)
-    if encoding == "unicode" or (encoding == "auto" and not _TCVN3_ONLY_RE.search(text)
-                                 and not _VNI_HINT.search(text)):
+    # With no legacy marker anywhere every line is Unicode (line_readings).
+    if encoding == "unicode" or (encoding == "auto" and not _MARK_RE.search(text)):
         if not unicodedata.is_normalized("NFC", text):
             text = unicodedata.normalize("NFC", text)
         return _NOT_WORD.sub(" ", text.lower()).split(), False
@@ -368,13 +530,38 @@ def converted_keeping_offsets(text: str) -> tuple[str, bool]:
     its original did (no VNI line, whose letters are two characters, and no
     change of length in NFC): then offsets into one are offsets into the other."""
     lines, vni = [], False
-    for start, end in _line_bounds(text):
-        line = text[start:end]
-        enc = detect_encoding(line)
-        if enc == "tcvn3":
-            line = tcvn3_to_unicode(line)
-        elif enc == "vni":
-            line, vni = vni_to_unicode(line), True
+    for start, end, reading in line_readings(text):
+        line = _converted_line(text[start:end], reading)
+        vni = vni or reading == "vni"
         lines.append(line)
-    out = unicodedata.normalize("NFC", "\n".join(lines))
+    out = _fold_oi(unicodedata.normalize("NFC", "\n".join(lines)))
     return out, not vni and len(out) == len(text)
+
+
+def _converted_line(line: str, reading: str) -> str:
+    if reading == "tcvn3":
+        return tcvn3_to_unicode(line)
+    if reading == "vni":
+        return vni_to_unicode(line)
+    if reading == "mixed":
+        return _WORD_LEGACY.sub(lambda m: _mixed_word(m.group()), line)
+    return line
+
+
+def _fold_oi(text: str) -> str:
+    """ƣ and Ƣ (oi), which Word 2007/2010's PDFs give for ư and Ư (their fonts' character maps are
+    wrong), as the letters they stand for: the PDF copy of an essay then reads as its .docx."""
+    if "\u01a3" in text or "\u01a2" in text:
+        return text.replace("\u01a3", "ư").replace("\u01a2", "Ư")
+    return text
+
+
+def convert_legacy_run(text: str, encoding: str) -> str:
+    """A run in a legacy font (.VnTime: 'tcvn3', VNI-Times: 'vni') converted, unless its text is
+    Unicode typed in that font: letters beyond Latin-1 no legacy text has, or fewer of its words
+    Vietnamese syllables once converted than as they stand. A tie goes to the font."""
+    if _UNICODE_VIET.search(text):
+        return text
+    converted = tcvn3_to_unicode(text) if encoding == "tcvn3" else vni_to_unicode(text)
+    before, tcvn3, vni = _evidence(_evidence_words(text))
+    return text if (tcvn3 if encoding == "tcvn3" else vni) < before else converted

@@ -103,7 +103,7 @@ def test_the_cluster_compares_a_corpus_no_worker_could_hold_and_finds_the_same_p
     for k in range(14):
         (root / f"zz-chep-{k:02d}.txt").write_text(f"{source}\nCâu riêng số {k} của người viết.", encoding="utf-8")
     (root / "hong.docx").write_bytes(b"PK\x03\x04 broken")
-    limit_mb = 240
+    limit_mb = 215
     done = subprocess.run([sys.executable, "-c", MEASURED_SCAN, str(root)], capture_output=True, text=True, check=True)
     in_process = json.loads(done.stdout)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
@@ -116,7 +116,7 @@ def test_the_cluster_compares_a_corpus_no_worker_could_hold_and_finds_the_same_p
         worker_peaks = list(client.run(_peak_mb).values())
     assert in_process["peak_mb"] > limit_mb
     assert len(worker_peaks) == 2 and max(worker_peaks) < limit_mb
-    assert client_peak_mb < limit_mb / 8  # the client holds what it reports, not the fingerprints
+    assert client_peak_mb < 32  # what it reports: gathering the fingerprints took over 100 MB
     local = in_process["result"]
     assert on_cluster == local
     assert local["essays"] == 10_015 and len(local["errors"]) == 1
