@@ -77,7 +77,9 @@ bench: $(STAMP) bench-essays
 bench-essays: $(STAMP)
 	$(BIN)/python bench/essays.py --essays $${BENCH_ESSAYS:-100000}
 	$(BIN)/python bench/essays.py --formats $${BENCH_FORMATS:-2000}
+	$(BIN)/python bench/doc_batch.py --essays $${BENCH_DOC:-300}
 	$(BIN)/python bench/essays.py --mixed $${BENCH_MIXED:-300000}
+	$(BIN)/python bench/national_scan.py --essays $${BENCH_NATIONAL_ESSAYS:-1000000} --in-process $${BENCH_NATIONAL_IN_PROCESS:-300000}
 
 clean:
 	rm -rf $(VENV) var

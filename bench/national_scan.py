@@ -66,14 +66,16 @@ sys.exit(code)
 
 
 def build(base: Path, essays: int, first: int) -> list[tuple[str, str, str]]:
-    """The corpus in two folders, built once; the planted pairs, as paths under base."""
+    """The corpus in two folders, built once; the planted pairs, as paths under base (kept
+    beside the corpus: finding them again means generating every text again)."""
     planted = []
     for name, n, seed in (("a", first, 3), ("b", essays - first, 4)):
-        root, marker = base / name, base / f"{name}.complete"
-        corpus = synthetic.build(root, n, seed=seed, write=not marker.exists())
-        corpus.texts.clear()
-        marker.write_text("ok")
-        planted += [(f"{name}/{a}", f"{name}/{b}", kind) for a, b, kind in corpus.planted]
+        root, marker = base / name, base / f"{name}.planted.json"
+        if not marker.exists():
+            corpus = synthetic.build(root, n, seed=seed, write=not (base / f"{name}.complete").exists())
+            marker.write_text(json.dumps(corpus.planted))
+            del corpus
+        planted += [(f"{name}/{a}", f"{name}/{b}", kind) for a, b, kind in json.loads(marker.read_text())]
     return planted
 
 
@@ -93,10 +95,23 @@ def worker_peaks(client) -> list[float]:
     return sorted(client.run(peak_mb).values())
 
 
-def on_cluster(client, address: str, root: Path, out: Path) -> tuple[float, float, list[float], dict]:
+def step_seconds(client) -> dict[str, float]:
+    """Per kind of task the scheduler has run (the step it belongs to): compute seconds in all."""
+    def read(dask_scheduler):
+        return {name: p.all_durations.get("compute", 0.0) for name, p in dask_scheduler.task_prefixes.items()}
+
+    return client.run_on_scheduler(read)
+
+
+def on_cluster(client, address: str, root: Path, out: Path) -> tuple[float, float, list[float], dict, dict]:
+    """The command against the cluster: seconds, the client's peak, every worker's peak, the
+    result, and per step the workers' compute seconds."""
     client.restart()
+    before = step_seconds(client)
     elapsed, peak, result = scan(root, out, address)
-    return elapsed, peak, worker_peaks(client), result
+    steps = {name: round(s - before.get(name, 0.0), 1) for name, s in step_seconds(client).items()
+             if s - before.get(name, 0.0) > 0.05}
+    return elapsed, peak, worker_peaks(client), result, steps
 
 
 def quality(base: Path, result: dict, planted: list, rng: random.Random) -> tuple[float, int, float, int]:
@@ -145,15 +160,20 @@ def main() -> None:
         with Client(address) as client:
             local_s, local_peak, local = scan(base / "a", base / "in-process.json")
             print(f"in process, {args.in_process} essays: {local_s:.1f} s, peak {local_peak:.0f} MB")
-            part_s, part_client, part_workers, part = on_cluster(client, address, base / "a", base / "cluster-a.json")
+            part_s, part_client, part_workers, part, _steps = on_cluster(client, address, base / "a", base / "cluster-a.json")
             same = part == local
             print(f"cluster, {args.in_process} essays: {part_s:.1f} s ({part_s / local_s:.2f}× in process), "
                   f"client peak {part_client:.0f} MB, workers' peaks {', '.join(f'{p:.0f}' for p in part_workers)} MB; "
                   f"same result as in process: {same}")
-            all_s, all_client, all_workers, result = on_cluster(client, address, base, base / "cluster-all.json")
+            all_s, all_client, all_workers, result, steps = on_cluster(client, address, base, base / "cluster-all.json")
             print(f"cluster, {args.essays} essays: {all_s:.1f} s, client peak {all_client:.0f} MB (goal < 500), "
                   f"workers' peaks {', '.join(f'{p:.0f}' for p in all_workers)} MB (limit {args.memory}); "
                   f"{len(result['pairs'])} pairs, {len(result['clusters'])} clusters, {len(result['thin'])} thin")
+            total = sum(steps.values())
+            print(f"compute seconds on the workers, {total:.0f} in all ({total / all_s:.2f} workers busy on average), "
+                  "by step, and per 1,000 essays:")
+            for name, s in sorted(steps.items(), key=lambda item: -item[1]):
+                print(f"  {name:18s} {s:9.1f} s  {1000 * s / args.essays:7.2f} s")
     finally:
         cluster.stdin.close()
         cluster.wait(timeout=120)
@@ -164,6 +184,7 @@ def main() -> None:
                       "memory": args.memory, "in_process_s": round(local_s, 1), "in_process_peak_mb": round(local_peak),
                       "cluster_part_s": round(part_s, 1), "same_result": same, "cluster_s": round(all_s, 1),
                       "client_peak_mb": round(all_client), "worker_peaks_mb": [round(p) for p in all_workers],
+                      "steps": steps,
                       "recall": round(recall, 4), "precision": round(precision, 4),
                       "bench_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))
 

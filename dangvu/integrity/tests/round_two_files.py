@@ -5,6 +5,7 @@ then breaks the line inside the syllable), RTF in a TCVN3 font or with French «
 whose .VnTime run holds Unicode text."""
 
 import io
+import unicodedata
 from pathlib import Path
 
 import docx
@@ -114,3 +115,14 @@ def docx_runs(path: Path, paragraphs: list[list[tuple[str, str | None]]]) -> Pat
                 run.font.name = font
     document.save(str(path))
     return path
+
+
+def windows_1258_form(text: str) -> str:
+    """Windows-1258 has ă â ê ô ơ ư precomposed and the five tones as combining marks."""
+    out = []
+    for ch in text:
+        parts = unicodedata.normalize("NFD", ch)
+        tones = "".join(c for c in parts if c in "\u0300\u0301\u0303\u0309\u0323")
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
+        out.append(base + tones)
+    return "".join(out)

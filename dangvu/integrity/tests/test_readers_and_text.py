@@ -12,6 +12,7 @@ from pypdf import PdfWriter
 from dangvu.integrity.readers import UnreadableFile, read
 from dangvu.integrity.shingles import hashes_with_spans, text_word_hashes, token_hash
 from dangvu.integrity.synthetic import to_tcvn3
+from dangvu.integrity.tests.round_two_files import docx_runs, windows_1258_form
 from dangvu.integrity.vietnamese import (
     canonical_syllable,
     detect_encoding,
@@ -52,14 +53,7 @@ def pdf_of(objects: list[bytes]) -> bytes:
 
 
 def write_docx(path: Path, runs: list[tuple[str, str | None]]) -> Path:
-    document = docx.Document()
-    paragraph = document.add_paragraph()
-    for text, font in runs:
-        run = paragraph.add_run(text)
-        if font:
-            run.font.name = font
-    document.save(str(path))
-    return path
+    return docx_runs(path, [runs])
 
 
 # --- normalisation ----------------------------------------------------------------
@@ -145,22 +139,13 @@ def test_engine_does_not_import_django():
 
 # --- readers -----------------------------------------------------------------------
 
-def _windows_1258_form(text: str) -> str:
-    """Windows-1258 has ă â ê ô ơ ư precomposed and the five tones as combining marks."""
-    out = []
-    for ch in text:
-        parts = unicodedata.normalize("NFD", ch)
-        tones = "".join(c for c in parts if c in "\u0300\u0301\u0303\u0309\u0323")
-        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
-        out.append(base + tones)
-    return "".join(out)
 
 
 def test_txt_encodings(tmp_path):
     text = "Đảng bộ xã Hùng An học tập nghị quyết"
     cases = {"utf8.txt": text.encode("utf-8"), "bom.txt": b"\xef\xbb\xbf" + text.encode("utf-8"),
              "utf16.txt": text.encode("utf-16"),
-             "cp1258.txt": _windows_1258_form(text).encode("cp1258")}
+             "cp1258.txt": windows_1258_form(text).encode("cp1258")}
     for name, data in cases.items():
         (tmp_path / name).write_bytes(data)
         assert normalise(read(tmp_path / name).original) == normalise(text), name

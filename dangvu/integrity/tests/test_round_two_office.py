@@ -22,6 +22,7 @@ from PIL import Image
 from dangvu.integrity import readers
 from dangvu.integrity.fingerprints import fingerprint_batch
 from dangvu.integrity.readers import SCANNED, UnreadableFile, read
+from dangvu.integrity.tests.round_two_files import windows_1258_form
 from dangvu.integrity.tests.test_legacy_roundtrip import vni_encode
 from dangvu.lib import office
 
@@ -113,15 +114,9 @@ def word_html(charset: str = "utf-8") -> str:
 
 
 def cp1258(text: str) -> bytes:
-    """Text as Windows-1258 writes it: letters with their quality marks, the tone a combining mark after."""
-    out = []
-    for char in text:
-        parts = unicodedata.normalize("NFD", char)
-        tones = "".join(c for c in parts if c in "\u0300\u0301\u0303\u0309\u0323")
-        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
-        out.append(base + tones)
-    # what the code page lacks (TCVN3's Þ) Word writes as a character reference
-    return "".join(out).encode("cp1258", errors="xmlcharrefreplace")
+    """Text as Windows-1258 writes it; what the code page lacks (TCVN3's Þ) Word writes as a
+    character reference."""
+    return windows_1258_form(text).encode("cp1258", errors="xmlcharrefreplace")
 
 
 def _blocks(text: str) -> list[str]:
