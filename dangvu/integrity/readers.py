@@ -45,8 +45,9 @@ class UnreadableFile(Exception):
 @dataclass
 class Text:
     original: str
-    # 'auto' lets the tokenizer detect legacy encodings line by line; a .docx has
-    # already been converted run by run from its fonts, so it is 'unicode'.
+    # 'auto' lets the tokenizer weigh each line's legacy encoding by evidence. A .docx's runs
+    # are converted by their fonts first; a line left in VNI or TCVN3 under a Unicode font
+    # (old documents typed with a legacy keyboard whose font was later replaced) is caught here.
     encoding: str = "auto"
 
 
@@ -101,7 +102,7 @@ def _read(path: Path | str, word97_to_docx) -> Text:
     if suffix == ".txt":
         return Text(_decode_txt(data))
     if suffix == ".docx":
-        return Text(_read_docx(path, data), encoding="unicode")
+        return Text(_read_docx(path, data))
     if suffix == ".pdf":
         return Text(_read_pdf(path, data))
     if suffix == ".odt":
@@ -203,14 +204,51 @@ def _members_by_zipfile(path: Path | io.BytesIO) -> dict[str, bytes]:
     try:
         with zipfile.ZipFile(path) as package:
             names = set(package.namelist())
-            parts = [DOCUMENT] + ([STYLES] if STYLES in names else [])
-            if sum(package.getinfo(p).file_size for p in parts) > MAX_XML_BYTES:
+            document, styles = (DOCUMENT, STYLES) if DOCUMENT in names else _main_parts(package, names)
+            parts = {DOCUMENT: document} | ({STYLES: styles} if styles in names else {})
+            if sum(package.getinfo(p).file_size for p in parts.values()) > MAX_XML_BYTES:
                 raise UnreadableFile(f"Tệp .docx quá lớn khi giải nén (trên {MAX_XML_BYTES // 2**20} MB chữ): "
                                      "đây không phải một bài thu hoạch; hãy kiểm tra lại tệp.")
-            return {part: _read_part(package, part) for part in parts}
+            return {role: _read_part(package, part) for role, part in parts.items()}
     except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error,
             NotImplementedError, RuntimeError) as exc:  # damaged, or packed in a way Python cannot unpack
         raise UnreadableFile(DAMAGED_DOCX) from exc
+
+
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+
+
+def _main_parts(package: zipfile.ZipFile, names: set[str]) -> tuple[str, str]:
+    """The main document part and its styles part where they are not word/document.xml and
+    word/styles.xml: the package's relationships name them (generators built on the Open XML
+    SDK write "/word/document2.xml"). A KeyError where the package names no main part."""
+    main = _related(package, "_rels/.rels", "", "officeDocument")
+    if main is None or main not in names:
+        raise KeyError(DOCUMENT)
+    folder, _, name = main.rpartition("/")
+    relationships = f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
+    styles = _related(package, relationships, folder, "styles") if relationships in names else None
+    return main, styles or STYLES
+
+
+def _related(package: zipfile.ZipFile, relationships: str, folder: str, kind: str) -> str | None:
+    """The part the first relationship of this kind in a relationships part points to, as a
+    name in the package (a target is relative to the folder of the part it belongs to, or
+    absolute from the package's root)."""
+    import posixpath
+
+    from lxml import etree
+
+    try:
+        tree = etree.fromstring(_read_part(package, relationships))
+    except (KeyError, etree.XMLSyntaxError):
+        return None
+    for relationship in tree.iter(_RELATIONSHIP):
+        if relationship.get("Type", "").rsplit("/", 1)[-1] == kind and relationship.get("TargetMode") != "External":
+            target = relationship.get("Target", "")
+            path = target[1:] if target.startswith("/") else posixpath.join(folder, target)
+            return posixpath.normpath(path)
+    return None
 
 
 def _plain_docx_text(body: bytes, styles: bytes | None) -> str | None:
@@ -361,8 +399,11 @@ def _run_text(run) -> str:
         elif tag in (W + "br", W + "cr"):
             out.append("\n")
         elif tag == W + "softHyphen":
-            # LibreOffice saves the byte 0xAD of a TCVN3 run (the letter ư) as a soft hyphen
-            out.append("\u00ad")
+            # LibreOffice saves the byte 0xAD of a TCVN3 run (the letter ư) as a soft hyphen, and
+            # Word's optional hyphen as one too: Vietkey typed one beside each ư ("Tr­­êng"), and
+            # "ưư" is in no syllable, so soft hyphens side by side are one ư
+            if not (out and out[-1] == "\u00ad"):
+                out.append("\u00ad")
         elif tag == W + "noBreakHyphen":
             out.append("-")
     return "".join(out)
@@ -594,13 +635,13 @@ def _read_doc(path: Path | str, data: bytes, word97_to_docx) -> Text:
     """A .doc is what its bytes say: Word 97, or what Word and download sites also save as .doc
     (a web page, a web archive, RTF, a renamed .docx or .odt), read as what it is."""
     if data.startswith(_OLE_MAGIC):
-        return Text(_read_word97(path, data, word97_to_docx), encoding="unicode")
+        return Text(_read_word97(path, data, word97_to_docx))
     if data.lstrip().startswith(b"{\\rtf"):
         return Text(_read_rtf(data))
     if data.startswith(b"PK\x03\x04"):
         if b"mimetype" in data[:100] and b"opendocument.text" in data[:200]:
             return Text(_read_odt(path))
-        return Text(_read_docx(path, data), encoding="unicode")
+        return Text(_read_docx(path, data))
     from dangvu.integrity import wordhtml
 
     page = wordhtml.page_of(data)
@@ -664,17 +705,18 @@ def _read_pdf(path: Path, data: bytes) -> str:
                                  "hãy kiểm tra lại tệp.")
         # one font and no compressed objects hiding others: no fallback font, no check (0.1 ms a page)
         one_font = data.count(b"/BaseFont") == 1 and b"/ObjStm" not in data
-        pages = []
+        pages, as_read = [], []  # the pages' texts; the pages read as PDFium reads them
+        unspaced = False  # whether the document draws no spaces: then every page is read from positions
         for index in range(len(document)):
-            page = document[index]
-            text_page = page.get_textpage()
-            reordered = None if one_font or not _drawn_out_of_order(text_page) else _positioned_text(text_page)
-            page_text = reordered or text_page.get_text_range()
-            if looks_run_together_or_split(page_text):  # some 30 µs a page to ask; rarely so
-                page_text = _positioned_text(text_page, respace=True)
+            page_text, respaced = _page_text(document, index, one_font, unspaced)
+            if respaced is None:
+                as_read.append(index)
+            elif not unspaced and respaced:
+                unspaced = True
+                for earlier in as_read:  # the pages where no run-together word showed it (few: they are read first)
+                    pages[earlier] = _page_text(document, earlier, one_font, True)[0]
+                as_read = []
             pages.append(page_text)
-            text_page.close()
-            page.close()
     except UnreadableFile:
         raise
     except Exception as exc:  # PDFium reports damage in several ways
@@ -686,6 +728,30 @@ def _read_pdf(path: Path, data: bytes) -> str:
         raise UnreadableFile("PDF là bản quét, không có lớp chữ. " + SCANNED)
     # legacy lines converted first: joining split syllables needs Vietnamese letters
     return join_split_syllables(pdf_text_to_unicode(text))
+
+
+def _page_text(document, index: int, one_font: bool, respace: bool) -> tuple[str, bool | None]:
+    """A page's text, and None if read as PDFium reads it, else whether reading it from the
+    letters' positions put in spaces PDFium had not (the producer draws none: a page of it may
+    show no run-together word that looks_run_together_or_split knows, "biểubằng", "chứcn\uf03dng",
+    and is read from positions all the same)."""
+    page = document[index]
+    text_page = page.get_textpage()
+    try:
+        if respace:
+            return _positioned_text(text_page, respace=True), True
+        reordered = None if one_font or not _drawn_out_of_order(text_page) else _positioned_text(text_page)
+        page_text = reordered or text_page.get_text_range()
+        if not looks_run_together_or_split(page_text):  # some 30 µs a page to ask; rarely so
+            return page_text, None
+        respaced = _positioned_text(text_page, respace=True)
+        return respaced, respaced.count(" ") >= page_text.count(" ") + SPACES_PUT_IN
+    finally:
+        text_page.close()
+        page.close()
+
+
+SPACES_PUT_IN = 3  # spaces a page read from positions has more than PDFium's: a producer that draws none
 
 
 def _drawn_out_of_order(text_page) -> bool:
@@ -722,7 +788,7 @@ def _positioned_text(text_page, respace: bool = False) -> str | None:
     x, y, box = ctypes.c_double(), ctypes.c_double(), pdfium_c.FS_RECTF()
     advances = _Advances(handle)
     lines: list[list[_Char]] = [[]]
-    previous = 0
+    previous, turn = 0, None
     for i in range(pdfium_c.FPDFText_CountChars(handle)):
         code = pdfium_c.FPDFText_GetUnicode(handle, i)
         if code in (0x0A, 0x0D):  # a line ends at \r\n, \r or \n, as PDFium's own text has it
@@ -734,19 +800,27 @@ def _positioned_text(text_page, respace: bool = False) -> str | None:
         if code == 0x02:  # PDFium's mark for a word hyphenated at the end of a line
             lines[-1].append(_Char(HYPHEN_MARK, True, 0, 0, 0, 1, 1))
             continue
+        if 0xDC00 <= code <= 0xDFFF and lines[-1] and "\ud800" <= lines[-1][-1].text <= "\udbff":
+            # the second half of a character beyond the BMP (𝒎, Word's formulas): one letter with the first
+            lines[-1][-1] = lines[-1][-1]._replace(text=lines[-1][-1].text + chr(code))
+            continue
         pdfium_c.FPDFText_GetCharOrigin(handle, i, x, y)
         if code == 0x20 and pdfium_c.FPDFText_IsGenerated(handle, i) == 1:  # PDFium puts in only spaces
-            lines[-1].append(_Char(" ", True, x.value, x.value, y.value, 0.1, 0.1))
+            along, across = _in_frame(x.value, y.value, turn)
+            lines[-1].append(_Char(" ", True, along, along, across, 0.1, 0.1))
             continue
-        advance, size = advances.of(i, code)
-        if advance > 0:  # the font's em is the height of the line it makes
-            lines[-1].append(_Char(chr(code), False, x.value, x.value + advance, y.value, size, size))
+        advance, size, turn = advances.of(i, code)
+        along, across = _in_frame(x.value, y.value, turn)
+        if advance > 0 and not 0xD800 <= code <= 0xDBFF:  # a font's width of a half is its default width  # the font's em is the height of the line it makes
+            lines[-1].append(_Char(chr(code), False, along, along + advance, across, size, size))
             continue
         # no font to ask (a Type 3 font, a letter it cannot map back): PDFium's loose box, which also
         # holds the letter's ink, standing out past its advance in places (ư's horn)
         pdfium_c.FPDFText_GetLooseCharBox(handle, i, box)
-        height = max(abs(box.top - box.bottom), 0.1)
-        lines[-1].append(_Char(chr(code), False, x.value, max(box.right, x.value), y.value, height, size or height))
+        corners = [_in_frame(px, py, turn) for px in (box.left, box.right) for py in (box.bottom, box.top)]
+        height = max(max(c[1] for c in corners) - min(c[1] for c in corners), 0.1)
+        end = max(max(c[0] for c in corners), along)
+        lines[-1].append(_Char(chr(code), False, along, end, across, height, size or height))
     if respace:
         lines = _continued_lines(lines)
     merged: list[list[_Char]] = []  # with whether each line is read in order of position
@@ -766,10 +840,20 @@ def _positioned_text(text_page, respace: bool = False) -> str | None:
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
+def _in_frame(x: float, y: float, turn: tuple[float, float] | None) -> tuple[float, float]:
+    """A point on the page as (along, across) the text's own direction: PowerPoint slides printed
+    through PScript5 onto a portrait page turned a quarter (/Rotate 90) run along the page's
+    y axis, where left-to-right positions would find no gap between words ("phầnmềm")."""
+    if turn is None:
+        return x, y
+    cos, sin = turn
+    return x * cos + y * sin, y * cos - x * sin
+
+
 class _Char(NamedTuple):
     text: str
     generated: bool  # a space or line end PDFium put in, not drawn
-    x: float  # where the letter starts on its baseline
+    x: float  # where the letter starts on its baseline, along the text's direction
     end: float  # where its advance ends
     baseline: float
     height: float  # of the line the font makes: ascent to descent, on the page
@@ -787,35 +871,42 @@ class _Advances:
 
         self.handle = handle
         self.api = _pdfium_by_address()
-        self.objects: dict[int | None, tuple[int | None, float]] = {}  # text object → (font, size on the page)
+        # text object → (font, size on the page, its direction: None upright, else (cos, sin))
+        self.objects: dict[int | None, tuple[int | None, float, tuple[float, float] | None]] = {}
         self.widths: dict[tuple[int, int], float] = {}  # (font, letter) → advance at size 1000
         self.value, self.matrix = ctypes.c_float(), None
 
-    def of(self, index: int, code: int) -> tuple[float, float]:
+    def of(self, index: int, code: int) -> tuple[float, float, tuple[float, float] | None]:
+        """(advance, font size, direction) of the letter at `index`; 0 advance where no font tells it."""
         text_object = self.api.text_object(self.handle, index)
         found = self.objects.get(text_object)
         if found is None:
             found = self.objects[text_object] = self._font_of(text_object, index)
-        font, size = found
+        font, size, turn = found
         if not font:
-            return 0.0, 0.0
+            return 0.0, 0.0, turn
         width = self.widths.get((font, code))
         if width is None:
             ok = self.api.glyph_width(font, code, 1000.0, self.value)
             width = self.widths[(font, code)] = self.value.value if ok else 0.0
-        return width * size / 1000, size
+        return width * size / 1000, size, turn
 
-    def _font_of(self, text_object: int | None, index: int) -> tuple[int | None, float]:
+    def _font_of(self, text_object: int | None, index: int) -> tuple[int | None, float, tuple[float, float] | None]:
         import math
 
         import pypdfium2.raw as pdfium_c
 
         self.matrix = self.matrix or pdfium_c.FS_MATRIX()
+        if not pdfium_c.FPDFText_GetMatrix(self.handle, index, self.matrix):
+            return None, 0.0, None
+        a, b = self.matrix.a, self.matrix.b
+        scale = math.hypot(a, b)
+        # the text's baseline direction on the page; nearly every line is upright
+        turn = None if a > 0 and abs(b) <= 1e-3 * a or not scale else (a / scale, b / scale)
         font = self.api.font(text_object) if text_object else None
-        if not font or not self.api.font_size(text_object, self.value) \
-                or not pdfium_c.FPDFText_GetMatrix(self.handle, index, self.matrix):
-            return None, 0.0
-        return font, self.value.value * math.hypot(self.matrix.a, self.matrix.b)
+        if not font or not self.api.font_size(text_object, self.value):
+            return None, 0.0, turn
+        return font, self.value.value * scale, turn
 
 
 _BY_ADDRESS: list = []  # made on first use
@@ -865,8 +956,8 @@ def _drawn_inside(line: list[_Char], later: list[_Char]) -> bool:
 def _keeps_order(char: str) -> bool:
     """Right-to-left letters, marks drawn over their letter, halves of a character beyond
     the BMP: text whose order is not its letters' order on the line."""
-    return unicodedata.bidirectional(char) in ("R", "AL") or unicodedata.category(char)[0] == "M" \
-        or "\ud800" <= char <= "\udfff"
+    return "\ud800" <= char[0] <= "\udfff" or unicodedata.bidirectional(char) in ("R", "AL") \
+        or unicodedata.category(char)[0] == "M"
 
 
 def _fills_holes(line: list[_Char]) -> bool:

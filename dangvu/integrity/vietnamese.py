@@ -289,23 +289,36 @@ _WORD_AFTER = re.compile(r" (\w+)")
 def join_split_syllables(text: str) -> str:
     """A syllable a PDF split in two where bold or italic changed inside it ("d ự", "ch ức",
     "chứ c") joined back: a word without a vowel and its neighbour, when together they make
-    one syllable (abbreviations such as "TW" or "HĐND" make none and stay)."""
+    one syllable (abbreviations such as "TW" or "HĐND" make none and stay) and nothing says
+    they are two words (_joins)."""
     out, done = [], 0  # text[:done] is settled in out
     for m in _NO_VOWEL_WORD.finditer(text):
         if m.start() < done:
             continue  # already joined to the word before it
         word = m.group()
         after = _WORD_AFTER.match(text, m.end())
-        if after and not after.group(1).isdigit() and _is_syllable(word + after.group(1)):
+        if after and not after.group(1).isdigit() and _joins(word, after.group(1), after.group(1)):
             out.append(text[done:m.start()] + word + after.group(1))
             done = after.end()
             continue
         before = _WORD_BEFORE.search(text, max(done, m.start() - 40), m.start())
-        if before and not before.group(1).isdigit() and _is_syllable(before.group(1) + word):
+        if before and not before.group(1).isdigit() and _joins(before.group(1), word, before.group(1)):
             out.append(text[done:before.start()] + before.group(1) + word)
             done = m.end()
     out.append(text[done:])
     return "".join(out)
+
+
+def _joins(first: str, second: str, voiced: str) -> bool:
+    """Whether two words (`voiced` the one with the vowel) are one syllable split apart: together
+    a syllable, no capital after a small letter (a symbol font's bullet drawn as "n" before "An
+    HTML file"), and, where the joined word is plain ASCII, the voiced piece no syllable of its
+    own: an English word or a formula's letter after a bullet or a variable ("n it", "t on") is
+    one already, while a split Vietnamese syllable keeps a mark ("d ự", "ch ức")."""
+    joined = first + second
+    if not _is_syllable(joined) or (first[-1].islower() and second[0].isupper()):
+        return False
+    return not joined.isascii() or not _is_syllable(voiced)
 
 
 # A word with a Vietnamese vowel, then consonants, then a vowel: two syllables run together

@@ -5,6 +5,7 @@ then breaks the line inside the syllable), RTF in a TCVN3 font or with French «
 whose .VnTime run holds Unicode text."""
 
 import io
+import re
 import unicodedata
 from pathlib import Path
 
@@ -50,6 +51,48 @@ def words_placed_apart(lines: list[str], gap_em: float, bold_words: tuple[str, .
                 x += _width(piece, font) + 0.05 * SIZE
             x += (gap_em - 0.05) * SIZE
         y -= 1.4 * SIZE
+    canvas.save()
+    return out.getvalue()
+
+
+def words_beyond_the_bmp_placed_apart(lines: list[str], gap_em: float) -> bytes:
+    """words_placed_apart, with letters beyond the BMP (a formula's 𝗆𝗈𝖽, as Word draws it in
+    Cambria Math) mapped back right: reportlab writes their ToUnicode entries as code points
+    ("<1D5C6>") where PDF wants UTF-16 ("<D835DDC6>"), and PDFium then reads other letters."""
+    from reportlab.pdfbase import ttfonts
+
+    make = ttfonts.makeToUnicodeCMap
+
+    def utf16(match: re.Match) -> str:
+        return "<" + chr(int(match.group(1), 16)).encode("utf-16-be").hex().upper() + ">"
+
+    ttfonts.makeToUnicodeCMap = lambda name, subset: re.sub(r"<([0-9A-F]{5,6})>$", utf16, make(name, subset),
+                                                           flags=re.M)
+    try:
+        return words_placed_apart(lines, gap_em)
+    finally:
+        ttfonts.makeToUnicodeCMap = make
+
+
+def pages_of_words_placed_apart(pages: list[list[str]], gap_em: float, turned: bool = False) -> bytes:
+    """Pages of lines whose words are drawn apart with no space glyph, as words_placed_apart. With
+    `turned`, as PScript5 prints a PowerPoint slide: the page turned a quarter (/Rotate 90) and the
+    text drawn along the page's y axis, so that it reads upright."""
+    out, canvas = _canvas()
+    for lines in pages:
+        if turned:
+            canvas.setPageRotation(90)
+            canvas.translate(600, 0)
+            canvas.rotate(90)  # x runs up the page's y axis
+        y = 350 if not turned else 550
+        for line in lines:
+            x = 50
+            canvas.setFont("DejaVu", SIZE)
+            for word in line.split():
+                canvas.drawString(x, y, word)
+                x += _width(word) + gap_em * SIZE
+            y -= 1.4 * SIZE
+        canvas.showPage()
     canvas.save()
     return out.getvalue()
 
@@ -114,6 +157,31 @@ def docx_runs(path: Path, paragraphs: list[list[tuple[str, str | None]]]) -> Pat
             if font:
                 run.font.name = font
     document.save(str(path))
+    return path
+
+
+def docx_with_xml(path: Path, body: str, main: str = "word/document.xml") -> Path:
+    """A .docx whose body is this WordprocessingML (inside <w:body>), its main part stored under
+    `main` and named by the package's relationships (python-docx's own package, the part moved)."""
+    import zipfile
+
+    template = io.BytesIO()
+    docx.Document().save(template)
+    namespace = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    document = f'<?xml version="1.0" encoding="UTF-8"?><w:document {namespace}><w:body>{body}</w:body></w:document>'
+    name = main.rsplit("/", 1)[-1]
+    with zipfile.ZipFile(template) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/document.xml":
+                target.writestr(main, document)
+                continue
+            if item.filename == "word/_rels/document.xml.rels":
+                target.writestr(f"word/_rels/{name}.rels", data)
+                continue
+            if item.filename in ("_rels/.rels", "[Content_Types].xml"):
+                data = data.replace(b"word/document.xml", main.encode())
+            target.writestr(item, data)
     return path
 
 
