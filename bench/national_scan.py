@@ -141,6 +141,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--memory", default="2GB", help="each worker's memory limit")
     parser.add_argument("--dir", default=str(ROOT / "var" / "bench-national"))
+    parser.add_argument("--whole-only", action="store_true",
+                        help="only the cluster's scan of the whole corpus (the comparison with in process skipped)")
     args = parser.parse_args()
     base = Path(args.dir)
     base.mkdir(parents=True, exist_ok=True)
@@ -158,13 +160,17 @@ def main() -> None:
     try:
         address = cluster.stdout.readline().strip()
         with Client(address) as client:
-            local_s, local_peak, local = scan(base / "a", base / "in-process.json")
-            print(f"in process, {args.in_process} essays: {local_s:.1f} s, peak {local_peak:.0f} MB")
-            part_s, part_client, part_workers, part, _steps = on_cluster(client, address, base / "a", base / "cluster-a.json")
-            same = part == local
-            print(f"cluster, {args.in_process} essays: {part_s:.1f} s ({part_s / local_s:.2f}× in process), "
-                  f"client peak {part_client:.0f} MB, workers' peaks {', '.join(f'{p:.0f}' for p in part_workers)} MB; "
-                  f"same result as in process: {same}")
+            local_s = local_peak = part_s = same = None
+            if not args.whole_only:
+                local_s, local_peak, local = scan(base / "a", base / "in-process.json")
+                print(f"in process, {args.in_process} essays: {local_s:.1f} s, peak {local_peak:.0f} MB")
+                part_s, part_client, part_workers, part, _steps = on_cluster(client, address, base / "a",
+                                                                             base / "cluster-a.json")
+                same = part == local
+                del part, local
+                print(f"cluster, {args.in_process} essays: {part_s:.1f} s ({part_s / local_s:.2f}× in process), "
+                      f"client peak {part_client:.0f} MB, workers' peaks "
+                      f"{', '.join(f'{p:.0f}' for p in part_workers)} MB; same result as in process: {same}")
             all_s, all_client, all_workers, result, steps = on_cluster(client, address, base, base / "cluster-all.json")
             print(f"cluster, {args.essays} essays: {all_s:.1f} s, client peak {all_client:.0f} MB (goal < 500), "
                   f"workers' peaks {', '.join(f'{p:.0f}' for p in all_workers)} MB (limit {args.memory}); "
@@ -181,8 +187,8 @@ def main() -> None:
     print(f"recall {recall:.4f} on {wanted} planted pairs at containment ≥ {THRESHOLD}; "
           f"precision {precision:.4f} on {checked} reported pairs")
     print(json.dumps({"essays": args.essays, "in_process_essays": args.in_process, "workers": args.workers,
-                      "memory": args.memory, "in_process_s": round(local_s, 1), "in_process_peak_mb": round(local_peak),
-                      "cluster_part_s": round(part_s, 1), "same_result": same, "cluster_s": round(all_s, 1),
+                      "memory": args.memory, "in_process_s": local_s and round(local_s, 1),
+                      "in_process_peak_mb": local_peak and round(local_peak), "cluster_part_s": part_s and round(part_s, 1), "same_result": same, "cluster_s": round(all_s, 1),
                       "client_peak_mb": round(all_client), "worker_peaks_mb": [round(p) for p in all_workers],
                       "steps": steps,
                       "recall": round(recall, 4), "precision": round(precision, 4),

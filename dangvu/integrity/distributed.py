@@ -57,8 +57,8 @@ from dangvu.integrity.scan import (
 from dangvu.integrity.shingles import EMPTY, K, hashes_with_spans, shingles_of
 
 ESSAY_BYTES = 16 * 1024  # a partition's fingerprints, an essay (measured: 11.7 KB)
-PARTITION_SHARE = 16  # a partition's fingerprints take at most this share of a worker's memory
-PART_SHARE = 24  # so does one part of a shuffle (a task holds a few at once)
+PARTITION_SHARE = 32  # a partition's fingerprints take at most this share of a worker's memory
+PART_SHARE = 64  # so does one part of a shuffle (a task holds a few at once, and numpy's temporaries)
 NO_LIMIT = 4 * 2**30  # sizes partitions for a worker with no memory limit
 IN_FLIGHT = 3  # partitions being read per worker thread
 
@@ -112,6 +112,10 @@ def _partitions(root: Path, size: int) -> Iterator[list[str]]:
 
 # --- tasks that run on the workers ----------------------------------------------------------
 
+def _given(value):
+    return value
+
+
 def _read_partition(root: str, rels: list[str]) -> tuple[Batch, dict]:
     batch = fingerprint_batch(root, rels)
     return batch, {"essays": len(batch), "shingles": int(batch.shingles.size), "errors": batch.errors}
@@ -130,7 +134,9 @@ def _hash_parts(chunk: Batch, parts: int) -> list[tuple[np.ndarray, np.ndarray]]
     order = np.argsort(part, kind="stable")
     bounds = np.searchsorted(part[order], np.arange(parts + 1))
     values, essays = chunk.shingles[order], essay[order]
-    return [(values[a:b], essays[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    # copies, not views: a view would keep the whole array alive while Dask counts (and
+    # spills) only the view, and the worker's memory would run past what Dask believes
+    return [(values[a:b].copy(), essays[a:b].copy()) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
 def _part(pieces: list, p: int):
@@ -155,7 +161,7 @@ def _count_part(pieces: list[tuple[np.ndarray, np.ndarray]], excluded: np.ndarra
     codes, counts = shared_key_counts(pack_keys(values[rare], essays[rare], bits), bits)
     first = codes >> np.int64(bits)
     bounds = np.searchsorted(first, ranges)
-    return common, [(codes[a:b], counts[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    return common, [(codes[a:b].copy(), counts[a:b].copy()) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
 def _first(pair):
@@ -268,7 +274,8 @@ def _scan(client, root: Path, options: Options, report: Callable) -> dict:
 
     plan = Plan.for_cluster(client, options.dask_partition)
     files = sum(1 for _ in walk_files(root))
-    excluded = client.scatter(excluded_shingles(options.exclude), broadcast=True)
+    # a task's result, not scattered data: a worker lost is recomputed from it, never lost
+    excluded = client.submit(_given, excluded_shingles(options.exclude))
     report("read", 0, files)
 
     # 1. read, a bounded number of partitions in flight

@@ -116,7 +116,7 @@ def test_the_cluster_compares_a_corpus_no_worker_could_hold_and_finds_the_same_p
         worker_peaks = list(client.run(_peak_mb).values())
     assert in_process["peak_mb"] > limit_mb
     assert len(worker_peaks) == 2 and max(worker_peaks) < limit_mb
-    assert client_peak_mb < 32  # what it reports: gathering the fingerprints took over 100 MB
+    assert client_peak_mb < 80  # what it reports: the scan that gathered the fingerprints took 246 MB
     local = in_process["result"]
     assert on_cluster == local
     assert local["essays"] == 10_015 and len(local["errors"]) == 1
