@@ -77,7 +77,7 @@ class _TreeBuilder:
 
     def add(self, parent: OrgUnit | None, **values) -> OrgUnit:
         parent_path = parent.path if parent else ""
-        n = self._children.get(parent_path, 0) + 1
+        n = self._children.get(parent_path, parent.numchild if parent else 0) + 1
         self._children[parent_path] = n
         depth = (parent.depth + 1) if parent else 1
         unit = OrgUnit(path=OrgUnit._get_path(parent_path or None, depth, n), depth=depth, numchild=0, **values)
@@ -97,16 +97,17 @@ class _TreeBuilder:
                              else OrgUnit.objects.filter(path__in=[u.path for u in self.units]))
 
 
-def _plan_units(rng: random.Random, cells_wanted: int) -> tuple[_TreeBuilder, OrgUnit, list[OrgUnit]]:
+def _plan_units(rng: random.Random, cells_wanted: int, above: OrgUnit | None = None, code: str = "TQ",
+                province_name: str = "Đảng bộ tỉnh Tuyên Quang") -> tuple[_TreeBuilder, OrgUnit, list[OrgUnit]]:
     tree = _TreeBuilder()
     founded = datetime.date(2025, 7, 1)
-    province = tree.add(None, name="Đảng bộ tỉnh Tuyên Quang", code="TQ", symbol="TU", kind=UnitKind.PROVINCE,
+    province = tree.add(above, name=province_name, code=code, symbol="TU", kind=UnitKind.PROVINCE,
                         has_committee=True, valid_from=founded)
-    uppers = [tree.add(province, name=name, code=code, symbol="ĐU", kind=UnitKind.UPPER, has_committee=True,
-                       valid_from=founded)
-              for name, code in [("Đảng bộ các cơ quan Đảng tỉnh", "TQ-CQD"),
-                                 ("Đảng bộ Ủy ban nhân dân tỉnh", "TQ-UB"),
-                                 ("Đảng bộ Công an tỉnh", "TQ-CA"), ("Đảng bộ Quân sự tỉnh", "TQ-QS")]]
+    uppers = [tree.add(province, name=name, code=f"{code}-{suffix}", symbol="ĐU", kind=UnitKind.UPPER,
+                       has_committee=True, valid_from=founded)
+              for name, suffix in [("Đảng bộ các cơ quan Đảng tỉnh", "CQD"),
+                                   ("Đảng bộ Ủy ban nhân dân tỉnh", "UB"),
+                                   ("Đảng bộ Công an tỉnh", "CA"), ("Đảng bộ Quân sự tỉnh", "QS")]]
     grassroots_count = max(40, cells_wanted * 2 // 15)
     grassroots = []
     for i in range(grassroots_count):
@@ -119,7 +120,7 @@ def _plan_units(rng: random.Random, cells_wanted: int) -> tuple[_TreeBuilder, Or
             base = COMMUNES[i % len(COMMUNES)]
             suffix = f" {i // len(COMMUNES) + 1}" if i >= len(COMMUNES) else ""
             name = f"Đảng bộ {'phường' if i % 9 == 0 else 'xã'} {base}{suffix}"
-        grassroots.append(tree.add(parent, name=name, code=f"TQ-{i + 1:04d}", symbol="ĐU",
+        grassroots.append(tree.add(parent, name=name, code=f"{code}-{i + 1:04d}", symbol="ĐU",
                                    kind=UnitKind.GRASSROOTS, has_committee=True, valid_from=founded))
     for upper in uppers[2:]:  # police and military: sub-committees with cells
         grassroots.append(tree.add(upper, name=f"Đảng bộ bộ phận Phòng Tham mưu ({upper.code})",
@@ -153,14 +154,18 @@ def _cell_names(rng: random.Random, parent: OrgUnit):
         yield from (f"{label} {n}" for label in labels)
 
 
-def build_demo(*, members: int = 8000, seed: int = 2025, progress: bool = True) -> dict:
-    """Create the demo organisation. Deterministic for a given seed and size."""
+def build_demo(*, members: int = 8000, seed: int = 2025, progress: bool = True, parent: OrgUnit | None = None,
+               code: str = "TQ", name: str = "Đảng bộ tỉnh Tuyên Quang") -> dict:
+    """Create the demo organisation. Deterministic for a given seed and size. With `parent`
+    (a national bench), the province goes under it, named `name` with codes from `code`."""
     rng = random.Random(seed)
     cells_wanted = max(300, members // 27)
     with transaction.atomic():
-        tree, province, cells = _plan_units(rng, cells_wanted)
+        tree, province, cells = _plan_units(rng, cells_wanted, parent, code, name)
         tree.save()
-        cells = list(OrgUnit.objects.filter(kind=UnitKind.CELL).order_by("path"))
+        if parent is not None:
+            OrgUnit.objects.filter(pk=parent.pk).update(numchild=parent.numchild)
+        cells = list(OrgUnit.objects.filter(kind=UnitKind.CELL, path__startswith=province.path).order_by("path"))
         sizes = [max(3, int(rng.lognormvariate(3.1, 0.5))) for _ in cells]
         scale = members / sum(sizes)
         sizes = [max(3, round(s * scale)) for s in sizes]
@@ -168,7 +173,7 @@ def build_demo(*, members: int = 8000, seed: int = 2025, progress: bool = True) 
         today = datetime.date(2026, 11, 1)
         bar = tqdm(total=members, desc="Đảng viên", unit="người", disable=not progress)
         batch: list[Member] = []
-        card = 1
+        card = Member.objects.count() + 1  # 1 in an empty database; after the provinces built before
         for cell, size in zip(cells, sizes, strict=True):
             if size >= 9 and rng.random() < 0.6:
                 cell.has_committee = True
@@ -191,7 +196,7 @@ def build_demo(*, members: int = 8000, seed: int = 2025, progress: bool = True) 
         _flush(batch, bar)
         bar.close()
         OrgUnit.objects.bulk_update([c for c in cells if c.has_committee], ["has_committee"], batch_size=2000)
-        _roles_terms_candidates(rng, cells)
+        _roles_terms_candidates(rng, cells, province)
     return {"units": OrgUnit.objects.count(), "members": Member.objects.count(), "province": province.code}
 
 
@@ -201,11 +206,12 @@ def _flush(batch: list[Member], bar) -> None:
     bar.update(len(batch))
 
 
-def _roles_terms_candidates(rng: random.Random, cells: list[OrgUnit]) -> None:
+def _roles_terms_candidates(rng: random.Random, cells: list[OrgUnit], province: OrgUnit) -> None:
     term_start = datetime.date(2025, 8, 16)
     roles, terms, candidates = [], [], []
     first_members = {}
-    for m in Member.objects.filter(status__in=[MemberStatus.FULL]).order_by("unit_id", "id").only("id", "unit_id"):
+    for m in (Member.objects.filter(status__in=[MemberStatus.FULL], unit__path__startswith=province.path)
+              .order_by("unit_id", "id").only("id", "unit_id")):
         first_members.setdefault(m.unit_id, []).append(m.id)
     for cell in cells:
         ids = first_members.get(cell.pk, [])
@@ -222,7 +228,7 @@ def _roles_terms_candidates(rng: random.Random, cells: list[OrgUnit]) -> None:
                                         date_of_birth=_date(rng, datetime.date(1985, 1, 1), datetime.date(2006, 1, 1)),
                                         stage=rng.choice(Candidate.Stage.values[:4])).prepare())
     by_path = sorted((c.path, c.pk) for c in cells if len(first_members.get(c.pk, [])) > 3)
-    for unit in OrgUnit.objects.exclude(kind=UnitKind.CELL):
+    for unit in OrgUnit.objects.exclude(kind=UnitKind.CELL).filter(path__startswith=province.path):
         terms.append(Term(unit=unit, name="2025-2030", congress_closed_on=datetime.date(2025, 9, 30),
                           start=datetime.date(2025, 10, 1)))
         # the committee's secretary (who signs its reports): a full member of its first cell
