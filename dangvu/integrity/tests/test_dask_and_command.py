@@ -122,3 +122,28 @@ def test_the_cluster_compares_a_corpus_no_worker_could_hold_and_finds_the_same_p
     assert local["essays"] == 10_015 and len(local["errors"]) == 1
     assert any(len(c) == 15 for c in local["clusters"])  # the copies, reported once as a cluster
     assert local["pairs"] and local["thin"]
+
+
+def test_a_worker_killed_in_the_middle_of_the_compare_step_changes_nothing(corpus):
+    """Dask computes again what a killed worker held (the nanny starts a new one): the result is
+    the same as in process, nothing lost, nothing twice."""
+    import os
+    import signal
+
+    from distributed import Client, LocalCluster
+
+    local = scan(corpus, Options(workers=1))
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        victim = sorted(client.run(os.getpid).values())[0]
+        killed = []
+
+        def progress(stage, done, total):
+            if stage == "compare" and not killed:
+                os.kill(victim, signal.SIGKILL)
+                killed.append(stage)
+
+        on_cluster = scan(corpus, Options(dask=cluster.scheduler_address, dask_partition=100), progress)
+        assert victim not in client.run(os.getpid).values()
+    assert killed == ["compare"]
+    assert on_cluster == local
