@@ -50,28 +50,27 @@ RESULTS = ROOT / "var"
 
 # --- the figures by hand-written SQL, beyond bench/measures.py's and bench/meetings.py's -------
 
+# the presences of a study session, each at the unit where the member stood on the session's day
+PRESENT_AT_UNITS = ("JOIN study_studysession s ON s.id = a.session_id JOIN study_campaign c ON c.id = s.campaign_id "
+                    "JOIN orgs_memberspan sp ON sp.member_id = a.member_id AND sp.start <= s.held_on "
+                    'AND (sp."end" IS NULL OR sp."end" > s.held_on) '
+                    "JOIN orgs_orgunit u ON u.id = sp.unit_id JOIN ({depths}) d ON d.k <= u.depth "
+                    "WHERE u.path LIKE %(like)s AND a.status = 'present' AND s.cancelled_on IS NULL "
+                    "AND c.cancelled_on IS NULL AND s.held_on BETWEEN %(from)s AND %(to)s ")
+
 STUDY_SQL_MORE = {
     "members.probationary": STUDY_SQL["members.full"].replace("'chinh_thuc'", "'du_bi'"),
     # presences, at the unit where the member took part on the session's day
     "attendances": f"SELECT {PREFIX}, COUNT(*) FROM study_attendance a "
-                   "JOIN study_studysession s ON s.id = a.session_id JOIN study_campaign c ON c.id = s.campaign_id "
-                   "JOIN orgs_memberspan sp ON sp.member_id = a.member_id AND sp.start <= s.held_on "
-                   'AND (sp."end" IS NULL OR sp."end" > s.held_on) '
-                   "JOIN orgs_orgunit u ON u.id = sp.unit_id JOIN ({depths}) d ON d.k <= u.depth "
-                   "WHERE u.path LIKE %(like)s AND a.status = 'present' AND s.cancelled_on IS NULL "
-                   "AND c.cancelled_on IS NULL AND s.held_on BETWEEN %(from)s AND %(to)s "
+                   + PRESENT_AT_UNITS +
                    "AND EXISTS (SELECT 1 FROM study_campaign_units cu JOIN orgs_orgunit cuu ON cuu.id = cu.orgunit_id "
                    "WHERE cu.campaign_id = c.id AND u.path LIKE cuu.path || '%%') GROUP BY 1",
     # a session belongs to its organiser, its make-up unit, its points' units and the units of
     # the members present (by mode: online sessions are a measure of their own)
     "sessions": "SELECT prefix, mode, COUNT(DISTINCT sid) FROM ("
                 f"SELECT {PREFIX} AS prefix, s.mode AS mode, s.id AS sid FROM study_attendance a "
-                "JOIN study_studysession s ON s.id = a.session_id JOIN study_campaign c ON c.id = s.campaign_id "
-                "JOIN orgs_memberspan sp ON sp.member_id = a.member_id AND sp.start <= s.held_on "
-                'AND (sp."end" IS NULL OR sp."end" > s.held_on) '
-                "JOIN orgs_orgunit u ON u.id = sp.unit_id JOIN ({depths}) d ON d.k <= u.depth "
-                "WHERE u.path LIKE %(like)s AND a.status = 'present' AND s.cancelled_on IS NULL "
-                "AND c.cancelled_on IS NULL AND s.held_on BETWEEN %(from)s AND %(to)s "
+                + PRESENT_AT_UNITS
+                +
                 "UNION ALL "
                 f"SELECT {PREFIX}, s.mode, s.id FROM study_studysession s JOIN study_campaign c ON c.id = s.campaign_id "
                 "LEFT JOIN study_connectionpoint cp ON cp.session_id = s.id "
