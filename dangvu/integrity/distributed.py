@@ -29,7 +29,6 @@ order the in-process scan's numbers follow.
 """
 
 import math
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -37,24 +36,23 @@ from pathlib import Path
 import numpy as np
 
 from dangvu.integrity.fingerprints import Batch, fingerprint_batch
-from dangvu.integrity.readers import read
 from dangvu.integrity.scan import (
-    SAMPLE_MASK,
-    SMALL_CORPUS,
     Options,
     _isin_sorted,
-    _thin_out_big_groups,
-    _UnionFind,
+    candidate_rule,
     common_source_groups,
-    copied_stretches,
+    copy_groups_of,
     doc_bits,
     excluded_shingles,
+    keys_needed,
     pack_keys,
+    passages,
     score,
     shared_key_counts,
     split_common,
+    walk_files,
 )
-from dangvu.integrity.shingles import EMPTY, K, hashes_with_spans, shingles_of
+from dangvu.integrity.shingles import EMPTY
 
 ESSAY_BYTES = 16 * 1024  # a partition's fingerprints, an essay (measured: 11.7 KB)
 PARTITION_SHARE = 32  # a partition's fingerprints take at most this share of a worker's memory
@@ -86,18 +84,6 @@ def scan_on_cluster(root: Path, options: Options, report: Callable) -> dict:
 
 
 # --- the listing, streamed ------------------------------------------------------------------
-
-def walk_files(root: Path) -> Iterator[str]:
-    """Every file under root as a relative POSIX path, in a fixed order (folders and names
-    sorted), one at a time."""
-    base = str(root)
-    for dirpath, dirs, files in os.walk(base):
-        dirs.sort()
-        prefix = os.path.relpath(dirpath, base).replace(os.sep, "/")
-        prefix = "" if prefix == "." else prefix + "/"
-        for name in sorted(files):
-            yield prefix + name
-
 
 def _partitions(root: Path, size: int) -> Iterator[list[str]]:
     batch = []
@@ -144,7 +130,7 @@ def _part(pieces: list, p: int):
 
 
 def _count_part(pieces: list[tuple[np.ndarray, np.ndarray]], excluded: np.ndarray, max_df: int, bits: int,
-                sample: bool, ranges: np.ndarray) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
+                mask: np.uint64 | None, ranges: np.ndarray) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
     """One part of the hash shuffle: its common shingles (sorted), and the pairs of essays
     sharing its candidate keys with how many they share, cut by ranges of the first essay."""
     values = np.concatenate([v for v, _e in pieces] or [EMPTY])
@@ -156,8 +142,8 @@ def _count_part(pieces: list[tuple[np.ndarray, np.ndarray]], excluded: np.ndarra
     common = values[starts[df > max_df]]
     common = common[~_isin_sorted(common, excluded)]
     rare = ~_isin_sorted(values, common) & ~_isin_sorted(values, excluded)
-    if sample:
-        rare &= (values & SAMPLE_MASK) == 0
+    if mask is not None:
+        rare &= (values & mask) == 0
     codes, counts = shared_key_counts(pack_keys(values[rare], essays[rare], bits), bits)
     first = codes >> np.int64(bits)
     bounds = np.searchsorted(first, ranges)
@@ -194,7 +180,7 @@ def _sizes(chunk: Batch) -> np.ndarray:
 
 
 def _candidates(pieces: list[tuple[np.ndarray, np.ndarray]], sizes: list[np.ndarray], bits: int,
-                needed_rate: float, threshold: float, firsts: np.ndarray) -> tuple[np.ndarray, list[int]]:
+                rate: float, threshold: float, firsts: np.ndarray) -> tuple[np.ndarray, list[int]]:
     """A range of first essays: the pairs sharing enough keys across all parts, and which
     partitions hold their second essays."""
     codes = np.concatenate([c for c, _n in pieces] or [np.empty(0, np.int64)])
@@ -204,8 +190,7 @@ def _candidates(pieces: list[tuple[np.ndarray, np.ndarray]], sizes: list[np.ndar
         counts = np.bincount(where, weights=counts).astype(np.int64)
     size = np.concatenate(sizes)
     i, j = codes >> np.int64(bits), codes & np.int64((1 << bits) - 1)
-    needed = np.floor(threshold * np.minimum(size[i], size[j]) * needed_rate - 1e-9)
-    keep = (counts >= 2) & (counts >= needed)
+    keep = (counts >= 2) & (counts >= keys_needed(threshold, np.minimum(size[i], size[j]), rate))
     pairs = np.stack([i[keep], j[keep]], axis=1)
     holders = np.unique(np.searchsorted(firsts, pairs[:, 1], side="right") - 1)
     return pairs, holders.tolist()
@@ -250,21 +235,7 @@ def _left_out(common: list[np.ndarray], excluded: np.ndarray) -> np.ndarray:
 
 
 def _passages_batch(root: str, items: list[tuple[str, str]], left_out: np.ndarray) -> list[list[dict]]:
-    return [_passages(Path(root), a, b, left_out) for a, b in items]
-
-
-def _passages(root: Path, rel_a: str, rel_b: str, left_out: np.ndarray) -> list[dict]:
-    """scan.passages, with the pair's shared rare shingles found from the files: the shingles
-    both hold, less the common and excluded ones, as the in-process scan's rare sets give."""
-    ta, tb = read(root / rel_a), read(root / rel_b)
-    words_a, starts_a, ends_a = hashes_with_spans(ta.original, ta.encoding)
-    words_b, starts_b, ends_b = hashes_with_spans(tb.original, tb.encoding)
-    ha, hb = shingles_of(words_a), shingles_of(words_b)
-    shared = np.intersect1d(ha, hb)
-    shared = shared[~_isin_sorted(shared, left_out)]
-    return [{"a_start": int(starts_a[i0]), "a_end": int(ends_a[i1 + K - 1]),
-             "b_start": int(starts_b[j0]), "b_end": int(ends_b[j1 + K - 1])}
-            for i0, i1, j0, j1 in copied_stretches(ha, hb, shared)]
+    return [passages(Path(root), a, b, None, left_out=left_out) for a, b in items]
 
 
 # --- the client's side -------------------------------------------------------------------------
@@ -317,8 +288,7 @@ def _scan(client, root: Path, options: Options, report: Callable) -> dict:
     bits = doc_bits(max(essays, 1))
     shingles = sum(summaries[k]["shingles"] for k in order)
     parts = 1 << max(math.ceil(math.log2(max(shingles * 16 / plan.part_bytes, 1))), 0)
-    sample = essays > SMALL_CORPUS
-    needed_rate = 1 / 8 * 0.5 if sample else 1.0  # as scan._pairs_and_groups
+    mask, rate = candidate_rule(essays)
     ranges = np.r_[firsts, essays].astype(np.int64)
 
     # 2. the hash shuffle: common shingles and pairs sharing keys, per part
@@ -326,7 +296,7 @@ def _scan(client, root: Path, options: Options, report: Callable) -> dict:
     counted = []
     for p in range(parts):
         pieces = [client.submit(_part, s, p) for s in split_by_hash]
-        counted.append(client.submit(_count_part, pieces, excluded, options.max_df, bits, sample, ranges))
+        counted.append(client.submit(_count_part, pieces, excluded, options.max_df, bits, mask, ranges))
     del split_by_hash
     common = [client.submit(_first, c) for c in counted]
 
@@ -342,8 +312,7 @@ def _scan(client, root: Path, options: Options, report: Callable) -> dict:
     candidates = []
     for r in range(len(rare)):
         pieces = [client.submit(_pair_parts, c, r) for c in counted]
-        candidates.append(client.submit(_candidates, pieces, chunk_sizes, bits, needed_rate,
-                                        options.threshold, firsts))
+        candidates.append(client.submit(_candidates, pieces, chunk_sizes, bits, rate, options.threshold, firsts))
     del counted
 
     # 5. the essay shuffle: verification where the first essays are
@@ -371,11 +340,7 @@ def _scan(client, root: Path, options: Options, report: Callable) -> dict:
     path_edges = sorted((min(paths[i], paths[j]), max(paths[i], paths[j]), s)
                         for i, j, s in zip(edges[:, 0].astype(np.int64).tolist(),
                                            edges[:, 1].astype(np.int64).tolist(), edges[:, 2].tolist(), strict=True))
-    uf = _UnionFind()
-    for a, b, _s in path_edges:
-        uf.union(a, b)
-    copy_groups = uf.groups()
-    kept = _thin_out_big_groups(path_edges, copy_groups)
+    kept, copy_groups = copy_groups_of(path_edges)
     groups = copy_groups + [[paths[i] for i in g] for g in source_groups]
     ordered = sorted(kept, key=lambda e: (-e[2], e[0], e[1]))
 

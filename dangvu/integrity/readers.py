@@ -651,9 +651,7 @@ def _read_doc(path: Path | str, data: bytes, word97_to_docx) -> Text:
 
 
 def _read_word97(path: Path | str, data: bytes, word97_to_docx) -> str:
-    from dangvu.lib.office import office_binary
-
-    if office_binary() is None:
+    if not _office_installed():
         raise UnreadableFile(OLD_DOC)
     converted = word97_to_docx(path, data)
     if converted is None:
@@ -811,7 +809,9 @@ def _positioned_text(text_page, respace: bool = False) -> str | None:
             continue
         advance, size, turn = advances.of(i, code)
         along, across = _in_frame(x.value, y.value, turn)
-        if advance > 0 and not 0xD800 <= code <= 0xDBFF:  # a font's width of a half is its default width  # the font's em is the height of the line it makes
+        # the font's em stands for the height of the line it makes; a font's width of half a
+        # character beyond the BMP is only its default width
+        if advance > 0 and not 0xD800 <= code <= 0xDBFF:
             lines[-1].append(_Char(chr(code), False, along, along + advance, across, size, size))
             continue
         # no font to ask (a Type 3 font, a letter it cannot map back): PDFium's loose box, which also

@@ -24,7 +24,7 @@ import multiprocessing
 import os
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -64,13 +64,19 @@ class Options:
 def list_files(root: Path) -> list[str]:
     """Every file under root, as sorted relative POSIX paths: each is read or listed among
     the errors with its reason (a scan, an unknown format, Word's lock file); none is skipped."""
-    out = []
+    return sorted(walk_files(root))
+
+
+def walk_files(root: Path) -> Iterator[str]:
+    """Every file under root as a relative POSIX path, in a fixed order (folders and names
+    sorted), one at a time: a listing the Dask scan streams without holding it."""
     base = str(root)
-    for dirpath, _dirs, files in os.walk(base):
+    for dirpath, dirs, files in os.walk(base):
+        dirs.sort()
         prefix = os.path.relpath(dirpath, base).replace(os.sep, "/")
         prefix = "" if prefix == "." else prefix + "/"
-        out += [prefix + name for name in files]
-    return sorted(out)
+        for name in sorted(files):
+            yield prefix + name
 
 
 def text_shingles(text: str, encoding: str = "auto") -> np.ndarray:
@@ -490,17 +496,23 @@ def common_source_groups(essays: np.ndarray, keys: np.ndarray) -> list[list[int]
 MAX_PLACES = 50  # places in B a shingle is looked for (a phrase repeated more often is boilerplate)
 
 
-def passages(root: Path, rel_a: str, rel_b: str, shared: np.ndarray, gap: int = 3) -> list[dict]:
+def passages(root: Path, rel_a: str, rel_b: str, shared: np.ndarray | None, gap: int = 3,
+             left_out: np.ndarray = EMPTY) -> list[dict]:
     """Copied stretches as character offsets in both original texts, one per stretch a reader
     would mark: shared shingles that follow each other in both texts (up to `gap` shingles
     apart, so a changed word does not cut a stretch) make one stretch; each place of either
     text belongs to one stretch at most, the longest first, so a phrase repeated in one essay
     does not point at an unrelated place of the other; a lone shingle (a stock phrase of
-    five syllables) is no stretch."""
+    five syllables) is no stretch. `shared`: the pair's shared rare shingles; None: those
+    both texts hold less `left_out` (the common and excluded ones, sorted), which is the same
+    set, found from the files where the fingerprints are not at hand (the Dask scan)."""
     ta, tb = read(root / rel_a), read(root / rel_b)
     words_a, starts_a, ends_a = hashes_with_spans(ta.original, ta.encoding)
     words_b, starts_b, ends_b = hashes_with_spans(tb.original, tb.encoding)
     ha, hb = shingles_of(words_a), shingles_of(words_b)
+    if shared is None:
+        shared = np.intersect1d(ha, hb)
+        shared = shared[~_isin_sorted(shared, left_out)]
     stretches = copied_stretches(ha, hb, shared, gap)
     return [{"a_start": int(starts_a[i0]), "a_end": int(ends_a[i1 + K - 1]),
              "b_start": int(starts_b[j0]), "b_end": int(ends_b[j1 + K - 1])} for i0, i1, j0, j1 in stretches]
@@ -616,18 +628,11 @@ def _scan(root: Path, options: Options, progress) -> dict:
 def _pairs_and_groups(rare: RareShingles, options: Options, report, threads) -> tuple[list, list]:
     """Verified pairs above the threshold, and the groups that copied from each other."""
     sizes = rare.sizes
-    if sizes.size <= SMALL_CORPUS:
-        # Every rare shingle is a key: the shared count is the score's numerator.
-        keys, rate, slack = rare.packed_keys(None, threads), 1.0, 1.0
-    else:
-        # One key in eight: ask for half the keys a pair at the threshold would share.
-        # A pair at containment 0.5 is then missed with odds below 1 in 1,000 even for
-        # 150-word essays (1 in 10^7 at 600 words); one exactly at the 0.3 threshold,
-        # below 1 in 50 at 150 words and 1 in 600 at 600 words.
-        keys, rate, slack = rare.packed_keys(SAMPLE_MASK, threads), 1 / 8, 0.5
+    mask, rate = candidate_rule(sizes.size)
+    keys = rare.packed_keys(mask, threads)
 
     def needed(i, j):
-        return np.floor(options.threshold * np.minimum(sizes[i], sizes[j]) * rate * slack - 1e-9)
+        return keys_needed(options.threshold, np.minimum(sizes[i], sizes[j]), rate)
 
     candidates = shared_key_pairs(*keys, needed)
 
@@ -639,7 +644,29 @@ def _pairs_and_groups(rare: RareShingles, options: Options, report, threads) -> 
         if n % 5000 == 0:
             report("compare", n, len(candidates))
     report("compare", len(candidates), len(candidates))
+    return copy_groups_of(edges)
 
+
+def candidate_rule(essays: int) -> tuple[np.uint64 | None, float]:
+    """Which rare shingles are keys (the mask their low bits must clear; None: all), and how
+    many of a pair's shared rare shingles its keys must hold, as a share.
+
+    Up to SMALL_CORPUS essays every rare shingle is a key: the shared count is the score's
+    numerator. Beyond, one key in eight, and half the keys a pair at the threshold would
+    share: a pair at containment 0.5 is then missed with odds below 1 in 1,000 even for
+    150-word essays (1 in 10^7 at 600 words); one exactly at the 0.3 threshold, below 1 in
+    50 at 150 words and 1 in 600 at 600 words."""
+    return (None, 1.0) if essays <= SMALL_CORPUS else (SAMPLE_MASK, 1 / 8 * 0.5)
+
+
+def keys_needed(threshold: float, smaller: np.ndarray, rate: float) -> np.ndarray:
+    """Keys a pair must share to be a candidate, from the smaller essay's rare shingles."""
+    return np.floor(threshold * smaller * rate - 1e-9)
+
+
+def copy_groups_of(edges: list) -> tuple[list, list]:
+    """The verified pairs to report, and the groups that copied from each other (nodes as
+    the edges name them: numbers, or paths)."""
     uf = _UnionFind()
     for i, j, _s in edges:
         uf.union(i, j)
