@@ -16,6 +16,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from dangvu.essays.models import Essay, EssayStatus
+from dangvu.integrity.distributed import ClusterUnreachable as NoCluster
 from dangvu.integrity.scan import Options, scan
 from dangvu.orgs.models import UnitKind
 from dangvu.study.models import Campaign
@@ -57,9 +58,7 @@ def scan_campaign(campaign: Campaign, progress=None, threshold: float = 0.3) -> 
                           dask_timeout=settings.DASK_CONNECT_TIMEOUT)
         try:
             result = scan(root, options, progress)
-        except OSError as exc:  # what distributed raises when it cannot reach the scheduler
-            if cluster is None:
-                raise
+        except NoCluster as exc:
             raise ClusterUnreachable(_("The computer cluster for copy checks did not answer; the check was not run "
                                        "and nothing was changed. Ask the system administrator to start it, then "
                                        "start the check again.")) from exc

@@ -12,6 +12,7 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
+from dangvu.integrity.distributed import ClusterUnreachable
 from dangvu.integrity.readers import UnreadableFile
 from dangvu.integrity.scan import Options, scan
 
@@ -94,7 +95,7 @@ def run(args, stdout, stderr) -> dict:
     try:
         with progress_bars(stderr, args.verbosity > 0) as progress:
             result = scan(root, options, progress)
-    except UnreadableFile as exc:  # an excluded file that cannot be read
+    except (UnreadableFile, ClusterUnreachable) as exc:  # an excluded file that cannot be read; no cluster
         raise UsageError(str(exc)) from exc
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")

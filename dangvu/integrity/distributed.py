@@ -75,11 +75,22 @@ class Plan:
         return cls(partition, max(memory // PART_SHARE, 1 << 20))
 
 
+class ClusterUnreachable(Exception):
+    """No scheduler answered at the address, or it had no worker, within the time allowed."""
+
+
 def scan_on_cluster(root: Path, options: Options, report: Callable) -> dict:
     from distributed import Client
 
-    with Client(options.dask, timeout=options.dask_timeout) as client:
+    try:
+        client = Client(options.dask, timeout=options.dask_timeout)
         client.wait_for_workers(1, timeout=options.dask_timeout)  # a scheduler alone would wait for ever
+    except OSError as exc:  # distributed's connection and wait timeouts are OSErrors
+        if "client" in locals():
+            client.close()
+        raise ClusterUnreachable(f"Không kết nối được cụm máy Dask tại {options.dask} "
+                                 f"trong {options.dask_timeout:g} giây.") from exc
+    with client:
         return _scan(client, Path(root), options, report)
 
 
