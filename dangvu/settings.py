@@ -141,7 +141,8 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.getenv("SQLITE_PATH", str(VAR_DIR / "dangvu.sqlite3")),
             # IMMEDIATE avoids "database is locked" upgrades when web and worker write together.
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 30,
+            # timeout: how long a write waits for another's lock before "database is locked"
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": float(os.getenv("SQLITE_TIMEOUT", "30")),
                         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
         }
     }

@@ -5,6 +5,8 @@ as if it did not exist (a 403 would tell that it does). Inside, able to read it 
 to do what was asked (a read-only viewer trying to write): 403.
 """
 
+from typing import NoReturn
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -20,13 +22,24 @@ def check_path(request, path: str, key: str) -> None:
         raise PermissionDenied
 
 
+NOWHERE = "~~~~"  # a unit path no unit has (treebeard's alphabet has no "~")
+
+
+def not_found(request, key: str) -> NoReturn:
+    """404 for an id that names nothing, after the scope check an id outside the user's rights
+    goes through (their grants loaded, the successors of the place looked up): the time of the
+    answer does not tell whether the object exists (bench/existence_timing.py)."""
+    check_path(request, NOWHERE, key)
+    raise Http404
+
+
 def fetch_in_scope(request, queryset, pk, key: str, path=lambda obj: obj.unit.path):
     """The object of `queryset` with this id, if the user holds `key` where it is (`path`
     gives its unit's path): 404 when it does not exist or lies outside the scope, 403 inside
     without the key. The one shape of every app's "get X for user"."""
     obj = queryset.filter(pk=pk).first()
     if obj is None:
-        raise Http404
+        not_found(request, key)
     check_path(request, path(obj), key)
     return obj
 

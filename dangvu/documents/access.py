@@ -1,8 +1,7 @@
 """Fetching documents for a user, and the documents a unit may name in its work."""
 
-from django.http import Http404
 
-from dangvu.accounts.access import check_path
+from dangvu.accounts.access import check_path, not_found
 from dangvu.accounts.permissions import DOCUMENTS_READ, scope_for
 from dangvu.documents.models import Document
 from dangvu.orgs.models import ACTIVE_STATUSES, OrgUnit, path_prefixes
@@ -14,7 +13,7 @@ def get_document_for_user(request, pk) -> Document:
     widens who reads it: only shared ones can be."""
     doc = Document.objects.select_related("unit").filter(pk=pk).first()
     if doc is None:
-        raise Http404
+        not_found(request, DOCUMENTS_READ)
     scope = scope_for(request)
     if scope.can(DOCUMENTS_READ, doc.unit.path):
         return doc

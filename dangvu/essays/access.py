@@ -4,7 +4,7 @@ part they review."""
 
 from django.http import Http404
 
-from dangvu.accounts.access import check_path
+from dangvu.accounts.access import check_path, not_found
 from dangvu.accounts.permissions import ESSAYS_REVIEW, STUDY_READ, scope_for
 from dangvu.essays.models import Essay, IntegrityScan
 from dangvu.orgs.access import is_own
@@ -17,7 +17,7 @@ def get_essay_for_user(request, pk, key: str = STUDY_READ) -> Essay:
     """Members read their own essays; otherwise the key over the member's unit."""
     essay = Essay.objects.select_related("member__unit", "campaign__unit").filter(pk=pk).first()
     if essay is None:
-        raise Http404
+        not_found(request, key)
     if key == STUDY_READ and is_own(request, essay.member):
         return essay
     check_path(request, essay.member.unit.path, key)
@@ -28,7 +28,7 @@ def get_scan_for_user(request, pk, *, organiser: bool = False) -> tuple[Integrit
     """A copy check, for those who may review the campaign's essays (organisers: all of it)."""
     scan = IntegrityScan.objects.select_related("campaign__unit").filter(pk=pk).first()
     if scan is None:
-        raise Http404
+        not_found(request, ESSAYS_REVIEW)
     _campaign, root = get_campaign_for_user(request, scan.campaign_id, ESSAYS_REVIEW, organiser=organiser)
     return scan, root
 

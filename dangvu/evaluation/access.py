@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
+from dangvu.accounts.access import not_found
 from dangvu.accounts.permissions import EVALUATION_DECIDE, EVALUATION_READ, EVALUATION_WRITE, scope_for
 from dangvu.evaluation.models import Rating, Round
 from dangvu.orgs.access import is_own, own_member
@@ -29,7 +30,7 @@ DECIDE = "decide"
 def get_round_for_user(request, pk) -> Round:
     rnd = Round.objects.select_related("unit").filter(pk=pk).first()
     if rnd is None:
-        raise Http404
+        not_found(request, EVALUATION_READ)
     scope = scope_for(request)
     if scope.can(EVALUATION_READ, rnd.unit.path) or any(
             root.startswith(rnd.unit.path) for root in scope.roots(EVALUATION_READ)):
@@ -104,7 +105,7 @@ def _check(request, rating: Rating, action: str | None) -> Rating:
 def get_rating_for_user(request, pk, action: str | None = None) -> Rating:
     rating = Rating.objects.select_related(*_RELATED).filter(pk=pk).first()
     if rating is None:
-        raise Http404
+        not_found(request, EVALUATION_READ)
     return _check(request, rating, action)
 
 
@@ -115,7 +116,7 @@ def get_subject_rating_for_user(request, rnd: Round, subject: str, subject_id: i
     field = "member_id" if subject == "member" else "subject_unit_id"
     rating = Rating.objects.select_related(*_RELATED).filter(round=rnd, **{field: subject_id}).first()
     if rating is None:
-        raise Http404
+        not_found(request, EVALUATION_READ)
     return _check(request, rating, action)
 
 

@@ -90,7 +90,8 @@ def _within_cap(rng, ratings: list[Rating]) -> dict[int, str]:
 
 def _exempt_some(rng, day: datetime.date) -> int:
     """About one member in 200, old or ill, exempted from Party work by a decision of the year."""
-    members = list(Member.objects.filter(date_of_birth__lt=datetime.date(1955, 1, 1), status__in=["chinh_thuc"])
+    members = list(Member.objects.filter(date_of_birth__lt=datetime.date(1955, 1, 1), status__in=["chinh_thuc"],
+                                         admission_date__lt=day)  # an exemption starts after admission
                    .order_by("pk")[:400])
     chosen = rng.sample(members, min(len(members), max(3, Member.objects.count() // 200)))
     for member in chosen:

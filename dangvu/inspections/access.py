@@ -5,7 +5,7 @@ subtree and the caller's scope: anything else is 404, whatever its id, and named
 
 from django.http import Http404
 
-from dangvu.accounts.access import check_path, fetch_in_scope
+from dangvu.accounts.access import check_path, fetch_in_scope, not_found
 from dangvu.accounts.permissions import INSPECTIONS_READ, INSPECTIONS_WRITE, scope_for
 from dangvu.documents.models import Document
 from dangvu.inspections.models import Inspection, PlanItem, Recommendation
@@ -22,7 +22,7 @@ def _is_subject(request, inspection: Inspection) -> bool:
 def get_inspection_for_user(request, pk, key: str = INSPECTIONS_READ) -> Inspection:
     inspection = Inspection.objects.select_related(*_RELATED).filter(pk=pk).first()
     if inspection is None:
-        raise Http404
+        not_found(request, key)
     if key == INSPECTIONS_READ and _is_subject(request, inspection):
         return inspection
     if key == INSPECTIONS_READ:

@@ -2,9 +2,8 @@
 covers the committees above it) and written with meetings:write; a member reads the meetings
 they are invited to and answers for themself. Anything else is 404 whatever the id."""
 
-from django.http import Http404
 
-from dangvu.accounts.access import check_path
+from dangvu.accounts.access import check_path, not_found
 from dangvu.accounts.permissions import MEETINGS_READ, scope_for
 from dangvu.meetings.models import Attendance, Meeting, Vote
 from dangvu.orgs.access import own_member
@@ -27,7 +26,7 @@ def invited(request, meeting: Meeting) -> bool:
 def get_meeting_for_user(request, pk, key: str = MEETINGS_READ) -> Meeting:
     meeting = Meeting.objects.select_related("unit").filter(pk=pk).first()
     if meeting is None:
-        raise Http404
+        not_found(request, key)
     if key == MEETINGS_READ and invited(request, meeting) and not scope_for(request).can(key, meeting.unit.path):
         return meeting
     check_path(request, meeting.unit.path, key)
@@ -37,7 +36,7 @@ def get_meeting_for_user(request, pk, key: str = MEETINGS_READ) -> Meeting:
 def get_vote_for_user(request, pk, key: str = MEETINGS_READ) -> Vote:
     vote = Vote.objects.select_related("meeting__unit").filter(pk=pk).first()
     if vote is None:
-        raise Http404
+        not_found(request, key)
     get_meeting_for_user(request, vote.meeting_id, key)
     return vote
 

@@ -1,10 +1,16 @@
 """Fetching units, members and import jobs for a user (see accounts.access.check_path)."""
 
-from django.http import Http404
 
-from dangvu.accounts.access import check_path, fetch_in_scope
-from dangvu.accounts.permissions import ACCESS_MANAGE, MEMBERS_IMPORT, MEMBERS_READ, UNITS_READ, scope_for
-from dangvu.orgs.models import ImportJob, Member, OrgUnit, UnitRole
+from dangvu.accounts.access import check_path, fetch_in_scope, not_found
+from dangvu.accounts.permissions import (
+    ACCESS_MANAGE,
+    DOCUMENTS_READ,
+    MEMBERS_IMPORT,
+    MEMBERS_READ,
+    UNITS_READ,
+    scope_for,
+)
+from dangvu.orgs.models import Candidate, ImportJob, Member, OrgUnit, UnitRole, path_prefixes
 
 
 def get_unit_for_user(request, pk, key: str = UNITS_READ) -> OrgUnit:
@@ -26,7 +32,7 @@ def own_member(request) -> Member | None:
 def get_member_for_user(request, pk, key: str = MEMBERS_READ) -> Member:
     member = Member.objects.select_related("unit").filter(pk=pk).first()
     if member is None:
-        raise Http404
+        not_found(request, key)
     if key == MEMBERS_READ and is_own(request, member):
         return member
     check_path(request, member.unit.path, key)
@@ -47,3 +53,20 @@ def scoped_members(request, key: str = MEMBERS_READ):
 
 def get_role_for_user(request, pk, key: str = ACCESS_MANAGE) -> UnitRole:
     return fetch_in_scope(request, UnitRole.objects.select_related("unit", "member"), pk, key)
+
+
+def get_candidate_for_user(request, pk, key: str = MEMBERS_READ) -> Candidate:
+    """An admission candidate: read with members:read over their cell, changed with members:write."""
+    return fetch_in_scope(request, Candidate.objects.select_related("unit", "member__unit"), pk, key)
+
+
+def decisions_for_user(request, unit: OrgUnit):
+    """The decisions a change at `unit` may cite: documents issued and in force, in the registers
+    of the unit and of the committees above it that the user reads, the latest first."""
+    from django.apps import apps  # documents stand above orgs (pyproject's layers)
+
+    scope = scope_for(request)
+    registers = [path for path in path_prefixes(unit.path) if scope.can(DOCUMENTS_READ, path)]
+    return (apps.get_model("documents", "Document").objects
+            .filter(unit__path__in=registers, direction="issued", withdrawn_on__isnull=True)
+            .select_related("unit").order_by("-issued_on", "-id"))

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from dangvu.accounts.access import check_path, fetch_in_scope
+from dangvu.accounts.access import check_path, not_found
 from dangvu.accounts.permissions import REPORTS_READ, REPORTS_WRITE, scope_for
 from dangvu.lib import measures
 from dangvu.orgs.models import OrgUnit, path_prefixes
@@ -18,7 +18,13 @@ from dangvu.reports.models import Report, ReportTemplate
 def get_report_for_user(request, pk, key: str = REPORTS_READ) -> Report:
     """A report is read by those who may read it and every figure it prints (a member given
     reports:read does not read the inspections' figures of their cell through its report)."""
-    report = fetch_in_scope(request, Report.objects.select_related("unit", "template__template", "document"), pk, key)
+    # where it is, first: a report's row is large (its figures, sections and issued .docx), and
+    # reading it only for someone who may read it keeps a forbidden id as quick as a missing one
+    path = Report.objects.filter(pk=pk).values_list("unit__path", flat=True).first()
+    if path is None:
+        not_found(request, key)
+    check_path(request, path, key)
+    report = Report.objects.select_related("unit", "template__template", "document").get(pk=pk)
     scope = scope_for(request)
     hidden = sorted({m.label for m in printed_measures(report) if not scope.can(m.permission, report.unit.path)},
                     key=str)
@@ -50,7 +56,7 @@ def get_template_for_user(request, pk, key: str = REPORTS_WRITE) -> ReportTempla
     """A committee's template, to edit (the shipped one is read by everyone and edited by no one)."""
     template = ReportTemplate.objects.select_related("unit").filter(pk=pk).first()
     if template is None:
-        raise Http404
+        not_found(request, key)
     if template.unit_id is not None:
         check_path(request, template.unit.path, key)
     elif key != REPORTS_READ:

@@ -7,6 +7,7 @@ secretary sees the campaign but only their own cell's members, figures and essay
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from dangvu.accounts.access import not_found
 from dangvu.accounts.permissions import STUDY_READ, scope_for
 from dangvu.orgs.models import OrgUnit
 from dangvu.orgs.placements import paths_during
@@ -39,7 +40,7 @@ def get_campaign_for_user(request, pk, key: str = STUDY_READ, *, organiser: bool
     as for recording its sessions or checking all its essays)."""
     campaign = Campaign.objects.select_related("unit").filter(pk=pk).first()
     if campaign is None:
-        raise Http404
+        not_found(request, key)
     root = view_root(request, campaign, key)
     if root is None:
         if key != STUDY_READ and view_root(request, campaign, STUDY_READ) is not None:
@@ -56,7 +57,7 @@ def get_session_for_user(request, pk, key: str = STUDY_READ, *, organiser: bool 
     is its holding unit's as a whole session is the organiser's."""
     session = StudySession.objects.select_related("campaign__unit", "unit").filter(pk=pk).first()
     if session is None:
-        raise Http404
+        not_found(request, key)
     _campaign, root = get_campaign_for_user(request, session.campaign_id, key)
     if session.unit is not None and not (session.unit.path.startswith(root.path) or root.path.startswith(session.unit.path)):
         raise Http404  # another cell's make-up session

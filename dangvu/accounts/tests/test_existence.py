@@ -7,6 +7,8 @@ import datetime
 from dangvu.accounts.models import Team
 from dangvu.inspections.services import inspection_record
 
+from dangvu.documents.tests.test_numbering import committee  # noqa: F401
+
 TODAY = datetime.date.today()
 
 
@@ -45,3 +47,25 @@ def test_an_inspection_stays_with_the_cell_its_subject_was_in(client, org):
     assert client.get(f"/api/inspections/{inspection.pk}").status_code == 200
     client.force_login(org.users["mem"])  # the member inspected
     assert client.get(f"/api/inspections/{inspection.pk}").status_code == 200
+
+
+def test_a_missing_id_costs_the_queries_of_a_forbidden_one(client, org, committee):
+    """An id outside the reader's rights and an id of nothing go through the same scope check
+    (the grants, the successors of the place): the same queries, so the time of the answer does
+    not tell that the object exists (timed in bench/existence_timing.py)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dangvu.documents.services import document_issue
+
+    document = document_issue(actor=None, unit=org.G, doc_type="BC", issued_on=TODAY, summary="Báo cáo")  # not shared
+    client.force_login(org.users["sec"])  # A's secretary: B's member and unit, G's register are not theirs
+    for url, pk in (("/api/members/{}", org.out_member.pk), ("/api/units/{}", org.B.pk),
+                    ("/api/documents/{}", document.pk)):
+        counts = []
+        for asked in (pk, pk + 100_000):
+            with CaptureQueriesContext(connection) as queries:
+                answer = client.get(url.format(asked))
+            assert answer.status_code == 404, (url, asked)
+            counts.append(len(queries))
+        assert counts[0] == counts[1], (url, counts)
