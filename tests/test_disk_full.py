@@ -122,9 +122,6 @@ def test_an_essay_uploaded_to_a_full_disk_is_refused_and_nothing_else_is_lost(cl
 
 
 def test_a_document_uploaded_to_a_full_disk_is_refused_and_nothing_else_is_lost(client, org, small_disk):
-    if not hasattr(doc_services, "uploads"):
-        pytest.skip("dangvu/documents/services.py does not store files through dangvu.lib.uploads yet "
-                    "(the change the lead applies there)")
     kept = doc_services.document_receive(
         actor=None, unit=org.G, doc_type="CT", number=45, issuer_symbol="TW", issued_on=datetime.date(2026, 3, 2),
         summary="Chỉ thị về tăng cường công tác kiểm tra", file_name="chi-thi-45.txt", data=essay_text(2))
@@ -160,6 +157,31 @@ def test_a_bulk_archive_that_fills_the_disk_midway_leaves_no_essay_and_no_file(o
     assert exc.value.messages == [uploads.no_room_message("Tran Thi Binh.txt")]
     assert not Essay.objects.exists()
     assert files_under(small_disk) == before
+
+
+def test_a_rating_decision_on_a_full_disk_is_refused_and_takes_no_number(client, org, small_disk):
+    """The committee's QĐ of a round is a file too: on a full disk the page says so, naming it;
+    no document is issued, no number is used, no decision is linked; with room, number 1."""
+    from dangvu.evaluation.models import Decision, Level
+    from dangvu.evaluation.tests.test_pages import _round
+    from dangvu.evaluation.tests.test_rounds import through
+    from dangvu.orgs import services as org_services
+
+    rnd = _round(org)
+    through(rnd, org.mem_member, Level.GOOD)
+    org.G = org_services.unit_update(actor=None, unit=org.G, symbol="ĐU")
+    org_services.term_create(actor=None, unit=org.G, name="2025-2030", congress_closed_on=datetime.date(2025, 8, 20))
+    fill(small_disk)
+    before = files_under(small_disk)
+    client.force_login(org.users["off"])
+    response = client.post(f"/evaluation/rounds/{rnd.pk}/?unit={org.G.pk}", {"form": "publish"}, follow=True)
+    assert expected("quyet-dinh-xep-loai-01.docx") in shown(response)
+    assert not Document.objects.exists() and not Decision.objects.filter(document__isnull=False).exists()
+    assert files_under(small_disk) == before
+    (small_disk / "filler.bin").unlink()
+    client.post(f"/evaluation/rounds/{rnd.pk}/?unit={org.G.pk}", {"form": "publish"})
+    assert [d.reference for d in Document.objects.all()] == ["01-QĐ/ĐU"]
+    assert Decision.objects.get(rating__member=org.mem_member, replaced=False).document == Document.objects.get()
 
 
 def test_below_the_free_space_threshold_every_upload_page_refuses_before_writing(client, org, campaign, settings):

@@ -8,7 +8,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -35,6 +34,7 @@ from dangvu.evaluation.models import (
 )
 from dangvu.evaluation.rules import places_left
 from dangvu.evaluation.subjects import subjects_of
+from dangvu.lib import uploads
 from dangvu.lib.periods import possible_year
 from dangvu.orgs.models import MemberSpan, OrgUnit, UnitKind
 
@@ -480,7 +480,9 @@ def decision_publish(*, actor, rnd: Round, decider: OrgUnit, members: bool, day:
 
     day = day or timezone.localdate()
     whom = "đảng viên" if members else "tổ chức đảng"
-    with transaction.atomic():
+    # the decision's file goes through the upload helper (a full disk refuses it, naming it) and is
+    # deleted again if the transaction rolls back, wherever it fails
+    with uploads.discard_on_failure(), transaction.atomic():
         Round.objects.select_for_update().filter(pk=rnd.pk).first()  # two clicks never issue two decisions
         listed = list(Rating.objects.filter(round=rnd, decider=decider, stage=Stage.DECIDED,
                                             member__isnull=not members)
@@ -493,11 +495,7 @@ def decision_publish(*, actor, rnd: Round, decider: OrgUnit, members: bool, day:
                              summary=f"Về việc xếp loại chất lượng {whom} năm {rnd.end.year}", shared=False)
         data = decision_docx(rnd, decider, listed, f"Số {doc.reference}", day)
         doc.text = "\n".join(f"{r.subject}: {r.get_level_display()}" for r in listed)
-        doc.file.save(f"quyet-dinh-xep-loai-{doc.number:02d}.docx", ContentFile(data), save=False)
-        try:
-            doc.save(update_fields=["file", "text"])
-            Decision.objects.filter(rating__in=listed, replaced=False, document__isnull=True).update(document=doc)
-        except Exception:
-            doc.file.storage.delete(doc.file.name)  # no file left behind a rolled-back decision
-            raise
+        uploads.store(doc.file, f"quyet-dinh-xep-loai-{doc.number:02d}.docx", data)
+        doc.save(update_fields=["file", "text"])
+        Decision.objects.filter(rating__in=listed, replaced=False, document__isnull=True).update(document=doc)
     return doc

@@ -57,6 +57,7 @@ class HeadForm(Form):
     signer = forms.CharField(label=_("Signer"), required=False, max_length=500)
     recipients = forms.CharField(label=_("Recipients, one a line"), required=False, max_length=5000,
                                  widget=forms.Textarea(attrs={"rows": 3}))
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)  # Report.head_version opened
 
 
 class IssueForm(Form):

@@ -92,6 +92,8 @@ class Report(models.Model):
     # section key → how many times its text was saved: the section's form carries the count it
     # opened, and a save from an older count is refused (two officers writing the same section)
     narrative_versions = models.JSONField(default=dict)
+    # the same for the heading and signature form
+    head_version = models.PositiveIntegerField(default=0)
     document = models.OneToOneField(Document, models.PROTECT, null=True, blank=True, related_name="report",
                                     verbose_name=_("register entry"))
     issued_docx = models.BinaryField(null=True, blank=True, editable=False)

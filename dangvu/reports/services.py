@@ -229,8 +229,11 @@ HEAD_FIELDS = ("above", "issuer", "place", "on_behalf", "signer_title", "signer"
 
 
 @transaction.atomic
-def head_update(*, actor, report: Report, recipients: list[str] | None = None, **fields) -> Report:
-    """What the head and the foot say (bodies, place, signer, summary line, recipients)."""
+def head_update(*, actor, report: Report, recipients: list[str] | None = None, version: int | None = None,
+                **fields) -> Report:
+    """What the head and the foot say (bodies, place, signer, summary line, recipients).
+    `version`: the count of the form's saves the writer opened (Report.head_version); if
+    someone saved other values since, EditConflict and nothing is written (None: no check)."""
     report = _editable(report)
     unknown = set(fields) - set(HEAD_FIELDS)
     if unknown:
@@ -243,12 +246,16 @@ def head_update(*, actor, report: Report, recipients: list[str] | None = None, *
     if not head.get("issuer"):
         raise ValidationError({"issuer": _("Name the issuing body.")})
     changes = {k: [str(report.head.get(k, "")), str(head.get(k, ""))] for k in head if report.head.get(k) != head.get(k)}
+    if not changes:  # the same values as stored: nobody's change is lost
+        return report
+    if version is not None and version != report.head_version:
+        raise EditConflict(report.head_version)
     report.head = head
-    report.save(update_fields=["head"])
-    if changes:
-        _version(report, actor, _("Heading and signature edited."))
-        audit_record(alters_figures=False, actor=actor, action=AuditEntry.Action.UPDATE, obj=report, unit_path=report.unit.path,
-                     changes=changes)
+    report.head_version += 1
+    report.save(update_fields=["head", "head_version"])
+    _version(report, actor, _("Heading and signature edited."))
+    audit_record(alters_figures=False, actor=actor, action=AuditEntry.Action.UPDATE, obj=report, unit_path=report.unit.path,
+                 changes=changes)
     return report
 
 

@@ -13,7 +13,7 @@ from dangvu.accounts.permissions import DOCUMENTS_WRITE, REPORTS_READ, REPORTS_W
 from dangvu.audit.services import audit_for
 from dangvu.jobs import runner
 from dangvu.lib import measures, partydoc
-from dangvu.lib.concurrency import EditConflict, conflict, opened_version
+from dangvu.lib.concurrency import EditConflict, conflict, opened_version, rebound
 from dangvu.lib.forms import apply_form_errors
 from dangvu.orgs.access import get_unit_for_user
 from dangvu.orgs.views import breadcrumbs
@@ -67,6 +67,8 @@ def report_detail(request, pk):
             raise PermissionDenied
         if request.POST.get("action") == "narrative":
             response, crossed = _narrative(request, report)
+        elif request.POST.get("action") == "head":
+            response, crossed = _head(request, report)
         else:
             response = _act(request, report)
         if response is not None:
@@ -101,20 +103,36 @@ def _narrative(request, report: Report):
     return redirect(f"{request.path}#section-{key}"), None
 
 
+def _head(request, report: Report):
+    """The heading and signature form posted: (a redirect, None) once saved; (None, what to
+    show: the stored values beside the officer's, and their input again) when another officer
+    saved the form since this one opened it."""
+    form = HeadForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return None, None
+    data = dict(form.cleaned_data)
+    recipients, version = data.pop("recipients").splitlines(), data.pop("version")
+    try:
+        services.head_update(actor=request.user, report=report, recipients=recipients, version=version, **data)
+    except EditConflict as exc:
+        report.refresh_from_db()
+        current = {**report.head, "recipients": "\n".join(report.head.get("recipients", []))}
+        last = audit_for(report).filter(changes__has_any_keys=list(HeadForm.base_fields)).first()
+        return None, {**conflict(form, current, last), "key": "head",
+                      "form": rebound(HeadForm, request, exc.current_version)}
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return None, None
+    messages.success(request, _("Saved."))
+    return redirect(request.path), None
+
+
 def _act(request, report: Report):
     """One POSTed action; a redirect when it worked, None (with the error shown) when not."""
     action = request.POST.get("action")
     try:
-        if action == "head":
-            form = HeadForm(request.POST)
-            if form.is_valid():
-                data = dict(form.cleaned_data)
-                recipients = data.pop("recipients").splitlines()
-                services.head_update(actor=request.user, report=report, recipients=recipients, **data)
-                messages.success(request, _("Saved."))
-                return redirect(request.path)
-            _form_errors(request, form)
-        elif action == "rebuild":
+        if action == "rebuild":
             services.report_rebuild(actor=request.user, report=report)
             return redirect(request.path)
         elif action == "issue":
@@ -159,7 +177,8 @@ def _context(request, report: Report, can_write: bool, can_issue: bool) -> dict:
         "progress": runner.progress_of(runner.latest(BUILD, report.pk)), "sources": sources,
         "query": f"from={report.start.isoformat()}&to={report.end.isoformat()}",
         "labels": {m.key: m for m in measures.all_measures()},
-        "head_form": HeadForm(initial={**head, "recipients": "\n".join(head.get("recipients", []))}),
+        "head_form": HeadForm(initial={**head, "recipients": "\n".join(head.get("recipients", [])),
+                                       "version": report.head_version}),
         "issue_form": IssueForm(initial={"issued_on": timezone.localdate()}),
         "versions": report.versions.select_related("author")[:20],
         "corrections": report.corrections.all(), "has_pdf": has_pdf,

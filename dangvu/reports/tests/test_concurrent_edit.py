@@ -80,3 +80,35 @@ def test_the_service_refuses_a_stale_version_and_writes_nothing(report):
     services.narrative_update(actor=None, report=report, key="han-che", text="Lần một.", version=0)
     report.refresh_from_db()
     assert report.narratives["han-che"] == "Lần một." and section_edits(report, "han-che") == 1
+
+
+def test_the_second_of_two_crossing_saves_of_the_heading_is_refused_and_shown_the_first(org, officers,  # noqa: F811
+                                                                                        report):
+    """The heading and signature form counts its saves like a section: a signer changed by one
+    officer is not put back silently by another who opened the form before."""
+    first, second = officers
+    url = f"/reports/{report.pk}/"
+    mine = posted_form(first.get(url).content.decode(), "signer")
+    theirs = posted_form(second.get(url).content.decode(), "signer")
+    assert mine["version"] == theirs["version"] == "0"
+
+    assert first.post(url, {**mine, "signer": "Nguyễn Văn Hùng"}).status_code == 302
+    refused = second.post(url, {**theirs, "title": "Tổng kết công tác xây dựng Đảng năm 2026"})
+
+    assert refused.status_code == 409
+    report.refresh_from_db()
+    assert report.head["signer"] == "Nguyễn Văn Hùng" and report.head["title"] == mine["title"].strip()
+    entry = AuditEntry.objects.filter(model="reports.report", object_id=str(report.pk),
+                                      changes__has_key="signer").get()
+    page = shown(refused)
+    with translation.override("vi"):
+        assert conflict_message("off", entry.at) in page
+    assert "Nguyễn Văn Hùng" in page  # the signer stored now, beside theirs
+    again = posted_form(refused.content.decode(), "signer")
+    assert (again["title"].strip(), again["signer"], again["version"]) == (
+        "Tổng kết công tác xây dựng Đảng năm 2026", theirs["signer"], "1")  # their input, kept
+
+    assert second.post(url, {**again, "signer": "Nguyễn Văn Hùng"}).status_code == 302  # knowingly, on top
+    report.refresh_from_db()
+    assert (report.head["title"], report.head["signer"], report.head_version) == (
+        "Tổng kết công tác xây dựng Đảng năm 2026", "Nguyễn Văn Hùng", 2)
