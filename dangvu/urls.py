@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
 from dangvu.api import api
+from dangvu.essays import urls as essays_urls
+from dangvu.notebook.views import notebook
 from dangvu.ops.views import healthz
 
 urlpatterns = [
@@ -20,7 +22,9 @@ urlpatterns = [
     path("", include("dangvu.orgs.urls")),
     path("", include("dangvu.documents.urls")),
     path("", include("dangvu.study.urls")),
-    path("", include("dangvu.essays.urls")),
+    # The sổ tay reads every area, so its view lives above them all (dangvu.notebook); its route
+    # keeps its name, essays:notebook, beside the member's own essay page under /so-tay/.
+    path("", include(([*essays_urls.urlpatterns, path("so-tay/", notebook, name="notebook")], essays_urls.app_name))),
     path("", include("dangvu.training.urls")),
     path("", include("dangvu.figures.urls")),
     path("", include("dangvu.targets.urls")),

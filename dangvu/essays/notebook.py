@@ -1,12 +1,11 @@
-"""The member's sổ tay: everything one member has to do or has done, in one read."""
+"""The essays' part of the member's sổ tay (dangvu.notebook gathers the rest): the campaigns the
+member takes part in, the essays asked of them and those to remind of, and one essay's history."""
 
 import datetime
 
 from dangvu.essays.models import Essay, EssayStatus
-from dangvu.evaluation.models import Rating
 from dangvu.orgs.models import Member, path_prefixes
-from dangvu.study.models import Attendance, Campaign, StudySession
-from dangvu.training.models import Enrolment, TheoryLevel
+from dangvu.study.models import Campaign
 
 
 def member_campaigns(member: Member):
@@ -15,9 +14,11 @@ def member_campaigns(member: Member):
             .distinct().order_by("-start", "-id"))
 
 
-def notebook_for(member: Member, today: datetime.date) -> dict:
-    campaigns = list(member_campaigns(member).prefetch_related("documents"))
-    recent = [c for c in campaigns if c.end >= today - datetime.timedelta(days=60)]
+def essays_asked_of(member: Member, today: datetime.date, campaigns: list[Campaign] | None = None) -> dict:
+    """The essays asked of the member: under "essays", each campaign that asks one with the
+    member's essay (or None); under "reminders", those to remind of: every essay returned for
+    rework, and a missing one in its last week. `campaigns`: the member's, if the caller has them."""
+    campaigns = list(member_campaigns(member)) if campaigns is None else campaigns
     essays = {e.campaign_id: e for e in Essay.objects.filter(member=member, campaign__in=campaigns)}
     due = []  # essays to write: not submitted while the deadline is open, or returned for rework
     for c in campaigns:
@@ -27,28 +28,9 @@ def notebook_for(member: Member, today: datetime.date) -> dict:
         if essay is None and (c.essay_deadline is None or c.essay_deadline >= today) or (
                 essay is not None and essay.status == EssayStatus.RETURNED):
             due.append((c, essay))
-    # Remind of every returned essay, and of a missing one in its last week.
     reminders = [(c, e) for c, e in due
                  if e is not None or (c.essay_deadline is not None and (c.essay_deadline - today).days <= 7)]
-    upcoming = (StudySession.objects.filter(campaign__in=campaigns, held_on__gte=today)
-                .select_related("campaign").prefetch_related("points").order_by("held_on")[:10])
-    attended = (Attendance.objects.filter(member=member).select_related("session__campaign")
-                .order_by("-session__held_on")[:20])
-    return {
-        "member": member,
-        "unit": member.unit,
-        "essays": [(c, essays.get(c.pk)) for c in campaigns if c.essay_required],
-        "reminders": reminders,
-        "upcoming": upcoming,
-        "documents": sorted({d for c in recent for d in c.documents.all()}, key=lambda d: d.issued_on, reverse=True),
-        "attendance": attended,
-        "enrolments": Enrolment.objects.filter(member=member).select_related("training_class__programme"),
-        "theory": TheoryLevel.objects.filter(member=member),
-        "meetings": list(member.meeting_attendance.filter(meeting__date__gte=today, meeting__status="scheduled",
-                                                          meeting__unit=member.unit)
-                         .select_related("meeting__unit").order_by("meeting__date", "meeting__start")[:5]),
-        "ratings": list(Rating.objects.filter(member=member).select_related("round").order_by("-round__end")[:5]),
-    }
+    return {"essays": [(c, essays.get(c.pk)) for c in campaigns if c.essay_required], "reminders": reminders}
 
 
 def essay_history(essay) -> list[tuple]:

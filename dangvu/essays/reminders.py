@@ -7,13 +7,13 @@ from django.core.mail import send_mail
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from dangvu.essays.notebook import notebook_for
+from dangvu.essays.notebook import essays_asked_of
 from dangvu.orgs.models import Member
 
 
 def due_reminders(member: Member, today: datetime.date) -> list[str]:
     lines = []
-    for campaign, essay in notebook_for(member, today)["reminders"]:
+    for campaign, essay in essays_asked_of(member, today)["reminders"]:
         if essay is not None:
             lines.append(_("Your essay for “%(t)s” was returned: rework it and submit again.") % {"t": campaign.title})
         else:

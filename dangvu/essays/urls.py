@@ -12,6 +12,5 @@ urlpatterns = [
     path("essays/<int:pk>/file/", views.essay_file, name="essay_file"),
     path("scans/<int:pk>/", views.scan_detail, name="scan"),
     path("scans/<int:pk>/pairs/<int:n>/", views.scan_pair, name="scan_pair"),
-    path("so-tay/", views.notebook, name="notebook"),
     path("so-tay/campaigns/<int:pk>/essay/", views.my_essay, name="my_essay"),
 ]

@@ -1,5 +1,5 @@
 """Essay pages: a campaign's essays, one essay and its review, the office's bulk upload, the copy
-check's runs and the side-by-side view, and the member's sổ tay."""
+check's runs and the side-by-side view, and the member's own essay (from the sổ tay)."""
 
 import uuid
 
@@ -194,14 +194,14 @@ def _scan_findings(request, scan: IntegrityScan, root: OrgUnit) -> dict:
     def mine(pk):
         return pk in here
 
-    # a group of more than two (six identical essays) shows once as a group: not as its n² pairs,
-    # and its members not again among the thin essays
+    # a group of more than two (six identical essays) shows once as a group, not as its n² pairs;
+    # a thin essay is listed as thin even in a group (six words copied are returned as thin)
     group_of = {i: n for n, c in enumerate(result.get("clusters", [])) if len(c) > 2 for i in c}
     pairs = [(n, p, essays[p["a"]], essays[p["b"]]) for n, p in enumerate(result.get("pairs", []))
              if p["a"] in essays and p["b"] in essays and (mine(p["a"]) or mine(p["b"]))
              and not (p["a"] in group_of and group_of.get(p["a"]) == group_of.get(p["b"]))]
     clusters = [[essays[i] for i in c if i in essays] for c in result.get("clusters", []) if any(mine(i) for i in c)]
-    thin = [essays[i] for i in result.get("thin", []) if mine(i) and i not in group_of]
+    thin = [essays[i] for i in result.get("thin", []) if mine(i)]
     checked_here = scan.essays
     if root != scan.campaign.unit:  # the user's part: how many of its essays the check read
         checked_here = Essay.objects.filter(campaign=scan.campaign, member_id__in=taking_part,
@@ -233,21 +233,13 @@ def scan_pair(request, pk, n):
         "next": request.get_full_path()})
 
 
-# --- the member's sổ tay ---------------------------------------------------------------------
+# --- the member's own essay, from the sổ tay (the sổ tay itself: dangvu.notebook) ----------
 
 def _my_member(request):
     member = getattr(request.user, "member", None)
     if member is None:
         raise Http404
     return member
-
-
-def notebook(request):
-    """The member's home: unit, sessions, documents to study, essays due and their status, classes."""
-    from dangvu.essays.notebook import notebook_for
-
-    member = _my_member(request)
-    return render(request, "essays/notebook.html", notebook_for(member, timezone.localdate()))
 
 
 def my_essay(request, pk):

@@ -7,11 +7,11 @@ import datetime
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
+from dangvu.documents.letterhead import default_head, issuer_of
 from dangvu.evaluation.models import Form, Level, Rating, Round
 from dangvu.lib import partydoc
 from dangvu.lib.numbers import fmt_int
 from dangvu.orgs.models import OrgUnit
-from dangvu.reports.build import default_head, issuer_of
 
 LEVEL_WORDS = {Level.EXCELLENT: "Hoàn thành xuất sắc nhiệm vụ", Level.GOOD: "Hoàn thành tốt nhiệm vụ",
                Level.DONE: "Hoàn thành nhiệm vụ", Level.NOT_DONE: "Không hoàn thành nhiệm vụ"}

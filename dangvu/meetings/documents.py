@@ -2,10 +2,10 @@
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
+from dangvu.documents.letterhead import default_head
 from dangvu.lib import partydoc
 from dangvu.meetings.models import Meeting, Minutes
 from dangvu.meetings.services import SECTION_TITLES, SECTIONS
-from dangvu.reports.build import default_head
 
 
 def minutes_document(meeting: Meeting, minutes: Minutes) -> bytes:

@@ -4,10 +4,11 @@ missing id, which told that 76 exists."""
 
 import datetime
 
-from dangvu.accounts.models import Team
-from dangvu.inspections.services import inspection_record
+import pytest
 
+from dangvu.accounts.models import Team
 from dangvu.documents.tests.test_numbering import committee  # noqa: F401
+from dangvu.inspections.services import inspection_record
 
 TODAY = datetime.date.today()
 
@@ -49,7 +50,8 @@ def test_an_inspection_stays_with_the_cell_its_subject_was_in(client, org):
     assert client.get(f"/api/inspections/{inspection.pk}").status_code == 200
 
 
-def test_a_missing_id_costs_the_queries_of_a_forbidden_one(client, org, committee):
+@pytest.mark.usefixtures("committee")  # G issues documents
+def test_a_missing_id_costs_the_queries_of_a_forbidden_one(client, org):
     """An id outside the reader's rights and an id of nothing go through the same scope check
     (the grants, the successors of the place): the same queries, so the time of the answer does
     not tell that the object exists (timed in bench/existence_timing.py)."""
