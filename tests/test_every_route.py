@@ -102,6 +102,8 @@ def world(org):
     beat_once("worker-host:1", datetime.datetime.now(datetime.UTC))  # a live worker, for /healthz
     w.template = reports.template_create(actor=None, unit=org.G, name="Mẫu của Đảng ủy",
                                          based_on=reports.shipped_template())
+    w.candidate = org_services.candidate_create(actor=None, unit=org.A, full_name="Hà Thị Mai",
+                                                date_of_birth=datetime.date(2001, 3, 4), sex="nu", stage="xet_ket_nap")
     return w
 
 
@@ -127,6 +129,11 @@ ROUTES = {
     "orgs:unit": ("get", lambda w: f"/units/{w.org.A.pk}/", None, "200 200 200 404 404 r"),
     "orgs:unit_members": ("get", lambda w: f"/units/{w.org.A.pk}/members/?format=xlsx", None, "200 200 200 404 404 r"),
     "orgs:unit_candidates": ("get", lambda w: f"/units/{w.org.A.pk}/candidates/", None, "200 200 200 404 404 r"),
+    "orgs:candidate_create": ("get", lambda w: f"/units/{w.org.A.pk}/candidates/new/", None, "200 200 403 404 404 r"),
+    "orgs:candidate": ("get", lambda w: f"/candidates/{w.candidate.pk}/", None, "200 200 200 404 404 r"),
+    "orgs:candidate_edit": ("get", lambda w: f"/candidates/{w.candidate.pk}/edit/", None, "200 200 403 404 404 r"),
+    "orgs:candidate_stage": ("get", lambda w: f"/candidates/{w.candidate.pk}/stage/", None, "405 405 405 405 405 r"),
+    "orgs:candidate_admit": ("get", lambda w: f"/candidates/{w.candidate.pk}/admit/", None, "200 200 403 404 404 r"),
     "orgs:member_create": ("post", lambda w: f"/units/{w.org.A.pk}/members/new/", {}, "200 200 403 404 404 r"),
     "orgs:member": ("get", lambda w: f"/members/{w.org.other_member.pk}/", None, "200 200 200 404 404 r"),
     "orgs:member_edit": ("post", lambda w: f"/members/{w.org.other_member.pk}/edit/", {}, "200 200 403 404 404 r"),
@@ -526,6 +533,19 @@ ACTIONS = {
         "status": "chinh_thuc"}, "r r 403 404 404 r"),
     "orgs:member_edit POST save": ("post", lambda w: f"/members/{w.org.other_member.pk}/edit/", lambda w: {
         **_member_fields(w.org.other_member), "phone": "0912345678"}, "r r 403 404 404 r"),
+    "orgs:candidate_create POST create": ("post", lambda w: f"/units/{w.org.A.pk}/candidates/new/", {
+        "full_name": "Sầm Văn Tú", "date_of_birth": "12/12/1999", "sex": "nam", "stage": "gioi_thieu"},
+        "r r 403 404 404 r"),
+    "orgs:candidate_edit POST save": ("post", lambda w: f"/candidates/{w.candidate.pk}/edit/", {
+        "full_name": "Hà Thị Mai", "date_of_birth": "04/03/2001", "sex": "nu"}, "r r 403 404 404 r"),
+    "orgs:candidate_stage POST back": ("post", lambda w: f"/candidates/{w.candidate.pk}/stage/", {"stage": "da_hoc"},
+                                       "r r 403 404 404 r"),
+    "orgs:candidate_admit POST admit": ("post", lambda w: f"/candidates/{w.candidate.pk}/admit/", {
+        "admission_date": (TODAY - DAY).strftime("%d/%m/%Y")}, "r r 403 404 404 r"),
+    # the commune's plan is in a register A's secretary does not read
+    "orgs:candidate_admit POST admit (a decision of G's register)": (
+        "post", lambda w: f"/candidates/{w.candidate.pk}/admit/", lambda w: {
+            "admission_date": (TODAY - DAY).strftime("%d/%m/%Y"), "decision": w.doc.pk}, "404 r 403 404 404 r"),
     "orgs:member_event POST record": ("post", lambda w: f"/members/{w.org.other_member.pk}/event/", {
         "event": "moved_away", "date": (TODAY - DAY).strftime("%d/%m/%Y")}, "r r 403 404 404 r"),
     "orgs:member_event POST exempt": ("post", lambda w: f"/members/{w.org.other_member.pk}/event/", {

@@ -220,8 +220,10 @@ def _roles_terms_candidates(rng: random.Random, cells: list[OrgUnit], province: 
         if cell.has_committee and len(ids) > 2:
             roles.append(UnitRole(unit=cell, member_id=ids[1], role=RoleKind.DEPUTY, start=term_start))
             roles.append(UnitRole(unit=cell, member_id=ids[2], role=RoleKind.COMMITTEE, start=term_start))
-        terms.append(Term(unit=cell, name="2025-2027", congress_closed_on=datetime.date(2025, 5, 20),
-                          start=datetime.date(2025, 5, 21)))
+        # the new cells' term begins with them (a term never starts before its unit was founded)
+        cell_term_start = max(cell.valid_from, datetime.date(2025, 5, 21))
+        terms.append(Term(unit=cell, name="2025-2027", congress_closed_on=cell_term_start - datetime.timedelta(days=1),
+                          start=cell_term_start))
         for _i in range(rng.choice([0, 1, 2, 3, 4])):
             sex = "nam" if rng.random() < 0.5 else "nu"
             candidates.append(Candidate(unit=cell, full_name=_name(rng, sex), sex=sex,

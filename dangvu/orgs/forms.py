@@ -2,9 +2,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.lib.forms import DATE, Form, ModelForm
-from dangvu.orgs.models import ACTIVE_STATUSES, Member, MemberStatus
+from dangvu.orgs.models import ACTIVE_STATUSES, Candidate, Member, MemberStatus
 
 DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}, format="%d/%m/%Y")
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+def decision_label(document) -> str:
+    """A decision as a list offers it: its number, date and what it is about."""
+    return f"{document.reference} ngày {document.issued_on:%d/%m/%Y}: {document.summary[:80]}"
 
 
 class MemberForm(ModelForm):
@@ -60,7 +66,7 @@ class MemberEventForm(Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = cells
         self.fields["decision"].queryset = decisions
-        self.fields["decision"].label_from_instance = lambda d: f"{d.reference} ngày {d.issued_on:%d/%m/%Y}: {d.summary[:80]}"
+        self.fields["decision"].label_from_instance = decision_label
         if full:  # already a full member: nothing to recognise
             self.fields["event"].choices = [c for c in self.EVENTS if c[0] != "full"]
 
@@ -69,6 +75,40 @@ class MemberEventForm(Form):
         if data.get("event") == "transfer" and not data.get("unit"):
             self.add_error("unit", _("Choose the cell the member moves to."))
         return data
+
+
+class CandidateForm(ModelForm):
+    """A candidate's details; the stage is chosen when they are added (one already on the way),
+    then moves a step at a time on their page."""
+
+    class Meta:
+        model = Candidate
+        fields = ["full_name", "date_of_birth", "sex", "stage"]
+        widgets = {"date_of_birth": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date_of_birth"].input_formats = DATE_FORMATS
+        if self.instance.pk:
+            del self.fields["stage"]
+        else:  # admission is dated, with its decision: its own action
+            self.fields["stage"].choices = [c for c in Candidate.Stage.choices if c[0] != Candidate.Stage.ADMITTED]
+
+    @property
+    def values(self) -> dict:
+        return {f: self.cleaned_data[f] for f in self.Meta.fields if f in self.fields}
+
+
+class AdmissionForm(Form):
+    """Kết nạp: the date and, if it is in the register, the decision."""
+    admission_date = forms.DateField(label=_("admission date"), widget=DATE, input_formats=DATE_FORMATS)
+    decision = forms.ModelChoiceField(label=_("admission decision"), queryset=None, required=False,
+                                      help_text=_("The decision in the document register, if it is recorded there."))
+
+    def __init__(self, *args, decisions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].queryset = decisions
+        self.fields["decision"].label_from_instance = decision_label
 
 
 class ImportUploadForm(Form):

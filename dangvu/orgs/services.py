@@ -30,6 +30,7 @@ from dangvu.orgs.models import (
     UnitKind,
     UnitRole,
     UnitSuccession,
+    path_prefixes,
 )
 
 UNIT_FIELDS = ["name", "code", "symbol", "kind", "has_committee", "valid_from", "valid_to"]
@@ -249,6 +250,11 @@ def term_create(*, actor, unit: OrgUnit, name: str, congress_closed_on: datetime
                 end: datetime.date | None = None) -> Term:
     """A term starts the day after its congress closes; the previous one ends then."""
     start = congress_closed_on + datetime.timedelta(days=1)
+    if start < unit.valid_from:
+        raise ValidationError({"congress_closed_on": _(
+            "The term would start on %(start)s, before “%(name)s” was founded (%(d)s): check the congress "
+            "closing date.") % {"start": start.strftime("%d/%m/%Y"), "name": unit.name,
+                                "d": unit.valid_from.strftime("%d/%m/%Y")}})
     Term.objects.filter(unit=unit, end__isnull=True, start__lt=start).update(end=congress_closed_on)
     term = Term.objects.create(unit=unit, name=name, congress_closed_on=congress_closed_on, start=start, end=end)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=term, unit_path=unit.path,
@@ -299,14 +305,15 @@ def _validate_member(member: Member) -> None:
 def member_create(*, actor, unit: OrgUnit, full_name: str, date_of_birth, sex: str,
                   admission_date, official_date=None, status: str | None = None,
                   card_number: str | None = None, phone: str = "", email: str = "",
-                  audit: bool = True) -> Member:
+                  audit: bool = True, decision=None) -> Member:
+    """A member entered with their dates; `decision` (admission) goes on their first stretch."""
     member = Member(unit=unit, full_name=full_name, date_of_birth=date_of_birth, sex=sex,
                     admission_date=admission_date, official_date=official_date,
                     status=status or ("chinh_thuc" if official_date else "du_bi"),
                     card_number=card_number or None, phone=phone, email=email)
     _validate_member(member)
     member.save()
-    MemberSpan.objects.bulk_create(history.first_spans(member))
+    MemberSpan.objects.bulk_create(history.first_spans(member, decision=decision))
     if audit:
         audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=member, unit_path=unit.path,
                      changes=diff({}, snapshot(member, MEMBER_FIELDS)), figures_from=admission_date)
@@ -480,15 +487,152 @@ def member_make_full(*, actor, member: Member, on_date: datetime.date, decision=
     return member
 
 
+# --- admission candidates (quần chúng ưu tú) ----------------------------------------------
+
+CANDIDATE_FIELDS = ["full_name", "date_of_birth", "sex", "stage"]
+# The import's rule too: introduced from 16 (a youth union member), no older than 70.
+CANDIDATE_AGES = (16, 70)
+STAGE_ORDER = list(Candidate.Stage.values)
+
+
+def _check_candidate_unit(unit: OrgUnit) -> None:
+    if unit.valid_to is not None:
+        raise ValidationError({"unit": _("Unit “%(name)s” has been dissolved.") % {"name": unit.name}})
+    if not unit.holds_members:
+        raise ValidationError({"unit": _("Candidates are introduced to a cell: choose one of the cells of "
+                                         "“%(unit)s”.") % {"unit": unit.name}})
+
+
+def _check_candidate(candidate: Candidate) -> None:
+    """A candidate's own details: a real date of birth, an age a candidate can have, and once
+    on the cell's list (name and date of birth)."""
+    dob, today = candidate.date_of_birth, timezone.localdate()
+    youngest, oldest = CANDIDATE_AGES
+    if dob and not birthday(dob, youngest) <= today < birthday(dob, oldest + 1):
+        raise ValidationError({"date_of_birth": _("An admission candidate is between 16 and 70 years old.")})
+    candidate.prepare()
+    twins = Candidate.objects.filter(unit=candidate.unit, name_key=candidate.name_key, date_of_birth=dob,
+                                     member__isnull=True).exclude(pk=candidate.pk)
+    if twins.exists():
+        raise ValidationError({"full_name": _("“%(name)s” born %(dob)s is already on this cell's list of "
+                                              "candidates.") % {"name": candidate.full_name,
+                                                                "dob": dob.strftime("%d/%m/%Y")}})
+    candidate.full_clean(exclude=["member", "sort_key", "name_key", "unit"])
+
+
 @transaction.atomic
 def candidate_create(*, actor, unit: OrgUnit, full_name: str, date_of_birth, sex: str,
                      stage: str = Candidate.Stage.INTRODUCED) -> Candidate:
+    """A candidate introduced to a cell (at the stage they have reached, for one already on the
+    way); admission itself is candidate_admit's."""
+    _check_candidate_unit(unit)
+    if stage == Candidate.Stage.ADMITTED:
+        raise ValidationError({"stage": _("Admission is recorded with its date and decision (the “Admit” "
+                                          "action), not by choosing the stage.")})
     candidate = Candidate(unit=unit, full_name=full_name, date_of_birth=date_of_birth, sex=sex, stage=stage)
-    candidate.full_clean(exclude=["member", "sort_key", "name_key"])
+    _check_candidate(candidate)
     candidate.save()
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=candidate, unit_path=unit.path,
-                 changes={"full_name": [None, candidate.full_name], "stage": [None, stage]})
+                 changes=diff({}, snapshot(candidate, CANDIDATE_FIELDS)))
     return candidate
+
+
+def _locked_candidate(candidate: Candidate) -> Candidate:
+    candidate = Candidate.objects.select_for_update().select_related("unit").get(pk=candidate.pk)
+    if candidate.stage == Candidate.Stage.ADMITTED or candidate.member_id:
+        raise ValidationError(_("This candidate has been admitted: their record is now the member's."))
+    return candidate
+
+
+@transaction.atomic
+def candidate_update(*, actor, candidate: Candidate, **values) -> Candidate:
+    """Correct a candidate's name, date of birth or sex (the stage moves with candidate_stage)."""
+    candidate = _locked_candidate(candidate)
+    before = snapshot(candidate, CANDIDATE_FIELDS)
+    for key, value in values.items():
+        if key not in ("full_name", "date_of_birth", "sex"):
+            raise TypeError(key)
+        setattr(candidate, key, value)
+    _check_candidate(candidate)
+    candidate.save()
+    changes = diff(before, snapshot(candidate, CANDIDATE_FIELDS))
+    if changes:  # no figure counts candidates' details
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=candidate, unit_path=candidate.unit.path,
+                     changes=changes, alters_figures=False)
+    return candidate
+
+
+@transaction.atomic
+def candidate_stage(*, actor, candidate: Candidate, stage: str) -> Candidate:
+    """Move a candidate on to the next stage, or back one to correct a mistake. Admission is
+    dated and makes a member: candidate_admit."""
+    candidate = _locked_candidate(candidate)
+    if stage == Candidate.Stage.ADMITTED:
+        raise ValidationError({"stage": _("Admission is recorded with its date and decision (the “Admit” "
+                                          "action), not by choosing the stage.")})
+    if stage not in STAGE_ORDER:
+        raise ValidationError({"stage": _("Choose one of the stages.")})
+    step = STAGE_ORDER.index(stage) - STAGE_ORDER.index(candidate.stage)
+    if step not in (1, -1):
+        raise ValidationError({"stage": _("A candidate moves one stage at a time: on to the next, or back one "
+                                          "to correct a mistake (now: %(stage)s).")
+                               % {"stage": candidate.get_stage_display()}})
+    before = candidate.stage
+    candidate.stage = stage
+    candidate.save(update_fields=["stage"])
+    # the training classes' figures count enrolments, not stages
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=candidate, unit_path=candidate.unit.path,
+                 changes={"stage": [before, stage]}, alters_figures=False)
+    return candidate
+
+
+def _admission_errors(candidate: Candidate, unit: OrgUnit, admission_date: datetime.date, decision) -> dict:
+    """What is wrong with admitting `candidate` on `admission_date` by `decision`, by field: the
+    date has happened, falls in the cell's life and after the 18th birthday; the decision is an
+    issued document in force, of the register of the cell or of a committee above it, dated no
+    later than the admission."""
+    errors = {}
+    if admission_date > timezone.localdate():
+        errors["admission_date"] = _("The admission date is in the future: record it when it has happened.")
+    elif admission_date < unit.valid_from:
+        errors["admission_date"] = _("The admission date is before “%(name)s” was founded (%(d)s).") % {
+            "name": unit.name, "d": unit.valid_from.strftime("%d/%m/%Y")}
+    else:
+        errors.update(member_date_errors(date_of_birth=candidate.date_of_birth, admission_date=admission_date,
+                                         official_date=None))
+    if decision is None:
+        return errors
+    if (decision.direction != "issued" or decision.withdrawn_on is not None
+            or decision.unit.path not in path_prefixes(unit.path)):
+        errors["decision"] = _("Choose a decision issued by the cell or a committee above it.")
+    elif decision.issued_on > admission_date:
+        errors["decision"] = _("The decision is dated %(d)s, after the admission date.") % {
+            "d": decision.issued_on.strftime("%d/%m/%Y")}
+    return errors
+
+
+@transaction.atomic
+def candidate_admit(*, actor, candidate: Candidate, admission_date: datetime.date, decision=None) -> Member:
+    """Kết nạp: the candidate whose admission was considered becomes a probationary member of
+    their cell from `admission_date`, with the admission decision from the register if given;
+    the candidate stays on the list, admitted and linked to the member."""
+    candidate = _locked_candidate(candidate)
+    unit = candidate.unit
+    if candidate.stage != Candidate.Stage.CONSIDERED:
+        raise ValidationError(_("Only a candidate whose admission is under consideration can be admitted "
+                                "(now: %(stage)s).") % {"stage": candidate.get_stage_display()})
+    _check_candidate_unit(unit)
+    errors = _admission_errors(candidate, unit, admission_date, decision)
+    if errors:
+        raise ValidationError(errors)
+    member = member_create(actor=actor, unit=unit, full_name=candidate.full_name, date_of_birth=candidate.date_of_birth,
+                           sex=candidate.sex, admission_date=admission_date, status=MemberStatus.PROBATIONARY,
+                           decision=decision)
+    candidate.stage, candidate.member = Candidate.Stage.ADMITTED, member
+    candidate.save(update_fields=["stage", "member"])
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=candidate, unit_path=unit.path,
+                 changes={"stage": [Candidate.Stage.CONSIDERED, Candidate.Stage.ADMITTED]}, alters_figures=False)
+    return member
 
 
 @transaction.atomic

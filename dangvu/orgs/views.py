@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dangvu.accounts.access import not_found
 from dangvu.accounts.permissions import (
     ACCESS_MANAGE,
     AUDIT_READ,
@@ -30,8 +31,15 @@ from dangvu.jobs import runner
 from dangvu.lib.forms import apply_form_errors
 from dangvu.lib.xlsx import XLSX_TYPE, xlsx_response
 from dangvu.orgs import imports, services
-from dangvu.orgs.access import get_import_job_for_user, get_member_for_user, get_unit_for_user, scoped_units
-from dangvu.orgs.forms import ImportUploadForm, MemberEventForm, MemberForm
+from dangvu.orgs.access import (
+    decisions_for_user,
+    get_candidate_for_user,
+    get_import_job_for_user,
+    get_member_for_user,
+    get_unit_for_user,
+    scoped_units,
+)
+from dangvu.orgs.forms import AdmissionForm, CandidateForm, ImportUploadForm, MemberEventForm, MemberForm
 from dangvu.orgs.models import (
     ACTIVE_STATUSES,
     Candidate,
@@ -147,9 +155,117 @@ def unit_candidates(request, pk):
                 for c in candidates.iterator(chunk_size=2000))
         return xlsx_response(f"quan-chung-uu-tu-{unit.code}.xlsx", _("Admission candidates"), headers, rows)
     page = Paginator(candidates, PAGE_SIZE).get_page(request.GET.get("page"))
+    can_add = unit.holds_members and unit.valid_to is None and scope_for(request).can(MEMBERS_WRITE, unit.path)
     return render(request, "orgs/candidate_list.html", {
-        "unit": unit, "page": page, "q": request.GET.get("q", ""),
+        "unit": unit, "page": page, "q": request.GET.get("q", ""), "can_add": can_add,
         "breadcrumbs": breadcrumbs(request, unit) + [unit]})
+
+
+# --- admission candidates: added, corrected, moved through the stages, admitted ------------------
+
+def candidate_create(request, pk):
+    unit = get_unit_for_user(request, pk, MEMBERS_WRITE)
+    form = CandidateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            candidate = services.candidate_create(actor=request.user, unit=unit, **form.values)
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("The candidate was added."))
+            return redirect("orgs:candidate", pk=candidate.pk)
+    return render(request, "orgs/candidate_form.html", {
+        "form": form, "unit": unit, "breadcrumbs": breadcrumbs(request, unit) + [unit]})
+
+
+def _stage_steps(candidate: Candidate) -> tuple[list, str | None, str | None]:
+    """The stages in order, each marked done or current; the stage a step on reaches (not
+    admission: it has its own action) and the one a step back does."""
+    order = list(Candidate.Stage)
+    at = order.index(candidate.stage)
+    steps = [(stage, "done" if n < at else "current" if n == at else "") for n, stage in enumerate(order)]
+    admitted = candidate.stage == Candidate.Stage.ADMITTED
+    following = order[at + 1] if at + 1 < len(order) - 1 else None
+    previous = order[at - 1] if at > 0 and not admitted else None
+    return steps, following, previous
+
+
+def candidate_detail(request, pk):
+    candidate = get_candidate_for_user(request, pk)
+    scope = scope_for(request)
+    steps, following, previous = _stage_steps(candidate)
+    member = candidate.member
+    context = {
+        "candidate": candidate, "steps": steps, "following": following, "previous": previous,
+        "breadcrumbs": breadcrumbs(request, candidate.unit) + [candidate.unit],
+        "can_write": scope.can(MEMBERS_WRITE, candidate.unit.path) and member is None,
+        "can_admit": candidate.stage == Candidate.Stage.CONSIDERED and member is None,
+        "member": member if member is not None and scope.can(MEMBERS_READ, member.unit.path) else None,
+        "audit": audit_for(candidate)[:20] if scope.can(AUDIT_READ, candidate.unit.path) else None,
+    }
+    return render(request, "orgs/candidate_detail.html", context)
+
+
+def _admitted_already(request, candidate: Candidate):
+    """An admitted candidate's record is the member's: back to their page, saying so."""
+    messages.error(request, _("This candidate has been admitted: their record is now the member's."))
+    return redirect("orgs:candidate", pk=candidate.pk)
+
+
+def candidate_edit(request, pk):
+    candidate = get_candidate_for_user(request, pk, MEMBERS_WRITE)
+    if candidate.member_id:
+        return _admitted_already(request, candidate)
+    form = CandidateForm(request.POST or None, instance=Candidate.objects.get(pk=candidate.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.candidate_update(actor=request.user, candidate=candidate, **form.values)
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("The candidate's details were saved."))
+            return redirect("orgs:candidate", pk=candidate.pk)
+    return render(request, "orgs/candidate_form.html", {
+        "form": form, "candidate": candidate, "unit": candidate.unit,
+        "breadcrumbs": breadcrumbs(request, candidate.unit) + [candidate.unit]})
+
+
+@require_POST
+def candidate_stage(request, pk):
+    """A step on to the next stage, or back one (a mistake corrected), from the candidate's page."""
+    candidate = get_candidate_for_user(request, pk, MEMBERS_WRITE)
+    try:
+        candidate = services.candidate_stage(actor=request.user, candidate=candidate,
+                                             stage=request.POST.get("stage", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Stage now: %(stage)s.") % {"stage": candidate.get_stage_display()})
+    return redirect("orgs:candidate", pk=candidate.pk)
+
+
+def candidate_admit(request, pk):
+    """Kết nạp: the candidate becomes a probationary member of their cell, dated, with the
+    admission decision chosen from the registers the user reads."""
+    candidate = get_candidate_for_user(request, pk, MEMBERS_WRITE)
+    if candidate.member_id:
+        return _admitted_already(request, candidate)
+    form = AdmissionForm(request.POST or None, decisions=_decisions_offered(request, candidate.unit))
+    if request.method == "POST" and not form.is_valid() and form.has_error("decision", "invalid_choice"):
+        not_found(request, DOCUMENTS_READ)  # a decision the user may not cite: as if it did not exist
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            member = services.candidate_admit(actor=request.user, candidate=candidate,
+                                              admission_date=data["admission_date"], decision=data["decision"])
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s was admitted to the Party on %(date)s, a probationary member.") % {
+                "name": member.full_name, "date": member.admission_date.strftime("%d/%m/%Y")})
+            return redirect("orgs:member", pk=member.pk)
+    return render(request, "orgs/candidate_admit.html", {
+        "form": form, "candidate": candidate, "breadcrumbs": breadcrumbs(request, candidate.unit) + [candidate.unit]})
 
 
 def member_detail(request, pk):
@@ -216,25 +332,26 @@ def member_create(request, pk):
     return render(request, "orgs/member_form.html", {"form": form, "unit": unit})
 
 
+DECISIONS_OFFERED = 300  # the latest; older ones are rarely the decision of a change recorded now
+
+
+def _decisions_offered(request, unit: OrgUnit):
+    """The latest decisions the user reads in the registers of `unit` and those above it."""
+    latest = list(decisions_for_user(request, unit).values_list("pk", flat=True)[:DECISIONS_OFFERED])
+    return decisions_for_user(request, unit).filter(pk__in=latest)
+
+
 def member_event(request, pk):
     """Record what happened to a member (transfer, full membership, death, xóa tên, khai trừ,
     moving away), dated, with its decision: the daily actions a cell's office takes."""
-    from django.apps import apps
-
     member = get_member_for_user(request, pk, MEMBERS_WRITE)
     if member.status not in ACTIVE_STATUSES:
         messages.error(request, _("This member is no longer in the Party's rolls here: nothing more can be recorded."))
         return redirect("orgs:member", pk=member.pk)
-    scope = scope_for(request)
     cells = (scoped_units(request, MEMBERS_WRITE).filter(kind=UnitKind.CELL, valid_to__isnull=True)
              .exclude(pk=member.unit_id).order_by("path"))
-    registers = [u.pk for u in [*OrgUnit.objects.get_ancestors(member.unit), member.unit] if scope.sees(u.path)]
-    decisions = (apps.get_model("documents", "Document").objects
-                 .filter(unit_id__in=registers, direction="issued", withdrawn_on__isnull=True)
-                 .select_related("unit").order_by("-issued_on", "-id")[:300])
     form = MemberEventForm(request.POST or None, cells=cells, full=member.status == MemberStatus.FULL,
-                           decisions=apps.get_model("documents", "Document").objects.filter(
-                               pk__in=[d.pk for d in decisions]).order_by("-issued_on", "-id"))
+                           decisions=_decisions_offered(request, member.unit))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
