@@ -52,11 +52,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "ninja",  # its Swagger UI files, so that /api/docs works with no internet
     "treebeard",
-    "axes",
+    "dangvu.lib.admin_translations.AxesConfig",  # django-axes, its admin in Vietnamese
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "dangvu.lib.admin_translations.TOTPConfig",  # django_otp.plugins.otp_totp, likewise
     "dangvu.jobs",  # before django_tasks_db: its db_worker recovers lost jobs first
-    "django_tasks_db",
+    "dangvu.lib.admin_translations.TaskResultsConfig",  # django_tasks_db, likewise
     "dangvu.accounts",
     "dangvu.audit",
     "dangvu.orgs",
@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "dangvu.lib.replica.ReadsFromReplica",  # after the user is known: a pin after a write is theirs
     "django_otp.middleware.OTPMiddleware",
     "dangvu.middleware.LoginRequired",
     "dangvu.middleware.SecondFactorRequired",
@@ -147,14 +148,26 @@ else:
         }
     }
 
+# A PostgreSQL streaming replica for the pages' reads (dangvu/lib/replica.py): GET requests read
+# it, except a user's for REPLICA_PIN_SECONDS after their own write; everything else the primary.
+if os.getenv("DATABASE_REPLICA_URL"):
+    import dj_database_url
+
+    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["dangvu.lib.replica.ReplicaRouter"]
+REPLICA_PIN_SECONDS = float(os.getenv("REPLICA_PIN_SECONDS", "10"))
+
 # A dead connection (PostgreSQL restarted) is replaced at the next request instead of failing it.
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+for _database in DATABASES.values():
+    _database["CONN_HEALTH_CHECKS"] = True
 # Server-side cursors (QuerySet.iterator) are read to their end here: PostgreSQL is told to plan
 # them for all their rows, not for the first tenth (the national root's essays at a million
 # members: 16.5 s planned for the first rows, 2.8 s for all; bench/national_measures.py).
-if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options["options"] = f"{_options.get('options', '')} -c cursor_tuple_fraction=1".strip()
+for _database in DATABASES.values():
+    if _database["ENGINE"].endswith("postgresql"):
+        _options = _database.setdefault("OPTIONS", {})
+        _options["options"] = f"{_options.get('options', '')} -c cursor_tuple_fraction=1".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

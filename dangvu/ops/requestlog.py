@@ -50,10 +50,11 @@ class RequestLog:
         route, pk = _route_of(request)
         user = getattr(request, "user", None)
         user_id = user.pk if getattr(user, "is_authenticated", False) else None
-        logger.info(json.dumps({
-            "at": timezone.now().isoformat(timespec="milliseconds"), "method": request.method, "route": route,
-            "id": pk, "status": response.status_code, "ms": ms, "user": user_id, "unit": _unit_of(user, route, pk),
-        }))
+        line = {"at": timezone.now().isoformat(timespec="milliseconds"), "method": request.method, "route": route,
+                "id": pk, "status": response.status_code, "ms": ms, "user": user_id, "unit": _unit_of(user, route, pk)}
+        if hasattr(request, "reads_from"):  # with a replica configured: which database it read
+            line["reads"] = request.reads_from
+        logger.info(json.dumps(line))
         if ms >= settings.SLOW_REQUEST_MS and route != "healthz":
             _keep(RequestRecord.Kind.SLOW, request.method, route, pk, response.status_code, ms, user_id)
         if response.status_code >= 500 and getattr(request, "_dangvu_error", ""):
