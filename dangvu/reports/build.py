@@ -4,6 +4,7 @@ them. (Its head comes from dangvu.documents.letterhead.) Narrative text is never
 import datetime
 import re
 
+from django.db.models import Q
 from django.utils import timezone
 
 # the head lives with the documents; reports.services still takes default_head from here
@@ -12,8 +13,10 @@ from dangvu.figures.selectors import children_in
 from dangvu.lib import measures
 from dangvu.lib.measures import Value
 from dangvu.lib.periods import Period
-from dangvu.orgs.models import OrgUnit
+from dangvu.orgs.models import OrgUnit, UnitKind, path_prefixes
 from dangvu.reports.wording import (
+    CITED,
+    Context,
     Figure,
     Part,
     fmt_count,
@@ -58,6 +61,7 @@ def compute_values(unit: OrgUnit, period: Period, progress=None, previous: list[
                      for key, values in computed.items()}
     out["targets"] = targets_attained(unit, period)
     out["targets_above"] = targets_from_above(unit, period)
+    out["documents"] = documents_cited(unit, period)
     if progress:
         progress(2, 2)
     return out
@@ -94,6 +98,57 @@ def targets_from_above(unit: OrgUnit, period: Period) -> list[dict]:
     return out
 
 
+def documents_cited(unit: OrgUnit, period: Period) -> dict:
+    """What a report may cite, by type: {"studied"|"issued": {type: {"count", "first"}}}, the
+    first CITED of each type by date. Studied: the documents of the campaigns its study figures
+    count; issued: its own register's, dated in the period. Only what its readers may read:
+    its own register and what was shared from above (never a sub-unit's or another branch's
+    decision), none withdrawn."""
+    from dangvu.documents.models import Document
+    from dangvu.study.measures import campaigns_reaching
+
+    kept = Document.objects.filter(withdrawn_on__isnull=True).select_related("unit").order_by("issued_on", "number", "id")
+    readable = Q(unit=unit) | Q(unit__path__in=path_prefixes(unit.path), shared=True)
+    studied = kept.filter(readable, pk__in=Document.objects.filter(campaigns__in=campaigns_reaching(unit, period)))
+    issued = kept.filter(unit=unit, direction=Document.Direction.ISSUED, issued_on__gte=period.start,
+                         issued_on__lte=period.end)
+    return {"studied": _by_type(studied, unit), "issued": _by_type(issued, unit)}
+
+
+def _by_type(documents, unit: OrgUnit) -> dict:
+    out: dict[str, dict] = {}
+    for doc in documents:
+        group = out.setdefault(doc.doc_type, {"count": 0, "first": []})
+        group["count"] += 1
+        if len(group["first"]) < CITED:
+            group["first"].append(_citable(doc, unit))
+    return out
+
+
+def _citable(doc, unit: OrgUnit) -> dict:
+    """A register entry as a citation needs it; `by`: who issued it, when not the unit itself."""
+    if doc.direction == doc.Direction.RECEIVED:
+        by = doc.correspondent.strip()
+    else:
+        by = "" if doc.unit_id == unit.pk else issuer_of(doc.unit)
+    return {"id": doc.pk, "type": doc.doc_type, "number": doc.number, "reference": doc.reference,
+            "date": f"{doc.issued_on:%d/%m/%Y}", "on": doc.issued_on.isoformat(), "by": by, "summary": doc.summary}
+
+
+def cited_documents(values: dict, which: str, types: tuple[str, ...]) -> tuple[list[dict], int]:
+    """The documents a {documents:…} names, by date (the first CITED), and how many in all."""
+    groups = values.get("documents", {}).get(which, {})
+    chosen = [groups[t] for t in (types or groups) if t in groups]
+    first = sorted((d for g in chosen for d in g["first"]), key=lambda d: (d["on"], d["number"] or 0, d["id"]))
+    return first[:CITED], sum(g["count"] for g in chosen)
+
+
+def sub_unit_figures(values: dict, key: str) -> list[tuple[str, Figure]]:
+    """Each direct sub-unit's name and figure, as the report's values hold them."""
+    return [(name, figure_of(values, key, path)) for path, name in values.get("units", [])[1:]
+            if path in values.get("current", {}).get(key, {})]
+
+
 def _json(value: Value) -> list:
     return [value.value, value.numerator, value.denominator]
 
@@ -126,13 +181,17 @@ def fill_words(text: str, words: dict[str, str]) -> str:
 
 
 def render_sections(template_sections: list[dict], unit: OrgUnit, period: Period, values: dict,
-                    narratives: dict[str, str]) -> list[dict]:
-    """The report's sections in the template's order: computed ones from the figures,
-    narrative ones from people's text (or empty, with the template's hint beside)."""
+                    narratives: dict[str, str], edits: dict[str, dict] | None = None) -> list[dict]:
+    """The report's sections in the template's order: computed ones from the figures (or as
+    people edited them: Report.edits), narrative ones from people's text (or empty, with the
+    template's hint beside)."""
     words = words_for(unit, period)
 
     def figure(key, previous):
         return figure_of(values, key, unit.path, previous)
+
+    context = Context(cell=unit.kind == UnitKind.CELL, sub_units=lambda key: sub_unit_figures(values, key),
+                      documents=lambda which, types: cited_documents(values, which, types))
 
     out = []
     for section in template_sections:
@@ -141,7 +200,7 @@ def render_sections(template_sections: list[dict], unit: OrgUnit, period: Period
                     "title": fill_words(section.get("title", ""), words), "computed": kind == "computed",
                     "measures": section.get("measures", [])}
         if kind == "computed":
-            paragraphs = render_paragraphs(section.get("text", ""), figure, words) or [[Part(NOTHING_RECORDED)]]
+            paragraphs = render_paragraphs(section.get("text", ""), figure, words, context) or [[Part(NOTHING_RECORDED)]]
             rendered["paragraphs"] = [[p.as_dict() for p in parts] for parts in paragraphs]
             rendered["text"] = "\n\n".join(plain(parts) for parts in paragraphs)
             rendered["keys"] = sorted(set(keys_in(section.get("text", ""))))
@@ -161,8 +220,25 @@ def render_sections(template_sections: list[dict], unit: OrgUnit, period: Period
             rendered["text"] = narratives.get(section["key"], "")
         else:
             rendered["text"] = ""
+        if rendered["computed"]:
+            apply_edit(rendered, (edits or {}).get(section["key"]))
         out.append(rendered)
     return out
+
+
+def apply_edit(section: dict, edit: dict | None) -> dict:
+    """A computed section as people edited it: their text printed (plain, a paragraph a line),
+    the computed text kept beside it, and `stale` when the figures now say other than what
+    they said when it was edited. No edit: the computed text alone."""
+    if section.pop("edited", False):  # as stored: back to the computed text first
+        section["text"], section["paragraphs"] = section.pop("computed_text"), section.pop("computed_paragraphs")
+    section.pop("stale", None)
+    if edit:
+        computed, lines = section.get("text", ""), [line.strip() for line in edit["text"].split("\n") if line.strip()]
+        section.update(computed_text=computed, computed_paragraphs=section.get("paragraphs", []), edited=True,
+                       stale=edit.get("over") != computed, text="\n\n".join(lines),
+                       paragraphs=[[{"text": line}] for line in lines])
+    return section
 
 
 def _target_from_above(t: dict) -> list[Part]:

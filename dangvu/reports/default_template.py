@@ -19,7 +19,7 @@ SECTIONS = [
              "chính thức cho # đồng chí; members.transferred_in tiếp nhận # đảng viên chuyển sinh hoạt đến; "
              "members.transferred_out chuyển sinh hoạt đi # đảng viên; members.died # đồng chí từ trần; "
              "members.removed xóa tên, khai trừ # đảng viên}.] [Số đảng viên kết nạp mới {members.admitted|change} "
-             "so với kỳ trước.]\n\n"
+             "so với kỳ trước.] [Trong công tác phát triển đảng viên, {best:members.admitted đảng viên mới}.]\n\n"
              "[Kết quả đánh giá, xếp loại chất lượng: có {evaluation.members_rated} đảng viên được đánh giá, xếp "
              "loại[, trong đó {evaluation.members_excellent} đồng chí "
              "({evaluation.members_excellent/evaluation.members_rated}) hoàn thành xuất sắc nhiệm vụ][; "
@@ -41,10 +41,12 @@ SECTIONS = [
     {"key": "hoc-tap", "kind": "computed", "level": 3,
      "title": "2. Học tập, quán triệt, triển khai thực hiện chỉ thị, nghị quyết của Đảng",
      "text": "[Tổ chức {study.campaigns_held} đợt học tập, quán triệt chỉ thị, nghị quyết[ với "
-             "{study.sessions_held} hội nghị].] [Cán bộ, đảng viên dự {study.sessions} hội nghị học tập, quán "
+             "{study.sessions_held} hội nghị].] [Các văn bản được học tập, quán triệt, triển khai thực hiện: "
+             "{documents:studied}.] [Cán bộ, đảng viên dự {study.sessions} hội nghị học tập, quán "
              "triệt[, trong đó {study.online_sessions} hội nghị trực tuyến][ tại {study.points} điểm cầu][, với "
              "{study.attendances} lượt người tham dự].] [Có {study.participants|ratio} đảng viên thuộc diện học "
-             "tập trong kỳ (kể cả đảng viên đã chuyển đi) tham gia học tập, đạt {study.participants}.]\n\n"
+             "tập trong kỳ (kể cả đảng viên đã chuyển đi) tham gia học tập, đạt {study.participants}[; {best:study.participants}]"
+             "[, {worst:study.participants}].]\n\n"
              "[Sau học tập, cán bộ, đảng viên viết {study.essays_submitted} bài thu hoạch[, đạt "
              "{study.essays_submitted/study.essays_required} kế hoạch][, trong đó có "
              "{study.essays_returned_thin+study.essays_returned_copied} bài phải làm lại do viết sơ sài, "
@@ -58,7 +60,8 @@ SECTIONS = [
              "# đồng chí học trung cấp lý luận chính trị; training.theory_sent_cao_cap # đồng chí học cao cấp lý "
              "luận chính trị; training.theory_sent_cu_nhan # đồng chí học cử nhân chính trị}.]"},
     {"key": "kiem-tra", "kind": "computed", "level": 3, "title": "4. Công tác kiểm tra, giám sát",
-     "text": "[Các cấp ủy, tổ chức đảng đã tiến hành {inspections.held} cuộc kiểm tra[, trong đó {list:"
+     "text": "[{cell:Chi bộ|Các cấp ủy, tổ chức đảng} đã tiến hành {inspections.held} cuộc kiểm tra"
+             "[{cell:|, trong đó} {list:"
              "inspections.held_by_cells chi bộ kiểm tra # cuộc; inspections.held_by_committees cấp ủy kiểm tra "
              "# cuộc; inspections.held_by_commissions ủy ban kiểm tra kiểm tra # cuộc}].] [Tiến hành "
              "{inspections.supervisions} cuộc giám sát.] [Đã kiểm tra {list:inspections.members_inspected # đảng "
@@ -71,7 +74,8 @@ SECTIONS = [
     {"key": "van-ban", "kind": "computed", "level": 3, "title": "5. Công tác văn phòng cấp ủy",
      "text": "[Ban hành {documents.issued} văn bản[, trong đó {list:documents.issued_nq nghị quyết; "
              "documents.issued_ct chỉ thị; documents.issued_qd quyết định, quy định; documents.issued_kh kế hoạch; "
-             "documents.issued_hd hướng dẫn; documents.issued_bc báo cáo; documents.issued_tb thông báo}].]"},
+             "documents.issued_hd hướng dẫn; documents.issued_bc báo cáo; documents.issued_tb thông báo}].] [Các văn "
+             "bản lãnh đạo, chỉ đạo chủ yếu của {cell:chi bộ|cấp ủy}: {documents:issued NQ CT KL HD KH CTr ĐA}.]"},
     {"key": "tuyen-truyen", "kind": "narrative", "level": 3,
      "title": "6. Công tác tuyên truyền; học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
      "text": "Kết quả tuyên truyền các ngày lễ lớn, sự kiện chính trị; mô hình, điển hình học tập và làm theo "

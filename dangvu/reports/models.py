@@ -89,7 +89,12 @@ class Report(models.Model):
     built = models.DateTimeField(_("figures as of"), null=True, blank=True)
     sections = models.JSONField(default=list)  # rendered: [{key, title, level, kind, text, parts, ...}]
     narratives = models.JSONField(default=dict)  # section key → people's text, kept across rebuilds
-    # section key → how many times its text was saved: the section's form carries the count it
+    # section key → people's wording of a computed section, kept across rebuilds:
+    # {"text": what they wrote, "over": the computed text it replaced}; a rebuild whose computed
+    # text differs from "over" marks the section (its figures changed since the edit)
+    edits = models.JSONField(default=dict)
+    # section key → how many times its text (narrative, or a computed one edited) was saved: the
+    # section's form carries the count it
     # opened, and a save from an older count is refused (two officers writing the same section)
     narrative_versions = models.JSONField(default=dict)
     # the same for the heading and signature form

@@ -169,7 +169,8 @@ def report_build(report: Report, progress=None) -> Report:
     from dangvu.reports.build import compute_values, previous_keys, render_sections
 
     values = compute_values(report.unit, report.period, progress, previous=previous_keys(report.template.sections))
-    sections = render_sections(report.template.sections, report.unit, report.period, values, report.narratives)
+    sections = render_sections(report.template.sections, report.unit, report.period, values, report.narratives,
+                               report.edits)
     with transaction.atomic():
         claimed = Report.objects.filter(pk=report.pk, status=Report.Status.BUILDING).update(
             status=Report.Status.DRAFT, values=values, sections=sections, built=timezone.now(), error="")
@@ -223,6 +224,48 @@ def narrative_update(*, actor, report: Report, key: str, text: str, version: int
     audit_record(alters_figures=False, actor=actor, action=AuditEntry.Action.UPDATE, obj=report, unit_path=report.unit.path,
                  changes={f"narrative:{key}": [before[:200], text[:200]]})
     return report
+
+
+@transaction.atomic
+def computed_update(*, actor, report: Report, key: str, text: str, version: int | None = None) -> Report:
+    """People's wording of a computed section (a word changed, a sentence added), so that nobody
+    copies the template to change a word: kept across rebuilds, and marked when the figures
+    under it say something else since (a save of the same text, seen beside the new figures,
+    clears the mark). Empty text, or the computed text itself, gives the section back to the
+    figures. `version` as narrative_update: the section's count of saves the writer opened."""
+    from dangvu.reports.build import apply_edit
+
+    report = _editable(report)
+    section = next((s for s in report.sections if s["key"] == key and s.get("computed")), None)
+    if section is None:
+        raise ValidationError({"key": _("This report has no such section to write.")})
+    text = text.replace("\r\n", "\n").strip()
+    if len(text) > 50000:
+        raise ValidationError({"text": _("The text is too long: at most 50.000 characters.")})
+    computed = section.get("computed_text", section.get("text", ""))
+    if _lines(text) == _lines(computed):
+        text = ""  # the figures' own words: nothing edited
+    before = report.edits.get(key, {}).get("text", "")
+    if text == before and not (text and section.get("stale")):  # nothing changes, nobody's text is lost
+        return report
+    saved = report.narrative_versions.get(key, 0)
+    if version is not None and version != saved:
+        raise EditConflict(saved)
+    edit = {"text": text, "over": computed} if text else None
+    report.edits = {**{k: v for k, v in report.edits.items() if k != key}, **({key: edit} if edit else {})}
+    report.narrative_versions = {**report.narrative_versions, key: saved + 1}
+    apply_edit(section, edit)
+    report.save(update_fields=["edits", "narrative_versions", "sections"])
+    title = section["title"].replace("\n", " ")
+    _version(report, actor, _("Section “%(title)s” edited.") % {"title": title} if edit
+             else _("Section “%(title)s” given back to the figures.") % {"title": title})
+    audit_record(alters_figures=False, actor=actor, action=AuditEntry.Action.UPDATE, obj=report,
+                 unit_path=report.unit.path, changes={f"computed:{key}": [before[:200], text[:200]]})
+    return report
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.split("\n") if line.strip()]
 
 
 HEAD_FIELDS = ("above", "issuer", "place", "on_behalf", "signer_title", "signer", "title")
@@ -293,6 +336,11 @@ def _check_issuable(report: Report, on: datetime.date) -> None:
     if built is not None and on < built:
         raise ValidationError({"issued_on": _("The report's figures were counted on %(d)s: it cannot be issued "
                                               "with an earlier date.") % {"d": built.strftime("%d/%m/%Y")}})
+    stale = [s["title"] for s in report.sections if s.get("stale")]
+    if stale:  # an edited sentence the figures no longer bear out is not signed
+        raise ValidationError({"sections": _("The figures changed since these sections' wording was edited: check "
+                                             "and save them again before issuing: %(titles)s.")
+                               % {"titles": "; ".join(f"“{t}”" for t in stale)}})
     empty = [s["title"] for s in report.sections if s.get("kind") == "narrative" and not s.get("optional")
              and not report.narratives.get(s["key"], "").strip()]
     if empty:
@@ -305,12 +353,13 @@ def _check_issuable(report: Report, on: datetime.date) -> None:
 
 @transaction.atomic
 def report_correct(*, actor, report: Report) -> Report:
-    """A new draft that corrects an issued report: same unit, period, template, head and
-    narrative text, figures computed again. The issued one stays readable as it was."""
+    """A new draft that corrects an issued report: same unit, period, template, head, narrative
+    text and edited wording, figures computed again. The issued one stays readable as it was."""
     if report.status != Report.Status.ISSUED:
         raise ValidationError(_("Only an issued report is corrected; edit the draft instead."))
     correction = Report.objects.create(unit=report.unit, start=report.start, end=report.end, template=report.template,
-                                       head=report.head, narratives=report.narratives, replaces=report,
+                                       head=report.head, narratives=report.narratives, edits=report.edits,
+                                       replaces=report,
                                        created_by=_user(actor))
     audit_record(alters_figures=False, actor=actor, action=AuditEntry.Action.CREATE, obj=correction, unit_path=report.unit.path,
                  changes={"replaces": [None, report.document.reference if report.document_id else str(report.pk)]})

@@ -65,7 +65,7 @@ def report_detail(request, pk):
     if request.method == "POST":
         if not can_write:
             raise PermissionDenied
-        if request.POST.get("action") == "narrative":
+        if request.POST.get("action") in ("narrative", "computed"):
             response, crossed = _narrative(request, report)
         elif request.POST.get("action") == "head":
             response, crossed = _head(request, report)
@@ -82,18 +82,20 @@ def report_detail(request, pk):
 
 
 def _narrative(request, report: Report):
-    """A narrative section's text posted: (a redirect, None) once saved; (None, what to show)
-    when another officer saved other text in the section since this one opened it."""
+    """A section's text posted (a narrative one, or a computed one's edited wording): (a
+    redirect, None) once saved; (None, what to show) when another officer saved other text in
+    the section since this one opened it."""
     form = NarrativeForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
         return None, None
     key, text = form.cleaned_data["key"], form.cleaned_data["text"]
+    computed = request.POST.get("action") == "computed"
+    update = services.computed_update if computed else services.narrative_update
     try:
-        services.narrative_update(actor=request.user, report=report, key=key, text=text,
-                                  version=opened_version(request.POST.get("version")))
+        update(actor=request.user, report=report, key=key, text=text, version=opened_version(request.POST.get("version")))
     except EditConflict as exc:
-        last = audit_for(report).filter(changes__has_key=f"narrative:{key}").first()
+        last = audit_for(report).filter(changes__has_key=f"{'computed' if computed else 'narrative'}:{key}").first()
         return None, {**conflict(None, {}, last), "changes": [], "key": key, "mine": text,
                       "version": exc.current_version}
     except ValidationError as exc:

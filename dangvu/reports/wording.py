@@ -10,6 +10,17 @@
 - `{list:a nghị quyết; b kế hoạch; c báo cáo}`: the items whose figure is not zero, as a
   Vietnamese list ("2 nghị quyết, 4 kế hoạch và 1 báo cáo"); zero when every one is. An
   item with `#` puts its number there: `{list:a kết nạp # đảng viên; b # đồng chí từ trần}`.
+- `{best:key}`, `{worst:key}`: the unit's direct sub-unit with the highest (lowest) figure,
+  "Chi bộ thôn Nà Ngoa dẫn đầu với 75%", "… thấp nhất với 33,33%"; words after the key
+  follow the number (`#` places it): `{best:members.admitted # đảng viên được kết nạp}`.
+  Ties are named together ("A và B cùng dẫn đầu với …"), more than three by their count
+  ("4 chi bộ cùng dẫn đầu với 100%"). Zero when fewer than two sub-units have the figure
+  (a rate needs a base), when all are equal, or when the figure named is zero.
+- `{documents:studied}`, `{documents:issued}`, `{documents:issued NQ KH}`: the documents
+  studied in the period's campaigns, or those the unit issued (of these types), cited by
+  number and date, "Kế hoạch số 01-KH/ĐU ngày 15/01/2026 về …", at most five ("… và 3 văn
+  bản khác"); zero when there is none.
+- `{cell:A|B}`: A in a cell's report, B in any other's; an empty one leaves out its clause.
 - `{unit}`, `{year}`, `{next_year}`, `{end}`, `{until}`: words about the report itself
   (`{end}` is the period's last day, or the day the figures were counted when that is
   earlier; `{until}` says which: "Đến ngày 31/12/2025" or "Tính đến ngày 05/12/2026").
@@ -29,8 +40,13 @@ from dangvu.lib.numbers import fmt_int
 PLACEHOLDER = re.compile(r"\{([^{}\[\]]+)\}")
 KEY = re.compile(r"^[a-z_]+\.[a-z0-9_]+$")
 LIST = "list:"
+RANKS = {"best:": "dẫn đầu", "worst:": "thấp nhất"}
+DOCUMENTS = "documents:"
+CELL = "cell:"
+CITED = 5  # documents a {documents:…} names; more are counted ("… và 3 văn bản khác")
 WORDS = ("unit", "year", "next_year", "end", "start", "until")
 FORMATS = ("", "02", "ratio", "prev", "change")
+OTHER_FORMS = (LIST, DOCUMENTS, CELL, *RANKS)  # placeholders that are not {a+b/c|fmt}
 
 
 @dataclass(frozen=True)
@@ -50,6 +66,17 @@ class Part:
     def as_dict(self) -> dict:
         # "measures", not "keys": a template reading part.keys would find the dict's method
         return {"text": self.text, "measures": self.keys} if self.keys else {"text": self.text}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a paragraph reads beyond the unit's own figures: whether the unit is a cell
+    ({cell:…|…}), each direct sub-unit's name and figure ({best:…}, {worst:…}) and the
+    documents it may cite ({documents:…}: (the first ones, how many in all))."""
+
+    cell: bool = False
+    sub_units: Callable[[str], list[tuple[str, Figure]]] = lambda key: []
+    documents: Callable[[str, tuple[str, ...]], tuple[list[dict], int]] = lambda which, types: ([], 0)
 
 
 class TemplateError(ValueError):
@@ -90,6 +117,39 @@ def parse_list(expression: str) -> list[tuple[str, str]]:
     return items
 
 
+def parse_rank(expression: str) -> tuple[str, str, str]:
+    """'best:a.x # đảng viên' → (best:, a.x, # đảng viên)."""
+    form, _, rest = expression.strip().partition(":")
+    key, _, words = rest.strip().partition(" ")
+    if not KEY.match(key):
+        raise TemplateError(f"Chỗ điền “{{{expression}}}” không đọc được: hãy viết {{best:mã chỉ số}} hoặc "
+                            "{worst:mã chỉ số}, có thể thêm chữ sau mã.")
+    return form + ":", key, words.strip()
+
+
+DOC_TYPES = {"NQ": "Nghị quyết", "QĐ": "Quyết định", "CT": "Chỉ thị", "KL": "Kết luận", "QC": "Quy chế",
+             "HD": "Hướng dẫn", "KH": "Kế hoạch", "BC": "Báo cáo", "TB": "Thông báo", "TTr": "Tờ trình",
+             "CTr": "Chương trình", "ĐA": "Đề án", "CV": "Công văn"}
+DOC_TYPE_KEYS = {t: "documents.issued_" + {"QĐ": "qd", "ĐA": "da"}.get(t, t.lower()) for t in DOC_TYPES}
+
+
+def parse_documents(expression: str) -> tuple[str, tuple[str, ...]]:
+    """'documents:issued NQ KH' → (issued, (NQ, KH)); types as the register writes them."""
+    which, *types = expression.strip()[len(DOCUMENTS):].split()
+    by_upper = {t.upper(): t for t in DOC_TYPES}
+    if which not in ("studied", "issued") or any(t.upper() not in by_upper for t in types):
+        raise TemplateError(f"Chỗ điền “{{{expression}}}” không đọc được: hãy viết {{documents:studied}} hoặc "
+                            "{documents:issued}, có thể thêm loại văn bản: {documents:issued NQ KH}.")
+    return which, tuple(dict.fromkeys(by_upper[t.upper()] for t in types))
+
+
+def document_keys(which: str, types: tuple[str, ...]) -> list[str]:
+    """The measures a citation stands on, for its link and for who may read the report: the
+    documents issued (of one type where one is asked), and the campaigns for those studied."""
+    issued = DOC_TYPE_KEYS[types[0]] if len(types) == 1 else "documents.issued"
+    return ["study.campaigns", "documents.issued"] if which == "studied" else [issued]
+
+
 def check_brackets(text: str) -> None:
     depth = 0
     for c in text:
@@ -105,13 +165,18 @@ def keys_in(text: str) -> list[str]:
     check_brackets(text)
     found = []
     for expression in PLACEHOLDER.findall(text):
-        if expression.strip() in WORDS:
+        name = expression.strip()
+        if name in WORDS or name.startswith(CELL):
             continue
-        if expression.strip().startswith(LIST):
+        if name.startswith(LIST):
             found += [k for k, _ in parse_list(expression)]
-            continue
-        sides, _ = parse(expression)
-        found += [k for side in sides for k in side]
+        elif name.startswith(tuple(RANKS)):
+            found.append(parse_rank(name)[1])
+        elif name.startswith(DOCUMENTS):
+            found += document_keys(*parse_documents(name))
+        else:
+            sides, _ = parse(expression)
+            found += [k for side in sides for k in side]
     return found
 
 
@@ -119,20 +184,21 @@ def previous_keys_in(text: str) -> list[str]:
     """The keys a paragraph asks the period before of ({key|prev})."""
     found = []
     for expression in PLACEHOLDER.findall(text):
-        if expression.strip() not in WORDS and not expression.strip().startswith(LIST):
+        if expression.strip() not in WORDS and not expression.strip().startswith(OTHER_FORMS):
             sides, fmt = parse(expression)
             if fmt in ("prev", "change"):
                 found += [k for side in sides for k in side]
     return found
 
 
-def render_paragraphs(text: str, figure: Callable[[str, bool], Figure], words: dict[str, str]) -> list[list[Part]]:
+def render_paragraphs(text: str, figure: Callable[[str, bool], Figure], words: dict[str, str],
+                      context: Context | None = None) -> list[list[Part]]:
     """A section's text (paragraphs apart by a blank line) rendered; a paragraph left with no
     word (every clause of it dropped) goes, and one that now starts with a comma or a
     semicolon starts with its first word, capitalised."""
     out = []
     for paragraph in re.split(r"\n\s*\n", text.strip()):
-        parts = render(paragraph.strip(), figure, words)
+        parts = render(paragraph.strip(), figure, words, context)
         if parts and not parts[0].keys:
             head = parts[0].text.lstrip(" ,;:.")
             parts[0].text = head[:1].upper() + head[1:]
@@ -143,15 +209,26 @@ def render_paragraphs(text: str, figure: Callable[[str, bool], Figure], words: d
     return out
 
 
-def render(text: str, figure: Callable[[str, bool], Figure], words: dict[str, str]) -> list[Part]:
-    """The paragraph in parts. `figure(key, previous)` gives a measure's value; a clause in
-    brackets with a zero figure of its own is dropped with its brackets and what it holds."""
+def render(text: str, figure: Callable[[str, bool], Figure], words: dict[str, str],
+           context: Context | None = None) -> list[Part]:
+    """The paragraph in parts. `figure(key, previous)` gives a measure's value, `context` what
+    the forms beyond it read; a clause in brackets with a zero figure of its own is dropped
+    with its brackets and what it holds."""
     check_brackets(text)
-    parts, _end = _render_from(text, 0, figure, words)
+    parts, _end = _render_from(text, 0, Reader(figure, words, context or Context()))
     return _merge(parts)
 
 
-def _render_from(text: str, position: int, figure, words) -> tuple[list[Part], int]:
+@dataclass(frozen=True)
+class Reader:
+    """Where a paragraph's placeholders are read from."""
+
+    figure: Callable[[str, bool], Figure]
+    words: dict[str, str]
+    context: Context
+
+
+def _render_from(text: str, position: int, reader: Reader) -> tuple[list[Part], int]:
     """Parts from `position` up to the "]" closing the clause it is in (or the end), and where
     it stopped. A clause inside that keeps none of its zeros is kept whole; so a zero among
     the parts returned is always the clause's own."""
@@ -159,32 +236,119 @@ def _render_from(text: str, position: int, figure, words) -> tuple[list[Part], i
     plain_from = position
     while position < len(text):
         if text[position] == "[":
-            parts += _placeholders(text[plain_from:position], figure, words)
-            inner, position = _render_from(text, position + 1, figure, words)
+            parts += _placeholders(text[plain_from:position], reader)
+            inner, position = _render_from(text, position + 1, reader)
             if not any(p.zero for p in inner):
                 parts += inner
             plain_from = position
         elif text[position] == "]":
-            parts += _placeholders(text[plain_from:position], figure, words)
+            parts += _placeholders(text[plain_from:position], reader)
             return parts, position + 1
         else:
             position += 1
-    parts += _placeholders(text[plain_from:], figure, words)
+    parts += _placeholders(text[plain_from:], reader)
     return parts, position
 
 
-def _placeholders(text: str, figure, words) -> list[Part]:
+def _placeholders(text: str, reader: Reader) -> list[Part]:
     parts, position = [], 0
     for match in PLACEHOLDER.finditer(text):
         parts.append(Part(text[position:match.start()]))
         name = match.group(1).strip()
         if name in WORDS:
-            parts.append(Part(words.get(name, "")))
+            parts.append(Part(reader.words.get(name, "")))
+        elif name.startswith(CELL):
+            parts.append(_kind_part(name, reader.context))
+        elif name.startswith(tuple(RANKS)):
+            parts += _rank_parts(name, reader.context)
+        elif name.startswith(DOCUMENTS):
+            parts.append(_documents_part(name, reader.context))
         else:
-            parts.append(_figure_part(name, figure))
+            parts.append(_figure_part(name, reader.figure))
         position = match.end()
     parts.append(Part(text[position:]))
     return parts
+
+
+def _kind_part(expression: str, context: Context) -> Part:
+    """{cell:A|B}: A for a cell, B for a committee; an empty one drops its clause (a zero of no figure)."""
+    for_cell, _, for_committee = expression[len(CELL):].partition("|")
+    said = (for_cell if context.cell else for_committee).strip()
+    return Part(said, zero=not said)
+
+
+def _rank_parts(expression: str, context: Context) -> list[Part]:
+    """"Chi bộ thôn Nà Ngoa dẫn đầu với 75%": the sub-unit with the highest (lowest) figure,
+    ties named together; one part of zero when the comparison says nothing."""
+    form, key, words = parse_rank(expression)
+    compared = [(name, f) for name, f in context.sub_units(key) if not (f.rate and not f.denominator)]
+    values = {f.value for _name, f in compared}
+    if len(compared) < 2 or len(values) < 2:
+        return [Part("", [key], zero=True)]
+    target = max(values) if form == "best:" else min(values)
+    if not target:
+        return [Part("", [key], zero=True)]
+    names = [name for name, f in compared if f.value == target]
+    shown = fmt_percent(target) if compared[0][1].rate else fmt_count(target)
+    if "#" in words:
+        before, _, after = words.partition("#")
+    else:
+        before, after = "", f" {words}" if words else ""
+    together = "cùng " if len(names) > 1 else ""
+    return [Part(f"{_named(names)} {together}{RANKS[form]} với {before}"), Part(shown, [key]), Part(after)]
+
+
+def _named(names: list[str]) -> str:
+    """"A", "A và B", "A, B và C"; more than three by their count: "4 chi bộ"."""
+    if len(names) > 3:
+        starts = {n.split(" ")[0].lower() + " " + (n.split(" ") + [""])[1].lower() for n in names}
+        noun = starts.pop() if len(starts) == 1 and starts <= {"chi bộ", "đảng bộ"} else "tổ chức đảng"
+        return f"{fmt_count(len(names))} {noun}"
+    return ", ".join(names[:-1]) + " và " + names[-1] if len(names) > 1 else names[0]
+
+
+def _documents_part(expression: str, context: Context) -> Part:
+    """Documents cited by number and date, "Kế hoạch số 01-KH/ĐU ngày 15/01/2026 về …", the
+    first CITED of them; the others counted."""
+    which, types = parse_documents(expression)
+    documents, total = context.documents(which, types)
+    cited = [cite(d) for d in documents[:CITED]]
+    more = total - len(cited)
+    text = "; ".join(cited) + (f" và {fmt_count(more)} văn bản khác" if cited and more > 0 else "")
+    return Part(text, document_keys(which, types), zero=not cited)
+
+
+# a summary's first word that names the Party, the State or a body keeps its capital ("về Đảng
+# bộ…", "về Nhân dân"); so does one followed by a capital ("Ban Thường vụ") or an acronym
+PROPER_WORDS = {"Đảng", "Bác", "Nhân", "Nhà", "Quốc", "Trung", "Chủ", "Mặt", "Hồ", "Việt", "Tỉnh", "Thành", "Huyện",
+                "Quận", "Thị"}
+
+
+def _keeps_capital(text: str) -> bool:
+    words = text.split()
+    first, second = words[0], (words[1] if len(words) > 1 else "")
+    return (first in PROPER_WORDS and (first not in ("Tỉnh", "Thành", "Huyện", "Quận", "Thị") or second == "ủy")
+            or second[:1].isupper() or first[:2].isupper())
+
+
+def cite(document: dict) -> str:
+    """"Kế hoạch số 01-KH/ĐU ngày 15/01/2026 của Đảng ủy xã Hùng An về học tập …", from a
+    register entry as build stores it: type, number, reference, date, by (the issuer, when
+    not the unit itself) and summary (its leading type name and "về" not repeated)."""
+    name = DOC_TYPES.get(document["type"], document["type"])
+    summary = document.get("summary", "").strip().rstrip(" .;,")
+    if document["type"] == "QĐ" and summary.lower().startswith("quy định"):
+        name = "Quy định"
+    if re.match(rf"{name}(?=[\s:,-]|$)", summary, flags=re.IGNORECASE):
+        summary = summary[len(name):].lstrip(" :,-")
+    summary = re.sub(r"^(v/v|về việc|về)\s+", "", summary, flags=re.IGNORECASE)
+    if summary and not _keeps_capital(summary):
+        summary = summary[0].lower() + summary[1:]
+    text = f"{name} số {document['reference']}" if document.get("number") else name
+    text += f" ngày {document['date']}"
+    if document.get("by"):
+        text += f" của {document['by']}"
+    return text + (f" về {summary}" if summary else "")
 
 
 def _list_part(expression: str, figure) -> Part:

@@ -102,3 +102,98 @@ def test_a_change_against_the_period_before_is_said_as_the_seeds_say_it():
 
 def test_a_paragraph_ends_with_its_last_word_when_its_last_clauses_drop():
     assert say("Mở {a.x} lớp.[ Cử {a.z} đồng chí.]") == ["Mở 10 lớp."]
+
+
+# --- best and worst sub-units, documents cited, words by the unit's kind (issue 23) -------------
+
+SUB_UNITS = {
+    "a.rate": [("Chi bộ thôn Nà Ngoa", Figure(75, 3, 4, rate=True)), ("Chi bộ thôn Bản Mới", Figure(33.33, 1, 3, rate=True)),
+               ("Chi bộ thôn Nà Mò", Figure(0, 0, 0, rate=True))],  # no base: not compared
+    "a.x": [("Chi bộ A", Figure(2)), ("Chi bộ B", Figure(2)), ("Chi bộ C", Figure(1))],
+    "a.same": [("Chi bộ A", Figure(3)), ("Chi bộ B", Figure(3))],
+    "a.zero": [("Chi bộ A", Figure(4)), ("Chi bộ B", Figure(0))],
+    "a.one": [("Chi bộ A", Figure(4)), ("Chi bộ B", Figure(0, 0, 0, rate=True))],
+    "a.many": [(f"Chi bộ {c}", Figure(100, 1, 1, rate=True)) for c in "ABCD"] + [("Chi bộ E", Figure(50, 1, 2, rate=True))],
+    "a.mixed": [("Đảng bộ xã A", Figure(5)), ("Chi bộ B", Figure(5)), ("Chi bộ C", Figure(5)), ("Chi bộ D", Figure(5)),
+                ("Chi bộ E", Figure(1))],
+}
+
+
+def say_in(text: str, cell: bool = False, documents=None) -> list[str]:
+    from dangvu.reports.wording import Context
+
+    context = Context(cell=cell, sub_units=lambda key: SUB_UNITS.get(key, []),
+                      documents=documents or (lambda which, types: ([], 0)))
+    return [plain(p) for p in render_paragraphs(text, lambda k, prev: VALUES.get(k, Figure(0)), {}, context)]
+
+
+def test_the_best_and_the_worst_sub_unit_are_named_with_their_figure():
+    assert say_in("Đạt {a.rate}[; {best:a.rate}][, {worst:a.rate}].") == [
+        "Đạt 71,33%; Chi bộ thôn Nà Ngoa dẫn đầu với 75%, Chi bộ thôn Bản Mới thấp nhất với 33,33%."]
+    # ties are named together; words follow the number, or take it where # stands
+    assert say_in("[{best:a.x # đảng viên được kết nạp}.]") == [
+        "Chi bộ A và Chi bộ B cùng dẫn đầu với 2 đảng viên được kết nạp."]
+    assert say_in("[{best:a.x lớp}; {worst:a.x}.]") == ["Chi bộ A và Chi bộ B cùng dẫn đầu với 2 lớp; Chi bộ C thấp nhất với 1."]
+    # more than three tied: counted, by what they are
+    assert say_in("[{best:a.many}.]") == ["4 chi bộ cùng dẫn đầu với 100%."]
+    assert say_in("[{best:a.mixed}.]") == ["4 tổ chức đảng cùng dẫn đầu với 5."]
+    assert keys_in("{best:a.x # đảng viên} {worst:a.rate}") == ["a.x", "a.rate"]
+
+
+def test_a_comparison_that_says_nothing_true_drops_its_clause():
+    assert say_in("Có {a.x} lớp[; {best:a.same}].") == ["Có 10 lớp."]  # all equal
+    assert say_in("Có {a.x} lớp[; {worst:a.zero}].") == ["Có 10 lớp."]  # the lowest is zero
+    assert say_in("Có {a.x} lớp[; {best:a.one}].") == ["Có 10 lớp."]  # one sub-unit with a base
+    assert say_in("Có {a.x} lớp[; {best:a.none}].") == ["Có 10 lớp."]  # a cell: no sub-units
+    assert say_in("Có {a.x} lớp[; {best:a.zero}].") == ["Có 10 lớp; Chi bộ A dẫn đầu với 4."]
+
+
+def test_words_follow_the_units_kind():
+    text = "[{cell:Chi bộ|Các cấp ủy, tổ chức đảng} đã tiến hành {a.x} cuộc kiểm tra[{cell:|, trong đó} {a.y} cuộc].]"
+    assert say_in(text) == ["Các cấp ủy, tổ chức đảng đã tiến hành 10 cuộc kiểm tra, trong đó 739 cuộc."]
+    assert say_in(text, cell=True) == ["Chi bộ đã tiến hành 10 cuộc kiểm tra."]
+    assert keys_in(text) == ["a.x", "a.y"]
+
+
+def test_documents_are_cited_by_number_and_date():
+    plan = {"id": 1, "type": "KH", "number": 1, "reference": "01-KH/ĐU", "date": "15/01/2026", "by": "",
+            "summary": "Kế hoạch học tập, quán triệt Nghị quyết số 57-NQ/TW."}
+    resolution = {"id": 2, "type": "NQ", "number": 57, "reference": "57-NQ/TW", "date": "22/12/2024",
+                  "by": "Bộ Chính trị", "summary": "Về đột phá phát triển khoa học, công nghệ"}
+    rule = {"id": 3, "type": "QĐ", "number": 3, "reference": "03-QĐ/TU", "date": "02/02/2026", "by": "Tỉnh ủy Thử",
+            "summary": "Quy định về phân cấp quản lý cán bộ"}
+    asked = []
+
+    def documents(which, types):
+        asked.append((which, types))
+        return [resolution, plan, rule], 9
+
+    said = say_in("[Học tập {documents:studied}.]", documents=documents)
+    assert said == ["Học tập Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị về đột phá phát triển khoa học, "
+                    "công nghệ; Kế hoạch số 01-KH/ĐU ngày 15/01/2026 về học tập, quán triệt Nghị quyết số 57-NQ/TW; "
+                    "Quy định số 03-QĐ/TU ngày 02/02/2026 của Tỉnh ủy Thử về phân cấp quản lý cán bộ và 6 văn bản "
+                    "khác."]
+    assert say_in("Ban hành[: {documents:issued kh nq}].") == ["Ban hành."]  # none: the clause drops
+    assert say_in("[{documents:issued KH}]", documents=documents) and asked[-1] == ("issued", ("KH",))
+    assert keys_in("{documents:issued KH} {documents:issued} {documents:studied}") == [
+        "documents.issued_kh", "documents.issued", "study.campaigns", "documents.issued"]
+    for bad in ("{documents:read}", "{documents:issued XX}", "{best:}", "{worst:chữ}"):
+        with pytest.raises(TemplateError, match="không đọc được"):
+            keys_in(bad)
+
+
+def test_a_citation_does_not_repeat_the_type_or_the_word_ve():
+    from dangvu.reports.wording import cite
+
+    def of(doc_type, summary, number=2, by=""):
+        return cite({"type": doc_type, "number": number, "reference": f"0{number}-{doc_type}/ĐU", "date": "01/02/2026",
+                     "by": by, "summary": summary})
+
+    assert of("CT", "Chỉ thị về tăng cường sự lãnh đạo của Đảng.") == (
+        "Chỉ thị số 02-CT/ĐU ngày 01/02/2026 về tăng cường sự lãnh đạo của Đảng")
+    assert of("TB", "V/v lịch sinh hoạt chi bộ", by="Đảng ủy xã Hùng An") == (
+        "Thông báo số 02-TB/ĐU ngày 01/02/2026 của Đảng ủy xã Hùng An về lịch sinh hoạt chi bộ")
+    assert of("KH", "Tổ chức hội nghị học tập") == "Kế hoạch số 02-KH/ĐU ngày 01/02/2026 về tổ chức hội nghị học tập"
+    assert of("KH", "Tỉnh ủy giao chỉ tiêu") == "Kế hoạch số 02-KH/ĐU ngày 01/02/2026 về Tỉnh ủy giao chỉ tiêu"
+    assert of("NQ", "Ban Thường vụ lãnh đạo") == "Nghị quyết số 02-NQ/ĐU ngày 01/02/2026 về Ban Thường vụ lãnh đạo"
+    assert of("NQ", "Nghị quyết", number=None) == "Nghị quyết ngày 01/02/2026"  # nothing more to say
