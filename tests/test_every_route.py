@@ -115,6 +115,9 @@ ROUTES = {
     "orgs:my_data": ("get", lambda w: "/me/data/", None, "200 404 404 200 200 r"),
     "accounts:erase_personal_data": ("get", lambda w: f"/account/members/{w.org.other_member.pk}/erase/", None,
                                      "403 200 403 404 404 r"),
+    # a candidate's erasure: the committee's office, as a member's (the cell's secretary may not)
+    "accounts:erase_candidate": ("get", lambda w: f"/account/candidates/{w.candidate.pk}/erase/", None,
+                                 "403 200 403 404 404 r"),
     "audit:record_reads": ("get", lambda w: f"/units/{w.org.A.pk}/record-reads/", None, "403 200 403 404 404 r"),  # a logged-in user goes home
     "logout": ("post", lambda w: "/logout/", None, "r r r r r r"),
     "set_language": ("post", lambda w: "/i18n/setlang/", {"language": "vi"}, "r r r r r r"),
@@ -599,6 +602,8 @@ ACTIONS = {
         "end": str(TODAY)}, "r r 403 404 404 r"),
     "accounts:erase_personal_data POST confirm": ("post", lambda w: f"/account/members/{w.org.other_member.pk}/erase/",
                                                   {"confirm": "yes"}, "403 r 403 404 404 r"),
+    "accounts:erase_candidate POST confirm": ("post", lambda w: f"/account/candidates/{w.candidate.pk}/erase/",
+                                              {"confirm": "yes"}, "403 r 403 404 404 r"),
 }
 
 

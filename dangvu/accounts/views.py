@@ -174,3 +174,27 @@ def erase_personal_data(request, pk):
         "member": member, "refused": refused,
         "fields": [erasure.ERASABLE[name] for name in erasure.erasable(member)] if refused is None else [],
         "breadcrumbs": breadcrumbs(request, member.unit) + [member.unit]})
+
+
+def erase_candidate(request, pk):
+    """An admission candidate who left the list unadmitted: what goes and what stays, then the
+    erasure once confirmed (dangvu/accounts/erasure.py); an admitted one is refused, with why."""
+    from dangvu.accounts import erasure
+
+    candidate = erasure.get_candidate_to_erase(request, pk)
+    refused = erasure.candidate_refusal(candidate)
+    if request.method == "POST" and refused is None:
+        if request.POST.get("confirm") != "yes":
+            messages.error(request, _("Tick the box to confirm: the erasure cannot be undone."))
+        else:
+            try:
+                erasure.candidate_erase(actor=request.user, candidate=candidate)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("The candidate's personal data were erased; their class enrolments are "
+                                            "kept, so the classes' figures do not change."))
+                return redirect("orgs:unit_candidates", pk=candidate.unit_id)
+    return render(request, "accounts/erase_candidate.html", {
+        "candidate": candidate, "refused": refused,
+        "breadcrumbs": breadcrumbs(request, candidate.unit) + [candidate.unit]})

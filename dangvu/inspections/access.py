@@ -3,6 +3,8 @@ the conductor above it), or by the member inspected; planned and recorded with
 inspections:write over the conducting unit. A subject is looked up only inside the unit's
 subtree and the caller's scope: anything else is 404, whatever its id, and named nowhere."""
 
+import datetime
+
 from django.http import Http404
 
 from dangvu.accounts.access import check_path, fetch_in_scope, not_found
@@ -10,6 +12,7 @@ from dangvu.accounts.permissions import INSPECTIONS_READ, INSPECTIONS_WRITE, sco
 from dangvu.documents.models import Document
 from dangvu.inspections.models import Inspection, PlanItem, Recommendation
 from dangvu.orgs.access import is_own
+from dangvu.orgs.history import unit_on
 from dangvu.orgs.models import Member, MemberSpan, OrgUnit, path_prefixes
 
 _RELATED = ("unit", "subject_member__unit", "subject_unit", "decision", "decision__unit")
@@ -22,6 +25,8 @@ def _is_subject(request, inspection: Inspection) -> bool:
 def get_inspection_for_user(request, pk, key: str = INSPECTIONS_READ) -> Inspection:
     inspection = Inspection.objects.select_related(*_RELATED).filter(pk=pk).first()
     if inspection is None:
+        if key == INSPECTIONS_READ:  # the lookup of where a member stood, as for a forbidden one:
+            unit_on(Member(pk=0), datetime.date.today())  # the answer's time tells nothing
         not_found(request, key)
     if key == INSPECTIONS_READ and _is_subject(request, inspection):
         return inspection

@@ -2,6 +2,7 @@
 covers the committees above it) and written with meetings:write; a member reads the meetings
 they are invited to and answers for themself. Anything else is 404 whatever the id."""
 
+import datetime
 
 from dangvu.accounts.access import check_path, not_found
 from dangvu.accounts.permissions import MEETINGS_READ, scope_for
@@ -26,6 +27,8 @@ def invited(request, meeting: Meeting) -> bool:
 def get_meeting_for_user(request, pk, key: str = MEETINGS_READ) -> Meeting:
     meeting = Meeting.objects.select_related("unit").filter(pk=pk).first()
     if meeting is None:
+        if key == MEETINGS_READ:  # the invitation looked up, as for a forbidden meeting: the time tells nothing
+            invited(request, Meeting(pk=0, unit_id=0, date=datetime.date.min))
         not_found(request, key)
     if key == MEETINGS_READ and invited(request, meeting) and not scope_for(request).can(key, meeting.unit.path):
         return meeting

@@ -266,6 +266,9 @@ class Candidate(PersonName):
     unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="candidates")
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.INTRODUCED)
     member = models.OneToOneField(Member, models.SET_NULL, null=True, blank=True, related_name="candidacy")
+    # set when the personal data of one who left the list unadmitted were erased (dangvu/accounts/erasure.py):
+    # the row stays for the class figures, off the list and no longer changed
+    erased_on = models.DateField(_("personal data erased on"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("admission candidate")

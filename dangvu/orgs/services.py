@@ -541,6 +541,9 @@ def _locked_candidate(candidate: Candidate) -> Candidate:
     candidate = Candidate.objects.select_for_update().select_related("unit").get(pk=candidate.pk)
     if candidate.stage == Candidate.Stage.ADMITTED or candidate.member_id:
         raise ValidationError(_("This candidate has been admitted: their record is now the member's."))
+    if candidate.erased_on is not None:  # left the list: what stays is kept for the class figures, unchanged
+        raise ValidationError(_("The personal data of this candidate were erased: the record can no longer be "
+                                "changed, moved on or admitted."))
     return candidate
 
 

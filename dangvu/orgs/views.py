@@ -147,7 +147,9 @@ def unit_members(request, pk):
 def unit_candidates(request, pk):
     """Quần chúng ưu tú of a unit's subtree, sorted the Vietnamese way, with their stage."""
     unit = get_unit_for_user(request, pk, MEMBERS_READ)
-    candidates = member_search(Candidate.objects.filter(unit__path__startswith=unit.path).select_related("unit"),
+    in_subtree = Candidate.objects.filter(unit__path__startswith=unit.path)
+    # one whose personal data were erased left the list: only counted (dangvu/accounts/erasure.py)
+    candidates = member_search(in_subtree.filter(erased_on__isnull=True).select_related("unit"),
                                request.GET.get("q", ""))
     if request.GET.get("format") == "xlsx":
         headers = [_("Full name"), _("Date of birth"), _("Sex"), _("Stage"), _("Unit")]
@@ -158,6 +160,7 @@ def unit_candidates(request, pk):
     can_add = unit.holds_members and unit.valid_to is None and scope_for(request).can(MEMBERS_WRITE, unit.path)
     return render(request, "orgs/candidate_list.html", {
         "unit": unit, "page": page, "q": request.GET.get("q", ""), "can_add": can_add,
+        "erased": in_subtree.filter(erased_on__isnull=False).count(),
         "breadcrumbs": breadcrumbs(request, unit) + [unit]})
 
 
@@ -191,31 +194,42 @@ def _stage_steps(candidate: Candidate) -> tuple[list, str | None, str | None]:
 
 
 def candidate_detail(request, pk):
+    from dangvu.accounts.erasure import may_erase_candidate
+
     candidate = get_candidate_for_user(request, pk)
     scope = scope_for(request)
     steps, following, previous = _stage_steps(candidate)
     member = candidate.member
+    changeable = member is None and candidate.erased_on is None  # neither admitted nor erased: still changed here
     context = {
         "candidate": candidate, "steps": steps, "following": following, "previous": previous,
         "breadcrumbs": breadcrumbs(request, candidate.unit) + [candidate.unit],
-        "can_write": scope.can(MEMBERS_WRITE, candidate.unit.path) and member is None,
-        "can_admit": candidate.stage == Candidate.Stage.CONSIDERED and member is None,
+        "can_write": scope.can(MEMBERS_WRITE, candidate.unit.path) and changeable,
+        "can_admit": candidate.stage == Candidate.Stage.CONSIDERED and changeable,
+        "can_erase": changeable and candidate.stage != Candidate.Stage.ADMITTED and may_erase_candidate(request, candidate),
         "member": member if member is not None and scope.can(MEMBERS_READ, member.unit.path) else None,
         "audit": audit_for(candidate)[:20] if scope.can(AUDIT_READ, candidate.unit.path) else None,
     }
     return render(request, "orgs/candidate_detail.html", context)
 
 
-def _admitted_already(request, candidate: Candidate):
-    """An admitted candidate's record is the member's: back to their page, saying so."""
-    messages.error(request, _("This candidate has been admitted: their record is now the member's."))
+def _closed(request, candidate: Candidate):
+    """An admitted candidate's record is the member's, an erased one's stays as it is: back to
+    their page, saying so. None for a candidate still changed here."""
+    if candidate.member_id:
+        messages.error(request, _("This candidate has been admitted: their record is now the member's."))
+    elif candidate.erased_on is not None:
+        messages.error(request, _("The personal data of this candidate were erased: the record can no longer be "
+                                  "changed, moved on or admitted."))
+    else:
+        return None
     return redirect("orgs:candidate", pk=candidate.pk)
 
 
 def candidate_edit(request, pk):
     candidate = get_candidate_for_user(request, pk, MEMBERS_WRITE)
-    if candidate.member_id:
-        return _admitted_already(request, candidate)
+    if (closed := _closed(request, candidate)) is not None:
+        return closed
     form = CandidateForm(request.POST or None, instance=Candidate.objects.get(pk=candidate.pk))
     if request.method == "POST" and form.is_valid():
         try:
@@ -248,8 +262,8 @@ def candidate_admit(request, pk):
     """Kết nạp: the candidate becomes a probationary member of their cell, dated, with the
     admission decision chosen from the registers the user reads."""
     candidate = get_candidate_for_user(request, pk, MEMBERS_WRITE)
-    if candidate.member_id:
-        return _admitted_already(request, candidate)
+    if (closed := _closed(request, candidate)) is not None:
+        return closed
     form = AdmissionForm(request.POST or None, decisions=_decisions_offered(request, candidate.unit))
     if request.method == "POST" and not form.is_valid() and form.has_error("decision", "invalid_choice"):
         not_found(request, DOCUMENTS_READ)  # a decision the user may not cite: as if it did not exist
