@@ -7,14 +7,15 @@ SVG, because the Content-Security-Policy allows no inline styles, which SVG need
 """
 
 import io
-import textwrap
 from dataclasses import dataclass
 
 import matplotlib
 
 matplotlib.use("Agg")  # no display on a server
 
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.font_manager import FontProperties  # noqa: E402
 
 RED, GREY = "#c8102e", "#d9d9d9"
 
@@ -49,9 +50,31 @@ def lowest_and_highest(bars: list[tuple[str, float]], most: int = MOST_BARS) -> 
     return ranked[:half] + ranked[-half:], f"{half} đơn vị thấp nhất và {half} đơn vị cao nhất trong {len(bars)} đơn vị"
 
 
-def png(chart: Bars, width: float = 7.0) -> bytes:
+TITLE_SIZE, TITLE_MARGIN = 10, 0.02  # points; the gap each side, as a share of the picture's width
+TITLE_LINE = 0.2  # inches a title line takes
+
+
+def _title_lines(title: str, figure: Figure) -> list[str]:
+    """The title broken between words so that every line, as drawn, fits the picture's width
+    (a count of letters would not: the units' names push the plot to the right)."""
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    room, font = figure.bbox.width * (1 - 2 * TITLE_MARGIN), FontProperties(size=TITLE_SIZE)
+    lines: list[str] = []
+    for word in title.split():
+        joined = f"{lines[-1]} {word}" if lines else word
+        if lines and renderer.get_text_width_height_descent(joined, font, ismath=False)[0] <= room:
+            lines[-1] = joined
+        else:
+            lines.append(word)
+    return lines
+
+
+def figure(chart: Bars, width: float = 7.0) -> Figure:
     rows = max(len(chart.labels), 1)
-    figure = Figure(figsize=(width, 0.9 + 0.38 * rows), dpi=150)
+    height = 0.9 + 0.38 * rows
+    figure = Figure(figsize=(width, height), dpi=150)
+    lines = _title_lines(chart.title, figure)
+    figure.set_size_inches(width, height + TITLE_LINE * (len(lines) - 1))  # the same width: the lines still fit
     ax = figure.add_subplot()
     positions = list(range(rows))[::-1]
     if chart.out_of:
@@ -63,11 +86,18 @@ def png(chart: Bars, width: float = 7.0) -> bytes:
     for y, value in zip(positions, chart.values, strict=True):
         suffix = "%" if chart.out_of == 100 else ""
         ax.text(value + top * 0.01, y, _number(value) + suffix, va="center", fontsize=8)
-    # a long title (a target's) wraps instead of running off the picture
-    ax.set_title("\n".join(textwrap.wrap(chart.title, 70)), fontsize=10, loc="left")
+    # the title belongs to the picture, from its left edge: over the plot alone, a long one (a target's,
+    # a province's "lowest and highest" note) ran off the right edge behind long unit names. Its top
+    # sits a little under the picture's edge, as tight_layout keeps only a pad's room above it.
+    figure.suptitle("\n".join(lines), x=TITLE_MARGIN, y=1 - 0.05 / figure.get_figheight(), ha="left", va="top",
+                    fontsize=TITLE_SIZE)
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(axis="x", labelsize=7)
     figure.tight_layout()
+    return figure
+
+
+def png(chart: Bars, width: float = 7.0) -> bytes:
     out = io.BytesIO()
-    figure.savefig(out, format="png")
+    figure(chart, width).savefig(out, format="png")
     return out.getvalue()

@@ -1,6 +1,6 @@
-"""The demo's training: classes on the Party for admission candidates (results and certificate
-numbers) and political theory classes for new members in half the grassroots committees, and
-members' political theory levels."""
+"""The demo's training: classes on the Party for admission candidates and political theory classes
+for new members in half the grassroots committees (a class that has ended has its results and
+certificate numbers), and members' political theory levels."""
 
 import datetime
 
@@ -42,10 +42,25 @@ def _classes(rng, grassroots, today) -> int:
                                          name=f"Lớp lý luận chính trị cho đảng viên mới {g.name}",
                                          start=start + _days(20), end=start + _days(30))
             training.enrol(actor=None, training_class=cls2, members=probationers)
+            if cls2.end < today:
+                _results(rng, cls2)
             made += 1
         made += 1
     Programme.objects.get_or_create(kind=Programme.Kind.LOCAL, name="Bồi dưỡng chuyên đề lịch sử Đảng bộ tỉnh")
     return made
+
+
+def _results(rng, training_class) -> None:
+    """A finished class's results, as its committee records them after the final essay: most pass
+    with a score and a certificate number, a few do not complete (absent, or the essay failed)."""
+    enrolments = training_class.enrolments.select_related("training_class__unit", "member").order_by("pk")
+    for n, e in enumerate(enrolments, start=1):
+        if rng.random() < 0.95:
+            training.result_record(actor=None, enrolment=e, result=Enrolment.Result.COMPLETED,
+                                   score=rng.choice(["6.5", "7.0", "7.5", "8.0", "8.5", "9.0", "9.5"]),
+                                   certificate_number=f"{training_class.end.year}/ĐVM/{training_class.unit.code}/{n:03d}")
+        else:
+            training.result_record(actor=None, enrolment=e, result=Enrolment.Result.NOT_COMPLETED)
 
 
 def _theory(rng, members) -> None:

@@ -31,8 +31,8 @@ class Programme(models.Model):
 
 
 class Topic(models.Model):
-    programme = models.ForeignKey(Programme, models.CASCADE, related_name="topics")
-    order = models.PositiveSmallIntegerField()
+    programme = models.ForeignKey(Programme, models.CASCADE, related_name="topics", verbose_name=_("programme"))
+    order = models.PositiveSmallIntegerField(_("order"))
     title = models.CharField(_("topic"), max_length=300)
 
     class Meta:
@@ -43,7 +43,7 @@ class Topic(models.Model):
 
 
 class TrainingClass(models.Model):
-    programme = models.ForeignKey(Programme, models.PROTECT, related_name="classes")
+    programme = models.ForeignKey(Programme, models.PROTECT, related_name="classes", verbose_name=_("programme"))
     unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="classes", verbose_name=_("organised by"))
     name = models.CharField(_("class"), max_length=200)
     start = models.DateField(_("from"))
@@ -67,9 +67,12 @@ class Enrolment(models.Model):
         COMPLETED = "completed", _("Completed")
         NOT_COMPLETED = "not_completed", _("Did not complete")
 
-    training_class = models.ForeignKey(TrainingClass, models.CASCADE, related_name="enrolments")
-    member = models.ForeignKey(Member, models.CASCADE, null=True, blank=True, related_name="enrolments")
-    candidate = models.ForeignKey(Candidate, models.CASCADE, null=True, blank=True, related_name="enrolments")
+    training_class = models.ForeignKey(TrainingClass, models.CASCADE, related_name="enrolments",
+                                       verbose_name=_("class"))
+    member = models.ForeignKey(Member, models.CASCADE, null=True, blank=True, related_name="enrolments",
+                               verbose_name=_("member"))
+    candidate = models.ForeignKey(Candidate, models.CASCADE, null=True, blank=True, related_name="enrolments",
+                                  verbose_name=_("admission candidate"))
     result = models.CharField(_("result"), max_length=14, choices=Result.choices, default=Result.STUDYING)
     score = models.DecimalField(_("score"), max_digits=4, decimal_places=2, null=True, blank=True)
     certificate_number = models.CharField(_("certificate number"), max_length=40, blank=True)
@@ -91,8 +94,8 @@ class Enrolment(models.Model):
 
 
 class ClassSession(models.Model):
-    training_class = models.ForeignKey(TrainingClass, models.CASCADE, related_name="sessions")
-    topic = models.ForeignKey(Topic, models.SET_NULL, null=True, blank=True, related_name="+")
+    training_class = models.ForeignKey(TrainingClass, models.CASCADE, related_name="sessions", verbose_name=_("class"))
+    topic = models.ForeignKey(Topic, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("topic"))
     held_on = models.DateField(_("date"))
 
     class Meta:
@@ -103,9 +106,10 @@ class ClassSession(models.Model):
 
 
 class ClassAttendance(models.Model):
-    session = models.ForeignKey(ClassSession, models.CASCADE, related_name="attendance")
-    enrolment = models.ForeignKey(Enrolment, models.CASCADE, related_name="attendance")
-    status = models.CharField(max_length=10, choices=AttendanceStatus.choices)
+    session = models.ForeignKey(ClassSession, models.CASCADE, related_name="attendance", verbose_name=_("class lesson"))
+    enrolment = models.ForeignKey(Enrolment, models.CASCADE, related_name="attendance",
+                                  verbose_name=_("class enrolment"))
+    status = models.CharField(_("attendance"), max_length=10, choices=AttendanceStatus.choices)
 
     class Meta:
         db_table = "study_classattendance"  # the table it had in study: no row moved
@@ -127,7 +131,7 @@ class TheoryLevel(models.Model):
         SENT = "sent", _("Sent to study")
         COMPLETED = "completed", _("Completed")
 
-    member = models.ForeignKey(Member, models.CASCADE, related_name="theory_levels")
+    member = models.ForeignKey(Member, models.CASCADE, related_name="theory_levels", verbose_name=_("member"))
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SENT)
     decision = models.CharField(_("decision"), max_length=60, blank=True)

@@ -11,6 +11,7 @@ from dangvu.audit.models import AuditEntry
 from dangvu.audit.services import audit_record
 from dangvu.orgs.models import Candidate, Member, OrgUnit
 from dangvu.orgs.placements import check_belonged
+from dangvu.training import programmes
 from dangvu.training.models import (
     ClassAttendance,
     ClassSession,
@@ -21,21 +22,22 @@ from dangvu.training.models import (
     TrainingClass,
 )
 
-# The grassroots programmes every committee runs (DESIGN: 5 lessons; 10 topics with an essay).
+# The grassroots programmes every committee runs (DESIGN: 5 lessons; 10 topics with an essay), with
+# their lessons' titles; None: numbered lessons, their content set locally.
 STANDARD_PROGRAMMES = [
-    (Programme.Kind.AWARENESS, "Bồi dưỡng nhận thức về Đảng", 5),
-    (Programme.Kind.NEW_MEMBER, "Lý luận chính trị dành cho đảng viên mới", 10),
-    (Programme.Kind.PARTY_WORK, "Bồi dưỡng nghiệp vụ công tác đảng cho bí thư, phó bí thư chi bộ", 4),
+    (Programme.Kind.AWARENESS, programmes.AWARENESS_NAME, programmes.AWARENESS_LESSONS),
+    (Programme.Kind.NEW_MEMBER, programmes.NEW_MEMBER_NAME, programmes.NEW_MEMBER_LESSONS),
+    (Programme.Kind.PARTY_WORK, programmes.PARTY_WORK_NAME, [None] * programmes.PARTY_WORK_LESSONS),
 ]
 
 
 def ensure_standard_programmes() -> list[Programme]:
     out = []
-    for kind, name, topics in STANDARD_PROGRAMMES:
+    for kind, name, titles in STANDARD_PROGRAMMES:
         programme, created = Programme.objects.get_or_create(kind=kind, name=name)
         if created:
-            Topic.objects.bulk_create([Topic(programme=programme, order=n, title=_("Topic %(n)s") % {"n": n})
-                                       for n in range(1, topics + 1)])
+            Topic.objects.bulk_create([Topic(programme=programme, order=n, title=title or _("Topic %(n)s") % {"n": n})
+                                       for n, title in enumerate(titles, start=1)])
         out.append(programme)
     return out
 
@@ -57,6 +59,7 @@ def enrol(*, actor, training_class: TrainingClass, members=(), candidates=()) ->
     """Enrol members and admission candidates of the organising unit's subtree; those already in are skipped."""
     path = training_class.unit.path
     outside = [p.pk for p in list(members) + list(candidates) if not p.unit.path.startswith(path)]
+    outside += [c.pk for c in candidates if c.erased_on is not None]  # no longer on any list
     if outside:  # ids only: the caller resolved what the user may see, a name could leak the rest
         raise ValidationError(_("Not under %(unit)s: ids %(ids)s. Nobody was enrolled.")
                               % {"unit": training_class.unit.name, "ids": ", ".join(map(str, outside))})
@@ -102,8 +105,8 @@ def result_record(*, actor, enrolment: Enrolment, result: str, score=None, certi
     enrolment.result, enrolment.score, enrolment.certificate_number = result, score, certificate_number.strip()
     enrolment.save(update_fields=["result", "score", "certificate_number"])
     if enrolment.candidate_id and result == Enrolment.Result.COMPLETED:
-        Candidate.objects.filter(pk=enrolment.candidate_id, stage__in=[Candidate.Stage.INTRODUCED,
-                                                                      Candidate.Stage.STUDYING]
+        Candidate.objects.filter(pk=enrolment.candidate_id, erased_on__isnull=True,
+                                 stage__in=[Candidate.Stage.INTRODUCED, Candidate.Stage.STUDYING]
                                  ).update(stage=Candidate.Stage.STUDIED)
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=enrolment.training_class,
                  unit_path=enrolment.training_class.unit.path,

@@ -95,7 +95,8 @@ def class_detail(request, pk):
                 # ids from the page, resolved under the class's unit (which the user may write)
                 members = resolve_ids(Member.objects.filter(unit__path__startswith=cls.unit.path)
                                       .select_related("unit"), request.POST.getlist("member"), "member")
-                candidates = resolve_ids(Candidate.objects.filter(unit__path__startswith=cls.unit.path)
+                candidates = resolve_ids(Candidate.objects.filter(unit__path__startswith=cls.unit.path,
+                                                                  erased_on__isnull=True)
                                          .select_related("unit"), request.POST.getlist("candidate"), "candidate")
                 n = training.enrol(actor=request.user, training_class=cls, members=members, candidates=candidates)
                 messages.success(request, _("%(n)s people enrolled.") % {"n": n})
@@ -113,7 +114,8 @@ def class_detail(request, pk):
     if can_write and q:
         pickable_members = member_search(Member.objects.filter(unit__path__startswith=cls.unit.path,
                                                                status__in=ACTIVE_STATUSES).select_related("unit"), q)[:30]
-        pickable_candidates = member_search(Candidate.objects.filter(unit__path__startswith=cls.unit.path)
+        pickable_candidates = member_search(Candidate.objects.filter(unit__path__startswith=cls.unit.path,
+                                                                     erased_on__isnull=True)
                                             .select_related("unit"), q)[:30]
     lessons = cls.sessions.select_related("topic").prefetch_related("attendance")
     return render(request, "training/class_detail.html", {

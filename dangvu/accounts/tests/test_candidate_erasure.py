@@ -143,6 +143,18 @@ def test_an_officer_erases_a_candidate_who_left_and_the_name_is_left_nowhere(cli
                    lambda: services.candidate_admit(actor=None, candidate=candidate, admission_date=TODAY)):
         with pytest.raises(ValidationError, match="erased"), translation.override("en"):
             change()
+    # nor enrolled in another class: the class page does not offer them, the service refuses their id
+    from dangvu.training import services as training
+    from dangvu.training.models import Programme
+
+    again = training.class_create(actor=org.users["off"], unit=org.G, name="Lớp nhận thức về Đảng (đợt 2)",
+                                  programme=Programme.objects.get(kind=Programme.Kind.AWARENESS),
+                                  start=TODAY, end=TODAY + 5 * DAY, place="Hội trường xã", online=False)
+    offered = client.get(f"/classes/{again.pk}/", {"q": "Đã xóa"})
+    assert candidate not in offered.context["pickable_candidates"]
+    with pytest.raises(ValidationError, match=str(candidate.pk)):
+        training.enrol(actor=org.users["off"], training_class=again, candidates=[candidate])
+    assert not again.enrolments.exists()
     # and a second erasure has nothing left to do
     page = client.get(f"/account/candidates/{candidate.pk}/erase/")
     assert page.context["refused"] == candidate_refusal(candidate) and 'id="erase-form"' not in page.content.decode()
