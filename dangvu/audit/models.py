@@ -16,21 +16,22 @@ class AuditEntry(models.Model):
         IMPORT = "import", _("Import from Excel")
         ERASE = "erase", _("Personal data erased")
 
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    action = models.CharField(max_length=10, choices=Action.choices)
-    model = models.CharField(max_length=60)
-    object_id = models.CharField(max_length=40)
-    object_repr = models.CharField(max_length=200)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+",
+                              verbose_name=_("changed by"))
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    action = models.CharField(_("action taken"), max_length=10, choices=Action.choices)
+    model = models.CharField(_("kind of record"), max_length=60)
+    object_id = models.CharField(_("record id"), max_length=40)
+    object_repr = models.CharField(_("record changed"), max_length=200)
     # The unit the object belongs to, so the trail is scoped like everything else.
-    unit_path = models.CharField(max_length=255, db_index=True)
-    changes = models.JSONField(default=dict)
+    unit_path = models.CharField(_("unit (tree path)"), max_length=255, db_index=True)
+    changes = models.JSONField(_("changes made"), default=dict)
     # What the change can alter in the figures (dangvu/figures/store.py): whether it can at all,
     # the first day it alters (empty: any day), and the units whose figures it alters beside
     # `unit_path` (a member's essay counts where the member took part, not where they are now).
-    alters_figures = models.BooleanField(default=True)
-    figures_from = models.DateField(null=True, blank=True)
-    figure_paths = models.JSONField(default=list, blank=True)
+    alters_figures = models.BooleanField(_("alters figures"), default=True)
+    figures_from = models.DateField(_("figures altered from"), null=True, blank=True)
+    figure_paths = models.JSONField(_("units whose figures it alters"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("change log entry")
@@ -130,7 +131,7 @@ class RecordRead(models.Model):
     member = models.ForeignKey("orgs.Member", models.SET_NULL, null=True, related_name="+",
                                verbose_name=_("whose record"))
     # the member's cell when read: the log is scoped like everything else
-    unit_path = models.CharField(max_length=255, db_index=True)
+    unit_path = models.CharField(_("unit (tree path)"), max_length=255, db_index=True)
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     via = models.CharField(_("read through"), max_length=10, choices=Via.choices)
 

@@ -26,8 +26,8 @@ class Essay(models.Model):
     """A member's reflection essay (bài thu hoạch) in a campaign; one per member,
     the text of the latest version kept. Returned essays keep their reason."""
 
-    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="essays")
-    member = models.ForeignKey(Member, models.CASCADE, related_name="essays")
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="essays", verbose_name=_("campaign"))
+    member = models.ForeignKey(Member, models.CASCADE, related_name="essays", verbose_name=_("member"))
     status = models.CharField(_("status"), max_length=12, choices=EssayStatus.choices, default=EssayStatus.SUBMITTED)
     text = models.TextField(_("text"))
     file = models.FileField(upload_to="essays/%Y/", blank=True)
@@ -65,11 +65,12 @@ class IntegrityScan(models.Model):
         DONE = "done", _("Finished")
         FAILED = "failed", _("Failed")
 
-    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="scans")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
-    created = models.DateTimeField(auto_now_add=True)
-    finished = models.DateTimeField(null=True, blank=True)
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="scans", verbose_name=_("campaign"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+",
+                                     verbose_name=_("started by (account)"))
+    created = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished = models.DateTimeField(_("finished at"), null=True, blank=True)
     essays = models.PositiveIntegerField(default=0)
     # Engine output with essay ids in place of paths: pairs (with passages), clusters, thin.
     result = models.JSONField(default=dict)

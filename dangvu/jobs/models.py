@@ -19,13 +19,14 @@ class Job(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     heartbeat = models.DateTimeField(_("last heard from"), null=True, blank=True)
     stage = models.CharField(_("stage"), max_length=40, blank=True)
-    done = models.PositiveBigIntegerField(default=0)
-    total = models.PositiveBigIntegerField(default=0)
+    done = models.PositiveBigIntegerField(_("done so far"), default=0)
+    total = models.PositiveBigIntegerField(_("total to do"), default=0)
     error = models.TextField(_("error"), blank=True)
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
-    created = models.DateTimeField(auto_now_add=True)
-    started = models.DateTimeField(null=True, blank=True)
-    finished = models.DateTimeField(null=True, blank=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+                                   verbose_name=_("started by (account)"))
+    created = models.DateTimeField(_("created at"), auto_now_add=True)
+    started = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("background job")

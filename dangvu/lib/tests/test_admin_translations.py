@@ -113,3 +113,32 @@ def test_the_english_site_keeps_the_packages_english(client, root):
     assert {"Login protection", "Access attempts", "Second factor", "TOTP devices", "Task Results"} <= shown
     shown = texts(client.get("/admin/axes/accessattempt/"))
     assert {"Attempt Time", "Failed Logins", "Status", "2 Attempt Remaining"} <= shown
+
+
+def test_dangvus_own_logs_read_in_vietnamese(client, root):
+    """The change log, the record readings, the background jobs and the document register as
+    the admin lists them: every column titled in Vietnamese."""
+    import datetime
+
+    from dangvu.audit.models import AuditEntry, RecordRead
+    from dangvu.documents.services import document_issue
+    from dangvu.jobs.models import Job
+    from dangvu.orgs import services
+    from dangvu.orgs.models import UnitKind
+
+    unit = services.unit_create(actor=root, parent=None, name="Đảng bộ xã Hùng An", code="G", kind=UnitKind.GRASSROOTS,
+                                valid_from=datetime.date(2020, 1, 1))  # audited: one change log entry
+    unit = services.unit_update(actor=root, unit=unit, symbol="ĐU")
+    services.term_create(actor=root, unit=unit, name="2025-2030", congress_closed_on=datetime.date(2025, 8, 20))
+    document_issue(actor=root, unit=unit, doc_type="BC", issued_on=datetime.date(2026, 3, 2), summary="Báo cáo")
+    RecordRead.objects.create(reader=root, unit_path=unit.path, via=RecordRead.Via.values[0])
+    Job.objects.create(kind="figures.recount", subject_id=0)
+    assert AuditEntry.objects.exists()
+    assert columns(client.get("/admin/audit/auditentry/")) == {
+        "at": "Thời điểm", "actor": "Người sửa", "action": "Thao tác", "model": "Loại hồ sơ", "object_repr": "Hồ sơ"}
+    assert columns(client.get("/admin/audit/recordread/")) == {
+        "at": "Thời điểm", "reader": "Người xem", "member": "Hồ sơ của", "via": "Xem qua", "unit_path": "Đơn vị (đường dẫn cây)"}
+    jobs = columns(client.get("/admin/jobs/job/"))
+    # (the list is sorted by "created": its title follows the sort's priority number)
+    assert {jobs[k].split("\n")[-1].strip() for k in ("done", "total", "created")} == {"Đã xong", "Tổng số", "Tạo lúc"}
+    assert columns(client.get("/admin/documents/document/"))["shown_reference"] == "Số, ký hiệu"
