@@ -36,6 +36,7 @@ class RoundIn(InSchema):
     date_to: Day = Field(..., alias="to")
     kind: Literal["year", "quarter", "term", "adhoc"] = "year"
     deadline: Day | None = None
+    rates_later: bool = False  # a sector that rates later: the year's round is finished by 15/01
 
 
 class Created(Schema):
@@ -63,6 +64,7 @@ class RoundOut(Schema):
     date_from: datetime.date = Field(..., alias="from")
     date_to: datetime.date = Field(..., alias="to")
     deadline: datetime.date
+    rates_later: bool
     status: str
     subjects: Subjects
     by_level: ByLevel
@@ -130,7 +132,8 @@ def _round_out(request, rnd) -> dict:
     levels = dict(readable.filter(stage=Stage.DECIDED).values_list("level").annotate(n=Count("id")).order_by())
     members = readable.filter(member__isnull=False).count()
     return {"id": rnd.pk, "unit": rnd.unit_id, "title": rnd.title, "kind": rnd.kind, "from": rnd.start,
-            "to": rnd.end, "deadline": rnd.deadline, "status": rnd.status,
+            "to": rnd.end, "deadline": rnd.deadline, "rates_later": rnd.rates_later,
+            "status": rnd.status,
             "subjects": {"members": members, "units": sum(stages.values()) - members,
                          "not_rated": stages.get(Stage.NOT_RATED, 0)},
             "by_level": {level: levels.get(level, 0) for level in Level.values},
@@ -143,7 +146,8 @@ def open_round(request, unit_id: Id, payload: RoundIn):
     stood on `to` becomes a subject."""
     unit = get_unit_for_user(request, unit_id, EVALUATION_DECIDE)
     rnd = services.round_open(actor=request.user, unit=unit, title=payload.title, kind=payload.kind,
-                              start=payload.date_from, end=payload.date_to, deadline=payload.deadline)
+                              start=payload.date_from, end=payload.date_to, deadline=payload.deadline,
+                              rates_later=payload.rates_later)
     return Status(201, {"id": rnd.pk})
 
 

@@ -96,6 +96,16 @@ def collective_disciplined(rating: Rating) -> bool:
     return below.exists() or Discipline.objects.filter(subject_member_id__in=committee, **period).exists()
 
 
+def quarter_ratings(rating: Rating):
+    """The subject's decided quarterly ratings of the year a year's round rates (none for
+    another round): the quarters feed the year."""
+    if rating.round.kind != Round.Kind.YEAR:
+        return Rating.objects.none()
+    same = {"member_id": rating.member_id} if rating.member_id else {"subject_unit_id": rating.subject_unit_id}
+    return Rating.objects.filter(round__kind=Round.Kind.QUARTER, round__end__year=rating.round.end.year,
+                                 stage=Stage.DECIDED, **same).order_by("round__end")
+
+
 def facts_of(rating: Rating, tasks=None) -> Facts | None:
     """None until the self-assessment gives points."""
     points = rating.points
@@ -107,7 +117,8 @@ def facts_of(rating: Rating, tasks=None) -> Facts | None:
         led_done, led_failed = leader_facts(rating)
     return Facts(points=points, results=results, remedied=remedied(rating), disciplined=disciplined(rating),
                  degraded=degraded(rating), led_unit_done=led_done, led_units_failed=led_failed,
-                 collective_disciplined=bool(rating.subject_unit_id) and collective_disciplined(rating))
+                 collective_disciplined=bool(rating.subject_unit_id) and collective_disciplined(rating),
+                 quarters=tuple(quarter_ratings(rating).values_list("level", flat=True)))
 
 
 def allowed_for(rating: Rating, tasks=None) -> Allowed | None:

@@ -17,8 +17,11 @@ class RoundForm(Form):
     kind = forms.ChoiceField(label=_("kind"), choices=Round.Kind.choices, initial=Round.Kind.YEAR)
     start = forms.DateField(label=_("from"), widget=DATE)
     end = forms.DateField(label=_("until"), widget=DATE)
+    rates_later = forms.BooleanField(label=_("a sector that rates later"), required=False,
+                                     help_text=_("The year's round is then finished by 15/01 of the next year."))
     deadline = forms.DateField(label=_("to be finished by"), widget=DATE, required=False,
-                               help_text=_("Empty: 31/12 for a year's round."))
+                               help_text=_("Empty: 31/12 for a year's round (15/01 of the next year for a sector "
+                                           "that rates later)."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

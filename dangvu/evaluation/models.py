@@ -86,6 +86,10 @@ class Round(models.Model):
     start = models.DateField(_("from"))
     end = models.DateField(_("until"))
     deadline = models.DateField(_("to be finished by"))
+    # Hướng dẫn 43: a sector with its own calendar (schools, the armed forces…) finishes the
+    # year's round by 15/01 of the next year instead of 31/12
+    rates_later = models.BooleanField(_("a sector that rates later"), default=False,
+                                      help_text=_("The year's round is then finished by 15/01 of the next year."))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     rule_version = models.CharField(max_length=20, default=RULE_VERSION)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")

@@ -9,7 +9,7 @@ from fractions import Fraction
 
 from django.utils.translation import gettext as _
 
-from dangvu.evaluation.models import Level, TaskResult
+from dangvu.evaluation.models import LEVEL_RANK, Level, TaskResult
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ class Facts:
     led_unit_done: Fraction | None = None  # a leader: the share of their unit's tasks done
     led_units_failed: Fraction | None = None  # a leader: the share of the units they lead rated không hoàn thành
     collective_disciplined: bool = False  # a collective: a unit under it or a member of its committee disciplined
+    quarters: tuple[str, ...] = ()  # a year's rating: the levels decided for the year's quarters (Level values)
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,32 @@ def _share(count: int, total: int) -> Fraction:
     return Fraction(count, total) if total else Fraction(0)
 
 
+def _quarters_cap(quarters: tuple[str, ...]) -> tuple[str, str] | None:
+    """The quarters feed the year (Hướng dẫn 43): the year's level cannot be above what they
+    support. A quarter rated không hoàn thành keeps the year at hoàn thành at most; a quarter
+    below tốt keeps it from xuất sắc. (the highest level, the rule naming it) or None."""
+    if Level.NOT_DONE in quarters:
+        return Level.DONE, _("rated “%(level)s” in a quarter of the year") % {"level": Level.NOT_DONE.label}
+    if Level.DONE in quarters:
+        return Level.GOOD, _("rated below “%(level)s” in a quarter of the year") % {"level": Level.GOOD.label}
+    return None
+
+
 def allowed_level(facts: Facts) -> Allowed:
+    found = _by_the_year(facts)
+    cap = _quarters_cap(facts.quarters)
+    if cap is None:
+        return found
+    level, rule = cap
+    if LEVEL_RANK[found.level] > LEVEL_RANK[level]:
+        return Allowed(level, (rule,))
+    if found.level == level:  # the same level: the quarter's rule also keeps it from the next one
+        return Allowed(level, found.because + (rule,))
+    return found
+
+
+def _by_the_year(facts: Facts) -> Allowed:
+    """The level the period's own facts allow (points, tasks, triggers)."""
     results = facts.results
     total = len(results)
     not_done = results.count(TaskResult.NOT_DONE)

@@ -33,7 +33,7 @@ from dangvu.evaluation.models import (
     TaskResult,
 )
 from dangvu.evaluation.rules import places_left
-from dangvu.evaluation.subjects import subjects_of
+from dangvu.evaluation.subjects import subjects_of, unit_subjects_of
 from dangvu.lib import uploads
 from dangvu.lib.periods import possible_year
 from dangvu.orgs.models import MemberSpan, OrgUnit, UnitKind
@@ -41,10 +41,11 @@ from dangvu.orgs.models import MemberSpan, OrgUnit, UnitKind
 MAX_TASKS = 50
 
 
-def default_deadline(kind: str, end: datetime.date) -> datetime.date:
-    """A year's round is finished by 31/12 of its year; another, a month after its end."""
+def default_deadline(kind: str, end: datetime.date, rates_later: bool = False) -> datetime.date:
+    """A year's round is finished by 31/12 of its year (15/01 of the next for a sector that
+    rates later); another, a month after its end."""
     if kind == Round.Kind.YEAR:
-        return datetime.date(end.year, 12, 31)
+        return datetime.date(end.year + 1, 1, 15) if rates_later else datetime.date(end.year, 12, 31)
     return end + datetime.timedelta(days=30)
 
 
@@ -75,7 +76,7 @@ def _round_errors(*, unit: OrgUnit, title: str, kind: str, start, end) -> dict:
 
 @transaction.atomic
 def round_open(*, actor, unit: OrgUnit, title: str, kind: str, start: datetime.date, end: datetime.date,
-               deadline: datetime.date | None = None) -> Round:
+               deadline: datetime.date | None = None, rates_later: bool = False) -> Round:
     """A committee's round for its subtree: every member and organisation under it as they
     stood on `end` becomes a subject, those who are not rated listed with the reason. A subtree
     of more than EVALUATION_INLINE_SUBJECTS members is listed by the worker (a job with its
@@ -87,7 +88,8 @@ def round_open(*, actor, unit: OrgUnit, title: str, kind: str, start: datetime.d
         Q(end__isnull=True) | Q(end__gt=end)).count()
     large = size > settings.EVALUATION_INLINE_SUBJECTS
     rnd = Round.objects.create(unit=unit, title=title.strip(), kind=kind, start=start, end=end,
-                               deadline=deadline or default_deadline(kind, end),
+                               deadline=deadline or default_deadline(kind, end, rates_later),
+                               rates_later=rates_later,
                                status=Round.Status.PREPARING if large else Round.Status.OPEN,
                                created_by=actor if actor is not None and actor.is_authenticated else None)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=rnd, unit_path=unit.path, figures_from=end,
@@ -155,6 +157,46 @@ def sync_member(member_id: int) -> None:
             fields["stage"] = Stage.OPEN
         if any(getattr(rating, k) != v for k, v in fields.items()):
             Rating.objects.filter(pk=rating.pk).update(**fields)
+
+
+def sync_units() -> None:
+    """The organisations rated in the open rounds follow the tree after a round was opened (a
+    unit founded, closed, moved, merged or split before the period's last day), as members do
+    in sync_member; a decided rating stays as decided. Members whose cell came or went with it
+    are re-listed too (a merge carries members over without a transfer)."""
+    for rnd in Round.objects.filter(status=Round.Status.OPEN).select_related("unit"):
+        _sync_round_units(rnd)
+
+
+def _sync_round_units(rnd: Round) -> None:
+    from dangvu.evaluation.frameworks import framework_for
+
+    found = {s.unit_id: s for s in unit_subjects_of(rnd.unit, rnd.end)}
+    rated = {r.subject_unit_id: r for r in Rating.objects.filter(round=rnd, subject_unit__isnull=False)}
+    changed = set()
+    for unit_id, rating in rated.items():
+        if unit_id not in found and rating.stage != Stage.DECIDED:
+            rating.delete()  # closed, or moved out of the round's units, before its last day
+            changed.add(unit_id)
+    for unit_id, s in found.items():
+        rating = rated.get(unit_id)
+        if rating is None:
+            unit = OrgUnit.objects.get(pk=unit_id)
+            Rating.objects.create(round=rnd, subject_unit_id=unit_id, unit_id=s.at, decider_id=s.decider,
+                                  form=s.form, framework=framework_for(unit, s.form))
+            changed.add(unit_id)
+        elif rating.stage != Stage.DECIDED and rating.decider_id != s.decider:
+            Rating.objects.filter(pk=rating.pk).update(decider_id=s.decider)
+            changed.add(unit_id)
+    if not changed:
+        return
+    day = rnd.end
+    members = set(Rating.objects.filter(round=rnd, unit_id__in=changed, member__isnull=False)
+                  .values_list("member_id", flat=True))
+    members |= set(MemberSpan.objects.filter(unit_id__in=changed, start__lte=day)
+                   .filter(Q(end__isnull=True) | Q(end__gt=day)).values_list("member_id", flat=True))
+    for member_id in sorted(members):
+        sync_member(member_id)
 
 
 @transaction.atomic

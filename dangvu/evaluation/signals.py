@@ -1,21 +1,26 @@
-"""Open rounds follow the members: a change to a member's membership, exemption or roles,
-once committed, moves their ratings in the open rounds (services.sync_member)."""
+"""Open rounds follow the members and the tree: a change to a member's membership, exemption or
+roles, once committed, moves their ratings in the open rounds (services.sync_member); a unit
+founded, closed, moved, merged or split re-lists the organisations (services.sync_units)."""
 
 from django.dispatch import receiver
 
 from dangvu.audit.services import figures_changed
 
 FOLLOWED = {"orgs.member": None, "orgs.exemption": "member_id", "orgs.unitrole": "member_id"}
+UNITS = "orgs.orgunit"
 
 
 @receiver(figures_changed)
 def follow_member(sender, entry_id: int, **kwargs) -> None:
     from dangvu.audit.models import AuditEntry
     from dangvu.evaluation.models import Round
-    from dangvu.evaluation.services import sync_member
+    from dangvu.evaluation.services import sync_member, sync_units
 
-    entry = AuditEntry.objects.filter(pk=entry_id, model__in=list(FOLLOWED)).values("model", "object_id").first()
+    entry = AuditEntry.objects.filter(pk=entry_id, model__in=[*FOLLOWED, UNITS]).values("model", "object_id").first()
     if entry is None or not Round.objects.filter(status=Round.Status.OPEN).exists():
+        return
+    if entry["model"] == UNITS:
+        sync_units()
         return
     field = FOLLOWED[entry["model"]]
     if field is None:

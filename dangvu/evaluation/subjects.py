@@ -93,15 +93,25 @@ def _branch_on(root: OrgUnit, day: datetime.date, member_id: int) -> dict:
     return {path: (unit_id, kind, parent) for path, unit_id, kind, parent in rows}
 
 
+def _units_of(root: OrgUnit, tree: dict) -> list[Subject]:
+    root_paths = [p for p in tree if tree[p][0] == root.pk]
+    return [Subject(None, unit_id, unit_id, parent, Form.COLLECTIVE)
+            for path, (unit_id, _kind, parent) in sorted(tree.items())
+            if path not in root_paths and parent is not None]
+
+
+def unit_subjects_of(root: OrgUnit, day: datetime.date) -> list[Subject]:
+    """The organisations under `root` as of `day` alone (no member read): what a round
+    re-lists when units are founded, closed, moved or merged after it opened."""
+    return _units_of(root, _tree_on(root, day))
+
+
 def subjects_of(root: OrgUnit, day: datetime.date, member_id: int | None = None) -> list[Subject]:
     """Every subject under `root` as of `day`; with `member_id`, that member's alone (or none)."""
     if member_id is None:
         tree = _tree_on(root, day)
         known = tree | _above_on(root, day)  # where deciders are looked for
-        root_paths = [p for p in tree if tree[p][0] == root.pk]
-        out = [Subject(None, unit_id, unit_id, parent, Form.COLLECTIVE)
-               for path, (unit_id, _kind, parent) in sorted(tree.items())
-               if path not in root_paths and parent is not None]
+        out = _units_of(root, tree)
     else:
         tree = known = _branch_on(root, day, member_id)
         out = []

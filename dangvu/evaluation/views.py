@@ -66,7 +66,8 @@ def unit_evaluation(request, pk):
             data = form.cleaned_data
             try:
                 rnd = services.round_open(actor=request.user, unit=unit, title=data["title"], kind=data["kind"],
-                                          start=data["start"], end=data["end"], deadline=data["deadline"])
+                                          start=data["start"], end=data["end"], deadline=data["deadline"],
+                                          rates_later=data["rates_later"])
             except ValidationError as exc:
                 apply_form_errors(form, exc)
             else:
@@ -411,10 +412,11 @@ def rating_detail(request, pk):
 
 
 def _quarters_of(rating: Rating) -> list[Rating]:
-    """The subject's decided quarterly ratings of the same year: the year's rating weighs them."""
-    same = {"member_id": rating.member_id} if rating.member_id else {"subject_unit_id": rating.subject_unit_id}
-    return list(Rating.objects.filter(round__kind=Round.Kind.QUARTER, round__end__year=rating.round.end.year,
-                                      stage=Stage.DECIDED, **same).select_related("round").order_by("round__end"))
+    """The subject's decided quarterly ratings of the same year: the rules weigh them into the
+    year's allowed level (rules._quarters_cap)."""
+    from dangvu.evaluation.facts import quarter_ratings
+
+    return list(quarter_ratings(rating).select_related("round"))
 
 
 def _as_rows(tasks) -> list[dict]:

@@ -220,6 +220,10 @@ def test_the_members_essay_flow_too_short_returned_edited_resubmitted(client, or
     page = client.get(url).content.decode()
     history = page.split('id="essay-history"')[1].split("</details>")[0]
     assert history.count("Nộp lần") == 2 and "Phải làm lại: Sơ sài" in history
+    # the sổ tay tells the status from the button, and the returned essay's note went with the return
+    row = client.get("/so-tay/").content.decode().split('id="my-essays"')[1].split("</tr>")[0]
+    assert "Đã nộp lại" in row and ">Nộp lại</a>" in row and "Liên hệ thêm" not in row
+    assert "Liên hệ thêm" not in page.split('id="essay-status"')[1].split("</p>")[0]
 
 
 def test_the_attendance_page_lists_members_first_and_folds_the_connection_points(client, org, campaign):

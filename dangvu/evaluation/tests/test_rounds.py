@@ -538,3 +538,75 @@ def test_many_proposals_are_decided_by_the_worker_with_refusals_kept_on_their_ro
     assert refused.stage == Stage.PROPOSED and "còn 0 chỗ" in refused.refused_because and not refused.decide_queued
     page = client.get(f"/evaluation/rounds/{rnd.pk}/?unit={org.G.pk}").content.decode()
     assert "còn 0 chỗ" in page and 'id="deciding-job"' not in page
+
+
+def test_a_years_round_defaults_to_31_12_or_15_01_for_a_sector_that_rates_later_and_the_late_list_follows(
+        client, org):
+    from unittest import mock
+
+    assert open_round(org).deadline == D(2026, 12, 31)
+    later = services.round_open(actor=None, unit=org.G, title="Năm 2025", kind="year", start=D(2025, 1, 1),
+                                end=D(2025, 12, 31), rates_later=True)
+    assert (later.deadline, later.rates_later) == (D(2026, 1, 15), True)
+    typed = services.round_open(actor=None, unit=org.G, title="Năm 2024", kind="year", start=D(2024, 1, 1),
+                                end=D(2024, 12, 31), deadline=D(2025, 1, 10), rates_later=True)
+    assert typed.deadline == D(2025, 1, 10)  # a typed deadline still wins
+    client.force_login(org.users["off"])
+    for today, late in ((D(2026, 1, 10), False), (D(2026, 1, 16), True)):
+        with mock.patch("dangvu.evaluation.views.timezone.localdate", return_value=today):
+            page = client.get(f"/evaluation/rounds/{later.pk}/?unit={org.G.pk}")
+        assert page.status_code == 200 and [r["late"] for r in page.context["late"]] == [late, late]
+        assert page.context["past_deadline"] is late
+    response = post(client, f"/api/units/{org.G.pk}/evaluation-rounds",
+                    {"title": "Năm 2023", "from": "2023-01-01", "to": "2023-12-31", "rates_later": True})
+    assert response.status_code == 201, response.content
+    got = client.get(f"/api/evaluation-rounds/{response.json()['id']}").json()
+    assert (got["deadline"], got["rates_later"]) == ("2024-01-15", True)
+    page = client.post(f"/units/{org.G.pk}/evaluation/", {"title": "Năm 2022", "kind": "year", "start": "2022-01-01",
+                                                          "end": "2022-12-31", "rates_later": "on"})
+    assert page.status_code == 302
+    from dangvu.evaluation.models import Round
+    assert Round.objects.get(title="Năm 2022").deadline == D(2023, 1, 15)
+
+
+def test_a_quarter_rated_not_done_keeps_the_year_at_done_and_the_refusal_names_it(org):
+    quarter = services.round_open(actor=None, unit=org.G, title="Quý II năm 2026", kind="quarter",
+                                  start=D(2026, 4, 1), end=D(2026, 6, 30))
+    through(quarter, org.mem_member, Level.NOT_DONE)
+    through(quarter, org.other_member, Level.DONE)
+    rnd = open_round(org)
+    assess(rnd, org.mem_member, points=(25, 60))  # 85 points: tốt by the year alone
+    assert rating_of(rnd, org.mem_member).allowed_level == Level.DONE
+    with pytest.raises(ValidationError) as exc:
+        services.proposal_make(actor=None, rating=rating_of(rnd, org.mem_member), level=Level.GOOD)
+    assert str(Level.NOT_DONE.label) in exc.value.message_dict["level"][0]
+    assess(rnd, org.other_member, points=(28, 65), tasks=BEST_TASKS)  # 93 points: xuất sắc by the year alone
+    assert rating_of(rnd, org.other_member).allowed_level == Level.GOOD
+    assess(rnd, org.sec_member, points=(28, 65), tasks=BEST_TASKS)  # no quarter rated: the year alone
+    assert rating_of(rnd, org.sec_member).allowed_level == Level.EXCELLENT
+
+
+def test_an_open_round_re_lists_units_founded_merged_or_closed_after_it_opened_and_their_members(
+        org, rnd, django_capture_on_commit_callbacks):
+    from dangvu.orgs.models import UnitKind
+
+    decided = rating_of(rnd, org.B)
+    with django_capture_on_commit_callbacks(execute=True):
+        new = org_services.unit_create(actor=None, parent=org.G, name="Chi bộ trường học", code="C",
+                                       kind=UnitKind.CELL, valid_from=D(2026, 5, 1))
+    created = rating_of(rnd, new)
+    assert (created.unit_id, created.decider_id, created.form, created.stage) == (new.pk, org.G.pk, Form.COLLECTIVE,
+                                                                                  Stage.OPEN)
+    with django_capture_on_commit_callbacks(execute=True):
+        later = org_services.unit_create(actor=None, parent=org.G, name="Chi bộ năm sau", code="D",
+                                         kind=UnitKind.CELL, valid_from=D(2027, 1, 1))
+    assert not Rating.objects.filter(round=rnd, subject_unit=later).exists()  # not there on the period's last day
+    with django_capture_on_commit_callbacks(execute=True):
+        merged = org_services.unit_merge(actor=None, units=[org.A, new], name="Chi bộ thôn Hợp Nhất", code="AC",
+                                         on_date=D(2026, 11, 1))
+    assert not Rating.objects.filter(round=rnd, subject_unit__in=[org.A, new]).exists()
+    assert rating_of(rnd, merged).decider_id == org.G.pk
+    assert rating_of(rnd, org.B).pk == decided.pk  # untouched
+    moved = rating_of(rnd, org.mem_member)
+    assert (moved.unit_id, moved.stage) == (merged.pk, Stage.OPEN)  # carried over by the merge: rated there
+    assert rating_of(rnd, org.sec_member).unit_id == merged.pk

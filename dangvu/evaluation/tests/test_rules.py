@@ -87,3 +87,21 @@ def test_places_left_under_the_cap(excellent, good, rate, base, left):
     assert excellent + left <= Fraction(rate).limit_denominator(1000) * base_after
     base_more = good + (excellent + left + 1 if base == "good_or_excellent" else 0)
     assert excellent + left + 1 > Fraction(rate).limit_denominator(1000) * base_more
+
+
+def test_a_quarter_rated_not_done_keeps_the_year_at_done_naming_the_rule():
+    found = allowed_level(Facts(points=Decimal(95), results=(E, E, E, T), quarters=(Level.GOOD, Level.NOT_DONE)))
+    assert found.level == Level.DONE
+    assert len(found.because) == 1 and str(Level.NOT_DONE.label) in found.because[0]
+    assert level(60, quarters=(Level.NOT_DONE,)) == Level.DONE  # already at hoàn thành: unchanged
+    assert level(40, quarters=(Level.NOT_DONE,)) == Level.NOT_DONE  # the year's own facts still count
+
+
+def test_excellent_for_the_year_needs_no_quarter_below_good():
+    assert level(95, quarters=(Level.EXCELLENT, Level.GOOD, Level.GOOD, Level.EXCELLENT)) == Level.EXCELLENT
+    found = allowed_level(Facts(points=Decimal(95), results=(E, E, E, T), quarters=(Level.GOOD, Level.DONE)))
+    assert found.level == Level.GOOD
+    assert len(found.because) == 1 and str(Level.GOOD.label) in found.because[0]
+    both = allowed_level(Facts(points=Decimal(85), results=(E, E, E, T), quarters=(Level.DONE,)))
+    assert both.level == Level.GOOD and len(both.because) == 2  # fewer than 90 points, and the quarter
+    assert level(95, quarters=()) == Level.EXCELLENT  # no quarterly rounds: the year alone
