@@ -281,6 +281,8 @@ EVALUATION_COUNTED_KINDS = tuple(os.getenv("EVALUATION_COUNTED_KINDS", "year").s
 MEETING_ATTENDANCE_PERCENT = int(os.getenv("MEETING_ATTENDANCE_PERCENT", "85"))  # present above this share
 MEETING_EXCUSED_IN_A_ROW = int(os.getenv("MEETING_EXCUSED_IN_A_ROW", "3"))  # excused more times in a row fails
 MEETING_MINUTES = int(os.getenv("MEETING_MINUTES", "90"))  # the meeting lasts at least this long
+# the share of the dues a cell collects that it keeps; the rest goes to the committee above (Quy định 342)
+DUES_CELL_KEEPS_PERCENT = int(os.getenv("DUES_CELL_KEEPS_PERCENT", "30"))
 
 # Operations (dangvu/ops): requests slower than this are kept for the operations page, with the
 # server errors, the last REQUEST_RECORDS_KEPT of each; uploads are refused, and /healthz says

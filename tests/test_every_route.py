@@ -229,6 +229,7 @@ ROUTES = {
     "meetings:meeting": ("get", lambda w: f"/meetings/{w.meeting.pk}/", None, "200 200 200 200 404 r"),
     "meetings:minutes_docx": ("get", lambda w: f"/meetings/{w.meeting.pk}/minutes.docx", None, "200 200 200 404 404 r"),
     "meetings:mine": ("get", lambda w: "/so-tay/meetings/", None, "200 404 404 200 200 r"),
+    "meetings:dues": ("get", lambda w: f"/units/{w.org.A.pk}/dues/", None, "200 200 200 404 404 r"),
     "POST /api/units/{unit_id}/meetings": ("post", lambda w: f"/api/units/{w.org.A.pk}/meetings", {
         "kind": "regular", "date": str(TODAY + DAY), "start": "19:30", "end": "21:00", "place": "Nhà văn hóa",
         "online": "", "topic": "", "agenda": "", "document_ids": []}, "201 201 403 404 404 401"),
@@ -456,6 +457,12 @@ ACTIONS = {
         "form": "minutes", "dues": "Đã thu", "resolution": ""}, "r r 403 403 404 r"),
     "meetings:meeting POST dues": ("post", lambda w: f"/meetings/{w.meeting.pk}/", lambda w: {
         "form": "dues", f"paid-{w.org.other_member.pk}": "1"}, "r r 403 403 404 r"),
+    "meetings:dues POST": ("post", lambda w: f"/units/{w.org.A.pk}/dues/", lambda w: {
+        "first_month": TODAY.strftime("%m/%Y"), "last_month": TODAY.strftime("%m/%Y"), "amount": "1000",
+        "remitted_on": TODAY.strftime("%d/%m/%Y"), "to_unit": w.org.G.pk}, "200 200 403 404 404 r"),
+    "meetings:meeting POST reschedule": ("post", lambda w: f"/meetings/{w.next_meeting.pk}/", {
+        "form": "reschedule", "date": (TODAY + 6 * DAY).strftime("%d/%m/%Y"), "start": "19:30", "end": "21:00",
+        "place": "Hội trường", "reason": "Trùng lịch họp của xã"}, "r r 403 403 404 r"),
     "meetings:meeting POST ballot": ("post", lambda w: f"/meetings/{w.meeting.pk}/", lambda w: {
         "form": "ballot", "vote": w.vote.pk, "choice": "for"}, "r 403 403 r 404 r"),
     "evaluation:rating POST assess": ("post", lambda w: f"/evaluation/ratings/{w.rating_mem.pk}/", {

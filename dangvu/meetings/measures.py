@@ -170,3 +170,31 @@ register(Measure(
     columns=[Column("member_id", _("member id"), lambda m: m.pk),
              Column("full_name", _("Full name"), lambda m: m.full_name),
              Column("unit", _("Unit"), lambda m: m.unit.name)]))
+
+
+def _remittances(unit, period):
+    from dangvu.meetings.models import DuesRemittance
+
+    return placed(DuesRemittance.objects.filter(remitted_on__gte=period.start, remitted_on__lte=period.end), unit,
+                  "unit", "remitted_on")
+
+
+def _remitted(unit, period) -> dict[str, Value]:
+    from django.db.models import Sum
+
+    sums = _remittances(unit, period).values_list("at").annotate(n=Sum("amount")).order_by()
+    return {path: Value(int(n)) for path, n in rollup(sums, unit.path).items()}
+
+
+register(Measure(
+    key="dues.remitted", label=_("Party dues remitted to the level above"),
+    definition=_("Party dues the cells handed to the committee above in the period (VND), counted at the cell that "
+                 "remitted them, on the day they were remitted."),
+    unit="VND", area="meetings", permission=MEETINGS_READ, compute=_remitted,
+    rows=lambda unit, period: _remittances(unit, period).select_related("unit", "to_unit").order_by("remitted_on",
+                                                                                                     "id"),
+    columns=[Column("unit", _("cell"), lambda r: r.unit.name),
+             Column("to_unit", _("remitted to"), lambda r: r.to_unit.name),
+             Column("months", _("months"), lambda r: f"{r.first_month:%m/%Y}–{r.last_month:%m/%Y}"),
+             Column("amount", _("amount (VND)"), lambda r: r.amount),
+             Column("remitted_on", _("remitted on"), lambda r: r.remitted_on)]))

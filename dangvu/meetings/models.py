@@ -211,3 +211,23 @@ class DuesPayment(models.Model):
         ordering = ["member", "month"]
         constraints = [models.UniqueConstraint(fields=["member", "month"], name="one_payment_per_month")]
         indexes = [models.Index(fields=["paid_on"]), models.Index(fields=["unit", "month"])]
+
+
+class DuesRemittance(models.Model):
+    """Dues a cell hands to the committee above (nộp đảng phí lên cấp trên) for a month or a
+    quarter: it keeps its share of what it collected and remits the rest."""
+
+    unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="+", verbose_name=_("cell"))
+    to_unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="+", verbose_name=_("remitted to"))
+    first_month = models.DateField(_("from the month"))  # first days of months
+    last_month = models.DateField(_("to the month"))
+    amount = models.PositiveBigIntegerField(_("amount (VND)"))
+    remitted_on = models.DateField(_("remitted on"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("remittance of dues")
+        verbose_name_plural = _("remittances of dues")
+        ordering = ["unit", "first_month", "id"]
+        indexes = [models.Index(fields=["unit", "first_month"]), models.Index(fields=["remitted_on"])]

@@ -99,21 +99,34 @@ def invite(meeting: Meeting) -> None:
 
 @transaction.atomic
 def meeting_reschedule(*, actor, meeting: Meeting, date: datetime.date, start: datetime.time, end: datetime.time,
-                       reason: str) -> Meeting:
+                       reason: str, place: str | None = None) -> Meeting:
+    """Moves a meeting not yet held to another day, time (and place): the members of the cell on
+    the new day are invited, the answers already given kept, the reason kept in the log."""
+    from django.utils import timezone
+
     errors = _check_times(date=date, start=start, end=end, kind=meeting.kind)
     if not reason.strip():
         errors["reason"] = _("Say why the meeting moves.")
+    if "date" not in errors and date < timezone.localdate():
+        errors["date"] = _("A meeting does not move to a day that has passed.")
+    if place is not None and not place.strip() and not meeting.online:
+        errors["place"] = _("Give the place, or the link of an online meeting.")
     if meeting.status != Meeting.Status.SCHEDULED:
         errors["date"] = _("Only a meeting not yet held moves.")
     if errors:
         raise ValidationError(errors)
     before = f"{meeting.date.isoformat()} {meeting.start:%H:%M}"
+    changes = {"date": [before, f"{date.isoformat()} {start:%H:%M}"], "reason": [None, reason.strip()]}
     meeting.date, meeting.start, meeting.end = date, start, end
-    meeting.save(update_fields=["date", "start", "end"])
+    fields = ["date", "start", "end"]
+    if place is not None and place.strip() != meeting.place:
+        changes["place"] = [meeting.place, place.strip()]
+        meeting.place = place.strip()[:200]
+        fields.append("place")
+    meeting.save(update_fields=fields)
     invite(meeting)
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=meeting, unit_path=meeting.unit.path,
-                 figures_from=min(date, datetime.date.fromisoformat(before[:10])),
-                 changes={"date": [before, f"{date.isoformat()} {start:%H:%M}"], "reason": [None, reason.strip()]})
+                 figures_from=min(date, datetime.date.fromisoformat(before[:10])), changes=changes)
     return meeting
 
 

@@ -23,7 +23,7 @@ from dangvu.meetings.alerts import absence_alerts
 from dangvu.meetings.api import documents_for
 from dangvu.meetings.models import CHOICES, Answer, DuesPayment, Kind, Mark, Meeting, Vote
 from dangvu.orgs.access import get_unit_for_user
-from dangvu.orgs.models import Member, UnitKind
+from dangvu.orgs.models import Member, OrgUnit, UnitKind
 from dangvu.orgs.views import breadcrumbs
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -65,6 +65,16 @@ class MinutesForm(Form):
                                  widget=forms.Textarea(attrs={"rows": 3}))
     reason = forms.CharField(label=gettext_lazy("reason for the change"), required=False, max_length=300,
                              help_text=gettext_lazy("Needed once the minutes are approved."))
+
+
+class RescheduleForm(Form):
+    """Moving a meeting not yet held: the new day, time and place, and why."""
+
+    date = forms.DateField(label=gettext_lazy("new date"), widget=DATE)
+    start = forms.TimeField(label=gettext_lazy("starts at"), widget=TIME)
+    end = forms.TimeField(label=gettext_lazy("ends at"), widget=TIME)
+    place = forms.CharField(label=gettext_lazy("place"), max_length=200, required=False)
+    reason = forms.CharField(label=gettext_lazy("reason for the move"), max_length=300)
 
 
 def unit_meetings(request, pk):
@@ -110,6 +120,11 @@ def meeting_detail(request, pk):
     latest = meeting.minutes.order_by("-version").first()
     minutes_form = MinutesForm(request.POST if which == "minutes" else None, initial={
         **(latest.sections if latest else {}), "resolution": latest.resolution if latest else ""})
+    reschedule_form = None
+    if can_write and (meeting.status == Meeting.Status.SCHEDULED or which == "reschedule"):  # a refusal on its field
+        reschedule_form = RescheduleForm(request.POST if which == "reschedule" else None, initial={
+            "date": meeting.date, "start": meeting.start, "end": meeting.end, "place": meeting.place})
+    forms_on_page = {"minutes": minutes_form, "reschedule": reschedule_form}
     if which:
         if which in ("answer", "ballot"):
             if mine is None:
@@ -117,10 +132,10 @@ def meeting_detail(request, pk):
         elif not can_write:
             raise PermissionDenied
         try:
-            done = _act(request, meeting, which, member, minutes_form)
+            done = _act(request, meeting, which, member, forms_on_page)
         except ValidationError as exc:
-            if which == "minutes":
-                apply_form_errors(minutes_form, exc)
+            if forms_on_page.get(which) is not None:
+                apply_form_errors(forms_on_page[which], exc)
             else:
                 messages.error(request, " ".join(exc.messages))
                 return redirect(request.path)
@@ -140,14 +155,16 @@ def meeting_detail(request, pk):
     return render(request, "meetings/meeting_detail.html", {
         "meeting": meeting, "can_write": can_write, "reader": reader, "mine": mine, "rows": rows,
         "marks": Mark.choices, "answers": Answer.choices, "choices": CHOICES, "sheet": sheet, "month": month, "minutes": latest, "minutes_form": minutes_form,
+        "reschedule_form": reschedule_form,
         "versions": meeting.minutes.order_by("version") if reader else [],
         "votes": [(v, services.passed(v), services.voters(v), v.pk in voted) for v in votes],
         "documents": meeting.documents.order_by("-issued_on"), "unit": meeting.unit,
         "breadcrumbs": breadcrumbs(request, meeting.unit) + [meeting.unit] if reader else []})
 
 
-def _act(request, meeting: Meeting, which: str, member, minutes_form) -> bool:
+def _act(request, meeting: Meeting, which: str, member, forms_on_page: dict) -> bool:
     actor, post = request.user, request.POST
+    minutes_form = forms_on_page["minutes"]
     if which == "answer":
         services.invitation_answer(actor=actor, meeting=meeting, member=member, answer=post.get("answer", ""),
                                    reason=post.get("reason", ""))
@@ -165,6 +182,16 @@ def _act(request, meeting: Meeting, which: str, member, minutes_form) -> bool:
     elif which == "cancel":
         services.meeting_cancel(actor=actor, meeting=meeting, reason=post.get("reason", ""))
         messages.success(request, _("The meeting was cancelled."))
+    elif which == "reschedule":
+        form = forms_on_page["reschedule"]
+        if form is None:  # held or cancelled: nothing to move
+            raise ValidationError(_("Only a meeting not yet held moves."))
+        if not form.is_valid():
+            return False
+        data = form.cleaned_data
+        services.meeting_reschedule(actor=actor, meeting=meeting, date=data["date"], start=data["start"],
+                                    end=data["end"], place=data["place"], reason=data["reason"])
+        messages.success(request, _("The meeting was moved; its members see the new day."))
     elif which == "minutes":
         if not minutes_form.is_valid():
             return False
@@ -257,3 +284,68 @@ def my_meetings(request):
     return render(request, "meetings/my_meetings.html", {"rows": rows, "today": today, "payments": payments,
                                                          "owed": owed})
 
+
+
+MONTH = forms.DateInput(format="%m/%Y", attrs={"placeholder": "mm/yyyy", "inputmode": "numeric", "size": "7"})
+
+
+class RemittanceForm(Form):
+    first_month = forms.DateField(label=gettext_lazy("from the month"), widget=MONTH, input_formats=["%m/%Y", "%Y-%m"])
+    last_month = forms.DateField(label=gettext_lazy("to the month"), widget=MONTH, input_formats=["%m/%Y", "%Y-%m"])
+    amount = forms.IntegerField(label=gettext_lazy("amount (VND)"), min_value=1, max_value=10**12)
+    remitted_on = forms.DateField(label=gettext_lazy("remitted on"), widget=DATE)
+    to_unit = forms.ModelChoiceField(label=gettext_lazy("remitted to"), queryset=None, empty_label=None)
+
+    def __init__(self, *args, cell, **kwargs):
+        from dangvu.meetings.remittance import committees_above
+
+        super().__init__(*args, **kwargs)
+        self.fields["to_unit"].queryset = committees_above(cell)
+
+
+def unit_dues(request, pk):
+    """A unit's dues of a year: for a cell, what it collected month by month, kept, remitted to
+    the committee above and still owes it, with the form to record a remittance; for a
+    committee, the same totals for each of its cells."""
+    from dangvu.lib.periods import possible_year
+    from dangvu.meetings import remittance
+    from dangvu.meetings.models import DuesRemittance
+
+    unit = get_unit_for_user(request, pk, MEETINGS_READ)
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year") or today.year)
+    except ValueError:
+        raise Http404 from None
+    if not possible_year(year):
+        raise Http404
+    is_cell = unit.kind == UnitKind.CELL
+    can_write = is_cell and scope_for(request).can(MEETINGS_WRITE, unit.path)
+    form = None
+    if can_write:
+        form = RemittanceForm(request.POST or None, cell=unit, initial={"remitted_on": today})
+    if request.method == "POST":
+        get_unit_for_user(request, pk, MEETINGS_WRITE)
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                done = remittance.remittance_record(
+                    actor=request.user, unit=unit, to_unit=data["to_unit"], first_month=data["first_month"],
+                    last_month=data["last_month"], amount=data["amount"], remitted_on=data["remitted_on"])
+            except ValidationError as exc:
+                apply_form_errors(form, exc)
+            else:
+                messages.success(request, _("The remittance was recorded."))
+                return redirect(f"{request.path}?year={done.first_month.year}")
+    cells = [unit] if is_cell else list(OrgUnit.objects.filter(path__startswith=unit.path, kind=UnitKind.CELL)
+                                        .order_by("path")[:500])
+    books = remittance.books_of([c.pk for c in cells], year)
+    return render(request, "meetings/unit_dues.html", {
+        "unit": unit, "year": year, "is_cell": is_cell, "form": form, "keeps": remittance.keeps_percent(),
+        "rows": [(c, books[c.pk]) for c in cells],
+        "months": remittance.collected_by_month(unit, year) if is_cell else [],
+        "remittances": DuesRemittance.objects.filter(unit__in=cells, first_month__year=year)
+        .select_related("unit", "to_unit").order_by("first_month", "id")[:500],
+        "breadcrumbs": breadcrumbs(request, unit) + [unit]})

@@ -37,7 +37,8 @@ SECTIONS = [
              "[Duy trì sinh hoạt chi bộ: tổ chức {meetings.regular} buổi sinh hoạt thường kỳ[ và "
              "{meetings.thematic} buổi sinh hoạt chuyên đề][; tỷ lệ đảng viên dự sinh hoạt đạt {meetings.attendance}]"
              "[; {meetings.quality_met} buổi sinh hoạt đạt đầy đủ các tiêu chí chất lượng].] [Có "
-             "{meetings.absent_unexcused} lượt đảng viên vắng sinh hoạt không có lý do.]"},
+             "{meetings.absent_unexcused} lượt đảng viên vắng sinh hoạt không có lý do.] [{cell:Chi bộ|Các chi bộ} thu "
+             "đảng phí được {dues.collected} đồng[; {dues.members_in_arrears} đảng viên còn chậm nộp đảng phí].]"},
     {"key": "hoc-tap", "kind": "computed", "level": 3,
      "title": "2. Học tập, quán triệt, triển khai thực hiện chỉ thị, nghị quyết của Đảng",
      "text": "[Tổ chức {study.campaigns_held} đợt học tập, quán triệt chỉ thị, nghị quyết[ với "
