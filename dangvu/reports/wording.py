@@ -231,23 +231,46 @@ class Reader:
 def _render_from(text: str, position: int, reader: Reader) -> tuple[list[Part], int]:
     """Parts from `position` up to the "]" closing the clause it is in (or the end), and where
     it stopped. A clause inside that keeps none of its zeros is kept whole; so a zero among
-    the parts returned is always the clause's own."""
+    the parts returned is always the clause's own.
+
+    Clauses side by side form a list ("[, trong đó [{a} …][; {b} …][; {c} …]]"): when the
+    first ones drop, the first kept one loses its leading "; " or ", " (it is the list's first
+    item now), and a clause holding nothing but such a list drops with the last of them."""
     parts: list[Part] = []
     plain_from = position
+    in_list, list_kept, nested, nested_kept, bare_head = False, False, False, False, False
     while position < len(text):
         if text[position] == "[":
-            parts += _placeholders(text[plain_from:position], reader)
+            between = text[plain_from:position]
+            parts += _placeholders(between, reader)
+            if between.strip():
+                in_list, list_kept = False, False
+            if not in_list:  # a list is written with its first item bare: "[{a} …][; {b} …]"
+                bare_head = not re.match(r"\s*[;,]", text[position + 1:])
             inner, position = _render_from(text, position + 1, reader)
+            nested = True
             if not any(p.zero for p in inner):
+                if in_list and bare_head and not list_kept and inner and not inner[0].keys:
+                    inner[0] = Part(re.sub(r"^\s*[;,]\s*", "", inner[0].text), inner[0].keys, inner[0].zero)
                 parts += inner
+                list_kept = nested_kept = True
+            in_list = True
             plain_from = position
         elif text[position] == "]":
             parts += _placeholders(text[plain_from:position], reader)
-            return parts, position + 1
+            return _emptied(parts, nested, nested_kept), position + 1
         else:
             position += 1
     parts += _placeholders(text[plain_from:], reader)
     return parts, position
+
+
+def _emptied(parts: list[Part], nested: bool, nested_kept: bool) -> list[Part]:
+    """A clause with no figure of its own whose every inner clause dropped says nothing: it
+    drops too (marked zero), rather than leave its words (", trong đó") alone."""
+    if nested and not nested_kept and not any(p.keys for p in parts):
+        return [Part("", zero=True)]
+    return parts
 
 
 def _placeholders(text: str, reader: Reader) -> list[Part]:

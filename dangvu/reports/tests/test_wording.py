@@ -197,3 +197,16 @@ def test_a_citation_does_not_repeat_the_type_or_the_word_ve():
     assert of("KH", "Tỉnh ủy giao chỉ tiêu") == "Kế hoạch số 02-KH/ĐU ngày 01/02/2026 về Tỉnh ủy giao chỉ tiêu"
     assert of("NQ", "Ban Thường vụ lãnh đạo") == "Nghị quyết số 02-NQ/ĐU ngày 01/02/2026 về Ban Thường vụ lãnh đạo"
     assert of("NQ", "Nghị quyết", number=None) == "Nghị quyết ngày 01/02/2026"  # nothing more to say
+
+
+def test_a_list_of_clauses_keeps_its_grammar_when_its_first_items_drop():
+    """"có 11 đảng viên được đánh giá, trong đó [xuất sắc][; tốt]…": with nobody xuất sắc the list
+    starts at the next item, not with "; " (the seeds' "trong đó 9 đồng chí … tốt"), and with
+    every item gone ", trong đó" goes too. A clause written with its own separator first is a
+    sentence part, not a list, and keeps it."""
+    listed = "Có {a.x} người[, trong đó [{a.z} xuất sắc][; {a.thin} tốt][; {a.copied} đạt]]."
+    assert say(listed) == ["Có 10 người, trong đó 6 tốt; 7 đạt."]
+    assert say("Có {a.x} người[, trong đó [{a.z} xuất sắc][; {a.z} tốt]].") == ["Có 10 người."]
+    assert say("Có {a.x} người[, trong đó [{a.thin} xuất sắc][; {a.z} tốt][; {a.copied} đạt]].") == [
+        "Có 10 người, trong đó 6 xuất sắc; 7 đạt."]
+    assert say("Có {a.x} người[, trong đó {a.z} xuất sắc][; {a.thin} tốt].") == ["Có 10 người; 6 tốt."]
