@@ -62,6 +62,9 @@ class Command(BaseCommand):
         from dangvu.reports.demo import build_reports_demo
 
         reports = build_reports_demo()
+        from dangvu.reports.demo_last_year import build_last_year_demo
+
+        build_last_year_demo(seed=seed)  # last: its own random draws, nothing before it changes
         from dangvu.figures.store import forget_all
 
         forget_all()  # the demo writes in bulk, beside the services: nothing kept meanwhile stays
