@@ -152,6 +152,23 @@ def otp_setup(request):
 
 # --- erasing the personal data of someone who has left ------------------------------------------
 
+def _erased_once_confirmed(request, refused: str | None, erase, done: str) -> bool:
+    """A POST of an erasure page: erased (and said so) once the box is ticked and nothing
+    refuses it; otherwise the reason is shown and nothing is erased."""
+    if request.method != "POST" or refused is not None:
+        return False
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick the box to confirm: the erasure cannot be undone."))
+        return False
+    try:
+        erase()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return False
+    messages.success(request, done)
+    return True
+
+
 def erase_personal_data(request, pk):
     """What would be erased and what is kept, then the erasure once confirmed (dangvu/accounts/
     erasure.py); where the rules keep the data, the page says why and offers nothing."""
@@ -159,17 +176,9 @@ def erase_personal_data(request, pk):
 
     member = erasure.get_member_to_erase(request, pk)
     refused = erasure.refusal(member)
-    if request.method == "POST" and refused is None:
-        if request.POST.get("confirm") != "yes":
-            messages.error(request, _("Tick the box to confirm: the erasure cannot be undone."))
-        else:
-            try:
-                erasure.personal_data_erase(actor=request.user, member=member)
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-            else:
-                messages.success(request, _("The personal data were erased; the Party record is kept."))
-                return redirect("orgs:member", pk=member.pk)
+    if _erased_once_confirmed(request, refused, lambda: erasure.personal_data_erase(actor=request.user, member=member),
+                              _("The personal data were erased; the Party record is kept.")):
+        return redirect("orgs:member", pk=member.pk)
     return render(request, "accounts/erase_personal_data.html", {
         "member": member, "refused": refused,
         "fields": [erasure.ERASABLE[name] for name in erasure.erasable(member)] if refused is None else [],
@@ -183,18 +192,10 @@ def erase_candidate(request, pk):
 
     candidate = erasure.get_candidate_to_erase(request, pk)
     refused = erasure.candidate_refusal(candidate)
-    if request.method == "POST" and refused is None:
-        if request.POST.get("confirm") != "yes":
-            messages.error(request, _("Tick the box to confirm: the erasure cannot be undone."))
-        else:
-            try:
-                erasure.candidate_erase(actor=request.user, candidate=candidate)
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-            else:
-                messages.success(request, _("The candidate's personal data were erased; their class enrolments are "
-                                            "kept, so the classes' figures do not change."))
-                return redirect("orgs:unit_candidates", pk=candidate.unit_id)
+    if _erased_once_confirmed(request, refused, lambda: erasure.candidate_erase(actor=request.user, candidate=candidate),
+                              _("The candidate's personal data were erased; their class enrolments are kept, so the "
+                                "classes' figures do not change.")):
+        return redirect("orgs:unit_candidates", pk=candidate.unit_id)
     return render(request, "accounts/erase_candidate.html", {
         "candidate": candidate, "refused": refused,
         "breadcrumbs": breadcrumbs(request, candidate.unit) + [candidate.unit]})

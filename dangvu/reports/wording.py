@@ -327,7 +327,12 @@ def _named(names: list[str]) -> str:
         starts = {n.split(" ")[0].lower() + " " + (n.split(" ") + [""])[1].lower() for n in names}
         noun = starts.pop() if len(starts) == 1 and starts <= {"chi bộ", "đảng bộ"} else "tổ chức đảng"
         return f"{fmt_count(len(names))} {noun}"
-    return ", ".join(names[:-1]) + " và " + names[-1] if len(names) > 1 else names[0]
+    return joined(names)
+
+
+def joined(items: list[str]) -> str:
+    """A Vietnamese list: "a", "a và b", "a, b và c"."""
+    return ", ".join(items[:-1]) + " và " + items[-1] if len(items) > 1 else "".join(items)
 
 
 def _documents_part(expression: str, context: Context) -> Part:
@@ -379,7 +384,7 @@ def _list_part(expression: str, figure) -> Part:
     items = parse_list(expression)
     said = [noun.replace("#", fmt_count(f.value)) if "#" in noun else f"{fmt_count(f.value)} {noun}"
             for key, noun in items if (f := figure(key, False)).value]
-    text = ", ".join(said[:-1]) + (" và " if len(said) > 1 else "") + said[-1] if said else ""
+    text = joined(said)
     return Part(text, [k for k, _ in items], zero=not said)
 
 
