@@ -89,3 +89,29 @@ def test_the_remitted_measure_matches_rows_counted_directly(org):
             direct = DuesRemittance.objects.filter(unit__path__startswith=unit.path,
                                                    remitted_on__year=year).aggregate(s=Sum("amount"))["s"] or 0
             assert measures.value_at(values, unit.path, measure).value == direct
+
+
+def test_what_a_cell_remitted_stays_where_it_was_after_a_move_dated_later(org):
+    """Cell A remitted to commune G in 2025, then moved to another commune on 1/3/2026: the
+    2025 figure stays with G (where A stood), and the new commune's 2025 figure stays empty."""
+    from dangvu.orgs import services as org_services
+    from dangvu.orgs.models import UnitKind
+
+    pay_year(org)
+    remittance.remittance_record(actor=None, unit=org.A, to_unit=org.G, first_month=D(2025, 1, 1),
+                                 last_month=D(2025, 3, 1), amount=30_000, remitted_on=D(2025, 4, 2))
+    measure, y2025 = measures.get("dues.remitted"), Period(D(2025, 1, 1), D(2025, 12, 31))
+
+    def at(unit):
+        return measures.value_at(measures.compute_all(org.P, y2025, [measure])["dues.remitted"], unit.path,
+                                 measure).value
+
+    before = {u.code: at(u) for u in (org.A, org.G, org.P)}
+    assert before == {"A": 30_000, "G": 30_000, "P": 30_000}
+    other = org_services.unit_create(actor=None, parent=org.P, name="Đảng bộ xã Yên Phú", code="H",
+                                     kind=UnitKind.GRASSROOTS, valid_from=D(2020, 1, 1))
+    org_services.unit_move(actor=None, unit=org.A, parent=other, on_date=D(2026, 3, 1))
+    org.A.refresh_from_db()
+    org.G.refresh_from_db()
+    assert {u.code: at(u) for u in (org.A, org.G, org.P)} == before
+    assert at(other) == 0
