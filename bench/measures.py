@@ -33,8 +33,8 @@ FROM orgs_member m CROSS JOIN study_studysession s
 WHERE s.campaign_id = %s AND (m.id * 13 + s.id) %% 100 < %s
 """
 FILL_ESSAYS = """
-INSERT INTO study_essay (campaign_id, member_id, status, text, file, file_name, submitted_at, version,
-                         was_returned, return_reason, reviewer_note)
+INSERT INTO essays_essay (campaign_id, member_id, status, text, file, file_name, submitted_at, version,
+                          was_returned, return_reason, reviewer_note)
 SELECT %s, m.id,
        CASE WHEN m.id %% 10 < 6 THEN 'passed' WHEN m.id %% 10 < 8 THEN 'submitted'
             WHEN m.id %% 10 = 8 THEN 'resubmitted' ELSE 'returned' END,
@@ -79,7 +79,7 @@ SQL = {
                 "JOIN study_studysession s ON s.id = a.session_id WHERE a.member_id = sp.member_id "
                 "AND s.campaign_id = %(campaign)s AND a.status = 'present') GROUP BY 1",
     "essays": f"SELECT {PREFIX}, e.status, e.was_returned, e.return_reason, COUNT(DISTINCT e.id) "
-              "FROM study_essay e JOIN orgs_memberspan sp ON sp.member_id = e.member_id "
+              "FROM essays_essay e JOIN orgs_memberspan sp ON sp.member_id = e.member_id "
               "JOIN orgs_orgunit u ON u.id = sp.unit_id JOIN ({depths}) d ON d.k <= u.depth "
               f"WHERE e.campaign_id = %(campaign)s AND u.path LIKE %(like)s AND ({LIVE}) "
               'AND sp.start <= %(c_end)s AND (sp."end" IS NULL OR sp."end" > %(c_start)s) GROUP BY 1, 2, 3, 4',

@@ -1,5 +1,5 @@
 """Reflection essays (bài thu hoạch) handed in for a campaign, their review, and the copy
-check's runs. Split out of study, keeping study's tables."""
+check's runs. Split out of study (its tables renamed from study_* in migration 0003)."""
 
 from django.conf import settings
 from django.db import models
@@ -41,7 +41,6 @@ class Essay(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        db_table = "study_essay"  # the table it had in study: no row moved
         verbose_name = _("essay")
         verbose_name_plural = _("essays")
         constraints = [models.UniqueConstraint(fields=["campaign", "member"], name="unique_campaign_essay")]
@@ -78,7 +77,6 @@ class IntegrityScan(models.Model):
     on_close = models.BooleanField(default=False)  # queued by itself when submissions closed
 
     class Meta:
-        db_table = "study_integrityscan"  # the table it had in study: no row moved
         verbose_name = _("copy check")
         verbose_name_plural = _("copy checks")
         ordering = ["-created", "-id"]

@@ -1,6 +1,6 @@
 """Political theory training: programmes and their topics, classes with enrolled members or
 admission candidates, lessons and their attendance, results and certificates; members' theory
-levels (Quy định 57-QĐ/TW). Split out of study, keeping study's tables."""
+levels (Quy định 57-QĐ/TW). Split out of study (its tables renamed from study_* in migration 0004)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +21,6 @@ class Programme(models.Model):
     final_essay = models.BooleanField(_("ends with an essay or test"), default=True)
 
     class Meta:
-        db_table = "study_programme"  # the table it had in study: no row moved
         verbose_name = _("training programme")
         verbose_name_plural = _("training programmes")
         ordering = ["kind", "name"]
@@ -36,7 +35,6 @@ class Topic(models.Model):
     title = models.CharField(_("topic"), max_length=300)
 
     class Meta:
-        db_table = "study_topic"  # the table it had in study: no row moved
         verbose_name = _("programme topic")
         verbose_name_plural = _("programme topics")
         ordering = ["programme", "order"]
@@ -52,7 +50,6 @@ class TrainingClass(models.Model):
     online = models.BooleanField(_("online"), default=False)
 
     class Meta:
-        db_table = "study_trainingclass"  # the table it had in study: no row moved
         verbose_name = _("class")
         verbose_name_plural = _("classes")
         ordering = ["-start", "-id"]
@@ -78,7 +75,6 @@ class Enrolment(models.Model):
     certificate_number = models.CharField(_("certificate number"), max_length=40, blank=True)
 
     class Meta:
-        db_table = "study_enrolment"  # the table it had in study: no row moved
         verbose_name = _("class enrolment")
         verbose_name_plural = _("class enrolments")
         constraints = [
@@ -99,7 +95,6 @@ class ClassSession(models.Model):
     held_on = models.DateField(_("date"))
 
     class Meta:
-        db_table = "study_classsession"  # the table it had in study: no row moved
         verbose_name = _("class lesson")
         verbose_name_plural = _("class lessons")
         ordering = ["held_on", "id"]
@@ -112,7 +107,6 @@ class ClassAttendance(models.Model):
     status = models.CharField(_("attendance"), max_length=10, choices=AttendanceStatus.choices)
 
     class Meta:
-        db_table = "study_classattendance"  # the table it had in study: no row moved
         verbose_name = _("lesson attendance mark")
         verbose_name_plural = _("lesson attendance")
         constraints = [models.UniqueConstraint(fields=["session", "enrolment"], name="unique_class_attendance")]
@@ -140,7 +134,6 @@ class TheoryLevel(models.Model):
     certificate_number = models.CharField(_("certificate number"), max_length=40, blank=True)
 
     class Meta:
-        db_table = "study_theorylevel"  # the table it had in study: no row moved
         verbose_name = _("political theory level")
         verbose_name_plural = _("political theory levels")
         ordering = ["member", "level"]

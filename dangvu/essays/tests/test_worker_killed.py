@@ -52,7 +52,7 @@ def test_a_check_whose_worker_was_killed_runs_once_after_restart(transactional_d
                JOB_HEARTBEAT_SECONDS="0.2", SECRET_KEY="test-only-" + "x" * 40)
     # hold the essays so that the worker, once it has claimed the check, waits inside it
     blocker = psycopg.connect(host=db["HOST"], port=db["PORT"], dbname=db["NAME"], user=db["USER"])
-    blocker.execute("LOCK TABLE study_essay IN ACCESS EXCLUSIVE MODE")
+    blocker.execute(f"LOCK TABLE {Essay._meta.db_table} IN ACCESS EXCLUSIVE MODE")
     worker = subprocess.Popen([sys.executable, "-m", "dangvu", "db_worker", "--no-startup-delay", "--interval", "0.2"],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
