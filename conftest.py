@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from dangvu.accounts.models import Team
-from dangvu.accounts.permissions import FULL_KEYS, READ_KEYS
+from dangvu.lib.keys import FULL_KEYS, READ_KEYS
 from dangvu.orgs import services
 from dangvu.orgs.models import RoleKind, UnitKind
 

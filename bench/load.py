@@ -86,10 +86,10 @@ def prepare(members_wanted: int, officers: int, peak: int, work: Path) -> dict:
     from django.contrib.auth.hashers import make_password
 
     from dangvu.accounts.models import Team
-    from dangvu.accounts.permissions import FULL_KEYS
     from dangvu.essays.models import Essay
     from dangvu.evaluation import services as evaluation
     from dangvu.evaluation.models import Rating, Round, Stage
+    from dangvu.lib.keys import FULL_KEYS
     from dangvu.orgs.models import ACTIVE_STATUSES, Member, OrgUnit, UnitKind
     from dangvu.study import services as study
     from dangvu.study.models import Campaign

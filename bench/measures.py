@@ -234,7 +234,7 @@ def main() -> None:
     user = get_user_model().objects.filter(is_superuser=True).first() or get_user_model().objects.create_superuser(
         "bench", password="bench-" + str(time.time()))
     from dangvu.accounts.models import Team
-    from dangvu.accounts.permissions import FULL_KEYS
+    from dangvu.lib.keys import FULL_KEYS
 
     cell = OrgUnit.objects.filter(kind=UnitKind.CELL, path__startswith=province.path).order_by("path").first()
     secretary = get_user_model().objects.filter(username="bench-cell").first()

@@ -345,7 +345,7 @@ def cell_secretary(cell):
     from django.contrib.auth import get_user_model
 
     from dangvu.accounts.models import Team
-    from dangvu.accounts.permissions import FULL_KEYS
+    from dangvu.lib.keys import FULL_KEYS
 
     user = get_user_model().objects.filter(username="bench-cell").first()
     if user is None:

@@ -1,5 +1,6 @@
-"""Member counts rolled up for every unit: the project's selector vs one hand-written
-SQL GROUP BY on path prefixes, on the same database. Not a test: prints the ratio.
+"""Member counts rolled up for every unit: the measure the unit page, the API and the
+dashboard read (members.total, counted, the figure store off) vs one hand-written SQL GROUP BY
+on path prefixes, on the same database. Not a test: prints the ratio.
 
     python bench/rollup.py --members 300000          # SQLite (var/bench-300000.sqlite3)
     DB=postgres python bench/rollup.py --members 300000   # PostgreSQL database dangvu_bench
@@ -77,12 +78,24 @@ def main() -> None:
     setup(args.members)
 
     from common import best_of, machine
+    from django.conf import settings
     from django.db import connection
+    from django.utils import timezone
 
+    from dangvu.lib import measures
+    from dangvu.lib.periods import Period
     from dangvu.orgs.models import OrgUnit
-    from dangvu.orgs.selectors import member_rollup
 
     ensure_demo(args.members)
+    settings.FIGURE_STORE = False  # the count itself, not a kept figure
+    today, total = timezone.localdate(), measures.get("members.total")
+
+    def member_counts():
+        out = {}
+        for root in OrgUnit.get_root_nodes():
+            out.update(measures.compute_all(root, Period(today, today), [total])[total.key])
+        return out
+
     sql = SQL.format(steplen=OrgUnit.steplen, depths=depth_table())
 
     def hand_written():
@@ -93,14 +106,14 @@ def main() -> None:
                 out.setdefault(prefix, [0, 0])[status == "chinh_thuc"] += n
             return out
 
-    ours_s, ours = best_of(member_rollup)
+    ours_s, ours = best_of(member_counts)
     peer_s, peer = best_of(hand_written)
-    assert {p: c.total for p, c in ours.items()} == {p: sum(v) for p, v in peer.items()}, "results differ"
+    assert {p: v.value for p, v in ours.items()} == {p: sum(v) for p, v in peer.items()}, "results differ"
     units = OrgUnit.objects.count()
     ratio = ours_s / peer_s
     print(f"machine: {machine()}")
     print(f"database: {connection.vendor}, {units:,} units, {args.members:,} members")
-    print(f"selector member_rollup():      {ours_s * 1000:8.1f} ms")
+    print(f"measure members.total:         {ours_s * 1000:8.1f} ms")
     print(f"hand-written SQL GROUP BY:     {peer_s * 1000:8.1f} ms")
     print(f"ratio selector / SQL: {ratio:.2f}× (goal ≤ 1.5×)")
     print(json.dumps({"bench": "rollup", "db": connection.vendor, "units": units, "members": args.members,

@@ -82,7 +82,7 @@ def second_factor_required(request) -> bool:
     """Whether this account must have a second factor: the setting is on and it holds a write key."""
     from django.conf import settings
 
-    from dangvu.accounts.permissions import scope_for
+    from dangvu.orgs.scope import scope_for
 
     return getattr(settings, "OTP_REQUIRED_FOR_WRITERS", False) and scope_for(request).writes_anywhere()
 

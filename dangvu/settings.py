@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "dangvu.meetings",
     "dangvu.reports",
     "dangvu.ops",
+    "dangvu.notebook",  # the sổ tay's reminders and their daily mail
 ]
 
 MIDDLEWARE = [
@@ -184,6 +185,10 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_IPWARE_META_PRECEDENCE_ORDER = [h for h in os.getenv("LOGIN_CLIENT_IP_HEADERS", "REMOTE_ADDR").split(",") if h]
 AXES_VERBOSE = False
 PASSWORD_HASHES_AT_ONCE = envint("PASSWORD_HASHES_AT_ONCE", "2")
+# Argon2id's cost: OWASP's 19 MiB, 2 passes, 1 lane (dangvu/accounts/hashers.py).
+ARGON2_MEMORY_KIB = envint("ARGON2_MEMORY_KIB", "19456")
+ARGON2_TIME_COST = envint("ARGON2_TIME_COST", "2")
+ARGON2_PARALLELISM = envint("ARGON2_PARALLELISM", "1")
 # A second factor (a six-digit code from an authenticator app) for anyone who turns it on,
 # committee officers first of all: /account/otp/setup/.
 OTP_TOTP_ISSUER = os.getenv("OTP_ISSUER", "dangvu")

@@ -92,6 +92,12 @@ def world(org):
                                 rule="majority")
     w.next_meeting = meetings.meeting_schedule(actor=None, unit=org.A, kind="regular", date=TODAY + 5 * DAY,
                                                start=datetime.time(19, 30), end=datetime.time(21, 0), place="Hội trường")
+    from dangvu.meetings.thematic import thematic_plan
+
+    w.plan = thematic_plan(actor=None, unit=org.G, year=TODAY.year, quarter=(TODAY.month - 1) // 3 + 1,
+                           topic="Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
+                           documents=[w.doc], note="Mỗi chi bộ liên hệ nhiệm vụ của mình.")[0]
+    w.item_a, w.item_b = (w.plan.assignments.get(unit=org.A), w.plan.assignments.get(unit=org.B))
     from dangvu.reports import services as reports
     from dangvu.reports.demo import write_narratives
 
@@ -247,6 +253,19 @@ ROUTES = {
                                         "200 200 403 404 404 401"),
     "GET /api/units/{unit_id}/absence-alerts": ("get", lambda w: f"/api/units/{w.org.A.pk}/absence-alerts", None,
                                                 "200 200 200 404 404 401"),
+    # thematic topics: set by a committee (G) for its cells; a cell's secretary reads them on the calendar
+    "meetings:thematic_plans": ("get", lambda w: f"/units/{w.org.G.pk}/thematic-plans/", None,
+                                "404 200 200 404 404 r"),
+    "meetings:thematic_plan": ("get", lambda w: f"/thematic-plans/{w.plan.pk}/", None, "404 200 200 404 404 r"),
+    "POST /api/units/{unit_id}/thematic-plans": ("post", lambda w: f"/api/units/{w.org.G.pk}/thematic-plans", lambda w: {
+        "year": TODAY.year + 1, "quarter": 1, "topic": "Nghị quyết số 57-NQ/TW", "document_ids": [w.doc.pk],
+        "note": "", "from": f"{TODAY.year + 1}-02-01", "to": f"{TODAY.year + 1}-03-15"}, "404 201 403 404 404 401"),
+    "GET /api/units/{unit_id}/thematic-plans": ("get", lambda w: f"/api/units/{w.org.G.pk}/thematic-plans", None,
+                                                "404 200 200 404 404 401"),
+    "GET /api/thematic-plans/{plan_id}": ("get", lambda w: f"/api/thematic-plans/{w.plan.pk}", None,
+                                          "404 200 200 404 404 401"),
+    "POST /api/thematic-plans/{plan_id}/cancel": ("post", lambda w: f"/api/thematic-plans/{w.plan.pk}/cancel", {
+        "reason": "Trùng chuyên đề của Tỉnh ủy"}, "404 200 403 404 404 401"),
     "orgs:unit_merge": ("get", lambda w: f"/units/{w.org.G.pk}/merge/", None, "404 200 403 404 404 r"),
     "orgs:unit_split": ("get", lambda w: f"/units/{w.org.A.pk}/split/", None, "404 200 403 404 404 r"),
     "figures:trend": ("get", lambda w: f"/units/{w.org.A.pk}/figures/members.total/trend.png", None,
@@ -465,6 +484,19 @@ ACTIONS = {
         "place": "Hội trường", "reason": "Trùng lịch họp của xã"}, "r r 403 403 404 r"),
     "meetings:meeting POST ballot": ("post", lambda w: f"/meetings/{w.meeting.pk}/", lambda w: {
         "form": "ballot", "vote": w.vote.pk, "choice": "for"}, "r 403 403 r 404 r"),
+    "meetings:thematic_plans POST": ("post", lambda w: f"/units/{w.org.G.pk}/thematic-plans/", lambda w: {
+        "year": TODAY.year + 1, "quarter": "2", "month": "", "topic": "Nghị quyết số 57-NQ/TW",
+        "documents": [w.doc.pk], "note": "Liên hệ thực tiễn", "window_from": "", "window_to": ""},
+        "404 r 403 404 404 r"),
+    "meetings:thematic_plan POST edit": ("post", lambda w: f"/thematic-plans/{w.plan.pk}/", {
+        "form": "edit", "topic": "Nêu gương của cán bộ, đảng viên"}, "404 r 403 404 404 r"),
+    "meetings:thematic_plan POST cancel": ("post", lambda w: f"/thematic-plans/{w.plan.pk}/", {
+        "form": "cancel", "reason": "Trùng chuyên đề của Tỉnh ủy"}, "404 r 403 404 404 r"),
+    # the cell's scheduling form filled from the committee's topic; another cell's item is 404
+    "meetings:unit GET thematic": ("get", lambda w: f"/units/{w.org.A.pk}/meetings/?thematic={w.item_a.pk}", None,
+                                   "200 200 200 404 404 r"),
+    "meetings:unit GET thematic (another cell's item)": (
+        "get", lambda w: f"/units/{w.org.A.pk}/meetings/?thematic={w.item_b.pk}", None, "404 404 404 404 404 r"),
     "evaluation:rating POST assess": ("post", lambda w: f"/evaluation/ratings/{w.rating_mem.pk}/", {
         "form": "assess", "general_points": "25", "task_points": "55", "remedied": "unknown",
         "task_title_1": "Chuyên môn", "task_result_1": "on_time", "submit": "1"}, "r r 403 r 404 r"),

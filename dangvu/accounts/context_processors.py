@@ -1,6 +1,6 @@
 """What the menu offers: only what the user may use."""
 
-from dangvu.accounts.permissions import scope_for
+from dangvu.orgs.scope import scope_for
 
 
 def menu(request) -> dict:

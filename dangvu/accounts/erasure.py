@@ -30,11 +30,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from dangvu.accounts.models import ApiToken
-from dangvu.accounts.permissions import MEMBERS_WRITE, scope_for
 from dangvu.audit.models import AuditEntry
 from dangvu.audit.services import audit_record
-from dangvu.orgs.access import get_candidate_for_user, get_member_for_user
-from dangvu.orgs.models import ACTIVE_STATUSES, Candidate, Member, OrgUnit, PersonName
+from dangvu.lib.keys import MEMBERS_WRITE
+from dangvu.orgs.access import get_candidate_for_user, get_member_for_user, may_erase, may_erase_candidate
+from dangvu.orgs.models import ACTIVE_STATUSES, Candidate, Member, PersonName
 
 # what an erasure may empty, and how the page names it
 ERASABLE = {
@@ -43,22 +43,6 @@ ERASABLE = {
     "account": gettext_lazy("login account: its e-mail, names and password, second factor, API tokens and "
                             "teams; the account is deactivated, its user name kept for the change log"),
 }
-
-
-def _committee_path(cell: OrgUnit) -> str:
-    """The unit above the cell: erasing is that committee's decision, not the cell's."""
-    return cell.path[:-OrgUnit.steplen]
-
-
-def _may_erase_in(request, cell: OrgUnit) -> bool:
-    """Whether the user edits members in the committee above `cell` (no query: the scope is the request's)."""
-    above = _committee_path(cell)
-    return bool(above) and scope_for(request).can(MEMBERS_WRITE, above)
-
-
-def may_erase(request, member: Member) -> bool:
-    """Whether the user may erase this member's personal data (the member comes with its unit)."""
-    return _may_erase_in(request, member.unit)
 
 
 def get_member_to_erase(request, pk) -> Member:
@@ -139,11 +123,6 @@ def erased_name() -> str:
 def erased_mark() -> str:
     """What the change log shows where an erased value was."""
     return _in_records_language(gettext_lazy("(erased)"))
-
-
-def may_erase_candidate(request, candidate: Candidate) -> bool:
-    """The members' rule: an officer editing members in the committee above the candidate's cell."""
-    return _may_erase_in(request, candidate.unit)
 
 
 def get_candidate_to_erase(request, pk) -> Candidate:

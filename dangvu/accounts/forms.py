@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangvu.accounts.permissions import ALL_KEYS
 from dangvu.lib.forms import DATE, Form
+from dangvu.lib.keys import ALL_KEYS
 from dangvu.orgs.models import RoleKind
 
 

@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.accounts.models import ApiToken, Team
-from dangvu.accounts.permissions import ALL_KEYS
 from dangvu.audit.personal import section
+from dangvu.lib.keys import ALL_KEYS
 
 POSITION = 10  # after the member record
 

@@ -6,9 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangvu.accounts.models import ApiToken, Team
-from dangvu.accounts.permissions import ALL_KEYS, READ_KEYS, UserScope
 from dangvu.audit.models import AuditEntry
 from dangvu.audit.services import audit_record
+from dangvu.lib.keys import READ_KEYS
+from dangvu.orgs.scope import check_grantable  # the one check of teams and roles (orgs applies it to roles)
 
 
 def _home_path(user) -> str:
@@ -58,19 +59,6 @@ def token_user(raw: str):
 
 # --- teams: who holds which keys over a subtree --------------------------------------------
 
-def check_grantable(*, actor, path: str, keys) -> None:
-    """Keys must exist, and nobody gives rights they do not hold there themselves."""
-    unknown = sorted(set(keys) - set(ALL_KEYS))
-    if unknown:
-        raise ValidationError({"permissions": _("Unknown permission keys: %(keys)s.") % {"keys": ", ".join(unknown)}})
-    if actor is None or not actor.is_authenticated:
-        return  # the demo, commands and tests act as the system
-    missing = sorted(set(keys) - UserScope(actor).keys_at(path))
-    if missing:
-        raise ValidationError({"permissions": _("You cannot give rights you do not hold here: %(keys)s.")
-                               % {"keys": ", ".join(str(ALL_KEYS[k]) for k in missing)}})
-
-
 def _team_changes(team: Team) -> dict:
     return {"name": team.name, "permissions": sorted(team.permissions),
             "users": sorted(team.users.values_list("username", flat=True))}
@@ -110,6 +98,22 @@ def team_delete(*, actor, team: Team) -> None:
     audit_record(alters_figures=False, actor=actor, action=AuditEntry.Action.DELETE, obj=team, unit_path=team.unit.path,
                  changes={k: [v, None] for k, v in _team_changes(team).items()})
     team.delete()
+
+
+def end_account_rights(sender, *, actor, member, user, keeps, left: bool, **kwargs) -> None:
+    """Where a member's membership ends (orgs.services.rights_end, in its transaction): their
+    account leaves the teams of units they no longer stand within (`keeps`); one who `left`
+    loses their API tokens too. Audited; no grant check: it follows from the membership."""
+    for team in Team.objects.filter(users=user).select_related("unit"):
+        if not keeps(team.unit.path):
+            team.users.remove(user)
+            audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=team, unit_path=team.unit.path,
+                         changes={"members": [user.get_username(), None]}, alters_figures=False)
+    if left:
+        for token in ApiToken.objects.filter(user=user):
+            audit_record(actor=actor, action=AuditEntry.Action.DELETE, obj=token, unit_path=member.unit.path,
+                         changes={"name": [token.name, None]}, alters_figures=False)
+            token.delete()
 
 
 # --- the second factor ---------------------------------------------------------------------

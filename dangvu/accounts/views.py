@@ -12,9 +12,9 @@ from dangvu.accounts import services
 from dangvu.accounts.access import get_team_for_user, get_token_for_user
 from dangvu.accounts.forms import CodeForm, RoleForm, TeamForm, TokenForm
 from dangvu.accounts.models import Team
-from dangvu.accounts.permissions import ACCESS_MANAGE, ALL_KEYS
 from dangvu.lib.forms import apply_form_errors
 from dangvu.lib.ids import parse_ids
+from dangvu.lib.keys import ACCESS_MANAGE, ALL_KEYS
 from dangvu.orgs import services as org_services
 from dangvu.orgs.access import get_role_for_user, get_unit_for_user
 from dangvu.orgs.models import ACTIVE_STATUSES, Member, UnitRole

@@ -9,10 +9,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from dangvu.accounts.permissions import AUDIT_READ_ACCESS
 from dangvu.audit.export import personal_data_zip
 from dangvu.audit.models import RecordRead
 from dangvu.audit.reads import EXPORT, record_read
+from dangvu.lib.keys import AUDIT_READ_ACCESS
 from dangvu.lib.vntext import fold
 from dangvu.orgs.access import get_unit_for_user, own_member
 from dangvu.orgs.views import breadcrumbs

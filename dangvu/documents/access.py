@@ -1,10 +1,10 @@
 """Fetching documents for a user, and the documents a unit may name in its work."""
 
 
-from dangvu.accounts.access import check_path, not_found
-from dangvu.accounts.permissions import DOCUMENTS_READ, scope_for
 from dangvu.documents.models import Document
+from dangvu.lib.keys import DOCUMENTS_READ
 from dangvu.orgs.models import ACTIVE_STATUSES, OrgUnit, path_prefixes
+from dangvu.orgs.scope import check_path, not_found, scope_for
 
 
 def get_document_for_user(request, pk) -> Document:

@@ -6,13 +6,14 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from dangvu.accounts.permissions import DOCUMENTS_READ, DOCUMENTS_WRITE, scope_for
 from dangvu.documents import services
 from dangvu.documents.access import get_document_for_user
 from dangvu.documents.models import DocType, Document
 from dangvu.documents.selectors import document_search
 from dangvu.lib.api import Id, InSchema, Paginated
+from dangvu.lib.keys import DOCUMENTS_READ, DOCUMENTS_WRITE
 from dangvu.orgs.access import get_unit_for_user
+from dangvu.orgs.scope import scope_for
 
 router = Router(tags=["documents"])
 

@@ -5,9 +5,9 @@ from collections import defaultdict
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from dangvu.accounts.permissions import DOCUMENTS_READ
 from dangvu.documents.models import DocType, Document
-from dangvu.lib.measures import Column, Measure, Value, memoised, register, register_area
+from dangvu.lib.keys import DOCUMENTS_READ
+from dangvu.lib.measures import Column, Measure, Query, Value, memoised, register, register_area
 from dangvu.lib.rollup import rollup
 from dangvu.orgs.placements import placed
 
@@ -31,8 +31,8 @@ register(Measure(
     definition=_("Documents the unit and the units below it issued, with a number of their register, dated in "
                  "the period."),
     unit=_("documents"), area="documents", permission=DOCUMENTS_READ,
-    compute=lambda unit, period: {path: Value(n) for path, n in rollup(
-        ((p, 1) for p in _issued(unit, period).values_list("at", flat=True)), unit.path).items()},
+    compute=lambda q: {path: Value(n) for path, n in rollup(
+        ((p, 1) for p in _issued(q.unit, q.period).values_list("at", flat=True)), q).items()},
     rows=lambda unit, period: _issued(unit, period).select_related("unit").order_by("issued_on", "id"),
     columns=COLUMNS))
 
@@ -42,14 +42,14 @@ register(Measure(
 SLUG = {"QĐ": "qd", "ĐA": "da"}  # keys are ASCII: documents.issued_qd
 
 
-def _issued_by_type(unit, period) -> dict[str, dict[str, int]]:
+def _issued_by_type(q: Query) -> dict[str, dict[str, int]]:
     """{type: {path: n}} in one query, shared by the per-type measures of one computation."""
     def compute():
         counts: dict[str, list] = defaultdict(list)
-        for path, doc_type in _issued(unit, period).values_list("at", "doc_type"):
+        for path, doc_type in _issued(q.unit, q.period).values_list("at", "doc_type"):
             counts[doc_type].append((path, 1))
-        return {t: rollup(pairs, unit.path) for t, pairs in counts.items()}
-    return memoised(("documents by type", unit.path, period), compute)
+        return {t: rollup(pairs, q) for t, pairs in counts.items()}
+    return memoised(("documents by type", q), compute)
 
 
 def _register_type(doc_type: str, label) -> None:
@@ -59,8 +59,7 @@ def _register_type(doc_type: str, label) -> None:
         definition=format_lazy("{} {}", _("Documents of this type the unit and the units below it issued, dated in "
                                           "the period:"), label),
         unit=_("documents"), area="documents", permission=DOCUMENTS_READ,
-        compute=lambda unit, period: {path: Value(n) for path, n in
-                                      _issued_by_type(unit, period).get(doc_type, {}).items()},
+        compute=lambda q: {path: Value(n) for path, n in _issued_by_type(q).get(doc_type, {}).items()},
         rows=lambda unit, period: _issued(unit, period).filter(doc_type=doc_type).select_related("unit")
         .order_by("issued_on", "id"),
         columns=COLUMNS))

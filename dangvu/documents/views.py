@@ -10,8 +10,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dangvu.accounts.access import check_path
-from dangvu.accounts.permissions import DOCUMENTS_READ, DOCUMENTS_WRITE, scope_for
 from dangvu.documents import services
 from dangvu.documents.access import get_document_for_user
 from dangvu.documents.forms import DocumentEditForm, DocumentForm
@@ -19,9 +17,11 @@ from dangvu.documents.models import Document
 from dangvu.documents.selectors import document_search
 from dangvu.lib import uploads
 from dangvu.lib.forms import apply_form_errors
+from dangvu.lib.keys import DOCUMENTS_READ, DOCUMENTS_WRITE
 from dangvu.lib.once import remember, replayed
 from dangvu.lib.xlsx import xlsx_response
 from dangvu.orgs.access import get_unit_for_user
+from dangvu.orgs.scope import check_path, scope_for
 from dangvu.orgs.views import breadcrumbs
 
 

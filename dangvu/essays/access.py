@@ -4,11 +4,11 @@ part they review."""
 
 from django.http import Http404
 
-from dangvu.accounts.access import check_path, not_found
-from dangvu.accounts.permissions import ESSAYS_REVIEW, STUDY_READ, scope_for
 from dangvu.essays.models import Essay, IntegrityScan
+from dangvu.lib.keys import ESSAYS_REVIEW, STUDY_READ
 from dangvu.orgs.access import is_own
 from dangvu.orgs.models import OrgUnit
+from dangvu.orgs.scope import check_path, not_found, scope_for
 from dangvu.study.access import get_campaign_for_user
 from dangvu.study.models import Campaign
 

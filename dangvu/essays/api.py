@@ -8,14 +8,14 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from dangvu.accounts.access import check_path
-from dangvu.accounts.permissions import ESSAYS_REVIEW, STUDY_WRITE
 from dangvu.essays import services as essay_services
 from dangvu.essays.access import get_essay_for_user, get_own_campaign, get_scan_for_user
 from dangvu.essays.models import Essay, EssayStatus, IntegrityScan, ReturnReason
 from dangvu.essays.services import MAX_ESSAY_CHARS
 from dangvu.lib.api import Id, InSchema, Paginated
+from dangvu.lib.keys import ESSAYS_REVIEW, STUDY_WRITE
 from dangvu.orgs.access import get_member_for_user
+from dangvu.orgs.scope import check_path
 from dangvu.study.access import get_campaign_for_user
 from dangvu.study.services import eligible_members
 

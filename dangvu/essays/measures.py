@@ -9,19 +9,20 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.essays.models import Essay, EssayStatus, ReturnReason
-from dangvu.lib.measures import Column, memoised
+from dangvu.lib.measures import Column, Query, memoised
 from dangvu.lib.rollup import count_prefixes, count_weighted
+from dangvu.study import participation as participation_rule
 from dangvu.study.measures import (
-    ESSAYS,
     as_values,
     campaigns_reaching,
-    essays_taking_part,
     members_by_id,
     members_under,
     pair_units,
     participation,
     study_measure,
 )
+
+ESSAYS = _("essays")
 
 
 @dataclass
@@ -34,16 +35,16 @@ class _RequiredRow:
 
 
 
-def _essays_by_units(unit, period) -> list:
+def _essays_by_units(q: Query) -> list:
     """The essays tallied: (the units where their writers took part, with their ancestors,
     each once; how many; status; returned before; reason), one entry per distinct kind, so
     that each essay figure reads thousands of entries, not 300,000 essays. An essay is one
     (campaign, member) pair's. Worked out once per compute_all."""
     def compute():
-        p = participation(unit, period)
-        units_of = pair_units(unit, period)
+        p = participation(q)
+        units_of = pair_units(q)
         essays = (Essay.objects.filter(campaign__in=[c for c in p.campaigns if c.essay_required],
-                                       member_id__in=members_under(unit))
+                                       member_id__in=members_under(q.unit))
                   .values_list("campaign_id", "member_id", "status", "was_returned", "return_reason"))
         tally, lists = Counter(), {}
         for c, m, status, was_returned, reason in essays.iterator(chunk_size=5000):
@@ -52,37 +53,43 @@ def _essays_by_units(unit, period) -> list:
                 lists[id(units)] = units
                 tally[(id(units), status, was_returned, reason)] += 1
         return [(lists[key], n, *facts) for (key, *facts), n in tally.items()]
-    return memoised(("essays", unit.path, period), compute)
+    return memoised(("essays", q), compute)
 
 
 def _essay_measure(test):
-    def compute(unit, period):
-        return as_values(count_weighted((units, n) for units, n, *facts in _essays_by_units(unit, period)
-                                       if test(*facts)))
+    def compute(q: Query):
+        return as_values(count_weighted((units, n) for units, n, *facts in _essays_by_units(q) if test(*facts)))
     return compute
 
 
-def _required_counts(unit, period) -> dict[str, int]:
+def _required_counts(q: Query) -> dict[str, int]:
     def compute():
-        p = participation(unit, period)
+        p = participation(q)
         required = {c.pk for c in p.campaigns if c.essay_required}
-        return count_prefixes(units for (c, _m), units in pair_units(unit, period).items() if c in required)
-    return memoised(("required", unit.path, period), compute)
+        return count_prefixes(units for (c, _m), units in pair_units(q).items() if c in required)
+    return memoised(("required", q), compute)
 
 
-def _submitted_at(unit, period) -> dict[str, int]:
-    return memoised(("submitted", unit.path, period),
-                    lambda: count_weighted((units, n) for units, n, *_facts in _essays_by_units(unit, period)))
+def _submitted_at(q: Query) -> dict[str, int]:
+    return memoised(("submitted", q), lambda: count_weighted((units, n) for units, n, *_facts in _essays_by_units(q)))
 
 
-def _not_submitted(unit, period):
-    submitted = _submitted_at(unit, period)
-    missing = {path: n - submitted.get(path, 0) for path, n in _required_counts(unit, period).items()}
+def _not_submitted(q: Query):
+    submitted = _submitted_at(q)
+    missing = {path: n - submitted.get(path, 0) for path, n in _required_counts(q).items()}
     return as_values({path: n for path, n in missing.items() if n})
 
 
-def _required(unit, period):
-    return as_values(_required_counts(unit, period))
+def _required(q: Query):
+    return as_values(_required_counts(q))
+
+
+def essays_taking_part(unit, campaigns):
+    """Essays whose writer took part in the essay's campaign under `unit` (the rule of
+    `participation`, for the rows pages)."""
+    sql, params = campaigns.order_by().values("id").query.sql_with_params()
+    return Essay.objects.filter(pk__in=participation_rule.rows_of_members(
+        Essay._meta.db_table, "campaign_id", (sql, params), unit))
 
 
 def _essay_rows(filter_q: Q):
@@ -94,8 +101,7 @@ def _essay_rows(filter_q: Q):
 
 
 def _required_rows(unit, period):
-
-    p = participation(unit, period)
+    p = participation(Query(unit, period))
     required = {c.pk for c in p.campaigns if c.essay_required}
     pairs = sorted({(c, m) for _path, c, m in p.pairs(required)})
     members = {m.pk: m for m in members_by_id({m for _c, m in pairs})}
@@ -126,7 +132,7 @@ study_measure("study.essays_submitted", _("Essays submitted"),
        ESSAYS, _essay_measure(lambda status, was_returned, reason: True), _essay_rows(Q()), ESSAY_COLUMNS)
 study_measure("study.essays_not_submitted", _("Essays not submitted"),
        _("Essays asked for and not handed in; asked for = submitted + not submitted."),
-       ESSAYS, lambda u, p: _not_submitted(u, p),
+       ESSAYS, _not_submitted,
        lambda u, p: [r for r in _required_rows(u, p) if r.status is None],
        [Column("member_id", _("member id"), lambda r: r.pk),
         Column("full_name", _("Full name"), lambda r: r.member.full_name if r.member else ""),

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from dangvu.accounts.permissions import ESSAYS_REVIEW, STUDY_WRITE, scope_for
 from dangvu.essays import bulk
 from dangvu.essays import services as essay_services
 from dangvu.essays.access import get_essay_for_user, get_own_campaign, get_scan_for_user, may_read_essay
@@ -26,8 +25,10 @@ from dangvu.essays.tasks import SCAN
 from dangvu.jobs import runner
 from dangvu.lib import uploads
 from dangvu.lib.forms import apply_form_errors
+from dangvu.lib.keys import ESSAYS_REVIEW, STUDY_WRITE
 from dangvu.lib.xlsx import xlsx_response
 from dangvu.orgs.models import OrgUnit
+from dangvu.orgs.scope import scope_for
 from dangvu.orgs.selectors import member_search
 from dangvu.study import services
 from dangvu.study.access import get_campaign_for_user

@@ -8,17 +8,21 @@ province's round, for their cell only) and by the members it rates. In a round:
 - the self-assessment is written by the member or with evaluation:write over the cell (for an
   organisation: over the organisation); a unit's proposal is the verifying committee's, so with
   evaluation:write over the committee above; decisions with evaluation:decide over the
-  deciding committee.
+  deciding committee;
+- a proposal takes its counts from a vote of the meetings of the cell that votes on the
+  subject, read with meetings:read over that cell.
 Anything else is 404 whatever the id, and named nowhere."""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from dangvu.accounts.access import not_found
-from dangvu.accounts.permissions import EVALUATION_DECIDE, EVALUATION_READ, EVALUATION_WRITE, scope_for
+from dangvu.evaluation.ballots import voting_unit_id
 from dangvu.evaluation.models import Rating, Round
+from dangvu.lib.keys import EVALUATION_DECIDE, EVALUATION_READ, EVALUATION_WRITE, MEETINGS_READ
+from dangvu.meetings.models import Vote
 from dangvu.orgs.access import is_own, own_member
+from dangvu.orgs.scope import not_found, scope_for
 
 _RELATED = ("round__unit", "unit", "decider", "member", "subject_unit", "framework", "moved_from")
 
@@ -118,6 +122,23 @@ def get_subject_rating_for_user(request, rnd: Round, subject: str, subject_id: i
     if rating is None:
         not_found(request, EVALUATION_READ)
     return _check(request, rating, action)
+
+
+def reads_cell_votes(request, rating: Rating) -> bool:
+    """The caller reads the meetings (and so the votes) of the cell that votes on the subject."""
+    cell = rating.unit if rating.member_id else rating.subject_unit
+    return scope_for(request).can(MEETINGS_READ, cell.path)
+
+
+def get_vote_for_proposal(request, rating: Rating, vote_id: int) -> Vote | None:
+    """The meeting's vote a proposal for `rating` may take its counts from: one of the cell
+    that votes on the subject, read by the caller (meetings:read over the cell). None for any
+    other id, whatever the reason: the caller answers 404, or "not found" on the page, and
+    never shows the question."""
+    if not reads_cell_votes(request, rating):
+        return None
+    return Vote.objects.select_related("meeting__unit").filter(pk=vote_id,
+                                                               meeting__unit_id=voting_unit_id(rating)).first()
 
 
 def own_ratings(request):

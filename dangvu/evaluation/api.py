@@ -9,7 +9,6 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from dangvu.accounts.permissions import EVALUATION_DECIDE, EVALUATION_READ
 from dangvu.evaluation import services
 from dangvu.evaluation.access import (
     ASSESS,
@@ -17,13 +16,16 @@ from dangvu.evaluation.access import (
     PROPOSE,
     get_round_for_user,
     get_subject_rating_for_user,
+    get_vote_for_proposal,
     ratings_readable,
     sees_details,
 )
 from dangvu.evaluation.models import Level, Stage
 from dangvu.lib.api import Count as Votes
 from dangvu.lib.api import Day, Id, InSchema, Paginated
+from dangvu.lib.keys import EVALUATION_DECIDE, EVALUATION_READ, MEETINGS_READ
 from dangvu.orgs.access import get_unit_for_user
+from dangvu.orgs.scope import not_found
 
 router = Router(tags=["evaluation"])
 LevelName = Literal["excellent", "good", "done", "not_done"]
@@ -106,6 +108,9 @@ class ProposalIn(InSchema):
     votes_for: Votes | None = None
     votes_against: Votes | None = None
     reason: str = Field("", max_length=4000)
+    # beyond the contract: the closed vote of the cell's meeting the counts are copied from
+    # (votes_for/votes_against may then be left out; given, they must be the vote's)
+    vote_id: Id | None = None
 
 
 class DecisionIn(InSchema):
@@ -186,10 +191,19 @@ def post_assessment(request, round_id: Id, payload: AssessmentIn):
 
 @router.post("/evaluation-rounds/{round_id}/proposals", response={201: Created})
 def post_proposal(request, round_id: Id, payload: ProposalIn):
+    """The meeting's proposal. With `vote_id`, the counts come from that closed vote of the
+    cell's meeting (a vote of another cell, or one the caller does not read: 404 naming
+    nothing; not closed, held outside the round, or counting more votes than full members
+    present: 422 naming vote_id)."""
     rnd = get_round_for_user(request, round_id)
     rating = get_subject_rating_for_user(request, rnd, payload.subject, payload.subject_id, PROPOSE)
+    vote = None
+    if payload.vote_id is not None:
+        vote = get_vote_for_proposal(request, rating, payload.vote_id)
+        if vote is None:
+            not_found(request, MEETINGS_READ)
     services.proposal_make(actor=request.user, rating=rating, level=payload.level, votes_for=payload.votes_for,
-                           votes_against=payload.votes_against, reason=payload.reason)
+                           votes_against=payload.votes_against, reason=payload.reason, vote=vote)
     return Status(201, {"id": rating.pk})
 
 

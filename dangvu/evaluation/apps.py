@@ -8,3 +8,7 @@ class EvaluationConfig(AppConfig):
 
     def ready(self) -> None:
         from dangvu.evaluation import measures, signals, tasks  # noqa: F401  (measures, jobs, following members)
+        from dangvu.evaluation.reminders import evaluation_reminders
+        from dangvu.lib.reminders import register
+
+        register("evaluation", evaluation_reminders)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangvu.evaluation.models import GENERAL_POINTS, TASK_POINTS, Level, Round, TaskResult
 from dangvu.lib.forms import DATE, Form
+from dangvu.lib.ids import MAX_ID
 
 TASK_ROWS = 8  # rows offered on the page; blank ones are left out
 
@@ -73,11 +74,27 @@ class ReturnForm(Form):
 
 class ProposalForm(Form):
     level = forms.ChoiceField(label=_("proposed level"), choices=Level.choices)
+    # the closed votes of the cell's meetings in the round; any id is taken here and resolved in
+    # the caller's scope by the view, so a refusal comes back from the service on this field
+    vote_id = forms.IntegerField(label=_("the meeting's vote"), min_value=1, max_value=MAX_ID, required=False,
+                                 widget=forms.Select,
+                                 help_text=_("The counts are taken from the vote; type them only when no vote "
+                                             "was held."))
     votes_for = forms.IntegerField(label=_("votes for"), min_value=0, max_value=100000, required=False)
     votes_against = forms.IntegerField(label=_("votes against"), min_value=0, max_value=100000, required=False)
     reason = forms.CharField(label=_("reason"), max_length=4000, required=False,
                              widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=_("Needed for a level lower than the rules allow."))
+
+    def __init__(self, *args, votes: list | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not votes:  # no vote of the cell to take, or none the caller reads: the counts are typed
+            self.fields["vote_id"].widget = forms.HiddenInput()
+            return
+        self.fields["vote_id"].widget.choices = [("", _("None: no vote was held, the counts are typed"))] + [
+            (v.pk, _("%(day)s: %(question)s (%(for)s for, %(against)s against, %(abstain)s abstaining)") % {
+                "day": f"{v.meeting.date:%d/%m/%Y}", "question": v.question, "for": v.votes_for,
+                "against": v.votes_against, "abstain": v.abstain}) for v in votes]
 
 
 class DecisionForm(Form):

@@ -7,9 +7,9 @@ from django.conf import settings
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from dangvu.accounts.permissions import EVALUATION_READ
 from dangvu.evaluation.models import Level, Rating, Stage
-from dangvu.lib.measures import Column, Measure, Value, register, register_area
+from dangvu.lib.keys import EVALUATION_READ
+from dangvu.lib.measures import Column, Measure, Query, Value, register, register_area
 from dangvu.lib.periods import Period
 from dangvu.lib.rollup import rollup
 from dangvu.orgs.models import OrgUnit
@@ -34,9 +34,9 @@ def _selected(unit, period, members: bool, level: str | None, stage: str):
     return rows.filter(level=level) if level else rows
 
 
-def _counted(queryset, unit: OrgUnit) -> dict[str, Value]:
+def _counted(queryset, q: Query) -> dict[str, Value]:
     counts = queryset.values_list("at").annotate(n=Count("id")).order_by()
-    return {path: Value(n) for path, n in rollup(counts, unit.path).items()}
+    return {path: Value(n) for path, n in rollup(counts, q).items()}
 
 
 MEMBER_COLUMNS = [
@@ -67,7 +67,7 @@ def _measure(key: str, label, definition, *, members: bool, level: str | None = 
     register(Measure(
         key=key, label=label, definition=definition, unit=PEOPLE if members else ORGANISATIONS,
         area="evaluation", permission=EVALUATION_READ,
-        compute=lambda unit, period: _counted(_selected(unit, period, members, level, stage), unit),
+        compute=lambda q: _counted(_selected(q.unit, q.period, members, level, stage), q),
         rows=rows, columns=MEMBER_COLUMNS if members else UNIT_COLUMNS))
 
 

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.documents.models import Document
+from dangvu.meetings.models import Vote
 from dangvu.orgs.models import Member, OrgUnit
 
 RULE_VERSION = "366-QĐ/TW"
@@ -173,6 +174,10 @@ class Rating(models.Model):
     proposed_level = models.CharField(_("proposed level"), max_length=10, choices=Level.choices, blank=True)
     votes_for = models.PositiveIntegerField(_("votes for"), null=True, blank=True)
     votes_against = models.PositiveIntegerField(_("votes against"), null=True, blank=True)
+    # the meeting's vote the counts were copied from (none: typed, no ballot held); the copy stays
+    # if the meeting is later deleted
+    vote = models.ForeignKey(Vote, models.SET_NULL, null=True, blank=True, related_name="+",
+                             verbose_name=_("the meeting's vote"))
     proposal_reason = models.TextField(_("reason"), max_length=4000, blank=True)
     proposed_at = models.DateTimeField(null=True, blank=True)
 

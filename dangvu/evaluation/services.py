@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from dangvu.audit.models import AuditEntry
 from dangvu.audit.services import audit_record
+from dangvu.evaluation.ballots import vote_errors
 from dangvu.evaluation.facts import allowed_for, leading_roles_on, led_units
 from dangvu.evaluation.frameworks import framework_for, frameworks_for
 from dangvu.evaluation.models import (
@@ -36,6 +37,7 @@ from dangvu.evaluation.rules import places_left
 from dangvu.evaluation.subjects import subjects_of, unit_subjects_of
 from dangvu.lib import uploads
 from dangvu.lib.periods import possible_year
+from dangvu.meetings.models import Vote
 from dangvu.orgs.models import MemberSpan, OrgUnit, UnitKind
 
 MAX_TASKS = 50
@@ -320,8 +322,8 @@ def assessment_return(*, actor, rating: Rating, reason: str) -> Rating:
         raise ValidationError({"reason": _("Say what to correct.")})
     before = rating.stage
     rating.stage, rating.return_reason = Stage.RETURNED, reason.strip()[:500]
-    rating.proposed_level, rating.votes_for, rating.votes_against = "", None, None
-    rating.save(update_fields=["stage", "return_reason", "proposed_level", "votes_for", "votes_against"])
+    rating.proposed_level, rating.votes_for, rating.votes_against, rating.vote = "", None, None, None
+    rating.save(update_fields=["stage", "return_reason", "proposed_level", "votes_for", "votes_against", "vote"])
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=rating, unit_path=rating.unit.path,
                  alters_figures=False, changes={"stage": [before, rating.stage], "reason": [None, rating.return_reason]})
     return rating
@@ -348,9 +350,12 @@ def _level_errors(rating: Rating, level: str, reason: str) -> dict:
 
 @transaction.atomic
 def proposal_make(*, actor, rating: Rating, level: str, votes_for: int | None = None,
-                  votes_against: int | None = None, reason: str = "") -> Rating:
+                  votes_against: int | None = None, reason: str = "", vote: Vote | None = None) -> Rating:
     """The level the cell's meeting proposes for a member, with its votes (for a unit, the
-    committee above verifies and proposes)."""
+    committee above verifies and proposes). With `vote` (a closed vote of the cell's meeting in
+    the round's window, resolved in the caller's scope) the counts are copied from it and the
+    vote kept; typed counts given beside it must be the same. Without, they are typed (no
+    ballot held)."""
     rating = _locked(rating)
     if rating.stage not in (Stage.SUBMITTED, Stage.PROPOSED):
         raise ValidationError({"subject_id": _("A level is proposed after the self-assessment is submitted and "
@@ -359,14 +364,26 @@ def proposal_make(*, actor, rating: Rating, level: str, votes_for: int | None = 
     for name, votes in (("votes_for", votes_for), ("votes_against", votes_against)):
         if votes is not None and votes < 0:
             errors[name] = _("The number of votes cannot be negative.")
+    if vote is not None:
+        vote = Vote.objects.select_related("meeting").get(pk=vote.pk)  # as closed now, not as the caller read it
+        refused = vote_errors(rating, vote)
+        errors.update(refused)
+        for name, typed, counted in (("votes_for", votes_for, vote.votes_for),
+                                     ("votes_against", votes_against, vote.votes_against)):
+            if not refused and typed is not None and typed != counted:
+                errors[name] = _("The meeting's vote counted %(n)s; leave this empty or give the same "
+                                 "number.") % {"n": counted}
+        votes_for, votes_against = vote.votes_for, vote.votes_against
     if errors:
         raise ValidationError(errors)
     rating.proposed_level, rating.votes_for, rating.votes_against = level, votes_for, votes_against
+    rating.vote = vote
     rating.proposal_reason, rating.proposed_at, rating.stage = reason.strip(), timezone.now(), Stage.PROPOSED
     rating.save()
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=rating, unit_path=rating.unit.path,
                  alters_figures=False, changes={"proposed_level": [None, level],
-                                                "votes": [None, f"{votes_for}/{votes_against}"]})
+                                                "votes": [None, f"{votes_for}/{votes_against}"],
+                                                "vote": [None, vote.pk if vote is not None else None]})
     return rating
 
 

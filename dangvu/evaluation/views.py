@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangvu.accounts.permissions import EVALUATION_DECIDE, EVALUATION_READ, scope_for
 from dangvu.evaluation import services
 from dangvu.evaluation.access import (
     ASSESS,
@@ -26,11 +25,14 @@ from dangvu.evaluation.access import (
     details_checker,
     get_rating_for_user,
     get_round_for_user,
+    get_vote_for_proposal,
     may,
     own_ratings,
     ratings_readable,
+    reads_cell_votes,
     sees_details,
 )
+from dangvu.evaluation.ballots import candidate_votes, voting_unit_id, window
 from dangvu.evaluation.forms import (
     TASK_RESULTS,
     TASK_ROWS,
@@ -45,10 +47,13 @@ from dangvu.evaluation.models import CapException, Level, NotRated, Rating, Roun
 from dangvu.evaluation.streaks import streak_of
 from dangvu.lib.forms import apply_form_errors
 from dangvu.lib.ids import parse_ids
+from dangvu.lib.keys import EVALUATION_DECIDE, EVALUATION_READ, MEETINGS_WRITE
 from dangvu.lib.partydoc import docx_response
 from dangvu.lib.xlsx import xlsx_response
+from dangvu.meetings.models import Meeting, Vote
 from dangvu.orgs.access import get_unit_for_user
 from dangvu.orgs.models import OrgUnit, path_prefixes
+from dangvu.orgs.scope import scope_for
 from dangvu.orgs.views import breadcrumbs
 
 SHOWN = 2000  # rows of one table; the rest under the units below
@@ -371,9 +376,15 @@ def rating_detail(request, pk):
                                                "remedies", "remedied", "direction")}
     assessment = AssessmentForm(request.POST if which == "assess" else None, initial=initial)
     return_form = ReturnForm(request.POST if which == "return" else None)
+    proposing = can[PROPOSE] and rating.stage in (Stage.SUBMITTED, Stage.PROPOSED)
+    reads_votes = proposing and reads_cell_votes(request, rating)
+    typed = rating.vote_id is None  # counts copied from a vote are not offered to retype
     proposal = ProposalForm(request.POST if which == "propose" else None,
+                            votes=candidate_votes(rating) if reads_votes else [],
                             initial={"level": rating.proposed_level or rating.allowed_level,
-                                     "votes_for": rating.votes_for, "votes_against": rating.votes_against})
+                                     "vote_id": rating.vote_id,
+                                     "votes_for": rating.votes_for if typed else None,
+                                     "votes_against": rating.votes_against if typed else None})
     decision = DecisionForm(request.POST if which == "decide" else None,
                             initial={"level": rating.level or rating.proposed_level})
     comment = CommentForm(request.POST if which == "comment" else None,
@@ -402,13 +413,44 @@ def rating_detail(request, pk):
         "rating": rating, "details": details, "can": can, "tasks": list(rating.tasks.all()),
         "task_rows": task_rows, "task_results": TASK_RESULTS, "assessment": assessment,
         "return_form": return_form, "proposal": proposal, "decision": decision, "comment": comment,
-        "can_comment": can_comment,
+        "can_comment": can_comment, "vote": _vote_shown(request, rating) if details else None,
+        "meetings_to_vote": _meetings_to_vote(request, rating) if reads_votes else [],
+        "vote_question": _vote_question(rating) if reads_votes else "",
         "editable": rating.stage in (Stage.OPEN, Stage.RETURNED) and rating.round.status == Round.Status.OPEN,
         "decisions": rating.decisions.select_related("decided_by").order_by("created", "id"),
         "criteria": rating.framework.criteria if rating.framework_id else [],
         "streak": streak_of(rating) if rating.level == Level.EXCELLENT else 0,
         "quarters": _quarters_of(rating) if details and rating.round.kind == Round.Kind.YEAR else [],
         "unit": rating.unit, "breadcrumbs": breadcrumbs(request, rating.unit) + [rating.unit]})
+
+
+def _vote_shown(request, rating: Rating):
+    """The vote the proposal's counts came from, if the caller reads the cell's meetings."""
+    if rating.vote_id is None or not reads_cell_votes(request, rating):
+        return None
+    return Vote.objects.select_related("meeting").filter(pk=rating.vote_id).first()
+
+
+def _meetings_to_vote(request, rating: Rating) -> list:
+    """The cell's meetings in the round's window (not cancelled), latest first: where the
+    secretary opens the vote on the proposed level (with meetings:write over the cell)."""
+    cell = rating.unit if rating.member_id else rating.subject_unit
+    if not scope_for(request).can(MEETINGS_WRITE, cell.path):
+        return []
+    first, last = window(rating.round)
+    return list(Meeting.objects.filter(unit_id=voting_unit_id(rating), date__range=(first, last))
+                .exclude(status=Meeting.Status.CANCELLED).order_by("-date", "-start")[:5])
+
+
+def _vote_question(rating: Rating) -> str:
+    """The question the meeting's vote page is opened with, naming the subject and the level."""
+    level = rating.proposed_level or rating.allowed_level
+    values = {"name": rating.subject, "level": Level(level).label if level else "…", "round": rating.round.title}
+    if rating.member_id:
+        text = _("The level proposed for comrade %(name)s: %(level)s (%(round)s)") % values
+    else:
+        text = _("The level proposed for %(name)s as a collective: %(level)s (%(round)s)") % values
+    return text[:500]
 
 
 def _quarters_of(rating: Rating) -> list[Rating]:
@@ -439,8 +481,13 @@ def _act(request, rating: Rating, which: str, data: dict) -> None:
         services.assessment_return(actor=actor, rating=rating, reason=data["reason"])
         messages.success(request, _("The self-assessment was returned to be corrected."))
     elif which == "propose":
+        vote = None
+        if data.get("vote_id"):
+            vote = get_vote_for_proposal(request, rating, data["vote_id"])
+            if vote is None:  # another cell's, or one the caller does not read: named nowhere
+                raise ValidationError({"vote_id": _("Not found: %(ids)s.") % {"ids": data["vote_id"]}})
         services.proposal_make(actor=actor, rating=rating, level=data["level"], votes_for=data["votes_for"],
-                               votes_against=data["votes_against"], reason=data["reason"])
+                               votes_against=data["votes_against"], reason=data["reason"], vote=vote)
         messages.success(request, _("The proposal was recorded."))
     elif which == "decide":
         services.decision_make(actor=actor, rating=rating, level=data["level"], reason=data["reason"])

@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
-from dangvu.accounts.permissions import UNITS_READ
 from dangvu.figures.access import get_measure_for_user
 from dangvu.figures.selectors import figures_table, period_from
 from dangvu.lib import measures
 from dangvu.lib.api import Day, Id, Paginated
+from dangvu.lib.keys import UNITS_READ
 from dangvu.orgs.access import get_unit_for_user
 
 router = Router(tags=["figures"])

@@ -63,21 +63,21 @@ def recount_touched(progress=None) -> int:
     for n in range(0, len(ids), 5000):
         StoredFigure.objects.filter(pk__in=ids[n:n + 5000], seen__lt=seen).update(seen=seen, unseen=unseen)
     StoredFigure.objects.filter(pk__in=[r.pk for r in touched if not r.recipe]).delete()
-    groups: dict[tuple, list[str]] = defaultdict(list)
+    units = OrgUnit.objects.in_bulk({r.unit_id for r in touched if r.recipe})
+    groups: dict[measures.Query, list[str]] = defaultdict(list)  # the queries asked again, and their measures
     for r in touched:
-        if r.recipe:
-            groups[(r.unit_id, r.period_start, r.period_end, r.recipe["levels"],
-                     tuple(r.recipe["narrowing"]))].append(r.recipe["measure"])
-    units = OrgUnit.objects.in_bulk({g[0] for g in groups})
-    ordered = sorted((g for g in groups if g[0] in units), key=lambda g: (units[g[0]].depth, -g[2].toordinal()))
+        if r.recipe and r.unit_id in units:
+            q = measures.Query.from_recipe(units[r.unit_id], Period(r.period_start, r.period_end), r.recipe)
+            groups[q].append(r.recipe["measure"])
+    ordered = sorted(groups, key=lambda q: (q.unit.depth, -q.period.end.toordinal()))
     counted = 0
-    for done, group in enumerate(ordered):
+    for done, q in enumerate(ordered):
         if progress is not None:
             progress(done, len(ordered), "figures")
-        unit_id, start, end, levels, narrowing = group
-        chosen = [m for m in map(measures.get, groups[group]) if m is not None]
-        with store.counting_now(), measures.narrowed(list(narrowing)):
-            measures.compute_all(units[unit_id], Period(start, end), chosen, levels=levels)
+        chosen = [m for m in map(measures.get, groups[q]) if m is not None]
+        if chosen:  # none: measures since removed (an empty list would ask for every one)
+            with store.counting_now():
+                measures.figures_for(q, chosen)
         counted += len(chosen)
     if progress is not None:
         progress(len(ordered), len(ordered), "figures")

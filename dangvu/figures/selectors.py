@@ -10,12 +10,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangvu.accounts.permissions import scope_for
 from dangvu.lib import measures
 from dangvu.lib.measures import Measure, Value, value_at
 from dangvu.lib.periods import FIRST_YEAR, LAST_YEAR, Period
 from dangvu.orgs.models import OrgUnit
 from dangvu.orgs.placements import children_during
+from dangvu.orgs.scope import scope_for
 
 FIRST_DAY, LAST_DAY = datetime.date(FIRST_YEAR, 1, 1), datetime.date(LAST_YEAR, 12, 31)
 
@@ -34,8 +34,7 @@ def period_from(start: datetime.date | None, end: datetime.date | None) -> Perio
 
 
 def readable_measures(request, unit: OrgUnit) -> list[Measure]:
-    scope = scope_for(request)
-    return [m for m in measures.all_measures() if scope.can(m.permission, unit.path)]
+    return measures.readable(scope_for(request), unit.path)
 
 
 def children_in(unit: OrgUnit, period: Period) -> list[OrgUnit]:

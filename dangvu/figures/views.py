@@ -9,10 +9,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangvu.accounts.permissions import UNITS_READ
 from dangvu.figures.access import get_measure_for_user
 from dangvu.figures.selectors import children_in, dashboard_levels, figures_table, joined_stamp, period_from
 from dangvu.lib import measures
+from dangvu.lib.keys import UNITS_READ
 from dangvu.lib.periods import Period, year_asked
 from dangvu.lib.xlsx import xlsx_response
 from dangvu.orgs.access import get_unit_for_user

@@ -7,13 +7,13 @@ import datetime
 
 from django.http import Http404
 
-from dangvu.accounts.access import check_path, fetch_in_scope, not_found
-from dangvu.accounts.permissions import INSPECTIONS_READ, INSPECTIONS_WRITE, scope_for
 from dangvu.documents.models import Document
 from dangvu.inspections.models import Inspection, PlanItem, Recommendation
+from dangvu.lib.keys import INSPECTIONS_READ, INSPECTIONS_WRITE
 from dangvu.orgs.access import is_own
 from dangvu.orgs.history import unit_on
 from dangvu.orgs.models import Member, MemberSpan, OrgUnit, path_prefixes
+from dangvu.orgs.scope import check_path, fetch_in_scope, not_found, scope_for
 
 _RELATED = ("unit", "subject_member__unit", "subject_unit", "decision", "decision__unit")
 

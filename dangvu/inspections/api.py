@@ -7,7 +7,6 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from dangvu.accounts.permissions import INSPECTIONS_READ, INSPECTIONS_WRITE
 from dangvu.inspections import services
 from dangvu.inspections.access import (
     get_decision_for_unit,
@@ -17,6 +16,7 @@ from dangvu.inspections.access import (
     inspections_visible,
 )
 from dangvu.lib.api import Day, Id, InSchema, Paginated
+from dangvu.lib.keys import INSPECTIONS_READ, INSPECTIONS_WRITE
 from dangvu.orgs.access import get_unit_for_user
 
 router = Router(tags=["inspections"])

@@ -5,9 +5,9 @@ period that holds its last day."""
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from dangvu.accounts.permissions import INSPECTIONS_READ
 from dangvu.inspections.models import Conductor, Inspection, Kind, Outcome, PlanItem, Recommendation
-from dangvu.lib.measures import Column, Measure, Value, register, register_area
+from dangvu.lib.keys import INSPECTIONS_READ
+from dangvu.lib.measures import Column, Measure, Query, Value, register, register_area
 from dangvu.lib.periods import Period
 from dangvu.lib.rollup import rollup, rollup_distinct
 from dangvu.orgs.models import Member, OrgUnit
@@ -39,9 +39,9 @@ def held(unit: OrgUnit, period: Period, **filters):
     return rows.annotate(committee_then=placed_field("unit", "end", "has_committee")).filter(**filters)
 
 
-def _counted(queryset, unit: OrgUnit) -> dict[str, Value]:
+def _counted(queryset, q: Query) -> dict[str, Value]:
     counts = queryset.values_list("at").annotate(n=Count("id")).order_by()
-    return {path: Value(n) for path, n in rollup(counts, unit.path).items()}
+    return {path: Value(n) for path, n in rollup(counts, q).items()}
 
 
 def _inspection_rows(queryset):
@@ -51,7 +51,7 @@ def _inspection_rows(queryset):
 def _held_measure(key: str, label, definition, **filters) -> None:
     register(Measure(
         key=key, label=label, definition=definition, unit=TIMES, area="inspections", permission=INSPECTIONS_READ,
-        compute=lambda unit, period: _counted(held(unit, period, **filters), unit),
+        compute=lambda q: _counted(held(q.unit, q.period, **filters), q),
         rows=lambda unit, period: _inspection_rows(held(unit, period, **filters)), columns=INSPECTION_COLUMNS))
 
 
@@ -82,10 +82,10 @@ _held_measure("inspections.violations", _("Inspections and supervisions that fou
 
 
 def _subjects_measure(key: str, label, definition, kind: str, field: str) -> None:
-    def compute(unit, period):
-        pairs = held(unit, period, kind=kind).filter(**{f"{field}__isnull": False}).values_list(
+    def compute(q: Query):
+        pairs = held(q.unit, q.period, kind=kind).filter(**{f"{field}__isnull": False}).values_list(
             "at", field).distinct()
-        return {path: Value(n) for path, n in rollup_distinct(pairs, unit.path).items()}
+        return {path: Value(n) for path, n in rollup_distinct(pairs, q).items()}
 
     def rows(unit, period):
         ids = held(unit, period, kind=kind).values(field)
@@ -141,9 +141,9 @@ def _overdue(unit, period):
         Q(done_on__isnull=True) | Q(done_on__gt=period.end))
 
 
-def _recommendation_counts(queryset, unit) -> dict[str, Value]:
+def _recommendation_counts(queryset, q: Query) -> dict[str, Value]:
     counts = queryset.values_list("at").annotate(n=Count("id")).order_by()
-    return {path: Value(n) for path, n in rollup(counts, unit.path).items()}
+    return {path: Value(n) for path, n in rollup(counts, q).items()}
 
 
 def _recommendation_rows(queryset):
@@ -156,13 +156,13 @@ register(Measure(
     definition=_("Recommendations of inspections and supervisions carried out in the period, counted at the unit "
                  "that made them."),
     unit=RECOMMENDATIONS, area="inspections", permission=INSPECTIONS_READ,
-    compute=lambda unit, period: _recommendation_counts(_done(unit, period), unit),
+    compute=lambda q: _recommendation_counts(_done(q.unit, q.period), q),
     rows=lambda unit, period: _recommendation_rows(_done(unit, period)), columns=RECOMMENDATION_COLUMNS))
 register(Measure(
     key="inspections.recommendations_overdue", label=_("Recommendations overdue"),
     definition=_("Recommendations past their due date on the period's last day and not carried out by then."),
     unit=RECOMMENDATIONS, area="inspections", permission=INSPECTIONS_READ,
-    compute=lambda unit, period: _recommendation_counts(_overdue(unit, period), unit),
+    compute=lambda q: _recommendation_counts(_overdue(q.unit, q.period), q),
     rows=lambda unit, period: _recommendation_rows(_overdue(unit, period)), columns=RECOMMENDATION_COLUMNS))
 
 
@@ -173,10 +173,10 @@ def _planned(unit, period):
             .annotate(was_held=Exists(held_by_end)))
 
 
-def _plan_rate(unit, period) -> dict[str, Value]:
-    rows = list(_planned(unit, period).values_list("at", "was_held").annotate(n=Count("id")).order_by())
-    planned = rollup(((p, n) for p, _held, n in rows), unit.path)
-    done = rollup(((p, n) for p, was_held, n in rows if was_held), unit.path)
+def _plan_rate(q: Query) -> dict[str, Value]:
+    rows = list(_planned(q.unit, q.period).values_list("at", "was_held").annotate(n=Count("id")).order_by())
+    planned = rollup(((p, n) for p, _held, n in rows), q)
+    done = rollup(((p, n) for p, was_held, n in rows if was_held), q)
     return {path: Value.rate(done.get(path, 0), total) for path, total in planned.items()}
 
 

@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangvu.accounts.permissions import INSPECTIONS_READ, INSPECTIONS_WRITE, scope_for
 from dangvu.inspections import services
 from dangvu.inspections.access import (
     get_inspection_for_user,
@@ -28,9 +27,11 @@ from dangvu.inspections.models import Discipline, PlanItem
 from dangvu.lib import measures
 from dangvu.lib.forms import apply_form_errors
 from dangvu.lib.ids import parse_ids
+from dangvu.lib.keys import INSPECTIONS_READ, INSPECTIONS_WRITE
 from dangvu.lib.periods import Period, year_asked
 from dangvu.orgs.access import get_unit_for_user
 from dangvu.orgs.placements import children_during
+from dangvu.orgs.scope import scope_for
 from dangvu.orgs.views import breadcrumbs
 
 SUMMARY = ["inspections.held", "inspections.supervisions", "inspections.violations",

@@ -6,15 +6,21 @@ value for that unit and every unit of its subtree in a fixed number of queries,
 and it gives the rows behind a value. Apps register their measures in their
 `measures.py` (imported by AppConfig.ready); the dashboard, the API, targets and
 the report read them from here only, so a measure added later appears everywhere.
+
+What a figure is asked for is one explicit, frozen Query (the unit, the period, how many
+levels below it, one campaign only…): every measure's compute takes it, and a kept figure
+is kept under its key and counted again from its recipe (figures/store.py, recount.py).
 """
 
+import dataclasses
 import functools
 from collections.abc import Callable
-from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Any
 
 from dangvu.lib.periods import Period
+from dangvu.lib.rollup import PlacedTree
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,43 @@ class Column:
         return str(value) if self.name.endswith("_id") and isinstance(value, int) else value
 
 
+@dataclass(frozen=True)
+class Query:
+    """What figures are asked for: for `unit` (the root OrgUnit) and every unit below it, over
+    `period`; with `levels`, down to that many levels below the unit only (values further down
+    may be missing); with `campaign`, the study measures of that campaign only (its page).
+    `tree` is the dated tree the roll-ups read (lib/rollup.py), filled in before a measure
+    computes; it is a cache, not part of what is asked."""
+
+    unit: Any
+    period: Period
+    levels: int | None = None
+    campaign: int | None = None
+    tree: PlacedTree | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def root(self) -> str:
+        """Today's path of the unit: what the roll-ups count below (lib/rollup.Reach)."""
+        return self.unit.path
+
+    def key(self) -> tuple:
+        """What a kept figure is kept under, with its name (figures/store.py)."""
+        return (self.unit.pk, self.period.start, self.period.end, self.levels, self.campaign)
+
+    def recipe(self, measure: str) -> dict:
+        """How the worker counts a kept figure again, as JSON (its unit and period are the row's)."""
+        return {"measure": measure, "levels": self.levels, "campaign": self.campaign}
+
+    @classmethod
+    def from_recipe(cls, unit, period: Period, recipe: dict) -> "Query":
+        """The query a kept figure was counted for, from its row's unit and period and its recipe.
+        A figure kept before the query object has its campaign as {"narrowing": [campaign]}."""
+        campaign = recipe.get("campaign")
+        if campaign is None and recipe.get("narrowing"):
+            campaign = recipe["narrowing"][0]
+        return cls(unit, period, recipe.get("levels"), campaign)
+
+
 @dataclass
 class Measure:
     key: str
@@ -48,7 +91,7 @@ class Measure:
     unit: str  # người, lượt, bài, lớp, cuộc, văn bản, %
     area: str  # the group it shows in
     permission: str  # the key a user needs over the unit to read it and its rows
-    compute: Callable[..., dict[str, Value]]  # (root unit, period) → {path: Value} for root and units below
+    compute: Callable[[Query], dict[str, Value]]  # {path: Value} for the query's unit and the units below
     rows: Callable  # (unit, period) → a queryset of the rows behind the unit's value
     columns: list[Column] = field(default_factory=list)
     row_id: Callable = lambda row: row.pk  # the id a row is known by in the API (a member's, not a stretch's)
@@ -61,31 +104,28 @@ _REGISTRY: dict[str, Measure] = {}
 AREAS: dict[str, str] = {}  # area key → label, in the order areas were registered
 
 
-# The dated tree the roll-ups read (orgs/placements.placed_tree, set by the orgs app: lib
-# imports no app): a context manager taking the root unit.
-_tree_context: Callable | None = None
+# The dated tree the roll-ups read (orgs/placements.translation, set by the orgs app: lib
+# imports no app): the root unit → a PlacedTree.
+_tree_of: Callable | None = None
 
 
-def use_tree(context: Callable) -> None:
-    global _tree_context
-    _tree_context = context
+def use_tree(tree_of: Callable | None) -> None:
+    global _tree_of
+    _tree_of = tree_of
 
 
-@contextmanager
-def dated_tree(unit):
-    if _tree_context is None:
-        yield None
-        return
-    with _tree_context(unit) as tree:
-        yield tree
+def dated(q: Query) -> Query:
+    """The query with the dated tree its roll-ups read (one per root: measures of one ask share it)."""
+    if q.tree is not None or _tree_of is None:
+        return q
+    return dataclasses.replace(q, tree=_tree_of(q.unit))
 
 
 def _dated(compute: Callable) -> Callable:
     """A measure's compute always rolls up the tree as it stood on each fact's day."""
     @functools.wraps(compute)
-    def run(unit, period):
-        with dated_tree(unit):
-            return compute(unit, period)
+    def run(q: Query):
+        return compute(dated(q))
     return run
 
 
@@ -109,6 +149,11 @@ def all_measures() -> list[Measure]:
     return list(_REGISTRY.values())
 
 
+def readable(scope, path: str) -> list[Measure]:
+    """The measures whose figures `scope` (orgs/scope.UserScope) may read at the unit of `path`."""
+    return [m for m in all_measures() if scope.can(m.permission, path)]
+
+
 _memo: ContextVar[dict | None] = ContextVar("measure_memo", default=None)
 
 
@@ -123,21 +168,12 @@ def memoised(key, compute: Callable):
     return memo[key]
 
 
-_narrowing: list[ContextVar] = []
-
-
-def register_narrowing(variable: ContextVar) -> None:
-    """A context variable that changes what measures count (one campaign only…): its value is
-    part of what a kept figure is kept under."""
-    _narrowing.append(variable)
-
-
 @dataclass
 class Ask:
     """A figure to give for a unit and period: its name, what else it depends on, how to
     count it and how to keep it as JSON (and, for the worker, how to count it again)."""
     name: str
-    parts: tuple
+    parts: tuple  # for a measure: its Query's key()
     compute: Callable
     encode: Callable = lambda values: values
     decode: Callable = lambda stored: stored
@@ -175,37 +211,27 @@ def _decode(stored: dict) -> dict[str, Value]:
 
 
 def compute_all(unit, period: Period, measures: list[Measure] | None = None,
-                levels: int | None = None) -> Figures:
-    """{key: {path: Value}} for the unit and every unit below it; with `levels`, for the unit
-    and the units down to that many levels below it (values further down may be missing).
-    Each measure's values are kept per unit and period (figures/store.py)."""
-    from dangvu.lib.rollup import levels_below_root
+                levels: int | None = None, campaign: int | None = None) -> Figures:
+    """{key: {path: Value}} for the unit and every unit below it; with `levels`, down to that many
+    levels below it only; with `campaign`, the study measures of that campaign only (Query)."""
+    return figures_for(Query(unit, period, levels, campaign), measures)
 
+
+def figures_for(q: Query, measures: list[Measure] | None = None) -> Figures:
+    """{key: {path: Value}} of the measures (every one when None) for the query. Each measure's
+    values are kept under the query's key (figures/store.py)."""
     chosen = measures or all_measures()
-    narrowing = [v.get() for v in _narrowing]
-    asks = [Ask(m.key, (unit.pk, period.start, period.end, levels, *narrowing),
-                functools.partial(m.compute, unit, period), _encode, _decode,
-                {"measure": m.key, "levels": levels, "narrowing": narrowing}) for m in chosen]
+    q = dated(q)
+    asks = [Ask(m.key, q.key(), functools.partial(m.compute, q), _encode, _decode, q.recipe(m.key))
+            for m in chosen]
     token = _memo.set({})
     try:
-        with levels_below_root(levels), dated_tree(unit):
-            values, stamp = keep(unit, period, asks)
+        values, stamp = keep(q.unit, q.period, asks)
     finally:
         _memo.reset(token)
     out = Figures(zip([m.key for m in chosen], values, strict=True))
     out.stamp = stamp
     return out
-
-
-@contextmanager
-def narrowed(values: list):
-    """The narrowing a kept figure was counted under (its recipe), set again to count it again."""
-    tokens = [variable.set(value) for variable, value in zip(_narrowing, values, strict=False)]
-    try:
-        yield
-    finally:
-        for variable, token in zip(_narrowing, tokens, strict=False):
-            variable.reset(token)
 
 
 def value_at(values: dict[str, Value], path: str, measure: Measure) -> Value:

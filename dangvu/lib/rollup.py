@@ -2,31 +2,19 @@
 
 Units are materialised paths (treebeard): a unit's ancestors are the prefixes of
 its path, one step (4 characters) at a time. A value counted at a unit counts for
-that unit and every ancestor down from `root`. Within `reading_placements`, the paths
-given are those of the fact's day (orgs/placements.py) and the values come out under
-today's paths of the units that stood above the fact then.
+that unit and every ancestor down from the root. Every helper takes the root as a path,
+or as a query (lib/measures.Query, or a Scope) that also says how many levels below the
+root to stop and which dated tree to read: with a tree, the paths given are those of the
+fact's day (orgs/placements.py) and the values come out under today's paths of the units
+that stood above the fact then.
 """
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Protocol
 
 STEP = 4
-
-_levels: ContextVar[int | None] = ContextVar("rollup_levels", default=None)
-
-
-@contextmanager
-def levels_below_root(levels: int | None):
-    """Within the block, roll-ups stop `levels` below their root (1: the root and its
-    children): a report of a province needs its sub-units, not its 12,000 cells."""
-    token = _levels.set(levels)
-    try:
-        yield
-    finally:
-        _levels.reset(token)
 
 
 @dataclass
@@ -50,22 +38,35 @@ class PlacedTree:
         return found
 
 
-_placed: ContextVar[PlacedTree | None] = ContextVar("placed_tree", default=None)
+class Reach(Protocol):
+    """What a roll-up reaches: below `root` (today's path), `levels` deep (None: to the
+    bottom; 1: the root and its children, a province's report needs its sub-units, not its
+    12,000 cells), reading the paths given through `tree` (None: they are today's)."""
+
+    @property
+    def root(self) -> str: ...
+
+    @property
+    def levels(self) -> int | None: ...
+
+    @property
+    def tree(self) -> PlacedTree | None: ...
 
 
-@contextmanager
-def reading_placements(tree: PlacedTree):
-    """Within the block, paths given to the roll-ups under `tree.root` are placement paths."""
-    token = _placed.set(tree)
-    try:
-        yield tree
-    finally:
-        _placed.reset(token)
+@dataclass(frozen=True)
+class Scope:
+    """A Reach for callers without a measure query."""
+
+    root: str
+    levels: int | None = None
+    tree: PlacedTree | None = None
 
 
-def placed_tree_for(root: str) -> PlacedTree | None:
-    tree = _placed.get()
-    return tree if tree is not None and tree.root == root else None
+def _reach(root: str | Reach) -> Scope:
+    if isinstance(root, str):
+        return Scope(root)
+    tree = root.tree
+    return Scope(root.root, root.levels, tree if tree is not None and tree.root == root.root else None)
 
 
 def prefixes(path: str, root: str = "") -> list[str]:
@@ -74,11 +75,10 @@ def prefixes(path: str, root: str = "") -> list[str]:
     return [path[:n] for n in range(start, len(path) + 1, STEP)]
 
 
-def _counted_at(path: str, root: str) -> list[str]:
-    """The units a value counted at `path` counts for: its prefixes at or below `root`, down
-    to the levels asked for (levels_below_root)."""
-    levels = _levels.get()
-    tree = placed_tree_for(root)
+def _counted_at(path: str, reach: Scope) -> list[str]:
+    """The units a value counted at `path` counts for: its prefixes at or below the root, down
+    to the levels asked for."""
+    root, levels, tree = reach.root, reach.levels, reach.tree
     if tree is not None:
         chain = tree.chain(path)
         if root not in chain:
@@ -93,42 +93,44 @@ def _counted_at(path: str, root: str) -> list[str]:
     return [path[:n] for n in range(start, min(len(path), len(root) + levels * STEP) + 1, STEP)]
 
 
-def _is_under(other: str, unit: str, root: str) -> bool:
+def _is_under(other: str, unit: str, reach: Scope) -> bool:
     """Whether the unit at `other` (a path of the fact's day) was under `unit` (today's path)."""
-    tree = placed_tree_for(root)
-    return unit in tree.chain(other) if tree is not None else other.startswith(unit)
+    return unit in reach.tree.chain(other) if reach.tree is not None else other.startswith(unit)
 
 
-def rollup(counts: Iterable[tuple[str, int]], root: str) -> dict[str, int]:
-    """Sum counts made at units (path, n) into every unit at or below `root` above them."""
+def rollup(counts: Iterable[tuple[str, int]], root: str | Reach) -> dict[str, int]:
+    """Sum counts made at units (path, n) into every unit at or below the root above them."""
+    reach = _reach(root)
     out: dict[str, int] = defaultdict(int)
     for path, n in counts:
-        for prefix in _counted_at(path, root):
+        for prefix in _counted_at(path, reach):
             out[prefix] += n
     return dict(out)
 
 
-def rollup_crossing(moves: Iterable[tuple[str, str | None, int]], root: str) -> dict[str, int]:
+def rollup_crossing(moves: Iterable[tuple[str, str | None, int]], root: str | Reach) -> dict[str, int]:
     """Count moves (path, other path, n) at the units they cross: a move between two cells of
     one commune counts for both cells and for nothing above them. `other` None: outside."""
+    reach = _reach(root)
     out: dict[str, int] = defaultdict(int)
     for path, other, n in moves:
-        for prefix in _counted_at(path, root):
-            if other is None or not _is_under(other, prefix, root):
+        for prefix in _counted_at(path, reach):
+            if other is None or not _is_under(other, prefix, reach):
                 out[prefix] += n
     return dict(out)
 
 
-def group_prefixes(pairs: Iterable[tuple[str, object]], root: str) -> dict[object, list[str]]:
-    """For each distinct thing of (path, thing), the units at or below `root` that hold it
+def group_prefixes(pairs: Iterable[tuple[str, object]], root: str | Reach) -> dict[object, list[str]]:
+    """For each distinct thing of (path, thing), the units at or below the root that hold it
     (its paths and their ancestors), each once: a member of two cells of one commune is
     in both cells and once in the commune. Things at one unit share that unit's list."""
+    reach = _reach(root)
     known: dict[str, list[str]] = {}  # a unit's prefixes, worked out once per unit
 
     def of(path: str) -> list[str]:
         found = known.get(path)
         if found is None:
-            found = known[path] = _counted_at(path, root)
+            found = known[path] = _counted_at(path, reach)
         return found
 
     first: dict[object, str] = {}  # most things are at one unit: no set for them
@@ -164,6 +166,6 @@ def count_weighted(entries: Iterable[tuple[list[str], int]]) -> dict[str, int]:
     return dict(out)
 
 
-def rollup_distinct(pairs: Iterable[tuple[str, object]], root: str) -> dict[str, int]:
+def rollup_distinct(pairs: Iterable[tuple[str, object]], root: str | Reach) -> dict[str, int]:
     """How many distinct things (path, thing) each unit holds, its subtree included."""
     return count_prefixes(group_prefixes(pairs, root).values())

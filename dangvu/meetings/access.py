@@ -4,11 +4,13 @@ they are invited to and answers for themself. Anything else is 404 whatever the 
 
 import datetime
 
-from dangvu.accounts.access import check_path, not_found
-from dangvu.accounts.permissions import MEETINGS_READ, scope_for
-from dangvu.meetings.models import Attendance, Meeting, Vote
+from django.http import Http404
+
+from dangvu.lib.keys import MEETINGS_READ
+from dangvu.meetings.models import Attendance, Meeting, ThematicAssignment, ThematicPlan, Vote
 from dangvu.orgs.access import own_member
 from dangvu.orgs.models import ACTIVE_STATUSES
+from dangvu.orgs.scope import check_path, fetch_in_scope, not_found, scope_for
 
 
 def invited(request, meeting: Meeting) -> bool:
@@ -50,3 +52,17 @@ def own_invitations(request):
         return Attendance.objects.none()
     return Attendance.objects.filter(member=member).select_related("meeting__unit")
 
+
+def get_plan_for_user(request, pk, key: str = MEETINGS_READ) -> ThematicPlan:
+    """A committee's thematic plan, read or changed with the key over that committee."""
+    return fetch_in_scope(request, ThematicPlan.objects.select_related("unit"), pk, key)
+
+
+def get_assignment_for_cell(cell, pk) -> ThematicAssignment:
+    """A cell's own item of a plan in force (the page's cell already checked); anything else
+    is 404."""
+    try:
+        return ThematicAssignment.objects.select_related("plan").prefetch_related("plan__documents").get(
+            pk=int(pk), unit=cell, plan__status=ThematicPlan.Status.ACTIVE)
+    except (ValueError, OverflowError, ThematicAssignment.DoesNotExist):
+        raise Http404 from None

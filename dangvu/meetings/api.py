@@ -3,21 +3,25 @@
 import datetime
 from typing import Annotated, Literal
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
-from dangvu.accounts.permissions import MEETINGS_READ, MEETINGS_WRITE
 from dangvu.documents.access import documents_offered
 from dangvu.documents.models import Document
 from dangvu.lib.api import Day, Id, InSchema, Year
-from dangvu.meetings import services
-from dangvu.meetings.access import get_meeting_for_user, get_vote_for_user, own_member
+from dangvu.lib.keys import MEETINGS_READ, MEETINGS_WRITE
+from dangvu.meetings import services, thematic
+from dangvu.meetings.access import get_meeting_for_user, get_plan_for_user, get_vote_for_user, own_member
 from dangvu.meetings.alerts import absence_alerts
-from dangvu.meetings.models import Mark, Meeting
+from dangvu.meetings.models import Mark, Meeting, ThematicPlan
 from dangvu.orgs.access import get_unit_for_user
+from dangvu.orgs.models import OrgUnit
+from dangvu.orgs.scope import scope_for
 
 router = Router(tags=["meetings"])
 
@@ -155,10 +159,102 @@ YearQuery = Annotated[Year | None, Query(description="the year; this year by def
 def alerts(request, unit_id: Id, year: YearQuery = None):
     """Members of the unit's cells with three months or more in the year absent without leave
     (or dues unpaid), for the secretary to act on."""
-    from django.utils import timezone
-
     unit = get_unit_for_user(request, unit_id, MEETINGS_READ)
     found = absence_alerts(unit, year or timezone.localdate().year)
     return {"items": [{"member_id": a.member_id, "months_absent": len(a.months_absent),
                        "months_unpaid": len(a.months_unpaid), "absent": a.months_absent, "unpaid": a.months_unpaid,
                        "unit": a.unit_id} for a in found]}
+
+
+# --- thematic topics a committee sets for its cells -------------------------------------------
+
+class ThematicPlanIn(InSchema):
+    year: Year
+    quarter: int | None = Field(None, ge=1, le=4)
+    month: int | None = Field(None, ge=1, le=12, description="a month's topic instead of the quarter's")
+    topic: str = Field(..., min_length=1, max_length=300)
+    document_ids: list[Id] = Field(default_factory=list, max_length=50)
+    cell_ids: list[Id] = Field(default_factory=list, max_length=5000,
+                               description="only these cells; every cell under the committee then by default")
+    note: str = Field("", max_length=4000)
+    date_from: Day | None = Field(None, alias="from", description="the suggested window's first day")
+    date_to: Day | None = Field(None, alias="to", description="the suggested window's last day")
+
+
+class ThematicPlanned(Schema):
+    id: int
+    meetings: int  # the cells asked for a thematic meeting by the plan
+    created: bool
+
+
+class CancelIn(InSchema):
+    reason: str = Field(..., min_length=1, max_length=300)
+
+
+def _plan_out(plan, counts: dict) -> dict:
+    return {"id": plan.pk, "unit": plan.unit_id, "year": plan.year, "quarter": plan.quarter,
+            "month": plan.month or None, "topic": plan.topic, "note": plan.note,
+            "from": plan.window_from, "to": plan.window_to, "status": plan.status,
+            "document_ids": sorted(d.pk for d in plan.documents.all()), "counts": counts}
+
+
+@router.post("/units/{unit_id}/thematic-plans", response={200: ThematicPlanned, 201: ThematicPlanned})
+def plan_thematic(request, unit_id: Id, payload: ThematicPlanIn):
+    """A committee's thematic topic for a quarter (or a month), for every cell under it then (or
+    those of `cell_ids`). 201 when new; planning the same period again changes that plan and
+    answers 200 with its id. Documents must be the committee's own or shared from above, and
+    cells in the caller's reach, else 404 naming nothing."""
+    unit = get_unit_for_user(request, unit_id, MEETINGS_WRITE)
+    ids = set(payload.document_ids)
+    documents = list(Document.objects.filter(documents_for(unit), pk__in=ids))
+    if len(documents) != len(ids):
+        raise Http404
+    cells = []
+    if payload.cell_ids:
+        quarter, month, errors = thematic.period_of(payload.year, payload.quarter, payload.month)
+        if errors:
+            raise ValidationError(errors)
+        probe = ThematicPlan(year=payload.year, quarter=quarter, month=month)
+        ids = set(payload.cell_ids)
+        # under the committee then, or in the caller's reach now (the service refuses the latter
+        # by its field when it did not stand under the committee in the period)
+        then = thematic.cells_in_period(unit, probe.start, probe.end).filter(pk__in=ids).values("pk")
+        reach = OrgUnit.objects.filter(scope_for(request).path_q(MEETINGS_WRITE), pk__in=ids).values("pk")
+        cells = list(OrgUnit.objects.filter(Q(pk__in=then) | Q(pk__in=reach)))
+        if len(cells) != len(ids):
+            raise Http404
+    plan, created = thematic.thematic_plan(
+        actor=request.user, unit=unit, year=payload.year, quarter=payload.quarter, month=payload.month,
+        topic=payload.topic, documents=documents, note=payload.note, window_from=payload.date_from,
+        window_to=payload.date_to, cells=cells)
+    return Status(201 if created else 200, {"id": plan.pk, "meetings": plan.assignments.count(), "created": created})
+
+
+@router.get("/units/{unit_id}/thematic-plans", response=dict)
+def list_thematic(request, unit_id: Id, year: YearQuery = None):
+    """The committee's thematic topics of the year (in force and cancelled), each with how many
+    of its cells held, scheduled or have no thematic meeting yet in the period."""
+    unit = get_unit_for_user(request, unit_id, MEETINGS_READ)
+    plans = list(ThematicPlan.objects.filter(unit=unit, year=year or timezone.localdate().year)
+                 .prefetch_related("documents").order_by("quarter", "month", "id")[:200])
+    counts = thematic.counts_of_plans(plans)
+    return {"items": [_plan_out(p, counts[p.pk]) for p in plans]}
+
+
+@router.get("/thematic-plans/{plan_id}", response=dict)
+def get_thematic(request, plan_id: Id):
+    """A thematic topic and, per cell asked, its thematic meeting of the period: held,
+    planned (scheduled) or missing, and whether it took the committee's topic."""
+    plan = get_plan_for_user(request, plan_id)
+    rows = thematic.progress(plan)
+    return _plan_out(plan, thematic.counts(rows)) | {"cells": [
+        {"unit": r.assignment.unit_id, "status": r.status, "meeting": r.meeting.pk if r.meeting else None,
+         "date": r.meeting.date if r.meeting else None, "follows": r.follows} for r in rows]}
+
+
+@router.post("/thematic-plans/{plan_id}/cancel", response=dict)
+def cancel_thematic(request, plan_id: Id, payload: CancelIn):
+    """Withdraws the topic: the cells are no longer asked; meetings already scheduled stay."""
+    plan = get_plan_for_user(request, plan_id, MEETINGS_WRITE)
+    plan = thematic.thematic_plan_cancel(actor=request.user, plan=plan, reason=payload.reason)
+    return {"id": plan.pk, "status": plan.status}

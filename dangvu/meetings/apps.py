@@ -7,4 +7,8 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Cell meetings")
 
     def ready(self) -> None:
+        from dangvu.lib.reminders import register
         from dangvu.meetings import measures  # noqa: F401  (registers the measures)
+        from dangvu.meetings.reminders import meeting_reminders
+
+        register("meetings", meeting_reminders)

@@ -7,6 +7,7 @@ thousands of rows); each meeting's quality worked out by the same rules as the s
 import datetime
 import random
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -107,4 +108,62 @@ def build_meetings_demo(*, seed: int = 2025, today: datetime.date | None = None)
                                       agenda="1. Báo cáo kết quả tháng\n2. Đánh giá, xếp loại cuối năm\n3. Nghị quyết",
                                       prepared=True)
     counts["alerts"] = len(shirkers)
+    counts["thematic_plan"] = build_thematic_plan_demo(seed=seed, today=today)
     return counts
+
+
+THEMATIC_TOPIC = ("Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh về trách nhiệm nêu gương "
+                  "của cán bộ, đảng viên ở khu dân cư")
+
+
+def build_thematic_plan_demo(*, seed: int = 2025, today: datetime.date | None = None) -> dict:
+    """The first commune of the province sets the current quarter's thematic topic for its
+    cells; some have held it, some scheduled it, the rest not yet. Built last, with its own
+    random draws, so that nothing built before it changes."""
+    from dangvu.documents.access import documents_offered
+    from dangvu.meetings import thematic
+
+    rng = random.Random(seed + 26)
+    today = today or timezone.localdate()
+    commune = OrgUnit.objects.filter(kind=UnitKind.GRASSROOTS, valid_to__isnull=True).order_by("path").first()
+    if commune is None:
+        return {}
+    quarter = (today.month - 1) // 3 + 1
+    with transaction.atomic():
+        document = documents_offered(commune).order_by("-issued_on", "-id").first()
+        probe = thematic.ThematicPlan(year=today.year, quarter=quarter)
+        try:
+            plan, _created = thematic.thematic_plan(
+                actor=None, unit=commune, year=today.year, quarter=quarter, topic=THEMATIC_TOPIC,
+                documents=[document] if document else [], window_from=today, window_to=probe.end,
+                note="Mỗi đồng chí đảng viên liên hệ bản thân, nêu một việc làm nêu gương cụ thể ở khu dân cư; "
+                     "chi bộ đưa nội dung vào nghị quyết tháng.")
+        except ValidationError:  # no cell under the commune this quarter
+            return {}
+        done = {"held": 0, "planned": 0}
+        for item in plan.assignments.filter(meeting__isnull=True).select_related("unit").order_by("unit__path"):
+            roll = rng.random()
+            past = (today - probe.start).days
+            if roll < 0.4 and past > 0:
+                day = probe.start + datetime.timedelta(days=rng.randint(0, past - 1))
+            elif roll < 0.75 and probe.end > today:
+                day = today + datetime.timedelta(days=rng.randint(1, (probe.end - today).days))
+            else:
+                continue
+            members = services.members_on(item.unit, day)
+            if not members:
+                continue
+            meeting = services.meeting_schedule(
+                actor=None, unit=item.unit, kind=Kind.THEMATIC, date=day, start=datetime.time(19, 30),
+                end=datetime.time(21, 0), place=f"Nhà sinh hoạt {item.unit.name.removeprefix('Chi bộ ')}",
+                topic=plan.topic, documents=plan.documents.all(), prepared=True,
+                agenda="1. Giới thiệu chuyên đề\n2. Đảng viên liên hệ, thảo luận\n3. Kết luận")
+            if day < today:
+                services.attendance_record(actor=None, meeting=meeting, marks={
+                    m: Mark.PRESENT if rng.random() < 0.93 else Mark.EXCUSED for m in sorted(members)})
+                services.minutes_save(actor=None, meeting=meeting, sections=SECTIONS, resolution=(
+                    "Chi bộ thống nhất mỗi đảng viên đăng ký một việc làm nêu gương."), approve=True)
+                done["held"] += 1
+            else:
+                done["planned"] += 1
+    return {"cells": plan.assignments.count(), **done}

@@ -6,8 +6,8 @@ stood that day)."""
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from dangvu.accounts.permissions import MEETINGS_READ
-from dangvu.lib.measures import Column, Measure, Value, register, register_area
+from dangvu.lib.keys import MEETINGS_READ
+from dangvu.lib.measures import Column, Measure, Query, Value, register, register_area
 from dangvu.lib.rollup import rollup
 from dangvu.meetings.models import Attendance, Kind, Mark, Meeting
 from dangvu.orgs.placements import placed
@@ -30,9 +30,9 @@ def marks(unit, period, **filters):
     return placed(rows, unit, "meeting__unit", "meeting__date")
 
 
-def _counted(queryset, unit) -> dict[str, Value]:
+def _counted(queryset, q: Query) -> dict[str, Value]:
     counts = queryset.values_list("at").annotate(n=Count("id")).order_by()
-    return {path: Value(n) for path, n in rollup(counts, unit.path).items()}
+    return {path: Value(n) for path, n in rollup(counts, q).items()}
 
 
 MEETING_COLUMNS = [
@@ -54,7 +54,7 @@ MARK_COLUMNS = [
 def _meeting_measure(key, label, definition, **filters):
     register(Measure(
         key=key, label=label, definition=definition, unit=MEETINGS, area="meetings", permission=MEETINGS_READ,
-        compute=lambda unit, period: _counted(held(unit, period, **filters), unit),
+        compute=lambda q: _counted(held(q.unit, q.period, **filters), q),
         rows=lambda unit, period: held(unit, period, **filters).select_related("unit").order_by("date", "id"),
         columns=MEETING_COLUMNS))
 
@@ -69,12 +69,12 @@ _meeting_measure("meetings.quality_met", _("Cell meetings meeting every quality 
                    "minutes or more, minutes approved."), quality_met=True)
 
 
-def _attendance_rate(unit, period) -> dict[str, Value]:
-    rows = (marks(unit, period, required=True).values_list("at")
+def _attendance_rate(q: Query) -> dict[str, Value]:
+    rows = (marks(q.unit, q.period, required=True).values_list("at")
             .annotate(n=Count("id"), present=Count("id", filter=Q(mark__in=[Mark.PRESENT, Mark.LATE]))).order_by())
     rows = list(rows)
-    required = rollup(((p, n) for p, n, _present in rows), unit.path)
-    present = rollup(((p, k) for p, _n, k in rows), unit.path)
+    required = rollup(((p, n) for p, n, _present in rows), q)
+    present = rollup(((p, k) for p, _n, k in rows), q)
     return {path: Value.rate(present.get(path, 0), total) for path, total in required.items()}
 
 
@@ -91,7 +91,7 @@ register(Measure(
     key="meetings.absent_unexcused", label=_("Absences from cell meetings without leave"),
     definition=_("Members absent without leave, per member and meeting held in the period."),
     unit=MEMBER_MEETINGS, area="meetings", permission=MEETINGS_READ,
-    compute=lambda unit, period: _counted(marks(unit, period, mark=Mark.ABSENT), unit),
+    compute=lambda q: _counted(marks(q.unit, q.period, mark=Mark.ABSENT), q),
     rows=lambda unit, period: marks(unit, period, mark=Mark.ABSENT).select_related("member", "meeting__unit")
     .order_by("meeting__date", "meeting_id", "member__sort_key"),
     columns=MARK_COLUMNS))
@@ -106,11 +106,11 @@ def _payments(unit, period):
                   "paid_on")
 
 
-def _collected(unit, period) -> dict[str, Value]:
+def _collected(q: Query) -> dict[str, Value]:
     from django.db.models import Sum
 
-    sums = _payments(unit, period).values_list("at").annotate(n=Sum("amount")).order_by()
-    return {path: Value(int(n)) for path, n in rollup(sums, unit.path).items()}
+    sums = _payments(q.unit, q.period).values_list("at").annotate(n=Sum("amount")).order_by()
+    return {path: Value(int(n)) for path, n in rollup(sums, q).items()}
 
 
 def _in_arrears(unit, period):
@@ -135,11 +135,11 @@ def _in_arrears(unit, period):
     return {member_id: at[member_id] for member_id in owed}
 
 
-def _arrears_count(unit, period) -> dict[str, Value]:
+def _arrears_count(q: Query) -> dict[str, Value]:
     from collections import Counter
 
-    counts = Counter(_in_arrears(unit, period).values())
-    return {path: Value(n) for path, n in rollup(counts.items(), unit.path).items()}
+    counts = Counter(_in_arrears(q.unit, q.period).values())
+    return {path: Value(n) for path, n in rollup(counts.items(), q).items()}
 
 
 register(Measure(
@@ -179,11 +179,11 @@ def _remittances(unit, period):
                   "unit", "remitted_on")
 
 
-def _remitted(unit, period) -> dict[str, Value]:
+def _remitted(q: Query) -> dict[str, Value]:
     from django.db.models import Sum
 
-    sums = _remittances(unit, period).values_list("at").annotate(n=Sum("amount")).order_by()
-    return {path: Value(int(n)) for path, n in rollup(sums, unit.path).items()}
+    sums = _remittances(q.unit, q.period).values_list("at").annotate(n=Sum("amount")).order_by()
+    return {path: Value(int(n)) for path, n in rollup(sums, q).items()}
 
 
 register(Measure(

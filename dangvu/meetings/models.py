@@ -3,6 +3,7 @@ meetings, members' answers to the invitation, attendance on the day, the minutes
 approved, later changes are versions), and votes, secret ones stored so that no row links a
 ballot to a voter."""
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -231,3 +232,72 @@ class DuesRemittance(models.Model):
         verbose_name_plural = _("remittances of dues")
         ordering = ["unit", "first_month", "id"]
         indexes = [models.Index(fields=["unit", "first_month"]), models.Index(fields=["remitted_on"])]
+
+
+class ThematicPlan(models.Model):
+    """A committee's thematic topic (sinh hoạt chuyên đề) for a quarter or a month, set for the
+    cells under it at once: each cell that stood under it in that period gets an assignment."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("In force")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="thematic_plans", verbose_name=_("committee"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    month = models.PositiveSmallIntegerField(_("month"), default=0)  # 0: the whole quarter
+    topic = models.CharField(_("topic"), max_length=300)
+    documents = models.ManyToManyField(Document, blank=True, related_name="+", verbose_name=_("documents to read"))
+    note = models.TextField(_("guidance"), max_length=4000, blank=True)
+    window_from = models.DateField(_("suggested from"), null=True, blank=True)
+    window_to = models.DateField(_("suggested until"), null=True, blank=True)
+    all_cells = models.BooleanField(default=True)  # else the cells chosen (its assignments)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    cancel_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("thematic topic planned by a committee")
+        verbose_name_plural = _("thematic topics planned by committees")
+        ordering = ["-year", "-quarter", "-month", "-id"]
+        constraints = [models.UniqueConstraint(fields=["unit", "year", "quarter", "month"],
+                                               condition=models.Q(status="active"),
+                                               name="one_thematic_plan_per_period")]
+
+    def __str__(self) -> str:
+        return f"{self.period_label}: {self.topic}"
+
+    @property
+    def start(self) -> datetime.date:
+        return datetime.date(self.year, self.month or 3 * self.quarter - 2, 1)
+
+    @property
+    def end(self) -> datetime.date:
+        last = self.month or 3 * self.quarter
+        return datetime.date(self.year + last // 12, last % 12 + 1, 1) - datetime.timedelta(days=1)
+
+    @property
+    def period_label(self) -> str:
+        if self.month:
+            return _("month %(month)s/%(year)s") % {"month": self.month, "year": self.year}
+        return _("quarter %(quarter)s/%(year)s") % {"quarter": self.quarter, "year": self.year}
+
+
+class ThematicAssignment(models.Model):
+    """One cell asked by a plan. `meeting` is the cell's thematic meeting of the period once it
+    has one; `follows` says whether it took the committee's topic (a cell that already had its
+    own thematic meeting is only told of the topic), and so whether an edit of the topic
+    reaches it."""
+
+    plan = models.ForeignKey(ThematicPlan, models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="+", verbose_name=_("cell"))
+    meeting = models.ForeignKey(Meeting, models.SET_NULL, null=True, blank=True, related_name="assignments")
+    follows = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("cell asked for a thematic meeting")
+        verbose_name_plural = _("cells asked for thematic meetings")
+        ordering = ["plan", "unit__path"]
+        constraints = [models.UniqueConstraint(fields=["plan", "unit"], name="one_assignment_per_cell")]
+        indexes = [models.Index(fields=["unit", "plan"])]

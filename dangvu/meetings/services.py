@@ -79,6 +79,10 @@ def meeting_schedule(*, actor, unit: OrgUnit, kind: str, date: datetime.date, st
                                      created_by=actor if actor is not None and actor.is_authenticated else None)
     meeting.documents.set(documents)
     invite(meeting)
+    if kind == Kind.THEMATIC:  # it answers the committees' topics of its period waiting for one
+        from dangvu.meetings.thematic import link_meeting
+
+        link_meeting(meeting)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=meeting, unit_path=unit.path, figures_from=date,
                  changes={"kind": [None, kind], "date": [None, date.isoformat()], "topic": [None, meeting.topic]})
     return meeting
@@ -365,10 +369,7 @@ def vote_close(*, actor, vote: Vote, counts: dict | None = None) -> Vote:
         tally = {c: counts[c] for c in ("for", "against", "abstain")}
         if any(not isinstance(n, int) or n < 0 for n in tally.values()):
             raise ValidationError({"for": _("The counts cannot be negative.")})
-        meeting = vote.meeting
-        full = {m for m, status in members_on(meeting.unit, meeting.date).items() if status == MemberStatus.FULL}
-        present = Attendance.objects.filter(meeting=meeting, member_id__in=full,
-                                            mark__in=[Mark.PRESENT, Mark.LATE]).count()
+        present = full_members_present(vote.meeting)
         if sum(tally.values()) > present:
             raise ValidationError({"for": _("%(n)s votes counted, but only %(present)s full members are "
                                             "present.") % {"n": sum(tally.values()), "present": present}})
@@ -379,6 +380,12 @@ def vote_close(*, actor, vote: Vote, counts: dict | None = None) -> Vote:
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=vote, unit_path=vote.meeting.unit.path,
                  alters_figures=False, changes={"tally": [None, tally]})
     return vote
+
+
+def full_members_present(meeting: Meeting) -> int:
+    """Those who may vote at the meeting: the cell's full members that day marked present or late."""
+    full = {m for m, status in members_on(meeting.unit, meeting.date).items() if status == MemberStatus.FULL}
+    return Attendance.objects.filter(meeting=meeting, member_id__in=full, mark__in=[Mark.PRESENT, Mark.LATE]).count()
 
 
 def passed(vote: Vote) -> bool:

@@ -13,17 +13,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangvu.accounts.permissions import MEETINGS_READ, MEETINGS_WRITE, scope_for
 from dangvu.documents.models import Document
 from dangvu.lib.forms import DATE, Form, apply_form_errors
 from dangvu.lib.ids import parse_ids
+from dangvu.lib.keys import MEETINGS_READ, MEETINGS_WRITE
 from dangvu.meetings import services
 from dangvu.meetings.access import get_meeting_for_user, get_vote_for_user, own_member
 from dangvu.meetings.alerts import absence_alerts
 from dangvu.meetings.api import documents_for
 from dangvu.meetings.models import CHOICES, Answer, DuesPayment, Kind, Mark, Meeting, Vote
+from dangvu.meetings.thematic_views import cell_items_context
 from dangvu.orgs.access import get_unit_for_user
 from dangvu.orgs.models import Member, OrgUnit, UnitKind
+from dangvu.orgs.scope import scope_for
 from dangvu.orgs.views import breadcrumbs
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -85,6 +87,7 @@ def unit_meetings(request, pk):
     year = today.year
     can_write = scope_for(request).can(MEETINGS_WRITE, unit.path) and unit.kind == UnitKind.CELL
     form = MeetingForm(request.POST or None, unit=unit) if can_write else None
+    thematic = cell_items_context(request, unit, year, form)  # the committees' topics for the cell
     if request.method == "POST":
         get_unit_for_user(request, pk, MEETINGS_WRITE)
         if form is not None and form.is_valid():
@@ -105,7 +108,7 @@ def unit_meetings(request, pk):
     names = dict(Member.objects.filter(pk__in=[a.member_id for a in alerts]).values_list("pk", "full_name"))
     return render(request, "meetings/unit_meetings.html", {
         "unit": unit, "year": year, "meetings": meetings, "form": form, "today": today,
-        "alerts": [(a, names.get(a.member_id, "")) for a in alerts],
+        "alerts": [(a, names.get(a.member_id, "")) for a in alerts], **thematic,
         "breadcrumbs": breadcrumbs(request, unit) + [unit]})
 
 

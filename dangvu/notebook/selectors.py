@@ -2,8 +2,11 @@
 
 import datetime
 
+from django.urls import reverse
+
 from dangvu.essays.notebook import essays_asked_of, member_campaigns
-from dangvu.evaluation.models import Rating
+from dangvu.evaluation.models import Rating, Round, Stage
+from dangvu.lib.reminders import lines_for
 from dangvu.meetings.models import Attendance as MeetingAttendance
 from dangvu.meetings.models import Meeting
 from dangvu.orgs.models import Member
@@ -18,10 +21,17 @@ def notebook_for(member: Member, today: datetime.date) -> dict:
                 .select_related("campaign").prefetch_related("points").order_by("held_on")[:10])
     attended = (Attendance.objects.filter(member=member).select_related("session__campaign")
                 .order_by("-session__held_on")[:20])
+    ratings = list(Rating.objects.filter(member=member).select_related("round").order_by("-round__end")[:5])
+    # an open self-assessment has its own box, whatever the deadline: its reminder is not said twice
+    to_assess = {reverse("evaluation:rating", args=[r.pk]) for r in ratings
+                 if r.round.status == Round.Status.OPEN and r.stage in (Stage.OPEN, Stage.RETURNED)}
     return {
         "member": member,
         "unit": member.unit,
         **essays_asked_of(member, today, campaigns),
+        # the lines of the daily reminder mail (dangvu/lib/reminders.py), each linked to its page
+        "reminder_lines": [line for line in lines_for(member, today)
+                           if line.url not in to_assess],
         "upcoming": upcoming,
         "documents": sorted({d for c in recent for d in c.documents.all()}, key=lambda d: d.issued_on, reverse=True),
         "attendance": attended,
@@ -32,5 +42,5 @@ def notebook_for(member: Member, today: datetime.date) -> dict:
                                                           meeting__date__gte=today,
                                                           meeting__status=Meeting.Status.SCHEDULED)
                          .select_related("meeting__unit").order_by("meeting__date", "meeting__start")[:5]),
-        "ratings": list(Rating.objects.filter(member=member).select_related("round").order_by("-round__end")[:5]),
+        "ratings": ratings,
     }

@@ -1,16 +1,16 @@
-"""Fetching units, members and import jobs for a user (see accounts.access.check_path)."""
+"""Fetching units, members and import jobs for a user (the rule: orgs/scope.py's check_path)."""
 
 
-from dangvu.accounts.access import check_path, fetch_in_scope, not_found
-from dangvu.accounts.permissions import (
+from dangvu.lib.keys import (
     ACCESS_MANAGE,
     DOCUMENTS_READ,
     MEMBERS_IMPORT,
     MEMBERS_READ,
+    MEMBERS_WRITE,
     UNITS_READ,
-    scope_for,
 )
 from dangvu.orgs.models import Candidate, ImportJob, Member, OrgUnit, UnitRole, path_prefixes
+from dangvu.orgs.scope import check_path, fetch_in_scope, not_found, scope_for
 
 
 def get_unit_for_user(request, pk, key: str = UNITS_READ) -> OrgUnit:
@@ -70,3 +70,25 @@ def decisions_for_user(request, unit: OrgUnit):
     return (apps.get_model("documents", "Document").objects
             .filter(unit__path__in=registers, direction="issued", withdrawn_on__isnull=True)
             .select_related("unit").order_by("-issued_on", "-id"))
+
+
+# Who may erase personal data (accounts/erasure.py): the pages of members and candidates ask too.
+def _committee_path(cell: OrgUnit) -> str:
+    """The unit above the cell: erasing is that committee's decision, not the cell's."""
+    return cell.path[:-OrgUnit.steplen]
+
+
+def _may_erase_in(request, cell: OrgUnit) -> bool:
+    """Whether the user edits members in the committee above `cell` (no query: the scope is the request's)."""
+    above = _committee_path(cell)
+    return bool(above) and scope_for(request).can(MEMBERS_WRITE, above)
+
+
+def may_erase(request, member: Member) -> bool:
+    """Whether the user may erase this member's personal data (the member comes with its unit)."""
+    return _may_erase_in(request, member.unit)
+
+
+def may_erase_candidate(request, candidate: Candidate) -> bool:
+    """The members' rule: an officer editing members in the committee above the candidate's cell."""
+    return _may_erase_in(request, candidate.unit)

@@ -12,18 +12,18 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import StringConstraints
 
-from dangvu.accounts.access import check_path
-from dangvu.accounts.permissions import MEMBERS_WRITE, UNITS_WRITE
 from dangvu.audit.reads import API, record_read
 from dangvu.lib.api import Id, InSchema, Paginated
 from dangvu.lib.concurrency import EditConflict, claim_version, conflict_answer
 from dangvu.lib.ids import resolve_ids
+from dangvu.lib.keys import MEMBERS_WRITE, UNITS_WRITE
 from dangvu.lib.vntext import fold
 from dangvu.orgs import services
 from dangvu.orgs.access import get_member_for_user, get_unit_for_user, scoped_members, scoped_units
 from dangvu.orgs.models import ACTIVE_STATUSES, Member, MemberStatus, OrgUnit, PersonName, UnitKind
 from dangvu.orgs.reorganise import MAX_PARTS
-from dangvu.orgs.selectors import member_rollup, member_search
+from dangvu.orgs.scope import check_path
+from dangvu.orgs.selectors import member_counts, member_search
 
 router = Router(tags=["orgs"])
 
@@ -116,15 +116,15 @@ def list_units(request, q: str = "", parent: Id | None = None, active: bool = Tr
 @router.get("/units/{unit_id}", response=UnitCountsOut)
 def get_unit(request, unit_id: Id):
     unit = get_unit_for_user(request, unit_id)
-    return _with_counts(unit, member_rollup(unit).get(unit.path))
+    return _with_counts(unit, member_counts(unit).get(unit.path))
 
 
 @router.get("/units/{unit_id}/children", response=list[UnitCountsOut])
 def unit_children(request, unit_id: Id):
     """Sub-units with member counts rolled up over their subtrees."""
     unit = get_unit_for_user(request, unit_id)
-    rollup = member_rollup(unit)
-    return [_with_counts(child, rollup.get(child.path))
+    counts = member_counts(unit)
+    return [_with_counts(child, counts.get(child.path))
             for child in OrgUnit.objects.get_children(unit).order_by("path")]
 
 

@@ -9,6 +9,6 @@ class OrgsConfig(AppConfig):
     def ready(self):
         from dangvu.lib.measures import use_tree
         from dangvu.orgs import measures, tasks  # noqa: F401  (register the app's figures and jobs)
-        from dangvu.orgs.placements import placed_tree
+        from dangvu.orgs.placements import translation
 
-        use_tree(placed_tree)
+        use_tree(translation)

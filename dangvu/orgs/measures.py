@@ -6,8 +6,8 @@ cells and for nothing above them."""
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 
-from dangvu.accounts.permissions import MEMBERS_READ
-from dangvu.lib.measures import Column, Measure, Value, register, register_area
+from dangvu.lib.keys import MEMBERS_READ
+from dangvu.lib.measures import Column, Measure, Query, Value, register, register_area
 from dangvu.lib.periods import Period
 from dangvu.lib.rollup import rollup, rollup_crossing
 from dangvu.orgs.models import Change, MemberSpan, MemberStatus, OrgUnit
@@ -47,9 +47,9 @@ def _ended(unit, period, changes):
                    unit, "end", day_before=True)
 
 
-def _count_by_unit(spans, unit: OrgUnit) -> dict[str, Value]:
+def _count_by_unit(spans, q: Query) -> dict[str, Value]:
     counts = spans.values_list("at").annotate(n=Count("id")).order_by()
-    return {path: Value(n) for path, n in rollup(counts, unit.path).items()}
+    return {path: Value(n) for path, n in rollup(counts, q).items()}
 
 
 # The other end of a move, on the day of the move: the unit left (the day before the new
@@ -62,9 +62,9 @@ def _with_other(spans, other: str):
     return spans.annotate(other_at=placed_path(other, day, day_before))
 
 
-def _crossing(spans, other: str, unit: OrgUnit) -> dict[str, Value]:
+def _crossing(spans, other: str, q: Query) -> dict[str, Value]:
     moves = _with_other(spans, other).values_list("at", "other_at").annotate(n=Count("id")).order_by()
-    return {path: Value(n) for path, n in rollup_crossing(moves, unit.path).items()}
+    return {path: Value(n) for path, n in rollup_crossing(moves, q).items()}
 
 
 def _transfers_in(unit, period):
@@ -98,7 +98,7 @@ def _rows(spans):
 def _members_measure(key, label, definition, spans_of, columns=SPAN_COLUMNS, compute=None):
     register(Measure(
         key=key, label=label, definition=definition, unit=PERSON, area="members", permission=MEMBERS_READ,
-        compute=compute or (lambda unit, period: _count_by_unit(spans_of(unit, period), unit)),
+        compute=compute or (lambda q: _count_by_unit(spans_of(q.unit, q.period), q)),
         rows=lambda unit, period: _rows(spans_of(unit, period)), columns=columns,
         row_id=lambda span: span.member_id))
 
@@ -122,12 +122,12 @@ _members_measure("members.transferred_in", _("Members transferred in"),
                  _("Members who moved in (chuyển sinh hoạt đến) during the period from outside the unit; "
                    "moves between its own cells are not counted."),
                  lambda u, p: _crossing_rows(_transfers_in(u, p), "from_unit", u),
-                 compute=lambda u, p: _crossing(_transfers_in(u, p), "from_unit", u))
+                 compute=lambda q: _crossing(_transfers_in(q.unit, q.period), "from_unit", q))
 _members_measure("members.transferred_out", _("Members transferred out"),
                  _("Members who moved out (chuyển sinh hoạt đi) during the period to outside the unit or out of the "
                    "system; moves between its own cells are not counted."),
                  lambda u, p: _crossing_rows(_transfers_out(u, p), "to_unit", u), columns=LEFT_COLUMNS,
-                 compute=lambda u, p: _crossing(_transfers_out(u, p), "to_unit", u))
+                 compute=lambda q: _crossing(_transfers_out(q.unit, q.period), "to_unit", q))
 _members_measure("members.died", _("Members who died"),
                  _("Members who died during the period."),
                  lambda u, p: _ended(u, p, [Change.DIED]), columns=LEFT_COLUMNS)

@@ -5,15 +5,14 @@ roll-up counts it for the units above that unit *on that day*: a merge on 1/7/20
 cell under the new commune from that day, and the cell's facts of 2024 still count for the
 old commune. Placements give each unit a path per stretch of days; paths are never reused,
 so a fact's placement path on its day names the units above it then by its prefixes, and
-the roll-up (lib/rollup.py) turns them into today's units through `placed_tree`.
+the roll-up (lib/rollup.py) turns them into today's units through `translation`.
 
 Measures use three things from here: `placed_path` (the path of a fact's unit on the fact's
 day, as an annotation), `under` (that path lies under a unit as it stood then) and
-`placed_tree` (the translation the roll-up reads).
+`translation` (the dated tree the roll-up reads, carried by each measure Query).
 """
 
 import datetime
-from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, Max, OuterRef, Q, Subquery, Value
@@ -335,17 +334,7 @@ def units_ever_under(unit: OrgUnit):
 
 
 def translation(unit: OrgUnit) -> rollup.PlacedTree:
-    """How the roll-up under `unit` names the units of placement paths: by today's paths."""
+    """How the roll-up under `unit` names the units of placement paths: by today's paths (read
+    when first needed; lib/measures.dated puts it in a measure's Query)."""
     return rollup.PlacedTree(root=unit.path, load=lambda: dict(
         UnitPlacement.objects.filter(under(unit, "path")).values_list("path", "unit__path")))
-
-
-@contextmanager
-def placed_tree(unit: OrgUnit):
-    """Roll-ups under `unit` within the block read placement paths (once per unit)."""
-    active = rollup.placed_tree_for(unit.path)
-    if active is not None:
-        yield active
-        return
-    with rollup.reading_placements(translation(unit)) as tree:
-        yield tree

@@ -9,12 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangvu.accounts.access import check_path
-from dangvu.accounts.permissions import UNITS_WRITE
 from dangvu.lib.forms import DATE, Form, apply_form_errors
+from dangvu.lib.keys import UNITS_WRITE
 from dangvu.orgs import services
 from dangvu.orgs.access import get_unit_for_user
 from dangvu.orgs.models import ACTIVE_STATUSES, Member, OrgUnit
+from dangvu.orgs.scope import check_path
 from dangvu.orgs.views import breadcrumbs
 
 MAX_PARTS = 6

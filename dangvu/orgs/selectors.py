@@ -4,10 +4,13 @@ so a figure is computed in one place."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
+from dangvu.lib import measures
+from dangvu.lib.periods import Period
 from dangvu.lib.vntext import fold
-from dangvu.orgs.models import ACTIVE_STATUSES, Member, MemberStatus, OrgUnit, path_prefixes
+from dangvu.orgs.models import ACTIVE_STATUSES, Member, OrgUnit
 
 
 @dataclass
@@ -23,41 +26,28 @@ def active_units(qs: QuerySet | None = None, on: datetime.date | None = None) ->
     return qs.filter(valid_from__lte=on).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
 
 
-def member_rollup(root: OrgUnit | None = None) -> dict[str, MemberCounts]:
-    """Active members counted for every unit under `root` (all units when None),
-    each unit's figure including its whole subtree. Keyed by unit path.
+MEMBER_MEASURES = ("members.total", "members.full", "members.probationary")  # MemberCounts' fields, in order
 
-    One GROUP BY over members by unit, then each count is added to the unit's
-    ancestors in Python: cheaper than any join on path prefixes.
-    """
-    qs = Member.objects.filter(status__in=ACTIVE_STATUSES)
-    if root is not None:
-        qs = qs.filter(unit__path__startswith=root.path)
-    rows = qs.values_list("unit__path", "status").annotate(n=Count("id")).order_by()
-    start = len(root.path) if root is not None else OrgUnit.steplen
-    out: dict[str, MemberCounts] = {}
-    for path, status, n in rows:
-        for prefix in path_prefixes(path, start):
-            counts = out.get(prefix)
-            if counts is None:
-                counts = out[prefix] = MemberCounts()
-            counts.total += n
-            if status == MemberStatus.FULL:
-                counts.full += n
-            else:
-                counts.probationary += n
-    return out
+
+def member_counts(unit: OrgUnit) -> dict[str, MemberCounts]:
+    """Members today of `unit` and of each unit directly under it, each with its subtree, keyed by
+    path: the measures members.total, .full and .probationary (the dashboard's rule, kept like
+    every figure), never a second count of their own."""
+    today = timezone.localdate()
+    table = measures.compute_all(unit, Period(today, today), [measures.get(k) for k in MEMBER_MEASURES], levels=1)
+    return {path: MemberCounts(*(int(table[k][path].value) if path in table[k] else 0 for k in MEMBER_MEASURES))
+            for path in set().union(*table.values())}
 
 
 def unit_overview(unit: OrgUnit) -> dict:
     """What the unit page shows: sub-units with rolled-up counts, in a fixed number of queries."""
-    rollup = member_rollup(unit)
+    counts = member_counts(unit)
     children = list(OrgUnit.objects.get_children(unit).order_by("path"))
     direct = Member.objects.filter(unit=unit, status__in=ACTIVE_STATUSES).count()
     cells = active_units(OrgUnit.objects.get_descendants(unit)).filter(kind="cell").count()
     return {
-        "counts": rollup.get(unit.path, MemberCounts()),
-        "children": [(child, rollup.get(child.path, MemberCounts())) for child in children],
+        "counts": counts.get(unit.path, MemberCounts()),
+        "children": [(child, counts.get(child.path, MemberCounts())) for child in children],
         "direct_members": direct,
         "cell_count": cells,  # every cell of the subtree, not only those directly under it
         "direct_units": sum(1 for child in children if child.valid_to is None),

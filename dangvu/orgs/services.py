@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangvu.audit.models import AuditEntry
 from dangvu.audit.services import audit_record, diff, snapshot
+from dangvu.lib.keys import ROLE_KEYS
 from dangvu.orgs import history, placements
 from dangvu.orgs.models import (
     ACTIVE_STATUSES,
@@ -32,6 +34,7 @@ from dangvu.orgs.models import (
     UnitSuccession,
     path_prefixes,
 )
+from dangvu.orgs.scope import check_grantable
 
 UNIT_FIELDS = ["name", "code", "symbol", "kind", "has_committee", "valid_from", "valid_to"]
 MEMBER_FIELDS = ["full_name", "date_of_birth", "sex", "unit", "admission_date", "official_date",
@@ -403,13 +406,20 @@ def member_transfer(*, actor, member: Member, to_unit: OrgUnit, on_date: datetim
     return member
 
 
+# Sent inside the transaction that ends a member's membership where it was (a transfer, leaving),
+# once their roles there have ended, for the rights held outside orgs to end with it: accounts'
+# teams and API tokens (accounts.services.end_account_rights, connected when that app is ready;
+# orgs imports nothing from accounts). Arguments: actor, member, user (their account), keeps (a
+# unit path → whether they keep rights over it), left (whether they left the Party's rolls here).
+rights_end = Signal()
+
+
 def _end_rights(actor, member: Member, on_date: datetime.date, still_under: OrgUnit | None) -> None:
     """Rights end with membership where it ends: the member's roles, and their account's teams,
     in units that `still_under` (the unit they move to; None: they left) is not within end the
-    day before; a member who left loses their API tokens too. Audited, through this service
-    only (no grant check: nobody chooses this, it follows from the membership)."""
-    from dangvu.accounts.models import ApiToken, Team
-
+    day before; a member who left loses their API tokens too (accounts' part, through
+    `rights_end`). Audited, through this service only (no grant check: nobody chooses this, it
+    follows from the membership)."""
     def keeps(path: str) -> bool:
         return still_under is not None and still_under.path.startswith(path)
 
@@ -425,18 +435,8 @@ def _end_rights(actor, member: Member, on_date: datetime.date, still_under: OrgU
         audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=role, unit_path=role.unit.path,
                      changes={"end": [before, role.end.isoformat()]}, alters_figures=False)
     user = member.user
-    if user is None:
-        return
-    for team in Team.objects.filter(users=user).select_related("unit"):
-        if not keeps(team.unit.path):
-            team.users.remove(user)
-            audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=team, unit_path=team.unit.path,
-                         changes={"members": [user.get_username(), None]}, alters_figures=False)
-    if still_under is None:
-        for token in ApiToken.objects.filter(user=user):
-            audit_record(actor=actor, action=AuditEntry.Action.DELETE, obj=token, unit_path=member.unit.path,
-                         changes={"name": [token.name, None]}, alters_figures=False)
-            token.delete()
+    if user is not None:  # their teams and tokens, in this transaction
+        rights_end.send(sender=Member, actor=actor, member=member, user=user, keeps=keeps, left=still_under is None)
 
 
 def _check_not_future(day: datetime.date) -> None:
@@ -645,9 +645,6 @@ def role_assign(*, actor, unit: OrgUnit, member: Member, role: str, start: datet
         raise ValidationError(_("Member “%(name)s” does not belong to this unit.") % {"name": member})
     if end is not None and end < start:
         raise ValidationError({"end": _("The end date is before the start date.")})
-    from dangvu.accounts.permissions import ROLE_KEYS
-    from dangvu.accounts.services import check_grantable
-
     check_grantable(actor=actor, path=unit.path, keys=ROLE_KEYS.get(role, ()))  # a role grants keys
     unit_role = UnitRole.objects.create(unit=unit, member=member, role=role, term=term, start=start, end=end)
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=unit_role, unit_path=unit.path,
@@ -658,9 +655,6 @@ def role_assign(*, actor, unit: OrgUnit, member: Member, role: str, start: datet
 @transaction.atomic
 def role_end(*, actor, unit_role: UnitRole, end: datetime.date) -> UnitRole:
     """A role held until `end` (the rights it gave stop the day after)."""
-    from dangvu.accounts.permissions import ROLE_KEYS
-    from dangvu.accounts.services import check_grantable
-
     unit_role = UnitRole.objects.select_for_update().select_related("unit", "member").get(pk=unit_role.pk)
     check_grantable(actor=actor, path=unit_role.unit.path, keys=ROLE_KEYS.get(unit_role.role, ()))
     if end < unit_role.start:

@@ -8,10 +8,11 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangvu.accounts.permissions import MEMBERS_IMPORT, UserScope
 from dangvu.jobs import runner
+from dangvu.lib.keys import MEMBERS_IMPORT
 from dangvu.orgs import imports
 from dangvu.orgs.models import ImportJob
+from dangvu.orgs.scope import UserScope
 
 CHECK, APPLY = "orgs.import_check", "orgs.import_apply"
 RUNNING = (ImportJob.Status.QUEUED, ImportJob.Status.VALIDATING, ImportJob.Status.APPLYING)

@@ -8,8 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dangvu.accounts.access import not_found
-from dangvu.accounts.permissions import (
+from dangvu.audit.services import audit_for
+from dangvu.jobs import runner
+from dangvu.lib.forms import apply_form_errors
+from dangvu.lib.keys import (
     ACCESS_MANAGE,
     AUDIT_READ,
     AUDIT_READ_ACCESS,
@@ -24,11 +26,7 @@ from dangvu.accounts.permissions import (
     STUDY_READ,
     UNITS_READ,
     UNITS_WRITE,
-    scope_for,
 )
-from dangvu.audit.services import audit_for
-from dangvu.jobs import runner
-from dangvu.lib.forms import apply_form_errors
 from dangvu.lib.xlsx import XLSX_TYPE, xlsx_response
 from dangvu.orgs import imports, services
 from dangvu.orgs.access import (
@@ -37,6 +35,8 @@ from dangvu.orgs.access import (
     get_import_job_for_user,
     get_member_for_user,
     get_unit_for_user,
+    may_erase,
+    may_erase_candidate,
     scoped_units,
 )
 from dangvu.orgs.forms import AdmissionForm, CandidateForm, ImportUploadForm, MemberEventForm, MemberForm
@@ -50,6 +50,7 @@ from dangvu.orgs.models import (
     UnitKind,
     UnitRole,
 )
+from dangvu.orgs.scope import not_found, scope_for
 from dangvu.orgs.selectors import member_search, members_in_subtree, unit_overview
 from dangvu.orgs.tasks import APPLY, CHECK
 
@@ -194,8 +195,6 @@ def _stage_steps(candidate: Candidate) -> tuple[list, str | None, str | None]:
 
 
 def candidate_detail(request, pk):
-    from dangvu.accounts.erasure import may_erase_candidate
-
     candidate = get_candidate_for_user(request, pk)
     scope = scope_for(request)
     steps, following, previous = _stage_steps(candidate)
@@ -283,7 +282,6 @@ def candidate_admit(request, pk):
 
 
 def member_detail(request, pk):
-    from dangvu.accounts.erasure import may_erase
     from dangvu.audit.reads import PAGE, record_read
     from dangvu.orgs.access import is_own
 

@@ -8,10 +8,10 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from dangvu.accounts.access import check_path, not_found
-from dangvu.accounts.permissions import REPORTS_READ, REPORTS_WRITE, scope_for
 from dangvu.lib import measures
+from dangvu.lib.keys import REPORTS_READ, REPORTS_WRITE
 from dangvu.orgs.models import OrgUnit, path_prefixes
+from dangvu.orgs.scope import check_path, not_found, scope_for
 from dangvu.reports.models import Report, ReportTemplate
 
 

@@ -12,10 +12,11 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
-from dangvu.accounts.permissions import REPORTS_READ, REPORTS_WRITE, scope_for
 from dangvu.lib import measures, partydoc
 from dangvu.lib.api import Id, InSchema
+from dangvu.lib.keys import REPORTS_READ, REPORTS_WRITE
 from dangvu.orgs.access import get_unit_for_user
+from dangvu.orgs.scope import scope_for
 from dangvu.reports import services
 from dangvu.reports.access import get_report_for_user, get_template_for_unit
 from dangvu.reports.build import figures_of

@@ -52,12 +52,18 @@ def compute_values(unit: OrgUnit, period: Period, progress=None, previous: list[
     paths = [unit.path] + [c.path for c in children]
     out = {"units": [[unit.path, unit.name]] + [[c.path, c.name] for c in children]}
     before = None if previous is None else [measures.get(k) for k in previous]
-    for n, (name, span, chosen) in enumerate((("current", period, None), ("previous", period.previous(), before))):
+    # a unit founded after the period before ended has no figure for it (not a zero to compare with)
+    earlier = period.previous()
+    out["new_units"] = [u.path for u in [unit, *children] if u.valid_from > earlier.end]
+    if unit.path in out["new_units"]:
+        before = []
+    for n, (name, span, chosen) in enumerate((("current", period, None), ("previous", earlier, before))):
         if progress:
             progress(n, 2)
+        shown = [p for p in paths if name == "current" or p not in out["new_units"]]
         # a report shows the unit and its sub-units: the roll-up stops one level down
         computed = measures.compute_all(unit, span, chosen, levels=1) if chosen != [] else {}
-        out[name] = {key: {p: _json(measures.value_at(values, p, measures.get(key))) for p in paths}
+        out[name] = {key: {p: _json(measures.value_at(values, p, measures.get(key))) for p in shown}
                      for key, values in computed.items()}
     out["targets"] = targets_attained(unit, period)
     out["targets_above"] = targets_from_above(unit, period)
@@ -156,6 +162,8 @@ def _json(value: Value) -> list:
 def figure_of(values: dict, key: str, path: str, previous: bool = False) -> Figure:
     measure = measures.get(key)
     found = values.get("previous" if previous else "current", {}).get(key, {}).get(path)
+    if previous and path in values.get("new_units", ()):  # founded since: nothing to compare with
+        return Figure(0, rate=bool(measure and measure.rate), absent=True)
     if measure is None or found is None:
         return Figure(0, rate=bool(measure and measure.rate))
     return Figure(found[0], found[1], found[2], rate=measure.rate)
@@ -171,9 +179,12 @@ def words_for(unit: OrgUnit, period: Period, today: datetime.date | None = None)
     counted ("Tính đến ngày 05/12/2026"), never the period's end, which has not come."""
     today = today or timezone.localdate()
     end = min(period.end, today)
+    founded = unit.valid_from
     return {"unit": unit.name, "year": str(period.end.year), "next_year": str(period.end.year + 1),
             "end": f"{end:%d/%m/%Y}", "start": f"{period.start:%d/%m/%Y}",
-            "until": f"Đến ngày {end:%d/%m/%Y}" if end == period.end else f"Tính đến ngày {end:%d/%m/%Y}"}
+            "until": f"Đến ngày {end:%d/%m/%Y}" if end == period.end else f"Tính đến ngày {end:%d/%m/%Y}",
+            # a unit founded within the period is reported from its founding: the text says so
+            "since": f" (thành lập ngày {founded:%d/%m/%Y})" if period.start < founded <= period.end else ""}
 
 
 def fill_words(text: str, words: dict[str, str]) -> str:

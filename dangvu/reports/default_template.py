@@ -14,7 +14,7 @@ SECTIONS = [
              "và giáo dục chính trị, tư tưởng của đảng bộ."},
     {"key": "ket-qua", "kind": "heading", "level": 2, "title": "I. KẾT QUẢ ĐẠT ĐƯỢC"},
     {"key": "to-chuc", "kind": "computed", "level": 3, "title": "1. Công tác tổ chức, đảng viên",
-     "text": "{until}, {unit} có {members.total} đảng viên[, trong đó {members.probationary} đảng viên dự bị]. "
+     "text": "{until}, {unit}{since} có {members.total} đảng viên[, trong đó {members.probationary} đảng viên dự bị]. "
              "[Trong kỳ, {list:members.admitted kết nạp # đảng viên mới; members.made_full công nhận đảng viên "
              "chính thức cho # đồng chí; members.transferred_in tiếp nhận # đảng viên chuyển sinh hoạt đến; "
              "members.transferred_out chuyển sinh hoạt đi # đảng viên; members.died # đồng chí từ trần; "

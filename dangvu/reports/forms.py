@@ -29,6 +29,7 @@ class ReportForm(Form):
     def clean(self):
         data = super().clean()
         start, end, year = data.get("start"), data.get("end"), data.get("year")
+        self.by_year = not (start or end)
         if start or end:
             if not (start and end):
                 self.add_error("end" if start else "start", _("Give both days of the period, or a year."))
@@ -38,6 +39,14 @@ class ReportForm(Form):
             return data
         data["start"], data["end"] = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
         return data
+
+    def period_field(self, name: str) -> str:
+        """The field a service's error on the period's first ("from") or last ("to") day is shown
+        on: the year when the period was given as one, else that day's own field (another name
+        is the form's own)."""
+        if name not in ("from", "to"):
+            return name
+        return "year" if getattr(self, "by_year", False) else {"from": "start", "to": "end"}[name]
 
 
 class NarrativeForm(Form):

@@ -126,11 +126,21 @@ def check_period(start: datetime.date, end: datetime.date) -> Period:
     return Period(start, end)
 
 
+def check_unit_existed(unit: OrgUnit, period: Period) -> None:
+    """A unit has no figures for a time before it was founded (a commune or province formed by
+    the merger of 1/7/2025 has no 2024): a report of such a period is refused on its last day.
+    A period that the founding falls in is reported from the founding on."""
+    if period.end < unit.valid_from:
+        raise ValidationError({"to": _("“%(name)s” was founded on %(d)s: the period of a report of it must end on "
+                                       "or after that day.")
+                               % {"name": unit.name, "d": unit.valid_from.strftime("%d/%m/%Y")}})
+
+
 @transaction.atomic
 def report_create(*, actor, unit: OrgUnit, start: datetime.date, end: datetime.date,
                   template: ReportTemplate | None = None) -> Report:
     """A report of the unit for the period, queued to be built from the template's latest version."""
-    check_period(start, end)
+    check_unit_existed(unit, check_period(start, end))
     version = (template or shipped_template()).latest
     from dangvu.reports.build import default_head, fill_words, words_for
 

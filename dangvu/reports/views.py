@@ -9,13 +9,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangvu.accounts.permissions import DOCUMENTS_WRITE, REPORTS_READ, REPORTS_WRITE, scope_for
 from dangvu.audit.services import audit_for
 from dangvu.jobs import runner
 from dangvu.lib import measures, partydoc
 from dangvu.lib.concurrency import EditConflict, conflict, opened_version, rebound
 from dangvu.lib.forms import apply_form_errors
+from dangvu.lib.keys import DOCUMENTS_WRITE, REPORTS_READ, REPORTS_WRITE
 from dangvu.orgs.access import get_unit_for_user
+from dangvu.orgs.scope import scope_for
 from dangvu.orgs.views import breadcrumbs
 from dangvu.reports import services
 from dangvu.reports.access import get_report_for_user, get_template_for_user, templates_for_unit
@@ -40,6 +41,8 @@ def unit_reports(request, pk):
             report = services.report_create(actor=request.user, unit=unit, start=form.cleaned_data["start"],
                                             end=form.cleaned_data["end"], template=form.cleaned_data["template"])
         except ValidationError as exc:
+            if hasattr(exc, "error_dict"):  # the service names the days as the API does: from, to
+                exc = ValidationError({form.period_field(k): v for k, v in exc.error_dict.items()})
             apply_form_errors(form, exc)
         else:
             return redirect("reports:detail", report.pk)

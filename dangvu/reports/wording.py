@@ -21,9 +21,11 @@
   number and date, "Kế hoạch số 01-KH/ĐU ngày 15/01/2026 về …", at most five ("… và 3 văn
   bản khác"); zero when there is none.
 - `{cell:A|B}`: A in a cell's report, B in any other's; an empty one leaves out its clause.
-- `{unit}`, `{year}`, `{next_year}`, `{end}`, `{until}`: words about the report itself
+- `{unit}`, `{year}`, `{next_year}`, `{end}`, `{until}`, `{since}`: words about the report itself
   (`{end}` is the period's last day, or the day the figures were counted when that is
-  earlier; `{until}` says which: "Đến ngày 31/12/2025" or "Tính đến ngày 05/12/2026").
+  earlier; `{until}` says which: "Đến ngày 31/12/2025" or "Tính đến ngày 05/12/2026";
+  `{since}` is " (thành lập ngày 01/07/2025)" for a unit founded within the period, else
+  nothing). The period before a unit's founding has no figures: `{key|change}` drops.
 - `[ … ]`: a clause left out when a figure in it (not in a clause inside it) is zero, or
   has no base (a rate of nothing). Clauses nest, so any clause of a sentence may drop.
 
@@ -44,7 +46,7 @@ RANKS = {"best:": "dẫn đầu", "worst:": "thấp nhất"}
 DOCUMENTS = "documents:"
 CELL = "cell:"
 CITED = 5  # documents a {documents:…} names; more are counted ("… và 3 văn bản khác")
-WORDS = ("unit", "year", "next_year", "end", "start", "until")
+WORDS = ("unit", "year", "next_year", "end", "start", "until", "since")
 FORMATS = ("", "02", "ratio", "prev", "change")
 OTHER_FORMS = (LIST, DOCUMENTS, CELL, *RANKS)  # placeholders that are not {a+b/c|fmt}
 
@@ -55,6 +57,7 @@ class Figure:
     numerator: int | None = None
     denominator: int | None = None
     rate: bool = False
+    absent: bool = False  # the unit did not exist then (the period before its founding): no value at all
 
 
 @dataclass
@@ -420,7 +423,10 @@ def _change_part(sides, keys, figure) -> Part:
     """"tăng 12" or "giảm 108": this period's count against the period before's, as the seeds
     compare ("kết nạp 319 đảng viên, giảm 108 so với năm 2025"); zero when they are equal."""
     now = sum(figure(k, False).value for k in sides[0])
-    before = sum(figure(k, True).value for k in sides[0])
+    earlier = [figure(k, True) for k in sides[0]]
+    if any(f.absent for f in earlier):  # the unit was founded since: no change to tell
+        return Part("", keys, zero=True)
+    before = sum(f.value for f in earlier)
     difference = now - before
     if not difference:
         return Part("", keys, zero=True)

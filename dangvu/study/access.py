@@ -7,10 +7,10 @@ secretary sees the campaign but only their own cell's members, figures and essay
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from dangvu.accounts.access import not_found
-from dangvu.accounts.permissions import STUDY_READ, scope_for
+from dangvu.lib.keys import STUDY_READ
 from dangvu.orgs.models import OrgUnit
 from dangvu.orgs.placements import paths_during
+from dangvu.orgs.scope import not_found, scope_for
 from dangvu.study.models import Campaign, StudySession
 
 

@@ -9,11 +9,10 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from dangvu.accounts.permissions import STUDY_READ, STUDY_WRITE
 from dangvu.documents.access import documents_offered
-from dangvu.essays.models import ReturnReason
 from dangvu.lib.api import Count, Id, InSchema, Paginated, Year
 from dangvu.lib.ids import resolve_ids
+from dangvu.lib.keys import STUDY_READ, STUDY_WRITE
 from dangvu.orgs.access import get_unit_for_user
 from dangvu.orgs.models import OrgUnit
 from dangvu.study import services
@@ -47,8 +46,9 @@ def _figures(unit: OrgUnit, f: CampaignFigures) -> dict:
     return dict(unit_id=unit.pk, unit_name=unit.name, eligible=f.eligible, attended=f.attended,
                 attendance_rate=f.attendance_rate, required=f.required, submitted=f.submitted,
                 submitted_rate=f.submitted_rate, passed=f.passed, awaiting=f.awaiting, returned_now=f.returned_now,
-                returned_total=f.returned_total, returned_thin=f.returned[ReturnReason.THIN],
-                returned_copied=f.returned[ReturnReason.COPIED], returned_other=f.returned[ReturnReason.OTHER])
+                returned_total=f.returned_total,
+                # returned_thin, returned_copied, returned_other: by the essays app's reasons (CampaignFigures)
+                **{f"returned_{reason}": n for reason, n in f.returned.items()})
 
 
 class CampaignOut(Schema):

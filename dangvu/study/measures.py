@@ -7,19 +7,19 @@ of one commune counts once for the commune). A member admitted or moved in after
 campaign closed is not eligible for it, so a closed campaign's figures never change.
 Sessions, connection points and lượt belong to the units whose points and members
 they are, and to the organiser: a cell never shows the province's conference.
+A campaign's page asks with `campaign` (lib/measures.Query): every study measure then reads
+that campaign only (campaigns_reaching).
 """
 
 import datetime
 from collections import defaultdict
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from dangvu.accounts.permissions import STUDY_READ
-from dangvu.lib.measures import Column, Measure, Value, memoised, register, register_area, register_narrowing
+from dangvu.lib.keys import STUDY_READ
+from dangvu.lib.measures import Column, Measure, Query, Value, memoised, register, register_area
 from dangvu.lib.periods import Period
 from dangvu.lib.rollup import count_prefixes, group_prefixes, rollup, rollup_distinct
 from dangvu.orgs.models import MemberSpan, OrgUnit, UnitPlacement
@@ -41,36 +41,25 @@ FAR = datetime.date(9999, 12, 31)  # the end of a stretch that has not ended
 
 # --- who takes part, where --------------------------------------------------------------------
 
-_only: ContextVar[int | None] = ContextVar("only_campaign", default=None)
-register_narrowing(_only)
-
-
-@contextmanager
-def only_campaign(campaign: Campaign):
-    """The study measures of one campaign (its page, its export): every study measure reads
-    its campaigns from campaigns_reaching, which then answers this one only."""
-    token = _only.set(campaign.pk)
-    try:
-        yield
-    finally:
-        _only.reset(token)
-
-
-def campaigns_reaching(unit: OrgUnit, period: Period):
+def campaigns_reaching(unit: OrgUnit, period: Period, campaign: int | None = None):
     """Campaigns running at some time in the period that the unit's members take part in, or
-    that the unit's subtree organises."""
+    that the unit's subtree organises; with `campaign` (a query's), that one only."""
     from dangvu.study.selectors import campaigns_for_unit
 
     campaigns = campaigns_for_unit(unit).filter(start__lte=period.end, end__gte=period.start,
                                                 cancelled_on__isnull=True)  # a cancelled campaign counts nowhere
-    return campaigns.filter(pk=_only.get()) if _only.get() is not None else campaigns
+    return campaigns.filter(pk=campaign) if campaign is not None else campaigns
 
 
-def campaign_unit_paths(unit: OrgUnit, period: Period) -> dict[int, list[str]]:
+def _reaching(q: Query):
+    return campaigns_reaching(q.unit, q.period, q.campaign)
+
+
+def campaign_unit_paths(q: Query) -> dict[int, list[str]]:
     """The units taking part in each campaign reaching the unit in the period, by the paths
     they had while it ran (once per compute_all)."""
     def compute():
-        links = list(Campaign.units.through.objects.filter(campaign__in=campaigns_reaching(unit, period))
+        links = list(Campaign.units.through.objects.filter(campaign__in=_reaching(q))
                      .values_list("campaign_id", "orgunit_id", "campaign__start", "campaign__end"))
         placed = defaultdict(list)
         for unit_id, path, start, end in UnitPlacement.objects.filter(
@@ -81,7 +70,7 @@ def campaign_unit_paths(unit: OrgUnit, period: Period) -> dict[int, list[str]]:
             paths[c_id] += [path for path, start, end in placed[unit_id]
                             if start <= c_end and (end is None or end > c_start)]
         return paths
-    return memoised(("campaign units", unit.path, period), compute)
+    return memoised(("campaign units", q), compute)
 
 
 @dataclass
@@ -97,39 +86,29 @@ class Participation:
                     yield path, c, m
 
 
-def pair_units(unit: OrgUnit, period: Period) -> dict[tuple[int, int], list[str]]:
+def pair_units(q: Query) -> dict[tuple[int, int], list[str]]:
     """(campaign, member) → the units where the member took part in it, with their ancestors,
     each once; the same list object for everyone at one unit (once per compute_all)."""
     def compute():
-        places = participation(unit, period).places
-        return group_prefixes(((path, pair) for pair, paths in places.items() for path in paths), unit.path)
-    return memoised(("pair units", unit.path, period), compute)
+        places = participation(q).places
+        return group_prefixes(((path, pair) for pair, paths in places.items() for path in paths), q)
+    return memoised(("pair units", q), compute)
 
 
-def participation(unit: OrgUnit, period: Period) -> Participation:
+def participation(q: Query) -> Participation:
     """Two queries whatever the number of campaigns: the campaigns, and where their members
-    took part (_PLACES) under `unit` (once per compute_all)."""
-    return memoised(("participation", unit.path, period), lambda: _participation(unit, period))
+    took part (_PLACES) under the query's unit (once per compute_all)."""
+    return memoised(("participation", q), lambda: _participation(q))
 
 
-def _participation(unit: OrgUnit, period: Period) -> Participation:
-    campaigns = list(campaigns_reaching(unit, period))
+def _participation(q: Query) -> Participation:
+    campaigns = list(_reaching(q))
     if not campaigns:
         return Participation([], {})
     places = defaultdict(set)
-    for campaign, member, path in participation_rule.places([c.pk for c in campaigns], unit):
+    for campaign, member, path in participation_rule.places([c.pk for c in campaigns], q.unit):
         places[(campaign, member)].add(path)
     return Participation(campaigns, places)
-
-
-def essays_taking_part(unit: OrgUnit, campaigns):
-    """Essays whose writer took part in the essay's campaign under `unit` (the rule of
-    `participation`, for the rows pages)."""
-    from dangvu.essays.models import Essay
-
-    sql, params = campaigns.order_by().values("id").query.sql_with_params()
-    return Essay.objects.filter(pk__in=participation_rule.rows_of_members(
-        Essay._meta.db_table, "campaign_id", (sql, params), unit))
 
 
 def as_values(counts: dict[str, int]) -> dict[str, Value]:
@@ -138,14 +117,14 @@ def as_values(counts: dict[str, int]) -> dict[str, Value]:
 
 # --- campaigns and sessions ---------------------------------------------------------------
 
-def _campaigns(unit, period):
+def _campaigns(q: Query):
     """A campaign counts for every unit that, while it ran, was above, at or under one of its
     units, or above or at its organiser."""
-    campaigns = list(campaigns_reaching(unit, period))
-    taking_part = campaign_unit_paths(unit, period)
+    campaigns = list(_reaching(q))
+    taking_part = campaign_unit_paths(q)
     organisers = dict(Campaign.objects.filter(pk__in=[c.pk for c in campaigns])
                       .annotate(at=placed_path("unit", "start")).values_list("pk", "at"))
-    below = list(UnitPlacement.objects.filter(under(unit, "path")).values_list(
+    below = list(UnitPlacement.objects.filter(under(q.unit, "path")).values_list(
         "path", "start", "end", "unit__valid_from", "unit__valid_to"))
     reached: dict[str, set] = defaultdict(set)
     for c in campaigns:
@@ -156,32 +135,32 @@ def _campaigns(unit, period):
                 continue  # the unit did not exist then
             if (any(p.startswith(path) or path.startswith(p) for p in taking_part[c.pk])
                     or (organisers[c.pk] or "").startswith(path)):
-                for prefix in rollup([(path, 1)], unit.path):
+                for prefix in rollup([(path, 1)], q):
                     reached[prefix].add(c.pk)
     return {path: Value(len(ids)) for path, ids in reached.items()}
 
 
-def _sessions_in(period: Period, unit: OrgUnit, online: bool = False):
-    sessions = StudySession.objects.filter(held_on__gte=period.start, held_on__lte=period.end,
-                                           campaign__in=campaigns_reaching(unit, period), cancelled_on__isnull=True)
+def _sessions_in(q: Query, online: bool = False):
+    sessions = StudySession.objects.filter(held_on__gte=q.period.start, held_on__lte=q.period.end,
+                                           campaign__in=_reaching(q), cancelled_on__isnull=True)
     return sessions.filter(mode=SessionMode.ONLINE) if online else sessions
 
 
-def _sessions_by_units(unit: OrgUnit, period: Period) -> list[tuple[list[str], bool]]:
+def _sessions_by_units(q: Query) -> list[tuple[list[str], bool]]:
     """One entry per session held in the period: (the units it belongs to, with their
     ancestors, each once; whether it was online). A session belongs to its organiser, its
     connection points' units and the units of the members marked present. Once per compute_all."""
     def compute():
-        sessions = _sessions_in(period, unit)
+        sessions = _sessions_in(q)
         online = dict(sessions.values_list("id", "mode"))
         pairs = list(sessions.annotate(at=placed_path("campaign__unit", "held_on")).values_list("at", "id"))
         pairs += list(sessions.filter(unit__isnull=False).annotate(at=placed_path("unit", "held_on"))
                       .values_list("at", "id"))  # make-up sessions
         pairs += list(ConnectionPoint.objects.filter(session__in=sessions, unit__isnull=False)
                       .annotate(at=placed_path("unit", "session__held_on")).values_list("at", "session_id"))
-        pairs += _units_of_members_present(sessions, unit)
-        return [(units, online[s] == SessionMode.ONLINE) for s, units in group_prefixes(pairs, unit.path).items()]
-    return memoised(("sessions", unit.path, period), compute)
+        pairs += _units_of_members_present(sessions, q.unit)
+        return [(units, online[s] == SessionMode.ONLINE) for s, units in group_prefixes(pairs, q).items()]
+    return memoised(("sessions", q), compute)
 
 
 # The units of the members marked present at each session (where they took part in its
@@ -213,15 +192,15 @@ def _units_of_members_present(sessions, unit: OrgUnit) -> list[tuple[str, int]]:
 
 
 def _sessions_count(online: bool):
-    def compute(unit, period):
-        return as_values(count_prefixes(units for units, is_online in _sessions_by_units(unit, period)
+    def compute(q: Query):
+        return as_values(count_prefixes(units for units, is_online in _sessions_by_units(q)
                                       if is_online or not online))
     return compute
 
 
 def _sessions_rows(online: bool):
     def rows(unit, period):
-        sessions = _sessions_in(period, unit, online)
+        sessions = _sessions_in(Query(unit, period), online)
         sql, params = sessions.values("id").query.sql_with_params()
         present_here = participation_rule.sessions_attended((sql, list(params)), unit, AttendanceStatus.PRESENT)
         points_here = placed(ConnectionPoint.objects.filter(session=OuterRef("pk")), unit, "unit", "session__held_on")
@@ -232,12 +211,12 @@ def _sessions_rows(online: bool):
     return rows
 
 
-def _points(unit, period):
+def _points(q: Query):
     """Connection points of sessions held in the period: at the point's unit, or the organiser's."""
     counts = [(unit_path or organiser, 1) for unit_path, organiser in
-              _placed_points(ConnectionPoint.objects.filter(session__in=_sessions_in(period, unit)))
+              _placed_points(ConnectionPoint.objects.filter(session__in=_sessions_in(q)))
               .values_list("unit_at", "org_at")]
-    return as_values(rollup(counts, unit.path))
+    return as_values(rollup(counts, q))
 
 
 def _placed_points(points):
@@ -247,7 +226,7 @@ def _placed_points(points):
 
 
 def _points_rows(unit, period):
-    points = _placed_points(ConnectionPoint.objects.filter(session__in=_sessions_in(period, unit)))
+    points = _placed_points(ConnectionPoint.objects.filter(session__in=_sessions_in(Query(unit, period))))
     return (points.filter(under(unit, "unit_at") | (Q(unit__isnull=True) & under(unit, "org_at")))
             .select_related("session__campaign", "unit").order_by("session__held_on", "id"))
 
@@ -261,9 +240,9 @@ def _campaigns_held_rows(unit, period):
     return placed(campaigns, unit, "unit", "start").select_related("unit").order_by("start", "id")
 
 
-def _campaigns_held(unit, period):
-    return as_values(rollup(((at, 1) for at in _campaigns_held_rows(unit, period).values_list("at", flat=True)),
-                            unit.path))
+def _campaigns_held(q: Query):
+    return as_values(rollup(((at, 1) for at in _campaigns_held_rows(q.unit, q.period).values_list("at", flat=True)),
+                            q))
 
 
 def _sessions_held_at(unit, period) -> list[tuple[int, str]]:
@@ -276,8 +255,8 @@ def _sessions_held_at(unit, period) -> list[tuple[int, str]]:
         *placed(sessions.filter(unit__isnull=True), unit, "campaign__unit", "held_on").values_list("id", "at")])
 
 
-def _sessions_held(unit, period):
-    return as_values(rollup(((at, 1) for _id, at in _sessions_held_at(unit, period)), unit.path))
+def _sessions_held(q: Query):
+    return as_values(rollup(((at, 1) for _id, at in _sessions_held_at(q.unit, q.period)), q))
 
 
 def _sessions_held_rows(unit, period):
@@ -299,40 +278,40 @@ GROUP BY {group}
 """
 
 
-def _attendances(unit, period):
+def _attendances(q: Query):
     """Lượt: at each unit, for each session, the head counts given at the connection points
     under it (a point's unit, else the organiser's) where there are some; otherwise its own
     members marked present (where they took part that day). A cell whose members sat in a
     hall counted by head at the province's point counts its members present, never 0."""
-    sessions = _sessions_in(period, unit)
+    sessions = _sessions_in(q)
     heads = list(_placed_points(ConnectionPoint.objects.filter(session__in=sessions, head_count__gt=0))
                  .values_list("session_id", "unit_at", "org_at", "head_count"))
     with_heads = sorted({s for s, *_rest in heads})
     counted = defaultdict(int)
-    present_at = _present_at(unit, period, sessions.exclude(id__in=with_heads), by_session=False)
-    for prefix, n in rollup(((path, n) for _s, path, n in present_at), unit.path).items():
+    present_at = _present_at(q, sessions.exclude(id__in=with_heads), by_session=False)
+    for prefix, n in rollup(((path, n) for _s, path, n in present_at), q).items():
         counted[prefix] += n
     present_by_session = defaultdict(list)
-    for session, path, n in (_present_at(unit, period, sessions.filter(id__in=with_heads), by_session=True)
+    for session, path, n in (_present_at(q, sessions.filter(id__in=with_heads), by_session=True)
                              if with_heads else []):
         present_by_session[session].append((path, n))
     heads_by_session = defaultdict(list)
     for session, unit_at, org_at, n in heads:
         heads_by_session[session].append((unit_at or org_at, n))
     for session in with_heads:
-        by_head = rollup(heads_by_session[session], unit.path)
-        by_presence = rollup(present_by_session[session], unit.path)
+        by_head = rollup(heads_by_session[session], q)
+        by_presence = rollup(present_by_session[session], q)
         for prefix in by_head.keys() | by_presence.keys():
             counted[prefix] += by_head.get(prefix) or by_presence.get(prefix, 0)
     return as_values({path: n for path, n in counted.items() if n})
 
 
-def _present_at(unit, period, sessions, by_session: bool) -> list[tuple[int | None, str, int]]:
+def _present_at(q: Query, sessions, by_session: bool) -> list[tuple[int | None, str, int]]:
     """(session or None, path, members present) where the members took part that day."""
-    p = participation(unit, period)
+    p = participation(q)
     if not p.campaigns:
         return []
-    places, place_params = participation_rule.participation_sql([c.pk for c in p.campaigns], unit)
+    places, place_params = participation_rule.participation_sql([c.pk for c in p.campaigns], q.unit)
     sql, params = sessions.values("id").query.sql_with_params()
     query = _PRESENT_AT.format(sessions=sql, places=places, on_the_day=participation_rule.holds_on("s.held_on"),
                                session="a.session_id" if by_session else "NULL",
@@ -341,28 +320,28 @@ def _present_at(unit, period, sessions, by_session: bool) -> list[tuple[int | No
         query, [*place_params, *params, AttendanceStatus.PRESENT])]
 
 
-# --- participation and essays --------------------------------------------------------------
+# --- participation (the essays' figures are dangvu/essays/measures.py) ------------------------
 
-def _attended(unit, period) -> set:
-    """(campaign, member) pairs with a presence, for members who were under `unit`."""
-    p = participation(unit, period)
-    return memoised(("attended", unit.path, period), lambda: set(
+def _attended(q: Query) -> set:
+    """(campaign, member) pairs with a presence, for members who were under the query's unit."""
+    p = participation(q)
+    return memoised(("attended", q), lambda: set(
         Attendance.objects.filter(session__campaign__in=p.campaigns, session__cancelled_on__isnull=True,
                                   status=AttendanceStatus.PRESENT,
-                                  member_id__in=members_under(unit))
+                                  member_id__in=members_under(q.unit))
         .values_list("session__campaign_id", "member_id").distinct()))
 
 
-def _participants(unit, period):
-    p = participation(unit, period)
-    attended = _attended(unit, period)
+def _participants(q: Query):
+    p = participation(q)
+    attended = _attended(q)
     if len(p.campaigns) == 1:  # a member is one (campaign, member) pair: their units are known
-        units = pair_units(unit, period)
+        units = pair_units(q)
         eligible = count_prefixes(units.values())
         took_part = count_prefixes(u for pair, u in units.items() if pair in attended)
     else:  # a member of several campaigns counts once
-        eligible = rollup_distinct(((path, m) for path, c, m in p.pairs()), unit.path)
-        took_part = rollup_distinct(((path, m) for path, c, m in p.pairs() if (c, m) in attended), unit.path)
+        eligible = rollup_distinct(((path, m) for path, c, m in p.pairs()), q)
+        took_part = rollup_distinct(((path, m) for path, c, m in p.pairs() if (c, m) in attended), q)
     return {path: Value.rate(took_part.get(path, 0), n) for path, n in eligible.items()}
 
 
@@ -378,8 +357,9 @@ def members_by_id(ids) -> list:
 
 def _participants_rows(unit, period):
     """The members eligible, each with whether they took part (the numerator are those with yes)."""
-    p = participation(unit, period)
-    attended = _attended(unit, period)
+    q = Query(unit, period)
+    p = participation(q)
+    attended = _attended(q)
     eligible, took_part = set(), set()
     for _path, c, m in p.pairs():
         eligible.add(m)
@@ -398,7 +378,7 @@ def members_under(unit: OrgUnit):
 
 # --- registration ---------------------------------------------------------------------------
 
-TIMES, ESSAYS, SESSIONS, POINTS, PEOPLE, CAMPAIGNS = _("times"), _("essays"), _("sessions"), _("points"), _("people"), _("campaigns")
+TIMES, SESSIONS, POINTS, PEOPLE, CAMPAIGNS = _("times"), _("sessions"), _("points"), _("people"), _("campaigns")
 CAMPAIGN_COLUMNS = [Column("title", _("title"), lambda c: c.title), Column("unit", _("organised by"), lambda c: c.unit.name),
                     Column("start", _("from"), lambda c: c.start), Column("end", _("until"), lambda c: c.end)]
 SESSION_COLUMNS = [Column("held_on", _("date"), lambda s: s.held_on),

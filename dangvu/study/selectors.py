@@ -5,12 +5,12 @@ The campaign page, the unit page, the API, the exports and the year-end report a
 call these; a test checks each figure against rows counted directly.
 """
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from django.db.models import Q, QuerySet
 
-from dangvu.essays.models import Essay, EssayStatus, ReturnReason
-from dangvu.lib.measures import Ask, keep
+from dangvu.lib.measures import Ask, Query, keep
 from dangvu.lib.periods import Period
 from dangvu.orgs.models import Member, OrgUnit
 from dangvu.orgs.placements import paths_of_units
@@ -19,6 +19,26 @@ from dangvu.study.models import Attendance, AttendanceStatus, Campaign
 
 def _ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
+
+
+@dataclass(frozen=True)
+class EssayColumns:
+    """The essay columns of a campaign's figures, the essays app's (essays/selectors.py,
+    installed by its AppConfig.ready() through use_essay_columns: study imports nothing from
+    essays). Without it a campaign's figures have no essays."""
+
+    reasons: tuple[str, ...] = ()  # why an essay is returned: the keys of CampaignFigures.returned
+    keys: dict = field(default_factory=dict)  # a column of CampaignFigures, or a reason → its measure
+    # (campaigns, unit, {campaign id: its members eligible}) → {campaign id: {column: n, "returned": {reason: n}}}
+    tally: Callable = lambda campaigns, unit, members: {}
+
+
+_essays = EssayColumns()
+
+
+def use_essay_columns(columns: EssayColumns | None) -> None:
+    global _essays
+    _essays = columns or EssayColumns()
 
 
 @dataclass
@@ -30,7 +50,7 @@ class CampaignFigures:
     passed: int = 0
     awaiting: int = 0  # submitted or resubmitted, not yet reviewed
     returned_now: int = 0  # returned and not yet resubmitted
-    returned: dict = field(default_factory=lambda: {r: 0 for r in ReturnReason.values})  # ever returned, by reason
+    returned: dict = field(default_factory=lambda: {r: 0 for r in _essays.reasons})  # ever returned, by reason
 
     @property
     def missing(self) -> int:
@@ -53,11 +73,19 @@ class CampaignFigures:
         return self.required - self.submitted
 
 
-STUDY_KEYS = {"eligible": "study.participants", "required": "study.essays_required",
-              "submitted": "study.essays_submitted", "passed": "study.essays_passed",
-              "awaiting": "study.essays_awaiting", "returned_now": "study.essays_returned_now",
-              ReturnReason.THIN: "study.essays_returned_thin", ReturnReason.COPIED: "study.essays_returned_copied",
-              ReturnReason.OTHER: "study.essays_returned_other"}
+def _campaign_keys() -> dict[str, str]:
+    """A column of CampaignFigures (or a reason an essay was returned for) → the measure counting it."""
+    return {"eligible": "study.participants", **_essays.keys}
+
+
+def _figures(values: dict) -> CampaignFigures:
+    """CampaignFigures from each column's Value (None where nothing was counted)."""
+    n = {name: int(value.value) if value else 0 for name, value in values.items()}
+    participants = values["eligible"]
+    columns = {name: n[name] for name in values if name != "eligible" and name not in _essays.reasons}
+    return CampaignFigures(eligible=(participants.denominator or 0) if participants else 0,
+                           attended=(participants.numerator or 0) if participants else 0,
+                           returned={r: n[r] for r in _essays.reasons}, **columns)
 
 
 def campaign_rollup(campaign: Campaign, root: OrgUnit | None = None, levels: int | None = None) -> dict[str, CampaignFigures]:
@@ -66,23 +94,14 @@ def campaign_rollup(campaign: Campaign, root: OrgUnit | None = None, levels: int
     counted in the units they belonged to during the campaign. With `levels`, for the units
     down to that many levels below `root` only."""
     from dangvu.lib import measures
-    from dangvu.study.measures import only_campaign
 
     root = root or campaign.unit
-    chosen = [measures.get(k) for k in STUDY_KEYS.values()]
-    with only_campaign(campaign):
-        table = measures.compute_all(root, Period(campaign.start, campaign.end), chosen, levels=levels)
-    out: dict[str, CampaignFigures] = {}
-    for path in {p for values in table.values() for p in values}:
-        v = {name: table[key].get(path) for name, key in STUDY_KEYS.items()}
-        n = {name: int(value.value) if value else 0 for name, value in v.items()}
-        participants = v["eligible"]
-        out[path] = CampaignFigures(
-            eligible=participants.denominator if participants else 0,
-            attended=participants.numerator if participants else 0,
-            required=n["required"], submitted=n["submitted"], passed=n["passed"], awaiting=n["awaiting"],
-            returned_now=n["returned_now"], returned={r: n[r] for r in ReturnReason.values})
-    return out
+    keys = _campaign_keys()
+    chosen = [measures.get(k) for k in keys.values()]
+    table = measures.compute_all(root, Period(campaign.start, campaign.end), chosen, levels=levels,
+                                 campaign=campaign.pk)
+    return {path: _figures({name: table[key].get(path) for name, key in keys.items()})
+            for path in {p for values in table.values() for p in values}}
 
 
 def campaign_by_unit(campaign: Campaign, root: OrgUnit) -> tuple[CampaignFigures, list[tuple[OrgUnit, CampaignFigures]]]:
@@ -112,40 +131,26 @@ def campaign_list_figures(campaigns: list[Campaign], unit: OrgUnit) -> list[tupl
 
 
 def _campaign_list_figures(campaigns: list[Campaign], unit: OrgUnit) -> list[CampaignFigures]:
-    from dangvu.study.measures import _attended, members_under, participation
+    from dangvu.study.measures import _attended, participation
 
-    period = Period(min(c.start for c in campaigns), max(c.end for c in campaigns))
-    p = participation(unit, period)
-    attended = _attended(unit, period)
-    essays = {(c, m): (status, was_returned, reason) for c, m, status, was_returned, reason in
-              Essay.objects.filter(campaign__in=campaigns, member_id__in=members_under(unit))
-              .values_list("campaign_id", "member_id", "status", "was_returned", "return_reason")}
+    q = Query(unit, Period(min(c.start for c in campaigns), max(c.end for c in campaigns)))
+    p = participation(q)
+    attended = _attended(q)
     eligible_at: dict[int, dict[int, set]] = {}
     for path, c, m in p.pairs({c.pk for c in campaigns}):
         eligible_at.setdefault(c, {}).setdefault(m, set()).add(path)
     # the unit's part, or the whole campaign when it is organised below: by the paths they had
     roots = {c.pk: unit if unit.path.startswith(c.unit.path) else c.unit for c in campaigns}
     paths_of = paths_of_units({r.pk for r in roots.values()})
-    out = []
+    members = {}
     for campaign in campaigns:
         root_paths = paths_of[roots[campaign.pk].pk]
-        members = [m for m, paths in eligible_at.get(campaign.pk, {}).items()
-                   if any(x.startswith(r) for x in paths for r in root_paths)]
-        f = CampaignFigures(eligible=len(members), attended=sum((campaign.pk, m) in attended for m in members),
-                            required=len(members) if campaign.essay_required else 0)
-        for m in members:
-            essay = essays.get((campaign.pk, m)) if campaign.essay_required else None
-            if essay is None:
-                continue
-            status, was_returned, reason = essay
-            f.submitted += 1
-            f.passed += status == EssayStatus.PASSED
-            f.returned_now += status == EssayStatus.RETURNED
-            f.awaiting += status in (EssayStatus.SUBMITTED, EssayStatus.RESUBMITTED)
-            if was_returned and reason:
-                f.returned[reason] += 1
-        out.append(f)
-    return out
+        members[campaign.pk] = [m for m, paths in eligible_at.get(campaign.pk, {}).items()
+                                if any(x.startswith(r) for x in paths for r in root_paths)]
+    essays = _essays.tally(campaigns, unit, members)  # the essay columns, the essays app's
+    return [CampaignFigures(eligible=len(members[c.pk]), attended=sum((c.pk, m) in attended for m in members[c.pk]),
+                            **essays.get(c.pk, {}))
+            for c in campaigns]
 
 
 def campaign_figures(campaign: Campaign, unit: OrgUnit | None = None) -> CampaignFigures:
@@ -175,13 +180,10 @@ def session_figures(campaign: Campaign, unit: OrgUnit) -> SessionFigures:
     """A campaign's sessions as `unit` sees them: those it organised, reached with a connection
     point or attended, its points and its lượt (never the province's on a commune's page)."""
     from dangvu.lib import measures
-    from dangvu.lib.periods import Period
-    from dangvu.study.measures import only_campaign
 
     keys = ["study.sessions", "study.online_sessions", "study.points", "study.attendances"]
     chosen = [measures.get(k) for k in keys]
-    with only_campaign(campaign):
-        table = measures.compute_all(unit, Period(campaign.start, campaign.end), chosen, levels=0)
+    table = measures.compute_all(unit, Period(campaign.start, campaign.end), chosen, levels=0, campaign=campaign.pk)
     n = [int(measures.value_at(table[m.key], unit.path, m).value) for m in chosen]
     return SessionFigures(sessions=n[0], online_sessions=n[1], connection_points=n[2], attendances=n[3])
 
@@ -219,22 +221,16 @@ def year_summary(unit: OrgUnit, year: int) -> YearSummary:
     from dangvu.lib import measures
     from dangvu.lib.periods import Period
 
+    campaign_keys = _campaign_keys()
     keys = ["study.campaigns", "study.sessions", "study.online_sessions", "study.points", "study.attendances",
-            "study.participants", "study.essays_required", "study.essays_submitted", "study.essays_passed",
-            "study.essays_awaiting", "study.essays_returned_now", "study.essays_returned_thin",
-            "study.essays_returned_copied", "study.essays_returned_other", "training.candidate_classes",
+            *campaign_keys.values(), "training.candidate_classes",
             "training.candidates_enrolled", "training.candidates_completed", "training.new_member_classes",
             "training.new_members_enrolled", "training.new_members_completed"]
     chosen = [measures.get(k) for k in keys]
     table = measures.compute_all(unit, Period.year(year), chosen, levels=0)  # the unit's own figures
     v = {m.key: measures.value_at(table[m.key], unit.path, m) for m in chosen}
     n = {k: int(value.value) for k, value in v.items()}
-    figures = CampaignFigures(
-        eligible=v["study.participants"].denominator or 0, attended=v["study.participants"].numerator or 0,
-        required=n["study.essays_required"], submitted=n["study.essays_submitted"], passed=n["study.essays_passed"],
-        awaiting=n["study.essays_awaiting"], returned_now=n["study.essays_returned_now"],
-        returned={ReturnReason.THIN: n["study.essays_returned_thin"], ReturnReason.COPIED: n["study.essays_returned_copied"],
-                  ReturnReason.OTHER: n["study.essays_returned_other"]})
+    figures = _figures({name: v[key] for name, key in campaign_keys.items()})
     return YearSummary(
         year=year, campaigns=n["study.campaigns"],
         sessions=SessionFigures(sessions=n["study.sessions"], online_sessions=n["study.online_sessions"],

@@ -13,15 +13,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dangvu.accounts.permissions import ESSAYS_REVIEW, STUDY_READ, STUDY_WRITE, scope_for
 from dangvu.documents.access import documents_offered
 from dangvu.documents.models import Document
 from dangvu.lib.forms import apply_form_errors
+from dangvu.lib.keys import ESSAYS_REVIEW, STUDY_READ, STUDY_WRITE
 from dangvu.lib.once import remember, replayed
 from dangvu.lib.periods import year_asked
 from dangvu.lib.xlsx import xlsx_response
 from dangvu.orgs.access import get_unit_for_user
 from dangvu.orgs.models import OrgUnit
+from dangvu.orgs.scope import scope_for
 from dangvu.orgs.views import breadcrumbs
 from dangvu.study import services
 from dangvu.study.access import get_campaign_for_user, get_session_for_user, sessions_seen_from

@@ -3,9 +3,9 @@
 
 from django.http import Http404
 
-from dangvu.accounts.access import check_path, fetch_in_scope
-from dangvu.accounts.permissions import UNITS_READ
 from dangvu.lib import measures
+from dangvu.lib.keys import UNITS_READ
+from dangvu.orgs.scope import check_path, fetch_in_scope
 from dangvu.targets.models import Target
 
 

@@ -6,8 +6,8 @@ from typing import Literal
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from dangvu.accounts.permissions import TARGETS_WRITE
 from dangvu.lib.api import Id, InSchema
+from dangvu.lib.keys import TARGETS_WRITE
 from dangvu.orgs.access import get_unit_for_user
 from dangvu.targets import services
 from dangvu.targets.access import get_target_for_user

@@ -6,17 +6,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from dangvu.accounts.access import check_path
-from dangvu.accounts.permissions import TARGETS_WRITE, UNITS_READ, scope_for
 from dangvu.audit.services import audit_for
-from dangvu.figures.selectors import readable_measures
 from dangvu.lib import measures
 from dangvu.lib.concurrency import EditConflict, conflict, rebound
 from dangvu.lib.forms import apply_form_errors
 from dangvu.lib.ids import parse_ids
+from dangvu.lib.keys import TARGETS_WRITE, UNITS_READ
 from dangvu.lib.xlsx import xlsx_response
 from dangvu.orgs.access import get_unit_for_user
 from dangvu.orgs.models import OrgUnit
+from dangvu.orgs.scope import check_path, scope_for
 from dangvu.orgs.views import breadcrumbs
 from dangvu.targets import services
 from dangvu.targets.access import get_target_for_user
@@ -43,7 +42,7 @@ def unit_targets(request, pk):
                 messages.success(request, _("The target was set."))
                 return redirect("targets:target", pk=target.pk)
     targets = Target.objects.filter(unit=unit)
-    readable = {m.key for m in readable_measures(request, unit)}
+    readable = {m.key for m in measures.readable(scope_for(request), unit.path)}
     return render(request, "targets/unit_targets.html", {
         "unit": unit, "targets": targets, "form": form, "can_write": can_write,
         "from_above": services.targets_on(unit, readable),

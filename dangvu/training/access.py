@@ -1,8 +1,8 @@
 """Fetching classes for a user, clipped to what their scope covers (the study keys: training is
 part of the study area of a committee's work)."""
 
-from dangvu.accounts.access import fetch_in_scope
-from dangvu.accounts.permissions import STUDY_READ
+from dangvu.lib.keys import STUDY_READ
+from dangvu.orgs.scope import fetch_in_scope
 from dangvu.training.models import TrainingClass
 
 

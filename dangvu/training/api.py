@@ -6,9 +6,10 @@ from django.db.models import Q
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from dangvu.accounts.permissions import STUDY_READ, scope_for
 from dangvu.lib.api import Id, Paginated
+from dangvu.lib.keys import STUDY_READ
 from dangvu.orgs.access import get_unit_for_user
+from dangvu.orgs.scope import scope_for
 from dangvu.training.models import TrainingClass
 
 router = Router(tags=["training"])

@@ -6,7 +6,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from dangvu.lib.measures import Column, register_area
+from dangvu.lib.measures import Column, Query, register_area
 from dangvu.lib.rollup import rollup
 from dangvu.orgs.models import MemberSpan
 from dangvu.orgs.placements import placed, placed_path, under
@@ -24,9 +24,9 @@ def _classes(kind):
 
 
 def _class_counts(kind):
-    def compute(unit, period):
-        paths = _classes(kind)(unit, period).values_list("at", flat=True)
-        return as_values(rollup(((path, 1) for path in paths), unit.path))
+    def compute(q: Query):
+        paths = _classes(kind)(q.unit, q.period).values_list("at", flat=True)
+        return as_values(rollup(((path, 1) for path in paths), q))
     return compute
 
 
@@ -43,9 +43,9 @@ def _enrolments(kind, completed: bool):
 
 
 def _enrolment_counts(kind, completed):
-    def compute(unit, period):
-        paths = _enrolments(kind, completed)(unit, period).values_list("at", flat=True)
-        return as_values(rollup(((p, 1) for p in paths), unit.path))
+    def compute(q: Query):
+        paths = _enrolments(kind, completed)(q.unit, q.period).values_list("at", flat=True)
+        return as_values(rollup(((p, 1) for p in paths), q))
     return compute
 
 
@@ -107,7 +107,7 @@ for level, level_label in TheoryLevel.Level.choices:
                format_lazy("{}: {}", _("Sent to study political theory") if verb == "sent"
                            else _("Completed political theory"), level_label),
                definition, PEOPLE,
-               lambda u, p, query=query: as_values(rollup(
-                   ((path, 1) for path in query(u, p).values_list("at", flat=True)), u.path)),
+               lambda q, query=query: as_values(rollup(
+                   ((path, 1) for path in query(q.unit, q.period).values_list("at", flat=True)), q)),
                lambda u, p, query=query: query(u, p).select_related("member").order_by("member__sort_key", "pk"),
                THEORY_COLUMNS, area="training", row_id=lambda t: t.member_id)

@@ -11,15 +11,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangvu.accounts.access import check_path
-from dangvu.accounts.permissions import STUDY_READ, STUDY_WRITE, scope_for
 from dangvu.lib.forms import DATE, Form, apply_form_errors
 from dangvu.lib.ids import resolve_ids
+from dangvu.lib.keys import STUDY_READ, STUDY_WRITE
 from dangvu.lib.once import remember, replayed
 from dangvu.lib.partydoc import docx_response
 from dangvu.lib.xlsx import xlsx_response
 from dangvu.orgs.access import get_member_for_user, get_unit_for_user
 from dangvu.orgs.models import ACTIVE_STATUSES, Candidate, Member
+from dangvu.orgs.scope import check_path, scope_for
 from dangvu.orgs.selectors import member_search
 from dangvu.orgs.views import breadcrumbs
 from dangvu.study.models import AttendanceStatus

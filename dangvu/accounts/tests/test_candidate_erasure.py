@@ -14,6 +14,7 @@ from django.utils import translation
 
 from dangvu.accounts.erasure import candidate_erase, candidate_refusal, erased_mark, erased_name
 from dangvu.audit.models import AuditEntry
+from dangvu.lib.measures import Query
 from dangvu.lib.measures import get as measure
 from dangvu.lib.periods import Period
 from dangvu.lib.vntext import search_key
@@ -49,7 +50,7 @@ def _awareness_class(org, candidates):
 def _figures(org, cls):
     """The class's figures: the measures' values for the commune this year, and the rows counted directly."""
     period = Period(datetime.date(TODAY.year, 1, 1), datetime.date(TODAY.year, 12, 31))
-    values = {key: measure(key).compute(org.G, period)[org.G.path].value
+    values = {key: measure(key).compute(Query(org.G, period))[org.G.path].value
               for key in ("training.candidate_classes", "training.candidates_enrolled",
                           "training.candidates_completed")}
     enrolments = cls.enrolments.filter(candidate__isnull=False)

@@ -42,8 +42,27 @@ def test_a_transfer_ends_the_old_cells_rights_and_keeps_the_committees(client, o
     commune_role.refresh_from_db()
     assert commune_role.end is None
     assert not cell_team.users.filter(pk=org.users["sec"].pk).exists()
-    from dangvu.accounts.permissions import ROLE_KEYS, scope_for
+    from dangvu.lib.keys import ROLE_KEYS
+    from dangvu.orgs.scope import scope_for
 
     assert scope_for(org.users["sec"]).keys_at(org.A.path) == ROLE_KEYS[RoleKind.COMMITTEE]  # G's role only
     client.force_login(org.users["sec"])
     assert client.get(f"/units/{org.A.pk}/import/").status_code == 403  # the secretary's own keys went
+
+
+def test_the_teams_and_tokens_a_departure_ends_are_in_the_change_log_after_the_roles(org):
+    """orgs ends the roles, accounts (through orgs.services.rights_end) the teams and tokens,
+    each audited in the departure's transaction, by whoever recorded it."""
+    token, _raw = token_create(user=org.users["sec"], name="điện thoại")
+    cell_team = Team.objects.create(name="Tổ văn phòng chi bộ", unit=org.A, permissions=["members:read"])
+    cell_team.users.add(org.users["sec"])
+    first = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+    services.member_leave(actor=org.users["off"], member=org.sec_member, reason="died", on_date=TODAY - DAY)
+    entries = list(AuditEntry.objects.filter(pk__gt=first).exclude(model="orgs.member").order_by("pk")
+                   .values_list("model", "object_id", "action", "changes", "actor__username"))
+    role = UnitRole.objects.get(member=org.sec_member, role=RoleKind.SECRETARY)
+    assert entries == [
+        ("orgs.unitrole", str(role.pk), "update", {"end": [None, (TODAY - 2 * DAY).isoformat()]}, "off"),
+        ("accounts.team", str(cell_team.pk), "update", {"members": ["sec", None]}, "off"),
+        ("accounts.apitoken", str(token.pk), "delete", {"name": ["điện thoại", None]}, "off"),
+    ]

@@ -6,8 +6,8 @@ import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from dangvu.accounts.permissions import scope_for
 from dangvu.accounts.services import token_create
+from dangvu.orgs.scope import scope_for
 
 
 def code_of(device) -> str:

@@ -9,11 +9,12 @@ from django.core.exceptions import ValidationError
 
 from dangvu.accounts import services
 from dangvu.accounts.models import Team
-from dangvu.accounts.permissions import ACCESS_MANAGE, READ_KEYS, UserScope
 from dangvu.audit.models import AuditEntry
 from dangvu.lib.admin import ReadOnlyAdminMixin
+from dangvu.lib.keys import ACCESS_MANAGE, READ_KEYS
 from dangvu.orgs import services as org_services
 from dangvu.orgs.models import UnitRole
+from dangvu.orgs.scope import UserScope
 
 
 def test_a_secretary_makes_a_team_for_their_cell_through_the_page(client, org):

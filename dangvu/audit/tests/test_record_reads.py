@@ -7,9 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dangvu.accounts.models import Team
-from dangvu.accounts.permissions import AUDIT_READ, AUDIT_READ_ACCESS, scope_for
 from dangvu.audit.models import RecordRead
+from dangvu.lib.keys import AUDIT_READ, AUDIT_READ_ACCESS
 from dangvu.orgs.models import OrgUnit
+from dangvu.orgs.scope import scope_for
 
 
 def _reads():

@@ -10,11 +10,11 @@ from django.contrib.auth import get_user_model
 
 from conftest import run_worker
 from dangvu.accounts.models import Team
-from dangvu.accounts.permissions import FULL_KEYS
 from dangvu.essays import services as essay_services
 from dangvu.essays.models import IntegrityScan
 from dangvu.essays.scanning import scan_campaign
 from dangvu.integrity.synthetic import essay as synthetic_essay
+from dangvu.lib.keys import FULL_KEYS
 from dangvu.study import services
 
 from .conftest import DAY, TODAY

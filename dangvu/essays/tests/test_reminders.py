@@ -1,7 +1,7 @@
 from django.core import mail
 
 from dangvu.essays import services as essay_services
-from dangvu.essays.reminders import send_reminders
+from dangvu.notebook.reminders import send_reminders
 
 from .conftest import DAY, TODAY
 
@@ -17,5 +17,8 @@ def test_reminders_mail_due_and_returned_essays_in_vietnamese(org, campaign):
     # …a returned essay is; and a week before the deadline, the one not yet submitted.
     assert send_reminders(campaign.essay_deadline - 6 * DAY) == 2
     bodies = {m.to[0]: m.body for m in mail.outbox}
-    assert "phải làm lại" in bodies["binh@example.vn"]
-    assert campaign.essay_deadline.strftime("%d/%m/%Y") in bodies["cuong@example.vn"]
+    assert bodies == {
+        "binh@example.vn": "- Bài thu hoạch “Học tập Nghị quyết 66-NQ/TW” của đồng chí phải làm lại: hãy sửa và nộp lại.",
+        "cuong@example.vn": "- Bài thu hoạch “Học tập Nghị quyết 66-NQ/TW” cần nộp trước ngày "
+                            f"{campaign.essay_deadline:%d/%m/%Y}.",
+    }

@@ -263,3 +263,48 @@ def test_a_count_that_fails_lets_others_count(org):
     assert StoredFigure.objects.get(name="study.test_figure").counting_since is None
     (values,), stamp = measures.keep(org.G, THIS_YEAR, [ask(lambda: {"n": 2})])
     assert values == {"n": 2} and not stamp.updating
+
+
+def test_asks_differing_in_levels_or_campaign_are_kept_apart_and_counted_again_from_their_recipe(org, settings):
+    """One measure, one unit, one period, asked for four ways (to the bottom, one level down, one
+    campaign, the other): four kept figures, each counted again by the worker from its recipe as
+    asked; a figure kept before the query object (its campaign in "narrowing") is read too."""
+    from dangvu.figures.recount import recount_touched
+    from dangvu.study import services as study
+
+    def campaign(title, units):
+        return study.campaign_create(actor=None, unit=org.G, title=title, documents=[], units=units,
+                                     start=TODAY - datetime.timedelta(days=5),
+                                     end=TODAY + datetime.timedelta(days=30), essay_required=False)
+
+    only_a, whole_g = campaign("Học tập Nghị quyết 57-NQ/TW", [org.A]), campaign("Học tập Nghị quyết 66-NQ/TW", [org.G])
+    measure = measures.get("study.participants")
+    asks = [measures.Query(org.G, THIS_YEAR), measures.Query(org.G, THIS_YEAR, levels=1),
+            measures.Query(org.G, THIS_YEAR, levels=0, campaign=only_a.pk),
+            measures.Query(org.G, THIS_YEAR, levels=0, campaign=whole_g.pk)]
+
+    def kept_and_counted() -> list[tuple[dict, dict]]:
+        kept = [measures.figures_for(q, [measure])[measure.key] for q in asks]
+        settings.FIGURE_STORE = False
+        counted_now = [measures.figures_for(q, [measure])[measure.key] for q in asks]
+        settings.FIGURE_STORE = True
+        return list(zip(kept, counted_now, strict=True))
+
+    first = kept_and_counted()
+    assert all(kept == counted_now for kept, counted_now in first)
+    assert [values[org.G.path].denominator for values, _ in first] == [4, 4, 3, 4]
+    assert org.A.path in first[1][0] and org.A.path not in first[2][0]  # levels=1 reaches the cells
+    rows = StoredFigure.objects.filter(name=measure.key, unit=org.G)
+    assert rows.count() == len({q.key() for q in asks}) == 4
+    assert sorted((r.recipe["levels"] is None, r.recipe["levels"], r.recipe["campaign"] or 0) for r in rows) == \
+        sorted((q.levels is None, q.levels, q.campaign or 0) for q in asks)
+    old = rows.get(recipe__campaign=only_a.pk)
+    StoredFigure.objects.filter(pk=old.pk).update(recipe={"measure": measure.key, "levels": 0, "narrowing": [only_a.pk]})
+
+    make_member(org.B, "Đỗ Văn Giang", datetime.date(1985, 4, 4))  # touches every kept figure of G
+    assert recount_touched() == 4
+    again = kept_and_counted()
+    assert all(kept == counted_now for kept, counted_now in again)
+    assert [values[org.G.path].denominator for values, _ in again] == [5, 5, 3, 5]
+    assert all(r.counted_at > old.counted_at for r in rows.all())  # the worker's counts, read back as kept
+    assert StoredFigure.objects.get(pk=old.pk).recipe == {"measure": measure.key, "levels": 0, "campaign": only_a.pk}

@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dangvu.lib.rollup import count_prefixes, group_prefixes, levels_below_root, rollup, rollup_distinct
+from dangvu.lib.rollup import Scope, count_prefixes, group_prefixes, rollup, rollup_distinct
 
 CELLS = ["0001", "00010001", "000100010001", "000100010002", "00010002", "000100020001", "0002", "00020001"]
 
@@ -22,8 +22,7 @@ def brute(pairs, root, levels=None):
 @given(st.lists(st.tuples(st.sampled_from(CELLS), st.integers(0, 20)), max_size=60),
        st.sampled_from(["", "0001", "00010001"]), st.sampled_from([None, 0, 1, 2]))
 def test_distinct_things_per_unit(pairs, root, levels):
-    with levels_below_root(levels):
-        assert rollup_distinct(pairs, root) == brute(pairs, root, levels)
+    assert rollup_distinct(pairs, Scope(root, levels)) == brute(pairs, root, levels)
 
 
 @given(st.lists(st.tuples(st.sampled_from(CELLS), st.integers(0, 5)), max_size=40))

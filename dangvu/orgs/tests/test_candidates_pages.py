@@ -10,6 +10,7 @@ from django.utils import translation
 
 from dangvu.audit.models import AuditEntry
 from dangvu.documents.services import document_issue
+from dangvu.lib.measures import Query
 from dangvu.lib.measures import get as measure
 from dangvu.lib.periods import Period
 from dangvu.orgs import services
@@ -30,7 +31,7 @@ def years_ago(years: int, day: datetime.date = TODAY) -> datetime.date:
 
 
 def admitted_in(unit, period: Period) -> int:
-    values = measure("members.admitted").compute(unit, period)
+    values = measure("members.admitted").compute(Query(unit, period))
     return int(values[unit.path].value) if unit.path in values else 0
 
 

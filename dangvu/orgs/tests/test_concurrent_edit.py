@@ -11,9 +11,9 @@ from django.test import Client
 from django.utils import translation
 
 from dangvu.accounts.models import Team
-from dangvu.accounts.permissions import FULL_KEYS
 from dangvu.audit.models import AuditEntry
 from dangvu.lib.concurrency import EditConflict, claim_version, conflict_message
+from dangvu.lib.keys import FULL_KEYS
 from dangvu.orgs import services
 from dangvu.orgs.models import Member
 

@@ -8,6 +8,7 @@ import pytest
 
 from conftest import make_member
 from dangvu.documents.services import document_issue
+from dangvu.lib.measures import Query
 from dangvu.lib.measures import get as measure
 from dangvu.lib.periods import Period
 from dangvu.orgs.models import Change, Member, MemberSpan, MemberStatus
@@ -23,7 +24,7 @@ def url(member) -> str:
 
 
 def total_on(unit, day) -> int:
-    values = measure("members.total").compute(unit, Period(day, day))
+    values = measure("members.total").compute(Query(unit, Period(day, day)))
     return int(values[unit.path].value) if unit.path in values else 0
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from conftest import make_member
 from dangvu.accounts.models import Team
-from dangvu.accounts.permissions import FULL_KEYS
+from dangvu.lib.keys import FULL_KEYS
 from dangvu.orgs import services
 from dangvu.orgs.models import Member, OrgUnit, UnitKind, UnitSuccession
 

@@ -3,6 +3,7 @@ import datetime
 from django.urls import reverse
 
 from conftest import make_member
+from dangvu.lib.numbers import fmt_int
 from dangvu.orgs import services
 from dangvu.orgs.demo import build_demo
 from dangvu.orgs.models import (
@@ -16,21 +17,43 @@ from dangvu.orgs.models import (
     UnitKind,
     UnitRole,
 )
-from dangvu.orgs.selectors import member_rollup, member_search
+from dangvu.orgs.selectors import member_search, unit_overview
 
 
-def test_rollup_matches_rows_counted_directly_for_every_unit(db):
+def test_unit_page_and_api_counts_match_members_counted_directly(client, db):
+    """The unit page and the unit API read members.total, .full and .probationary (the measure
+    layer): at a cell, a commune and the province, for the unit and each sub-unit, they equal
+    the active members of the subtree counted with a plain query."""
+    from django.contrib.auth import get_user_model
+
+    from dangvu.accounts.models import Team
+    from dangvu.lib.keys import READ_KEYS
+
     build_demo(members=900, seed=7, progress=False)
-    rollup = member_rollup()
-    for unit in OrgUnit.objects.all():
-        direct = Member.objects.filter(unit__path__startswith=unit.path, status__in=ACTIVE_STATUSES)
-        counts = rollup.get(unit.path)
-        assert (counts.total if counts else 0) == direct.count(), unit.name
-        assert (counts.full if counts else 0) == direct.filter(status=MemberStatus.FULL).count()
-    # the subtree form agrees with the whole-tree form
-    grassroots = OrgUnit.objects.filter(kind=UnitKind.GRASSROOTS).first()
-    sub = member_rollup(grassroots)
-    assert all(sub[p].total == rollup[p].total for p in sub)
+    province = OrgUnit.objects.get(kind=UnitKind.PROVINCE)
+    commune = OrgUnit.objects.filter(kind=UnitKind.GRASSROOTS).order_by("path").first()
+    cell = OrgUnit.objects.filter(kind=UnitKind.CELL, path__startswith=commune.path).order_by("path").first()
+    user = get_user_model().objects.create_user(username="tinh", password="x-tinh")
+    Team.objects.create(name="Văn phòng tỉnh", unit=province, permissions=sorted(READ_KEYS)).users.add(user)
+    client.force_login(user)
+
+    def direct(unit) -> tuple[int, int, int]:
+        members = Member.objects.filter(unit__path__startswith=unit.path, status__in=ACTIVE_STATUSES)
+        return (members.count(), members.filter(status=MemberStatus.FULL).count(),
+                members.filter(status=MemberStatus.PROBATIONARY).count())
+
+    for unit in (cell, commune, province):
+        overview = unit_overview(unit)
+        shown = {unit.code: (overview["counts"].total, overview["counts"].full, overview["counts"].probationary)}
+        shown |= {child.code: (c.total, c.full, c.probationary) for child, c in overview["children"]}
+        answered = [client.get(f"/api/units/{unit.pk}").json(), *client.get(f"/api/units/{unit.pk}/children").json()]
+        assert {a["code"]: (a["member_count"], a["full_count"], a["probationary_count"]) for a in answered} == shown
+        expected = {u.code: direct(u) for u in [unit, *OrgUnit.objects.get_children(unit)]}
+        assert shown == expected, unit.name
+        assert expected[unit.code][0] > 0
+        page = client.get(reverse("orgs:unit", args=[unit.pk])).content.decode()
+        assert f'id="count-total">{fmt_int(expected[unit.code][0])}<' in page
+    assert direct(province)[2] > 0  # probationary members are among them
 
 
 def _wipe_demo():

@@ -81,12 +81,12 @@ def test_a_finished_new_member_class_of_the_demo_has_results_the_figures_count(o
 
     measure = measures.get("training.new_members_completed")
     period = Period(cls.start, cls.start)
-    values = measure.compute(org.P, period)
+    values = measure.compute(measures.Query(org.P, period))
     for unit in (org.G, org.P):
         assert measures.value_at(values, unit.path, measure).value == passed.count()
     assert sorted(e.pk for e in measure.rows(org.G, period)) == sorted(passed.values_list("pk", flat=True))
     enrolled = measures.get("training.new_members_enrolled")
-    assert measures.value_at(enrolled.compute(org.P, period), org.G.path, enrolled).value == 12
+    assert measures.value_at(enrolled.compute(measures.Query(org.P, period)), org.G.path, enrolled).value == 12
 
 
 def test_every_training_field_has_a_vietnamese_name_in_the_admin(admin_client):

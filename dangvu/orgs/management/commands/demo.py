@@ -7,14 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from dangvu.accounts.models import Team
-from dangvu.accounts.permissions import (
-    AUDIT_READ,
-    AUDIT_READ_ACCESS,
-    FULL_KEYS,
-    MEMBERS_READ,
-    READ_KEYS,
-    UNITS_READ,
-)
+from dangvu.lib.keys import AUDIT_READ, AUDIT_READ_ACCESS, FULL_KEYS, MEMBERS_READ, READ_KEYS, UNITS_READ
 from dangvu.lib.numbers import fmt_int
 from dangvu.orgs.demo import build_demo, build_merge_example, demo_plain_member
 from dangvu.orgs.models import Member, OrgUnit, RoleKind, UnitKind, UnitRole

@@ -1,0 +1,42 @@
+"""The reminders registry: what a member has to do soon, in every area, as Vietnamese lines.
+
+Each app registers one function per area in its AppConfig.ready(): `register(area, fn)`, where
+`fn(member, today)` returns the lines to remind that member of today (a `Line` where there is a
+page to act on it, else a plain str). The sổ tay shows `lines_for(member, today)` and
+`dangvu send_reminders` (dangvu/notebook/reminders.py) e-mails the same lines, one mail per
+member per day. Nothing here knows the apps."""
+
+import datetime
+from collections.abc import Callable
+
+
+class Line(str):
+    """One reminder: its sentence, and the page where the member acts on it (the sổ tay links
+    it; the mail carries the sentence only)."""
+
+    url: str
+
+    def __new__(cls, text: str, url: str = "") -> "Line":
+        line = super().__new__(cls, text)
+        line.url = url
+        return line
+
+
+Rule = Callable[[object, datetime.date], list[str]]
+
+_RULES: dict[str, Rule] = {}
+
+
+def register(area: str, fn: Rule) -> None:
+    """One function per area; registering an area again replaces its function."""
+    _RULES[area] = fn
+
+
+def areas() -> list[str]:
+    return list(_RULES)
+
+
+def lines_for(member, today: datetime.date) -> list[Line]:
+    """Every area's lines for the member, in the order the areas registered."""
+    return [line if isinstance(line, Line) else Line(line)
+            for fn in _RULES.values() for line in fn(member, today)]
