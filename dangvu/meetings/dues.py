@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from dangvu.audit.models import AuditEntry
 from dangvu.audit.services import audit_record
 from dangvu.meetings.models import DuesBasis, DuesCategory, DuesPayment, DuesRate
+from dangvu.orgs.history import unit_on
 from dangvu.orgs.models import ACTIVE_STATUSES, Exemption, Member, MemberSpan
 
 # The rates of Quy định 342-QĐ/TW (2010), as shipped; a committee adds newer ones as data.
@@ -72,7 +73,13 @@ def dues_pay(*, actor, member: Member, months: list[datetime.date], paid_on: dat
     """The member pays for these months (this one, or several in advance), each at its amount."""
     if not months:
         raise ValidationError({"months": _("Choose the months paid for.")})
-    payments = [DuesPayment(member=member, unit=member.unit, month=month_start(m),
+    # collected by the cell the member belonged to on the day they paid: a payment entered after
+    # a transfer still counts where the money was taken
+    cell = unit_on(member, paid_on)
+    if cell is None:
+        raise ValidationError({"paid_on": _("%(name)s was not a member of any cell on %(day)s.")
+                               % {"name": member.full_name, "day": paid_on.strftime("%d/%m/%Y")}})
+    payments = [DuesPayment(member=member, unit=cell, month=month_start(m),
                             amount=monthly_amount(member, month_start(m)), paid_on=paid_on,
                             recorded_by=actor if actor is not None and actor.is_authenticated else None)
                 for m in sorted(set(months))]
@@ -81,7 +88,7 @@ def dues_pay(*, actor, member: Member, months: list[datetime.date], paid_on: dat
             DuesPayment.objects.bulk_create(payments)
     except IntegrityError:
         raise ValidationError({"months": _("A month chosen is already paid.")}) from None
-    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=member, unit_path=member.unit.path,
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=member, unit_path=cell.path,
                  figures_from=paid_on, changes={"dues": [None, [p.month.isoformat()[:7] for p in payments]]})
     return payments
 

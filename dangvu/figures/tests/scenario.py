@@ -70,3 +70,68 @@ def record_year(o):
 
 def unit_named(parent, name, code, kind):
     return org_services.unit_create(actor=None, parent=parent, name=name, code=code, kind=kind, valid_from=D(2020, 1, 1))
+
+
+FULL_MINUTES = {"dues": "Thu đảng phí tháng", "roll_call": "Có mặt đủ", "agenda": "Thông qua chương trình",
+                "report": "Báo cáo tình hình thôn", "discussion": "Ý kiến của đảng viên"}
+
+
+def record_cell_books(o):
+    """The first half of 2026 in the cells' own books, after record_year (the property test of
+    the dated tree reads them): meetings held at A, B and C with present, late, excused and
+    absent marks, B's meeting meeting every criterion; dues paid at A and B, A remitting its
+    first quarter to G; B supervising f; G's second-quarter evaluation, x and y not rated
+    (admitted under 6 months), mem, z and the cell A decided. All through the services, dated
+    in the half."""
+    from dangvu.evaluation import services as evaluation
+    from dangvu.inspections import services as inspections
+    from dangvu.meetings import dues, remittance
+    from dangvu.meetings import services as meetings
+
+    evening, nine = datetime.time(19, 30), datetime.time(21, 0)
+
+    def hold(unit, day, marks, kind="regular", approve=False):
+        meeting = meetings.meeting_schedule(actor=None, unit=unit, kind=kind, date=day, start=evening, end=nine,
+                                            place="Nhà văn hóa thôn", prepared=True,
+                                            topic="Chuyển đổi số ở thôn" if kind == "thematic" else "")
+        meeting = meetings.attendance_record(actor=None, meeting=meeting,
+                                             marks={m.pk: mark for m, mark in marks.items()})  # now held
+        if approve:
+            meetings.minutes_save(actor=None, meeting=meeting, sections=FULL_MINUTES, resolution="Nghị quyết tháng",
+                                  approve=True)
+        return meeting
+
+    # A on 10/1: sec, mem, other (x is admitted on 1/2); on 15/4: sec, mem, x (other left on 15/3)
+    hold(o.A, D(2026, 1, 10), {o.sec_member: "present", o.mem_member: "present", o.other_member: "excused"})
+    hold(o.A, D(2026, 4, 15), {o.sec_member: "present", o.mem_member: "absent", o.x: "late"}, kind="thematic")
+    hold(o.B, D(2026, 2, 12), {o.out_member: "present", o.f: "present"}, approve=True)  # every criterion met
+    hold(o.C, D(2026, 3, 5), {o.z: "present"})  # z in the other commune, before his move in June
+    # dues: sec pays the half in advance (the fixed 5.000), mem 1 % of his salary for January and
+    # February; out the half, f two months; A remits part of its first quarter to G in April
+    dues.basis_set(actor=None, member=o.mem_member, category="salary", base=6_000_000, valid_from=D(2026, 1, 1))
+    dues.dues_pay(actor=None, member=o.sec_member, months=[D(2026, m, 1) for m in range(1, 7)],
+                  paid_on=D(2026, 1, 10))
+    dues.dues_pay(actor=None, member=o.mem_member, months=[D(2026, 1, 1)], paid_on=D(2026, 1, 10))
+    dues.dues_pay(actor=None, member=o.mem_member, months=[D(2026, 2, 1)], paid_on=D(2026, 2, 9))
+    dues.dues_pay(actor=None, member=o.out_member, months=[D(2026, m, 1) for m in range(1, 7)],
+                  paid_on=D(2026, 2, 12))
+    dues.dues_pay(actor=None, member=o.f, months=[D(2026, 1, 1), D(2026, 2, 1)], paid_on=D(2026, 2, 12))
+    o.remittance = remittance.remittance_record(actor=None, unit=o.A, to_unit=o.G, first_month=D(2026, 1, 1),
+                                                last_month=D(2026, 3, 1), amount=50_000, remitted_on=D(2026, 4, 5))
+    # B supervises f, made full in April, in May
+    inspections.inspection_record(actor=None, unit=o.B, kind="supervision", member=o.f, start=D(2026, 5, 4),
+                                  end=D(2026, 5, 20), content="Nhiệm vụ đảng viên")
+    # G rates its members and cells as they stood on 30/6, decided on 1/7
+    o.round = evaluation.round_open(actor=None, unit=o.G, title="Đánh giá quý II/2026", kind="quarter",
+                                    start=D(2026, 4, 1), end=D(2026, 6, 30))
+    tasks = [{"title": "Nhiệm vụ chuyên môn", "result": "on_time"}, {"title": "Nhiệm vụ chi bộ giao",
+                                                                     "result": "on_time"}]
+    for subject, level, points in ((o.mem_member, "good", (25, 55)), (o.z, "done", (20, 40)),
+                                   (o.A, "good", (25, 55))):  # a cell after its members, before its head
+        field = "subject_unit" if subject is o.A else "member"
+        rating = o.round.ratings.get(**{field: subject})
+        evaluation.assessment_save(actor=None, rating=rating, general_points=points[0], task_points=points[1],
+                                   tasks=tasks)
+        evaluation.proposal_make(actor=None, rating=rating, level=level, votes_for=3, votes_against=0)
+        evaluation.decision_make(actor=None, rating=rating, level=level, day=D(2026, 7, 1))
+    return o

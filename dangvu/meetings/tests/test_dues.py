@@ -94,3 +94,25 @@ def test_the_collection_sheet_on_the_meeting_page_and_the_members_own_dues(clien
     client.force_login(org.users["mem"])
     mine = client.get("/so-tay/meetings/").content.decode()
     assert 'id="my-dues"' in mine and "10/2026" in mine and 'id="dues-owed"' in mine
+
+
+def test_a_payment_counts_at_the_cell_the_member_paid_in_even_when_entered_after_a_transfer(org):
+    from dangvu.orgs import services as org_services
+
+    org_services.member_transfer(actor=None, member=org.mem_member, to_unit=org.B, on_date=D(2026, 6, 1))
+    member = org.mem_member
+    dues.dues_pay(actor=None, member=member, months=[D(2026, 5, 1)], paid_on=D(2026, 5, 10))  # entered late
+    dues.dues_pay(actor=None, member=member, months=[D(2026, 6, 1)], paid_on=D(2026, 6, 3))
+    assert dict(DuesPayment.objects.filter(member=member).values_list("month", "unit_id")) == {
+        D(2026, 5, 1): org.A.pk, D(2026, 6, 1): org.B.pk}
+    may = Period(D(2026, 5, 1), D(2026, 5, 31))
+    for unit, amount in ((org.A, 5_000), (org.B, 0), (org.G, 5_000)):
+        direct = DuesPayment.objects.filter(unit__path__startswith=unit.path, paid_on__gte=may.start,
+                                            paid_on__lte=may.end).aggregate(s=Sum("amount"))["s"] or 0
+        assert direct == amount
+        assert measures.compute_all(unit, may, [measures.get("dues.collected")])["dues.collected"].get(
+            unit.path, measures.Value(0)).value == amount
+    with pytest.raises(ValidationError) as exc:  # before the member was admitted (08/07/2010)
+        dues.dues_pay(actor=None, member=member, months=[D(2009, 1, 1)], paid_on=D(2009, 1, 5))
+    assert exc.value.message_dict == {"paid_on": ["Lê Văn Cường was not a member of any cell on 05/01/2009."]}
+    assert DuesPayment.objects.filter(member=member).count() == 2

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from conftest import make_member
-from dangvu.figures.tests.scenario import record_year
+from dangvu.figures.tests.scenario import record_cell_books, record_year
 from dangvu.lib import measures
 from dangvu.lib.periods import Period
 from dangvu.orgs import services
@@ -109,7 +109,7 @@ def _figures(roots) -> dict:
         root = OrgUnit.objects.get(pk=root.pk)
         for m in measures.all_measures():
             out[(root.pk, m.key)] = {ids[path]: (v.value, v.numerator, v.denominator)
-                                     for path, v in m.compute(root, H1_2026).items()}
+                                     for path, v in m.compute(measures.Query(root, H1_2026)).items()}
     return out
 
 
@@ -186,8 +186,9 @@ class _Undo(Exception):
 
 
 @pytest.fixture
-def recorded(org):
-    year = record_year(org)
+def recorded(org, settings):
+    settings.EVALUATION_COUNTED_KINDS = ("year", "quarter")  # the scenario's round is of the second quarter
+    year = record_cell_books(record_year(org))
     year.roots = [year.P, year.G, year.A, year.H]
     year.before = _figures(year.roots)
     return year
@@ -198,22 +199,144 @@ def recorded(org):
           phases=[Phase.explicit, Phase.reuse, Phase.generate])
 @given(steps=st.lists(st.tuples(st.sampled_from(sorted(OPERATIONS)), st.integers(0, 20), st.integers(0, 20),
                                 st.integers(0, 20)), min_size=1, max_size=8))
-def test_no_reorganisation_after_a_period_changes_its_figures(recorded, steps):
+def test_no_reorganisation_after_a_period_changes_its_figures(recorded, steps, django_capture_on_commit_callbacks):
     try:
         with transaction.atomic():
-            for n, (name, i, j, k) in enumerate(steps):
-                OPERATIONS[name](FIRST_DAY + datetime.timedelta(days=14 * n), i, j, k)
+            # what runs once a change is committed runs too (open evaluation rounds re-list their subjects)
+            with django_capture_on_commit_callbacks(execute=True):
+                for n, (name, i, j, k) in enumerate(steps):
+                    OPERATIONS[name](FIRST_DAY + datetime.timedelta(days=14 * n), i, j, k)
             assert _figures(recorded.roots) == recorded.before, steps
             raise _Undo
     except _Undo:
         pass
 
 
+# The cells' books the property keeps: counted here from their rows alone, as the scenario wrote
+# them (scenario.record_cell_books), so that it shows more than zero staying zero.
+BOOKS = {
+    "meetings.regular": {"A": 1, "B": 1, "C": 1, "G": 2, "H": 1, "P": 3},
+    "meetings.thematic": {"A": 1, "B": 0, "C": 0, "G": 1, "H": 0, "P": 1},
+    "meetings.quality_met": {"A": 0, "B": 1, "C": 0, "G": 1, "H": 0, "P": 1},
+    "meetings.attendance": {"A": (4, 6), "B": (2, 2), "C": (1, 1), "G": (6, 8), "H": (1, 1), "P": (7, 9)},
+    "meetings.absent_unexcused": {"A": 1, "B": 0, "C": 0, "G": 1, "H": 0, "P": 1},
+    "dues.collected": {"A": 150_000, "B": 40_000, "C": 0, "G": 190_000, "H": 0, "P": 190_000},
+    "dues.remitted": {"A": 50_000, "B": 0, "C": 0, "G": 50_000, "H": 0, "P": 50_000},
+    # A: mem (March on), x (since February), z (moved in from C, which keeps no dues book);
+    # B: other, f (March on), y (since May); out paid the half
+    "dues.members_in_arrears": {"A": 3, "B": 3, "C": 0, "G": 6, "H": 0, "P": 6},
+    "evaluation.members_rated": {"A": 2, "B": 0, "C": 0, "G": 2, "H": 0, "P": 2},
+    "evaluation.members_good": {"A": 1, "B": 0, "C": 0, "G": 1, "H": 0, "P": 1},
+    "evaluation.members_done": {"A": 1, "B": 0, "C": 0, "G": 1, "H": 0, "P": 1},
+    "evaluation.members_not_rated": {"A": 1, "B": 1, "C": 0, "G": 2, "H": 0, "P": 2},
+    "evaluation.units_rated": {"A": 1, "B": 0, "C": 0, "G": 1, "H": 0, "P": 1},
+    "evaluation.units_good": {"A": 1, "B": 0, "C": 0, "G": 1, "H": 0, "P": 1},
+    "inspections.held": {"A": 1, "B": 0, "C": 0, "G": 2, "H": 0, "P": 2},  # A's of mem, G's of B
+    "inspections.supervisions": {"A": 0, "B": 1, "C": 0, "G": 1, "H": 0, "P": 1},  # B's of f (A's of x ends in August)
+}
+# the measures of these areas that no row of the period reaches: for them the property shows only
+# that zero stays zero (the other levels of a rating share their code with those counted)
+AREAS = {"meetings", "evaluation", "inspections"}
+ZERO_EVERYWHERE = {
+    "evaluation.members_excellent", "evaluation.members_not_done", "evaluation.units_done",
+    "evaluation.units_excellent", "evaluation.units_not_done", "inspections.held_by_cells_with_committee",
+    "inspections.held_by_committees", "inspections.recommendations_done", "inspections.recommendations_overdue",
+    "inspections.units_supervised",
+}
+
+
+def _subtrees(o) -> dict[str, list]:
+    """The units at and under each unit through the period (no unit moved before 2/7/2026)."""
+    return {"A": [o.A], "B": [o.B], "C": [o.C], "G": [o.G, o.A, o.B], "H": [o.H, o.C],
+            "P": [o.P, o.G, o.H, o.A, o.B, o.C]}
+
+
+def _owing(units, start: datetime.date, end: datetime.date) -> int:
+    """Members of these units on `end`, in a cell with a payment for a month of the period, with
+    a month they belonged on its first day and did not pay for (none is exempted here)."""
+    from dangvu.meetings.models import DuesPayment
+    from dangvu.orgs.models import Exemption
+
+    assert not Exemption.objects.exists()
+    months = [D(start.year, m, 1) for m in range(start.month, end.month + 1)]
+    keeping = set(DuesPayment.objects.filter(month__in=months).values_list("unit_id", flat=True))
+    members = set(MemberSpan.objects.filter(unit__in=[u for u in units if u.pk in keeping],
+                                            status__in=ACTIVE_STATUSES, start__lte=end)
+                  .exclude(end__lte=end).values_list("member_id", flat=True))
+    owing = 0
+    for member in members:
+        spans = list(MemberSpan.objects.filter(member_id=member, status__in=ACTIVE_STATUSES).values_list("start", "end"))
+        paid = set(DuesPayment.objects.filter(member_id=member).values_list("month", flat=True))
+        owing += any(m not in paid and any(s <= m and (e is None or e > m) for s, e in spans) for m in months)
+    return owing
+
+
+def _books_counted_directly(o, period: Period) -> dict:
+    from django.db.models import Sum
+
+    from dangvu.evaluation.models import Rating
+    from dangvu.inspections.models import Inspection
+    from dangvu.meetings.models import Attendance, DuesPayment, DuesRemittance, Meeting
+
+    out = {key: {} for key in BOOKS}
+    for code, units in _subtrees(o).items():
+        held = Meeting.objects.filter(unit__in=units, status="held", date__gte=period.start, date__lte=period.end)
+        marks = Attendance.objects.filter(meeting__in=held)
+        required = marks.filter(required=True)
+        ratings = Rating.objects.filter(unit__in=units, round__end__gte=period.start, round__end__lte=period.end)
+        inspections = Inspection.objects.filter(unit__in=units, end__gte=period.start, end__lte=period.end)
+        decided = ratings.filter(stage="decided")
+        counted = {
+            "meetings.regular": held.filter(kind="regular").count(),
+            "meetings.thematic": held.filter(kind="thematic").count(),
+            "meetings.quality_met": held.filter(quality_met=True).count(),
+            "meetings.attendance": (required.filter(mark__in=["present", "late"]).count(), required.count()),
+            "meetings.absent_unexcused": marks.filter(mark="absent").count(),
+            "dues.collected": DuesPayment.objects.filter(unit__in=units, paid_on__gte=period.start,
+                                                         paid_on__lte=period.end).aggregate(s=Sum("amount"))["s"] or 0,
+            "dues.remitted": DuesRemittance.objects.filter(unit__in=units, remitted_on__gte=period.start,
+                                                           remitted_on__lte=period.end)
+            .aggregate(s=Sum("amount"))["s"] or 0,
+            "dues.members_in_arrears": _owing(units, period.start, period.end),
+            "evaluation.members_rated": decided.filter(member__isnull=False).count(),
+            "evaluation.members_good": decided.filter(member__isnull=False, level="good").count(),
+            "evaluation.members_done": decided.filter(member__isnull=False, level="done").count(),
+            "evaluation.members_not_rated": ratings.filter(member__isnull=False, stage="not_rated").count(),
+            "evaluation.units_rated": decided.filter(subject_unit__isnull=False).count(),
+            "evaluation.units_good": decided.filter(subject_unit__isnull=False, level="good").count(),
+            "inspections.held": inspections.filter(kind="inspection").count(),
+            "inspections.supervisions": inspections.filter(kind="supervision").count(),
+        }
+        for key, value in counted.items():
+            out[key][code] = value
+    return out
+
+
+def test_the_period_the_property_keeps_holds_meetings_dues_and_ratings_at_a_cell_and_its_commune(recorded):
+    """Before any reorganisation: the meetings, dues and ratings of the period, counted from
+    their rows, are what the scenario wrote, not zero at a cell and at its commune, and what
+    every measure gives at every unit, read from each root above it."""
+    assert _books_counted_directly(recorded, H1_2026) == BOOKS
+    for key, by_code in BOOKS.items():
+        assert any(by_code[cell] and by_code[commune] for cell, commune in (("A", "G"), ("B", "G"), ("C", "H"))), key
+        for code, expected in by_code.items():
+            unit = getattr(recorded, code)
+            for root in recorded.roots:
+                if not unit.path.startswith(root.path):
+                    continue
+                value, numerator, denominator = recorded.before[(root.pk, key)].get(unit.pk, (0, 0, 0))
+                got = (numerator or 0, denominator or 0) if isinstance(expected, tuple) else value
+                assert got == expected, (key, code, root.code)
+    reached = {key for (_root, key), values in recorded.before.items() if any(v[0] for v in values.values())}
+    zero = {m.key for m in measures.all_measures() if m.area in AREAS} - reached
+    assert zero == ZERO_EVERYWHERE, f"never reached by the scenario: {sorted(zero)}"
+
+
 def test_a_merged_units_history_is_read_by_those_who_hold_its_successor(org, client):
     from django.contrib.auth import get_user_model
 
     from dangvu.accounts.models import Team
-    from dangvu.accounts.permissions import FULL_KEYS
+    from dangvu.lib.keys import FULL_KEYS
 
     merged = services.unit_merge(actor=None, units=[org.A, org.B], name="Chi bộ thôn Nà Ngoa - Bản Mới", code="AB",
                                  on_date=D(2026, 7, 1))
@@ -245,23 +368,20 @@ def test_a_reorganisation_dated_before_the_last_one_is_refused(org):
     assert UnitPlacement.objects.filter(unit=org.A).count() == 2
 
 
-def test_the_unit_pages_roll_up_agrees_with_members_total_today_after_a_reorganisation(org):
-    """orgs.selectors.member_rollup (the unit page, fast) and the measure members.total (the
-    dashboard) say the same of today, at the province, the communes and the cells."""
-    from django.utils import timezone
-
-    from dangvu.orgs.selectors import member_rollup
+def test_the_unit_page_counts_today_by_the_tree_of_today_after_a_reorganisation(org):
+    """The unit page reads members.total (the dashboard's measure) for today: after a cell moved
+    and a member died, at the province, the communes and the cells, it says what a plain count
+    of today's members by today's tree says."""
+    from dangvu.orgs.selectors import unit_overview
 
     g2 = _unit(org.P, "Đảng bộ xã Hai", "G2", UnitKind.GRASSROOTS)
     make_member(_unit(g2, "Chi bộ thôn Ba", "C3", UnitKind.CELL), "Vàng Thị Mai", D(1979, 3, 3))
     services.unit_move(actor=None, unit=org.B, parent=g2, on_date=D(2026, 7, 1))
     services.member_leave(actor=None, member=org.other_member, reason="died", on_date=D(2026, 8, 1))
-    today = timezone.localdate()
-    rollup = member_rollup(OrgUnit.objects.get(pk=org.P.pk))
-    measure = measures.get("members.total")
-    table = measures.compute_all(OrgUnit.objects.get(pk=org.P.pk), Period(today, today), [measure])[measure.key]
     counted = {}
-    for unit in OrgUnit.objects.all():
-        counts = rollup.get(unit.path)
-        counted[unit.code] = (counts.total if counts else 0, measures.value_at(table, unit.path, measure).value)
+    for unit in OrgUnit.objects.filter(kind__in=[UnitKind.PROVINCE, UnitKind.GRASSROOTS]):
+        overview = unit_overview(unit)
+        for shown, counts in [(unit, overview["counts"]), *overview["children"]]:
+            direct = Member.objects.filter(unit__path__startswith=shown.path, status__in=ACTIVE_STATUSES).count()
+            counted[shown.code] = (counts.total, direct)
     assert counted == {"P": (4, 4), "G": (2, 2), "A": (2, 2), "B": (1, 1), "G2": (2, 2), "C3": (1, 1)}
