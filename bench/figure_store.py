@@ -147,13 +147,14 @@ def count_everything_kept(measures) -> None:
 
     groups = defaultdict(list)
     for row in StoredFigure.objects.exclude(recipe=None).select_related("unit"):
-        groups[(row.unit, row.period_start, row.period_end, row.recipe["levels"],
-                tuple(row.recipe["narrowing"]))].append(measures.get(row.recipe["measure"]))
+        q = measures.Query.from_recipe(row.unit, Period(row.period_start, row.period_end), row.recipe)
+        groups[q].append(measures.get(row.recipe["measure"]))
     settings.FIGURE_STORE = False
     try:
-        for (unit, start, end, levels, narrowing), chosen in groups.items():
-            with measures.narrowed(list(narrowing)):
-                measures.compute_all(unit, Period(start, end), chosen, levels=levels)
+        for q, chosen in groups.items():
+            chosen = [m for m in chosen if m is not None]
+            if chosen:  # an empty list would ask for every measure
+                measures.figures_for(q, chosen)
     finally:
         settings.FIGURE_STORE = True
 

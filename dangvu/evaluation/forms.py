@@ -89,7 +89,7 @@ class ProposalForm(Form):
     def __init__(self, *args, votes: list | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if not votes:  # no vote of the cell to take, or none the caller reads: the counts are typed
-            self.fields["vote_id"].widget = forms.HiddenInput()
+            del self.fields["vote_id"]  # (a hidden stale id would be refused on every save)
             return
         self.fields["vote_id"].widget.choices = [("", _("None: no vote was held, the counts are typed"))] + [
             (v.pk, _("%(day)s: %(question)s (%(for)s for, %(against)s against, %(abstain)s abstaining)") % {

@@ -379,10 +379,12 @@ def rating_detail(request, pk):
     proposing = can[PROPOSE] and rating.stage in (Stage.SUBMITTED, Stage.PROPOSED)
     reads_votes = proposing and reads_cell_votes(request, rating)
     typed = rating.vote_id is None  # counts copied from a vote are not offered to retype
-    proposal = ProposalForm(request.POST if which == "propose" else None,
-                            votes=candidate_votes(rating) if reads_votes else [],
+    votes = candidate_votes(rating) if reads_votes else []
+    if reads_votes and rating.vote is not None and rating.vote not in votes:
+        votes.append(rating.vote)  # the vote taken stays offered, whatever became of its meeting since
+    proposal = ProposalForm(request.POST if which == "propose" else None, votes=votes,
                             initial={"level": rating.proposed_level or rating.allowed_level,
-                                     "vote_id": rating.vote_id,
+                                     "vote_id": rating.vote_id if reads_votes else None,
                                      "votes_for": rating.votes_for if typed else None,
                                      "votes_against": rating.votes_against if typed else None})
     decision = DecisionForm(request.POST if which == "decide" else None,
@@ -482,7 +484,7 @@ def _act(request, rating: Rating, which: str, data: dict) -> None:
         messages.success(request, _("The self-assessment was returned to be corrected."))
     elif which == "propose":
         vote = None
-        if data.get("vote_id"):
+        if data.get("vote_id"):  # the field is offered only to those who read the cell's votes
             vote = get_vote_for_proposal(request, rating, data["vote_id"])
             if vote is None:  # another cell's, or one the caller does not read: named nowhere
                 raise ValidationError({"vote_id": _("Not found: %(ids)s.") % {"ids": data["vote_id"]}})

@@ -129,6 +129,9 @@ def meeting_reschedule(*, actor, meeting: Meeting, date: datetime.date, start: d
         fields.append("place")
     meeting.save(update_fields=fields)
     invite(meeting)
+    from dangvu.meetings.thematic import relink_meeting
+
+    relink_meeting(meeting)  # a thematic meeting moved into another quarter answers that quarter's topic
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=meeting, unit_path=meeting.unit.path,
                  figures_from=min(date, datetime.date.fromisoformat(before[:10])), changes=changes)
     return meeting

@@ -66,6 +66,23 @@ def _thematic_rows(cell_ids, start: datetime.date, end: datetime.date):
             .exclude(status=Meeting.Status.CANCELLED).order_by("date", "start", "id"))
 
 
+def _stood_under(committee: OrgUnit, cell_ids, start: datetime.date, end: datetime.date) -> dict[int, list]:
+    """{cell id: [(first day, day after the last or None)]}: when each cell stood under the
+    committee within the period (the dated tree): a meeting it held after moving elsewhere is
+    the other committee's to see."""
+    spans: dict[int, list] = {}
+    rows = (UnitPlacement.objects.filter(under(committee, "path"), unit_id__in=list(cell_ids), start__lte=end)
+            .filter(Q(end__isnull=True) | Q(end__gt=start)).values_list("unit_id", "start", "end"))
+    for unit_id, first, after in rows:
+        spans.setdefault(unit_id, []).append((first, after))
+    return spans
+
+
+def _held_under(meeting: Meeting, spans: dict[int, list]) -> bool:
+    return any(first <= meeting.date and (after is None or meeting.date < after)
+               for first, after in spans.get(meeting.unit_id, ()))
+
+
 def thematic_meetings(cell_ids, start: datetime.date, end: datetime.date) -> dict[int, Meeting]:
     """Each cell's thematic meeting of the period, not cancelled (see `_pick`)."""
     found: dict[int, Meeting] = {}
@@ -162,7 +179,8 @@ def _update(actor, plan: ThematicPlan, values: dict, documents: list) -> dict:
     plan.save(update_fields=list(values))
     if "topic" in changes or "documents" in changes:
         following = (Meeting.objects.filter(assignments__plan=plan, assignments__follows=True,
-                                            status=Meeting.Status.SCHEDULED).select_related("unit"))
+                                            status=Meeting.Status.SCHEDULED, date__range=(plan.start, plan.end))
+                     .select_related("unit"))
         for meeting in following:
             change = {}
             if "topic" in changes and meeting.topic != plan.topic:
@@ -233,6 +251,16 @@ def thematic_plan_cancel(*, actor, plan: ThematicPlan, reason: str) -> ThematicP
     return plan
 
 
+def relink_meeting(meeting: Meeting) -> None:
+    """A thematic meeting moved to another day leaves the plans whose period it left (they wait
+    for a meeting again) and answers those of its new period."""
+    for assignment in ThematicAssignment.objects.filter(meeting=meeting).select_related("plan"):
+        if not assignment.plan.start <= meeting.date <= assignment.plan.end:
+            assignment.meeting, assignment.follows = None, False
+            assignment.save(update_fields=["meeting", "follows"])
+    link_meeting(meeting)
+
+
 def link_meeting(meeting: Meeting) -> None:
     """A thematic meeting a cell schedules answers the plans in force of its period still
     waiting for one (their topic taken when the meeting carries it)."""
@@ -271,7 +299,10 @@ def progress(plan: ThematicPlan) -> list[Row]:
     """Per cell asked: its thematic meeting of the period (held, scheduled, or none yet), and
     whether it took the committee's topic."""
     assignments = list(plan.assignments.select_related("unit").order_by("unit__path"))
-    found = thematic_meetings([a.unit_id for a in assignments], plan.start, plan.end)
+    ids = [a.unit_id for a in assignments]
+    spans = _stood_under(plan.unit, ids, plan.start, plan.end)
+    found = {unit_id: m for unit_id, m in thematic_meetings(ids, plan.start, plan.end).items()
+             if _held_under(m, spans)}
     rows = []
     for a in assignments:
         meeting = found.get(a.unit_id)
@@ -297,8 +328,10 @@ def counts_of_plans(plans) -> dict[int, dict[str, int]]:
     out = {}
     for plan in plans:
         found: dict[int, Meeting] = {}
+        spans = _stood_under(plan.unit, by_plan[plan.pk], plan.start, plan.end)
         for meeting in meetings:
-            if meeting.unit_id in by_plan[plan.pk] and plan.start <= meeting.date <= plan.end:
+            if (meeting.unit_id in by_plan[plan.pk] and plan.start <= meeting.date <= plan.end
+                    and _held_under(meeting, spans)):
                 found[meeting.unit_id] = _pick(found.get(meeting.unit_id), meeting)
         out[plan.pk] = {HELD: sum(m.status == Meeting.Status.HELD for m in found.values()),
                         PLANNED: sum(m.status != Meeting.Status.HELD for m in found.values()),

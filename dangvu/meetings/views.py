@@ -6,6 +6,7 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -219,10 +220,11 @@ def _act(request, meeting: Meeting, which: str, member, forms_on_page: dict) -> 
         paid = set(DuesPayment.objects.filter(meeting_members(meeting), month=month).values_list("member_id",
                                                                                                    flat=True))
         count = 0
-        for row in meeting.attendance.select_related("member"):
-            if post.get(f"paid-{row.member_id}") and row.member_id not in paid:
-                dues.dues_pay(actor=actor, member=row.member, months=[month], paid_on=meeting.date)
-                count += 1
+        with transaction.atomic():  # every ticked member recorded, or none (a refusal names the member)
+            for row in meeting.attendance.select_related("member"):
+                if post.get(f"paid-{row.member_id}") and row.member_id not in paid:
+                    dues.dues_pay(actor=actor, member=row.member, months=[month], paid_on=meeting.date)
+                    count += 1
         messages.success(request, _("Dues recorded for %(n)s members.") % {"n": count})
     elif which == "close":
         vote = _own_vote(request, meeting)

@@ -29,14 +29,23 @@ def active_units(qs: QuerySet | None = None, on: datetime.date | None = None) ->
 MEMBER_MEASURES = ("members.total", "members.full", "members.probationary")  # MemberCounts' fields, in order
 
 
-def member_counts(unit: OrgUnit) -> dict[str, MemberCounts]:
+class UnitCounts(dict):
+    """{path: MemberCounts}, and `stamp`: when they were counted (figures/store.Stamp), which the
+    unit page shows as the dashboard does (a change is being counted for a few seconds)."""
+    stamp = None
+
+
+def member_counts(unit: OrgUnit) -> UnitCounts:
     """Members today of `unit` and of each unit directly under it, each with its subtree, keyed by
     path: the measures members.total, .full and .probationary (the dashboard's rule, kept like
     every figure), never a second count of their own."""
     today = timezone.localdate()
     table = measures.compute_all(unit, Period(today, today), [measures.get(k) for k in MEMBER_MEASURES], levels=1)
-    return {path: MemberCounts(*(int(table[k][path].value) if path in table[k] else 0 for k in MEMBER_MEASURES))
-            for path in set().union(*table.values())}
+    out = UnitCounts({path: MemberCounts(*(int(table[k][path].value) if path in table[k] else 0
+                                           for k in MEMBER_MEASURES))
+                      for path in set().union(*table.values())})
+    out.stamp = table.stamp
+    return out
 
 
 def unit_overview(unit: OrgUnit) -> dict:
@@ -51,6 +60,7 @@ def unit_overview(unit: OrgUnit) -> dict:
         "direct_members": direct,
         "cell_count": cells,  # every cell of the subtree, not only those directly under it
         "direct_units": sum(1 for child in children if child.valid_to is None),
+        "stamp": counts.stamp,
     }
 
 

@@ -154,3 +154,19 @@ def test_the_page_offers_the_cells_votes_refuses_another_cells_as_not_found_and_
     assert 'id="proposal-vote"' in shown and "10/12/2026" in shown
     meeting = client.get(f"/meetings/{ours.meeting_id}/", {"question": QUESTION}).content.decode()
     assert f'value="{QUESTION}"' in meeting and '<details id="vote" open>' in meeting
+
+
+def test_one_who_does_not_read_the_cells_votes_revises_a_proposal_taken_from_a_vote_by_typing_counts(
+        client, org, rating):
+    vote = held_vote(org, counts={"for": 3, "against": 0, "abstain": 0})
+    propose(rating, vote=vote)
+    clerk = org.users["view"].__class__.objects.create_user(username="clerk", password="x")
+    Team.objects.create(name="Đánh giá", unit=org.A, permissions=[EVALUATION_READ, EVALUATION_WRITE]).users.add(clerk)
+    client.force_login(clerk)
+    page = client.get(f"/evaluation/ratings/{rating.pk}/").content.decode()
+    assert 'name="vote_id"' not in page  # no stale id sent back, no vote offered
+    done = client.post(f"/evaluation/ratings/{rating.pk}/", {"form": "propose", "level": "done", "votes_for": "2",
+                                                            "votes_against": "1", "reason": "Còn chậm tiến độ"})
+    assert done.status_code == 302
+    rating.refresh_from_db()
+    assert (rating.proposed_level, rating.votes_for, rating.votes_against, rating.vote_id) == ("done", 2, 1, None)

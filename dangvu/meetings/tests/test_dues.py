@@ -114,5 +114,5 @@ def test_a_payment_counts_at_the_cell_the_member_paid_in_even_when_entered_after
             unit.path, measures.Value(0)).value == amount
     with pytest.raises(ValidationError) as exc:  # before the member was admitted (08/07/2010)
         dues.dues_pay(actor=None, member=member, months=[D(2009, 1, 1)], paid_on=D(2009, 1, 5))
-    assert exc.value.message_dict == {"paid_on": ["Lê Văn Cường was not a member of any cell on 05/01/2009."]}
+    assert exc.value.message_dict == {"paid_on": ["Đồng chí Lê Văn Cường không sinh hoạt ở chi bộ nào vào ngày 05/01/2009."]}
     assert DuesPayment.objects.filter(member=member).count() == 2

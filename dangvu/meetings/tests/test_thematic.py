@@ -292,3 +292,31 @@ def test_the_demo_commune_has_this_quarters_topic_with_its_cells_partly_done(db)
     found = counts(progress(p))
     assert found[HELD] >= 1 and found[PLANNED] >= 1 and found[MISSING] >= 1, found
     assert sum(found.values()) == p.assignments.count() >= 3
+
+
+def test_a_cells_meeting_held_after_it_moved_away_is_not_the_old_committees_to_see(org):
+    other = org_services.unit_create(actor=None, parent=org.P, name="Đảng bộ xã Tân Lập", code="G2",
+                                     kind=UnitKind.GRASSROOTS, valid_from=D(2020, 1, 1))
+    third, _created = plan(org)  # B asked: it stood under G in the third quarter until 15/08
+    org_services.unit_move(actor=None, unit=org.B, parent=other, on_date=D(2026, 8, 15))
+    thematic(org.B, D(2026, 9, 10), topic="Chuyên đề của xã Tân Lập")  # held under its new committee
+    thematic(org.A, D(2026, 9, 12))
+    rows = {r.assignment.unit.code: r for r in progress(third)}
+    assert {code: r.status for code, r in rows.items()} == {"A": PLANNED, "B": MISSING}
+    assert rows["B"].meeting is None
+    assert counts(progress(third)) == {HELD: 0, PLANNED: 1, MISSING: 1}
+
+
+def test_a_thematic_meeting_moved_into_the_next_quarter_answers_that_quarters_topic_only(org):
+    fourth, _created = plan(org, quarter=4)
+    first, _created = plan(org, year=2027, quarter=1, topic="Nghị quyết Đại hội XIV")
+    meeting = thematic(org.A, D(2026, 12, 20))
+    assert statuses(fourth)["A"] == PLANNED
+    services.meeting_reschedule(actor=None, meeting=meeting, date=D(2027, 1, 10), start=T(19, 30), end=T(21, 0),
+                                reason="Trùng lịch họp thôn")
+    assert statuses(fourth)["A"] == MISSING and statuses(first)["A"] == PLANNED
+    assert ThematicAssignment.objects.get(plan=fourth, unit=org.A).meeting_id is None
+    assert ThematicAssignment.objects.get(plan=first, unit=org.A).meeting_id == meeting.pk
+    thematic_plan_edit(actor=None, plan=fourth, topic="Chủ đề quý IV đã sửa")
+    meeting.refresh_from_db()
+    assert meeting.topic == TOPIC  # the fourth quarter's new topic does not reach a January meeting
