@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from dangvu.evaluation.models import Rating, Round
 from dangvu.meetings.models import Meeting, Vote
-from dangvu.meetings.services import full_members_present
+from dangvu.meetings.services import full_members_present, passed
 
 SHOWN = 50  # votes offered on the page
 
@@ -34,6 +34,7 @@ def candidate_votes(rating: Rating) -> list[Vote]:
                                      meeting__date__range=(first, last))
                  .exclude(meeting__status=Meeting.Status.CANCELLED)
                  .select_related("meeting").order_by("-meeting__date", "-id")[:SHOWN])
+    votes = [v for v in votes if passed(v)]  # a level the meeting did not pass is no proposal
     name = str(rating.subject).casefold()
     votes.sort(key=lambda v: name not in v.question.casefold())  # stable: newest first within each
     return votes
@@ -58,4 +59,8 @@ def vote_errors(rating: Rating, vote: Vote) -> dict:
     if counted > present:
         return {"vote_id": _("The vote counts %(n)s votes, but only %(present)s full members were present at "
                              "the meeting.") % {"n": counted, "present": present}}
+    if not passed(vote):
+        return {"vote_id": _("The meeting did not pass this vote (%(for)s for, of %(base)s full members): it "
+                             "cannot back a proposal.") % {"for": vote.votes_for, "base": vote.base}}
     return {}
+

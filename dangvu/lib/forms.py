@@ -12,6 +12,11 @@ DATE = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "i
 # Django's empty choice in a list (new in Django 6), which its own Vietnamese catalogue does
 # not have yet: named here so that ours carries it.
 BLANK_CHOICE = gettext_noop("- Select an option -")
+# Django's own messages whose Vietnamese reads wrong ("số tổng thể", a space before the full
+# stop): named here so that ours carries a better one.
+DJANGO_MESSAGES = (gettext_noop("Enter a whole number."),
+                   gettext_noop("Ensure this value is greater than or equal to %(limit_value)s."),
+                   gettext_noop("Ensure this value is less than or equal to %(limit_value)s."))
 
 
 def apply_form_errors(form, exc: ValidationError) -> None:

@@ -114,8 +114,11 @@ def unit_plans(request, pk):
                 return redirect("meetings:thematic_plan", pk=plan.pk)
     plans = list(ThematicPlan.objects.filter(unit=unit, year=year).order_by("quarter", "month", "id")[:200])
     counts = thematic.counts_of_plans(plans)
+    # next year's too: a topic set in December for January is found again here
+    years = sorted(set(ThematicPlan.objects.filter(unit=unit).order_by().values_list("year", flat=True).distinct())
+                   | {today.year, today.year + 1, year}, reverse=True)
     return render(request, "meetings/thematic_plans.html", {
-        "unit": unit, "year": year, "form": form, "plans": [(p, counts[p.pk]) for p in plans],
+        "unit": unit, "year": year, "years": years, "form": form, "plans": [(p, counts[p.pk]) for p in plans],
         "breadcrumbs": breadcrumbs(request, unit) + [unit]})
 
 
@@ -162,11 +165,12 @@ def plan_detail(request, pk):
 
 
 def cell_items_context(request, unit, year: int, form) -> dict:
-    """For a cell's calendar: the committees' topics of the year with the cell's thematic
-    meeting of each period; with ?thematic=<item> the scheduling form is filled from it."""
+    """For a cell's calendar: the committees' topics of the year and the next with the cell's
+    thematic meeting of each period; with ?thematic=<item> the scheduling form is filled from it."""
     if unit.kind != UnitKind.CELL:
         return {"thematic_items": [], "thematic_link": True}
-    items = thematic.cell_items(unit, year)
+    # next year's topics too: in December the committee plans the first quarter ahead
+    items = thematic.cell_items(unit, year) + thematic.cell_items(unit, year + 1)
     chosen = request.GET.get("thematic")
     plan = get_assignment_for_cell(unit, chosen).plan if chosen else None  # another cell's item: 404
     if form is not None:

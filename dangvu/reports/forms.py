@@ -35,7 +35,8 @@ class ReportForm(Form):
                 self.add_error("end" if start else "start", _("Give both days of the period, or a year."))
             return data
         if not year:
-            self.add_error("year", _("Give a year, or the first and last days of the period."))
+            if "year" not in self.errors:  # a year typed and refused is told once, not also as missing
+                self.add_error("year", _("Give a year, or the first and last days of the period."))
             return data
         data["start"], data["end"] = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
         return data

@@ -170,3 +170,13 @@ def test_one_who_does_not_read_the_cells_votes_revises_a_proposal_taken_from_a_v
     assert done.status_code == 302
     rating.refresh_from_db()
     assert (rating.proposed_level, rating.votes_for, rating.votes_against, rating.vote_id) == ("done", 2, 1, None)
+
+
+def test_a_vote_the_meeting_did_not_pass_is_not_offered_and_backs_no_proposal(org, rating):
+    failed = held_vote(org, counts={"for": 1, "against": 2, "abstain": 0})  # 1 of 3 full members
+    assert refusal(rating, vote=failed) == {"vote_id": [
+        "Biểu quyết này không được hội nghị thông qua (1 tán thành trên 3 đảng viên chính thức): không thể làm "
+        "căn cứ đề xuất."]}
+    from dangvu.evaluation.ballots import candidate_votes
+    assert candidate_votes(rating) == []
+    assert propose(rating, votes_for=1, votes_against=2).votes_for == 1  # typed: the meeting's own business

@@ -48,6 +48,7 @@ def test_member_secretary_and_committee_through_the_pages(client, org):
     client.force_login(org.users["sec"])
     assert _fill(client, other, points=("25", "55"), results=("on_time",)).status_code == 302
     assert Rating.objects.get(pk=other.pk).on_behalf is True
+    assert "<h2>Ưu điểm</h2>" in client.get(f"/evaluation/ratings/{other.pk}/").content.decode()  # a heading's capital
     for rating, level in ((mine, "excellent"), (other, "good")):
         response = client.post(f"/evaluation/ratings/{rating.pk}/", {"form": "propose", "level": level,
                                                                       "votes_for": "3", "votes_against": "0"})

@@ -278,6 +278,24 @@ def test_the_cells_secretary_completes_the_meeting_from_the_topic(client, regist
     assert 'id="thematic-plans-link"' in committee
 
 
+def test_a_topic_set_for_next_years_first_quarter_is_on_the_cells_calendar_and_the_committees_list(
+        client, registers):
+    org = registers
+    year = timezone.localdate().year + 1  # in December the committee plans January ahead
+    p, _created = thematic_plan(actor=None, unit=org.G, year=year, quarter=1, month=2, topic=TOPIC)
+    item = p.assignments.get(unit=org.A)
+    client.force_login(org.users["sec"])
+    page = client.get(f"/units/{org.A.pk}/meetings/", **PHONE).content.decode()
+    assert TOPIC in page and f"?thematic={item.pk}#schedule" in page and f"Tháng 2/{year}" in page
+    client.force_login(org.users["off"])
+    listed = client.get(f"/units/{org.G.pk}/thematic-plans/", **PHONE).content.decode()
+    assert TOPIC not in listed and f'<option value="{year}">{year}</option>' in listed  # this year's, with a way on
+    ahead = client.get(f"/units/{org.G.pk}/thematic-plans/", {"year": year}, **PHONE).content.decode()
+    assert TOPIC in ahead and f'<option value="{year}" selected>' in ahead
+    shown = client.get(f"/thematic-plans/{p.pk}/").content.decode()
+    assert f'href="/units/{org.G.pk}/thematic-plans/?year={year}"' in shown  # back to the list of its year
+
+
 def test_the_demo_commune_has_this_quarters_topic_with_its_cells_partly_done(db):
     from dangvu.meetings.demo import THEMATIC_TOPIC, build_meetings_demo
     from dangvu.orgs.demo import build_demo
