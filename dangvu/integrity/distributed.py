@@ -17,10 +17,17 @@ workers' memory limit, and the client holds only what it reports:
 4. A second shuffle, by a pair's first essay, sums the pairs' shared keys across parts:
    a pair sharing enough keys is a candidate.
 5. A third, by essay, brings each candidate's second essay's shingles to its first
-   essay's partition, where the pair is scored exactly.
+   essay's partition, where the pair is scored exactly: each range of first essays asks the
+   partitions holding its second essays, directly where it asks few, else by a shuffle of
+   the requests to the holders and one of the answers back.
 6. The client receives the pairs at or above the threshold, the thin essays, the
    common-source keys and the errors; the reported pairs' passages are found on the
    workers, from the files and the common set.
+
+The shuffles run in stages (shuffle.py) where partitions or parts outnumber Plan.branch and
+stages make fewer tasks: a task then reads at most that many pieces, and the graph grows as
+N log N with the corpus instead of as partitions × parts, its square (a million essays on
+2 GB workers: 12,732 tasks a shuffle instead of 134,919).
 
 Dask keeps the partitions between steps and spills them to disk past its memory target.
 The result is the in-process scan's, pair for pair and score for score: essays are
@@ -53,12 +60,14 @@ from dangvu.integrity.scan import (
     walk_files,
 )
 from dangvu.integrity.shingles import EMPTY
+from dangvu.integrity.shuffle import BRANCH, shuffle
 
 ESSAY_BYTES = 16 * 1024  # a partition's fingerprints, an essay (measured: 11.7 KB)
 PARTITION_SHARE = 32  # a partition's fingerprints take at most this share of a worker's memory
 PART_SHARE = 64  # so does one part of a shuffle (a task holds a few at once, and numpy's temporaries)
 NO_LIMIT = 4 * 2**30  # sizes partitions for a worker with no memory limit
 IN_FLIGHT = 3  # partitions being read per worker thread
+LOW32 = np.int64(0xFFFF_FFFF)  # an essay's number in a request's key (range << 32 | essay)
 
 
 @dataclass(frozen=True)
@@ -66,6 +75,8 @@ class Plan:
     """Partition sizes, from the smallest worker memory limit on the cluster."""
     partition: int  # essays a worker reads and keeps together
     part_bytes: int  # bytes of shingles a part of a shuffle holds
+    parts: int = 0  # parts of the hash shuffle (a power of two); 0: from part_bytes and the corpus
+    branch: int = BRANCH  # the most pieces a task of a shuffle reads: beyond, the exchange has stages
 
     @classmethod
     def for_cluster(cls, client, essays_per_partition: int = 0) -> "Plan":
@@ -122,28 +133,38 @@ def _numbered(batch: Batch, first: int) -> Batch:
     return replace(batch, first=first, errors=[])
 
 
-def _hash_parts(chunk: Batch, parts: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """The chunk's shingles with their essays' scan-wide numbers, cut by the top bits of the
-    hash into `parts` ranges (a power of two): part p holds hashes in p's range."""
+def _shingle_rows(chunk: Batch) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of the hash shuffle: the chunk's shingles with their essays' scan-wide numbers."""
     essay = np.repeat(np.arange(chunk.first, chunk.first + len(chunk), dtype=np.int32), chunk.counts)
-    part = (chunk.shingles >> np.uint64(64 - int(math.log2(parts)))).astype(np.int64) if parts > 1 \
-        else np.zeros(chunk.shingles.size, np.int64)
-    order = np.argsort(part, kind="stable")
-    bounds = np.searchsorted(part[order], np.arange(parts + 1))
-    values, essays = chunk.shingles[order], essay[order]
-    # copies, not views: a view would keep the whole array alive while Dask counts (and
-    # spills) only the view, and the worker's memory would run past what Dask believes
-    return [(values[a:b].copy(), essays[a:b].copy()) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    return chunk.shingles, essay
 
 
-def _part(pieces: list, p: int):
-    return pieces[p]
+def _by_hash(rows: tuple, top_bits: int) -> np.ndarray:
+    """A shingle's part: the top bits of its hash."""
+    if top_bits == 0:
+        return np.zeros(rows[0].size, np.int64)
+    return (rows[0] >> np.uint64(64 - top_bits)).astype(np.int64)
+
+
+def _by_first_essay(rows: tuple, bits: int, ranges: np.ndarray) -> np.ndarray:
+    """A pair's range: the partition of its first essay (code = i << bits | j)."""
+    return np.searchsorted(ranges, rows[0] >> np.int64(bits), side="right") - 1
+
+
+def _by_holder(rows: tuple, ranges: np.ndarray) -> np.ndarray:
+    """A request's partition: the one holding the essay asked for."""
+    return np.searchsorted(ranges, rows[0] & LOW32, side="right") - 1
+
+
+def _by_asker(rows: tuple) -> np.ndarray:
+    """An answer's partition: the range that asked."""
+    return rows[0] >> np.int64(32)
 
 
 def _count_part(pieces: list[tuple[np.ndarray, np.ndarray]], excluded: np.ndarray, max_df: int, bits: int,
-                mask: np.uint64 | None, ranges: np.ndarray) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
+                mask: np.uint64 | None) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
     """One part of the hash shuffle: its common shingles (sorted), and the pairs of essays
-    sharing its candidate keys with how many they share, cut by ranges of the first essay."""
+    sharing its candidate keys (codes in ascending order) with how many they share."""
     values = np.concatenate([v for v, _e in pieces] or [EMPTY])
     essays = np.concatenate([e for _v, e in pieces] or [np.empty(0, np.int32)])
     order = np.argsort(values, kind="stable")
@@ -155,10 +176,7 @@ def _count_part(pieces: list[tuple[np.ndarray, np.ndarray]], excluded: np.ndarra
     rare = ~_isin_sorted(values, common) & ~_isin_sorted(values, excluded)
     if mask is not None:
         rare &= (values & mask) == 0
-    codes, counts = shared_key_counts(pack_keys(values[rare], essays[rare], bits), bits)
-    first = codes >> np.int64(bits)
-    bounds = np.searchsorted(first, ranges)
-    return common, [(codes[a:b].copy(), counts[a:b].copy()) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    return common, shared_key_counts(pack_keys(values[rare], essays[rare], bits), bits)
 
 
 def _first(pair):
@@ -169,14 +187,13 @@ def _second(pair):
     return pair[1]
 
 
-def _pair_parts(pair, r: int):
-    return pair[1][r]
+def _all_common(common: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(common or [EMPTY])  # the parts' ranges follow each other: sorted
 
 
-def _split(chunk: Batch, common: list[np.ndarray], excluded: np.ndarray, min_words: int,
+def _split(chunk: Batch, common_set: np.ndarray, excluded: np.ndarray, min_words: int,
            share: float) -> tuple[Batch, dict]:
     """The chunk holding only its essays' rare shingles, and what leaving the rest found."""
-    common_set = np.concatenate(common or [EMPTY])  # the parts' ranges follow each other: sorted
     chunk = replace(chunk)  # split_common rewrites the chunk's arrays: never the stored one's
     values = chunk.shingles
     is_common = _isin_sorted(values, common_set)
@@ -190,48 +207,56 @@ def _sizes(chunk: Batch) -> np.ndarray:
     return chunk.counts.astype(np.int32)
 
 
-def _candidates(pieces: list[tuple[np.ndarray, np.ndarray]], sizes: list[np.ndarray], bits: int,
-                rate: float, threshold: float, firsts: np.ndarray) -> tuple[np.ndarray, list[int]]:
-    """A range of first essays: the pairs sharing enough keys across all parts, and which
-    partitions hold their second essays."""
+def _all_sizes(sizes: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(sizes)
+
+
+def _candidates(pieces: list[tuple[np.ndarray, np.ndarray]], size: np.ndarray, bits: int,
+                rate: float, threshold: float, r: int) -> tuple[np.ndarray, tuple[np.ndarray]]:
+    """Range r of first essays: the pairs sharing enough keys across all parts, and the
+    requests for their second essays' shingles (keys r << 32 | essay)."""
     codes = np.concatenate([c for c, _n in pieces] or [np.empty(0, np.int64)])
     counts = np.concatenate([n for _c, n in pieces] or [np.empty(0, np.int64)])
     if codes.size:
         codes, where = np.unique(codes, return_inverse=True)
         counts = np.bincount(where, weights=counts).astype(np.int64)
-    size = np.concatenate(sizes)
     i, j = codes >> np.int64(bits), codes & np.int64((1 << bits) - 1)
     keep = (counts >= 2) & (counts >= keys_needed(threshold, np.minimum(size[i], size[j]), rate))
     pairs = np.stack([i[keep], j[keep]], axis=1)
-    holders = np.unique(np.searchsorted(firsts, pairs[:, 1], side="right") - 1)
-    return pairs, holders.tolist()
+    return pairs, ((np.int64(r) << np.int64(32)) | np.unique(pairs[:, 1]),)
 
 
-def _candidate_pairs(found):
-    return found[0]
+def _holders(requests: tuple[np.ndarray], ranges: np.ndarray) -> np.ndarray:
+    """The partitions holding the essays a range asks for."""
+    return np.unique(_by_holder(requests, ranges))
 
 
-def _essays_of(chunk: Batch, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The rare shingles of the second essays of `pairs` that this chunk holds: numbers,
-    offsets and shingles, to travel to the first essays' partition."""
-    wanted = np.unique(pairs[:, 1])
-    wanted = wanted[(wanted >= chunk.first) & (wanted < chunk.first + len(chunk))] - chunk.first
+def _answer(chunk: Batch, pieces: list[tuple[np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """The rare shingles of the essays asked of this chunk, a row a shingle, each keyed by
+    the request (range << 32 | essay), to travel to the range that asked."""
+    keys = np.concatenate([p[0] for p in pieces] or [np.empty(0, np.int64)])
+    wanted = (keys & LOW32) - chunk.first
+    mine = (wanted >= 0) & (wanted < len(chunk))  # a range's requests, sent whole to each holder
+    keys, wanted = keys[mine], wanted[mine]
     counts = chunk.counts[wanted]
     offsets = np.r_[0, np.cumsum(counts)]
     index = np.repeat(chunk.offsets[wanted] - offsets[:-1], counts) + np.arange(offsets[-1])
-    return wanted + chunk.first, offsets, chunk.shingles[index]
+    return np.repeat(keys, counts), chunk.shingles[index]
 
 
-def _verify(chunk: Batch, pairs: np.ndarray, others: list[tuple], threshold: float) -> np.ndarray:
+def _verify(chunk: Batch, pairs: np.ndarray, pieces: list[tuple[np.ndarray, np.ndarray]],
+            threshold: float) -> np.ndarray:
     """Exact scores of the candidates whose first essay this chunk holds: (i, j, score) rows
     at or above the threshold."""
-    found: dict[int, np.ndarray] = {}
-    for numbers, offsets, shingles in others:
-        for k, n in enumerate(numbers.tolist()):
-            found[n] = shingles[offsets[k]:offsets[k + 1]]
+    keys = np.concatenate([k for k, _s in pieces] or [np.empty(0, np.int64)])
+    shingles = np.concatenate([s for _k, s in pieces] or [EMPTY])
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if keys.size else np.empty(0, np.int64)
+    ends = np.r_[starts[1:], keys.size][:starts.size]
+    found = {key & 0xFFFF_FFFF: shingles[a:b]
+             for key, a, b in zip(keys[starts].tolist(), starts.tolist(), ends.tolist(), strict=True)}
     rows = []
     for i, j in pairs.tolist():
-        s = score(chunk.essay_shingles(i - chunk.first), found[j])
+        s = score(chunk.essay_shingles(i - chunk.first), found.get(j, EMPTY))
         if s >= threshold:
             rows.append((i, j, s))
     return np.array(rows, dtype=np.float64).reshape(-1, 3)
@@ -241,8 +266,8 @@ def _paths_of(chunk: Batch, numbers: np.ndarray) -> list[str]:
     return [chunk.paths[n - chunk.first] for n in numbers.tolist()]
 
 
-def _left_out(common: list[np.ndarray], excluded: np.ndarray) -> np.ndarray:
-    return np.union1d(np.concatenate(common or [EMPTY]), excluded)
+def _left_out(common_set: np.ndarray, excluded: np.ndarray) -> np.ndarray:
+    return np.union1d(common_set, excluded)
 
 
 def _passages_batch(root: str, items: list[tuple[str, str]], left_out: np.ndarray) -> list[list[dict]]:
@@ -251,10 +276,10 @@ def _passages_batch(root: str, items: list[tuple[str, str]], left_out: np.ndarra
 
 # --- the client's side -------------------------------------------------------------------------
 
-def _scan(client, root: Path, options: Options, report: Callable) -> dict:
+def _scan(client, root: Path, options: Options, report: Callable, plan: Plan | None = None) -> dict:
     from distributed import as_completed
 
-    plan = Plan.for_cluster(client, options.dask_partition)
+    plan = plan or Plan.for_cluster(client, options.dask_partition)
     files = sum(1 for _ in walk_files(root))
     # a task's result, not scattered data: a worker lost is recomputed from it, never lost
     excluded = client.submit(_given, excluded_shingles(options.exclude))
@@ -298,18 +323,18 @@ def _scan(client, root: Path, options: Options, report: Callable) -> dict:
 
     bits = doc_bits(max(essays, 1))
     shingles = sum(summaries[k]["shingles"] for k in order)
-    parts = 1 << max(math.ceil(math.log2(max(shingles * 16 / plan.part_bytes, 1))), 0)
+    parts = 1 << max(math.ceil(math.log2(max(plan.parts or shingles * 16 / plan.part_bytes, 1))), 0)
     mask, rate = candidate_rule(essays)
-    ranges = np.r_[firsts, essays].astype(np.int64)
+    ranges = client.submit(_given, np.r_[firsts, essays].astype(np.int64))
 
     # 2. the hash shuffle: common shingles and pairs sharing keys, per part
-    split_by_hash = [client.submit(_hash_parts, c, parts) for c in chunks]
-    counted = []
-    for p in range(parts):
-        pieces = [client.submit(_part, s, p) for s in split_by_hash]
-        counted.append(client.submit(_count_part, pieces, excluded, options.max_df, bits, mask, ranges))
-    del split_by_hash
-    common = [client.submit(_first, c) for c in counted]
+    rows = [client.submit(_shingle_rows, c) for c in chunks]
+    counted = [client.submit(_count_part, pieces, excluded, options.max_df, bits, mask)
+               for pieces in shuffle(client, rows, parts, _by_hash, (parts.bit_length() - 1,), plan.branch, "hash")]
+    del rows
+    common = client.submit(_all_common, [client.submit(_first, c) for c in counted])
+    pair_rows = [client.submit(_second, c) for c in counted]
+    del counted
 
     # 3. each partition leaves the common and excluded shingles out
     splits = [client.submit(_split, c, common, excluded, options.min_words, options.common_share) for c in chunks]
@@ -317,22 +342,21 @@ def _scan(client, root: Path, options: Options, report: Callable) -> dict:
     rare = [client.submit(_first, s) for s in splits]
     found = [client.submit(_second, s) for s in splits]
     del splits
-    chunk_sizes = [client.submit(_sizes, r) for r in rare]
+    sizes = client.submit(_all_sizes, [client.submit(_sizes, r) for r in rare])
 
     # 4. the pair shuffle: candidates per range of first essays
-    candidates = []
-    for r in range(len(rare)):
-        pieces = [client.submit(_pair_parts, c, r) for c in counted]
-        candidates.append(client.submit(_candidates, pieces, chunk_sizes, bits, rate, options.threshold, firsts))
-    del counted
+    candidates = [client.submit(_candidates, pieces, sizes, bits, rate, options.threshold, r)
+                  for r, pieces in enumerate(shuffle(client, pair_rows, len(rare), _by_first_essay, (bits, ranges),
+                                                     plan.branch, "pairs"))]
+    del pair_rows
 
-    # 5. the essay shuffle: verification where the first essays are
-    verified = []
-    for r, future in enumerate(candidates):
-        pairs = client.submit(_candidate_pairs, future)
-        holders = client.submit(_second, future).result()
-        others = [client.submit(_essays_of, rare[h], pairs) for h in holders]
-        verified.append(client.submit(_verify, rare[r], pairs, others, options.threshold))
+    # 5. the essay shuffle: each range asks for its pairs' second essays, their holders answer
+    pairs = [client.submit(_first, c) for c in candidates]
+    requests = [client.submit(_second, c) for c in candidates]
+    del candidates
+    verified = [client.submit(_verify, rare[r], pairs[r], answers, options.threshold)
+                for r, answers in enumerate(_answers(client, rare, requests, ranges, plan.branch))]
+    del pairs, requests
     edges = np.concatenate([v.result() for v in verified] or [np.empty((0, 3))])
     report("compare", essays, essays)
 
@@ -372,6 +396,20 @@ def _scan(client, root: Path, options: Options, report: Callable) -> dict:
         "thin": sorted(thin),
         "errors": sorted(errors, key=lambda e: e["file"]),
     }
+
+
+def _answers(client, rare: list, requests: list, ranges, branch: int) -> list[list]:
+    """For each range, the futures of the answers to its requests. Where no range asks more
+    than `branch` holders (copies are few), a task per range and holder; else two staged
+    shuffles, requests to the holders and answers back, which grow as N log N."""
+    holders = [client.submit(_holders, q, ranges) for q in requests]
+    if max(client.gather([client.submit(len, h) for h in holders]), default=0) <= branch:
+        return [[client.submit(_answer, rare[h], [requests[r]]) for h in found.tolist()]
+                for r, found in enumerate(client.gather(holders))]
+    del holders
+    answers = [client.submit(_answer, rare[h], pieces)
+               for h, pieces in enumerate(shuffle(client, requests, len(rare), _by_holder, (ranges,), branch, "requests"))]
+    return shuffle(client, answers, len(rare), _by_asker, (), branch, "answers")
 
 
 def _gather_paths(client, rare: list, firsts: np.ndarray, numbers: np.ndarray) -> dict[int, str]:
