@@ -12,8 +12,11 @@ workers' memory limit, and the client holds only what it reports:
    The same part, knowing which of its shingles are rare, lists the pairs of essays that
    share its candidate keys (every rare shingle, or one in eight when large, as in
    process), with how many keys they share.
-3. Each partition leaves its common and excluded shingles out (thin essays and essays
-   built on a common source are found there, by the scan's own functions).
+3. A shuffle back, by partition, brings each partition the common shingles it holds (each
+   part sends every partition only its own common shingles found there, so no task ever
+   holds the corpus's whole common set); the partition leaves them and the excluded ones out
+   (thin essays and essays built on a common source are found there, by the scan's own
+   functions).
 4. A second shuffle, by a pair's first essay, sums the pairs' shared keys across parts:
    a pair sharing enough keys is a candidate.
 5. A third, by essay, brings each candidate's second essay's shingles to its first
@@ -22,7 +25,7 @@ workers' memory limit, and the client holds only what it reports:
    the requests to the holders and one of the answers back.
 6. The client receives the pairs at or above the threshold, the thin essays, the
    common-source keys and the errors; the reported pairs' passages are found on the
-   workers, from the files and the common set.
+   workers, from the files and the two essays' rare shingles.
 
 The shuffles run in stages (shuffle.py) where partitions or parts outnumber Plan.branch and
 stages make fewer tasks: a task then reads at most that many pieces, and the graph grows as
@@ -162,9 +165,11 @@ def _by_asker(rows: tuple) -> np.ndarray:
 
 
 def _count_part(pieces: list[tuple[np.ndarray, np.ndarray]], excluded: np.ndarray, max_df: int, bits: int,
-                mask: np.uint64 | None) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
-    """One part of the hash shuffle: its common shingles (sorted), and the pairs of essays
-    sharing its candidate keys (codes in ascending order) with how many they share."""
+                mask: np.uint64 | None, ranges: np.ndarray) -> tuple[tuple[np.ndarray, np.ndarray],
+                                                                     tuple[np.ndarray, np.ndarray]]:
+    """One part of the hash shuffle: its common shingles as rows (shingle, partition holding
+    it), one a shingle and partition, sorted by shingle within a partition; and the pairs of
+    essays sharing its candidate keys (codes in ascending order) with how many they share."""
     values = np.concatenate([v for v, _e in pieces] or [EMPTY])
     essays = np.concatenate([e for _v, e in pieces] or [np.empty(0, np.int32)])
     order = np.argsort(values, kind="stable")
@@ -173,10 +178,26 @@ def _count_part(pieces: list[tuple[np.ndarray, np.ndarray]], excluded: np.ndarra
     df = np.diff(starts, append=values.size)
     common = values[starts[df > max_df]]
     common = common[~_isin_sorted(common, excluded)]
-    rare = ~_isin_sorted(values, common) & ~_isin_sorted(values, excluded)
+    is_common = _isin_sorted(values, common)
+    rare = ~is_common & ~_isin_sorted(values, excluded)
     if mask is not None:
         rare &= (values & mask) == 0
-    return common, shared_key_counts(pack_keys(values[rare], essays[rare], bits), bits)
+    pairs = shared_key_counts(pack_keys(values[rare], essays[rare], bits), bits)
+    return _held_where(values[is_common], essays[is_common], ranges), pairs
+
+
+def _held_where(values: np.ndarray, essays: np.ndarray, ranges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(shingle, partition) once each, for shingles (sorted) and the essays holding them."""
+    held = (np.searchsorted(ranges, essays, side="right") - 1).astype(np.int32)
+    order = np.lexsort((values, held))
+    values, held = values[order], held[order]
+    first = np.r_[True, (values[1:] != values[:-1]) | (held[1:] != held[:-1])] if values.size else np.empty(0, bool)
+    return values[first], held[first]
+
+
+def _by_partition(rows: tuple) -> np.ndarray:
+    """A common shingle's partition: the one holding essays that have it."""
+    return rows[1].astype(np.int64)
 
 
 def _first(pair):
@@ -187,13 +208,12 @@ def _second(pair):
     return pair[1]
 
 
-def _all_common(common: list[np.ndarray]) -> np.ndarray:
-    return np.concatenate(common or [EMPTY])  # the parts' ranges follow each other: sorted
-
-
-def _split(chunk: Batch, common_set: np.ndarray, excluded: np.ndarray, min_words: int,
+def _split(chunk: Batch, common: list[tuple[np.ndarray, np.ndarray]], excluded: np.ndarray, min_words: int,
            share: float) -> tuple[Batch, dict]:
-    """The chunk holding only its essays' rare shingles, and what leaving the rest found."""
+    """The chunk holding only its essays' rare shingles, and what leaving the rest found.
+    `common`: the pieces of the common shingles this chunk holds, from the parts in order."""
+    # each part's shingles are sorted and the parts' hash ranges follow each other: sorted
+    common_set = np.concatenate([v for v, _p in common] or [EMPTY])
     chunk = replace(chunk)  # split_common rewrites the chunk's arrays: never the stored one's
     values = chunk.shingles
     is_common = _isin_sorted(values, common_set)
@@ -266,12 +286,13 @@ def _paths_of(chunk: Batch, numbers: np.ndarray) -> list[str]:
     return [chunk.paths[n - chunk.first] for n in numbers.tolist()]
 
 
-def _left_out(common_set: np.ndarray, excluded: np.ndarray) -> np.ndarray:
-    return np.union1d(common_set, excluded)
-
-
-def _passages_batch(root: str, items: list[tuple[str, str]], left_out: np.ndarray) -> list[list[dict]]:
-    return [passages(Path(root), a, b, None, left_out=left_out) for a, b in items]
+def _passages_batch(root: str, items: list[tuple[str, str, int, int]], chunk_a: Batch,
+                    chunk_b: Batch) -> list[list[dict]]:
+    """The passages of pairs whose first essays chunk_a holds and second chunk_b: the shingles
+    they share are those of their rare shingles, as in process."""
+    return [passages(Path(root), a, b, np.intersect1d(chunk_a.essay_shingles(i - chunk_a.first),
+                                                      chunk_b.essay_shingles(j - chunk_b.first), assume_unique=True))
+            for a, b, i, j in items]
 
 
 # --- the client's side -------------------------------------------------------------------------
@@ -329,16 +350,19 @@ def _scan(client, root: Path, options: Options, report: Callable, plan: Plan | N
 
     # 2. the hash shuffle: common shingles and pairs sharing keys, per part
     rows = [client.submit(_shingle_rows, c) for c in chunks]
-    counted = [client.submit(_count_part, pieces, excluded, options.max_df, bits, mask)
+    counted = [client.submit(_count_part, pieces, excluded, options.max_df, bits, mask, ranges)
                for pieces in shuffle(client, rows, parts, _by_hash, (parts.bit_length() - 1,), plan.branch, "hash")]
     del rows
-    common = client.submit(_all_common, [client.submit(_first, c) for c in counted])
+    common_rows = [client.submit(_first, c) for c in counted]
     pair_rows = [client.submit(_second, c) for c in counted]
     del counted
 
-    # 3. each partition leaves the common and excluded shingles out
-    splits = [client.submit(_split, c, common, excluded, options.min_words, options.common_share) for c in chunks]
-    del chunks
+    # 3. each partition receives the common shingles it holds and leaves them and the excluded out
+    commons = shuffle(client, common_rows, len(chunks), _by_partition, (), plan.branch, "common")
+    del common_rows
+    splits = [client.submit(_split, c, common, excluded, options.min_words, options.common_share)
+              for c, common in zip(chunks, commons, strict=True)]
+    del chunks, commons
     rare = [client.submit(_first, s) for s in splits]
     found = [client.submit(_second, s) for s in splits]
     del splits
@@ -380,18 +404,12 @@ def _scan(client, root: Path, options: Options, report: Callable, plan: Plan | N
     ordered = sorted(kept, key=lambda e: (-e[2], e[0], e[1]))
 
     report("passages", 0, len(ordered))
-    items = [(a, b) for a, b, _s in ordered]
-    batches = [items[i:i + 50] for i in range(0, len(items), 50)]
-    passages = []
-    left_out = client.submit(_left_out, common, excluded)
-    for batch in client.map(_passages_batch, [str(root)] * len(batches), batches, [left_out] * len(batches),
-                            pure=False):
-        passages += batch.result()
-        report("passages", len(passages), len(items))
+    found_passages = _passages(client, root, rare, firsts, {p: n for n, p in paths.items()},
+                               [(a, b) for a, b, _s in ordered], report)
     return {
         "essays": files,
-        "pairs": [{"a": a, "b": b, "score": round(s, 6), "passages": p}
-                  for (a, b, s), p in zip(ordered, passages, strict=True)],
+        "pairs": [{"a": a, "b": b, "score": round(s, 6), "passages": found_passages[a, b]}
+                  for a, b, s in ordered],
         "clusters": sorted([sorted(g) for g in groups], key=lambda g: (-len(g), g)),
         "thin": sorted(thin),
         "errors": sorted(errors, key=lambda e: e["file"]),
@@ -419,3 +437,24 @@ def _gather_paths(client, rare: list, firsts: np.ndarray, numbers: np.ndarray) -
         mine = numbers[holder == h]
         futures[h] = (mine, client.submit(_paths_of, rare[h], mine))
     return {n: p for mine, future in futures.values() for n, p in zip(mine.tolist(), future.result(), strict=True)}
+
+
+def _passages(client, root: Path, rare: list, firsts: np.ndarray, number: dict[str, int],
+              items: list[tuple[str, str]], report: Callable, batch: int = 50) -> dict[tuple[str, str], list]:
+    """Each pair's passages, in batches of pairs whose essays the same two partitions hold:
+    a task then reads two partitions' rare shingles, never the common set."""
+    held = {}
+    for a, b in items:
+        i, j = number[a], number[b]
+        key = tuple(int(h) for h in np.searchsorted(firsts, [i, j], side="right") - 1)
+        held.setdefault(key, []).append((a, b, i, j))
+    futures = [(group[k:k + batch], client.submit(_passages_batch, str(root), group[k:k + batch], rare[ha], rare[hb],
+                                                  pure=False))
+               for (ha, hb), group in held.items() for k in range(0, len(group), batch)]
+    found = {}
+    for group, future in futures:
+        for (a, b, _i, _j), stretches in zip(group, future.result(), strict=True):
+            found[a, b] = stretches
+        future.release()
+        report("passages", len(found), len(items))
+    return found

@@ -496,23 +496,17 @@ def common_source_groups(essays: np.ndarray, keys: np.ndarray) -> list[list[int]
 MAX_PLACES = 50  # places in B a shingle is looked for (a phrase repeated more often is boilerplate)
 
 
-def passages(root: Path, rel_a: str, rel_b: str, shared: np.ndarray | None, gap: int = 3,
-             left_out: np.ndarray = EMPTY) -> list[dict]:
+def passages(root: Path, rel_a: str, rel_b: str, shared: np.ndarray, gap: int = 3) -> list[dict]:
     """Copied stretches as character offsets in both original texts, one per stretch a reader
     would mark: shared shingles that follow each other in both texts (up to `gap` shingles
     apart, so a changed word does not cut a stretch) make one stretch; each place of either
     text belongs to one stretch at most, the longest first, so a phrase repeated in one essay
     does not point at an unrelated place of the other; a lone shingle (a stock phrase of
-    five syllables) is no stretch. `shared`: the pair's shared rare shingles; None: those
-    both texts hold less `left_out` (the common and excluded ones, sorted), which is the same
-    set, found from the files where the fingerprints are not at hand (the Dask scan)."""
+    five syllables) is no stretch. `shared`: the pair's shared rare shingles (sorted)."""
     ta, tb = read(root / rel_a), read(root / rel_b)
     words_a, starts_a, ends_a = hashes_with_spans(ta.original, ta.encoding)
     words_b, starts_b, ends_b = hashes_with_spans(tb.original, tb.encoding)
     ha, hb = shingles_of(words_a), shingles_of(words_b)
-    if shared is None:
-        shared = np.intersect1d(ha, hb)
-        shared = shared[~_isin_sorted(shared, left_out)]
     stretches = copied_stretches(ha, hb, shared, gap)
     return [{"a_start": int(starts_a[i0]), "a_end": int(ends_a[i1 + K - 1]),
              "b_start": int(starts_b[j0]), "b_end": int(ends_b[j1 + K - 1])} for i0, i1, j0, j1 in stretches]
