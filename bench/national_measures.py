@@ -8,7 +8,7 @@ kept. Not a test: prints the times, the ratios, the database's size and the mach
     python bench/national_measures.py --members 100000 1000000
 
 Each size has a database of its own (dangvu_national_100000, …), built once and kept: the
-root ("Ban Chấp hành Trung ương", kind PROVINCE: no kind above a province exists), 4
+root ("Ban Chấp hành Trung ương", of the central kind), 4
 provinces sharing --members (build_demo(parent=…)), a year of membership history through
 the services (transfers across provinces too), one central campaign over the root with 4
 sessions (3 marks a member on average, 97 % of them present) and one essay a member (bench/measures.py's
@@ -244,7 +244,7 @@ def build(members: int) -> None:
         if OrgUnit.objects.exists():
             raise SystemExit(f"{connection.settings_dict['NAME']} holds another tree: drop it first")
         root = org_services.unit_create(actor=None, parent=None, name="Ban Chấp hành Trung ương", code=ROOT_CODE,
-                                        kind=UnitKind.PROVINCE, has_committee=True, symbol="TW",
+                                        kind=UnitKind.CENTRAL, has_committee=True, symbol="TW",
                                         valid_from=datetime.date(2025, 7, 1))
     for n, (code, name) in enumerate(PROVINCES):
         if not OrgUnit.objects.filter(code=code).exists():

@@ -27,7 +27,10 @@ def issuer_of(unit: OrgUnit) -> str:
 
 def place_of(unit: OrgUnit) -> str:
     """The place the date line names: the commune's, ward's or province's own name; a cell or
-    an agency's committee (Đảng bộ Sở Y tế) writes the place of the nearest one above it."""
+    an agency's committee (Đảng bộ Sở Y tế) writes the place of the nearest one above it; the
+    central level writes Hà Nội."""
+    if unit.kind == UnitKind.CENTRAL:
+        return "Hà Nội"
     for candidate in [unit] + list(reversed(OrgUnit.objects.get_ancestors(unit))):
         name = candidate.name.strip()
         for prefix in _PREFIXES:
@@ -43,6 +46,8 @@ def place_of(unit: OrgUnit) -> str:
 def on_behalf_of(unit: OrgUnit) -> str:
     if unit.kind == UnitKind.CELL:
         return "T/M CHI BỘ"
+    if unit.kind == UnitKind.CENTRAL:
+        return "T/M BỘ CHÍNH TRỊ"
     if unit.kind == UnitKind.PROVINCE:
         return "T/M BAN THƯỜNG VỤ"
     return "T/M ĐẢNG ỦY"
@@ -57,7 +62,8 @@ def secretary_on(unit: OrgUnit, day: datetime.date) -> str:
 def default_head(unit: OrgUnit, day: datetime.date) -> dict:
     parent = OrgUnit.objects.get_parent(unit)
     return {
-        "above": parent.name.upper() if parent else "",
+        # a province's committee prints only its own name (nothing of the central level above it)
+        "above": parent.name.upper() if parent and parent.kind != UnitKind.CENTRAL else "",
         "issuer": issuer_of(unit).upper(),
         "place": place_of(unit),
         "on_behalf": on_behalf_of(unit),

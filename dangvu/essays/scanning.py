@@ -32,7 +32,7 @@ class ClusterUnreachable(Exception):
 def cluster_for(campaign: Campaign) -> str | None:
     """The Dask scheduler this campaign's check runs on, or None to run it here."""
     unit = campaign.unit
-    if settings.DASK_SCHEDULER and (unit.kind == UnitKind.PROVINCE or unit.is_root()):
+    if settings.DASK_SCHEDULER and (unit.kind in (UnitKind.CENTRAL, UnitKind.PROVINCE) or unit.is_root()):
         return settings.DASK_SCHEDULER
     return None
 

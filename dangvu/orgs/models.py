@@ -16,6 +16,7 @@ from dangvu.lib.vntext import name_sort_key, nfc, search_key
 
 
 class UnitKind(models.TextChoices):
+    CENTRAL = "central", _("The Party's central level")  # the national root, above the provinces
     PROVINCE = "province", _("Provincial or city Party committee")
     UPPER = "upper", _("Committee directly above grassroots")
     GRASSROOTS = "grassroots", _("Grassroots Party committee")

@@ -55,6 +55,11 @@ def _check_code_free(code: str, exclude_pk=None) -> None:
 
 # --- units -----------------------------------------------------------------
 
+def _check_central_at_top(kind: str, parent: OrgUnit | None) -> None:
+    if parent is not None and kind == UnitKind.CENTRAL:
+        raise ValidationError({"kind": _("The central level stands at the top of the tree: it has no unit above it.")})
+
+
 @transaction.atomic
 def unit_create(*, actor, parent: OrgUnit | None, name: str, code: str, kind: str,
                 has_committee: bool = False, symbol: str = "",
@@ -62,6 +67,7 @@ def unit_create(*, actor, parent: OrgUnit | None, name: str, code: str, kind: st
     _check_code_free(code)
     if parent is not None and parent.kind == UnitKind.CELL:
         raise ValidationError({"parent": _("A cell cannot have sub-units.")})
+    _check_central_at_top(kind, parent)
     values = dict(name=name, code=code, kind=kind, has_committee=has_committee, symbol=symbol,
                   valid_from=valid_from or datetime.date.today())
     unit = placements.create_node(OrgUnit.objects.get(pk=parent.pk) if parent else None, values)
@@ -76,6 +82,8 @@ def unit_update(*, actor, unit: OrgUnit, on_date: datetime.date | None = None, *
     days before keep what the unit was then (targets count units as they stood)."""
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
     before = snapshot(unit, UNIT_FIELDS)
+    if "kind" in values:
+        _check_central_at_top(values["kind"], OrgUnit.objects.get_parent(unit))
     if "code" in values:
         _check_code_free(values["code"], exclude_pk=unit.pk)
     for key, value in values.items():
@@ -153,6 +161,8 @@ def unit_move(*, actor, unit: OrgUnit, parent: OrgUnit, on_date: datetime.date) 
         raise ValidationError({"parent_id": _("Only units that still exist can be moved or receive a unit.")})
     if parent.kind == UnitKind.CELL:
         raise ValidationError({"parent_id": _("A cell cannot have sub-units.")})
+    if unit.kind == UnitKind.CENTRAL:
+        raise ValidationError({"parent_id": _("The central level stands at the top of the tree: it has no unit above it.")})
     if parent.path.startswith(unit.path):
         raise ValidationError({"parent_id": _("A unit cannot be placed under itself or a unit below it.")})
     if unit.path[:-OrgUnit.steplen] == parent.path:

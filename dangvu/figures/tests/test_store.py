@@ -308,3 +308,25 @@ def test_asks_differing_in_levels_or_campaign_are_kept_apart_and_counted_again_f
     assert [values[org.G.path].denominator for values, _ in again] == [5, 5, 3, 5]
     assert all(r.counted_at > old.counted_at for r in rows.all())  # the worker's counts, read back as kept
     assert StoredFigure.objects.get(pk=old.pk).recipe == {"measure": measure.key, "levels": 0, "campaign": only_a.pk}
+
+
+def test_each_morning_the_worker_counts_every_committees_dashboard_once(second_commune, client):
+    """Housekeeping queues the warm once a day; the worker counts the dashboards of the province
+    and both communes (not the cells); the commune office's first look then counts nothing."""
+    from dangvu.figures.recount import WARM_KIND, queue_morning_warm
+    from dangvu.jobs.models import Job
+
+    org = second_commune
+    assert queue_morning_warm(TODAY) and not queue_morning_warm(TODAY)
+    run_worker()
+    job = Job.objects.get(kind=WARM_KIND)
+    assert (job.status, job.done, job.total) == (Job.Status.DONE, 3, 3)
+    warmed = set(StoredFigure.objects.filter(period_end=THIS_YEAR.end).values_list("unit_id", flat=True))
+    assert warmed == {org.P.pk, org.G.pk, org.G2.pk}
+    kept = dict(StoredFigure.objects.filter(unit=org.G).values_list("pk", "counted_at"))
+    client.force_login(org.users["off"])
+    page = client.get(f"/units/{org.G.pk}/figures/")
+    assert page.status_code == 200
+    assert dict(StoredFigure.objects.filter(unit=org.G).values_list("pk", "counted_at")) == kept
+    assert total(org.G2) == counted(org.G2) == 1
+    assert queue_morning_warm(TODAY + datetime.timedelta(days=1))  # the next morning, again
