@@ -9,6 +9,7 @@ command.
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -98,11 +99,29 @@ def run(args, stdout, stderr) -> dict:
     except (UnreadableFile, ClusterUnreachable) as exc:  # an excluded file that cannot be read; no cluster
         raise UsageError(str(exc)) from exc
     if args.json_out:
-        Path(args.json_out).write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+        write_json(result, Path(args.json_out))
     else:
         for line in summary(result):
             print(line, file=stdout)
     return result
+
+
+def write_json(result: dict, path: Path) -> None:
+    """The result as JSON, a list's items one a line and one at a time, so that the whole text
+    is never held (a million essays' report is 140 MB of it); written beside, then renamed."""
+    part = path.with_name(path.name + ".part")
+    with part.open("w", encoding="utf-8") as out:
+        for n, (key, value) in enumerate(result.items()):
+            out.write(("{" if n == 0 else ",") + "\n" + json.dumps(key) + ": ")
+            if isinstance(value, Sequence) and not isinstance(value, str):
+                out.write("[")
+                for k, item in enumerate(value):
+                    out.write(("\n" if k == 0 else ",\n") + json.dumps(item, ensure_ascii=False))
+                out.write("\n]")
+            else:
+                json.dump(value, out, ensure_ascii=False)
+        out.write("\n}\n" if result else "{}\n")
+    part.replace(path)
 
 
 def summary(r: dict) -> list[str]:

@@ -39,7 +39,7 @@ order the in-process scan's numbers follow.
 """
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -71,6 +71,7 @@ PART_SHARE = 64  # so does one part of a shuffle (a task holds a few at once, an
 NO_LIMIT = 4 * 2**30  # sizes partitions for a worker with no memory limit
 IN_FLIGHT = 3  # partitions being read per worker thread
 LOW32 = np.int64(0xFFFF_FFFF)  # an essay's number in a request's key (range << 32 | essay)
+PASSAGE_KEYS = ("a_start", "a_end", "b_start", "b_end")  # a passage's offsets, in a row of Pairs' arrays
 
 
 @dataclass(frozen=True)
@@ -287,15 +288,42 @@ def _paths_of(chunk: Batch, numbers: np.ndarray) -> list[str]:
 
 
 def _passages_batch(root: str, items: list[tuple[str, str, int, int]], chunk_a: Batch,
-                    chunk_b: Batch) -> list[list[dict]]:
-    """The passages of pairs whose first essays chunk_a holds and second chunk_b: the shingles
-    they share are those of their rare shingles, as in process."""
-    return [passages(Path(root), a, b, np.intersect1d(chunk_a.essay_shingles(i - chunk_a.first),
-                                                      chunk_b.essay_shingles(j - chunk_b.first), assume_unique=True))
-            for a, b, i, j in items]
+                    chunk_b: Batch) -> list[np.ndarray]:
+    """The passages of pairs whose first essays chunk_a holds and second chunk_b, as Pairs keeps
+    them: the shingles they share are those of their rare shingles, as in process."""
+    found = []
+    for a, b, i, j in items:
+        shared = np.intersect1d(chunk_a.essay_shingles(i - chunk_a.first), chunk_b.essay_shingles(j - chunk_b.first),
+                                assume_unique=True)
+        found.append(np.array([[p[k] for k in PASSAGE_KEYS] for p in passages(Path(root), a, b, shared)],
+                              dtype=np.int32).reshape(-1, 4))
+    return found
 
 
 # --- the client's side -------------------------------------------------------------------------
+
+class Pairs(Sequence):
+    """The reported pairs, each the dict the in-process scan gives, made when it is read: the
+    client keeps a pair's passages as an (n, 4) array of offsets. A million essays report 57,231
+    pairs with 1.35 million passages: 450 MB as dicts, 22 MB so."""
+
+    __hash__ = None
+
+    def __init__(self, rows: list[tuple[str, str, float, np.ndarray]]):
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        a, b, score, found = self._rows[i]
+        return {"a": a, "b": b, "score": score, "passages": [dict(zip(PASSAGE_KEYS, row)) for row in found.tolist()]}
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and len(self) == len(other) and all(
+            mine == theirs for mine, theirs in zip(self, other))
 
 def _scan(client, root: Path, options: Options, report: Callable, plan: Plan | None = None) -> dict:
     from distributed import as_completed
@@ -408,8 +436,7 @@ def _scan(client, root: Path, options: Options, report: Callable, plan: Plan | N
                                [(a, b) for a, b, _s in ordered], report)
     return {
         "essays": files,
-        "pairs": [{"a": a, "b": b, "score": round(s, 6), "passages": found_passages[a, b]}
-                  for a, b, s in ordered],
+        "pairs": Pairs([(a, b, round(s, 6), found_passages.pop((a, b))) for a, b, s in ordered]),
         "clusters": sorted([sorted(g) for g in groups], key=lambda g: (-len(g), g)),
         "thin": sorted(thin),
         "errors": sorted(errors, key=lambda e: e["file"]),
@@ -440,7 +467,7 @@ def _gather_paths(client, rare: list, firsts: np.ndarray, numbers: np.ndarray) -
 
 
 def _passages(client, root: Path, rare: list, firsts: np.ndarray, number: dict[str, int],
-              items: list[tuple[str, str]], report: Callable, batch: int = 50) -> dict[tuple[str, str], list]:
+              items: list[tuple[str, str]], report: Callable, batch: int = 50) -> dict[tuple[str, str], np.ndarray]:
     """Each pair's passages, in batches of pairs whose essays the same two partitions hold:
     a task then reads two partitions' rare shingles, never the common set."""
     held = {}

@@ -19,14 +19,20 @@ def corpus(tmp_path_factory):
     return root
 
 
-def test_a_dask_cluster_gives_the_same_result_as_one_machine(corpus):
+def test_a_dask_cluster_gives_the_same_result_as_one_machine(corpus, tmp_path):
+    """The same result, and the same JSON written from it (the cluster keeps the passages as
+    arrays and the JSON is written a pair at a time)."""
     from distributed import LocalCluster
+
+    from dangvu.integrity.cli import write_json
 
     local = scan(corpus, Options(workers=2))
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         distributed = scan(corpus, Options(dask=cluster.scheduler_address))
     assert distributed == local
     assert local["pairs"] and local["clusters"] and local["thin"] and local["errors"]
+    write_json(distributed, tmp_path / "cum.json")
+    assert json.loads((tmp_path / "cum.json").read_text(encoding="utf-8")) == local
 
 
 def test_command_writes_the_json_contract(corpus, tmp_path, capsys):
