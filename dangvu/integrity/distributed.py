@@ -12,9 +12,9 @@ workers' memory limit, and the client holds only what it reports:
    The same part, knowing which of its shingles are rare, lists the pairs of essays that
    share its candidate keys (every rare shingle, or one in eight when large, as in
    process), with how many keys they share.
-3. A shuffle back, by partition, brings each partition the common shingles it holds (each
-   part sends every partition only its own common shingles found there, so no task ever
-   holds the corpus's whole common set); the partition leaves them and the excluded ones out
+3. A shuffle back, by partition, tells each partition which of its shingles are common: a
+   part marks the rows it received, a bit a row (they came in each partition's order), so no
+   task ever holds the corpus's whole common set; the partition leaves them and the excluded out
    (thin essays and essays built on a common source are found there, by the scan's own
    functions).
 4. A second shuffle, by a pair's first essay, sums the pairs' shared keys across parts:
@@ -168,13 +168,13 @@ def _by_asker(rows: tuple) -> np.ndarray:
 def _count_part(pieces: list[tuple[np.ndarray, np.ndarray]], excluded: np.ndarray, max_df: int, bits: int,
                 mask: np.uint64 | None, ranges: np.ndarray) -> tuple[tuple[np.ndarray, np.ndarray],
                                                                      tuple[np.ndarray, np.ndarray]]:
-    """One part of the hash shuffle: its common shingles as rows (shingle, partition holding
-    it), one a shingle and partition, sorted by shingle within a partition; and the pairs of
-    essays sharing its candidate keys (codes in ascending order) with how many they share."""
+    """One part of the hash shuffle: which of its rows are common, as bits to send back to the
+    partitions they came from (`_common_bits`); and the pairs of essays sharing its candidate
+    keys (codes in ascending order) with how many they share."""
     values = np.concatenate([v for v, _e in pieces] or [EMPTY])
     essays = np.concatenate([e for _v, e in pieces] or [np.empty(0, np.int32)])
     order = np.argsort(values, kind="stable")
-    values, essays = values[order], essays[order]
+    values, sorted_essays = values[order], essays[order]
     starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]]) if values.size else np.empty(0, np.int64)
     df = np.diff(starts, append=values.size)
     common = values[starts[df > max_df]]
@@ -183,22 +183,50 @@ def _count_part(pieces: list[tuple[np.ndarray, np.ndarray]], excluded: np.ndarra
     rare = ~is_common & ~_isin_sorted(values, excluded)
     if mask is not None:
         rare &= (values & mask) == 0
-    pairs = shared_key_counts(pack_keys(values[rare], essays[rare], bits), bits)
-    return _held_where(values[is_common], essays[is_common], ranges), pairs
+    pairs = shared_key_counts(pack_keys(values[rare], sorted_essays[rare], bits), bits)
+    arrived = np.empty_like(is_common)
+    arrived[order] = is_common
+    return _common_bits(arrived, essays, ranges), pairs
 
 
-def _held_where(values: np.ndarray, essays: np.ndarray, ranges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(shingle, partition) once each, for shingles (sorted) and the essays holding them."""
-    held = (np.searchsorted(ranges, essays, side="right") - 1).astype(np.int32)
-    order = np.lexsort((values, held))
-    values, held = values[order], held[order]
-    first = np.r_[True, (values[1:] != values[:-1]) | (held[1:] != held[:-1])] if values.size else np.empty(0, bool)
-    return values[first], held[first]
+def _common_bits(is_common: np.ndarray, essays: np.ndarray, ranges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A part's rows, in the order they arrived (each partition's in its own order, partitions
+    in turn: the shuffle keeps it), marked common or not, as rows of the shuffle back: 64 marks
+    of one partition a word, each partition's padded to whole words, with the partition's
+    number. A 64th of what came (a common shingle is in most essays' text: sending the shingles
+    back would be nearly the first shuffle again)."""
+    held = np.searchsorted(ranges, essays, side="right") - 1  # non-decreasing: partitions in turn
+    partitions, firsts, counts = np.unique(held, return_index=True, return_counts=True)
+    words, owners = [], []
+    for c, first, n in zip(partitions.tolist(), firsts.tolist(), counts.tolist(), strict=True):
+        packed = np.packbits(is_common[first:first + n], bitorder="little")
+        packed = np.pad(packed, (0, -packed.size % 8))
+        words.append(packed.view("<u8"))
+        owners.append(np.full(packed.size // 8, c, np.int32))
+    return (np.concatenate(words or [np.empty(0, "<u8")]), np.concatenate(owners or [np.empty(0, np.int32)]))
 
 
 def _by_partition(rows: tuple) -> np.ndarray:
-    """A common shingle's partition: the one holding essays that have it."""
+    """A word of marks' partition: the one whose rows they mark."""
     return rows[1].astype(np.int64)
+
+
+def _marks(chunk: Batch, words: list[tuple[np.ndarray, np.ndarray]], top_bits: int) -> np.ndarray:
+    """Whether each of the chunk's shingles is common, from the parts' words: the chunk sent its
+    shingles to the parts in its own order, so part p's marks follow the chunk's shingles with
+    hash p, and the parts' words arrive in the parts' order."""
+    values = chunk.shingles
+    part = _by_hash((values,), top_bits)
+    order = np.argsort(part, kind="stable")
+    n = np.bincount(part, minlength=1 << top_bits).astype(np.int64)
+    bits = np.unpackbits(np.concatenate([w for w, _c in words] or [np.empty(0, "<u8")]).view(np.uint8),
+                         bitorder="little").astype(bool)
+    word_starts = np.r_[0, np.cumsum((n + 63) // 64)][:-1] * 64  # where part p's marks begin
+    row_starts = np.r_[0, np.cumsum(n)][:-1]  # where its rows begin among the chunk's, in part order
+    at = np.repeat(word_starts - row_starts, n) + np.arange(values.size)
+    marks = np.empty(values.size, bool)
+    marks[order] = bits[at]
+    return marks
 
 
 def _first(pair):
@@ -210,14 +238,12 @@ def _second(pair):
 
 
 def _split(chunk: Batch, common: list[tuple[np.ndarray, np.ndarray]], excluded: np.ndarray, min_words: int,
-           share: float) -> tuple[Batch, dict]:
+           share: float, top_bits: int) -> tuple[Batch, dict]:
     """The chunk holding only its essays' rare shingles, and what leaving the rest found.
-    `common`: the pieces of the common shingles this chunk holds, from the parts in order."""
-    # each part's shingles are sorted and the parts' hash ranges follow each other: sorted
-    common_set = np.concatenate([v for v, _p in common] or [EMPTY])
+    `common`: the words marking which of its shingles are common, from the parts in order."""
+    is_common = _marks(chunk, common, top_bits)
     chunk = replace(chunk)  # split_common rewrites the chunk's arrays: never the stored one's
     values = chunk.shingles
-    is_common = _isin_sorted(values, common_set)
     dropped = np.flatnonzero(is_common | _isin_sorted(values, excluded))
     found = split_common(chunk, dropped, np.flatnonzero(is_common), min_words, share)
     thin = [chunk.paths[i] for i in np.flatnonzero(found.thin).tolist()]
@@ -319,11 +345,12 @@ class Pairs(Sequence):
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(len(self)))]
         a, b, score, found = self._rows[i]
-        return {"a": a, "b": b, "score": score, "passages": [dict(zip(PASSAGE_KEYS, row)) for row in found.tolist()]}
+        return {"a": a, "b": b, "score": score, "passages": [dict(zip(PASSAGE_KEYS, row, strict=True)) for row in found.tolist()]}
 
     def __eq__(self, other) -> bool:
         return isinstance(other, Sequence) and len(self) == len(other) and all(
-            mine == theirs for mine, theirs in zip(self, other))
+            mine == theirs for mine, theirs in zip(self, other, strict=True))
+
 
 def _scan(client, root: Path, options: Options, report: Callable, plan: Plan | None = None) -> dict:
     from distributed import as_completed
@@ -373,22 +400,23 @@ def _scan(client, root: Path, options: Options, report: Callable, plan: Plan | N
     bits = doc_bits(max(essays, 1))
     shingles = sum(summaries[k]["shingles"] for k in order)
     parts = 1 << max(math.ceil(math.log2(max(plan.parts or shingles * 16 / plan.part_bytes, 1))), 0)
+    top_bits = parts.bit_length() - 1
     mask, rate = candidate_rule(essays)
     ranges = client.submit(_given, np.r_[firsts, essays].astype(np.int64))
 
     # 2. the hash shuffle: common shingles and pairs sharing keys, per part
     rows = [client.submit(_shingle_rows, c) for c in chunks]
     counted = [client.submit(_count_part, pieces, excluded, options.max_df, bits, mask, ranges)
-               for pieces in shuffle(client, rows, parts, _by_hash, (parts.bit_length() - 1,), plan.branch, "hash")]
+               for pieces in shuffle(client, rows, parts, _by_hash, (top_bits,), plan.branch, "hash")]
     del rows
     common_rows = [client.submit(_first, c) for c in counted]
     pair_rows = [client.submit(_second, c) for c in counted]
     del counted
 
-    # 3. each partition receives the common shingles it holds and leaves them and the excluded out
+    # 3. each partition learns which of its shingles are common and leaves them and the excluded out
     commons = shuffle(client, common_rows, len(chunks), _by_partition, (), plan.branch, "common")
     del common_rows
-    splits = [client.submit(_split, c, common, excluded, options.min_words, options.common_share)
+    splits = [client.submit(_split, c, common, excluded, options.min_words, options.common_share, top_bits)
               for c, common in zip(chunks, commons, strict=True)]
     del chunks, commons
     rare = [client.submit(_first, s) for s in splits]
