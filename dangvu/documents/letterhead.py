@@ -29,9 +29,9 @@ def place_of(unit: OrgUnit) -> str:
     """The place the date line names: the commune's, ward's or province's own name; a cell or
     an agency's committee (Đảng bộ Sở Y tế) writes the place of the nearest one above it; the
     central level writes Hà Nội."""
-    if unit.kind == UnitKind.CENTRAL:
-        return "Hà Nội"
     for candidate in [unit] + list(reversed(OrgUnit.objects.get_ancestors(unit))):
+        if candidate.kind == UnitKind.CENTRAL:  # a central agency's committee, or the central level
+            return "Hà Nội"
         name = candidate.name.strip()
         for prefix in _PREFIXES:
             if name.lower().startswith(prefix):
@@ -67,9 +67,10 @@ def default_head(unit: OrgUnit, day: datetime.date) -> dict:
         "issuer": issuer_of(unit).upper(),
         "place": place_of(unit),
         "on_behalf": on_behalf_of(unit),
-        "signer_title": "BÍ THƯ",
+        "signer_title": "TỔNG BÍ THƯ" if unit.kind == UnitKind.CENTRAL else "BÍ THƯ",
         "signer": secretary_on(unit, day),
         "recipients": ([f"- {issuer_of(parent)} (b/c);"] if parent else [])
                       + (["- Các đảng viên trong chi bộ;", "- Lưu chi bộ."] if unit.kind == UnitKind.CELL
+                         else ["- Lưu Văn phòng Trung ương Đảng."] if unit.kind == UnitKind.CENTRAL
                          else [f"- Lưu Văn phòng {issuer_of(unit)}."]),  # a cell has no office of its own
     }

@@ -153,11 +153,12 @@ runner.register(WARM_KIND, lambda job, progress: warm_committees(progress), retr
 
 
 def queue_morning_warm(today: datetime.date | None = None) -> bool:
-    """Queue today's warm of the committees' figures unless one was queued today: whether
-    this call queued it. Called every hour by housekeeping, so it runs in the day's first hour."""
+    """Queue today's warm of the committees' figures unless one was queued today (and did not
+    fail): whether this call queued it. Housekeeping calls it every hour, so it runs in the
+    first round after local midnight."""
     today = today or timezone.localdate()
     start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
-    if Job.objects.filter(kind=WARM_KIND, created__gte=start).exists():
+    if Job.objects.filter(kind=WARM_KIND, created__gte=start).exclude(status=Job.Status.FAILED).exists():
         return False
     runner.enqueue(WARM_KIND, 0)
     return True

@@ -108,20 +108,32 @@ def run(args, stdout, stderr) -> dict:
 
 def write_json(result: dict, path: Path) -> None:
     """The result as JSON, a list's items one a line and one at a time, so that the whole text
-    is never held (a million essays' report is 140 MB of it); written beside, then renamed."""
+    is never held (a million essays' report is 140 MB of it). A file is written beside, then
+    renamed (never half written); a pipe or /dev/stdout directly."""
+    if path.exists() and not path.is_file():
+        with path.open("w", encoding="utf-8") as out:
+            _write_json(result, out)
+        return
     part = path.with_name(path.name + ".part")
-    with part.open("w", encoding="utf-8") as out:
-        for n, (key, value) in enumerate(result.items()):
-            out.write(("{" if n == 0 else ",") + "\n" + json.dumps(key) + ": ")
-            if isinstance(value, Sequence) and not isinstance(value, str):
-                out.write("[")
-                for k, item in enumerate(value):
-                    out.write(("\n" if k == 0 else ",\n") + json.dumps(item, ensure_ascii=False))
-                out.write("\n]")
-            else:
-                json.dump(value, out, ensure_ascii=False)
-        out.write("\n}\n" if result else "{}\n")
-    part.replace(path)
+    try:
+        with part.open("w", encoding="utf-8") as out:
+            _write_json(result, out)
+        part.replace(path)
+    finally:
+        part.unlink(missing_ok=True)
+
+
+def _write_json(result: dict, out) -> None:
+    for n, (key, value) in enumerate(result.items()):
+        out.write(("{" if n == 0 else ",") + "\n" + json.dumps(key) + ": ")
+        if isinstance(value, Sequence) and not isinstance(value, str):
+            out.write("[")
+            for k, item in enumerate(value):
+                out.write(("\n" if k == 0 else ",\n") + json.dumps(item, ensure_ascii=False))
+            out.write("\n]")
+        else:
+            json.dump(value, out, ensure_ascii=False)
+    out.write("\n}\n" if result else "{}\n")
 
 
 def summary(r: dict) -> list[str]:

@@ -219,6 +219,10 @@ def _marks(chunk: Batch, words: list[tuple[np.ndarray, np.ndarray]], top_bits: i
     part = _by_hash((values,), top_bits)
     order = np.argsort(part, kind="stable")
     n = np.bincount(part, minlength=1 << top_bits).astype(np.int64)
+    got = sum(w.size for w, _c in words)
+    if got != ((n + 63) // 64).sum():  # marks match by position: a partition read again differently
+        raise RuntimeError(f"{chunk.paths[0] if len(chunk) else '-'}…: {got} words of marks for "
+                           f"{int(((n + 63) // 64).sum())} expected; the files changed during the scan")
     bits = np.unpackbits(np.concatenate([w for w, _c in words] or [np.empty(0, "<u8")]).view(np.uint8),
                          bitorder="little").astype(bool)
     word_starts = np.r_[0, np.cumsum((n + 63) // 64)][:-1] * 64  # where part p's marks begin
@@ -346,6 +350,9 @@ class Pairs(Sequence):
             return [self[k] for k in range(*i.indices(len(self)))]
         a, b, score, found = self._rows[i]
         return {"a": a, "b": b, "score": score, "passages": [dict(zip(PASSAGE_KEYS, row, strict=True)) for row in found.tolist()]}
+
+    def __repr__(self) -> str:
+        return f"Pairs({list(self)!r})"
 
     def __eq__(self, other) -> bool:
         return isinstance(other, Sequence) and len(self) == len(other) and all(

@@ -55,9 +55,15 @@ def _check_code_free(code: str, exclude_pk=None) -> None:
 
 # --- units -----------------------------------------------------------------
 
-def _check_central_at_top(kind: str, parent: OrgUnit | None) -> None:
-    if parent is not None and kind == UnitKind.CENTRAL:
+def _check_central_at_top(kind: str, parent: OrgUnit | None, unit: OrgUnit | None = None) -> None:
+    """The central level is one unit, at the top of the tree."""
+    if kind != UnitKind.CENTRAL:
+        return
+    if parent is not None:
         raise ValidationError({"kind": _("The central level stands at the top of the tree: it has no unit above it.")})
+    others = OrgUnit.objects.filter(kind=UnitKind.CENTRAL, valid_to__isnull=True)
+    if (others.exclude(pk=unit.pk) if unit is not None else others).exists():
+        raise ValidationError({"kind": _("There is already a central level; a second one cannot be made.")})
 
 
 @transaction.atomic
@@ -83,7 +89,7 @@ def unit_update(*, actor, unit: OrgUnit, on_date: datetime.date | None = None, *
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
     before = snapshot(unit, UNIT_FIELDS)
     if "kind" in values:
-        _check_central_at_top(values["kind"], OrgUnit.objects.get_parent(unit))
+        _check_central_at_top(values["kind"], OrgUnit.objects.get_parent(unit), unit)
     if "code" in values:
         _check_code_free(values["code"], exclude_pk=unit.pk)
     for key, value in values.items():

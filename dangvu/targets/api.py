@@ -13,7 +13,7 @@ from dangvu.targets import services
 from dangvu.targets.access import get_target_for_user
 
 router = Router(tags=["targets"])
-Kind = Literal["central", "province", "upper", "grassroots", "sub", "cell"]
+Kind = Literal["province", "upper", "grassroots", "sub", "cell"]  # the central level is below no unit
 
 
 class AppliesTo(InSchema):

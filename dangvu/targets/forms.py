@@ -9,7 +9,8 @@ class TargetForm(Form):
     title = forms.CharField(label=_("title"), max_length=300)
     measure = forms.ChoiceField(label=_("figure"))
     applies_kind = forms.ChoiceField(label=_("units of kind"), required=False,
-                                     choices=[("", _("every unit below"))] + UnitKind.choices)
+                                     choices=[("", _("every unit below"))]
+                                     + [c for c in UnitKind.choices if c[0] != UnitKind.CENTRAL])
     min = forms.FloatField(label=_("at least"), min_value=0, max_value=10**9)
     min_with_committee = forms.FloatField(
         label=_("at least, for cells with a cell committee"), min_value=0, max_value=10**9, required=False,

@@ -26,7 +26,7 @@ def _errors(*, measure: str, applies_kind: str, thresholds: list[dict], start, e
         errors["title"] = _("This field is required.")
     if measures.get(measure) is None:
         errors["measure"] = _("There is no figure “%(key)s”; GET /api/measures lists them.") % {"key": measure[:60]}
-    if applies_kind and applies_kind not in UnitKind.values:
+    if applies_kind and (applies_kind not in UnitKind.values or applies_kind == UnitKind.CENTRAL):
         errors["applies_to"] = _("Unknown kind of unit “%(kind)s”.") % {"kind": applies_kind[:30]}
     if not thresholds or len(thresholds) > MAX_THRESHOLDS:
         errors["thresholds"] = _("Give between 1 and %(n)s thresholds.") % {"n": MAX_THRESHOLDS}

@@ -317,7 +317,8 @@ def test_each_morning_the_worker_counts_every_committees_dashboard_once(second_c
     from dangvu.jobs.models import Job
 
     org = second_commune
-    assert queue_morning_warm(TODAY) and not queue_morning_warm(TODAY)
+    today = timezone.localdate()  # not TODAY: a run just after midnight
+    assert queue_morning_warm(today) and not queue_morning_warm(today)
     run_worker()
     job = Job.objects.get(kind=WARM_KIND)
     assert (job.status, job.done, job.total) == (Job.Status.DONE, 3, 3)
@@ -329,4 +330,22 @@ def test_each_morning_the_worker_counts_every_committees_dashboard_once(second_c
     assert page.status_code == 200
     assert dict(StoredFigure.objects.filter(unit=org.G).values_list("pk", "counted_at")) == kept
     assert total(org.G2) == counted(org.G2) == 1
-    assert queue_morning_warm(TODAY + datetime.timedelta(days=1))  # the next morning, again
+    assert queue_morning_warm(today + datetime.timedelta(days=1))  # the next morning, again
+
+
+@pytest.mark.parametrize(("queued_at", "queued_again"), [("23:30 yesterday", True), ("00:05 today", False)])
+def test_the_morning_is_the_local_one(settings, queued_at, queued_again):
+    """Hà Nội is UTC+7: a job queued at 23:30 the evening before (16:30 UTC, the same UTC day)
+    is yesterday's; one queued at 00:05 (17:05 UTC the day before) is today's. A failed one
+    holds nothing."""
+    from dangvu.figures.recount import WARM_KIND, queue_morning_warm
+    from dangvu.jobs.models import Job
+
+    settings.TIME_ZONE = "Asia/Ho_Chi_Minh"
+    day = datetime.date(2026, 12, 6)
+    local = {"23:30 yesterday": datetime.datetime(2026, 12, 5, 23, 30), "00:05 today": datetime.datetime(2026, 12, 6, 0, 5)}
+    job = Job.objects.create(kind=WARM_KIND, subject_id=0, status=Job.Status.DONE)
+    Job.objects.filter(pk=job.pk).update(created=timezone.make_aware(local[queued_at]))
+    assert queue_morning_warm(day) is queued_again
+    Job.objects.filter(kind=WARM_KIND).update(status=Job.Status.FAILED)
+    assert queue_morning_warm(day) is True

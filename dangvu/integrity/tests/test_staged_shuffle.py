@@ -105,3 +105,41 @@ def test_a_scan_in_stages_submits_fewer_tasks_than_partitions_times_parts_and_fi
     # 2 × 32 + 3 × 1,024 cut and piece tasks)
     counting.submitted.pop("_passages_batch")
     assert sum(counting.submitted.values()) == 2_722
+
+
+@pytest.mark.parametrize("parts", [1, 4])
+def test_the_common_marks_go_back_to_the_shingles_they_mark(parts):
+    """Without a cluster: partitions of 0, 64, 65 and 3 shingles sent to the parts by hash, the
+    parts' marks (every third row common) sent back, and each partition reads its own. A part
+    no partition sent anything, a partition that sent a part nothing, and words padded at 64
+    and 65 marks; words missing are refused, not misread."""
+    from dangvu.integrity.distributed import _by_hash, _common_bits, _marks
+    from dangvu.integrity.fingerprints import Batch
+
+    rng = np.random.default_rng(7)
+    top_bits = parts.bit_length() - 1
+    sizes = [0, 64, 65, 3]
+    chunks, first = [], 0
+    for n in sizes:
+        shingles = np.sort(rng.integers(0, 2**64, n, dtype=np.uint64))
+        chunks.append(Batch(paths=[f"e{first}"] if n else [], n_tokens=np.array([n + 4] if n else [], np.int32),
+                            offsets=np.array([0, n] if n else [0], np.int64), shingles=shingles,
+                            order=np.empty(0, np.uint16), first=first))
+        first += 1 if n else 0
+    ranges = np.r_[[c.first for c in chunks], first].astype(np.int64)
+    common = {int(v) for c in chunks for v in c.shingles[::3]}
+    # what each part receives: each chunk's rows with its hash, chunk after chunk, in order
+    words = [[] for _ in chunks]
+    for p in range(parts):
+        values = np.concatenate([c.shingles[_by_hash((c.shingles,), top_bits) == p] for c in chunks])
+        essays = np.concatenate([np.full(int((_by_hash((c.shingles,), top_bits) == p).sum()), c.first, np.int32)
+                                 for c in chunks])
+        marks, owners = _common_bits(np.isin(values, list(common)), essays, ranges)
+        for k, chunk in enumerate(chunks):
+            mine = owners == np.searchsorted(ranges, chunk.first, side="right") - 1
+            if chunk.shingles.size and mine.any():
+                words[k].append((marks[mine], owners[mine]))
+    for chunk, got in zip(chunks, words, strict=True):
+        assert _marks(chunk, got, top_bits).tolist() == [int(v) in common for v in chunk.shingles]
+    with pytest.raises(RuntimeError, match="words of marks"):
+        _marks(chunks[2], words[2][:-1], top_bits)

@@ -18,6 +18,7 @@ from dangvu.orgs.models import MemberSpan, OrgUnit, UnitKind
 FOUNDED = datetime.date(2020, 1, 1)
 MOVED = datetime.date(2025, 7, 1)
 TOP = "Cấp Trung ương đứng trên cùng của cây tổ chức: không có đơn vị nào ở trên."
+ONE = "Đã có cấp Trung ương; không thể tạo thêm một cấp Trung ương nữa."
 
 
 @pytest.fixture
@@ -51,15 +52,22 @@ def test_the_central_level_stands_only_at_the_top(nation):
     assert _refused(lambda: services.unit_move(actor=None, unit=org.T, parent=org.Q, on_date=MOVED)) \
         == {"parent_id": [TOP]}
     assert _refused(lambda: services.unit_update(actor=None, unit=org.Q, kind=UnitKind.CENTRAL)) == {"kind": [TOP]}
-    assert OrgUnit.objects.filter(kind=UnitKind.CENTRAL).count() == 1
+    assert _refused(lambda: services.unit_create(actor=None, parent=None, name="Trung ương 2", code="TW2",
+                                                 kind=UnitKind.CENTRAL)) == {"kind": [ONE]}
+    # the central level itself may be renamed, its kind given again
+    services.unit_update(actor=None, unit=org.T, name="Ban Chấp hành Trung ương Đảng", kind=UnitKind.CENTRAL)
     assert OrgUnit.objects.get(pk=org.Q.pk).kind == UnitKind.PROVINCE
 
 
 def test_heads_of_the_central_level_and_of_a_province_under_it(nation):
     day = datetime.date(2026, 3, 2)
     central = default_head(nation.T, day)
-    assert (central["above"], central["issuer"], central["place"], central["on_behalf"]) == (
-        "", "BAN CHẤP HÀNH TRUNG ƯƠNG", "Hà Nội", "T/M BỘ CHÍNH TRỊ")
+    assert (central["above"], central["issuer"], central["place"], central["on_behalf"], central["signer_title"],
+            central["recipients"]) == ("", "BAN CHẤP HÀNH TRUNG ƯƠNG", "Hà Nội", "T/M BỘ CHÍNH TRỊ", "TỔNG BÍ THƯ",
+                                       ["- Lưu Văn phòng Trung ương Đảng."])
+    agency = services.unit_create(actor=None, parent=nation.T, name="Đảng bộ Công an Trung ương", code="CATW",
+                                  kind=UnitKind.UPPER, valid_from=FOUNDED)
+    assert (default_head(agency, day)["place"], default_head(agency, day)["above"]) == ("Hà Nội", "")
     province = default_head(nation.Q, day)
     assert (province["above"], province["issuer"], province["on_behalf"]) == ("", "TỈNH ỦY CAO BẰNG", "T/M BAN THƯỜNG VỤ")
     commune = default_head(nation.G, day)
@@ -80,6 +88,15 @@ def test_the_root_counts_its_provinces_members_as_they_stood(nation):
         table = measures.compute_all(nation.T, period, [total], levels=1)
         assert table["members.total"][nation.T.path].value == _members_in(codes, period.end) == members
         assert table["members.total"][nation.Q.path].value == _members_in(["Q", "QC"], period.end) == 2
+
+
+def test_a_target_cannot_apply_to_the_central_level(nation):
+    from dangvu.targets import services as targets
+
+    refused = _refused(lambda: targets.target_create(
+        actor=None, unit=nation.T, title="Chỉ tiêu", measure="members.total", applies_kind=UnitKind.CENTRAL,
+        thresholds=[{"min": 1, "level": "đạt"}], start=datetime.date(2026, 1, 1), end=datetime.date(2026, 12, 31)))
+    assert refused == {"applies_to": ["Không có loại đơn vị “central”."]}
 
 
 def test_the_unit_page_names_the_central_level_in_vietnamese(nation, client):
