@@ -8,8 +8,6 @@ by locust (bench/locustfile.py) over loopback.
 - December peak (--peak N): N members each open and submit their self-assessment within
   --minutes.
 
-Before the load, the committees' figures are counted as the worker counts them each morning
-(figures/recount.py, queued by housekeeping), and the time it takes is printed.
 Prints p50/p95/p99 per page, throughput and error rate, then counts the stored essays and
 self-assessments against those acknowledged (each exactly once). The baseline is the same
 server quiet: each page opened one at a time before the load; the ratio is loaded p95 over quiet
@@ -245,12 +243,6 @@ def main(argv=None) -> None:
     ensure_demo(args.members)
     work = Path(tempfile.mkdtemp(prefix="dangvu-load-"))
     plan = prepare(0 if args.peak else args.users, 0 if args.peak else args.officers, args.peak, work)
-    from dangvu.figures.recount import warm_committees
-
-    started = time.perf_counter()
-    warmed = warm_committees()  # what the worker does each morning (housekeeping queues it)
-    print(f"the morning's count: the figures of {warmed:,} committees in {time.perf_counter() - started:.0f} s",
-          flush=True)
     plan_path = work / "plan.json"
     plan_path.write_text(json.dumps(plan))
     env = serve_env(args.port)

@@ -1,8 +1,6 @@
 """The worker's side of the figure store (figures/store.py): after a committed change, the
-kept figures it touches are counted again, once, top units first; and the figures committee
-offices open first are counted before anyone asks: the top units' after `refresh_figures`,
-every committee's each morning (`queue_morning_warm`, from `dangvu housekeeping`), since a
-figure of the open year counted yesterday is counted again when first asked today.
+kept figures it touches are counted again, once, top units first; and the figures the top
+units' offices open first are counted before anyone asks (after `refresh_figures`).
 """
 
 import datetime
@@ -24,7 +22,6 @@ from dangvu.orgs.placements import paths_of_units
 
 logger = logging.getLogger(__name__)
 KIND = "figures.recount"
-WARM_KIND = "figures.warm"
 RECENT_DAYS = 90  # campaigns of this year, or ended this recently, have their pages counted ahead
 CAMPAIGNS = 20
 
@@ -123,42 +120,3 @@ def warm_unit(unit, today: datetime.date) -> None:
     for campaign in recent[:CAMPAIGNS]:
         campaign_by_unit(campaign, unit)
         session_figures(campaign, unit)
-
-
-def committees(today: datetime.date) -> list:
-    """The units standing today whose offices open dashboards: every committee (not the
-    cells), top first."""
-    from django.db.models import Q
-
-    from dangvu.orgs.models import OrgUnit, UnitKind
-
-    return list(OrgUnit.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today), valid_from__lte=today)
-                .exclude(kind=UnitKind.CELL).order_by("depth", "path"))
-
-
-def warm_committees(progress=None, today: datetime.date | None = None) -> int:
-    """Count every committee's dashboard and campaign figures for today: the number of units."""
-    today = today or timezone.localdate()
-    units = committees(today)
-    for done, unit in enumerate(units):
-        if progress is not None:
-            progress(done, len(units), "figures")
-        warm_unit(unit, today)
-    if progress is not None:
-        progress(len(units), len(units), "figures")
-    return len(units)
-
-
-runner.register(WARM_KIND, lambda job, progress: warm_committees(progress), retry=True)
-
-
-def queue_morning_warm(today: datetime.date | None = None) -> bool:
-    """Queue today's warm of the committees' figures unless one was queued today (and did not
-    fail): whether this call queued it. Housekeeping calls it every hour, so it runs in the
-    first round after local midnight."""
-    today = today or timezone.localdate()
-    start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
-    if Job.objects.filter(kind=WARM_KIND, created__gte=start).exclude(status=Job.Status.FAILED).exists():
-        return False
-    runner.enqueue(WARM_KIND, 0)
-    return True

@@ -10,14 +10,13 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from dangvu.figures.recount import queue_morning_warm
 from dangvu.ops.sweep import sweep_files
 
 HOUR = 3600
 
 
 class Command(BaseCommand):
-    help = "Hourly and daily upkeep: sweep stray files, count the committees' figures each morning, queue copy checks of closed campaigns, send reminders."
+    help = "Hourly and daily upkeep: sweep stray files, queue copy checks of closed campaigns, send reminders."
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="do everything once and stop (for cron)")
@@ -26,8 +25,6 @@ class Command(BaseCommand):
         hours = 0
         while True:
             self.stdout.write(f"Đã xóa {len(sweep_files())} tệp không thuộc bản ghi nào.")
-            if queue_morning_warm():
-                self.stdout.write("Đã xếp việc tính trước số liệu của các cấp ủy cho hôm nay.")
             if hours % 24 == 0:
                 call_command("scan_closed_campaigns", verbosity=options["verbosity"])
                 call_command("send_reminders", verbosity=options["verbosity"])
