@@ -54,7 +54,10 @@ def recount_touched(progress=None) -> int:
         return 0
     changes = store.changes_after(min(r.seen for r in rows), {i for r in rows for i in r.unseen})
     paths = paths_of_units({r.unit_id for r in rows})
-    touched = [r for r in rows if store.touching(r, changes, paths[r.unit_id])
+    # the changes near each unit, found once a unit rather than once a kept figure: a unit has
+    # a few hundred figures kept, and each change names one or two units
+    near = {unit_id: store.near(changes, unit_paths) for unit_id, unit_paths in paths.items()}
+    touched = [r for r in rows if store.touching(r, near[r.unit_id], paths[r.unit_id])
                or (r.period_end >= today and r.as_of < today)]  # an open period counted on an earlier day
     # the others are true as of now: they have seen every change so far, so that the changes
     # looked at next time start from here (not from the oldest row's count, a week ago)

@@ -76,6 +76,10 @@ class Change:
             return False
         if self.areas is not None and area not in self.areas:
             return False
+        return self.near(root_paths)
+
+    def near(self, root_paths: Iterable[str]) -> bool:
+        """Whether it names a unit above or below (or at) one of these paths."""
         return self.everywhere or any(p.startswith(r) or r.startswith(p) for p in self.paths for r in root_paths)
 
 
@@ -132,6 +136,13 @@ def area_of(name: str) -> str:
 
     measure = measures.get(name)
     return measure.area if measure is not None else name.split(".")[0]
+
+
+def near(changes: list[Change], root_paths: Iterable[str]) -> list[Change]:
+    """The changes naming a unit above or below (or at) one of these paths, whatever the day
+    and area: those that can touch a figure of the unit."""
+    root_paths = list(root_paths)
+    return [c for c in changes if c.near(root_paths)]
 
 
 def touching(row, changes: list[Change], root_paths: Iterable[str]) -> list[Change]:
