@@ -63,4 +63,3 @@ def vote_errors(rating: Rating, vote: Vote) -> dict:
         return {"vote_id": _("The meeting did not pass this vote (%(for)s for, of %(base)s full members): it "
                              "cannot back a proposal.") % {"for": vote.votes_for, "base": vote.base}}
     return {}
-

@@ -219,13 +219,14 @@ def _marks(chunk: Batch, words: list[tuple[np.ndarray, np.ndarray]], top_bits: i
     part = _by_hash((values,), top_bits)
     order = np.argsort(part, kind="stable")
     n = np.bincount(part, minlength=1 << top_bits).astype(np.int64)
+    per_part = (n + 63) // 64  # words of marks from each part
     got = sum(w.size for w, _c in words)
-    if got != ((n + 63) // 64).sum():  # marks match by position: a partition read again differently
+    if got != per_part.sum():  # marks match by position: a partition read again differently
         raise RuntimeError(f"{chunk.paths[0] if len(chunk) else '-'}…: {got} words of marks for "
-                           f"{int(((n + 63) // 64).sum())} expected; the files changed during the scan")
+                           f"{int(per_part.sum())} expected; the files changed during the scan")
     bits = np.unpackbits(np.concatenate([w for w, _c in words] or [np.empty(0, "<u8")]).view(np.uint8),
                          bitorder="little").astype(bool)
-    word_starts = np.r_[0, np.cumsum((n + 63) // 64)][:-1] * 64  # where part p's marks begin
+    word_starts = np.r_[0, np.cumsum(per_part)][:-1] * 64  # where part p's marks begin
     row_starts = np.r_[0, np.cumsum(n)][:-1]  # where its rows begin among the chunk's, in part order
     at = np.repeat(word_starts - row_starts, n) + np.arange(values.size)
     marks = np.empty(values.size, bool)
