@@ -49,6 +49,7 @@ _EXTRA_LABELS = {
     "period": _("period"), "reference": _("number"), "points": _("connection points"), "subject": _("subject"),
     "thresholds": _("thresholds"), "version": _("submission"), "members": _("members"), "units": _("units"),
     "documents": _("documents"), "attachments": _("attachments"), "marks": _("attendance"),
+    "parent": _("unit directly above"), "date": _("date"),
 }
 
 

@@ -103,3 +103,7 @@ def test_the_unit_page_names_the_central_level_in_vietnamese(nation, client):
     client.force_login(get_user_model().objects.create_superuser("quantri", password="x"))
     page = client.get(f"/units/{nation.T.pk}/").content.decode()
     assert "Cấp Trung ương" in page and "Đảng bộ tỉnh Cao Bằng" in page
+    # the province's change log tells its move in Vietnamese, field names included
+    moved = client.get(f"/units/{nation.P.pk}/").content.decode()
+    assert "Đơn vị cấp trên trực tiếp: Ban Chấp hành Trung ương." in moved and "Ngày: 01/07/2025." in moved
+    assert "Parent:" not in moved and "Date:" not in moved
