@@ -8,6 +8,7 @@ import logging
 from collections import defaultdict
 
 from django.conf import settings
+from django.db.models import Max, Min, Q
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -48,19 +49,26 @@ def recount_touched(progress=None) -> int:
 
     today = timezone.localdate()
     seen, unseen = store.horizon()  # every change committed by now is among those read below
-    rows = list(StoredFigure.objects.only("pk", "name", "unit_id", "period_start", "period_end", "recipe", "seen",
-                                          "unseen", "as_of"))
-    if not rows:
+    kept = StoredFigure.objects.aggregate(oldest=Min("seen"), last=Max("pk"))
+    if kept["last"] is None:
         return 0
-    changes = store.changes_after(min(r.seen for r in rows), {i for r in rows for i in r.unseen})
-    paths = paths_of_units({r.unit_id for r in rows})
-    # the changes near each unit, found once a unit rather than once a kept figure: a unit has
-    # a few hundred figures kept, and each change names one or two units
+    # rows kept after this point are left to the next run: their unseen ids are not read here
+    existing = StoredFigure.objects.filter(pk__lte=kept["last"])
+    waiting = {i for ids in existing.exclude(unseen=[]).values_list("unseen", flat=True) for i in ids}
+    changes = store.changes_after(kept["oldest"], waiting)
+    # Only the units a change names above or below can have a touched figure: their rows are
+    # read, not the store's hundreds of thousands (a province keeps every committee's figures).
+    paths = paths_of_units(set(existing.values_list("unit_id", flat=True).distinct()))
     near = {unit_id: store.near(changes, unit_paths) for unit_id, unit_paths in paths.items()}
-    touched = [r for r in rows if store.touching(r, near[r.unit_id], paths[r.unit_id])
-               or (r.period_end >= today and r.as_of < today)]  # an open period counted on an earlier day
+    near = {unit_id: found for unit_id, found in near.items() if found}
+    stale = Q(period_end__gte=today, as_of__lt=today)  # an open period counted on an earlier day
+    rows = list(existing.filter(Q(unit_id__in=list(near)) | stale).only(
+        "pk", "name", "unit_id", "period_start", "period_end", "recipe", "seen", "unseen", "as_of"))
+    touched = [r for r in rows if store.touching(r, near.get(r.unit_id, []), paths[r.unit_id])
+               or (r.period_end >= today and r.as_of < today)]
     # the others are true as of now: they have seen every change so far, so that the changes
     # looked at next time start from here (not from the oldest row's count, a week ago)
+    existing.filter(seen__lt=seen).exclude(Q(unit_id__in=list(near)) | stale).update(seen=seen, unseen=unseen)
     untouched = {r.pk for r in rows if r.seen < seen} - {r.pk for r in touched}
     ids = sorted(untouched)
     for n in range(0, len(ids), 5000):
