@@ -2,7 +2,6 @@
 reason, counted where the writer took part in the campaign, from the same participation map as
 the campaign figures."""
 
-from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -10,15 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from dangvu.essays.models import Essay, EssayStatus, ReturnReason
 from dangvu.lib.measures import Column, Query, memoised
-from dangvu.lib.rollup import count_prefixes, count_weighted
+from dangvu.lib.rollup import count_weighted, group_tallied
 from dangvu.study import participation as participation_rule
 from dangvu.study.measures import (
     as_values,
     campaigns_reaching,
     members_by_id,
     members_under,
-    pair_units,
     participation,
+    reaching,
     study_measure,
 )
 
@@ -35,43 +34,54 @@ class _RequiredRow:
 
 
 
+# Each (campaign, member) pair asked for an essay, with its essay's facts (none: not handed
+# in), tallied by the database per unit where the member took part: a pair at one unit counted
+# there with the others (the rows with no member), a pair at several given a row a unit.
+_PAIRS = """
+WITH places AS (SELECT DISTINCT p.campaign_id, p.member_id, p.path FROM ({places}) p),
+pairs AS (SELECT campaign_id, member_id, MIN(path) AS path, COUNT(*) AS n FROM places
+          GROUP BY campaign_id, member_id)
+SELECT pr.path, e.status, e.was_returned, e.return_reason, COUNT(*), NULL, NULL
+FROM pairs pr LEFT JOIN essays_essay e ON e.campaign_id = pr.campaign_id AND e.member_id = pr.member_id
+WHERE pr.n = 1
+GROUP BY pr.path, e.status, e.was_returned, e.return_reason
+UNION ALL
+SELECT pl.path, e.status, e.was_returned, e.return_reason, 1, pl.campaign_id, pl.member_id
+FROM places pl JOIN pairs pr ON pr.campaign_id = pl.campaign_id AND pr.member_id = pl.member_id
+LEFT JOIN essays_essay e ON e.campaign_id = pl.campaign_id AND e.member_id = pl.member_id
+WHERE pr.n > 1"""
+
+
 def _essays_by_units(q: Query) -> list:
-    """The essays tallied: (the units where their writers took part, with their ancestors,
-    each once; how many; status; returned before; reason), one entry per distinct kind, so
-    that each essay figure reads thousands of entries, not 300,000 essays. An essay is one
-    (campaign, member) pair's. Worked out once per compute_all."""
+    """The pairs asked for an essay, tallied: (the units where their writers took part, with
+    their ancestors, each once; (status, returned before, reason), the status None for no essay
+    handed in; how many), one entry per distinct kind, so that each essay figure reads a few
+    entries, not 300,000 essays. Worked out once per compute_all."""
     def compute():
-        p = participation(q)
-        units_of = pair_units(q)
-        essays = (Essay.objects.filter(campaign__in=[c for c in p.campaigns if c.essay_required],
-                                       member_id__in=members_under(q.unit))
-                  .values_list("campaign_id", "member_id", "status", "was_returned", "return_reason"))
-        tally, lists = Counter(), {}
-        for c, m, status, was_returned, reason in essays.iterator(chunk_size=5000):
-            units = units_of.get((c, m))
-            if units:
-                lists[id(units)] = units
-                tally[(id(units), status, was_returned, reason)] += 1
-        return [(lists[key], n, *facts) for (key, *facts), n in tally.items()]
+        ids = [c.pk for c in reaching(q) if c.essay_required]
+        if not ids:
+            return []
+        places, params = participation_rule.participation_sql(ids, q.unit)
+        rows = participation_rule.fetch(_PAIRS.format(places=places), params)
+        return group_tallied(((path, (c, m) if c is not None else None, (status, bool(returned), reason), n)
+                              for path, status, returned, reason, n, c, m in rows), q)
     return memoised(("essays", q), compute)
 
 
 def _essay_measure(test):
     def compute(q: Query):
-        return as_values(count_weighted((units, n) for units, n, *facts in _essays_by_units(q) if test(*facts)))
+        return as_values(count_weighted((units, n) for units, facts, n in _essays_by_units(q)
+                                        if facts[0] is not None and test(*facts)))
     return compute
 
 
 def _required_counts(q: Query) -> dict[str, int]:
-    def compute():
-        p = participation(q)
-        required = {c.pk for c in p.campaigns if c.essay_required}
-        return count_prefixes(units for (c, _m), units in pair_units(q).items() if c in required)
-    return memoised(("required", q), compute)
+    return memoised(("required", q), lambda: count_weighted((units, n) for units, _f, n in _essays_by_units(q)))
 
 
 def _submitted_at(q: Query) -> dict[str, int]:
-    return memoised(("submitted", q), lambda: count_weighted((units, n) for units, n, *_facts in _essays_by_units(q)))
+    return memoised(("submitted", q), lambda: count_weighted((units, n) for units, facts, n in _essays_by_units(q)
+                                                               if facts[0] is not None))
 
 
 def _not_submitted(q: Query):

@@ -148,6 +148,41 @@ def group_prefixes(pairs: Iterable[tuple[str, object]], root: str | Reach) -> di
             for thing, path in first.items()}
 
 
+def group_tallied(rows: Iterable[tuple[str, object, object, int]], root: str | Reach) -> list[tuple[list, object, int]]:
+    """Rows the database tallied, as (units with their ancestors, facts, how many) for
+    count_weighted: (path, None, facts, n) stands for n things with these facts at that one unit;
+    (path, thing, facts, 1), one row a unit, for a thing at several units (a member moved between
+    two cells: in both, once in the commune). Units with the same ancestors share one list, so
+    that the 42,000 cells of a national tally count as its few provinces."""
+    reach = _reach(root)
+    known: dict[str, list[str]] = {}
+    shared: dict[tuple, list[str]] = {}
+
+    def of(path: str) -> list[str]:
+        found = known.get(path)
+        if found is None:
+            units = _counted_at(path, reach)
+            found = known[path] = shared.setdefault(tuple(units), units)
+        return found
+
+    counted: Counter = Counter()
+    lists: dict[int, list[str]] = {}
+    spread: list[tuple[str, object]] = []
+    facts_of: dict[object, object] = {}
+    for path, thing, facts, n in rows:
+        if thing is None:
+            units = of(path)
+            if units:
+                lists[id(units)] = units
+                counted[(id(units), facts)] += n
+        else:
+            spread.append((path, thing))
+            facts_of[thing] = facts
+    out = [(lists[key], facts, n) for (key, facts), n in counted.items()]
+    out += [(units, facts_of[thing], 1) for thing, units in group_prefixes(spread, reach).items()]
+    return out
+
+
 def count_prefixes(groups: Iterable[list[str]]) -> dict[str, int]:
     """How many of the things (each given by its units) every unit holds. Things at the same
     single unit share one list (group_prefixes makes one per unit), counted together: a

@@ -12,7 +12,7 @@ that campaign only (campaigns_reaching).
 """
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from dangvu.lib.keys import STUDY_READ
 from dangvu.lib.measures import Column, Measure, Query, Value, memoised, register, register_area
 from dangvu.lib.periods import Period
-from dangvu.lib.rollup import count_prefixes, group_prefixes, rollup, rollup_distinct
+from dangvu.lib.rollup import count_prefixes, count_weighted, group_prefixes, group_tallied, rollup
 from dangvu.orgs.models import MemberSpan, OrgUnit, UnitPlacement
 from dangvu.orgs.placements import placed, placed_path, under, units_ever_under
 from dangvu.study import participation as participation_rule
@@ -86,23 +86,19 @@ class Participation:
                     yield path, c, m
 
 
-def pair_units(q: Query) -> dict[tuple[int, int], list[str]]:
-    """(campaign, member) → the units where the member took part in it, with their ancestors,
-    each once; the same list object for everyone at one unit (once per compute_all)."""
-    def compute():
-        places = participation(q).places
-        return group_prefixes(((path, pair) for pair, paths in places.items() for path in paths), q)
-    return memoised(("pair units", q), compute)
+def reaching(q: Query) -> list[Campaign]:
+    """The campaigns reaching the query's unit in its period (once per compute_all)."""
+    return memoised(("reaching", q), lambda: list(_reaching(q)))
 
 
 def participation(q: Query) -> Participation:
-    """Two queries whatever the number of campaigns: the campaigns, and where their members
-    took part (_PLACES) under the query's unit (once per compute_all)."""
+    """Every (campaign, member) pair and where, for the rows pages: two queries whatever the
+    number of campaigns (the figures have the database count them: tally_pairs)."""
     return memoised(("participation", q), lambda: _participation(q))
 
 
 def _participation(q: Query) -> Participation:
-    campaigns = list(_reaching(q))
+    campaigns = reaching(q)
     if not campaigns:
         return Participation([], {})
     places = defaultdict(set)
@@ -158,37 +154,9 @@ def _sessions_by_units(q: Query) -> list[tuple[list[str], bool]]:
                       .values_list("at", "id"))  # make-up sessions
         pairs += list(ConnectionPoint.objects.filter(session__in=sessions, unit__isnull=False)
                       .annotate(at=placed_path("unit", "session__held_on")).values_list("at", "session_id"))
-        pairs += _units_of_members_present(sessions, q.unit)
+        pairs += [(path, session) for session, path, _n in _present_by_session(q)]
         return [(units, online[s] == SessionMode.ONLINE) for s, units in group_prefixes(pairs, q).items()]
     return memoised(("sessions", q), compute)
-
-
-# The units of the members marked present at each session (where they took part in its
-# campaign that day), worked out by the database: a province's million presences come back as
-# its sessions' few thousand (session, unit) pairs instead of a million rows for Python to
-# place. CROSS JOIN keeps SQLite's order (who took part here, then their marks by index), so a
-# cell reads its own members' marks, not the whole campaign's; PostgreSQL plans as it likes.
-_PRESENT_UNITS = """
-SELECT DISTINCT a.session_id, p.path
-FROM ({places}) p
-CROSS JOIN study_studysession s
-CROSS JOIN study_attendance a
-WHERE s.campaign_id = p.campaign_id AND a.session_id = s.id AND a.member_id = p.member_id AND {on_the_day}
-  AND a.session_id IN ({sessions}) AND a.status = %s"""
-
-
-def _campaigns_of(sessions) -> tuple[str, list]:
-    sql, params = sessions.order_by().values("campaign_id").query.sql_with_params()
-    return sql, list(params)
-
-
-def _units_of_members_present(sessions, unit: OrgUnit) -> list[tuple[str, int]]:
-    sql, params = sessions.values("id").query.sql_with_params()
-    places, place_params = participation_rule.participation_sql(_campaigns_of(sessions), unit)
-    rows = participation_rule.fetch(_PRESENT_UNITS.format(places=places, sessions=sql,
-                                                          on_the_day=participation_rule.holds_on("s.held_on")),
-                                    [*place_params, *params, AttendanceStatus.PRESENT])
-    return [(path, session) for session, path in rows]
 
 
 def _sessions_count(online: bool):
@@ -264,18 +232,35 @@ def _sessions_held_rows(unit, period):
             .select_related("campaign__unit").order_by("held_on", "id"))
 
 
-# Presences per unit where the members took part: counted per (campaign, member) and summed
-# per place by the database.
-# joined before grouping, so that a cell's count reads its members' rows, not the campaign's
+# The members marked present at each session, by the unit where they took part in its campaign
+# that day, counted by the database: a province's million presences come back as its sessions'
+# few thousand (session, unit) pairs. CROSS JOIN keeps SQLite's order (who took part here, then
+# their marks by index), so that a cell reads its own members' marks, not the whole campaign's;
+# PostgreSQL plans as it likes.
 _PRESENT_AT = """
-SELECT {session}, p.path, COUNT(*)
+SELECT a.session_id, p.path, COUNT(*)
 FROM ({places}) p
 CROSS JOIN study_studysession s
 CROSS JOIN study_attendance a
 WHERE s.campaign_id = p.campaign_id AND a.session_id = s.id AND a.member_id = p.member_id AND {on_the_day}
   AND a.session_id IN ({sessions}) AND a.status = %s
-GROUP BY {group}
+GROUP BY a.session_id, p.path
 """
+
+
+def _present_by_session(q: Query) -> list[tuple[int, str, int]]:
+    """(session, path, members present) for the sessions held in the period, where the members
+    took part that day (once per compute_all: the sessions' units and the lượt read it)."""
+    def compute():
+        ids = [c.pk for c in reaching(q)]
+        if not ids:
+            return []
+        places, place_params = participation_rule.participation_sql(ids, q.unit)
+        sql, params = _sessions_in(q).values("id").query.sql_with_params()
+        query = _PRESENT_AT.format(sessions=sql, places=places, on_the_day=participation_rule.holds_on("s.held_on"))
+        return [(s, path, int(n)) for s, path, n in participation_rule.fetch(
+            query, [*place_params, *params, AttendanceStatus.PRESENT])]
+    return memoised(("present", q), compute)
 
 
 def _attendances(q: Query):
@@ -283,41 +268,28 @@ def _attendances(q: Query):
     under it (a point's unit, else the organiser's) where there are some; otherwise its own
     members marked present (where they took part that day). A cell whose members sat in a
     hall counted by head at the province's point counts its members present, never 0."""
-    sessions = _sessions_in(q)
-    heads = list(_placed_points(ConnectionPoint.objects.filter(session__in=sessions, head_count__gt=0))
+    heads = list(_placed_points(ConnectionPoint.objects.filter(session__in=_sessions_in(q), head_count__gt=0))
                  .values_list("session_id", "unit_at", "org_at", "head_count"))
-    with_heads = sorted({s for s, *_rest in heads})
-    counted = defaultdict(int)
-    present_at = _present_at(q, sessions.exclude(id__in=with_heads), by_session=False)
-    for prefix, n in rollup(((path, n) for _s, path, n in present_at), q).items():
-        counted[prefix] += n
+    with_heads = {s for s, *_rest in heads}
+    present = _present_by_session(q)
+    by_path = Counter()  # the sessions without head counts, summed per unit before rolling up
+    for session, path, n in present:
+        if session not in with_heads:
+            by_path[path] += n
+    counted = defaultdict(int, rollup(by_path.items(), q))
     present_by_session = defaultdict(list)
-    for session, path, n in (_present_at(q, sessions.filter(id__in=with_heads), by_session=True)
-                             if with_heads else []):
-        present_by_session[session].append((path, n))
     heads_by_session = defaultdict(list)
+    for session, path, n in present:
+        if session in with_heads:
+            present_by_session[session].append((path, n))
     for session, unit_at, org_at, n in heads:
         heads_by_session[session].append((unit_at or org_at, n))
-    for session in with_heads:
+    for session in sorted(with_heads):
         by_head = rollup(heads_by_session[session], q)
         by_presence = rollup(present_by_session[session], q)
         for prefix in by_head.keys() | by_presence.keys():
             counted[prefix] += by_head.get(prefix) or by_presence.get(prefix, 0)
     return as_values({path: n for path, n in counted.items() if n})
-
-
-def _present_at(q: Query, sessions, by_session: bool) -> list[tuple[int | None, str, int]]:
-    """(session or None, path, members present) where the members took part that day."""
-    p = participation(q)
-    if not p.campaigns:
-        return []
-    places, place_params = participation_rule.participation_sql([c.pk for c in p.campaigns], q.unit)
-    sql, params = sessions.values("id").query.sql_with_params()
-    query = _PRESENT_AT.format(sessions=sql, places=places, on_the_day=participation_rule.holds_on("s.held_on"),
-                               session="a.session_id" if by_session else "NULL",
-                               group="a.session_id, p.path" if by_session else "p.path")
-    return [(s, path, int(n)) for s, path, n in participation_rule.fetch(
-        query, [*place_params, *params, AttendanceStatus.PRESENT])]
 
 
 # --- participation (the essays' figures are dangvu/essays/measures.py) ------------------------
@@ -332,16 +304,39 @@ def _attended(q: Query) -> set:
         .values_list("session__campaign_id", "member_id").distinct()))
 
 
+# Members taking part and whether they attended, tallied by the database: per unit where they
+# took part, a member at one unit counted there with the others (the rows with no member); a
+# member at several (moved between two cells while it ran) given a row a unit, with whether they
+# attended the campaign they took part in there.
+_MEMBERS_TAKING_PART = """
+WITH places AS (SELECT DISTINCT p.campaign_id, p.member_id, p.path FROM ({places}) p),
+attended AS (SELECT DISTINCT s.campaign_id, a.member_id FROM study_attendance a
+             JOIN study_studysession s ON s.id = a.session_id
+             WHERE s.campaign_id IN ({campaigns}) AND s.cancelled_on IS NULL AND a.status = %s),
+marked AS (SELECT pl.member_id, pl.path, MAX(CASE WHEN at.member_id IS NULL THEN 0 ELSE 1 END) AS took_part
+           FROM places pl LEFT JOIN attended at ON at.campaign_id = pl.campaign_id AND at.member_id = pl.member_id
+           GROUP BY pl.member_id, pl.path),
+members AS (SELECT member_id, MIN(path) AS path, COUNT(*) AS n, MAX(took_part) AS took_part
+            FROM marked GROUP BY member_id)
+SELECT path, took_part, COUNT(*), NULL FROM members WHERE n = 1 GROUP BY path, took_part
+UNION ALL
+SELECT mk.path, mk.took_part, 1, mk.member_id FROM marked mk JOIN members m ON m.member_id = mk.member_id
+WHERE m.n > 1"""
+
+
 def _participants(q: Query):
-    p = participation(q)
-    attended = _attended(q)
-    if len(p.campaigns) == 1:  # a member is one (campaign, member) pair: their units are known
-        units = pair_units(q)
-        eligible = count_prefixes(units.values())
-        took_part = count_prefixes(u for pair, u in units.items() if pair in attended)
-    else:  # a member of several campaigns counts once
-        eligible = rollup_distinct(((path, m) for path, c, m in p.pairs()), q)
-        took_part = rollup_distinct(((path, m) for path, c, m in p.pairs() if (c, m) in attended), q)
+    """A member of several campaigns counts once, at every unit where they took part in one."""
+    ids = [c.pk for c in reaching(q)]
+    if not ids:
+        return {}
+    places, params = participation_rule.participation_sql(ids, q.unit)
+    rows = participation_rule.fetch(
+        _MEMBERS_TAKING_PART.format(places=places, campaigns=", ".join(["%s"] * len(ids))),
+        [*params, *ids, AttendanceStatus.PRESENT])
+    eligible = count_weighted((units, n) for units, _f, n in group_tallied(
+        ((path, member, None, n) for path, _took, n, member in rows), q))
+    took_part = count_weighted((units, n) for units, _f, n in group_tallied(
+        ((path, member, None, n) for path, took, n, member in rows if took), q))
     return {path: Value.rate(took_part.get(path, 0), n) for path, n in eligible.items()}
 
 
