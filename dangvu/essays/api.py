@@ -56,7 +56,7 @@ class ScanOut(Schema):
 
     @staticmethod
     def resolve_pairs(obj):
-        return (obj.result or {}).get("pairs", [])
+        return [p.as_dict() for p in obj.found_pairs.order_by("n")]
 
     @staticmethod
     def resolve_thin(obj):

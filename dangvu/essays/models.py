@@ -71,7 +71,8 @@ class IntegrityScan(models.Model):
     created = models.DateTimeField(_("created at"), auto_now_add=True)
     finished = models.DateTimeField(_("finished at"), null=True, blank=True)
     essays = models.PositiveIntegerField(default=0)
-    # Engine output with essay ids in place of paths: pairs (with passages), clusters, thin.
+    # Engine output with essay ids in place of paths: clusters and thin (the pairs are rows of
+    # their own, ScanPair: a whole-Party check finds tens of thousands, with their passages).
     result = models.JSONField(default=dict)
     error = models.TextField(blank=True)
     on_close = models.BooleanField(default=False)  # queued by itself when submissions closed
@@ -84,3 +85,30 @@ class IntegrityScan(models.Model):
     @property
     def running(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    def findings(self) -> dict:
+        """What the check found, as the engine gives it: pairs (with passages), clusters, thin."""
+        return {"pairs": [p.as_dict() for p in self.found_pairs.order_by("n")],
+                "clusters": (self.result or {}).get("clusters", []), "thin": (self.result or {}).get("thin", [])}
+
+
+class ScanPair(models.Model):
+    """Two essays a copy check found alike, and the passages they share (offsets into each
+    essay's text), numbered in the engine's order: the pair's number on the pages."""
+
+    scan = models.ForeignKey(IntegrityScan, models.CASCADE, related_name="found_pairs")
+    n = models.PositiveIntegerField()
+    # essay ids, not keys: a pair outlives an essay erased since (the pages skip it)
+    a = models.BigIntegerField()
+    b = models.BigIntegerField()
+    score = models.FloatField()
+    passages = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("pair found alike")
+        verbose_name_plural = _("pairs found alike")
+        constraints = [models.UniqueConstraint(fields=["scan", "n"], name="unique_scan_pair_number")]
+        indexes = [models.Index(fields=["scan", "a"]), models.Index(fields=["scan", "b"])]
+
+    def as_dict(self) -> dict:
+        return {"a": self.a, "b": self.b, "score": self.score, "passages": self.passages}

@@ -38,6 +38,8 @@ def cluster_for(campaign: Campaign) -> str | None:
 
 
 def scan_campaign(campaign: Campaign, progress=None, threshold: float = 0.3) -> dict:
+    """What the check found: the essays read, the pairs (an iterator of dicts, read once),
+    the clusters and the thin essays, by essay id."""
     essays = Essay.objects.filter(campaign=campaign, status__in=SCANNED).values_list("pk", "text")
     cluster = cluster_for(campaign)
     scratch = settings.DASK_SCRATCH_DIR if cluster and settings.DASK_SCRATCH_DIR else None
@@ -68,8 +70,9 @@ def scan_campaign(campaign: Campaign, progress=None, threshold: float = 0.3) -> 
 
     return {
         "essays": count,
-        "pairs": [{"a": essay_id(p["a"]), "b": essay_id(p["b"]), "score": p["score"], "passages": p["passages"]}
-                  for p in result["pairs"]],
+        # made a pair at a time as they are written (the engine keeps them as offset arrays)
+        "pairs": ({"a": essay_id(p["a"]), "b": essay_id(p["b"]), "score": p["score"], "passages": p["passages"]}
+                  for p in result["pairs"]),
         "clusters": [[essay_id(p) for p in c] for c in result["clusters"]],
         "thin": [essay_id(p) for p in result["thin"]],
     }

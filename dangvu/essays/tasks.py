@@ -2,19 +2,24 @@
 Thin: a scan id in, the engine called.
 
 Safe to run again: the essays are only read, and what a check found is written once, in one
-statement, onto its own row, only while that row is still running (a compare-and-swap). A
-worker killed before that write leaves no trace but the row's status, which recovery puts
-back to queued; a second run racing a slow first one writes nothing after the first."""
+transaction, onto its own row and its pairs' rows, only while that row is still running (the
+row is locked and read first). A worker killed before that write leaves no trace but the row's
+status, which recovery puts back to queued; a second run racing a slow first one writes
+nothing after the first."""
 
+from itertools import batched
+
+from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangvu.essays.models import IntegrityScan
+from dangvu.essays.models import IntegrityScan, ScanPair
 from dangvu.essays.scanning import scan_campaign
 from dangvu.jobs import runner
 
 SCAN = "essays.scan"
+BATCH = 2000  # pairs written a statement at a time
 
 
 def scan(job, progress) -> None:
@@ -29,7 +34,14 @@ def scan(job, progress) -> None:
     except Exception as exc:  # the scan is recorded as failed; the essays are untouched
         ours.update(status=IntegrityScan.Status.FAILED, error=str(exc), finished=timezone.now())
         raise
-    ours.update(status=IntegrityScan.Status.DONE, result=result, essays=result["essays"], finished=timezone.now())
+    with transaction.atomic():
+        if not ours.select_for_update().exists():
+            return  # a slow first run finished it meanwhile
+        for batch in batched(enumerate(result["pairs"]), BATCH):
+            ScanPair.objects.bulk_create([ScanPair(scan_id=found.pk, n=n, a=p["a"], b=p["b"], score=p["score"],
+                                                   passages=p["passages"]) for n, p in batch])
+        ours.update(status=IntegrityScan.Status.DONE, result={"clusters": result["clusters"], "thin": result["thin"]},
+                    essays=result["essays"], finished=timezone.now())
 
 
 def scan_lost(job, again: bool) -> None:

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -182,42 +183,45 @@ def scan_detail(request, pk):
 
 
 def _scan_findings(request, scan: IntegrityScan, root: OrgUnit) -> dict:
+    """The user's part of what the check found: the pairs, groups and thin essays with an essay
+    of a member taking part under `root` (a cell's page reads its own pairs, not the Party's)."""
     result = scan.result or {}
-    ids = {p["a"] for p in result.get("pairs", [])} | {p["b"] for p in result.get("pairs", [])}
-    ids |= set(result.get("thin", [])) | {i for c in result.get("clusters", []) for i in c}
+    taking_part = services.eligible_members(scan.campaign, root).values("pk")
+    ours = Essay.objects.filter(campaign=scan.campaign, member_id__in=taking_part)
+    found = list(scan.found_pairs.filter(Q(a__in=ours.values("pk")) | Q(b__in=ours.values("pk"))).order_by("n"))
+    clusters, thin = result.get("clusters", []), result.get("thin", [])
+    here = set()  # the essays named by the check that are the user's part
+    named = sorted({p.a for p in found} | {p.b for p in found} | {i for c in clusters for i in c} | set(thin))
+    for n in range(0, len(named), 5000):
+        here.update(ours.filter(pk__in=named[n:n + 5000]).values_list("pk", flat=True))
+    clusters = [c for c in clusters if any(i in here for i in c)]
+    thin = [i for i in thin if i in here]
+    ids = {p.a for p in found} | {p.b for p in found} | {i for c in clusters for i in c} | set(thin)
     essays = {e.pk: e for e in Essay.objects.filter(pk__in=ids).select_related("member__unit")}
     for e in essays.values():
         e.readable = may_read_essay(request, e)
 
-    taking_part = services.eligible_members(scan.campaign, root).values("pk")
-    here = set(Essay.objects.filter(pk__in=essays, member_id__in=taking_part).values_list("pk", flat=True))
-
-    def mine(pk):
-        return pk in here
-
     # a group of more than two (six identical essays) shows once as a group, not as its n² pairs;
     # a thin essay is listed as thin even in a group (six words copied are returned as thin)
     group_of = {i: n for n, c in enumerate(result.get("clusters", [])) if len(c) > 2 for i in c}
-    pairs = [(n, p, essays[p["a"]], essays[p["b"]]) for n, p in enumerate(result.get("pairs", []))
-             if p["a"] in essays and p["b"] in essays and (mine(p["a"]) or mine(p["b"]))
-             and not (p["a"] in group_of and group_of.get(p["a"]) == group_of.get(p["b"]))]
-    clusters = [[essays[i] for i in c if i in essays] for c in result.get("clusters", []) if any(mine(i) for i in c)]
-    thin = [essays[i] for i in result.get("thin", []) if mine(i)]
+    pairs = [(p.n, p.as_dict(), essays[p.a], essays[p.b]) for p in found
+             if p.a in essays and p.b in essays
+             and not (p.a in group_of and group_of.get(p.a) == group_of.get(p.b))]
+    groups = [[essays[i] for i in c if i in essays] for c in clusters]
     checked_here = scan.essays
     if root != scan.campaign.unit:  # the user's part: how many of its essays the check read
-        checked_here = Essay.objects.filter(campaign=scan.campaign, member_id__in=taking_part,
-                                            submitted_at__lte=scan.finished or timezone.now()).count()
-    return {"pairs": pairs, "clusters": [c for c in clusters if len(c) > 2], "thin": thin,
+        checked_here = ours.filter(submitted_at__lte=scan.finished or timezone.now()).count()
+    return {"pairs": pairs, "clusters": [c for c in groups if len(c) > 2], "thin": [essays[i] for i in thin if i in essays],
             "checked_here": checked_here}
 
 
 def scan_pair(request, pk, n):
     """Two essays side by side, the copied passages highlighted in both; decide in one click."""
     scan, root = get_scan_for_user(request, pk)
-    pairs = (scan.result or {}).get("pairs", [])
-    if not 0 <= n < len(pairs):
+    found = scan.found_pairs.filter(n=n).first()
+    if found is None:
         raise Http404
-    pair = pairs[n]
+    pair = found.as_dict()
     essays = {e.pk: e for e in Essay.objects.filter(pk__in=[pair["a"], pair["b"]]).select_related("member__unit")}
     if len(essays) != 2:
         raise Http404

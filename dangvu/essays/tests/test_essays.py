@@ -11,7 +11,7 @@ from conftest import run_worker
 from dangvu.essays import bulk
 from dangvu.essays import services as essay_services
 from dangvu.essays.highlight import pieces
-from dangvu.essays.models import Essay, EssayStatus, IntegrityScan
+from dangvu.essays.models import Essay, EssayStatus, IntegrityScan, ScanPair
 from dangvu.integrity.synthetic import essay as synthetic_essay
 from dangvu.integrity.synthetic import to_tcvn3
 from dangvu.study import services
@@ -162,7 +162,10 @@ def test_scan_runs_on_the_worker_and_finds_the_copy_and_the_thin_one(client, org
     run_worker()
     scan.refresh_from_db()
     assert scan.status == IntegrityScan.Status.DONE and scan.essays == 4
-    [pair] = scan.result["pairs"]
+    [pair] = scan.findings()["pairs"]
+    api = client.get(f"/api/scans/{scan.pk}").json()  # the contract: the pairs as the engine gives them
+    assert (api["pairs"], api["thin"], api["essays"]) == ([pair], [thin.pk], 4)
+    assert sorted(pair) == ["a", "b", "passages", "score"] and pair["passages"]
     assert {pair["a"], pair["b"]} == {copy.pk, Essay.objects.get(member=org.sec_member).pk}
     assert pair["score"] > 0.9
     assert scan.result["thin"] == [thin.pk]  # the studied document's text is not the writer's own
@@ -316,9 +319,10 @@ def test_a_group_shows_once_and_a_cells_result_counts_its_own_essays(client, org
               for m in (org.sec_member, org.mem_member, org.other_member, org.out_member)]
     a, b, c, d = (e.pk for e in essays)
     scan = IntegrityScan.objects.create(campaign=campaign, status=IntegrityScan.Status.DONE, essays=4,
-                                        finished=timezone.now(), result={
-        "pairs": [{"a": x, "b": y, "score": 1.0, "passages": []} for x, y in ((a, b), (a, c), (b, c), (a, d))],
-        "clusters": [[a, b, c, d]], "thin": [a, b, c, d]})
+                                        finished=timezone.now(), result={"clusters": [[a, b, c, d]],
+                                                                         "thin": [a, b, c, d]})
+    ScanPair.objects.bulk_create([ScanPair(scan=scan, n=n, a=x, b=y, score=1.0, passages=[])
+                                  for n, (x, y) in enumerate(((a, b), (a, c), (b, c), (a, d)))])
     client.force_login(org.users["off"])
     page = client.get(f"/scans/{scan.pk}/").content.decode()
     assert page.count("/pairs/") == 0  # four identical essays: one group, not six pair rows
@@ -328,3 +332,29 @@ def test_a_group_shows_once_and_a_cells_result_counts_its_own_essays(client, org
     client.force_login(org.users["sec"])  # cell A's part: its three essays were checked
     page = client.get(f"/scans/{scan.pk}/").content.decode()
     assert "Đã kiểm tra 3 bài của Chi bộ thôn Nà Ngoa (trong 4 bài của đợt)" in page
+
+
+def test_a_check_kept_the_old_way_has_its_pairs_moved_to_rows_and_back(org, campaign):
+    """Migration essays 0005: the pairs of a check finished before it leave the JSON for rows,
+    in their order, and come back the same when the migration is undone."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+    from django.utils import timezone
+
+    moving = importlib.import_module("dangvu.essays.migrations.0005_scan_pairs_in_rows")
+    pairs = [{"a": 7, "b": 9, "score": 0.75, "passages": [[0, 10, 5, 15]]}, {"a": 3, "b": 7, "score": 1.0, "passages": []}]
+    old = {"pairs": pairs, "clusters": [[3, 7, 9]], "thin": [9]}
+    scan = IntegrityScan.objects.create(campaign=campaign, status=IntegrityScan.Status.DONE, essays=3,
+                                        finished=timezone.now(), result=old)
+    editor = SimpleNamespace(connection=connection)
+    moving.pairs_to_rows(apps, editor)
+    scan.refresh_from_db()
+    assert scan.result == {"clusters": [[3, 7, 9]], "thin": [9]}
+    assert list(scan.found_pairs.order_by("n").values_list("n", "a", "b")) == [(0, 7, 9), (1, 3, 7)]
+    assert scan.findings() == old
+    moving.rows_to_pairs(apps, editor)
+    scan.refresh_from_db()
+    assert scan.result == old

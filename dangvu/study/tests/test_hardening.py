@@ -240,15 +240,15 @@ def test_error_pages_are_vietnamese_in_the_site_layout(client, org, settings):
 
 
 def test_a_copied_pair_across_cells_shows_the_other_side_as_its_unit_only(client, org, campaign):
-    from dangvu.essays.models import IntegrityScan
+    from dangvu.essays.models import IntegrityScan, ScanPair
 
     mine = essay_services.essay_submit(actor=None, campaign=campaign, member=org.mem_member, today=TODAY,
                                  text="Tôi học tập nghị quyết và liên hệ bản thân trong công tác ở thôn.")
     theirs = essay_services.essay_submit(actor=None, campaign=campaign, member=org.out_member, today=TODAY,
                                    text="Bí mật riêng của chi bộ Bản Mới: tôi học tập nghị quyết và liên hệ bản thân.")
     scan = IntegrityScan.objects.create(campaign=campaign, status=IntegrityScan.Status.DONE, essays=2, result={
-        "pairs": [{"a": mine.pk, "b": theirs.pk, "score": 0.8, "passages": []}],
         "clusters": [[mine.pk, theirs.pk, mine.pk]], "thin": []})
+    ScanPair.objects.create(scan=scan, n=0, a=mine.pk, b=theirs.pk, score=0.8, passages=[])
     client.force_login(org.users["sec"])
     listing = client.get(f"/scans/{scan.pk}/").content.decode()
     pair = client.get(f"/scans/{scan.pk}/pairs/0/").content.decode()
