@@ -79,11 +79,26 @@ def test_a_change_in_a_cell_is_counted_again_for_the_units_above_it_only(second_
     assert recount_touched() == 3  # A, G and P: one measure each, this year
     after = {unit.code: counted_at(unit) for unit in (org.P, org.G, org.A, org.B, org.G2, org.C)}
     assert [code for code in before if after[code] != before[code]] == ["P", "G", "A"]
-    # the others were not counted again but have seen every change so far: the next look starts here
+    # the others were not counted again: those far from the change (the other cell, the other
+    # commune) lag behind until they are far behind, and are then told in one statement that
+    # they have seen every change so far: the next look starts from there
     from dangvu.audit.models import AuditEntry
+    from dangvu.figures import recount
+
+    def seen_by_unit():
+        return dict(StoredFigure.objects.values_list("unit__code", "seen"))
 
     newest = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
-    assert set(StoredFigure.objects.values_list("seen", flat=True)) == {newest}
+    before_change = seen_by_unit()["C"]
+    assert seen_by_unit() == {"P": newest, "G": newest, "A": newest, "B": before_change, "G2": before_change,
+                              "C": before_change}
+    from dangvu.audit.services import audit_record
+
+    for _n in range(recount.LAG + 1):  # entries that alter no figure: far behind now
+        audit_record(actor=None, action="update", obj=org.A, unit_path=org.A.path, alters_figures=False)
+    assert recount_touched() == 0
+    newest = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+    assert set(seen_by_unit().values()) == {newest}
     for unit in (org.P, org.G, org.A, org.B, org.G2, org.C):
         assert total(unit) == counted(unit)
     assert (total(org.P), total(org.G), total(org.A), total(org.B), total(org.G2)) == (6, 5, 4, 1, 1)
