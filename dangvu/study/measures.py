@@ -92,8 +92,9 @@ def reaching(q: Query) -> list[Campaign]:
 
 
 def participation(q: Query) -> Participation:
-    """Every (campaign, member) pair and where, for the rows pages: two queries whatever the
-    number of campaigns (the figures have the database count them: tally_pairs)."""
+    """Every (campaign, member) pair and where, for the rows pages and the campaign list: two
+    queries whatever the number of campaigns. The figures have the database tally them instead
+    (_participants here, _essays_by_units in essays/measures.py)."""
     return memoised(("participation", q), lambda: _participation(q))
 
 
