@@ -17,7 +17,7 @@ from django.urls import URLResolver, get_resolver
 from dangvu.accounts.services import token_create
 from dangvu.documents import services as doc_services
 from dangvu.essays import services as essay_services
-from dangvu.essays.models import IntegrityScan
+from dangvu.essays.models import IntegrityScan, ScanPair
 from dangvu.orgs import services as org_services
 from dangvu.orgs.models import ImportJob
 from dangvu.study import services
@@ -50,8 +50,9 @@ def world(org):
                                     file_name="bai.txt", data="Bài thu hoạch của tôi về nghị quyết.".encode())
     essay_services.essay_submit(actor=None, campaign=w.campaign, member=org.other_member,
                           text="Bài thu hoạch của tôi về nghị quyết.")
-    w.scan = IntegrityScan.objects.create(campaign=w.campaign, status=IntegrityScan.Status.DONE, essays=2, result={
-        "pairs": [{"a": w.essay.pk, "b": w.essay.pk + 1, "score": 1.0, "passages": []}], "clusters": [], "thin": []})
+    w.scan = IntegrityScan.objects.create(campaign=w.campaign, status=IntegrityScan.Status.DONE, essays=2,
+                                          result={"clusters": [], "thin": []})
+    ScanPair.objects.create(scan=w.scan, n=0, a=w.essay.pk, b=w.essay.pk + 1, score=1.0, passages=[])
     training.ensure_standard_programmes()
     w.cls = training.class_create(actor=None, unit=org.G, programme=Programme.objects.first(), name="Lớp 1",
                                   start=TODAY - 5 * DAY, end=TODAY + 5 * DAY, place="", online=False)
