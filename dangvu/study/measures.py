@@ -305,7 +305,8 @@ def _attended(q: Query) -> set:
         .values_list("session__campaign_id", "member_id").distinct()))
 
 
-# Members taking part and whether they attended, tallied by the database: per unit where they
+# Members taking part and whether they attended, tallied by the database (the marks read are
+# those of the members taking part here: a cell's, not the campaign's): per unit where they
 # took part, a member at one unit counted there with the others (the rows with no member); a
 # member at several (moved between two cells while it ran) given a row a unit, with whether they
 # attended the campaign they took part in there.
@@ -313,7 +314,8 @@ _MEMBERS_TAKING_PART = """
 WITH places AS (SELECT DISTINCT p.campaign_id, p.member_id, p.path FROM ({places}) p),
 attended AS (SELECT DISTINCT s.campaign_id, a.member_id FROM study_attendance a
              JOIN study_studysession s ON s.id = a.session_id
-             WHERE s.campaign_id IN ({campaigns}) AND s.cancelled_on IS NULL AND a.status = %s),
+             WHERE s.campaign_id IN ({campaigns}) AND s.cancelled_on IS NULL AND a.status = %s
+               AND a.member_id IN (SELECT member_id FROM places)),
 marked AS (SELECT pl.member_id, pl.path, MAX(CASE WHEN at.member_id IS NULL THEN 0 ELSE 1 END) AS took_part
            FROM places pl LEFT JOIN attended at ON at.campaign_id = pl.campaign_id AND at.member_id = pl.member_id
            GROUP BY pl.member_id, pl.path),
