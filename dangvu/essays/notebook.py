@@ -2,6 +2,9 @@
 member takes part in, the essays asked of them and those to remind of, and one essay's history."""
 
 import datetime
+from collections import defaultdict
+
+from django.db.models import Q
 
 from dangvu.essays.models import Essay, EssayStatus
 from dangvu.orgs.models import Member, path_prefixes
@@ -14,23 +17,51 @@ def member_campaigns(member: Member):
             .distinct().order_by("-start", "-id"))
 
 
+REMIND_WITHIN_DAYS = 7
+
+
+def to_remind(campaign: Campaign, essay: Essay | None, today: datetime.date) -> bool:
+    """The reminder rule, for an essay the campaign asks: one returned for rework, or one not
+    submitted in the last week before its deadline."""
+    if essay is not None:
+        return essay.status == EssayStatus.RETURNED
+    return campaign.essay_deadline is not None and 0 <= (campaign.essay_deadline - today).days <= REMIND_WITHIN_DAYS
+
+
 def essays_asked_of(member: Member, today: datetime.date, campaigns: list[Campaign] | None = None) -> dict:
     """The essays asked of the member: under "essays", each campaign that asks one with the
-    member's essay (or None); under "reminders", those to remind of: every essay returned for
-    rework, and a missing one in its last week. `campaigns`: the member's, if the caller has them."""
+    member's essay (or None); under "reminders", those to remind of (`to_remind`).
+    `campaigns`: the member's, if the caller has them."""
     campaigns = list(member_campaigns(member)) if campaigns is None else campaigns
     essays = {e.campaign_id: e for e in Essay.objects.filter(member=member, campaign__in=campaigns)}
-    due = []  # essays to write: not submitted while the deadline is open, or returned for rework
-    for c in campaigns:
-        essay = essays.get(c.pk)
-        if not c.essay_required:
-            continue
-        if essay is None and (c.essay_deadline is None or c.essay_deadline >= today) or (
-                essay is not None and essay.status == EssayStatus.RETURNED):
-            due.append((c, essay))
-    reminders = [(c, e) for c, e in due
-                 if e is not None or (c.essay_deadline is not None and (c.essay_deadline - today).days <= 7)]
-    return {"essays": [(c, essays.get(c.pk)) for c in campaigns if c.essay_required], "reminders": reminders}
+    asked = [(c, essays.get(c.pk)) for c in campaigns if c.essay_required]
+    return {"essays": asked, "reminders": [(c, e) for c, e in asked if to_remind(c, e, today)]}
+
+
+def essays_to_remind(members: list[Member], today: datetime.date) -> dict[int, list[tuple[Campaign, Essay | None]]]:
+    """`essays_asked_of(member, today)["reminders"]` for many members in four queries: only the
+    campaigns that can remind anyone are read (a deadline within the week, or an essay of theirs
+    returned), with the units that take part in each."""
+    returned = Essay.objects.filter(member__in=members, status=EssayStatus.RETURNED).values("campaign_id")
+    soon = Q(campaign__essay_deadline__gte=today,
+             campaign__essay_deadline__lte=today + datetime.timedelta(days=REMIND_WITHIN_DAYS))
+    paths = {p for member in members for p in path_prefixes(member.unit.path)}
+    reaching = defaultdict(set)  # unit path -> campaigns taking that unit part
+    for campaign_id, path in (Campaign.units.through.objects
+                              .filter(orgunit__path__in=paths, campaign__essay_required=True)
+                              .filter(soon | Q(campaign_id__in=returned))
+                              .values_list("campaign_id", "orgunit__path")):
+        reaching[path].add(campaign_id)
+    campaigns = Campaign.objects.in_bulk({c for ids in reaching.values() for c in ids})
+    essays = {(e.member_id, e.campaign_id): e
+              for e in Essay.objects.filter(member__in=members, campaign__in=list(campaigns))}
+    found = {}
+    for member in members:
+        mine = {c for p in path_prefixes(member.unit.path) for c in reaching.get(p, ())}
+        ordered = sorted((campaigns[c] for c in mine), key=lambda c: (c.start, c.pk), reverse=True)  # as member_campaigns
+        found[member.pk] = [(c, essays.get((member.pk, c.pk))) for c in ordered
+                            if to_remind(c, essays.get((member.pk, c.pk)), today)]
+    return found
 
 
 def essay_history(essay) -> list[tuple]:

@@ -7,6 +7,7 @@ as near. A member who left the Party, died, or is exempted or suspended today is
 nothing here."""
 
 import datetime
+from collections import defaultdict
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -22,10 +23,9 @@ WITHIN_DAYS = 7
 NOT_PROPOSED = (Stage.OPEN, Stage.RETURNED, Stage.SUBMITTED)  # no proposal of the cell yet
 
 
-def _self_assessment(member: Member, today: datetime.date) -> list[Line]:
-    lines = []
+def _self_assessments(members: list[Member], today: datetime.date, found: dict) -> None:
     soon = today + datetime.timedelta(days=WITHIN_DAYS)
-    due = (Rating.objects.filter(member=member, round__status=Round.Status.OPEN)
+    due = (Rating.objects.filter(member__in=members, round__status=Round.Status.OPEN)
            .filter(Q(stage=Stage.RETURNED) | Q(stage=Stage.OPEN, round__deadline__lte=soon))
            .select_related("round").order_by("round__deadline", "pk"))
     for rating in due:
@@ -36,20 +36,23 @@ def _self_assessment(member: Member, today: datetime.date) -> list[Line]:
                      "submit it again by %(d)s.") % values
         else:
             text = _("Fill in and submit your self-assessment for “%(t)s” (to be finished by %(d)s).") % values
-        lines.append(Line(text, reverse("evaluation:rating", args=[rating.pk])))
-    return lines
+        found[rating.member_id].append(Line(text, reverse("evaluation:rating", args=[rating.pk])))
 
 
-def _cell_proposals(member: Member, today: datetime.date) -> list[Line]:
-    cells = (UnitRole.objects.filter(member=member, role=RoleKind.SECRETARY, unit__kind=UnitKind.CELL,
-                                     start__lte=today).filter(Q(end__isnull=True) | Q(end__gte=today))
-             .values_list("unit_id", flat=True))
-    waiting = (Rating.objects.filter(unit_id__in=list(cells), member__status__in=ACTIVE_STATUSES,
+def _cell_proposals(members: list[Member], today: datetime.date, found: dict) -> None:
+    secretaries = defaultdict(list)  # cell id -> its secretaries among the members
+    for member_id, cell_id in (UnitRole.objects.filter(member__in=members, role=RoleKind.SECRETARY,
+                                                       unit__kind=UnitKind.CELL, start__lte=today)
+                               .filter(Q(end__isnull=True) | Q(end__gte=today)).values_list("member_id", "unit_id")):
+        if member_id not in secretaries[cell_id]:  # two roles of one cell (a term beginning): one line
+            secretaries[cell_id].append(member_id)
+    if not secretaries:
+        return
+    waiting = (Rating.objects.filter(unit_id__in=list(secretaries), member__status__in=ACTIVE_STATUSES,
                                      stage__in=NOT_PROPOSED, round__status=Round.Status.OPEN,
                                      round__deadline__lte=today + datetime.timedelta(days=WITHIN_DAYS))
                .values("round_id", "round__title", "round__deadline", "unit_id", "unit__name")
                .annotate(n=Count("pk")).order_by("round__deadline", "round_id", "unit_id"))
-    lines = []
     for row in waiting:
         n = row["n"]
         text = ngettext(
@@ -58,11 +61,15 @@ def _cell_proposals(member: Member, today: datetime.date) -> list[Line]:
             n) % {"t": row["round__title"], "cell": row["unit__name"], "n": n,
                   "d": row["round__deadline"].strftime("%d/%m/%Y")}
         url = reverse("evaluation:round", args=[row["round_id"]]) + f"?unit={row['unit_id']}"
-        lines.append(Line(text, url))
-    return lines
+        for member_id in secretaries[row["unit_id"]]:
+            found[member_id].append(Line(text, url))
 
 
-def evaluation_reminders(member: Member, today: datetime.date) -> list[Line]:
-    if member.status not in ACTIVE_STATUSES or exemptions_on([member.pk], today):
-        return []
-    return _self_assessment(member, today) + _cell_proposals(member, today)
+def evaluation_reminders(members: list[Member], today: datetime.date) -> dict[int, list[Line]]:
+    exempted = exemptions_on([m.pk for m in members], today)
+    reminded = [m for m in members if m.status in ACTIVE_STATUSES and m.pk not in exempted]
+    found = defaultdict(list)
+    if reminded:
+        _self_assessments(reminded, today, found)  # a member's own lines first, then their cell's
+        _cell_proposals(reminded, today, found)
+    return found

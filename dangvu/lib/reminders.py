@@ -1,10 +1,11 @@
 """The reminders registry: what a member has to do soon, in every area, as Vietnamese lines.
 
 Each app registers one function per area in its AppConfig.ready(): `register(area, fn)`, where
-`fn(member, today)` returns the lines to remind that member of today (a `Line` where there is a
-page to act on it, else a plain str). The sổ tay shows `lines_for(member, today)` and
-`dangvu send_reminders` (dangvu/notebook/reminders.py) e-mails the same lines, one mail per
-member per day. Nothing here knows the apps."""
+`fn(members, today)` returns {member id: the lines to remind that member of today} (a `Line`
+where there is a page to act on it, else a plain str) for a whole batch of members in a few
+queries: the daily mail reads every member of the Party. The sổ tay shows `lines_for(member,
+today)`, the same rule asked for one, and `dangvu send_reminders` (dangvu/notebook/reminders.py)
+e-mails the same lines, one mail per member per day. Nothing here knows the apps."""
 
 import datetime
 from collections.abc import Callable
@@ -22,7 +23,7 @@ class Line(str):
         return line
 
 
-Rule = Callable[[object, datetime.date], list[str]]
+Rule = Callable[[list, datetime.date], dict[int, list[str]]]
 
 _RULES: dict[str, Rule] = {}
 
@@ -36,7 +37,14 @@ def areas() -> list[str]:
     return list(_RULES)
 
 
+def lines_for_many(members: list, today: datetime.date) -> dict[int, list[Line]]:
+    """{member id: every area's lines for that member, in the order the areas registered}."""
+    found = {member.pk: [] for member in members}
+    for fn in _RULES.values():
+        for pk, lines in fn(members, today).items():
+            found[pk].extend(line if isinstance(line, Line) else Line(line) for line in lines)
+    return found
+
+
 def lines_for(member, today: datetime.date) -> list[Line]:
-    """Every area's lines for the member, in the order the areas registered."""
-    return [line if isinstance(line, Line) else Line(line)
-            for fn in _RULES.values() for line in fn(member, today)]
+    return lines_for_many([member], today)[member.pk]

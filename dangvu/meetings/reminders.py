@@ -4,6 +4,7 @@ invitation to a meeting of the coming week not answered yet. Only invitations th
 required at count: one exempted or suspended that day is not reminded."""
 
 import datetime
+from collections import defaultdict
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -31,19 +32,20 @@ def _tomorrow(meeting: Meeting) -> str:
     return text
 
 
-def meeting_reminders(member: Member, today: datetime.date) -> list[Line]:
+def meeting_reminders(members: list[Member], today: datetime.date) -> dict[int, list[Line]]:
     tomorrow = today + datetime.timedelta(days=1)
     last = today + datetime.timedelta(days=ANSWER_WITHIN_DAYS)
-    invitations = (Attendance.objects.filter(member=member, required=True, meeting__status=Meeting.Status.SCHEDULED,
+    invitations = (Attendance.objects.filter(member__in=members, required=True,
+                                             meeting__status=Meeting.Status.SCHEDULED,
                                              meeting__date__gte=today, meeting__date__lte=last)
                    .select_related("meeting").order_by("meeting__date", "meeting__start", "meeting_id"))
-    lines = []
+    found = defaultdict(list)
     for invitation in invitations:
-        meeting = invitation.meeting
+        meeting, lines = invitation.meeting, found[invitation.member_id]
         url = reverse("meetings:meeting", args=[meeting.pk])
         if meeting.date == tomorrow and invitation.answer != Answer.AWAY:
             lines.append(Line(_tomorrow(meeting), url))
         if not invitation.answer:
             lines.append(Line(_("Answer the invitation to the cell meeting of %(date)s: will you attend?") % {
                 "date": meeting.date.strftime("%d/%m/%Y")}, url))
-    return lines
+    return found

@@ -14,7 +14,7 @@ from dangvu.meetings import services as meeting_services
 from dangvu.notebook.models import ReminderMail
 from dangvu.notebook.reminders import send_reminders
 from dangvu.orgs import services as org_services
-from dangvu.orgs.models import Change
+from dangvu.orgs.models import Change, RoleKind
 
 DAY = datetime.timedelta(days=1)
 
@@ -89,3 +89,58 @@ def test_the_notebook_shows_the_same_lines(client, org):
     assert "Đồng chí hãy trả lời thư mời sinh hoạt chi bộ" in box and "/meetings/" in box
     # the open self-assessment keeps its own box, and is not said twice
     assert "bản tự đánh giá" not in box and 'id="evaluation-reminder"' in page
+
+
+def test_the_run_reads_each_area_once_a_batch_and_each_member_gets_what_they_alone_would(org, campaign, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dangvu.essays import services as essay_services
+    from dangvu.evaluation.models import Rating
+    from dangvu.lib.reminders import lines_for, lines_for_many
+    from dangvu.meetings.models import Meeting
+    from dangvu.notebook import reminders as mailer
+    from dangvu.orgs.models import Member
+
+    today = campaign.essay_deadline - 6 * DAY
+    evaluation_services.round_open(actor=None, unit=org.G, title="Đánh giá năm", kind="adhoc",
+                                   start=today.replace(month=1, day=1), end=today, deadline=today + 3 * DAY)
+    _meet(org, today + DAY)
+    essay = essay_services.essay_submit(actor=None, campaign=campaign, member=org.sec_member, text="Bài.", today=today)
+    essay_services.essay_review(actor=None, essay=essay, accept=False, reason="thin")
+    essay_services.essay_submit(actor=None, campaign=campaign, member=org.other_member, text="Bài.", today=today)
+    org_services.exemption_record(actor=None, member=org.out_member, kind="exempt", start=today - DAY)
+    # re-elected: a second secretary's role of the same cell, the first not ended yet
+    org_services.role_assign(actor=None, unit=org.A, member=org.sec_member, role=RoleKind.SECRETARY,
+                             start=today - DAY)
+    everyone = list(Member.objects.select_related("unit").order_by("pk"))
+    # a member's lines do not depend on who else is in the batch
+    together = lines_for_many(everyone, today)
+    assert {m.pk: lines_for(m, today) for m in everyone} == together
+    # the secretary: the returned essay, the self-assessment, the cell's proposals, tomorrow's
+    # meeting and its invitation; Cường: the essay due and the other three of his own; Dung (essay
+    # handed in): three; Em, exempted in B: the essay only (an exemption stops evaluation only)
+    assert [len(together[m.pk]) for m in (org.sec_member, org.mem_member, org.other_member, org.out_member)] == [
+        5, 4, 3, 1]
+    rating = Rating.objects.get(member=org.sec_member)
+    meeting = Meeting.objects.get()
+    assert [line.url for line in together[org.sec_member.pk]] == [
+        f"/so-tay/campaigns/{campaign.pk}/essay/", f"/evaluation/ratings/{rating.pk}/",
+        f"/evaluation/rounds/{rating.round_id}/?unit={org.A.pk}", f"/meetings/{meeting.pk}/", f"/meetings/{meeting.pk}/"]
+
+    def run(addressed):
+        ReminderMail.objects.all().delete()
+        Member.objects.update(email="")
+        Member.objects.filter(pk__in=[m.pk for m in addressed]).update(email="x@example.vn")
+        with CaptureQueriesContext(connection) as queries:
+            sent = send_reminders(today)
+        return sent, sum(q["sql"].lstrip().upper().startswith("SELECT") for q in queries)
+
+    one, two, three = (run([org.sec_member]), run([org.sec_member, org.mem_member]),
+                       run([org.sec_member, org.mem_member, org.other_member]))
+    assert [one[0], two[0], three[0]] == [1, 2, 3]
+    # more members mailed: only their claims' writes are added, the areas are read once
+    assert one[1] == two[1] == three[1]
+    monkeypatch.setattr(mailer, "BATCH", 2)
+    # two batches read the areas twice, less the cell's proposals for the second (no secretary in it)
+    assert run([org.sec_member, org.mem_member, org.other_member]) == (3, 2 * three[1] - 2)
