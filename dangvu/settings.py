@@ -295,6 +295,9 @@ DUES_CELL_KEEPS_PERCENT = int(os.getenv("DUES_CELL_KEEPS_PERCENT", "30"))
 SLOW_REQUEST_MS = envint("SLOW_REQUEST_MS", "1000")
 REQUEST_RECORDS_KEPT = envint("REQUEST_RECORDS_KEPT", "5000")
 UPLOAD_MIN_FREE_MB = envint("UPLOAD_MIN_FREE_MB", "200")
+# the hour (local time) from which `housekeeping` does the night's work: the day's kept figures,
+# copy checks, reminders, the backup
+HOUSEKEEPING_HOUR = envint("HOUSEKEEPING_HOUR", "1")
 
 ESSAY_SCAN_WORKERS = int(os.getenv("ESSAY_SCAN_WORKERS", "0"))
 # A Dask cluster for the copy checks of central and provincial campaigns (ESSAY_SCAN_DASK, its

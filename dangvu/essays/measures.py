@@ -129,7 +129,13 @@ ESSAY_COLUMNS = [Column("member_id", _("member id"), lambda e: e.member_id),
                  Column("reason", _("reason"), lambda e: e.get_return_reason_display() if e.was_returned else "")]
 
 
-study_measure("study.essays_required", _("Essays asked for"),
+def essay_study_measure(*args, **extra) -> None:
+    """A study measure read from the essays (and the campaigns): the figure store counts it again
+    after a change to an essay, which leaves the study area's other figures kept."""
+    study_measure(*args, source="essays", **extra)
+
+
+essay_study_measure("study.essays_required", _("Essays asked for"),
        _("One essay (bài thu hoạch) for each eligible member of each campaign in the period that asks for one."),
        ESSAYS, _required, _required_rows,
        [Column("member_id", _("member id"), lambda r: r.pk),
@@ -137,30 +143,30 @@ study_measure("study.essays_required", _("Essays asked for"),
         Column("campaign", _("study campaign"), lambda r: r.campaign),
         Column("status", _("status"), lambda r: str(EssayStatus(r.status).label) if r.status else _("Not submitted"))],
        row_id=lambda r: r.pk)
-study_measure("study.essays_submitted", _("Essays submitted"),
+essay_study_measure("study.essays_submitted", _("Essays submitted"),
        _("Essays handed in (passed, awaiting review or returned now); submitted plus not submitted is asked for."),
        ESSAYS, _essay_measure(lambda status, was_returned, reason: True), _essay_rows(Q()), ESSAY_COLUMNS)
-study_measure("study.essays_not_submitted", _("Essays not submitted"),
+essay_study_measure("study.essays_not_submitted", _("Essays not submitted"),
        _("Essays asked for and not handed in; asked for = submitted + not submitted."),
        ESSAYS, _not_submitted,
        lambda u, p: [r for r in _required_rows(u, p) if r.status is None],
        [Column("member_id", _("member id"), lambda r: r.pk),
         Column("full_name", _("Full name"), lambda r: r.member.full_name if r.member else ""),
         Column("campaign", _("study campaign"), lambda r: r.campaign)], row_id=lambda r: r.pk)
-study_measure("study.essays_awaiting", _("Essays awaiting review"),
+essay_study_measure("study.essays_awaiting", _("Essays awaiting review"),
        _("Essays submitted or resubmitted and not yet decided; submitted = passed + awaiting + returned now."),
        ESSAYS, _essay_measure(lambda status, was_returned, reason: status in (EssayStatus.SUBMITTED,
                                                                              EssayStatus.RESUBMITTED)),
        _essay_rows(Q(status__in=[EssayStatus.SUBMITTED, EssayStatus.RESUBMITTED])), ESSAY_COLUMNS)
-study_measure("study.essays_returned_now", _("Essays returned, not yet resubmitted"),
+essay_study_measure("study.essays_returned_now", _("Essays returned, not yet resubmitted"),
        _("Essays returned for rework and not handed in again yet."),
        ESSAYS, _essay_measure(lambda status, was_returned, reason: status == EssayStatus.RETURNED),
        _essay_rows(Q(status=EssayStatus.RETURNED)), ESSAY_COLUMNS)
-study_measure("study.essays_passed", _("Essays passed"),
+essay_study_measure("study.essays_passed", _("Essays passed"),
        _("Essays accepted (đạt), those passed after rework included."),
        ESSAYS, _essay_measure(lambda status, was_returned, reason: status == EssayStatus.PASSED),
        _essay_rows(Q(status=EssayStatus.PASSED)), ESSAY_COLUMNS)
-study_measure("study.essays_passed_after_rework", _("Essays passed after rework"),
+essay_study_measure("study.essays_passed_after_rework", _("Essays passed after rework"),
        _("Of the essays passed, those that had been returned for rework first."),
        ESSAYS, _essay_measure(lambda status, was_returned, reason: status == EssayStatus.PASSED and was_returned),
        _essay_rows(Q(status=EssayStatus.PASSED, was_returned=True)), ESSAY_COLUMNS)
@@ -171,5 +177,5 @@ for reason, name, label, definition in (
          _("Essays returned for rework at least once as copied (sao chép), whatever their status now.")),
         (ReturnReason.OTHER, "other", _("Essays returned for another reason"),
          _("Essays returned for rework at least once for another reason, whatever their status now."))):
-    study_measure(f"study.essays_returned_{name}", label, definition, ESSAYS, _essay_measure(lambda status, was_returned, r, reason=reason: was_returned and r == reason),
+    essay_study_measure(f"study.essays_returned_{name}", label, definition, ESSAYS, _essay_measure(lambda status, was_returned, r, reason=reason: was_returned and r == reason),
            _essay_rows(Q(was_returned=True, return_reason=reason)), ESSAY_COLUMNS)

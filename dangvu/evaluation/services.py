@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +37,7 @@ from dangvu.evaluation.rules import places_left
 from dangvu.evaluation.subjects import subjects_of, unit_subjects_of
 from dangvu.lib import uploads
 from dangvu.lib.periods import possible_year
+from dangvu.lib.planner import refresh_statistics
 from dangvu.meetings.models import Vote
 from dangvu.orgs.models import MemberSpan, OrgUnit, UnitKind
 
@@ -122,9 +123,8 @@ def round_list_subjects(rnd: Round, progress=None) -> int:
             for s in subjects[first:first + batch]], ignore_conflicts=True)
         if progress is not None:
             progress(min(first + batch, len(subjects)), len(subjects), "subjects")
-    if connection.vendor == "postgresql" and len(subjects) > settings.EVALUATION_INLINE_SUBJECTS:
-        with connection.cursor() as cursor:  # the planner learns of the new rows now, not at autovacuum's next pass
-            cursor.execute("ANALYZE evaluation_rating")
+    if len(subjects) > settings.EVALUATION_INLINE_SUBJECTS:
+        refresh_statistics("evaluation_rating")
     Round.objects.filter(pk=rnd.pk, status=Round.Status.PREPARING).update(status=Round.Status.OPEN)
     rnd.status = Round.Status.OPEN
     return len(subjects)

@@ -8,7 +8,7 @@ import logging
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import Max, Min, Q
+from django.db.models import BooleanField, ExpressionWrapper, Max, Min, Q
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -28,6 +28,15 @@ CAMPAIGNS = 20
 LAG = store.MANY // 10  # changes a kept row far from them may lag behind before it is told
 
 
+def queue(after: float = 0) -> bool:
+    """Queue the recount unless one is waiting already (it will cover what this one would):
+    whether one was queued."""
+    if Job.objects.filter(kind=KIND, status=Job.Status.QUEUED).exists():
+        return False
+    runner.enqueue(KIND, 0, after=after)
+    return True
+
+
 @receiver(figures_changed)
 def queue_recount(sender, **kwargs) -> None:
     """One recount waiting at a time: changes made while it waits are covered by it. It starts
@@ -35,10 +44,8 @@ def queue_recount(sender, **kwargs) -> None:
     import: one count covers the burst)."""
     if not getattr(settings, "FIGURE_RECOUNT", True):
         return
-    if Job.objects.filter(kind=KIND, status=Job.Status.QUEUED).exists():
-        return
     try:
-        runner.enqueue(KIND, 0, after=settings.FIGURE_RECOUNT_AFTER)
+        queue(after=settings.FIGURE_RECOUNT_AFTER)
     except Exception:  # the change is committed whatever happens here: pages count for themselves
         logger.exception("Could not queue the recount of figures")
 
@@ -64,9 +71,9 @@ def recount_touched(progress=None) -> int:
     near = {unit_id: found for unit_id, found in near.items() if found}
     stale = Q(period_end__gte=today, as_of__lt=today)  # an open period counted on an earlier day
     rows = list(existing.filter(Q(unit_id__in=list(near)) | stale).only(
-        "pk", "name", "unit_id", "period_start", "period_end", "recipe", "seen", "unseen", "as_of"))
-    touched = [r for r in rows if store.touching(r, near.get(r.unit_id, []), paths[r.unit_id])
-               or (r.period_end >= today and r.as_of < today)]
+        "pk", "name", "unit_id", "period_start", "period_end", "recipe", "seen", "unseen", "as_of")
+        .annotate(stale=ExpressionWrapper(stale, output_field=BooleanField())))
+    touched = [r for r in rows if r.stale or store.touching(r, near.get(r.unit_id, []), paths[r.unit_id])]
     # The others are true as of now: they have seen every change so far. Those far behind are
     # told so, so that the changes looked at next time start from here (not from the oldest
     # row's count, a week ago); rewriting the rest each time would cost more than the reading

@@ -41,8 +41,11 @@ from dangvu.orgs.placements import paths_of_units
 
 RESHAPING = (AuditEntry.Action.MOVE, AuditEntry.Action.MERGE, AuditEntry.Action.SPLIT)
 # The areas of figures a change to an app's rows can alter. The areas' measures read their own
-# app's rows and the tree and people (orgs), so a change to anything else alters every area.
-AREAS_OF_APP = {"study": frozenset({"study"}), "essays": frozenset({"study"}), "documents": frozenset({"documents"}),
+# app's rows and the tree and people (orgs), so a change to anything else alters every area. The
+# essays' figures (a measure's `source`) read the campaigns and the essays; the rest of study's
+# read no essay, so an essay handed in leaves them kept.
+AREAS_OF_APP = {"study": frozenset({"study", "essays"}), "essays": frozenset({"essays"}),
+                "documents": frozenset({"documents"}),
                 "inspections": frozenset({"inspections"}), "training": frozenset({"training"}),
                 "evaluation": frozenset({"evaluation"}), "meetings": frozenset({"meetings"})}
 IN_FLIGHT = 200  # the newest ids below which a change may still be uncommitted when a count begins
@@ -130,12 +133,20 @@ def changes_after(seen: int, unseen: Iterable[int]) -> list[Change]:
             for pk, at, model, action, unit_path, others, first_day in entries]
 
 
+# Kept figures that are not measures, whose rows are read from another area than their name's:
+# the campaign list holds the essays' columns beside who took part.
+SOURCE_OF_FIGURE = {"study.campaign_list": "essays"}
+
+
 def area_of(name: str) -> str:
-    """The area of a kept figure: its measure's, or the first word of another figure's name."""
+    """The area of a kept figure: its measure's source (its area unless it says), or for
+    another figure its SOURCE_OF_FIGURE, else the first word of its name."""
     from dangvu.lib import measures
 
     measure = measures.get(name)
-    return measure.area if measure is not None else name.split(".")[0]
+    if measure is not None:
+        return measure.source or measure.area
+    return SOURCE_OF_FIGURE.get(name) or name.split(".")[0]
 
 
 def near(changes: list[Change], root_paths: Iterable[str]) -> list[Change]:

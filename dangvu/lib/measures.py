@@ -98,6 +98,7 @@ class Measure:
     rate: bool = False
     numerator: str = ""  # for rates: what the numerator and the denominator count
     denominator: str = ""
+    source: str = ""  # for the figure store, the area of the changes that alter it, where not its area
 
 
 _REGISTRY: dict[str, Measure] = {}

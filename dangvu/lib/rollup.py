@@ -120,19 +120,28 @@ def rollup_crossing(moves: Iterable[tuple[str, str | None, int]], root: str | Re
     return dict(out)
 
 
-def group_prefixes(pairs: Iterable[tuple[str, object]], root: str | Reach) -> dict[object, list[str]]:
-    """For each distinct thing of (path, thing), the units at or below the root that hold it
-    (its paths and their ancestors), each once: a member of two cells of one commune is
-    in both cells and once in the commune. Things at one unit share that unit's list."""
-    reach = _reach(root)
-    known: dict[str, list[str]] = {}  # a unit's prefixes, worked out once per unit
+def _units_counting(reach: Reach) -> Callable[[str], list[str]]:
+    """path -> the units at or below the root that count what stands at that unit (its path and
+    its ancestors'), worked out once a path. Paths with the same such units share one list: the
+    42,000 cells of a national tally counted only at the top levels are its few provinces."""
+    known: dict[str, list[str]] = {}
+    shared: dict[tuple, list[str]] = {}
 
     def of(path: str) -> list[str]:
         found = known.get(path)
         if found is None:
-            found = known[path] = _counted_at(path, reach)
+            units = _counted_at(path, reach)
+            found = known[path] = shared.setdefault(tuple(units), units)
         return found
 
+    return of
+
+
+def group_prefixes(pairs: Iterable[tuple[str, object]], root: str | Reach) -> dict[object, list[str]]:
+    """For each distinct thing of (path, thing), the units at or below the root that hold it
+    (its paths and their ancestors), each once: a member of two cells of one commune is
+    in both cells and once in the commune. Things at one unit share that unit's list."""
+    of = _units_counting(_reach(root))
     first: dict[object, str] = {}  # most things are at one unit: no set for them
     more: dict[object, set] = {}
     for path, thing in pairs:
@@ -152,19 +161,9 @@ def group_tallied(rows: Iterable[tuple[str, object, object, int]], root: str | R
     """Rows the database tallied, as (units with their ancestors, facts, how many) for
     count_weighted: (path, None, facts, n) stands for n things with these facts at that one unit;
     (path, thing, facts, 1), one row a unit, for a thing at several units (a member moved between
-    two cells: in both, once in the commune). Units with the same ancestors share one list, so
-    that the 42,000 cells of a national tally count as its few provinces."""
+    two cells: in both, once in the commune)."""
     reach = _reach(root)
-    known: dict[str, list[str]] = {}
-    shared: dict[tuple, list[str]] = {}
-
-    def of(path: str) -> list[str]:
-        found = known.get(path)
-        if found is None:
-            units = _counted_at(path, reach)
-            found = known[path] = shared.setdefault(tuple(units), units)
-        return found
-
+    of = _units_counting(reach)
     counted: Counter = Counter()
     lists: dict[int, list[str]] = {}
     spread: list[tuple[str, object]] = []

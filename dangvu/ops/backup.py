@@ -40,6 +40,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangvu.lib.numbers import fmt_int
+from dangvu.lib.planner import refresh_statistics
 
 FORMAT = "dangvu-backup"
 FORMAT_VERSION = 1
@@ -529,8 +530,7 @@ def restore_postgresql(connection, dump: Path, clean: bool) -> None:
     env = pg_env(connection.settings_dict)
     env["PGOPTIONS"] = (env.get("PGOPTIONS", "") + " -c lock_timeout=30s").strip()
     _run(args + [str(dump)], env)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # pg_restore leaves no statistics: without them the first counts crawl
+    refresh_statistics(connection=connection)  # pg_restore leaves no statistics: without them the first counts crawl
 
 
 def restore_sqlite(connection, copy: Path) -> None:

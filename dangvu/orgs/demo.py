@@ -12,6 +12,7 @@ import random
 from django.db import transaction
 from tqdm import tqdm
 
+from dangvu.lib.planner import refresh_statistics
 from dangvu.orgs import placements, services
 from dangvu.orgs.history import first_spans
 from dangvu.orgs.models import (
@@ -197,6 +198,7 @@ def build_demo(*, members: int = 8000, seed: int = 2025, progress: bool = True, 
         bar.close()
         OrgUnit.objects.bulk_update([c for c in cells if c.has_committee], ["has_committee"], batch_size=2000)
         _roles_terms_candidates(rng, cells, province)
+    refresh_statistics()
     return {"units": OrgUnit.objects.count(), "members": Member.objects.count(), "province": province.code}
 
 

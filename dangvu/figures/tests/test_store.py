@@ -8,7 +8,7 @@ import re
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from conftest import make_member, run_worker
@@ -323,3 +323,62 @@ def test_asks_differing_in_levels_or_campaign_are_kept_apart_and_counted_again_f
     assert [values[org.G.path].denominator for values, _ in again] == [5, 5, 3, 5]
     assert all(r.counted_at > old.counted_at for r in rows.all())  # the worker's counts, read back as kept
     assert StoredFigure.objects.get(pk=old.pk).recipe == {"measure": measure.key, "levels": 0, "campaign": only_a.pk}
+
+
+def test_each_night_the_open_periods_kept_figures_are_counted_for_the_new_day(org, settings, django_assert_num_queries):
+    from dangvu.jobs.models import Job
+    from dangvu.ops.management.commands.housekeeping import nightly_due
+
+    settings.FIGURE_RECOUNT, settings.FIGURE_RECOUNT_AFTER = True, 0
+    assert (total(org.G), total(org.G, LAST_YEAR)) == (counted(org.G), counted(org.G, LAST_YEAR))
+    yesterday = TODAY - datetime.timedelta(days=1)
+    StoredFigure.objects.update(as_of=yesterday)  # what yesterday's offices opened
+    last_years = counted_at(org.G, LAST_YEAR)
+    said = io.StringIO()
+    call_command("housekeeping", "--once", stdout=said)
+    assert Job.objects.filter(kind="figures.recount", status=Job.Status.QUEUED).count() == 1
+    assert ("Đã cập nhật thống kê của cơ sở dữ liệu." in said.getvalue()) == (connection.vendor == "postgresql")
+    run_worker()
+    # this year's is true of today again, without a page counting it; last year's was already
+    this_year = StoredFigure.objects.get(name=TOTAL, unit=org.G, period_end=THIS_YEAR.end, recipe__levels=0)
+    assert this_year.as_of == TODAY and counted_at(org.G, LAST_YEAR) == last_years
+    with django_assert_num_queries(2):  # the kept row and the changes since its count: no counting
+        value = total(org.G)
+    assert value == counted(org.G)
+    # the night's work: once a day from HOUSEKEEPING_HOUR, and when the process starts
+    settings.HOUSEKEEPING_HOUR = 1
+    at = datetime.datetime.combine(TODAY, datetime.time(0, 30))
+    assert [nightly_due(None, at), nightly_due(yesterday, at), nightly_due(yesterday, at.replace(hour=1)),
+            nightly_due(TODAY, at.replace(hour=23))] == [True, False, True, False]
+
+
+def test_an_essay_handed_in_recounts_the_essays_figures_and_leaves_the_rest_of_study_kept(org, settings):
+    """Study's figures read no essay (who takes part, sessions, presences): an essay handed in
+    touches the essays' figures only; a session recorded (study's own rows) touches both."""
+    from dangvu.essays import services as essay_services
+    from dangvu.essays.models import Essay
+    from dangvu.figures.recount import recount_touched
+    from dangvu.study import services as study_services
+    from dangvu.study.selectors import campaign_list_figures
+
+    settings.FIGURE_DELAY = 3600
+    day = datetime.timedelta(days=1)
+    campaign = study_services.campaign_create(
+        actor=None, unit=org.G, title="Học tập Nghị quyết", documents=[], units=[org.G], start=TODAY - 9 * day,
+        end=TODAY + 30 * day, essay_required=True, essay_deadline=TODAY + 20 * day, min_words=1)
+    keys = [measures.get("study.participants"), measures.get("study.essays_submitted")]
+    measures.compute_all(org.G, THIS_YEAR, keys, levels=0)
+    assert campaign_list_figures([campaign], org.G)[0][1].submitted == 0  # kept too, with essay columns
+    essay_services.essay_submit(actor=None, campaign=campaign, member=org.mem_member, text="Bài thu hoạch.",
+                                today=TODAY)
+    assert recount_touched() == 1  # the essays handed in; who takes part is as it was
+    # the campaign list (no recipe to count it from) is forgotten, counted when next asked
+    assert not StoredFigure.objects.filter(name="study.campaign_list").exists()
+    assert campaign_list_figures([campaign], org.G)[0][1].submitted == 1
+    table = measures.compute_all(org.G, THIS_YEAR, keys, levels=0)
+    assert table["study.essays_submitted"][org.G.path].value == Essay.objects.filter(campaign=campaign).count() == 1
+    taking_part = table["study.participants"][org.G.path]  # of those taking part, who attended
+    assert (taking_part.numerator, taking_part.denominator) == (0, counted(org.G)) == (0, 4)
+    study_services.session_record(actor=None, campaign=campaign, held_on=TODAY)
+    assert recount_touched() == 2
+    assert not StoredFigure.objects.filter(name="study.campaign_list").exists()

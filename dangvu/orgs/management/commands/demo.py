@@ -59,8 +59,10 @@ class Command(BaseCommand):
 
         build_last_year_demo(seed=seed)  # last: its own random draws, nothing before it changes
         from dangvu.figures.store import forget_all
+        from dangvu.lib.planner import refresh_statistics
 
         forget_all()  # the demo writes in bulk, beside the services: nothing kept meanwhile stays
+        refresh_statistics()  # and the planner learns of its rows now, not at autovacuum's next pass
         if not no_accounts:
             self._accounts()
         self.stdout.write(f"Đã tạo {result['units']} đơn vị, {result['members']} đảng viên "
