@@ -39,7 +39,7 @@ def essays_asked_of(member: Member, today: datetime.date, campaigns: list[Campai
 
 
 def essays_to_remind(members: list[Member], today: datetime.date) -> dict[int, list[tuple[Campaign, Essay | None]]]:
-    """`essays_asked_of(member, today)["reminders"]` for many members in four queries: only the
+    """`essays_asked_of(member, today)["reminders"]` for many members in three queries: only the
     campaigns that can remind anyone are read (a deadline within the week, or an essay of theirs
     returned), with the units that take part in each."""
     returned = Essay.objects.filter(member__in=members, status=EssayStatus.RETURNED).values("campaign_id")

@@ -40,10 +40,10 @@ class Command(BaseCommand):
             now = timezone.localtime()
             if nightly_due(last, now):
                 last = now.date()
-                # a figure of an open period is true of the day it was counted: those kept are
-                # counted again tonight, not by the first officer to open them in the morning
                 if refresh_statistics():  # autovacuum's work, where the server runs without it
                     self.stdout.write("Đã cập nhật thống kê của cơ sở dữ liệu.")
+                # a figure of an open period is true of the day it was counted: those kept are
+                # counted again tonight, not by the first officer to open them in the morning
                 if settings.FIGURE_RECOUNT and recount.queue():
                     self.stdout.write("Đã xếp việc tính lại số liệu đã lưu của các kỳ đang mở cho ngày mới.")
                 call_command("scan_closed_campaigns", verbosity=options["verbosity"])
