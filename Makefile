@@ -72,6 +72,7 @@ bench: $(STAMP) bench-essays
 	$(BIN)/python bench/report.py --members $${BENCH_MEMBERS:-300000}
 	DB=postgres $(BIN)/python bench/report.py --members $${BENCH_MEMBERS:-300000}
 	$(BIN)/python bench/password_hash.py --crowd 220
+	DB=postgres $(BIN)/python bench/reminders.py --members $${BENCH_MEMBERS:-300000}
 	$(BIN)/python bench/load.py --members $${BENCH_MEMBERS:-300000} --minutes $${BENCH_LOAD_MINUTES:-10}
 	$(BIN)/python bench/load.py --members $${BENCH_MEMBERS:-300000} --peak 2000 --minutes $${BENCH_LOAD_MINUTES:-10}
 
