@@ -1,5 +1,5 @@
 """The essays' part of the member's sổ tay (dangvu.notebook gathers the rest): the campaigns the
-member takes part in, the essays asked of them and those to remind of, and one essay's history."""
+member takes part in, the essays asked of them, those to remind of, and one essay's history."""
 
 import datetime
 from collections import defaultdict
@@ -28,20 +28,19 @@ def to_remind(campaign: Campaign, essay: Essay | None, today: datetime.date) -> 
     return campaign.essay_deadline is not None and 0 <= (campaign.essay_deadline - today).days <= REMIND_WITHIN_DAYS
 
 
-def essays_asked_of(member: Member, today: datetime.date, campaigns: list[Campaign] | None = None) -> dict:
+def essays_asked_of(member: Member, campaigns: list[Campaign] | None = None) -> dict:
     """The essays asked of the member: under "essays", each campaign that asks one with the
-    member's essay (or None); under "reminders", those to remind of (`to_remind`).
-    `campaigns`: the member's, if the caller has them."""
+    member's essay (or None). `campaigns`: the member's, if the caller has them."""
     campaigns = list(member_campaigns(member)) if campaigns is None else campaigns
     essays = {e.campaign_id: e for e in Essay.objects.filter(member=member, campaign__in=campaigns)}
-    asked = [(c, essays.get(c.pk)) for c in campaigns if c.essay_required]
-    return {"essays": asked, "reminders": [(c, e) for c, e in asked if to_remind(c, e, today)]}
+    return {"essays": [(c, essays.get(c.pk)) for c in campaigns if c.essay_required]}
 
 
 def essays_to_remind(members: list[Member], today: datetime.date) -> dict[int, list[tuple[Campaign, Essay | None]]]:
-    """`essays_asked_of(member, today)["reminders"]` for many members in three queries: only the
-    campaigns that can remind anyone are read (a deadline within the week, or an essay of theirs
-    returned), with the units that take part in each."""
+    """{member id: the essays asked of that member to remind them of (`to_remind`), newest
+    campaign first} for many members in three queries: only the campaigns that can remind anyone
+    are read (a deadline within the week, or an essay of theirs returned), with the units that
+    take part in each."""
     returned = Essay.objects.filter(member__in=members, status=EssayStatus.RETURNED).values("campaign_id")
     soon = Q(campaign__essay_deadline__gte=today,
              campaign__essay_deadline__lte=today + datetime.timedelta(days=REMIND_WITHIN_DAYS))

@@ -28,7 +28,7 @@ def notebook_for(member: Member, today: datetime.date) -> dict:
     return {
         "member": member,
         "unit": member.unit,
-        **essays_asked_of(member, today, campaigns),
+        **essays_asked_of(member, campaigns),
         # the lines of the daily reminder mail (dangvu/lib/reminders.py), each linked to its page
         "reminder_lines": [line for line in lines_for(member, today)
                            if line.url not in to_assess],
