@@ -71,7 +71,7 @@ def main(argv=None) -> None:
     from django.utils import timezone, translation
 
     from dangvu.lib.reminders import lines_for, lines_for_many
-    from dangvu.notebook.reminders import BATCH
+    from dangvu.notebook.reminders import BATCH, batches
     from dangvu.orgs.models import ACTIVE_STATUSES, Member
 
     today = timezone.localdate()
@@ -79,12 +79,10 @@ def main(argv=None) -> None:
     members = Member.objects.filter(status__in=ACTIVE_STATUSES).select_related("unit").order_by("pk")
 
     def batched(limit=None):
-        found, after = {}, 0
-        while batch := list(members.filter(pk__gt=after)[:BATCH if limit is None else min(BATCH, limit - len(found))]):
-            after = batch[-1].pk
+        chosen = members if limit is None else members.filter(pk__in=list(members.values_list("pk", flat=True)[:limit]))
+        found = {}
+        for batch in batches(chosen):
             found.update(lines_for_many(batch, today))
-            if limit is not None and len(found) >= limit:
-                break
         return found
 
     def one_at_a_time(limit):

@@ -30,16 +30,23 @@ def _claim(member: Member, today: datetime.date) -> bool:
 BATCH = 500  # members whose lines are read together: each area's rule costs a few queries a batch
 
 
+def batches(members):
+    """The members (a queryset) BATCH at a time, read by key: the run holds one batch at a time."""
+    after = 0
+    while batch := list(members.filter(pk__gt=after).order_by("pk")[:BATCH]):
+        after = batch[-1].pk
+        yield batch
+
+
 def send_reminders(today: datetime.date) -> int:
     """One e-mail to each member (with an address, still in the Party) who has something to do
     and was not sent one today; returns how many were sent."""
     members = (Member.objects.filter(status__in=ACTIVE_STATUSES).exclude(email="")
                .exclude(pk__in=ReminderMail.objects.filter(sent_on__gte=today).values("member_id"))
-               .select_related("unit").order_by("pk"))
-    sent, after = 0, 0
+               .select_related("unit"))
+    sent = 0
     with translation.override("vi"):
-        while batch := list(members.filter(pk__gt=after)[:BATCH]):  # by key: the run holds one batch at a time
-            after = batch[-1].pk
+        for batch in batches(members):
             found = lines_for_many(batch, today)
             for member in batch:
                 lines = found[member.pk]
